@@ -1,0 +1,281 @@
+//! Who acts ([`Actor`]), what they may attempt ([`Action`]), and the role policy that decides it.
+//!
+//! Authentication stays with the host application: it tells sysops who is acting.
+//! The [`Service`](crate::Service) then checks that the account exists, is active
+//! and has the claimed role, and every `decide` checks the role and the actor's
+//! relation to the data (a customer's own tickets, an expert's assigned ticket).
+
+use crate::error::{DenyReason, Forbidden};
+use crate::{CustomerId, ExpertId, UserId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// The role an actor acts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    /// Maintains staff, experts, plans and billing.
+    Administrator,
+    /// A customer with a support plan.
+    Customer,
+    /// Call-center staff who act for customers by phone.
+    Helpdesk,
+    /// A field expert who works tickets.
+    Expert,
+    /// Reads operations and reports; changes nothing.
+    Manager,
+    /// The library's own jobs (assignment, expiry, auto-close) and the host's bootstrap.
+    System,
+}
+
+impl Role {
+    /// Every role, for generated permission tests and listings.
+    pub const ALL: [Role; 6] =
+        [Role::Administrator, Role::Customer, Role::Helpdesk, Role::Expert, Role::Manager, Role::System];
+
+    /// True for roles held by an internal staff account.
+    pub const fn is_staff(self) -> bool {
+        matches!(self, Role::Administrator | Role::Helpdesk | Role::Expert | Role::Manager)
+    }
+}
+
+/// The identity a command is performed under, as passed in by the host.
+///
+/// For a customer, `id` is the [`CustomerId`]; for staff, the [`UserId`] of
+/// their account (an expert's [`ExpertId`] is the same UUID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor {
+    /// The role claimed.
+    pub role: Role,
+    /// The account id.
+    pub id: Uuid,
+}
+
+impl Actor {
+    /// A customer acting for themself.
+    pub fn customer(id: CustomerId) -> Self {
+        Self { role: Role::Customer, id: id.as_uuid() }
+    }
+
+    /// A staff member acting in `role`.
+    pub fn staff(role: Role, id: UserId) -> Self {
+        Self { role, id: id.as_uuid() }
+    }
+
+    /// An expert acting on their own tickets.
+    pub fn expert(id: ExpertId) -> Self {
+        Self { role: Role::Expert, id: id.as_uuid() }
+    }
+
+    /// The library's own jobs.
+    pub const fn system() -> Self {
+        Self { role: Role::System, id: Uuid::nil() }
+    }
+
+    /// Refuses `action` for `reason`.
+    pub fn deny(&self, action: Action, reason: DenyReason) -> Forbidden {
+        Forbidden { actor: *self, action, reason }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} {}", self.role, self.id)
+    }
+}
+
+/// Every command and query sysops authorizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum Action {
+    CreateStaffAccount,
+    ChangeStaffRole,
+    DeactivateStaffAccount,
+    ReactivateStaffAccount,
+    ViewStaffAccount,
+    DefinePlan,
+    RetirePlan,
+    ViewPlan,
+    RegisterCustomer,
+    UpdateCustomerContact,
+    MoveCustomer,
+    ChangeCustomerPlan,
+    ViewCustomer,
+    RegisterExpert,
+    UpdateExpertSkills,
+    UpdateExpertServiceArea,
+    UpdateExpertSchedule,
+    AddExpertTimeOff,
+    SetExpertCapacity,
+    SetExpertActive,
+    ViewExpert,
+    FindExperts,
+    SubmitTicket,
+    AssignTicket,
+    AcceptAssignment,
+    RejectAssignment,
+    ExpireAssignment,
+    StartWork,
+    CompleteWork,
+    CancelTicket,
+    CloseTicket,
+    ReopenTicket,
+    ViewTicket,
+    ListOpenTickets,
+    ListCustomerTickets,
+    ListExpertTickets,
+}
+
+/// How far a role's permission for an action reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Never.
+    None,
+    /// Only on the actor's own records (a customer's own profile and tickets, an expert's own profile).
+    Own,
+    /// Only on tickets currently or formerly accepted by, or offered to, the expert.
+    Assigned,
+    /// On everything.
+    All,
+}
+
+impl Action {
+    /// Every action, for generated permission tests.
+    pub const ALL: [Action; 36] = [
+        Action::CreateStaffAccount,
+        Action::ChangeStaffRole,
+        Action::DeactivateStaffAccount,
+        Action::ReactivateStaffAccount,
+        Action::ViewStaffAccount,
+        Action::DefinePlan,
+        Action::RetirePlan,
+        Action::ViewPlan,
+        Action::RegisterCustomer,
+        Action::UpdateCustomerContact,
+        Action::MoveCustomer,
+        Action::ChangeCustomerPlan,
+        Action::ViewCustomer,
+        Action::RegisterExpert,
+        Action::UpdateExpertSkills,
+        Action::UpdateExpertServiceArea,
+        Action::UpdateExpertSchedule,
+        Action::AddExpertTimeOff,
+        Action::SetExpertCapacity,
+        Action::SetExpertActive,
+        Action::ViewExpert,
+        Action::FindExperts,
+        Action::SubmitTicket,
+        Action::AssignTicket,
+        Action::AcceptAssignment,
+        Action::RejectAssignment,
+        Action::ExpireAssignment,
+        Action::StartWork,
+        Action::CompleteWork,
+        Action::CancelTicket,
+        Action::CloseTicket,
+        Action::ReopenTicket,
+        Action::ViewTicket,
+        Action::ListOpenTickets,
+        Action::ListCustomerTickets,
+        Action::ListExpertTickets,
+    ];
+
+    /// The policy: how far `role` may do this action.
+    ///
+    /// ```
+    /// use sysops_core::{Action, Role, Scope};
+    /// assert_eq!(Action::SubmitTicket.scope(Role::Customer), Scope::Own);
+    /// assert_eq!(Action::AcceptAssignment.scope(Role::Expert), Scope::Assigned);
+    /// assert_eq!(Action::AssignTicket.scope(Role::Manager), Scope::None);
+    /// ```
+    pub const fn scope(self, role: Role) -> Scope {
+        use Action::*;
+        use Role::*;
+        use Scope as S;
+        match (self, role) {
+            // UC-1: internal accounts. System may create the first administrator.
+            (CreateStaffAccount, Administrator | System) => S::All,
+            (ChangeStaffRole | DeactivateStaffAccount | ReactivateStaffAccount, Administrator) => S::All,
+            (ViewStaffAccount, Administrator | Manager | System) => S::All,
+            (ViewStaffAccount, Helpdesk | Expert) => S::Own,
+            // Plans.
+            (DefinePlan | RetirePlan, Administrator) => S::All,
+            (ViewPlan, _) => S::All,
+            // Customers: self-service, or helpdesk and administrators for them.
+            (RegisterCustomer | UpdateCustomerContact | MoveCustomer, Administrator | Helpdesk) => S::All,
+            (RegisterCustomer | UpdateCustomerContact | MoveCustomer, Customer) => S::Own,
+            (ChangeCustomerPlan, Administrator) => S::All,
+            (ChangeCustomerPlan, Customer) => S::Own,
+            (ViewCustomer, Administrator | Helpdesk | Manager | System) => S::All,
+            (ViewCustomer, Customer) => S::Own,
+            // Experts are edited by administrators only.
+            (
+                RegisterExpert
+                | UpdateExpertSkills
+                | UpdateExpertServiceArea
+                | UpdateExpertSchedule
+                | AddExpertTimeOff
+                | SetExpertCapacity
+                | SetExpertActive,
+                Administrator,
+            ) => S::All,
+            (ViewExpert | FindExperts, Administrator | Helpdesk | Manager | System) => S::All,
+            (ViewExpert, Expert) => S::Own,
+            // The ticket workflow.
+            (SubmitTicket, Helpdesk) => S::All,
+            (SubmitTicket, Customer) => S::Own,
+            (AssignTicket | ExpireAssignment, Administrator | System) => S::All,
+            (AcceptAssignment | RejectAssignment | StartWork | CompleteWork, Expert) => S::Assigned,
+            (CancelTicket | ReopenTicket, Administrator | Helpdesk) => S::All,
+            (CancelTicket | ReopenTicket, Customer) => S::Own,
+            (CloseTicket, Administrator | Helpdesk | System) => S::All,
+            (CloseTicket, Customer) => S::Own,
+            (ViewTicket, Administrator | Helpdesk | Manager | System) => S::All,
+            (ViewTicket, Customer) => S::Own,
+            (ViewTicket, Expert) => S::Assigned,
+            (ListOpenTickets, Administrator | Helpdesk | Manager | System) => S::All,
+            (ListCustomerTickets, Administrator | Helpdesk | Manager | System) => S::All,
+            (ListCustomerTickets, Customer) => S::Own,
+            (ListExpertTickets, Administrator | Helpdesk | Manager | System) => S::All,
+            (ListExpertTickets, Expert) => S::Own,
+            _ => S::None,
+        }
+    }
+}
+
+/// The actor's relation to the data an action touches, as far as the policy cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Target {
+    /// The account that owns the data (customer or expert/staff id), if any.
+    pub owner: Option<Uuid>,
+    /// Whether the acting expert is (or was) assigned to the ticket concerned.
+    pub assigned_to_actor: bool,
+}
+
+impl Target {
+    /// Data owned by `owner`.
+    pub fn owned_by(owner: impl Into<Uuid>) -> Self {
+        Self { owner: Some(owner.into()), assigned_to_actor: false }
+    }
+}
+
+/// Checks `actor` may do `action` on `target`, or says why not.
+///
+/// ```
+/// use sysops_core::{authorize, Action, Actor, CustomerId, Target};
+/// use uuid::Uuid;
+/// let me = CustomerId::from_uuid(Uuid::from_u128(1));
+/// let other = CustomerId::from_uuid(Uuid::from_u128(2));
+/// assert!(authorize(&Actor::customer(me), Action::ViewTicket, Target::owned_by(me)).is_ok());
+/// assert!(authorize(&Actor::customer(me), Action::ViewTicket, Target::owned_by(other)).is_err());
+/// ```
+pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), Forbidden> {
+    match action.scope(actor.role) {
+        Scope::All => Ok(()),
+        Scope::None => Err(actor.deny(action, DenyReason::RoleNotAllowed)),
+        Scope::Own if target.owner == Some(actor.id) => Ok(()),
+        Scope::Own => Err(actor.deny(action, DenyReason::NotYours)),
+        Scope::Assigned if target.assigned_to_actor => Ok(()),
+        Scope::Assigned => Err(actor.deny(action, DenyReason::NotAssignedToYou)),
+    }
+}

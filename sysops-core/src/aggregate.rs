@@ -1,0 +1,84 @@
+//! The shape every aggregate shares: rebuilt from its events, indexed for queries.
+
+use crate::error::ReplayError;
+use crate::event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence};
+use crate::store::Index;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
+use uuid::Uuid;
+
+/// A consistency boundary whose state is exactly what its events say.
+///
+/// Commands are decided by each aggregate's own `decide` (and, for the first
+/// event, an associated constructor such as [`Ticket::submit`](crate::Ticket::submit)),
+/// which returns events without changing anything; `apply` then folds them in.
+pub trait Aggregate: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The kind, naming the aggregate's streams.
+    const KIND: AggregateKind;
+    /// The aggregate's event payload.
+    type Event: Clone + Debug + PartialEq + Serialize + DeserializeOwned + EventName + Send + Sync + 'static;
+
+    /// The aggregate's id.
+    fn id(&self) -> Uuid;
+
+    /// The sequence of the last event applied.
+    fn version(&self) -> Sequence;
+
+    /// Builds the aggregate from its first event.
+    fn create(first: &Envelope<Self::Event>) -> Result<Self, ReplayError>;
+
+    /// Folds one later event into the state; the envelope is already checked to follow on.
+    fn evolve(&mut self, event: &Envelope<Self::Event>) -> Result<(), ReplayError>;
+
+    /// The columns storage indexes this state by.
+    fn index(&self) -> Index;
+
+    /// Applies the next event, refusing one that does not belong or follow on.
+    fn apply(&mut self, event: &Envelope<Self::Event>) -> Result<(), ReplayError> {
+        check_schema(event)?;
+        if event.aggregate_id != self.id() {
+            return Err(ReplayError::WrongAggregate { expected: self.id(), found: event.aggregate_id });
+        }
+        if event.sequence != self.version().next() {
+            return Err(ReplayError::OutOfSequence { expected: self.version().next(), found: event.sequence });
+        }
+        self.evolve(event)
+    }
+}
+
+fn check_schema<E>(event: &Envelope<E>) -> Result<(), ReplayError> {
+    if event.schema > SCHEMA_VERSION {
+        Err(ReplayError::UnsupportedSchema { found: event.schema, supported: SCHEMA_VERSION })
+    } else {
+        Ok(())
+    }
+}
+
+/// Rebuilds an aggregate from its full history.
+///
+/// ```
+/// use sysops_core::{replay, ReplayError, Ticket};
+/// assert_eq!(replay::<Ticket>(&[]).unwrap_err(), ReplayError::Empty);
+/// ```
+pub fn replay<A: Aggregate>(events: &[Envelope<A::Event>]) -> Result<A, ReplayError> {
+    let (first, rest) = events.split_first().ok_or(ReplayError::Empty)?;
+    check_schema(first)?;
+    if first.sequence != Sequence(1) {
+        return Err(ReplayError::OutOfSequence { expected: Sequence(1), found: first.sequence });
+    }
+    let mut state = A::create(first)?;
+    for event in rest {
+        state.apply(event)?;
+    }
+    Ok(state)
+}
+
+/// Applies freshly decided events to a copy of `state` (the new state to commit).
+pub fn applied<A: Aggregate>(state: &A, events: &[Envelope<A::Event>]) -> Result<A, ReplayError> {
+    let mut next = state.clone();
+    for event in events {
+        next.apply(event)?;
+    }
+    Ok(next)
+}

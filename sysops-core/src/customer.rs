@@ -1,0 +1,218 @@
+//! Customers: who they are, where devices are fixed, and which support plan they hold.
+
+use crate::actor::{Action, Role, Target, authorize};
+use crate::aggregate::Aggregate;
+use crate::ctx::Ctx;
+use crate::error::{Error, ReplayError, RuleError};
+use crate::event::{AggregateKind, Envelope, EventName, Sequence};
+use crate::geo::GeoPoint;
+use crate::plan::SupportPlan;
+use crate::store::Index;
+use crate::text::{AddressLine, Email, PersonName, Phone};
+use crate::{CustomerId, PlanId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A postal address with its geocoded location, where experts go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Address {
+    /// Street and number.
+    pub street: AddressLine,
+    /// City.
+    pub city: AddressLine,
+    /// State or region.
+    pub region: AddressLine,
+    /// Postal code.
+    pub postal_code: AddressLine,
+    /// Geocoded location.
+    pub location: GeoPoint,
+}
+
+/// How to reach a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Full name.
+    pub name: PersonName,
+    /// Email address.
+    pub email: Email,
+    /// Mobile phone for SMS.
+    pub phone: Phone,
+}
+
+/// A customer with a support plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    /// Its id.
+    pub id: CustomerId,
+    /// Name, email and phone.
+    pub contact: Contact,
+    /// Where devices are.
+    pub address: Address,
+    /// The current plan.
+    pub plan: PlanId,
+    /// When the customer registered.
+    pub registered_at: DateTime<Utc>,
+    version: Sequence,
+}
+
+/// What happened to a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CustomerEvent {
+    /// The customer registered.
+    Registered {
+        /// Its id.
+        customer: CustomerId,
+        /// Contact details.
+        contact: Contact,
+        /// Address.
+        address: Address,
+        /// Plan subscribed to.
+        plan: PlanId,
+    },
+    /// Name, email or phone changed.
+    ContactChanged {
+        /// The new contact details.
+        contact: Contact,
+    },
+    /// The customer moved.
+    Moved {
+        /// The new address.
+        address: Address,
+    },
+    /// The customer switched plans.
+    PlanChanged {
+        /// The previous plan.
+        from: PlanId,
+        /// The new plan.
+        to: PlanId,
+    },
+}
+
+impl EventName for CustomerEvent {
+    fn name(&self) -> &'static str {
+        match self {
+            CustomerEvent::Registered { .. } => "CustomerRegistered",
+            CustomerEvent::ContactChanged { .. } => "CustomerContactChanged",
+            CustomerEvent::Moved { .. } => "CustomerMoved",
+            CustomerEvent::PlanChanged { .. } => "CustomerPlanChanged",
+        }
+    }
+}
+
+/// A command to an existing customer that needs no other aggregate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CustomerCommand {
+    /// Replace the contact details.
+    UpdateContact(Contact),
+    /// Replace the address.
+    Move(Address),
+}
+
+fn no_change(action: Action) -> Error {
+    RuleError::NoChange { action }.into()
+}
+
+impl Customer {
+    /// Decides a registration. A customer signing up gets their own actor id as
+    /// customer id; staff registering a caller get a fresh id.
+    pub fn register(
+        contact: Contact,
+        address: Address,
+        plan: &SupportPlan,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Envelope<CustomerEvent>>, Error> {
+        let customer: CustomerId =
+            if ctx.actor.role == Role::Customer { CustomerId::from_uuid(ctx.actor.id) } else { ctx.new_id() };
+        authorize(&ctx.actor, Action::RegisterCustomer, Target::owned_by(customer))?;
+        if plan.retired {
+            return Err(RuleError::PlanRetired { plan: plan.id }.into());
+        }
+        Ok(ctx.stamp(
+            customer,
+            Sequence::NONE,
+            vec![CustomerEvent::Registered { customer, contact, address, plan: plan.id }],
+        ))
+    }
+
+    /// Decides a command.
+    pub fn decide(&self, command: &CustomerCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<CustomerEvent>>, Error> {
+        let event = match command {
+            CustomerCommand::UpdateContact(contact) => {
+                authorize(&ctx.actor, Action::UpdateCustomerContact, Target::owned_by(self.id))?;
+                if *contact == self.contact {
+                    return Err(no_change(Action::UpdateCustomerContact));
+                }
+                CustomerEvent::ContactChanged { contact: contact.clone() }
+            }
+            CustomerCommand::Move(address) => {
+                authorize(&ctx.actor, Action::MoveCustomer, Target::owned_by(self.id))?;
+                if *address == self.address {
+                    return Err(no_change(Action::MoveCustomer));
+                }
+                CustomerEvent::Moved { address: address.clone() }
+            }
+        };
+        Ok(ctx.stamp(self.id, self.version, vec![event]))
+    }
+
+    /// Decides a switch to `plan`, which must be taking customers.
+    pub fn change_plan(&self, plan: &SupportPlan, ctx: &Ctx<'_>) -> Result<Vec<Envelope<CustomerEvent>>, Error> {
+        authorize(&ctx.actor, Action::ChangeCustomerPlan, Target::owned_by(self.id))?;
+        if plan.id == self.plan {
+            return Err(no_change(Action::ChangeCustomerPlan));
+        }
+        if plan.retired {
+            return Err(RuleError::PlanRetired { plan: plan.id }.into());
+        }
+        Ok(ctx.stamp(self.id, self.version, vec![CustomerEvent::PlanChanged { from: self.plan, to: plan.id }]))
+    }
+}
+
+impl Aggregate for Customer {
+    const KIND: AggregateKind = AggregateKind::Customer;
+    type Event = CustomerEvent;
+
+    fn id(&self) -> Uuid {
+        self.id.as_uuid()
+    }
+
+    fn version(&self) -> Sequence {
+        self.version
+    }
+
+    fn create(first: &Envelope<CustomerEvent>) -> Result<Self, ReplayError> {
+        match &first.payload {
+            CustomerEvent::Registered { customer, contact, address, plan } => Ok(Customer {
+                id: *customer,
+                contact: contact.clone(),
+                address: address.clone(),
+                plan: *plan,
+                registered_at: first.at,
+                version: first.sequence,
+            }),
+            other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
+        }
+    }
+
+    fn evolve(&mut self, event: &Envelope<CustomerEvent>) -> Result<(), ReplayError> {
+        match &event.payload {
+            CustomerEvent::ContactChanged { contact } => self.contact = contact.clone(),
+            CustomerEvent::Moved { address } => self.address = address.clone(),
+            CustomerEvent::PlanChanged { to, .. } => self.plan = *to,
+            other @ CustomerEvent::Registered { .. } => {
+                return Err(ReplayError::DoesNotApply { event: other.name(), state: "Customer" });
+            }
+        }
+        self.version = event.sequence;
+        Ok(())
+    }
+
+    fn index(&self) -> Index {
+        Index::Customer {
+            name: self.contact.name.to_string(),
+            email: self.contact.email.to_string(),
+            phone: self.contact.phone.to_string(),
+        }
+    }
+}

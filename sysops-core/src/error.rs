@@ -1,0 +1,398 @@
+//! Typed errors, one enum per area, gathered in [`Error`] at the service boundary.
+
+use crate::actor::{Action, Actor, Role};
+use crate::event::{AggregateKind, Sequence, StreamId};
+use crate::money::Currency;
+use crate::skill::ProductCategory;
+use crate::ticket::TicketStatus;
+use crate::{ExpertId, PlanId, TicketId};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// Longest excerpt of a rejected input kept in an error, so a 1 MB value is not copied around.
+pub(crate) const EXCERPT_CHARS: usize = 64;
+
+/// An excerpt of `value`, at most [`EXCERPT_CHARS`] characters, for error messages.
+pub(crate) fn clip(value: &str) -> String {
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
+
+/// An input that is malformed regardless of any state: it names the field and what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValidationError {
+    /// A required text is empty or only white space.
+    #[error("{field} must not be empty")]
+    Empty {
+        /// The field.
+        field: &'static str,
+    },
+    /// A text is longer than allowed.
+    #[error("{field} is {len} characters long, at most {max} are allowed")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Allowed maximum, in characters.
+        max: usize,
+        /// Actual length, in characters.
+        len: usize,
+    },
+    /// Not an email address.
+    #[error("{value:?} is not a valid email address")]
+    InvalidEmail {
+        /// Excerpt of the rejected value.
+        value: String,
+    },
+    /// Not an E.164 phone number.
+    #[error("{value:?} is not an E.164 phone number such as +14155550100")]
+    InvalidPhone {
+        /// Excerpt of the rejected value.
+        value: String,
+    },
+    /// A latitude or longitude that is not finite or out of range.
+    #[error("({lat}, {lon}) is not a valid coordinate")]
+    InvalidCoordinate {
+        /// Latitude given.
+        lat: f64,
+        /// Longitude given.
+        lon: f64,
+    },
+    /// A skill level outside 1..=5.
+    #[error("skill level {value} is outside 1..=5")]
+    InvalidSkillLevel {
+        /// The level given.
+        value: i64,
+    },
+    /// A number outside its allowed range.
+    #[error("{field} = {value} is outside {min}..={max}")]
+    OutOfRange {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: i64,
+        /// Smallest allowed.
+        min: i64,
+        /// Largest allowed.
+        max: i64,
+    },
+    /// A name that is not one of an enumeration's values.
+    #[error("{value:?} is not a known {field}")]
+    Unknown {
+        /// The enumeration.
+        field: &'static str,
+        /// Excerpt of the value given.
+        value: String,
+    },
+    /// An unknown ISO 4217 currency code.
+    #[error("{code:?} is not a supported currency")]
+    UnknownCurrency {
+        /// Excerpt of the code given.
+        code: String,
+    },
+    /// Two amounts of different currencies were combined.
+    #[error("cannot combine {} with {}", left.code(), right.code())]
+    CurrencyMismatch {
+        /// Left operand's currency.
+        left: Currency,
+        /// Right operand's currency.
+        right: Currency,
+    },
+    /// An amount that must not be negative is.
+    #[error("{field} must not be negative")]
+    Negative {
+        /// The field.
+        field: &'static str,
+    },
+    /// Arithmetic overflowed.
+    #[error("{field} overflowed")]
+    Overflow {
+        /// The field.
+        field: &'static str,
+    },
+    /// A time interval whose end is not after its start.
+    #[error("{field}: the end must be after the start")]
+    EmptyInterval {
+        /// The field.
+        field: &'static str,
+    },
+    /// A list that must not be empty is.
+    #[error("{field} needs at least one entry")]
+    NoEntries {
+        /// The field.
+        field: &'static str,
+    },
+}
+
+/// Why an actor may not do an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyReason {
+    /// The actor's role never may.
+    RoleNotAllowed,
+    /// A customer or expert acting on someone else's records.
+    NotYours,
+    /// An expert acting on a ticket not assigned to them.
+    NotAssignedToYou,
+    /// No staff account or customer has the actor's id.
+    UnknownAccount,
+    /// The staff account was deactivated.
+    AccountDeactivated,
+    /// The actor claims a role its account does not have.
+    RoleMismatch {
+        /// The account's real role.
+        actual: Role,
+    },
+    /// Administrators may not demote or deactivate themselves (that could lock everyone out).
+    OwnAccount,
+}
+
+/// The actor is not allowed to do this; nothing was changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{actor} may not {action:?}: {reason:?}")]
+pub struct Forbidden {
+    /// Who tried.
+    pub actor: Actor,
+    /// What they tried.
+    pub action: Action,
+    /// Why it was refused.
+    pub reason: DenyReason,
+}
+
+/// A ticket command that the workflow rules refuse in the ticket's current state.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TicketError {
+    /// The command is not allowed from the ticket's state.
+    #[error("ticket {ticket} is {status:?}; {action:?} is not allowed from there")]
+    InvalidTransition {
+        /// The ticket.
+        ticket: TicketId,
+        /// Its current state.
+        status: TicketStatus,
+        /// The refused command.
+        action: Action,
+    },
+    /// The expert already rejected this ticket or let an offer of it expire.
+    #[error("expert {expert} already rejected or let ticket {ticket} expire")]
+    ExpertExcluded {
+        /// The ticket.
+        ticket: TicketId,
+        /// The excluded expert.
+        expert: ExpertId,
+    },
+    /// The expert answered after the response deadline; the offer is void.
+    #[error("the offer of ticket {ticket} expired at {respond_by}")]
+    OfferExpired {
+        /// The ticket.
+        ticket: TicketId,
+        /// The deadline that passed.
+        respond_by: DateTime<Utc>,
+    },
+    /// Expiry was requested before the response deadline.
+    #[error("the offer of ticket {ticket} runs until {respond_by}")]
+    DeadlineNotReached {
+        /// The ticket.
+        ticket: TicketId,
+        /// The deadline still ahead.
+        respond_by: DateTime<Utc>,
+    },
+    /// Reopening was requested after the reopen window.
+    #[error("ticket {ticket} could be reopened until {window_end}")]
+    ReopenWindowClosed {
+        /// The ticket.
+        ticket: TicketId,
+        /// When the window ended.
+        window_end: DateTime<Utc>,
+    },
+    /// The customer's plan does not cover the product category.
+    #[error("plan {plan} does not cover {category:?}")]
+    NotCovered {
+        /// The plan.
+        plan: PlanId,
+        /// The category asked for.
+        category: ProductCategory,
+    },
+    /// The expert may not be given this ticket (manual assignment checks).
+    #[error("expert {expert} cannot take ticket {ticket}: {why:?}")]
+    ExpertUnqualified {
+        /// The ticket.
+        ticket: TicketId,
+        /// The expert.
+        expert: ExpertId,
+        /// What is missing.
+        why: Unqualified,
+    },
+}
+
+/// What keeps an expert from taking a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unqualified {
+    /// The expert profile is deactivated.
+    Inactive,
+    /// The expert lacks the product skill.
+    NoSkill,
+    /// The expert's level is below the ticket's.
+    LevelTooLow,
+    /// The ticket lies outside the expert's service radius.
+    OutOfArea,
+}
+
+/// A rule of an aggregate other than the ticket was broken.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RuleError {
+    /// The aggregate exists already.
+    #[error("{kind:?} {id} already exists")]
+    AlreadyExists {
+        /// Its kind.
+        kind: AggregateKind,
+        /// Its id.
+        id: Uuid,
+    },
+    /// The plan no longer accepts customers.
+    #[error("plan {plan} is retired")]
+    PlanRetired {
+        /// The plan.
+        plan: PlanId,
+    },
+    /// An expert profile needs an active staff account with the expert role.
+    #[error("account {account} is not an active expert account")]
+    NotAnExpertAccount {
+        /// The account.
+        account: Uuid,
+    },
+    /// The command would not change anything (same role, already inactive, ...).
+    #[error("{action:?} would change nothing")]
+    NoChange {
+        /// The command.
+        action: Action,
+    },
+}
+
+/// A failure of a storage backend.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another writer appended to the stream first: reload and retry.
+    #[error("{stream} is at {actual}, the command expected {expected}")]
+    Conflict {
+        /// The stream written.
+        stream: StreamId,
+        /// The version the writer read.
+        expected: Sequence,
+        /// The version found.
+        actual: Sequence,
+    },
+    /// Stored data could not be decoded or violates an invariant.
+    #[error("stored data of {stream} is corrupt: {detail}")]
+    Corrupt {
+        /// The stream read.
+        stream: StreamId,
+        /// What was wrong.
+        detail: String,
+    },
+    /// A value could not be encoded for storage.
+    #[error("could not encode {stream}: {source}")]
+    Encode {
+        /// The stream written.
+        stream: StreamId,
+        /// The serializer's error.
+        source: serde_json::Error,
+    },
+    /// The backend itself failed (connection, disk, ...).
+    #[error("storage backend failed: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Replaying stored events failed: the history does not fit the aggregate.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReplayError {
+    /// There were no events.
+    #[error("no events to replay")]
+    Empty,
+    /// An event belongs to another aggregate.
+    #[error("event of {found} replayed onto {expected}")]
+    WrongAggregate {
+        /// The aggregate being rebuilt.
+        expected: Uuid,
+        /// The event's aggregate.
+        found: Uuid,
+    },
+    /// Sequence numbers are not gap-free and increasing.
+    #[error("expected sequence {expected}, found {found}")]
+    OutOfSequence {
+        /// The next sequence number.
+        expected: Sequence,
+        /// The event's sequence number.
+        found: Sequence,
+    },
+    /// The event does not fit the state it is applied to.
+    #[error("event {event} does not apply to {state}")]
+    DoesNotApply {
+        /// The event's name.
+        event: &'static str,
+        /// The state's name.
+        state: &'static str,
+    },
+    /// The event was written by a newer version of sysops.
+    #[error("event schema {found} is newer than the supported {supported}")]
+    UnsupportedSchema {
+        /// The event's schema version.
+        found: u16,
+        /// The newest schema this code reads.
+        supported: u16,
+    },
+}
+
+/// Every error the service returns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Malformed input.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// Not allowed for this actor.
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    /// No such aggregate.
+    #[error("{kind:?} {id} not found")]
+    NotFound {
+        /// Its kind.
+        kind: AggregateKind,
+        /// The id asked for.
+        id: Uuid,
+    },
+    /// A ticket workflow rule refused the command.
+    #[error(transparent)]
+    Ticket(#[from] TicketError),
+    /// Another rule refused the command.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    /// Storage failed or a concurrent writer won (see [`StoreError::Conflict`]).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Stored history is inconsistent.
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+}
+
+impl Error {
+    /// `NotFound` for a typed id.
+    pub fn not_found(kind: AggregateKind, id: impl Into<Uuid>) -> Self {
+        Error::NotFound { kind, id: id.into() }
+    }
+
+    /// True for an optimistic-concurrency conflict, after which a reload and retry may succeed.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Error::Store(StoreError::Conflict { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_keeps_short_values_and_cuts_long_ones_on_char_boundaries() {
+        assert_eq!(clip("abc"), "abc");
+        let long = "é".repeat(100);
+        assert_eq!(clip(&long).chars().count(), EXCERPT_CHARS + 1);
+    }
+}

@@ -1,0 +1,102 @@
+//! Typed identifiers: UUID v7 newtypes so a ticket id can never be passed where a customer id is meant.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// Wraps an existing UUID (for example one read back from storage).
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            /// The underlying UUID.
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Uuid {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "({})"), self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A trouble ticket.
+    TicketId,
+    "TicketId"
+);
+id_type!(
+    /// A customer (also the id a customer acts under).
+    CustomerId,
+    "CustomerId"
+);
+id_type!(
+    /// An expert's profile; it is the same UUID as the expert's staff account.
+    ExpertId,
+    "ExpertId"
+);
+id_type!(
+    /// An internal (staff) user account: administrator, helpdesk, manager or expert.
+    UserId,
+    "UserId"
+);
+id_type!(
+    /// A support plan.
+    PlanId,
+    "PlanId"
+);
+id_type!(
+    /// One attempt to assign a ticket to an expert.
+    AssignmentId,
+    "AssignmentId"
+);
+
+impl From<UserId> for ExpertId {
+    /// An expert's profile shares the id of the expert's staff account.
+    fn from(user: UserId) -> Self {
+        ExpertId(user.0)
+    }
+}
+
+impl From<ExpertId> for UserId {
+    fn from(expert: ExpertId) -> Self {
+        UserId(expert.0)
+    }
+}

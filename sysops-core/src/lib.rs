@@ -1,0 +1,61 @@
+//! # sysops-core
+//!
+//! The pure domain of the Sysops Squad field-service system: support plans,
+//! customers, experts, staff accounts and the trouble-ticket workflow.
+//!
+//! Nothing here performs I/O or reads a clock. Every aggregate *decides* a
+//! command into events (checking the acting [`Actor`] first) and *applies*
+//! events to rebuild its state; the [`Service`] runs that cycle over any
+//! [`Store`]. Storage backends implement [`Store`] and prove themselves with
+//! the conformance suite in `testing` (feature `testing`).
+#![forbid(unsafe_code)]
+
+mod actor;
+mod aggregate;
+mod clock;
+mod ctx;
+mod customer;
+mod error;
+mod event;
+mod expert;
+mod geo;
+mod id;
+mod idgen;
+mod money;
+mod plan;
+mod service;
+mod skill;
+mod staff;
+pub mod store;
+mod text;
+mod ticket;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use actor::{Action, Actor, Role, Scope, Target, authorize};
+pub use aggregate::{Aggregate, applied, replay};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use ctx::Ctx;
+pub use customer::{Address, Contact, Customer, CustomerCommand, CustomerEvent};
+pub use error::{
+    DenyReason, Error, Forbidden, ReplayError, RuleError, StoreError, TicketError, Unqualified, ValidationError,
+};
+pub use event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence, StreamId};
+pub use expert::{
+    Capacity, Expert, ExpertCommand, ExpertEvent, ExpertProfile, RadiusKm, TimeOff, WeeklyHours, WorkWindow,
+};
+pub use geo::{EARTH_RADIUS_KM, GeoPoint};
+pub use id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId, UserId};
+pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
+pub use money::{Currency, Money};
+pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
+pub use service::Service;
+pub use skill::{Priority, ProductCategory, SkillLevel};
+pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
+pub use store::{MemoryStore, Store};
+pub use text::{AddressLine, Description, Email, PersonName, Phone, PlanName, Reason, WorkNotes};
+pub use ticket::{
+    Assignment, Channel, CostFactor, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketCommand, TicketEvent,
+    TicketState, TicketStatus,
+};

@@ -1,0 +1,186 @@
+//! Support plans: what a customer pays monthly, what it covers, and the service targets it promises.
+
+use crate::PlanId;
+use crate::actor::{Action, Target, authorize};
+use crate::aggregate::Aggregate;
+use crate::ctx::Ctx;
+use crate::error::{Error, ReplayError, RuleError, ValidationError};
+use crate::event::{AggregateKind, Envelope, EventName, Sequence};
+use crate::money::Money;
+use crate::skill::{Priority, ProductCategory};
+use crate::store::Index;
+use crate::text::PlanName;
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// The deadlines a plan promises, copied onto each ticket when it is submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceTargets {
+    /// How long an expert has to accept or reject an assignment before it expires.
+    pub answer_within: Duration,
+    /// How long a ticket may wait for an accepted expert before it counts as waiting too long.
+    pub respond_within: Duration,
+    /// How long until the work should be completed.
+    pub resolve_within: Duration,
+    /// How long after completion the customer may still reopen the ticket.
+    pub reopen_within: Duration,
+}
+
+impl ServiceTargets {
+    /// Checks every target is positive and at most a year, and that responding fits within resolving.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let year = Duration::days(366);
+        for (field, d) in [
+            ("answer_within", self.answer_within),
+            ("respond_within", self.respond_within),
+            ("resolve_within", self.resolve_within),
+            ("reopen_within", self.reopen_within),
+        ] {
+            if d <= Duration::zero() || d > year {
+                return Err(ValidationError::OutOfRange {
+                    field,
+                    value: d.num_minutes(),
+                    min: 1,
+                    max: year.num_minutes(),
+                });
+            }
+        }
+        if self.respond_within > self.resolve_within {
+            return Err(ValidationError::OutOfRange {
+                field: "respond_within",
+                value: self.respond_within.num_minutes(),
+                min: 1,
+                max: self.resolve_within.num_minutes(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The terms of a new plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanTerms {
+    /// Marketing name.
+    pub name: PlanName,
+    /// Monthly fee; must not be negative.
+    pub monthly_fee: Money,
+    /// Covered product categories; at least one.
+    pub categories: BTreeSet<ProductCategory>,
+    /// Ticket priority.
+    pub priority: Priority,
+    /// Service targets.
+    pub targets: ServiceTargets,
+}
+
+/// A support plan customers subscribe to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupportPlan {
+    /// Its id.
+    pub id: PlanId,
+    /// Its terms.
+    pub terms: PlanTerms,
+    /// Retired plans take no new customers; existing ones keep them.
+    pub retired: bool,
+    version: Sequence,
+}
+
+/// What happened to a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PlanEvent {
+    /// The plan was defined.
+    Defined {
+        /// Its id.
+        plan: PlanId,
+        /// Its terms.
+        terms: PlanTerms,
+    },
+    /// The plan stopped taking new customers.
+    Retired,
+}
+
+impl EventName for PlanEvent {
+    fn name(&self) -> &'static str {
+        match self {
+            PlanEvent::Defined { .. } => "PlanDefined",
+            PlanEvent::Retired => "PlanRetired",
+        }
+    }
+}
+
+/// A command to an existing plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PlanCommand {
+    /// Stop taking new customers.
+    Retire,
+}
+
+impl SupportPlan {
+    /// Decides the definition of a new plan.
+    pub fn define(terms: PlanTerms, ctx: &Ctx<'_>) -> Result<Vec<Envelope<PlanEvent>>, Error> {
+        authorize(&ctx.actor, Action::DefinePlan, Target::default())?;
+        if terms.monthly_fee.is_negative() {
+            return Err(ValidationError::Negative { field: "monthly_fee" }.into());
+        }
+        if terms.categories.is_empty() {
+            return Err(ValidationError::NoEntries { field: "categories" }.into());
+        }
+        terms.targets.validate()?;
+        let plan: PlanId = ctx.new_id();
+        Ok(ctx.stamp(plan, Sequence::NONE, vec![PlanEvent::Defined { plan, terms }]))
+    }
+
+    /// Decides a command.
+    pub fn decide(&self, command: &PlanCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<PlanEvent>>, Error> {
+        match command {
+            PlanCommand::Retire => {
+                authorize(&ctx.actor, Action::RetirePlan, Target::default())?;
+                if self.retired {
+                    return Err(RuleError::NoChange { action: Action::RetirePlan }.into());
+                }
+                Ok(ctx.stamp(self.id, self.version, vec![PlanEvent::Retired]))
+            }
+        }
+    }
+
+    /// True when the plan covers `category`.
+    pub fn covers(&self, category: ProductCategory) -> bool {
+        self.terms.categories.contains(&category)
+    }
+}
+
+impl Aggregate for SupportPlan {
+    const KIND: AggregateKind = AggregateKind::Plan;
+    type Event = PlanEvent;
+
+    fn id(&self) -> Uuid {
+        self.id.as_uuid()
+    }
+
+    fn version(&self) -> Sequence {
+        self.version
+    }
+
+    fn create(first: &Envelope<PlanEvent>) -> Result<Self, ReplayError> {
+        match &first.payload {
+            PlanEvent::Defined { plan, terms } => {
+                Ok(SupportPlan { id: *plan, terms: terms.clone(), retired: false, version: first.sequence })
+            }
+            other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
+        }
+    }
+
+    fn evolve(&mut self, event: &Envelope<PlanEvent>) -> Result<(), ReplayError> {
+        match &event.payload {
+            PlanEvent::Retired if !self.retired => self.retired = true,
+            other => return Err(ReplayError::DoesNotApply { event: other.name(), state: "SupportPlan" }),
+        }
+        self.version = event.sequence;
+        Ok(())
+    }
+
+    fn index(&self) -> Index {
+        Index::None
+    }
+}

@@ -1,0 +1,346 @@
+//! The application service: verify the actor, load, decide, commit. Generic over any [`Store`].
+//!
+//! This is the one place where the pure aggregates meet storage, the clock and
+//! the id source. It performs no I/O itself: the store does, behind its trait.
+
+use crate::actor::{Action, Actor, Role, Target, authorize};
+use crate::aggregate::{Aggregate, applied};
+use crate::clock::Clock;
+use crate::ctx::Ctx;
+use crate::customer::{Address, Contact, Customer, CustomerCommand};
+use crate::error::{DenyReason, Error, RuleError, TicketError};
+use crate::event::{Envelope, Sequence, StreamId};
+use crate::expert::{Expert, ExpertCommand, ExpertProfile};
+use crate::idgen::IdGen;
+use crate::plan::{PlanCommand, PlanTerms, SupportPlan};
+use crate::staff::{StaffAccount, StaffCommand, StaffRole};
+use crate::store::{self, Change, ExpertQuery, Page, Store, TicketFilter, decode_state};
+use crate::text::{Email, PersonName};
+use crate::ticket::{NewTicket, Rationale, Ticket, TicketCommand, TicketEvent};
+use crate::{CustomerId, ExpertId, PlanId, TicketId, UserId};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Runs commands and queries for verified actors against a [`Store`].
+///
+/// ```
+/// use sysops_core::{Actor, ManualClock, MemoryStore, PersonName, Email, SequentialIds, Service, StaffRole};
+/// # futures::executor::block_on(async {
+/// let service = Service::new(MemoryStore::new(), ManualClock::new(chrono::Utc::now()), SequentialIds::new(1));
+/// let admin = service
+///     .create_staff_account(Actor::system(), PersonName::new("Ada Admin")?, Email::new("ada@sysops.example")?, StaffRole::Administrator)
+///     .await?;
+/// assert!(admin.active);
+/// # Ok::<(), sysops_core::Error>(())
+/// # }).unwrap();
+/// ```
+pub struct Service<S> {
+    store: S,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
+}
+
+impl<S: Store> Service<S> {
+    /// A service over `store`, reading time from `clock` and taking ids from `ids`.
+    pub fn new(store: S, clock: impl Clock + 'static, ids: impl IdGen + 'static) -> Self {
+        Self { store, clock: Arc::new(clock), ids: Arc::new(ids) }
+    }
+
+    /// The underlying store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Checks the actor's account: it must exist, be active and hold the claimed role.
+    pub async fn verify(&self, actor: Actor, action: Action) -> Result<Actor, Error> {
+        let deny = |reason| Error::from(actor.deny(action, reason));
+        match actor.role {
+            Role::System => Ok(actor),
+            Role::Customer => match self.find::<Customer>(actor.id).await? {
+                Some(_) => Ok(actor),
+                None => Err(deny(DenyReason::UnknownAccount)),
+            },
+            claimed => match self.find::<StaffAccount>(actor.id).await? {
+                None => Err(deny(DenyReason::UnknownAccount)),
+                Some(account) if !account.active => Err(deny(DenyReason::AccountDeactivated)),
+                Some(account) if Role::from(account.role) != claimed => {
+                    Err(deny(DenyReason::RoleMismatch { actual: account.role.into() }))
+                }
+                Some(_) => Ok(actor),
+            },
+        }
+    }
+
+    async fn ctx(&self, actor: Actor, action: Action) -> Result<Ctx<'_>, Error> {
+        let actor = self.verify(actor, action).await?;
+        Ok(Ctx::new(actor, self.clock.now(), self.ids.as_ref()))
+    }
+
+    async fn find<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<Option<A>, Error> {
+        Ok(store::load::<A, S>(&self.store, id).await?)
+    }
+
+    async fn get<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<A, Error> {
+        let id = id.into();
+        self.find(id).await?.ok_or(Error::NotFound { kind: A::KIND, id })
+    }
+
+    async fn save<A: Aggregate>(&self, current: Option<&A>, events: Vec<Envelope<A::Event>>) -> Result<A, Error> {
+        let next = match current {
+            Some(current) => applied(current, &events)?,
+            None => crate::aggregate::replay::<A>(&events)?,
+        };
+        let expected = current.map_or(Sequence::NONE, Aggregate::version);
+        self.store.commit(vec![Change::of(expected, &next, &events)?]).await?;
+        Ok(next)
+    }
+
+    // --- staff accounts (UC-1) ---
+
+    /// Creates a staff account. [`Actor::system`] may create the first administrator.
+    pub async fn create_staff_account(
+        &self,
+        actor: Actor,
+        name: PersonName,
+        email: Email,
+        role: StaffRole,
+    ) -> Result<StaffAccount, Error> {
+        let ctx = self.ctx(actor, Action::CreateStaffAccount).await?;
+        self.save(None, StaffAccount::create(name, email, role, &ctx)?).await
+    }
+
+    /// Changes a staff account's role, deactivates or reactivates it.
+    pub async fn change_staff_account(
+        &self,
+        actor: Actor,
+        account: UserId,
+        command: StaffCommand,
+    ) -> Result<StaffAccount, Error> {
+        let action = match command {
+            StaffCommand::ChangeRole(_) => Action::ChangeStaffRole,
+            StaffCommand::Deactivate => Action::DeactivateStaffAccount,
+            StaffCommand::Reactivate => Action::ReactivateStaffAccount,
+        };
+        let ctx = self.ctx(actor, action).await?;
+        let current: StaffAccount = self.get(account).await?;
+        self.save(Some(&current), current.decide(command, &ctx)?).await
+    }
+
+    /// A staff account (administrators and managers see all; others their own).
+    pub async fn staff_account(&self, actor: Actor, account: UserId) -> Result<StaffAccount, Error> {
+        let actor = self.verify(actor, Action::ViewStaffAccount).await?;
+        authorize(&actor, Action::ViewStaffAccount, Target::owned_by(account))?;
+        self.get(account).await
+    }
+
+    /// A staff account's full change history: who changed what, when.
+    pub async fn staff_account_history(
+        &self,
+        actor: Actor,
+        account: UserId,
+    ) -> Result<Vec<Envelope<crate::staff::StaffEvent>>, Error> {
+        self.staff_account(actor, account).await?;
+        Ok(store::history::<StaffAccount, S>(&self.store, account).await?)
+    }
+
+    // --- plans ---
+
+    /// Defines a support plan.
+    pub async fn define_plan(&self, actor: Actor, terms: PlanTerms) -> Result<SupportPlan, Error> {
+        let ctx = self.ctx(actor, Action::DefinePlan).await?;
+        self.save(None, SupportPlan::define(terms, &ctx)?).await
+    }
+
+    /// Retires a plan: existing customers keep it, new ones cannot choose it.
+    pub async fn retire_plan(&self, actor: Actor, plan: PlanId) -> Result<SupportPlan, Error> {
+        let ctx = self.ctx(actor, Action::RetirePlan).await?;
+        let current: SupportPlan = self.get(plan).await?;
+        self.save(Some(&current), current.decide(&PlanCommand::Retire, &ctx)?).await
+    }
+
+    /// A plan; everyone may read plans.
+    pub async fn plan(&self, actor: Actor, plan: PlanId) -> Result<SupportPlan, Error> {
+        self.verify(actor, Action::ViewPlan).await?;
+        self.get(plan).await
+    }
+
+    // --- customers ---
+
+    /// Registers a customer: a customer signing themself up (their actor id becomes the
+    /// customer id), or helpdesk and administrators registering a caller.
+    pub async fn register_customer(
+        &self,
+        actor: Actor,
+        contact: Contact,
+        address: Address,
+        plan: PlanId,
+    ) -> Result<Customer, Error> {
+        let ctx = if actor.role == Role::Customer {
+            if self.find::<Customer>(actor.id).await?.is_some() {
+                return Err(RuleError::AlreadyExists { kind: Customer::KIND, id: actor.id }.into());
+            }
+            Ctx::new(actor, self.clock.now(), self.ids.as_ref())
+        } else {
+            self.ctx(actor, Action::RegisterCustomer).await?
+        };
+        let plan: SupportPlan = self.get(plan).await?;
+        self.save(None, Customer::register(contact, address, &plan, &ctx)?).await
+    }
+
+    /// Updates a customer's contact details or address.
+    pub async fn update_customer(
+        &self,
+        actor: Actor,
+        customer: CustomerId,
+        command: CustomerCommand,
+    ) -> Result<Customer, Error> {
+        let action = match command {
+            CustomerCommand::UpdateContact(_) => Action::UpdateCustomerContact,
+            CustomerCommand::Move(_) => Action::MoveCustomer,
+        };
+        let ctx = self.ctx(actor, action).await?;
+        let current: Customer = self.get(customer).await?;
+        self.save(Some(&current), current.decide(&command, &ctx)?).await
+    }
+
+    /// Moves a customer to another plan.
+    pub async fn change_customer_plan(
+        &self,
+        actor: Actor,
+        customer: CustomerId,
+        plan: PlanId,
+    ) -> Result<Customer, Error> {
+        let ctx = self.ctx(actor, Action::ChangeCustomerPlan).await?;
+        let current: Customer = self.get(customer).await?;
+        let plan: SupportPlan = self.get(plan).await?;
+        self.save(Some(&current), current.change_plan(&plan, &ctx)?).await
+    }
+
+    /// A customer's profile.
+    pub async fn customer(&self, actor: Actor, customer: CustomerId) -> Result<Customer, Error> {
+        let actor = self.verify(actor, Action::ViewCustomer).await?;
+        authorize(&actor, Action::ViewCustomer, Target::owned_by(customer))?;
+        self.get(customer).await
+    }
+
+    // --- experts ---
+
+    /// Registers the expert profile of an expert staff account.
+    pub async fn register_expert(
+        &self,
+        actor: Actor,
+        account: UserId,
+        profile: ExpertProfile,
+    ) -> Result<Expert, Error> {
+        let ctx = self.ctx(actor, Action::RegisterExpert).await?;
+        let staff: StaffAccount = self.get(account).await?;
+        if self.find::<Expert>(account).await?.is_some() {
+            return Err(RuleError::AlreadyExists { kind: Expert::KIND, id: account.as_uuid() }.into());
+        }
+        self.save(None, Expert::register(&staff, profile, &ctx)?).await
+    }
+
+    /// Changes an expert's skills, area, hours, time off, capacity or active flag.
+    pub async fn update_expert(&self, actor: Actor, expert: ExpertId, command: ExpertCommand) -> Result<Expert, Error> {
+        let ctx = self.ctx(actor, Action::SetExpertActive).await?;
+        let current: Expert = self.get(expert).await?;
+        self.save(Some(&current), current.decide(&command, &ctx)?).await
+    }
+
+    /// An expert's profile (staff see all; an expert their own).
+    pub async fn expert(&self, actor: Actor, expert: ExpertId) -> Result<Expert, Error> {
+        let actor = self.verify(actor, Action::ViewExpert).await?;
+        authorize(&actor, Action::ViewExpert, Target::owned_by(expert))?;
+        self.get(expert).await
+    }
+
+    /// Experts matching `query`.
+    pub async fn find_experts(&self, actor: Actor, query: ExpertQuery, page: Page) -> Result<Vec<Expert>, Error> {
+        let actor = self.verify(actor, Action::FindExperts).await?;
+        authorize(&actor, Action::FindExperts, Target::default())?;
+        let rows = self.store.experts(query, page).await?;
+        Ok(rows.iter().map(decode_state).collect::<Result<_, _>>()?)
+    }
+
+    // --- tickets ---
+
+    /// Submits a ticket for `customer`; it is stored before this returns.
+    pub async fn submit_ticket(&self, actor: Actor, customer: CustomerId, request: NewTicket) -> Result<Ticket, Error> {
+        let ctx = self.ctx(actor, Action::SubmitTicket).await?;
+        // Authorize before revealing whether the customer exists.
+        authorize(&ctx.actor, Action::SubmitTicket, Target::owned_by(customer))?;
+        let customer: Customer = self.get(customer).await?;
+        let plan: SupportPlan = self.get(customer.plan).await?;
+        self.save(None, Ticket::submit(request, &customer, &plan, &ctx)?).await
+    }
+
+    /// Runs a workflow command on a ticket. Assignments are checked against the expert's profile.
+    pub async fn handle_ticket(&self, actor: Actor, ticket: TicketId, command: TicketCommand) -> Result<Ticket, Error> {
+        let ctx = self.ctx(actor, command.action()).await?;
+        let current: Ticket = self.get(ticket).await?;
+        let events = current.decide(&command, &ctx)?;
+        if let TicketCommand::Assign { expert, .. } = &command {
+            let profile: Expert = self.get(*expert).await?;
+            profile
+                .qualifies_for(current.category, current.required_level, &current.location)
+                .map_err(|why| TicketError::ExpertUnqualified { ticket: current.id, expert: *expert, why })?;
+        }
+        self.save(Some(&current), events).await
+    }
+
+    /// Offers a ticket to an expert (administrators, or the assignment job as [`Actor::system`]).
+    pub async fn assign_ticket(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+        expert: ExpertId,
+        rationale: Option<Rationale>,
+    ) -> Result<Ticket, Error> {
+        self.handle_ticket(actor, ticket, TicketCommand::Assign { expert, rationale }).await
+    }
+
+    /// A ticket, if the actor may see it.
+    pub async fn ticket(&self, actor: Actor, ticket: TicketId) -> Result<Ticket, Error> {
+        let actor = self.verify(actor, Action::ViewTicket).await?;
+        let found: Ticket = match self.find(ticket).await? {
+            Some(t) => t,
+            // Customers and experts learn nothing about tickets that are not theirs.
+            None if matches!(actor.role, Role::Customer | Role::Expert) => {
+                return Err(actor.deny(Action::ViewTicket, DenyReason::NotYours).into());
+            }
+            None => return Err(Error::not_found(Ticket::KIND, ticket)),
+        };
+        let expert = (actor.role == Role::Expert).then(|| ExpertId::from_uuid(actor.id));
+        authorize(&actor, Action::ViewTicket, found.target_for(expert, Action::ViewTicket))?;
+        Ok(found)
+    }
+
+    /// A ticket's full history, oldest first.
+    pub async fn ticket_history(&self, actor: Actor, ticket: TicketId) -> Result<Vec<Envelope<TicketEvent>>, Error> {
+        self.ticket(actor, ticket).await?;
+        Ok(store::history::<Ticket, S>(&self.store, ticket).await?)
+    }
+
+    /// Tickets matching `filter`: customers may list only their own, experts only theirs.
+    pub async fn tickets(&self, actor: Actor, filter: TicketFilter, page: Page) -> Result<Vec<Ticket>, Error> {
+        let (action, target) = match (filter.customer, filter.expert) {
+            (Some(c), _) => (Action::ListCustomerTickets, Target::owned_by(c)),
+            (None, Some(e)) => (Action::ListExpertTickets, Target::owned_by(e)),
+            (None, None) => (Action::ListOpenTickets, Target::default()),
+        };
+        let actor = self.verify(actor, action).await?;
+        authorize(&actor, action, target)?;
+        let rows = self.store.tickets(filter, page).await?;
+        Ok(rows.iter().map(decode_state).collect::<Result<_, _>>()?)
+    }
+
+    /// Rebuilds an aggregate from its events, to audit that the stored state matches its history.
+    pub async fn replayed<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<A, Error> {
+        let id = id.into();
+        let events = store::history::<A, S>(&self.store, id).await?;
+        if events.is_empty() {
+            return Err(Error::NotFound { kind: StreamId::new(A::KIND, id).kind, id });
+        }
+        Ok(crate::aggregate::replay(&events)?)
+    }
+}

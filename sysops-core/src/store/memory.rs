@@ -1,0 +1,87 @@
+//! An in-memory [`Store`] for tests, simulations and hosts that need no durability.
+
+use super::{Change, ExpertQuery, Index, Page, Store, StoredEvent, StoredState, TicketFilter};
+use crate::error::StoreError;
+use crate::event::{AggregateKind, Sequence, StreamId};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+
+#[derive(Default)]
+struct Inner {
+    states: BTreeMap<StreamId, (StoredState, Index)>,
+    events: BTreeMap<StreamId, Vec<StoredEvent>>,
+}
+
+/// Keeps everything in process memory behind one lock; commits are atomic and checked like a database's.
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn list(&self, kind: AggregateKind, page: Page, keep: impl Fn(&Index) -> bool) -> Vec<StoredState> {
+        let inner = self.lock();
+        inner
+            .states
+            .iter()
+            .filter(|(stream, (_, index))| {
+                stream.kind == kind && page.after.is_none_or(|after| stream.id > after) && keep(index)
+            })
+            .take(page.len())
+            .map(|(_, (state, _))| state.clone())
+            .collect()
+    }
+}
+
+impl Store for MemoryStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        let mut seen = HashSet::new();
+        for change in &changes {
+            change.check()?;
+            let stream = change.stream();
+            let actual = inner.states.get(&stream).map_or(Sequence::NONE, |(s, _)| s.version);
+            if actual != change.expected || !seen.insert(stream) {
+                return Err(StoreError::Conflict { stream, expected: change.expected, actual });
+            }
+        }
+        for change in changes {
+            let stream = change.stream();
+            inner.events.entry(stream).or_default().extend(change.events);
+            inner.states.insert(stream, (change.state, change.index));
+        }
+        Ok(())
+    }
+
+    async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
+        Ok(self.lock().states.get(&stream).map(|(state, _)| state.clone()))
+    }
+
+    async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+        Ok(self.lock().events.get(&stream).cloned().unwrap_or_default())
+    }
+
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        Ok(self.list(AggregateKind::Ticket, page, |index| match index {
+            Index::Ticket { customer, status, expert, .. } => {
+                filter.status.is_none_or(|s| s == *status)
+                    && filter.customer.is_none_or(|c| c == *customer)
+                    && filter.expert.is_none_or(|e| Some(e) == *expert)
+            }
+            _ => false,
+        }))
+    }
+
+    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        Ok(self.list(AggregateKind::Expert, page, |index| query.matches(index)))
+    }
+}

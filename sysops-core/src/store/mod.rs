@@ -1,0 +1,301 @@
+//! The storage contract: a small set of operations every backend implements.
+//!
+//! A write is one [`Change`] per aggregate touched, committed atomically: either
+//! every change's events and new state are stored, or none are. Each change says
+//! which version it was decided against; a backend refuses the whole commit with
+//! [`StoreError::Conflict`] when any stream has moved on (optimistic concurrency).
+//! States are stored as JSON next to their events, with an [`Index`] of the
+//! columns queries filter on.
+
+mod memory;
+
+pub use memory::MemoryStore;
+
+use crate::aggregate::Aggregate;
+use crate::error::StoreError;
+use crate::event::{Envelope, EventName, Sequence, StreamId};
+use crate::geo::GeoPoint;
+use crate::skill::{Priority, ProductCategory, SkillLevel};
+use crate::ticket::TicketStatus;
+use crate::{CustomerId, ExpertId};
+use chrono::{DateTime, Utc};
+use std::future::Future;
+use uuid::Uuid;
+
+/// The columns an aggregate's state is indexed by, for queries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Index {
+    /// Not queried except by id.
+    None,
+    /// Helpdesk looks customers up by name, email and phone.
+    Customer {
+        /// Full name.
+        name: String,
+        /// Email.
+        email: String,
+        /// E.164 phone.
+        phone: String,
+    },
+    /// The assignment job finds candidate experts.
+    Expert {
+        /// Whether the expert takes work.
+        active: bool,
+        /// Level per category.
+        skills: Vec<(ProductCategory, SkillLevel)>,
+        /// Base location.
+        base: GeoPoint,
+        /// Service radius in km.
+        radius_km: u16,
+    },
+    /// Tickets are listed by status, customer and expert.
+    Ticket {
+        /// Owner.
+        customer: CustomerId,
+        /// Current status.
+        status: TicketStatus,
+        /// Current expert.
+        expert: Option<ExpertId>,
+        /// Priority.
+        priority: Priority,
+        /// Category.
+        category: ProductCategory,
+        /// Submission time.
+        submitted_at: DateTime<Utc>,
+    },
+}
+
+/// One stored event: its envelope as JSON plus the metadata backends index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// The stream.
+    pub stream: StreamId,
+    /// Position in the stream.
+    pub sequence: Sequence,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The event's name, e.g. `"TicketSubmitted"`.
+    pub name: String,
+    /// The whole [`Envelope`] as JSON.
+    pub json: String,
+}
+
+/// An aggregate's latest state as JSON, at `version`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredState {
+    /// The stream.
+    pub stream: StreamId,
+    /// The sequence of the last event folded in.
+    pub version: Sequence,
+    /// The state as JSON.
+    pub json: String,
+}
+
+/// The new events of one aggregate and the state they lead to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The version the command was decided against ([`Sequence::NONE`] for a new aggregate).
+    pub expected: Sequence,
+    /// The new events, numbered `expected + 1 ..`.
+    pub events: Vec<StoredEvent>,
+    /// The state after them.
+    pub state: StoredState,
+    /// The state's index columns.
+    pub index: Index,
+}
+
+impl Change {
+    /// Encodes the events decided against `expected` and the state `next` they produce.
+    pub fn of<A: Aggregate>(expected: Sequence, next: &A, events: &[Envelope<A::Event>]) -> Result<Self, StoreError> {
+        let stream = StreamId::new(A::KIND, next.id());
+        let encode = |source| StoreError::Encode { stream, source };
+        let events = events
+            .iter()
+            .map(|e| {
+                Ok(StoredEvent {
+                    stream,
+                    sequence: e.sequence,
+                    at: e.at,
+                    name: e.payload.name().to_owned(),
+                    json: serde_json::to_string(e).map_err(encode)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let json = serde_json::to_string(next).map_err(encode)?;
+        Ok(Change {
+            expected,
+            events,
+            state: StoredState { stream, version: next.version(), json },
+            index: next.index(),
+        })
+    }
+
+    /// The stream written.
+    pub fn stream(&self) -> StreamId {
+        self.state.stream
+    }
+
+    /// Checks the change is well formed: events of this stream, numbered on from
+    /// `expected` without gaps, ending at the state's version. Backends call this
+    /// before writing.
+    pub fn check(&self) -> Result<(), StoreError> {
+        let invalid = |detail: &str| StoreError::Corrupt { stream: self.stream(), detail: detail.to_owned() };
+        if self.events.is_empty() {
+            return Err(invalid("a change needs at least one event"));
+        }
+        let mut next = self.expected;
+        for event in &self.events {
+            next = next.next();
+            if event.stream != self.stream() || event.sequence != next {
+                return Err(invalid("events must follow the expected version without gaps"));
+            }
+        }
+        if self.state.version != next {
+            return Err(invalid("the state's version must be the last event's sequence"));
+        }
+        Ok(())
+    }
+}
+
+/// Which tickets to list; every field given must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TicketFilter {
+    /// Only in this status.
+    pub status: Option<TicketStatus>,
+    /// Only of this customer.
+    pub customer: Option<CustomerId>,
+    /// Only where this expert is the current expert.
+    pub expert: Option<ExpertId>,
+}
+
+impl TicketFilter {
+    /// Tickets waiting for an expert: what the assignment job takes.
+    pub fn open() -> Self {
+        Self { status: Some(TicketStatus::Open), ..Self::default() }
+    }
+
+    /// A customer's tickets.
+    pub fn of_customer(customer: CustomerId) -> Self {
+        Self { customer: Some(customer), ..Self::default() }
+    }
+
+    /// An expert's current tickets.
+    pub fn of_expert(expert: ExpertId) -> Self {
+        Self { expert: Some(expert), ..Self::default() }
+    }
+}
+
+/// Which experts to find; every field given must match.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ExpertQuery {
+    /// Only experts skilled in this category ...
+    pub category: Option<ProductCategory>,
+    /// ... at this level or above (needs `category`).
+    pub min_level: Option<SkillLevel>,
+    /// Only experts whose service area contains this point.
+    pub serving: Option<GeoPoint>,
+    /// Only active experts.
+    pub active_only: bool,
+}
+
+impl ExpertQuery {
+    /// True when an expert indexed as `index` matches.
+    pub fn matches(&self, index: &Index) -> bool {
+        let Index::Expert { active, skills, base, radius_km } = index else {
+            return false;
+        };
+        let skilled = match self.category {
+            None => true,
+            Some(cat) => skills.iter().any(|(c, l)| *c == cat && self.min_level.is_none_or(|min| *l >= min)),
+        };
+        let serves = self.serving.is_none_or(|p| base.distance_km(&p) <= f64::from(*radius_km));
+        skilled && serves && (*active || !self.active_only)
+    }
+}
+
+/// A page of a listing in id order (UUID v7 ids sort by creation time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Start after this id (the last id of the previous page).
+    pub after: Option<Uuid>,
+    /// At most this many rows; capped at [`Page::MAX_LIMIT`].
+    pub limit: u32,
+}
+
+impl Page {
+    /// Largest page a backend returns.
+    pub const MAX_LIMIT: u32 = 10_000;
+
+    /// The first `limit` rows.
+    pub fn first(limit: u32) -> Self {
+        Self { after: None, limit: limit.min(Self::MAX_LIMIT) }
+    }
+
+    /// The `limit` rows after `id`.
+    pub fn after(id: impl Into<Uuid>, limit: u32) -> Self {
+        Self { after: Some(id.into()), limit: limit.min(Self::MAX_LIMIT) }
+    }
+
+    /// The limit as a `usize`, capped.
+    pub fn len(&self) -> usize {
+        self.limit.min(Self::MAX_LIMIT) as usize
+    }
+
+    /// True when the page asks for no rows.
+    pub fn is_empty(&self) -> bool {
+        self.limit == 0
+    }
+}
+
+/// What every storage backend implements. Futures are `Send` so services can run them on any executor.
+pub trait Store: Send + Sync {
+    /// Commits all changes atomically, or none when any stream is not at its expected version.
+    fn commit(&self, changes: Vec<Change>) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The latest state of a stream, if it exists.
+    fn load(&self, stream: StreamId) -> impl Future<Output = Result<Option<StoredState>, StoreError>> + Send;
+
+    /// All events of a stream in sequence order.
+    fn events(&self, stream: StreamId) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
+
+    /// Ticket states matching `filter`, in id order.
+    fn tickets(
+        &self,
+        filter: TicketFilter,
+        page: Page,
+    ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
+
+    /// Expert states matching `query`, in id order.
+    fn experts(
+        &self,
+        query: ExpertQuery,
+        page: Page,
+    ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
+}
+
+/// Decodes a stored state.
+pub fn decode_state<A: Aggregate>(stored: &StoredState) -> Result<A, StoreError> {
+    serde_json::from_str(&stored.json)
+        .map_err(|e| StoreError::Corrupt { stream: stored.stream, detail: format!("state: {e}") })
+}
+
+/// Decodes a stored event.
+pub fn decode_event<A: Aggregate>(stored: &StoredEvent) -> Result<Envelope<A::Event>, StoreError> {
+    serde_json::from_str(&stored.json)
+        .map_err(|e| StoreError::Corrupt { stream: stored.stream, detail: format!("event {}: {e}", stored.sequence) })
+}
+
+/// Loads and decodes aggregate `id`.
+pub async fn load<A: Aggregate, S: Store>(store: &S, id: impl Into<Uuid>) -> Result<Option<A>, StoreError> {
+    match store.load(StreamId::new(A::KIND, id)).await? {
+        Some(stored) => decode_state(&stored).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Loads and decodes aggregate `id`'s whole history.
+pub async fn history<A: Aggregate, S: Store>(
+    store: &S,
+    id: impl Into<Uuid>,
+) -> Result<Vec<Envelope<A::Event>>, StoreError> {
+    store.events(StreamId::new(A::KIND, id)).await?.iter().map(decode_event::<A>).collect()
+}

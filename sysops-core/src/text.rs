@@ -1,0 +1,226 @@
+//! Validated text values: names, emails, E.164 phone numbers, bounded free text.
+
+use crate::error::{ValidationError, clip};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! string_conversions {
+    ($($name:ident),*) => {$(
+        impl TryFrom<String> for $name {
+            type Error = ValidationError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.0, f)
+            }
+        }
+    )*};
+}
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, field = $field:literal, max = $max:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Longest accepted value, in characters.
+            pub const MAX_CHARS: usize = $max;
+
+            /// Trims `value` and checks it is neither empty nor longer than [`Self::MAX_CHARS`].
+            pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+                bounded($field, value.into(), Self::MAX_CHARS).map(Self)
+            }
+
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        string_conversions!($name);
+    };
+}
+
+fn bounded(field: &'static str, value: String, max: usize) -> Result<String, ValidationError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ValidationError::Empty { field });
+    }
+    let len = trimmed.chars().count();
+    if len > max {
+        return Err(ValidationError::TooLong { field, max, len });
+    }
+    Ok(if trimmed.len() == value.len() { value } else { trimmed.to_owned() })
+}
+
+text_type!(
+    /// A person's display name (1–200 characters).
+    PersonName,
+    field = "name",
+    max = 200
+);
+text_type!(
+    /// What is wrong, in the customer's words (1–10,000 characters).
+    Description,
+    field = "description",
+    max = 10_000
+);
+text_type!(
+    /// A short free-text reason (rejection, cancellation, reopening; 1–2,000 characters).
+    Reason,
+    field = "reason",
+    max = 2_000
+);
+text_type!(
+    /// The expert's notes on completed work (1–10,000 characters).
+    WorkNotes,
+    field = "notes",
+    max = 10_000
+);
+text_type!(
+    /// A line of a postal address (1–200 characters).
+    AddressLine,
+    field = "address",
+    max = 200
+);
+text_type!(
+    /// A support plan's marketing name (1–100 characters).
+    PlanName,
+    field = "plan_name",
+    max = 100
+);
+
+/// A syntactically valid email address, stored with a lower-cased domain.
+///
+/// ```
+/// use sysops_core::Email;
+/// assert_eq!(Email::new(" Ada@Example.COM ").unwrap().as_str(), "Ada@example.com");
+/// assert!(Email::new("no-at-sign").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    /// Checks `local@domain.tld` shape, 254 characters at most (RFC 5321), no spaces or control characters.
+    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let value: String = value.into();
+        let invalid = || ValidationError::InvalidEmail { value: clip(&value) };
+        let trimmed = value.trim();
+        if trimmed.len() > 254 || trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = trimmed.rsplit_once('@').ok_or_else(invalid)?;
+        let labels_ok = domain.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+        if local.is_empty() || local.len() > 64 || local.contains('@') || !domain.contains('.') || !labels_ok {
+            return Err(invalid());
+        }
+        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A phone number in E.164 form: `+`, country code, subscriber number; 8 to 15 digits.
+///
+/// Spaces, dashes, dots and parentheses are accepted on input and removed.
+///
+/// ```
+/// use sysops_core::Phone;
+/// assert_eq!(Phone::new("+1 (415) 555-0100").unwrap().as_str(), "+14155550100");
+/// assert!(Phone::new("415-555-0100").is_err()); // no country code
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+impl Phone {
+    /// Normalizes and validates an E.164 number.
+    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let value: String = value.into();
+        let invalid = || ValidationError::InvalidPhone { value: clip(&value) };
+        let rest = value.trim().strip_prefix('+').ok_or_else(invalid)?;
+        let mut digits = String::with_capacity(16);
+        for c in rest.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                ' ' | '-' | '.' | '(' | ')' => {}
+                _ => return Err(invalid()),
+            }
+        }
+        if !(8..=15).contains(&digits.len()) || digits.starts_with('0') {
+            return Err(invalid());
+        }
+        Ok(Self(format!("+{digits}")))
+    }
+
+    /// The number, `+` followed by digits only.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_conversions!(Email, Phone);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for ok in ["a@b.co", "first.last+tag@sub.example.org", "x@bücher.de"] {
+            assert!(Email::new(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "@b.co", "a@", "a@b", "a b@c.de", "a@-b.com", "a@b..com", "a@@b.com"] {
+            assert!(matches!(Email::new(bad), Err(ValidationError::InvalidEmail { .. })), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(Phone::new("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
+        for bad in ["", "+", "+0123456789", "+1234567", "+1234567890123456", "+1-800-FLOWERS", "5551234567"] {
+            assert!(matches!(Phone::new(bad), Err(ValidationError::InvalidPhone { .. })), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounded_text_is_trimmed_and_limited() {
+        assert_eq!(Description::new("  screen flickers \n").unwrap().as_str(), "screen flickers");
+        assert_eq!(Description::new(" \t"), Err(ValidationError::Empty { field: "description" }));
+        let huge = "x".repeat(1_000_000);
+        assert_eq!(
+            Description::new(huge),
+            Err(ValidationError::TooLong { field: "description", max: 10_000, len: 1_000_000 })
+        );
+    }
+
+    #[test]
+    fn deserializing_checks_too() {
+        assert!(serde_json::from_str::<Phone>("\"12\"").is_err());
+        assert!(serde_json::from_str::<Reason>("\"\"").is_err());
+    }
+}

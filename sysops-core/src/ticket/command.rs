@@ -1,0 +1,182 @@
+//! Deciding ticket commands: authorization first, then the workflow rules, then the events.
+
+use super::{Channel, Rationale, Ticket, TicketEvent, TicketState};
+use crate::actor::{Action, Role, Target, authorize};
+use crate::ctx::Ctx;
+use crate::customer::Customer;
+use crate::error::{Error, TicketError};
+use crate::event::{Envelope, Sequence};
+use crate::plan::SupportPlan;
+use crate::skill::{ProductCategory, SkillLevel};
+use crate::text::{Description, Reason, WorkNotes};
+use crate::{ExpertId, TicketId};
+use serde::{Deserialize, Serialize};
+
+/// What a customer (or helpdesk for them) reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewTicket {
+    /// The device's category; the customer's plan must cover it.
+    pub category: ProductCategory,
+    /// What is wrong.
+    pub description: Description,
+    /// Skill level needed; helpdesk may raise it for hard cases.
+    pub required_level: SkillLevel,
+}
+
+/// A command to an existing ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TicketCommand {
+    /// Offer the ticket to an expert (assignment job or administrator).
+    Assign {
+        /// The expert.
+        expert: ExpertId,
+        /// Why this expert, when chosen by the job.
+        rationale: Option<Rationale>,
+    },
+    /// The assigned expert takes the ticket.
+    Accept,
+    /// The assigned expert declines, saying why.
+    Reject {
+        /// Why.
+        reason: Reason,
+    },
+    /// Record that the assigned expert did not answer by the deadline.
+    Expire,
+    /// The expert starts work on site.
+    Start,
+    /// The expert finished.
+    Complete {
+        /// What was done.
+        notes: WorkNotes,
+    },
+    /// Cancel before work starts.
+    Cancel {
+        /// Why.
+        reason: Reason,
+    },
+    /// Close a completed ticket for good.
+    Close,
+    /// Reopen a completed ticket within the plan's window.
+    Reopen {
+        /// Why.
+        reason: Reason,
+    },
+}
+
+impl TicketCommand {
+    /// The action the command is authorized as.
+    pub fn action(&self) -> Action {
+        match self {
+            TicketCommand::Assign { .. } => Action::AssignTicket,
+            TicketCommand::Accept => Action::AcceptAssignment,
+            TicketCommand::Reject { .. } => Action::RejectAssignment,
+            TicketCommand::Expire => Action::ExpireAssignment,
+            TicketCommand::Start => Action::StartWork,
+            TicketCommand::Complete { .. } => Action::CompleteWork,
+            TicketCommand::Cancel { .. } => Action::CancelTicket,
+            TicketCommand::Close => Action::CloseTicket,
+            TicketCommand::Reopen { .. } => Action::ReopenTicket,
+        }
+    }
+}
+
+impl Ticket {
+    /// Decides a submission for `customer` under `plan` (the customer's current plan).
+    ///
+    /// A customer submits their own tickets on the web; helpdesk submits for any
+    /// customer by phone. The channel follows from who submits.
+    pub fn submit(
+        request: NewTicket,
+        customer: &Customer,
+        plan: &SupportPlan,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Envelope<TicketEvent>>, Error> {
+        authorize(&ctx.actor, Action::SubmitTicket, Target::owned_by(customer.id))?;
+        if !plan.covers(request.category) {
+            return Err(TicketError::NotCovered { plan: plan.id, category: request.category }.into());
+        }
+        let ticket: TicketId = ctx.new_id();
+        let channel = if ctx.actor.role == Role::Customer { Channel::Web } else { Channel::Phone };
+        Ok(ctx.stamp(
+            ticket,
+            Sequence::NONE,
+            vec![TicketEvent::Submitted {
+                ticket,
+                customer: customer.id,
+                plan: plan.id,
+                category: request.category,
+                required_level: request.required_level,
+                description: request.description,
+                location: customer.address.location,
+                channel,
+                priority: plan.terms.priority,
+                targets: plan.terms.targets,
+            }],
+        ))
+    }
+
+    /// Who may see this ticket and how they relate to it, for the policy.
+    pub fn target_for(&self, expert_acting: Option<ExpertId>, action: Action) -> Target {
+        let assigned_to_actor = match (expert_acting, action) {
+            (Some(expert), Action::ViewTicket) => self.involves(expert),
+            (Some(expert), _) => self.current_expert() == Some(expert),
+            (None, _) => false,
+        };
+        Target { owner: Some(self.customer.as_uuid()), assigned_to_actor }
+    }
+
+    /// Decides a command: checks the actor may, then that the workflow allows it now.
+    pub fn decide(&self, command: &TicketCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<TicketEvent>>, Error> {
+        let action = command.action();
+        let acting_expert = (ctx.actor.role == Role::Expert).then(|| ExpertId::from_uuid(ctx.actor.id));
+        authorize(&ctx.actor, action, self.target_for(acting_expert, action))?;
+        let refused =
+            || -> Error { TicketError::InvalidTransition { ticket: self.id, status: self.status(), action }.into() };
+        let event = match (command, &self.state) {
+            (TicketCommand::Assign { expert, rationale }, TicketState::Open) => {
+                if self.excludes(*expert) {
+                    return Err(TicketError::ExpertExcluded { ticket: self.id, expert: *expert }.into());
+                }
+                TicketEvent::Assigned {
+                    assignment: ctx.new_id(),
+                    expert: *expert,
+                    respond_by: ctx.now + self.targets.answer_within,
+                    rationale: rationale.clone(),
+                }
+            }
+            (TicketCommand::Accept, TicketState::Assigned { assignment, respond_by, .. }) => {
+                if ctx.now >= *respond_by {
+                    return Err(TicketError::OfferExpired { ticket: self.id, respond_by: *respond_by }.into());
+                }
+                TicketEvent::Accepted { assignment: *assignment }
+            }
+            (TicketCommand::Reject { reason }, TicketState::Assigned { assignment, .. }) => {
+                TicketEvent::Rejected { assignment: *assignment, reason: reason.clone() }
+            }
+            (TicketCommand::Expire, TicketState::Assigned { assignment, respond_by, .. }) => {
+                if ctx.now < *respond_by {
+                    return Err(TicketError::DeadlineNotReached { ticket: self.id, respond_by: *respond_by }.into());
+                }
+                TicketEvent::Expired { assignment: *assignment }
+            }
+            (TicketCommand::Start, TicketState::Accepted { .. }) => TicketEvent::WorkStarted,
+            (TicketCommand::Complete { notes }, TicketState::InProgress { .. }) => {
+                TicketEvent::Completed { notes: notes.clone() }
+            }
+            (
+                TicketCommand::Cancel { reason },
+                TicketState::Open | TicketState::Assigned { .. } | TicketState::Accepted { .. },
+            ) => TicketEvent::Cancelled { reason: reason.clone() },
+            (TicketCommand::Close, TicketState::Completed { .. }) => TicketEvent::Closed,
+            (TicketCommand::Reopen { reason }, TicketState::Completed { completed_at, .. }) => {
+                let window_end = *completed_at + self.targets.reopen_within;
+                if ctx.now > window_end {
+                    return Err(TicketError::ReopenWindowClosed { ticket: self.id, window_end }.into());
+                }
+                TicketEvent::Reopened { reason: reason.clone() }
+            }
+            _ => return Err(refused()),
+        };
+        Ok(ctx.stamp(self.id, self.version, vec![event]))
+    }
+}

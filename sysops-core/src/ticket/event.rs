@@ -1,0 +1,104 @@
+//! What can happen to a ticket.
+
+use super::Channel;
+use super::assignment::Rationale;
+use crate::event::EventName;
+use crate::geo::GeoPoint;
+use crate::plan::ServiceTargets;
+use crate::skill::{Priority, ProductCategory, SkillLevel};
+use crate::text::{Description, Reason, WorkNotes};
+use crate::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A change to a ticket. Time and actor are in the envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TicketEvent {
+    /// The ticket was submitted; the plan's terms are copied so later plan changes do not alter it.
+    Submitted {
+        /// Its id.
+        ticket: TicketId,
+        /// Whose device.
+        customer: CustomerId,
+        /// The customer's plan at submission.
+        plan: PlanId,
+        /// The device's category.
+        category: ProductCategory,
+        /// Skill level needed.
+        required_level: SkillLevel,
+        /// What is wrong.
+        description: Description,
+        /// Where to go.
+        location: GeoPoint,
+        /// How it arrived.
+        channel: Channel,
+        /// Priority from the plan.
+        priority: Priority,
+        /// Deadlines from the plan.
+        targets: ServiceTargets,
+    },
+    /// The ticket was offered to an expert.
+    Assigned {
+        /// The attempt.
+        assignment: AssignmentId,
+        /// The expert.
+        expert: ExpertId,
+        /// Answer deadline.
+        respond_by: DateTime<Utc>,
+        /// Why this expert.
+        rationale: Option<Rationale>,
+    },
+    /// The expert accepted.
+    Accepted {
+        /// The attempt.
+        assignment: AssignmentId,
+    },
+    /// The expert rejected; the ticket is open again.
+    Rejected {
+        /// The attempt.
+        assignment: AssignmentId,
+        /// Why.
+        reason: Reason,
+    },
+    /// The expert did not answer in time; the ticket is open again.
+    Expired {
+        /// The attempt.
+        assignment: AssignmentId,
+    },
+    /// The expert started work on site.
+    WorkStarted,
+    /// The expert finished.
+    Completed {
+        /// What was done.
+        notes: WorkNotes,
+    },
+    /// The ticket was cancelled before work started.
+    Cancelled {
+        /// Why.
+        reason: Reason,
+    },
+    /// The completed ticket was closed.
+    Closed,
+    /// The completed ticket was reopened within the window.
+    Reopened {
+        /// Why.
+        reason: Reason,
+    },
+}
+
+impl EventName for TicketEvent {
+    fn name(&self) -> &'static str {
+        match self {
+            TicketEvent::Submitted { .. } => "TicketSubmitted",
+            TicketEvent::Assigned { .. } => "TicketAssigned",
+            TicketEvent::Accepted { .. } => "AssignmentAccepted",
+            TicketEvent::Rejected { .. } => "AssignmentRejected",
+            TicketEvent::Expired { .. } => "AssignmentExpired",
+            TicketEvent::WorkStarted => "WorkStarted",
+            TicketEvent::Completed { .. } => "WorkCompleted",
+            TicketEvent::Cancelled { .. } => "TicketCancelled",
+            TicketEvent::Closed => "TicketClosed",
+            TicketEvent::Reopened { .. } => "TicketReopened",
+        }
+    }
+}

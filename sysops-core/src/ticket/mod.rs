@@ -1,0 +1,367 @@
+//! The ticket workflow (UC-3), the heart of sysops.
+//!
+//! ```text
+//! Open ─assign─▶ Assigned ─accept─▶ Accepted ─start─▶ InProgress ─complete─▶ Completed ─close─▶ Closed
+//!   ▲               │                                                         │
+//!   ├─reject/expire─┘                                                         │
+//!   └────────────────────────── reopen (within the plan's window) ────────────┘
+//! cancel: from Open, Assigned or Accepted ─▶ Cancelled
+//! ```
+
+mod assignment;
+mod command;
+mod event;
+
+pub use assignment::{Assignment, CostFactor, CostTerm, Outcome, Rationale};
+pub use command::{NewTicket, TicketCommand};
+pub use event::TicketEvent;
+
+use crate::aggregate::Aggregate;
+use crate::error::ReplayError;
+use crate::event::{AggregateKind, Envelope, EventName, Sequence};
+use crate::geo::GeoPoint;
+use crate::plan::ServiceTargets;
+use crate::skill::{Priority, ProductCategory, SkillLevel};
+use crate::store::Index;
+use crate::text::{Description, Reason, WorkNotes};
+use crate::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How a ticket reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Channel {
+    /// The customer submitted it on the web or in the app.
+    Web,
+    /// Helpdesk took it by phone.
+    Phone,
+}
+
+/// A ticket's state without its data, for queries, indexes and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TicketStatus {
+    /// Waiting for an expert.
+    Open,
+    /// Offered to an expert, waiting for their answer.
+    Assigned,
+    /// The expert accepted.
+    Accepted,
+    /// The expert is working on it.
+    InProgress,
+    /// Work done; may still be reopened.
+    Completed,
+    /// Finished for good.
+    Closed,
+    /// Cancelled before work started.
+    Cancelled,
+}
+
+impl TicketStatus {
+    /// Every status.
+    pub const ALL: [TicketStatus; 7] = [
+        TicketStatus::Open,
+        TicketStatus::Assigned,
+        TicketStatus::Accepted,
+        TicketStatus::InProgress,
+        TicketStatus::Completed,
+        TicketStatus::Closed,
+        TicketStatus::Cancelled,
+    ];
+
+    /// A stable lower-case name for storage.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::Assigned => "assigned",
+            TicketStatus::Accepted => "accepted",
+            TicketStatus::InProgress => "in_progress",
+            TicketStatus::Completed => "completed",
+            TicketStatus::Closed => "closed",
+            TicketStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// True once nothing more can happen to the ticket.
+    pub const fn is_final(self) -> bool {
+        matches!(self, TicketStatus::Closed | TicketStatus::Cancelled)
+    }
+}
+
+/// A ticket's state with the data that only exists in that state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TicketState {
+    /// Waiting for an expert.
+    Open,
+    /// Offered to `expert`, who must answer by `respond_by`.
+    Assigned {
+        /// The attempt.
+        assignment: AssignmentId,
+        /// The expert.
+        expert: ExpertId,
+        /// Answer deadline.
+        respond_by: DateTime<Utc>,
+    },
+    /// `expert` accepted.
+    Accepted {
+        /// The attempt.
+        assignment: AssignmentId,
+        /// The expert.
+        expert: ExpertId,
+    },
+    /// `expert` is working on it.
+    InProgress {
+        /// The attempt.
+        assignment: AssignmentId,
+        /// The expert.
+        expert: ExpertId,
+        /// When work started.
+        started_at: DateTime<Utc>,
+    },
+    /// `expert` finished.
+    Completed {
+        /// The expert.
+        expert: ExpertId,
+        /// When.
+        completed_at: DateTime<Utc>,
+        /// What was done.
+        notes: WorkNotes,
+    },
+    /// Finished for good.
+    Closed {
+        /// When.
+        closed_at: DateTime<Utc>,
+    },
+    /// Cancelled.
+    Cancelled {
+        /// When.
+        cancelled_at: DateTime<Utc>,
+        /// Why.
+        reason: Reason,
+    },
+}
+
+impl TicketState {
+    /// The status without data.
+    pub fn status(&self) -> TicketStatus {
+        match self {
+            TicketState::Open => TicketStatus::Open,
+            TicketState::Assigned { .. } => TicketStatus::Assigned,
+            TicketState::Accepted { .. } => TicketStatus::Accepted,
+            TicketState::InProgress { .. } => TicketStatus::InProgress,
+            TicketState::Completed { .. } => TicketStatus::Completed,
+            TicketState::Closed { .. } => TicketStatus::Closed,
+            TicketState::Cancelled { .. } => TicketStatus::Cancelled,
+        }
+    }
+}
+
+/// A trouble ticket and its whole assignment history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// Its id.
+    pub id: TicketId,
+    /// Whose device.
+    pub customer: CustomerId,
+    /// The plan the ticket was submitted under.
+    pub plan: PlanId,
+    /// Device category.
+    pub category: ProductCategory,
+    /// Skill level needed.
+    pub required_level: SkillLevel,
+    /// What is wrong.
+    pub description: Description,
+    /// Where to go.
+    pub location: GeoPoint,
+    /// How it arrived.
+    pub channel: Channel,
+    /// Priority from the plan.
+    pub priority: Priority,
+    /// Deadlines from the plan.
+    pub targets: ServiceTargets,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// When the current wait for an expert began: submission, or the last reopening.
+    pub open_since: DateTime<Utc>,
+    /// The current state.
+    pub state: TicketState,
+    /// Every assignment attempt, oldest first.
+    pub assignments: Vec<Assignment>,
+    /// How often it was reopened.
+    pub reopened: u32,
+    version: Sequence,
+}
+
+impl Ticket {
+    /// The status without data.
+    pub fn status(&self) -> TicketStatus {
+        self.state.status()
+    }
+
+    /// The expert currently responsible (offered, accepted, working or finished), if any.
+    pub fn current_expert(&self) -> Option<ExpertId> {
+        match &self.state {
+            TicketState::Assigned { expert, .. }
+            | TicketState::Accepted { expert, .. }
+            | TicketState::InProgress { expert, .. }
+            | TicketState::Completed { expert, .. } => Some(*expert),
+            _ => None,
+        }
+    }
+
+    /// True when `expert` is responsible now or once accepted the ticket (they may read it).
+    pub fn involves(&self, expert: ExpertId) -> bool {
+        self.current_expert() == Some(expert)
+            || self.assignments.iter().any(|a| a.expert == expert && matches!(a.outcome, Outcome::Accepted { .. }))
+    }
+
+    /// True when `expert` rejected or let an offer of this ticket expire.
+    pub fn excludes(&self, expert: ExpertId) -> bool {
+        self.assignments.iter().any(|a| a.expert == expert && a.excludes_expert())
+    }
+
+    /// By when an expert should have accepted, from the plan's response target.
+    pub fn respond_by(&self) -> DateTime<Utc> {
+        self.open_since + self.targets.respond_within
+    }
+
+    /// By when the work should be completed, from the plan's resolution target.
+    pub fn resolve_by(&self) -> DateTime<Utc> {
+        self.open_since + self.targets.resolve_within
+    }
+
+    /// True when the ticket still waits for an accepted expert past its response target.
+    pub fn is_waiting_too_long(&self, now: DateTime<Utc>) -> bool {
+        matches!(self.status(), TicketStatus::Open | TicketStatus::Assigned) && now > self.respond_by()
+    }
+
+    fn assignment_mut(&mut self, id: AssignmentId) -> Option<&mut Assignment> {
+        self.assignments.iter_mut().rev().find(|a| a.id == id)
+    }
+
+    fn close_offer(&mut self, id: AssignmentId, event: &'static str, outcome: Outcome) -> Result<(), ReplayError> {
+        match &self.state {
+            TicketState::Assigned { assignment, .. } if *assignment == id => {}
+            _ => return Err(self.does_not_apply(event)),
+        }
+        let attempt = self.assignment_mut(id).ok_or(ReplayError::DoesNotApply { event, state: "Assigned" })?;
+        attempt.outcome = outcome;
+        Ok(())
+    }
+
+    fn does_not_apply(&self, event: &'static str) -> ReplayError {
+        ReplayError::DoesNotApply { event, state: self.status().as_str() }
+    }
+}
+
+impl Aggregate for Ticket {
+    const KIND: AggregateKind = AggregateKind::Ticket;
+    type Event = TicketEvent;
+
+    fn id(&self) -> Uuid {
+        self.id.as_uuid()
+    }
+
+    fn version(&self) -> Sequence {
+        self.version
+    }
+
+    fn create(first: &Envelope<TicketEvent>) -> Result<Self, ReplayError> {
+        match &first.payload {
+            TicketEvent::Submitted {
+                ticket,
+                customer,
+                plan,
+                category,
+                required_level,
+                description,
+                location,
+                channel,
+                priority,
+                targets,
+            } => Ok(Ticket {
+                id: *ticket,
+                customer: *customer,
+                plan: *plan,
+                category: *category,
+                required_level: *required_level,
+                description: description.clone(),
+                location: *location,
+                channel: *channel,
+                priority: *priority,
+                targets: *targets,
+                submitted_at: first.at,
+                open_since: first.at,
+                state: TicketState::Open,
+                assignments: Vec::new(),
+                reopened: 0,
+                version: first.sequence,
+            }),
+            other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
+        }
+    }
+
+    fn evolve(&mut self, event: &Envelope<TicketEvent>) -> Result<(), ReplayError> {
+        let at = event.at;
+        let name = event.payload.name();
+        self.state = match (&self.state, &event.payload) {
+            (TicketState::Open, TicketEvent::Assigned { assignment, expert, respond_by, rationale }) => {
+                self.assignments.push(Assignment {
+                    id: *assignment,
+                    expert: *expert,
+                    offered_at: at,
+                    respond_by: *respond_by,
+                    rationale: rationale.clone(),
+                    outcome: Outcome::Pending,
+                });
+                TicketState::Assigned { assignment: *assignment, expert: *expert, respond_by: *respond_by }
+            }
+            (TicketState::Assigned { expert, .. }, TicketEvent::Accepted { assignment }) => {
+                let expert = *expert;
+                self.close_offer(*assignment, name, Outcome::Accepted { at })?;
+                TicketState::Accepted { assignment: *assignment, expert }
+            }
+            (TicketState::Assigned { .. }, TicketEvent::Rejected { assignment, reason }) => {
+                self.close_offer(*assignment, name, Outcome::Rejected { at, reason: reason.clone() })?;
+                TicketState::Open
+            }
+            (TicketState::Assigned { .. }, TicketEvent::Expired { assignment }) => {
+                self.close_offer(*assignment, name, Outcome::Expired { at })?;
+                TicketState::Open
+            }
+            (TicketState::Accepted { assignment, expert }, TicketEvent::WorkStarted) => {
+                TicketState::InProgress { assignment: *assignment, expert: *expert, started_at: at }
+            }
+            (TicketState::InProgress { expert, .. }, TicketEvent::Completed { notes }) => {
+                TicketState::Completed { expert: *expert, completed_at: at, notes: notes.clone() }
+            }
+            (TicketState::Open | TicketState::Accepted { .. }, TicketEvent::Cancelled { reason }) => {
+                TicketState::Cancelled { cancelled_at: at, reason: reason.clone() }
+            }
+            (TicketState::Assigned { assignment, .. }, TicketEvent::Cancelled { reason }) => {
+                self.close_offer(*assignment, name, Outcome::Withdrawn { at })?;
+                TicketState::Cancelled { cancelled_at: at, reason: reason.clone() }
+            }
+            (TicketState::Completed { .. }, TicketEvent::Closed) => TicketState::Closed { closed_at: at },
+            (TicketState::Completed { .. }, TicketEvent::Reopened { .. }) => {
+                self.reopened = self.reopened.saturating_add(1);
+                self.open_since = at;
+                TicketState::Open
+            }
+            _ => return Err(self.does_not_apply(name)),
+        };
+        self.version = event.sequence;
+        Ok(())
+    }
+
+    fn index(&self) -> Index {
+        Index::Ticket {
+            customer: self.customer,
+            status: self.status(),
+            expert: self.current_expert(),
+            priority: self.priority,
+            category: self.category,
+            submitted_at: self.submitted_at,
+        }
+    }
+}
