@@ -63,3 +63,9 @@ impl IdGen for SequentialIds {
         uuid::Builder::from_unix_timestamp_millis(Self::BASE_MILLIS + n, &rand).into_uuid()
     }
 }
+
+impl<G: IdGen + ?Sized> IdGen for std::sync::Arc<G> {
+    fn next_uuid(&self) -> Uuid {
+        (**self).next_uuid()
+    }
+}
