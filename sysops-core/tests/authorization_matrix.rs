@@ -1,0 +1,336 @@
+//! Who may do what: every action × every kind of actor, run for real through the service.
+//!
+//! The table below is the specification. Each cell is executed on a fresh world in
+//! which the action would succeed for an entitled actor: `Y` must succeed, `.` must
+//! be refused with `Forbidden` and change nothing.
+
+use chrono::Duration;
+use futures::executor::block_on;
+use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, profile, tv_ticket};
+use sysops_core::{
+    Action, Actor, Capacity, CustomerCommand, CustomerId, DenyReason, Error, ExpertCommand, Clock, MemoryStore,
+    PersonName, Email, Reason, Role, StaffCommand, StaffRole, Ticket, TicketCommand, TicketStatus, UserId, WorkNotes,
+};
+use sysops_core::store::{ExpertQuery, Page, TicketFilter};
+use uuid::Uuid;
+
+/// Columns: administrator, helpdesk, manager, system, the customer who owns the data,
+/// another customer, the expert the ticket/profile belongs to, another expert.
+const SPEC: &str = "
+    action                   Adm Hd  Mgr Sys CuO CuX ExA ExX
+    CreateStaffAccount       Y   .   .   Y   .   .   .   .
+    ChangeStaffRole          Y   .   .   .   .   .   .   .
+    DeactivateStaffAccount   Y   .   .   .   .   .   .   .
+    ReactivateStaffAccount   Y   .   .   .   .   .   .   .
+    ViewStaffAccount         Y   .   Y   Y   .   .   Y   .
+    DefinePlan               Y   .   .   .   .   .   .   .
+    RetirePlan               Y   .   .   .   .   .   .   .
+    ViewPlan                 Y   Y   Y   Y   Y   Y   Y   Y
+    RegisterCustomer         Y   Y   .   .   Y   Y   .   .
+    UpdateCustomerContact    Y   Y   .   .   Y   .   .   .
+    MoveCustomer             Y   Y   .   .   Y   .   .   .
+    ChangeCustomerPlan       Y   .   .   .   Y   .   .   .
+    ViewCustomer             Y   Y   Y   Y   Y   .   .   .
+    RegisterExpert           Y   .   .   .   .   .   .   .
+    UpdateExpertSkills       Y   .   .   .   .   .   .   .
+    UpdateExpertServiceArea  Y   .   .   .   .   .   .   .
+    UpdateExpertSchedule     Y   .   .   .   .   .   .   .
+    AddExpertTimeOff         Y   .   .   .   .   .   .   .
+    SetExpertCapacity        Y   .   .   .   .   .   .   .
+    SetExpertActive          Y   .   .   .   .   .   .   .
+    ViewExpert               Y   Y   Y   Y   .   .   Y   .
+    FindExperts              Y   Y   Y   Y   .   .   .   .
+    SubmitTicket             .   Y   .   .   Y   .   .   .
+    AssignTicket             Y   .   .   Y   .   .   .   .
+    AcceptAssignment         .   .   .   .   .   .   Y   .
+    RejectAssignment         .   .   .   .   .   .   Y   .
+    ExpireAssignment         Y   .   .   Y   .   .   .   .
+    StartWork                .   .   .   .   .   .   Y   .
+    CompleteWork             .   .   .   .   .   .   Y   .
+    CancelTicket             Y   Y   .   .   Y   .   .   .
+    CloseTicket              Y   Y   .   Y   Y   .   .   .
+    ReopenTicket             Y   Y   .   .   Y   .   .   .
+    ViewTicket               Y   Y   Y   Y   Y   .   Y   .
+    ListOpenTickets          Y   Y   Y   Y   .   .   .   .
+    ListCustomerTickets      Y   Y   Y   Y   Y   .   .   .
+    ListExpertTickets        Y   Y   Y   Y   .   .   Y   .
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Admin,
+    Helpdesk,
+    Manager,
+    System,
+    OwnerCustomer,
+    OtherCustomer,
+    OwnerExpert,
+    OtherExpert,
+}
+
+const COLUMNS: [Who; 8] = [
+    Who::Admin,
+    Who::Helpdesk,
+    Who::Manager,
+    Who::System,
+    Who::OwnerCustomer,
+    Who::OtherCustomer,
+    Who::OwnerExpert,
+    Who::OtherExpert,
+];
+
+fn spec() -> Vec<(Action, Vec<bool>)> {
+    SPEC.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("action"))
+        .map(|line| {
+            let mut cells = line.split_whitespace();
+            let name = cells.next().unwrap();
+            let action = *Action::ALL.iter().find(|a| format!("{a:?}") == name).unwrap_or_else(|| panic!("{name}"));
+            (action, cells.map(|c| c == "Y").collect())
+        })
+        .collect()
+}
+
+type W = World<MemoryStore>;
+
+fn actor(w: &W, who: Who) -> Actor {
+    match who {
+        Who::Admin => w.admin,
+        Who::Helpdesk => w.helpdesk,
+        Who::Manager => w.manager,
+        Who::System => Actor::system(),
+        Who::OwnerCustomer => w.customer(0),
+        Who::OtherCustomer => w.customer(1),
+        Who::OwnerExpert => w.expert(0),
+        Who::OtherExpert => w.expert(1),
+    }
+}
+
+fn cmd(w: &W, actor: Actor, t: &Ticket, command: TicketCommand) -> Result<Ticket, Error> {
+    block_on(w.service.handle_ticket(actor, t.id, command))
+}
+
+/// Customer 0's ticket, brought to `status` with expert 0.
+fn ticket_in(w: &W, status: TicketStatus) -> Ticket {
+    let mut t = block_on(w.service.submit_ticket(w.customer(0), w.customers[0].id, tv_ticket("hum"))).unwrap();
+    let steps = [
+        (w.admin, TicketCommand::Assign { expert: w.experts[0].id, rationale: None }),
+        (w.expert(0), TicketCommand::Accept),
+        (w.expert(0), TicketCommand::Start),
+        (w.expert(0), TicketCommand::Complete { notes: WorkNotes::new("done").unwrap() }),
+    ];
+    for (who, step) in steps {
+        if t.status() == status {
+            break;
+        }
+        t = cmd(w, who, &t, step).unwrap();
+    }
+    assert_eq!(t.status(), status);
+    t
+}
+
+fn reason() -> Reason {
+    Reason::new("because").unwrap()
+}
+
+/// Performs `action` as `actor` on a world prepared so that an entitled actor succeeds.
+fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
+    let s = &w.service;
+    let expert_account = UserId::from(w.experts[0].id);
+    let expert = w.experts[0].id;
+    let customer = w.customers[0].id;
+    let new_staff = || (PersonName::new("New Hire").unwrap(), Email::new("new.hire@sysops.example").unwrap());
+    let expert_change = |c: ExpertCommand| block_on(s.update_expert(actor, expert, c)).map(drop);
+    let ticket = |status| ticket_in(w, status);
+    match action {
+        Action::CreateStaffAccount => {
+            let (name, email) = new_staff();
+            block_on(s.create_staff_account(actor, name, email, StaffRole::Helpdesk)).map(drop)
+        }
+        Action::ChangeStaffRole => {
+            block_on(s.change_staff_account(actor, expert_account, StaffCommand::ChangeRole(StaffRole::Manager)))
+                .map(drop)
+        }
+        Action::DeactivateStaffAccount => {
+            block_on(s.change_staff_account(actor, expert_account, StaffCommand::Deactivate)).map(drop)
+        }
+        Action::ReactivateStaffAccount => {
+            block_on(s.change_staff_account(w.admin, expert_account, StaffCommand::Deactivate)).unwrap();
+            block_on(s.change_staff_account(actor, expert_account, StaffCommand::Reactivate)).map(drop)
+        }
+        Action::ViewStaffAccount => block_on(s.staff_account(actor, expert_account)).map(drop),
+        Action::DefinePlan => block_on(s.define_plan(actor, plan_terms())).map(drop),
+        Action::RetirePlan => block_on(s.retire_plan(actor, w.plan.id)).map(drop),
+        Action::ViewPlan => block_on(s.plan(actor, w.plan.id)).map(drop),
+        Action::RegisterCustomer => {
+            // A customer can only sign themself up, under a new id.
+            let actor = if actor.role == Role::Customer {
+                Actor::customer(CustomerId::from_uuid(Uuid::from_u128(actor.id.as_u128() ^ 1)))
+            } else {
+                actor
+            };
+            block_on(s.register_customer(actor, contact(99), address(chicago()), w.plan.id)).map(drop)
+        }
+        Action::UpdateCustomerContact => {
+            block_on(s.update_customer(actor, customer, CustomerCommand::UpdateContact(contact(42)))).map(drop)
+        }
+        Action::MoveCustomer => {
+            let to = address(sysops_core::GeoPoint::new(41.9, -87.7).unwrap());
+            block_on(s.update_customer(actor, customer, CustomerCommand::Move(to))).map(drop)
+        }
+        Action::ChangeCustomerPlan => {
+            let other = block_on(s.define_plan(w.admin, plan_terms())).unwrap();
+            block_on(s.change_customer_plan(actor, customer, other.id)).map(drop)
+        }
+        Action::ViewCustomer => block_on(s.customer(actor, customer)).map(drop),
+        Action::RegisterExpert => {
+            let account = block_on(w.expert_account(77)).unwrap();
+            block_on(s.register_expert(actor, account, profile(77, 2))).map(drop)
+        }
+        Action::UpdateExpertSkills => {
+            expert_change(ExpertCommand::SetSkills(profile(0, 5).skills))
+        }
+        Action::UpdateExpertServiceArea => expert_change(ExpertCommand::SetServiceArea {
+            base: chicago(),
+            radius_km: sysops_core::RadiusKm::new(250).unwrap(),
+        }),
+        Action::UpdateExpertSchedule => {
+            let hours = sysops_core::WeeklyHours::new("America/New_York", vec![]).unwrap();
+            expert_change(ExpertCommand::SetHours(hours))
+        }
+        Action::AddExpertTimeOff => {
+            let now = w.clock.now();
+            let off = sysops_core::TimeOff::new(now, now + Duration::days(3)).unwrap();
+            expert_change(ExpertCommand::AddTimeOff(off))
+        }
+        Action::SetExpertCapacity => expert_change(ExpertCommand::SetCapacity(Capacity::new(9).unwrap())),
+        Action::SetExpertActive => expert_change(ExpertCommand::SetActive(false)),
+        Action::ViewExpert => block_on(s.expert(actor, expert)).map(drop),
+        Action::FindExperts => block_on(s.find_experts(actor, ExpertQuery::default(), Page::first(10))).map(drop),
+        Action::SubmitTicket => block_on(s.submit_ticket(actor, customer, tv_ticket("buzz"))).map(drop),
+        Action::AssignTicket => {
+            let t = ticket(TicketStatus::Open);
+            cmd(w, actor, &t, TicketCommand::Assign { expert, rationale: None }).map(drop)
+        }
+        Action::AcceptAssignment => cmd(w, actor, &ticket(TicketStatus::Assigned), TicketCommand::Accept).map(drop),
+        Action::RejectAssignment => {
+            cmd(w, actor, &ticket(TicketStatus::Assigned), TicketCommand::Reject { reason: reason() }).map(drop)
+        }
+        Action::ExpireAssignment => {
+            let t = ticket(TicketStatus::Assigned);
+            w.clock.advance(Duration::hours(2));
+            cmd(w, actor, &t, TicketCommand::Expire).map(drop)
+        }
+        Action::StartWork => cmd(w, actor, &ticket(TicketStatus::Accepted), TicketCommand::Start).map(drop),
+        Action::CompleteWork => {
+            let notes = WorkNotes::new("swapped fuse").unwrap();
+            cmd(w, actor, &ticket(TicketStatus::InProgress), TicketCommand::Complete { notes }).map(drop)
+        }
+        Action::CancelTicket => {
+            cmd(w, actor, &ticket(TicketStatus::Open), TicketCommand::Cancel { reason: reason() }).map(drop)
+        }
+        Action::CloseTicket => cmd(w, actor, &ticket(TicketStatus::Completed), TicketCommand::Close).map(drop),
+        Action::ReopenTicket => {
+            cmd(w, actor, &ticket(TicketStatus::Completed), TicketCommand::Reopen { reason: reason() }).map(drop)
+        }
+        Action::ViewTicket => {
+            let t = ticket(TicketStatus::Accepted);
+            block_on(s.ticket(actor, t.id)).map(drop)
+        }
+        Action::ListOpenTickets => block_on(s.tickets(actor, TicketFilter::open(), Page::first(10))).map(drop),
+        Action::ListCustomerTickets => {
+            block_on(s.tickets(actor, TicketFilter::of_customer(customer), Page::first(10))).map(drop)
+        }
+        Action::ListExpertTickets => {
+            block_on(s.tickets(actor, TicketFilter::of_expert(expert), Page::first(10))).map(drop)
+        }
+    }
+}
+
+fn fresh() -> W {
+    block_on(World::new(MemoryStore::new(), 2, 2)).unwrap()
+}
+
+#[test]
+fn the_spec_names_every_action_once() {
+    let spec = spec();
+    assert_eq!(spec.len(), Action::ALL.len());
+    for action in Action::ALL {
+        assert_eq!(spec.iter().filter(|(a, _)| *a == action).count(), 1, "{action:?}");
+    }
+    assert!(spec.iter().all(|(_, row)| row.len() == COLUMNS.len()));
+}
+
+#[test]
+fn every_role_may_do_exactly_what_the_spec_allows() {
+    let mut failures = Vec::new();
+    for (action, row) in spec() {
+        for (who, allowed) in COLUMNS.into_iter().zip(row) {
+            let w = fresh();
+            let result = perform(&w, action, actor(&w, who));
+            let ok = match (&result, allowed) {
+                (Ok(()), true) => true,
+                (Err(Error::Forbidden(f)), false) => f.action == action,
+                _ => false,
+            };
+            if !ok {
+                failures.push(format!("{action:?} by {who:?}: expected {}, got {result:?}", if allowed { "success" } else { "Forbidden" }));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} cells disagree:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn an_unknown_or_deactivated_account_or_a_false_role_is_refused_everything() {
+    type Case = (fn(&W) -> Actor, DenyReason);
+    let cases: [Case; 4] = [
+        (|_| Actor::staff(Role::Administrator, UserId::from_uuid(Uuid::from_u128(404))), DenyReason::UnknownAccount),
+        (
+            |w| {
+                let hal = UserId::from_uuid(w.helpdesk.id);
+                block_on(w.service.change_staff_account(w.admin, hal, StaffCommand::Deactivate)).unwrap();
+                w.helpdesk
+            },
+            DenyReason::AccountDeactivated,
+        ),
+        (|w| Actor { role: Role::Administrator, id: w.manager.id }, DenyReason::RoleMismatch { actual: Role::Manager }),
+        (|_| Actor::customer(CustomerId::from_uuid(Uuid::from_u128(405))), DenyReason::UnknownAccount),
+    ];
+    for action in Action::ALL {
+        for (make, reason) in cases {
+            let w = fresh();
+            let actor = make(&w);
+            if actor.role == Role::Customer && action == Action::RegisterCustomer {
+                continue; // signing up is how an unknown customer becomes known
+            }
+            match perform(&w, action, actor) {
+                Err(Error::Forbidden(f)) if f.reason == reason => {}
+                other => panic!("{action:?} by {actor}: expected Forbidden({reason:?}), got {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn an_administrator_cannot_demote_or_deactivate_themself() {
+    let w = fresh();
+    let me = UserId::from_uuid(w.admin.id);
+    for command in [StaffCommand::Deactivate, StaffCommand::ChangeRole(StaffRole::Helpdesk)] {
+        match block_on(w.service.change_staff_account(w.admin, me, command)) {
+            Err(Error::Forbidden(f)) => assert_eq!(f.reason, DenyReason::OwnAccount),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn customers_and_experts_cannot_probe_for_tickets_that_are_not_theirs() {
+    let w = fresh();
+    let missing = sysops_core::TicketId::from_uuid(Uuid::from_u128(1));
+    for actor in [w.customer(0), w.expert(0)] {
+        assert!(matches!(block_on(w.service.ticket(actor, missing)), Err(Error::Forbidden(_))));
+    }
+    assert!(matches!(block_on(w.service.ticket(w.helpdesk, missing)), Err(Error::NotFound { .. })));
+}
