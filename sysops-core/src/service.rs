@@ -242,7 +242,7 @@ impl<S: Store> Service<S> {
 
     /// Changes an expert's skills, area, hours, time off, capacity or active flag.
     pub async fn update_expert(&self, actor: Actor, expert: ExpertId, command: ExpertCommand) -> Result<Expert, Error> {
-        let ctx = self.ctx(actor, Action::SetExpertActive).await?;
+        let ctx = self.ctx(actor, command.action()).await?;
         let current: Expert = self.get(expert).await?;
         self.save(Some(&current), current.decide(&command, &ctx)?).await
     }

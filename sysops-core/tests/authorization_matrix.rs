@@ -3,15 +3,16 @@
 //! The table below is the specification. Each cell is executed on a fresh world in
 //! which the action would succeed for an entitled actor: `Y` must succeed, `.` must
 //! be refused with `Forbidden` and change nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::Duration;
 use futures::executor::block_on;
+use sysops_core::store::{ExpertQuery, Page, TicketFilter};
 use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, profile, tv_ticket};
 use sysops_core::{
-    Action, Actor, Capacity, CustomerCommand, CustomerId, DenyReason, Error, ExpertCommand, Clock, MemoryStore,
-    PersonName, Email, Reason, Role, StaffCommand, StaffRole, Ticket, TicketCommand, TicketStatus, UserId, WorkNotes,
+    Action, Actor, Capacity, Clock, CustomerCommand, CustomerId, DenyReason, Email, Error, ExpertCommand, MemoryStore,
+    PersonName, Reason, Role, StaffCommand, StaffRole, Ticket, TicketCommand, TicketStatus, UserId, WorkNotes,
 };
-use sysops_core::store::{ExpertQuery, Page, TicketFilter};
 use uuid::Uuid;
 
 /// Columns: administrator, helpdesk, manager, system, the customer who owns the data,
@@ -188,9 +189,7 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
             let account = block_on(w.expert_account(77)).unwrap();
             block_on(s.register_expert(actor, account, profile(77, 2))).map(drop)
         }
-        Action::UpdateExpertSkills => {
-            expert_change(ExpertCommand::SetSkills(profile(0, 5).skills))
-        }
+        Action::UpdateExpertSkills => expert_change(ExpertCommand::SetSkills(profile(0, 5).skills)),
         Action::UpdateExpertServiceArea => expert_change(ExpertCommand::SetServiceArea {
             base: chicago(),
             radius_km: sysops_core::RadiusKm::new(250).unwrap(),
@@ -275,7 +274,10 @@ fn every_role_may_do_exactly_what_the_spec_allows() {
                 _ => false,
             };
             if !ok {
-                failures.push(format!("{action:?} by {who:?}: expected {}, got {result:?}", if allowed { "success" } else { "Forbidden" }));
+                failures.push(format!(
+                    "{action:?} by {who:?}: expected {}, got {result:?}",
+                    if allowed { "success" } else { "Forbidden" }
+                ));
             }
         }
     }

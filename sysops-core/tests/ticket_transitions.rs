@@ -1,4 +1,5 @@
 //! Every transition of the ticket workflow, allowed or not, with the exact outcome.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::Duration;
 use futures::executor::block_on;
@@ -21,8 +22,8 @@ fn run(w: &W, actor: Actor, t: &Ticket, cmd: TicketCommand) -> Result<Ticket, Er
 
 /// A ticket of customer 0 brought into `status` along the happy path (expert 0 works it).
 fn ticket_in(w: &W, status: TicketStatus) -> Ticket {
-    let mut t = block_on(w.service.submit_ticket(w.customer(0), w.customers[0].id, tv_ticket("no picture")))
-        .expect("submit");
+    let mut t =
+        block_on(w.service.submit_ticket(w.customer(0), w.customers[0].id, tv_ticket("no picture"))).expect("submit");
     let path: &[(Actor, TicketCommand)] = &[
         (w.admin, TicketCommand::Assign { expert: w.experts[0].id, rationale: None }),
         (w.expert(0), TicketCommand::Accept),
@@ -128,7 +129,9 @@ fn an_expert_who_rejects_or_lets_an_offer_expire_is_never_offered_the_ticket_aga
     let t = ticket_in(&w, TicketStatus::Assigned);
     let t = run(&w, w.expert(0), &t, TicketCommand::Reject { reason: Reason::new("too far").unwrap() }).unwrap();
     let again = run(&w, w.admin, &t, TicketCommand::Assign { expert: w.experts[0].id, rationale: None });
-    assert!(matches!(again, Err(Error::Ticket(TicketError::ExpertExcluded { expert, .. })) if expert == w.experts[0].id));
+    assert!(
+        matches!(again, Err(Error::Ticket(TicketError::ExpertExcluded { expert, .. })) if expert == w.experts[0].id)
+    );
     let t = run(&w, w.admin, &t, TicketCommand::Assign { expert: w.experts[1].id, rationale: None }).unwrap();
     w.clock.advance(Duration::hours(1));
     let t = run(&w, Actor::system(), &t, TicketCommand::Expire).unwrap();

@@ -1,5 +1,6 @@
 //! Property tests: random command sequences over many tickets keep every invariant,
 //! and no input, however malformed, makes a constructor panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use futures::executor::block_on;
 use proptest::prelude::*;
@@ -8,7 +9,12 @@ use sysops_core::testing::model::{Op, Simulation};
 use sysops_core::{Currency, Description, Email, GeoPoint, MemoryStore, Money, Phone, SkillLevel};
 
 fn op() -> impl Strategy<Value = Op> {
-    (any::<u8>(), any::<u8>(), any::<u8>(), any::<u16>()).prop_map(|(kind, ticket, who, arg)| Op { kind, ticket, who, arg })
+    (any::<u8>(), any::<u8>(), any::<u8>(), any::<u16>()).prop_map(|(kind, ticket, who, arg)| Op {
+        kind,
+        ticket,
+        who,
+        arg,
+    })
 }
 
 proptest! {

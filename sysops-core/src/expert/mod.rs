@@ -182,6 +182,20 @@ pub enum ExpertCommand {
     SetActive(bool),
 }
 
+impl ExpertCommand {
+    /// The action the command is authorized as.
+    pub fn action(&self) -> Action {
+        match self {
+            ExpertCommand::SetSkills(_) => Action::UpdateExpertSkills,
+            ExpertCommand::SetServiceArea { .. } => Action::UpdateExpertServiceArea,
+            ExpertCommand::SetHours(_) => Action::UpdateExpertSchedule,
+            ExpertCommand::AddTimeOff(_) => Action::AddExpertTimeOff,
+            ExpertCommand::SetCapacity(_) => Action::SetExpertCapacity,
+            ExpertCommand::SetActive(_) => Action::SetExpertActive,
+        }
+    }
+}
+
 impl Expert {
     /// Decides the registration of a profile for an active expert staff account.
     pub fn register(
@@ -202,37 +216,31 @@ impl Expert {
 
     /// Decides an administrator's change.
     pub fn decide(&self, command: &ExpertCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<ExpertEvent>>, Error> {
+        let action = command.action();
+        authorize(&ctx.actor, action, Target::default())?;
         let p = &self.profile;
-        let (action, event, changes) = match command {
+        let (event, changes) = match command {
             ExpertCommand::SetSkills(skills) => {
                 if skills.is_empty() {
                     return Err(ValidationError::NoEntries { field: "skills" }.into());
                 }
-                (Action::UpdateExpertSkills, ExpertEvent::SkillsChanged { skills: skills.clone() }, *skills != p.skills)
+                (ExpertEvent::SkillsChanged { skills: skills.clone() }, *skills != p.skills)
             }
             ExpertCommand::SetServiceArea { base, radius_km } => (
-                Action::UpdateExpertServiceArea,
                 ExpertEvent::ServiceAreaChanged { base: *base, radius_km: *radius_km },
                 *base != p.base || *radius_km != p.radius_km,
             ),
-            ExpertCommand::SetHours(hours) => {
-                (Action::UpdateExpertSchedule, ExpertEvent::HoursChanged { hours: hours.clone() }, *hours != p.hours)
+            ExpertCommand::SetHours(hours) => (ExpertEvent::HoursChanged { hours: hours.clone() }, *hours != p.hours),
+            ExpertCommand::AddTimeOff(time_off) => {
+                (ExpertEvent::TimeOffAdded { time_off: *time_off }, !self.time_off.contains(time_off))
             }
-            ExpertCommand::AddTimeOff(time_off) => (
-                Action::AddExpertTimeOff,
-                ExpertEvent::TimeOffAdded { time_off: *time_off },
-                !self.time_off.contains(time_off),
-            ),
-            ExpertCommand::SetCapacity(capacity) => (
-                Action::SetExpertCapacity,
-                ExpertEvent::CapacityChanged { capacity: *capacity },
-                *capacity != p.capacity,
-            ),
+            ExpertCommand::SetCapacity(capacity) => {
+                (ExpertEvent::CapacityChanged { capacity: *capacity }, *capacity != p.capacity)
+            }
             ExpertCommand::SetActive(active) => {
-                (Action::SetExpertActive, ExpertEvent::ActiveChanged { active: *active }, *active != self.active)
+                (ExpertEvent::ActiveChanged { active: *active }, *active != self.active)
             }
         };
-        authorize(&ctx.actor, action, Target::default())?;
         if !changes {
             return Err(RuleError::NoChange { action }.into());
         }

@@ -12,7 +12,7 @@ use super::fixtures::{World, tv_ticket};
 use super::model::Simulation;
 use crate::store::{self, Change, ExpertQuery, Page, TicketFilter};
 use crate::{
-    Actor, Aggregate, Description, Error, ExpertCommand, GeoPoint, NewTicket, ProductCategory, Reason, RadiusKm,
+    Actor, Aggregate, Description, Error, ExpertCommand, GeoPoint, NewTicket, ProductCategory, RadiusKm, Reason,
     Sequence, SkillLevel, Store, StoreError, StreamId, Ticket, TicketCommand, TicketStatus, WorkNotes,
 };
 
@@ -190,7 +190,8 @@ pub async fn the_whole_workflow_round_trips_and_replays<S: Store>(store: S) {
     let id = t.id;
     let run = |cmd| w.service.handle_ticket(expert, id, cmd);
     w.service.assign_ticket(admin, id, w.experts[1].id, None).await.expect("assign 1");
-    w.service.handle_ticket(w.expert(1), id, TicketCommand::Reject { reason: Reason::new("no parts").unwrap() })
+    w.service
+        .handle_ticket(w.expert(1), id, TicketCommand::Reject { reason: Reason::new("no parts").unwrap() })
         .await
         .expect("reject");
     w.service.assign_ticket(admin, id, w.experts[0].id, None).await.expect("assign 0");
@@ -207,16 +208,19 @@ pub async fn the_whole_workflow_round_trips_and_replays<S: Store>(store: S) {
     assert_eq!(replayed, stored);
     let history = w.service.ticket_history(w.customer(0), id).await.expect("history");
     let names: Vec<_> = history.iter().map(|e| crate::EventName::name(&e.payload)).collect();
-    assert_eq!(names, [
-        "TicketSubmitted",
-        "TicketAssigned",
-        "AssignmentRejected",
-        "TicketAssigned",
-        "AssignmentAccepted",
-        "WorkStarted",
-        "WorkCompleted",
-        "TicketClosed"
-    ]);
+    assert_eq!(
+        names,
+        [
+            "TicketSubmitted",
+            "TicketAssigned",
+            "AssignmentRejected",
+            "TicketAssigned",
+            "AssignmentAccepted",
+            "WorkStarted",
+            "WorkCompleted",
+            "TicketClosed"
+        ]
+    );
     assert!(history.iter().enumerate().all(|(i, e)| e.sequence == Sequence(i as u64 + 1)));
 }
 
@@ -231,7 +235,8 @@ pub async fn the_open_ticket_query_follows_every_transition<S: Store>(store: S) 
     assert_eq!(open_ids(&w).await, [t.id]);
     w.service.assign_ticket(Actor::system(), t.id, w.experts[0].id, None).await.expect("assign");
     assert!(open_ids(&w).await.is_empty());
-    w.service.handle_ticket(w.expert(0), t.id, TicketCommand::Reject { reason: Reason::new("sick").unwrap() })
+    w.service
+        .handle_ticket(w.expert(0), t.id, TicketCommand::Reject { reason: Reason::new("sick").unwrap() })
         .await
         .expect("reject");
     assert_eq!(open_ids(&w).await, [t.id], "a rejected ticket is open again");
@@ -239,7 +244,8 @@ pub async fn the_open_ticket_query_follows_every_transition<S: Store>(store: S) 
     w.clock.advance(chrono::Duration::hours(1));
     w.service.handle_ticket(Actor::system(), t.id, TicketCommand::Expire).await.expect("expire");
     assert_eq!(open_ids(&w).await, [t.id], "an expired offer reopens the ticket");
-    w.service.handle_ticket(w.helpdesk, t.id, TicketCommand::Cancel { reason: Reason::new("fixed").unwrap() })
+    w.service
+        .handle_ticket(w.helpdesk, t.id, TicketCommand::Cancel { reason: Reason::new("fixed").unwrap() })
         .await
         .expect("cancel");
     assert!(open_ids(&w).await.is_empty());
@@ -291,7 +297,8 @@ pub async fn experts_are_found_by_skill_level_area_and_activity<S: Store>(store:
     let find = |query| w.service.find_experts(w.helpdesk, query, Page::first(100));
     let ids = |experts: Vec<crate::Expert>| experts.iter().map(|e| e.id).collect::<Vec<_>>();
     let tv = Some(ProductCategory::Television);
-    let level4 = ExpertQuery { category: tv, min_level: Some(SkillLevel::new(4).expect("level")), ..Default::default() };
+    let level4 =
+        ExpertQuery { category: tv, min_level: Some(SkillLevel::new(4).expect("level")), ..Default::default() };
     assert_eq!(ids(find(level4).await.expect("find")), [master.id]);
     let active_chicago = ExpertQuery {
         category: tv,

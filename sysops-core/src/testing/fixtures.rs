@@ -2,7 +2,7 @@
 
 use crate::{
     Actor, Address, AddressLine, Capacity, Contact, Currency, Customer, Description, Email, Error, Expert,
-    ExpertProfile, GeoPoint, Phone, ManualClock, Money, NewTicket, PersonName, PlanName, PlanTerms, Priority,
+    ExpertProfile, GeoPoint, ManualClock, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority,
     ProductCategory, RadiusKm, SequentialIds, Service, ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan,
     UserId, WeeklyHours, WorkWindow,
 };
@@ -51,7 +51,6 @@ pub fn contact(n: usize) -> Contact {
     }
 }
 
-
 /// An address at `location`.
 pub fn address(location: GeoPoint) -> Address {
     Address {
@@ -67,8 +66,11 @@ pub fn address(location: GeoPoint) -> Address {
 pub fn always() -> WeeklyHours {
     let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
     let end = NaiveTime::from_hms_milli_opt(23, 59, 59, 999).unwrap();
-    WeeklyHours::new("America/Chicago", days.iter().map(|d| WorkWindow::new(*d, NaiveTime::MIN, end).unwrap()).collect())
-        .unwrap()
+    WeeklyHours::new(
+        "America/Chicago",
+        days.iter().map(|d| WorkWindow::new(*d, NaiveTime::MIN, end).unwrap()).collect(),
+    )
+    .unwrap()
 }
 
 /// An expert skilled at `level` in televisions, computers and audio, based in Chicago, 100 km radius.

@@ -1,5 +1,5 @@
-//! A reference model of the ticket workflow, written independently of [`Ticket::decide`],
-//! and a simulation that runs random commands through a [`Service`] and checks after
+//! A reference model of the ticket workflow, written independently of [`Ticket::decide`](crate::Ticket::decide),
+//! and a simulation that runs random commands through a [`Service`](crate::Service) and checks after
 //! every step that the real system agrees with the model and keeps its invariants:
 //!
 //! - every command the model calls legal succeeds, every other one fails with the
@@ -11,8 +11,8 @@
 use super::fixtures::{World, tv_ticket};
 use crate::store::{Page, TicketFilter};
 use crate::{
-    Actor, Clock, Description, Error, ExpertId, NewTicket, ProductCategory, Reason, Role, Sequence, SkillLevel, StaffCommand,
-    Store, Ticket, TicketCommand, TicketError, TicketId, TicketStatus, WorkNotes,
+    Actor, Clock, Description, Error, ExpertId, NewTicket, ProductCategory, Reason, Role, Sequence, SkillLevel,
+    StaffCommand, Store, Ticket, TicketCommand, TicketError, TicketId, TicketStatus, WorkNotes,
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeSet, HashSet};
@@ -295,7 +295,14 @@ impl<S: Store> Simulation<S> {
     }
 
     /// What the model says `kind` by `who` on ticket `t` must do.
-    fn predict(&self, t: &ModelTicket, kind: CommandKind, who: Who, expert: usize, now: DateTime<Utc>) -> Result<TicketStatus, ErrorKind> {
+    fn predict(
+        &self,
+        t: &ModelTicket,
+        kind: CommandKind,
+        who: Who,
+        expert: usize,
+        now: DateTime<Utc>,
+    ) -> Result<TicketStatus, ErrorKind> {
         use CommandKind as C;
         let owner = who == Who::Customer(t.customer);
         let allowed = match kind {
@@ -405,7 +412,11 @@ impl<S: Store> Simulation<S> {
                 return Err(format!("ticket {} has gaps in its sequence", model.id));
             }
             if (stored.status() == TicketStatus::Open) != open.contains(&model.id) {
-                return Err(format!("ticket {} ({:?}) is wrongly in or out of the open query", model.id, stored.status()));
+                return Err(format!(
+                    "ticket {} ({:?}) is wrongly in or out of the open query",
+                    model.id,
+                    stored.status()
+                ));
             }
             if !listed.contains(&model.id) {
                 return Err(format!("ticket {} is missing from its customer's list", model.id));

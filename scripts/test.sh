@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The project's one test command: lint, docs, a bounded fuzz run, then every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+step "cargo fmt --check"
+cargo fmt --all --check
+(cd fuzz && cargo fmt --check)
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+step "cargo doc (warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
+
+step "fuzz: ${FUZZ_SECONDS}s per target"
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --version '^0.13' --locked
+fi
+fuzz_log="$(mktemp)"
+for target in ticket_workflow untrusted_input; do
+    if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" -- \
+        -max_total_time="$FUZZ_SECONDS" -max_len=4096) >"$fuzz_log" 2>&1; then
+        cat "$fuzz_log"
+        echo "fuzz target $target failed" >&2
+        exit 1
+    fi
+    echo "$target: $(grep -E '^Done [0-9]+ runs' "$fuzz_log" || tail -n 1 "$fuzz_log")"
+done
+rm -f "$fuzz_log"
+
+step "cargo test"
+cargo test --workspace --all-features --locked
