@@ -2,11 +2,16 @@
 //!
 //! A backend runs the whole suite with one macro call in its tests:
 //!
-//! ```ignore
-//! sysops_core::store_conformance_tests!(block_on, async { MyStore::open_fresh().await });
+//! ```
+//! use futures::executor::block_on;
+//! use sysops_core::MemoryStore;
+//!
+//! sysops_core::store_conformance_tests!(block_on, async { MemoryStore::new() });
+//! # fn main() {}
 //! ```
 //!
-//! where `block_on` runs a future to completion on the backend's runtime.
+//! where `block_on` runs a future to completion on the backend's runtime and the
+//! second argument makes a fresh, empty store (an `async` block, awaited per case).
 
 use super::fixtures::{World, tv_ticket};
 use super::model::Simulation;
