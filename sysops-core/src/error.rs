@@ -289,6 +289,16 @@ pub enum StoreError {
         /// What was wrong.
         detail: String,
     },
+    /// A consumer acknowledged a position the outbox never delivered.
+    #[error("consumer {consumer} cannot ack position {position}: the outbox ends at {last}")]
+    AckBeyondEnd {
+        /// The consumer.
+        consumer: String,
+        /// The position acked.
+        position: u64,
+        /// The last position delivered to anyone.
+        last: u64,
+    },
     /// A value could not be encoded for storage.
     #[error("could not encode {stream}: {source}")]
     Encode {

@@ -1,6 +1,8 @@
 //! An in-memory [`Store`] for tests, simulations and hosts that need no durability.
 
-use super::{Change, ExpertQuery, Index, Page, Store, StoredEvent, StoredState, TicketFilter};
+use super::{
+    Change, ConsumerName, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+};
 use crate::error::StoreError;
 use crate::event::{AggregateKind, Sequence, StreamId};
 use std::collections::{BTreeMap, HashSet};
@@ -10,6 +12,8 @@ use std::sync::{Mutex, MutexGuard};
 struct Inner {
     states: BTreeMap<StreamId, (StoredState, Index)>,
     events: BTreeMap<StreamId, Vec<StoredEvent>>,
+    outbox: Vec<OutboxEntry>,
+    cursors: BTreeMap<ConsumerName, u64>,
 }
 
 /// Keeps everything in process memory behind one lock; commits are atomic and checked like a database's.
@@ -56,6 +60,10 @@ impl Store for MemoryStore {
         }
         for change in changes {
             let stream = change.stream();
+            for event in &change.events {
+                let position = inner.outbox.len() as u64 + 1;
+                inner.outbox.push(OutboxEntry { position, event: event.clone() });
+            }
             inner.events.entry(stream).or_default().extend(change.events);
             inner.states.insert(stream, (change.state, change.index));
         }
@@ -83,5 +91,23 @@ impl Store for MemoryStore {
 
     async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
         Ok(self.list(AggregateKind::Expert, page, |index| query.matches(index)))
+    }
+
+    async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let inner = self.lock();
+        let cursor = inner.cursors.get(consumer).copied().unwrap_or(0);
+        let start = usize::try_from(cursor).unwrap_or(usize::MAX).min(inner.outbox.len());
+        Ok(inner.outbox.iter().skip(start).take(limit as usize).cloned().collect())
+    }
+
+    async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        let last = inner.outbox.len() as u64;
+        if position > last {
+            return Err(StoreError::AckBeyondEnd { consumer: consumer.as_str().to_owned(), position, last });
+        }
+        let cursor = inner.cursors.entry(consumer.clone()).or_default();
+        *cursor = (*cursor).max(position);
+        Ok(())
     }
 }

@@ -246,7 +246,52 @@ impl Page {
     }
 }
 
+/// The name of an outbox consumer (e.g. `"assignment"`, `"notifications"`): 1–100 of `a-z 0-9 _ - .`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConsumerName(String);
+
+impl ConsumerName {
+    /// Checks the name.
+    ///
+    /// ```
+    /// use sysops_core::store::ConsumerName;
+    /// assert!(ConsumerName::new("notifications").is_ok());
+    /// assert!(ConsumerName::new("").is_err());
+    /// assert!(ConsumerName::new("Robert'); DROP TABLE").is_err());
+    /// ```
+    pub fn new(name: impl Into<String>) -> Result<Self, crate::ValidationError> {
+        let name = name.into();
+        let valid = (1..=100).contains(&name.len())
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b));
+        if valid {
+            Ok(Self(name))
+        } else {
+            Err(crate::ValidationError::Unknown { field: "consumer_name", value: crate::error::clip(&name) })
+        }
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An event as delivered by the outbox: its global delivery position and the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    /// Position in delivery order; strictly increasing, gaps allowed.
+    pub position: u64,
+    /// The event.
+    pub event: StoredEvent,
+}
+
 /// What every storage backend implements. Futures are `Send` so services can run them on any executor.
+///
+/// Every committed event is also appended to a transactional outbox, in the same
+/// transaction. Consumers read it with a durable named cursor: [`poll`](Store::poll)
+/// returns entries after the cursor, [`ack`](Store::ack) moves it. Delivery is
+/// at-least-once (what is not acked is delivered again) and in commit order, so
+/// per aggregate in sequence order.
 pub trait Store: Send + Sync {
     /// Commits all changes atomically, or none when any stream is not at its expected version.
     fn commit(&self, changes: Vec<Change>) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -270,6 +315,16 @@ pub trait Store: Send + Sync {
         query: ExpertQuery,
         page: Page,
     ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
+
+    /// Up to `limit` outbox entries after `consumer`'s cursor, in delivery order.
+    fn poll(
+        &self,
+        consumer: &ConsumerName,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> + Send;
+
+    /// Moves `consumer`'s cursor to `position` (a position it was delivered); it never moves back.
+    fn ack(&self, consumer: &ConsumerName, position: u64) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// Decodes a stored state.

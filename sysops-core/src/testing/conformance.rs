@@ -15,27 +15,11 @@
 
 use super::fixtures::{World, tv_ticket};
 use super::model::Simulation;
-use crate::store::{self, Change, ExpertQuery, Page, TicketFilter};
+use crate::store::{self, Change, ConsumerName, ExpertQuery, OutboxEntry, Page, TicketFilter};
 use crate::{
     Actor, Aggregate, Description, Error, ExpertCommand, GeoPoint, NewTicket, ProductCategory, RadiusKm, Reason,
     Sequence, SkillLevel, Store, StoreError, StreamId, Ticket, TicketCommand, TicketStatus, WorkNotes,
 };
-
-/// Names of every case, in the order [`store_conformance_tests!`](crate::store_conformance_tests) runs them.
-pub const CASES: [&str; 12] = [
-    "a_new_stream_commits_and_loads_back",
-    "a_stale_version_is_a_conflict_and_writes_nothing",
-    "a_commit_of_several_streams_is_all_or_nothing",
-    "a_malformed_change_is_refused",
-    "unknown_streams_are_absent_not_errors",
-    "concurrent_writers_of_one_version_exactly_one_wins",
-    "the_whole_workflow_round_trips_and_replays",
-    "the_open_ticket_query_follows_every_transition",
-    "tickets_are_listed_by_customer_and_expert",
-    "listings_page_by_id_without_gaps_or_repeats",
-    "experts_are_found_by_skill_level_area_and_activity",
-    "random_workflows_keep_every_invariant",
-];
 
 /// Runs every case, each on a fresh store from `fresh`.
 pub async fn run_all<S, F, Fut>(fresh: F)
@@ -56,6 +40,8 @@ where
     listings_page_by_id_without_gaps_or_repeats(fresh().await).await;
     experts_are_found_by_skill_level_area_and_activity(fresh().await).await;
     random_workflows_keep_every_invariant(fresh().await).await;
+    the_outbox_delivers_every_event_in_commit_order_until_acked(fresh().await).await;
+    acks_never_move_back_or_past_the_end(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case for a backend.
@@ -78,6 +64,8 @@ macro_rules! store_conformance_tests {
             listings_page_by_id_without_gaps_or_repeats,
             experts_are_found_by_skill_level_area_and_activity,
             random_workflows_keep_every_invariant,
+            the_outbox_delivers_every_event_in_commit_order_until_acked,
+            acks_never_move_back_or_past_the_end,
         );
     };
     (@cases $block_on:path, $fresh:expr; $($case:ident),* $(,)?) => {
@@ -335,4 +323,61 @@ pub async fn random_workflows_keep_every_invariant<S: Store>(store: S) {
     for kind in ["Submit", "Assign", "Accept", "Reject", "Start", "Complete", "Close"] {
         assert!(sim.accepted.get(kind).copied().unwrap_or(0) > 0, "the walk never did {kind}: {:?}", sim.accepted);
     }
+}
+
+async fn drain<S: Store>(store: &S, consumer: &ConsumerName) -> Vec<OutboxEntry> {
+    store.poll(consumer, 100_000).await.expect("poll")
+}
+
+pub async fn the_outbox_delivers_every_event_in_commit_order_until_acked<S: Store>(store: S) {
+    let w = world(store).await;
+    let t = submit(&w, 0, "dead pixels").await;
+    w.service.assign_ticket(w.admin, t.id, w.experts[0].id, None).await.expect("assign");
+    submit(&w, 1, "no sound").await;
+    w.service.handle_ticket(w.expert(0), t.id, TicketCommand::Accept).await.expect("accept");
+    let store = w.service.store();
+    let notifications = ConsumerName::new("notifications").expect("name");
+    let all = drain(store, &notifications).await;
+    assert!(all.windows(2).all(|p| p[0].position < p[1].position), "positions increase");
+    let ticket_events: Vec<_> = all.iter().filter(|e| e.event.stream.id == t.id.as_uuid()).collect();
+    let names: Vec<_> = ticket_events.iter().map(|e| e.event.name.as_str()).collect();
+    assert_eq!(names, ["TicketSubmitted", "TicketAssigned", "AssignmentAccepted"], "per aggregate in order");
+    let stored = store.events(StreamId::new(Ticket::KIND, t.id)).await.expect("events");
+    assert_eq!(ticket_events.iter().map(|e| e.event.clone()).collect::<Vec<_>>(), stored, "the same events");
+    assert_eq!(drain(store, &notifications).await, all, "nothing acked, everything delivered again");
+
+    let half = all[all.len() / 2].position;
+    store.ack(&notifications, half).await.expect("ack");
+    let rest = drain(store, &notifications).await;
+    assert_eq!(rest, all.iter().filter(|e| e.position > half).cloned().collect::<Vec<_>>());
+    let limited = store.poll(&notifications, 2).await.expect("poll");
+    assert_eq!(limited, rest[..2]);
+
+    let reports = ConsumerName::new("reports").expect("name");
+    assert_eq!(drain(store, &reports).await, all, "each consumer has its own cursor");
+    let last = all.last().expect("events").position;
+    store.ack(&notifications, last).await.expect("ack all");
+    assert!(drain(store, &notifications).await.is_empty());
+    let later = submit(&w, 2, "later").await;
+    let new = drain(store, &notifications).await;
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].event.stream.id, later.id.as_uuid());
+    assert!(new[0].position > last);
+}
+
+pub async fn acks_never_move_back_or_past_the_end<S: Store>(store: S) {
+    let w = world(store).await;
+    let store = w.service.store();
+    let consumer = ConsumerName::new("assignment").expect("name");
+    let all = drain(store, &consumer).await;
+    let last = all.last().expect("fixtures wrote events").position;
+    store.ack(&consumer, last).await.expect("ack");
+    store.ack(&consumer, all[0].position).await.expect("an older ack is harmless");
+    assert!(drain(store, &consumer).await.is_empty(), "the cursor did not move back");
+    match store.ack(&consumer, last + 1_000).await {
+        Err(StoreError::AckBeyondEnd { position, .. }) => assert_eq!(position, last + 1_000),
+        other => panic!("acking past the end must fail, got {other:?}"),
+    }
+    submit(&w, 0, "after").await;
+    assert_eq!(drain(store, &consumer).await.len(), 1, "the refused ack skipped nothing");
 }
