@@ -1,0 +1,73 @@
+//! One store type for whichever backend a URL picked.
+
+use crate::{PgStore, SqliteStore};
+use sysops_core::store::{
+    Change, ConsumerName, ExpertQuery, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+};
+use sysops_core::{StoreError, StreamId};
+
+/// Either backend, chosen at run time.
+#[derive(Clone)]
+pub enum AnyStore {
+    /// An embedded SQLite database.
+    Sqlite(SqliteStore),
+    /// A PostgreSQL server.
+    Postgres(PgStore),
+}
+
+impl AnyStore {
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            AnyStore::Sqlite(_) => "sqlite",
+            AnyStore::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes the connections.
+    pub async fn close(&self) {
+        match self {
+            AnyStore::Sqlite(s) => s.close().await,
+            AnyStore::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match $self {
+            AnyStore::Sqlite(s) => s.$method($($arg),*).await,
+            AnyStore::Postgres(p) => p.$method($($arg),*).await,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        delegate!(self.commit(changes))
+    }
+
+    async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
+        delegate!(self.load(stream))
+    }
+
+    async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+        delegate!(self.events(stream))
+    }
+
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.tickets(filter, page))
+    }
+
+    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.experts(query, page))
+    }
+
+    async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        delegate!(self.poll(consumer, limit))
+    }
+
+    async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
+        delegate!(self.ack(consumer, position))
+    }
+}

@@ -1,0 +1,23 @@
+//! # sysops-storage
+//!
+//! Durable storage for sysops: [`SqliteStore`] (the embedded default: one file,
+//! WAL, durable commits) and [`PgStore`] (a PostgreSQL server, for scale-out),
+//! both implementing every storage trait of `sysops-core` and passing its
+//! conformance suite; and [`Sysops`], the one entry type services and the
+//! bindings use, opened by URL.
+#![forbid(unsafe_code)]
+
+mod any;
+mod error;
+mod facade;
+mod postgres;
+mod rows;
+mod sqlite;
+mod url;
+
+pub use any::AnyStore;
+pub use error::OpenError;
+pub use facade::{Options, Sysops};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use url::{StoreUrl, redact};

@@ -1,0 +1,402 @@
+//! The server backend: PostgreSQL, for many service instances sharing one database.
+
+use crate::error::{OpenError, backend, is_unique_violation};
+use crate::rows;
+use crate::url::redact;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use sysops_core::store::{
+    Change, ConsumerName, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+};
+use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How many outbox rows one relay step numbers at most.
+const RELAY_BATCH: i64 = 10_000;
+
+/// A [`Store`] on a PostgreSQL server.
+///
+/// Optimistic concurrency is a guarded `UPDATE ... WHERE version = expected`
+/// (and the events' primary key), so of many writers of one version exactly one
+/// wins and the others get [`StoreError::Conflict`].
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url`, optionally inside `schema` (created if missing), and migrates.
+    pub async fn open(url: &str, schema: Option<&str>, max_connections: u32) -> Result<Self, OpenError> {
+        let shown = redact(url);
+        let mut options = PgConnectOptions::from_str(url).map_err(|_| OpenError::InvalidUrl {
+            url: shown.clone(),
+            reason: "not a valid PostgreSQL connection URL",
+        })?;
+        let unreachable = |source| OpenError::Unreachable { url: shown.clone(), source };
+        if let Some(schema) = schema {
+            if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || schema.is_empty() {
+                return Err(OpenError::InvalidUrl { url: shown, reason: "schema names are [a-z0-9_]+" });
+            }
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options.clone())
+                .await
+                .map_err(unreachable)?;
+            sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
+                .execute(&admin)
+                .await
+                .map_err(|e| OpenError::Store(backend(e)))?;
+            admin.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(unreachable)?;
+        let applied: Option<i64> = match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&pool)
+            .await
+        {
+            Ok(v) => v,
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => None,
+            Err(e) => return Err(OpenError::Store(backend(e))),
+        };
+        rows::refuse_newer_schema(&MIGRATOR, applied)?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for tests that need raw SQL.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for running statements.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn write_change(tx: &mut Transaction<'static, Postgres>, change: &Change) -> Result<(), StoreError> {
+        change.check()?;
+        let stream = change.stream();
+        let kind = stream.kind.as_str();
+        let version = rows::to_i64(change.state.version.0);
+        let written = if change.expected == Sequence::NONE {
+            sqlx::query(
+                "INSERT INTO states (kind, id, version, json) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (kind, id) DO NOTHING",
+            )
+            .bind(kind)
+            .bind(stream.id)
+            .bind(version)
+            .bind(&change.state.json)
+            .execute(&mut **tx)
+            .await
+        } else {
+            sqlx::query("UPDATE states SET version = $3, json = $4 WHERE kind = $1 AND id = $2 AND version = $5")
+                .bind(kind)
+                .bind(stream.id)
+                .bind(version)
+                .bind(&change.state.json)
+                .bind(rows::to_i64(change.expected.0))
+                .execute(&mut **tx)
+                .await
+        }
+        .map_err(backend)?;
+        if written.rows_affected() != 1 {
+            let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = $1 AND id = $2")
+                .bind(kind)
+                .bind(stream.id)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(backend)?;
+            return Err(StoreError::Conflict {
+                stream,
+                expected: change.expected,
+                actual: Sequence(actual.map_or(0, rows::to_u64)),
+            });
+        }
+        for event in &change.events {
+            sqlx::query(
+                "WITH e AS (INSERT INTO events (kind, id, seq, at, name, json) VALUES ($1, $2, $3, $4, $5, $6)
+                            RETURNING kind, id, seq, at, name, json)
+                 INSERT INTO outbox (kind, agg_id, seq, at, name, json) SELECT kind, id, seq, at, name, json FROM e",
+            )
+            .bind(kind)
+            .bind(stream.id)
+            .bind(rows::to_i64(event.sequence.0))
+            .bind(event.at)
+            .bind(&event.name)
+            .bind(&event.json)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict { stream, expected: change.expected, actual: event.sequence }
+                } else {
+                    backend(e)
+                }
+            })?;
+        }
+        Self::write_index(tx, stream, &change.index).await
+    }
+
+    async fn write_index(
+        tx: &mut Transaction<'static, Postgres>,
+        stream: StreamId,
+        index: &Index,
+    ) -> Result<(), StoreError> {
+        match index {
+            Index::None => Ok(()),
+            Index::Ticket { customer, status, expert, priority, category, submitted_at } => sqlx::query(
+                "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
+            )
+            .bind(stream.id)
+            .bind(customer.as_uuid())
+            .bind(status.as_str())
+            .bind(expert.map(|e| e.as_uuid()))
+            .bind(*priority as i16)
+            .bind(category.as_str())
+            .bind(submitted_at)
+            .execute(&mut **tx)
+            .await
+            .map(drop)
+            .map_err(backend),
+            Index::Expert { active, skills, base, radius_km } => {
+                sqlx::query(
+                    "INSERT INTO experts (id, active, lat, lon, radius_km) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (id) DO UPDATE SET active = excluded.active, lat = excluded.lat,
+                     lon = excluded.lon, radius_km = excluded.radius_km",
+                )
+                .bind(stream.id)
+                .bind(active)
+                .bind(base.lat())
+                .bind(base.lon())
+                .bind(i32::from(*radius_km))
+                .execute(&mut **tx)
+                .await
+                .map_err(backend)?;
+                let categories: Vec<&str> = skills.iter().map(|(c, _)| c.as_str()).collect();
+                let levels: Vec<i16> = skills.iter().map(|(_, l)| i16::from(l.get())).collect();
+                sqlx::query(
+                    "WITH gone AS (DELETE FROM expert_skills WHERE expert = $1)
+                     INSERT INTO expert_skills (expert, category, level)
+                     SELECT $1, c, l FROM UNNEST($2::text[], $3::smallint[]) AS s(c, l)",
+                )
+                .bind(stream.id)
+                .bind(categories)
+                .bind(levels)
+                .execute(&mut **tx)
+                .await
+                .map(drop)
+                .map_err(backend)
+            }
+            Index::Customer { name, email, phone } => sqlx::query(
+                "INSERT INTO customers (id, name, email, phone) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone",
+            )
+            .bind(stream.id)
+            .bind(name)
+            .bind(email)
+            .bind(phone)
+            .execute(&mut **tx)
+            .await
+            .map(drop)
+            .map_err(backend),
+        }
+    }
+
+    /// Numbers committed outbox rows in commit-visible order (see the migration's comment).
+    async fn relay(&self) -> Result<(), StoreError> {
+        let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE position IS NULL)")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        if !pending {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let last: i64 = sqlx::query_scalar("SELECT last_position FROM outbox_relay WHERE singleton FOR UPDATE")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let numbered = sqlx::query(
+            "WITH pending AS (SELECT id FROM outbox WHERE position IS NULL ORDER BY id LIMIT $2),
+                  numbered AS (SELECT id, $1 + row_number() OVER (ORDER BY id) AS pos FROM pending)
+             UPDATE outbox o SET position = numbered.pos FROM numbered WHERE o.id = numbered.id",
+        )
+        .bind(last)
+        .bind(RELAY_BATCH)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?
+        .rows_affected();
+        sqlx::query("UPDATE outbox_relay SET last_position = $1 WHERE singleton")
+            .bind(last + rows::to_i64(numbered))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+}
+
+impl Store for PgStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for change in &changes {
+            Self::write_change(&mut tx, change).await?;
+        }
+        tx.commit().await.map_err(|e| {
+            if is_unique_violation(&e) {
+                let stream = changes.first().map_or(StreamId::new(AggregateKind::Ticket, uuid::Uuid::nil()), Change::stream);
+                StoreError::Conflict { stream, expected: Sequence::NONE, actual: Sequence::NONE }
+            } else {
+                backend(e)
+            }
+        })
+    }
+
+    async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
+        let row = sqlx::query("SELECT version, json FROM states WHERE kind = $1 AND id = $2")
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| rows::state(stream, r.try_get(0)?, r.try_get(1)?)).transpose().map_err(backend)
+    }
+
+    async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+        let found = sqlx::query("SELECT seq, at, name, json FROM events WHERE kind = $1 AND id = $2 ORDER BY seq")
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        found
+            .iter()
+            .map(|r| rows::event(stream, r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let sql = rows::ticket_query(&filter, &page, rows::Placeholders::Postgres);
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        if let Some(status) = filter.status {
+            query = query.bind(status.as_str());
+        }
+        if let Some(customer) = filter.customer {
+            query = query.bind(customer.as_uuid());
+        }
+        if let Some(expert) = filter.expert {
+            query = query.bind(expert.as_uuid());
+        }
+        if let Some(after) = page.after {
+            query = query.bind(after);
+        }
+        let found = query.bind(i64::from(page.limit)).fetch_all(&self.pool).await.map_err(backend)?;
+        found
+            .iter()
+            .map(|r| {
+                rows::state(StreamId::new(AggregateKind::Ticket, r.try_get::<uuid::Uuid, _>(0)?), r.try_get(1)?, r.try_get(2)?)
+            })
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let mut found = Vec::new();
+        let mut cursor = page;
+        loop {
+            let sql = rows::expert_query(&query, &cursor, rows::Placeholders::Postgres);
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            if let Some(category) = query.category {
+                q = q.bind(category.as_str());
+                if let Some(level) = query.min_level {
+                    q = q.bind(i16::from(level.get()));
+                }
+            }
+            if let Some(point) = query.serving {
+                q = q.bind(point.lat()).bind(point.lat());
+            }
+            if let Some(after) = cursor.after {
+                q = q.bind(after);
+            }
+            let batch = q.bind(i64::from(cursor.limit)).fetch_all(&self.pool).await.map_err(backend)?;
+            let exhausted = batch.len() < cursor.len();
+            for row in &batch {
+                let candidate = rows::ExpertRow {
+                    id: row.try_get(0).map_err(backend)?,
+                    version: row.try_get(1).map_err(backend)?,
+                    json: row.try_get(2).map_err(backend)?,
+                    lat: row.try_get(3).map_err(backend)?,
+                    lon: row.try_get(4).map_err(backend)?,
+                    radius_km: i64::from(row.try_get::<i32, _>(5).map_err(backend)?),
+                };
+                cursor.after = Some(candidate.id);
+                if candidate.serves(query.serving) && found.len() < page.len() {
+                    found.push(candidate.into_state());
+                }
+            }
+            if exhausted || found.len() >= page.len() || page.is_empty() {
+                return Ok(found);
+            }
+        }
+    }
+
+    async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.relay().await?;
+        let found = sqlx::query(
+            "SELECT position, kind, agg_id, seq, at, name, json FROM outbox
+             WHERE position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = $1), 0)
+             ORDER BY position LIMIT $2",
+        )
+        .bind(consumer.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        found
+            .iter()
+            .map(|r| {
+                rows::outbox_entry(
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                    r.try_get(6)?,
+                )
+            })
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
+        let last: i64 = sqlx::query_scalar("SELECT last_position FROM outbox_relay WHERE singleton")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows::check_ack(consumer, position, rows::to_u64(last))?;
+        sqlx::query(
+            "INSERT INTO outbox_cursors (consumer, position) VALUES ($1, $2)
+             ON CONFLICT (consumer) DO UPDATE SET position = GREATEST(outbox_cursors.position, excluded.position)",
+        )
+        .bind(consumer.as_str())
+        .bind(rows::to_i64(position))
+        .execute(&self.pool)
+        .await
+        .map(drop)
+        .map_err(backend)
+    }
+}

@@ -1,0 +1,374 @@
+//! The embedded default: one SQLite file in WAL mode, durable on every commit.
+
+use crate::error::{OpenError, backend};
+use crate::rows;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
+use std::path::Path;
+use std::time::Duration;
+use sysops_core::store::{
+    Change, ConsumerName, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+};
+use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A [`Store`] on a SQLite database file (or in memory).
+///
+/// Writes go through one connection, so they never contend; reads use a small
+/// pool of their own (WAL lets them run beside the writer). Every commit is
+/// durable (`synchronous = FULL`): an acknowledged write survives a process kill
+/// and a power cut.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path` and migrates it.
+    pub async fn open(path: &Path) -> Result<Self, OpenError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let corrupt = |source| OpenError::Corrupt { path: path.display().to_string(), source };
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(|e| classify(e, path))?;
+        check_health(&writer).await.map_err(corrupt)?;
+        migrate(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(|e| classify(e, path))?;
+        Ok(Self { writer, reader })
+    }
+
+    /// A private in-memory database (for tests and demos), gone when dropped.
+    pub async fn in_memory() -> Result<Self, OpenError> {
+        let options = SqliteConnectOptions::new().in_memory(true).foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(|e| OpenError::Store(backend(e)))?;
+        migrate(&pool).await?;
+        Ok(Self { writer: pool.clone(), reader: pool })
+    }
+
+    /// Runs SQLite's full `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<(), StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.writer).await.map_err(backend)?;
+        if rows == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                stream: StreamId::new(AggregateKind::Ticket, uuid::Uuid::nil()),
+                detail: rows.join("; "),
+            })
+        }
+    }
+
+    /// Closes both pools, waiting for running statements.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    async fn write_change(tx: &mut Transaction<'static, Sqlite>, change: &Change) -> Result<(), StoreError> {
+        change.check()?;
+        let stream = change.stream();
+        let kind = stream.kind.as_str();
+        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
+            .bind(kind)
+            .bind(stream.id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(backend)?;
+        let actual = Sequence(actual.map_or(0, rows::to_u64));
+        if actual != change.expected {
+            return Err(StoreError::Conflict { stream, expected: change.expected, actual });
+        }
+        sqlx::query(
+            "INSERT INTO states (kind, id, version, json) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json",
+        )
+        .bind(kind)
+        .bind(stream.id)
+        .bind(rows::to_i64(change.state.version.0))
+        .bind(&change.state.json)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+        for event in &change.events {
+            for table in [
+                "INSERT INTO events (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO outbox (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            ] {
+                sqlx::query(table)
+                    .bind(kind)
+                    .bind(stream.id)
+                    .bind(rows::to_i64(event.sequence.0))
+                    .bind(event.at)
+                    .bind(&event.name)
+                    .bind(&event.json)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend)?;
+            }
+        }
+        Self::write_index(tx, stream, &change.index).await
+    }
+
+    async fn write_index(
+        tx: &mut Transaction<'static, Sqlite>,
+        stream: StreamId,
+        index: &Index,
+    ) -> Result<(), StoreError> {
+        match index {
+            Index::None => Ok(()),
+            Index::Ticket { customer, status, expert, priority, category, submitted_at } => sqlx::query(
+                "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
+            )
+            .bind(stream.id)
+            .bind(customer.as_uuid())
+            .bind(status.as_str())
+            .bind(expert.map(|e| e.as_uuid()))
+            .bind(*priority as i64)
+            .bind(category.as_str())
+            .bind(submitted_at)
+            .execute(&mut **tx)
+            .await
+            .map(drop)
+            .map_err(backend),
+            Index::Expert { active, skills, base, radius_km } => {
+                sqlx::query(
+                    "INSERT INTO experts (id, active, lat, lon, radius_km) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (id) DO UPDATE SET active = excluded.active, lat = excluded.lat,
+                     lon = excluded.lon, radius_km = excluded.radius_km",
+                )
+                .bind(stream.id)
+                .bind(active)
+                .bind(base.lat())
+                .bind(base.lon())
+                .bind(i64::from(*radius_km))
+                .execute(&mut **tx)
+                .await
+                .map_err(backend)?;
+                sqlx::query("DELETE FROM expert_skills WHERE expert = ?1")
+                    .bind(stream.id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend)?;
+                for (category, level) in skills {
+                    sqlx::query("INSERT INTO expert_skills (expert, category, level) VALUES (?1, ?2, ?3)")
+                        .bind(stream.id)
+                        .bind(category.as_str())
+                        .bind(i64::from(level.get()))
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(backend)?;
+                }
+                Ok(())
+            }
+            Index::Customer { name, email, phone } => sqlx::query(
+                "INSERT INTO customers (id, name, email, phone) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone",
+            )
+            .bind(stream.id)
+            .bind(name)
+            .bind(email)
+            .bind(phone)
+            .execute(&mut **tx)
+            .await
+            .map(drop)
+            .map_err(backend),
+        }
+    }
+}
+
+async fn check_health(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    // Reading the schema fails at once on a file that is not a database.
+    sqlx::query("SELECT count(*) FROM sqlite_master").execute(pool).await.map(drop)
+}
+
+async fn migrate(pool: &SqlitePool) -> Result<(), OpenError> {
+    let applied: Option<i64> = match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await
+    {
+        Ok(v) => v,
+        Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => None,
+        Err(e) => return Err(OpenError::Store(backend(e))),
+    };
+    rows::refuse_newer_schema(&MIGRATOR, applied)?;
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// SQLITE_NOTADB (26) and SQLITE_CORRUPT (11) mean the file is damaged.
+fn classify(error: sqlx::Error, path: &Path) -> OpenError {
+    let code = match &error {
+        sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+        _ => None,
+    };
+    match code.as_deref() {
+        Some("26" | "11") => OpenError::Corrupt { path: path.display().to_string(), source: error },
+        _ => OpenError::Unreachable { url: format!("sqlite://{}", path.display()), source: error },
+    }
+}
+
+impl Store for SqliteStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        for change in &changes {
+            Self::write_change(&mut tx, change).await?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
+        let row = sqlx::query("SELECT version, json FROM states WHERE kind = ?1 AND id = ?2")
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.map(|r| rows::state(stream, r.try_get(0)?, r.try_get(1)?)).transpose().map_err(backend)
+    }
+
+    async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+        let found = sqlx::query("SELECT seq, at, name, json FROM events WHERE kind = ?1 AND id = ?2 ORDER BY seq")
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        found
+            .iter()
+            .map(|r| rows::event(stream, r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let sql = rows::ticket_query(&filter, &page, rows::Placeholders::Sqlite);
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        if let Some(status) = filter.status {
+            query = query.bind(status.as_str());
+        }
+        if let Some(customer) = filter.customer {
+            query = query.bind(customer.as_uuid());
+        }
+        if let Some(expert) = filter.expert {
+            query = query.bind(expert.as_uuid());
+        }
+        if let Some(after) = page.after {
+            query = query.bind(after);
+        }
+        let found = query.bind(i64::from(page.limit)).fetch_all(&self.reader).await.map_err(backend)?;
+        found
+            .iter()
+            .map(|r| rows::state(StreamId::new(AggregateKind::Ticket, r.try_get::<uuid::Uuid, _>(0)?), r.try_get(1)?, r.try_get(2)?))
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let mut found = Vec::new();
+        let mut cursor = page;
+        loop {
+            let sql = rows::expert_query(&query, &cursor, rows::Placeholders::Sqlite);
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            if let Some(category) = query.category {
+                q = q.bind(category.as_str());
+                if let Some(level) = query.min_level {
+                    q = q.bind(i64::from(level.get()));
+                }
+            }
+            if let Some(point) = query.serving {
+                q = q.bind(point.lat()).bind(point.lat());
+            }
+            if let Some(after) = cursor.after {
+                q = q.bind(after);
+            }
+            let batch = q.bind(i64::from(cursor.limit)).fetch_all(&self.reader).await.map_err(backend)?;
+            let exhausted = batch.len() < cursor.len();
+            for row in &batch {
+                let candidate = rows::ExpertRow {
+                    id: row.try_get(0).map_err(backend)?,
+                    version: row.try_get(1).map_err(backend)?,
+                    json: row.try_get(2).map_err(backend)?,
+                    lat: row.try_get(3).map_err(backend)?,
+                    lon: row.try_get(4).map_err(backend)?,
+                    radius_km: row.try_get(5).map_err(backend)?,
+                };
+                cursor.after = Some(candidate.id);
+                if candidate.serves(query.serving) && found.len() < page.len() {
+                    found.push(candidate.into_state());
+                }
+            }
+            if exhausted || found.len() >= page.len() || page.is_empty() {
+                return Ok(found);
+            }
+        }
+    }
+
+    async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let found = sqlx::query(
+            "SELECT position, kind, id, seq, at, name, json FROM outbox
+             WHERE position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = ?1), 0)
+             ORDER BY position LIMIT ?2",
+        )
+        .bind(consumer.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        found
+            .iter()
+            .map(|r| {
+                rows::outbox_entry(
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                    r.try_get(6)?,
+                )
+            })
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM outbox")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        rows::check_ack(consumer, position, rows::to_u64(last))?;
+        sqlx::query(
+            "INSERT INTO outbox_cursors (consumer, position) VALUES (?1, ?2)
+             ON CONFLICT (consumer) DO UPDATE SET position = MAX(position, excluded.position)",
+        )
+        .bind(consumer.as_str())
+        .bind(rows::to_i64(position))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+}
