@@ -186,9 +186,13 @@ impl PgStore {
                 .map_err(backend)?;
                 let categories: Vec<&str> = skills.iter().map(|(c, _)| c.as_str()).collect();
                 let levels: Vec<i16> = skills.iter().map(|(_, l)| i16::from(l.get())).collect();
+                sqlx::query("DELETE FROM expert_skills WHERE expert = $1")
+                    .bind(stream.id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend)?;
                 sqlx::query(
-                    "WITH gone AS (DELETE FROM expert_skills WHERE expert = $1)
-                     INSERT INTO expert_skills (expert, category, level)
+                    "INSERT INTO expert_skills (expert, category, level)
                      SELECT $1, c, l FROM UNNEST($2::text[], $3::smallint[]) AS s(c, l)",
                 )
                 .bind(stream.id)
