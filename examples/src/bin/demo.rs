@@ -1,0 +1,221 @@
+//! The Sysops Squad demo: a day of trouble tickets from real US cities, on durable storage.
+//!
+//! ```text
+//! cargo run --release --bin sysops-demo                      # SQLite file sysops-demo.db
+//! cargo run --release --bin sysops-demo -- --db postgres://user@localhost/sysops
+//! ```
+
+use chrono::{Duration, TimeZone, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+use sysops_core::store::{ConsumerName, Page, TicketFilter};
+use sysops_core::{Actor, Channel, ManualClock, UuidV7Ids};
+use sysops_examples::cities::Cities;
+use sysops_examples::rng::Rng;
+use sysops_examples::scenario::{bootstrap, customer_details, expert_profile, plan_catalog, ticket_request};
+use sysops_storage::{Options, Sysops, redact};
+
+struct Args {
+    db: String,
+    customers: usize,
+    experts: usize,
+    tickets: usize,
+    seed: u64,
+}
+
+const USAGE: &str = "usage: sysops-demo [--db URL] [--customers N] [--experts N] [--tickets N] [--seed N]
+
+  --db URL         sqlite://FILE (default sqlite://sysops-demo.db, recreated each run) or postgres://...
+                   (a fresh schema is used on PostgreSQL)
+  --customers N    customers to register (default 2000)
+  --experts N      experts to place (default 300)
+  --tickets N      tickets submitted over the simulated day (default 3000)
+  --seed N         random seed (default 7)";
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args { db: "sqlite://sysops-demo.db".into(), customers: 2000, experts: 300, tickets: 3000, seed: 7 };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        let number = |v: String| v.parse::<u64>().map_err(|_| format!("{flag}: {v:?} is not a number"));
+        match flag.as_str() {
+            "--db" => args.db = value()?,
+            "--customers" => args.customers = number(value()?)?.max(1) as usize,
+            "--experts" => args.experts = number(value()?)? as usize,
+            "--tickets" => args.tickets = number(value()?)? as usize,
+            "--seed" => args.seed = number(value()?)?,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(args)
+}
+
+fn bar(len: usize, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:40.cyan/blue}] {pos:>6}/{len:6} {per_sec:>12} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("error: {e}\n");
+            }
+            eprintln!("{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(args).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let day = Utc.with_ymd_and_hms(2026, 3, 2, 11, 0, 0).single().ok_or("bad start")?; // Monday 06:00 EST
+    let clock = Arc::new(ManualClock::new(day));
+    let mut options = Options { clock: clock.clone(), ids: Arc::new(UuidV7Ids), ..Options::default() };
+    if let Some(path) = args.db.strip_prefix("sqlite://").or_else(|| args.db.strip_prefix("sqlite:")) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    } else if args.db.starts_with("postgres") {
+        options.pg_schema = Some(format!("demo_{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
+    }
+    let sysops = Sysops::open_with(&args.db, options.clone()).await?;
+    println!("sysops demo on {} ({})", redact(&args.db), sysops.backend_name());
+    if let Some(schema) = &options.pg_schema {
+        println!("PostgreSQL schema: {schema}");
+    }
+
+    let cities = Cities::load();
+    let mut rng = Rng::new(args.seed);
+    let (admin, helpdesk) = bootstrap(&sysops).await?;
+    let mut plans = Vec::new();
+    for terms in plan_catalog() {
+        plans.push(sysops.define_plan(admin, terms).await?);
+    }
+
+    let progress = bar(args.experts, "experts");
+    let mut expert_states: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in 0..args.experts {
+        let city = cities.sample(&mut rng);
+        let profile = expert_profile(n, city, &mut rng);
+        let account = sysops
+            .create_staff_account(admin, profile.name.clone(), email_for(n), sysops_core::StaffRole::Expert)
+            .await?;
+        sysops.register_expert(admin, account.id, profile).await?;
+        *expert_states.entry(city.state.as_str()).or_default() += 1;
+        progress.inc(1);
+    }
+    progress.finish();
+
+    let progress = bar(args.customers, "customers");
+    let mut customers = Vec::with_capacity(args.customers);
+    let mut customer_cities: BTreeMap<String, usize> = BTreeMap::new();
+    for n in 0..args.customers {
+        let city = cities.sample(&mut rng);
+        let (contact, address) = customer_details(n, city, &mut rng);
+        let plan = &plans[[0, 0, 0, 0, 0, 1, 1, 1, 2, 2][rng.range(0, 9) as usize]];
+        let customer = sysops.register_customer(helpdesk, contact, address, plan.id).await?;
+        *customer_cities.entry(format!("{}, {}", city.name, city.state)).or_default() += 1;
+        customers.push((customer, plan.clone()));
+        progress.inc(1);
+    }
+    progress.finish();
+
+    let progress = bar(args.tickets, "tickets");
+    let submit_started = Instant::now();
+    let step = Duration::seconds(86_400 / args.tickets.max(1) as i64);
+    for _ in 0..args.tickets {
+        clock.advance(step);
+        let (customer, plan) = &customers[rng.range(0, customers.len() as u64 - 1) as usize];
+        let by = if rng.chance(0.7) { Actor::customer(customer.id) } else { helpdesk };
+        sysops.submit_ticket(by, customer.id, ticket_request(plan, &mut rng)).await?;
+        progress.inc(1);
+    }
+    progress.finish();
+    let submit_elapsed = submit_started.elapsed();
+
+    summarize(&sysops, &args, &expert_states, &customer_cities, submit_elapsed, started).await
+}
+
+fn email_for(n: usize) -> sysops_core::Email {
+    sysops_core::Email::new(format!("expert{n}@sysops.example")).expect("valid email")
+}
+
+async fn summarize(
+    sysops: &Sysops,
+    args: &Args,
+    expert_states: &BTreeMap<&str, usize>,
+    customer_cities: &BTreeMap<String, usize>,
+    submit_elapsed: std::time::Duration,
+    started: Instant,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut tickets = Vec::new();
+    let mut page = Page::first(Page::MAX_LIMIT);
+    loop {
+        let batch = sysops.tickets(Actor::system(), TicketFilter::default(), page).await?;
+        let Some(last) = batch.last() else { break };
+        page = Page::after(last.id, Page::MAX_LIMIT);
+        tickets.extend(batch);
+    }
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_priority: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut web, mut phone) = (0, 0);
+    for t in &tickets {
+        *by_status.entry(format!("{:?}", t.status())).or_default() += 1;
+        *by_category.entry(t.category.as_str()).or_default() += 1;
+        *by_priority.entry(format!("{:?}", t.priority)).or_default() += 1;
+        match t.channel {
+            Channel::Web => web += 1,
+            Channel::Phone => phone += 1,
+        }
+    }
+    let outbox = sysops.poll_outbox(&ConsumerName::new("demo-summary")?, u32::MAX).await?.len();
+
+    println!();
+    println!("=== Sysops Squad: one simulated day ===");
+    println!("experts placed        {:>8}  in {} states", args.experts, expert_states.len());
+    println!("customers registered  {:>8}  in {} cities", args.customers, customer_cities.len());
+    println!(
+        "tickets submitted     {:>8}  ({web} on the web, {phone} by phone), all stored: {}",
+        args.tickets,
+        if tickets.len() == args.tickets { "yes" } else { "NO" }
+    );
+    println!(
+        "submit throughput     {:>8.0}  tickets/s ({:.2} ms each, durable)",
+        args.tickets as f64 / submit_elapsed.as_secs_f64().max(1e-9),
+        submit_elapsed.as_secs_f64() * 1000.0 / args.tickets.max(1) as f64
+    );
+    println!("outbox events         {:>8}  waiting for consumers", outbox);
+    println!("\nby status:    {}", list(by_status.iter().map(|(k, v)| (k.as_str(), *v))));
+    println!("by priority:  {}", list(by_priority.iter().map(|(k, v)| (k.as_str(), *v))));
+    println!("by category:  {}", list(by_category.iter().map(|(k, v)| (*k, *v))));
+    let mut top: Vec<_> = customer_cities.iter().collect();
+    top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    println!("top cities:   {}", list(top.iter().take(5).map(|(k, v)| (k.as_str(), **v))));
+    println!("\ndone in {:.1}s; peak memory {:.0} MiB", started.elapsed().as_secs_f64(), sysops_examples::peak_rss_mb());
+    sysops.close().await;
+    Ok(())
+}
+
+fn list<'a>(items: impl Iterator<Item = (&'a str, usize)>) -> String {
+    items.map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+}
