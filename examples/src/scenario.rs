@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use sysops_core::{
     Actor, Address, AddressLine, Capacity, Contact, Currency, Description, Email, Error, ExpertProfile, Money,
-    NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority, ProductCategory, RadiusKm, Role, ServiceTargets,
-    Service, SkillLevel, StaffRole, Store, SupportPlan, WeeklyHours, WorkWindow,
+    NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority, ProductCategory, RadiusKm, Role, Service,
+    ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan, WeeklyHours, WorkWindow,
 };
 
 /// The plans the demo sells: (name, monthly fee in cents, categories, priority, respond within hours).
@@ -28,7 +28,13 @@ pub fn plan_catalog() -> Vec<PlanTerms> {
     };
     vec![
         plan("Home Basic", 1499, &[P::Television, P::Audio], Priority::Standard, 8),
-        plan("Home Premium", 2999, &[P::Television, P::Audio, P::Computer, P::Mobile, P::Networking], Priority::High, 4),
+        plan(
+            "Home Premium",
+            2999,
+            &[P::Television, P::Audio, P::Computer, P::Mobile, P::Networking],
+            Priority::High,
+            4,
+        ),
         plan("Small Business", 7999, &P::ALL, Priority::Critical, 2),
     ]
 }
@@ -36,7 +42,12 @@ pub fn plan_catalog() -> Vec<PlanTerms> {
 /// The administrator and helpdesk accounts every run starts with.
 pub async fn bootstrap<S: Store>(service: &Service<S>) -> Result<(Actor, Actor), Error> {
     let admin = service
-        .create_staff_account(Actor::system(), name("Ada Lovelace"), email("ada@sysops.example"), StaffRole::Administrator)
+        .create_staff_account(
+            Actor::system(),
+            name("Ada Lovelace"),
+            email("ada@sysops.example"),
+            StaffRole::Administrator,
+        )
         .await?;
     let admin = Actor::staff(Role::Administrator, admin.id);
     let helpdesk =

@@ -18,7 +18,8 @@ use crate::store::{self, Change, ExpertQuery, Page, Store, TicketFilter, decode_
 use crate::text::{Email, PersonName};
 use crate::ticket::{NewTicket, Rationale, Ticket, TicketCommand, TicketEvent};
 use crate::{CustomerId, ExpertId, PlanId, TicketId, UserId};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use uuid::Uuid;
 
 /// Runs commands and queries for verified actors against a [`Store`].
@@ -38,12 +39,15 @@ pub struct Service<S> {
     store: S,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
+    /// Plans by id. A plan's terms never change once defined (only `retired` does, which
+    /// submissions ignore), so tickets may read terms from here; registrations reload.
+    plan_terms: RwLock<HashMap<PlanId, SupportPlan>>,
 }
 
 impl<S: Store> Service<S> {
     /// A service over `store`, reading time from `clock` and taking ids from `ids`.
     pub fn new(store: S, clock: impl Clock + 'static, ids: impl IdGen + 'static) -> Self {
-        Self { store, clock: Arc::new(clock), ids: Arc::new(ids) }
+        Self { store, clock: Arc::new(clock), ids: Arc::new(ids), plan_terms: RwLock::default() }
     }
 
     /// The underlying store.
@@ -266,12 +270,31 @@ impl<S: Store> Service<S> {
 
     /// Submits a ticket for `customer`; it is stored before this returns.
     pub async fn submit_ticket(&self, actor: Actor, customer: CustomerId, request: NewTicket) -> Result<Ticket, Error> {
-        let ctx = self.ctx(actor, Action::SubmitTicket).await?;
-        // Authorize before revealing whether the customer exists.
-        authorize(&ctx.actor, Action::SubmitTicket, Target::owned_by(customer))?;
-        let customer: Customer = self.get(customer).await?;
-        let plan: SupportPlan = self.get(customer.plan).await?;
+        let (ctx, customer) = if actor.role == Role::Customer && actor.id == customer.as_uuid() {
+            // A customer submitting for themself: verifying the account is loading the customer.
+            let Some(found) = self.find::<Customer>(customer).await? else {
+                return Err(actor.deny(Action::SubmitTicket, DenyReason::UnknownAccount).into());
+            };
+            (Ctx::new(actor, self.clock.now(), self.ids.as_ref()), found)
+        } else {
+            let ctx = self.ctx(actor, Action::SubmitTicket).await?;
+            // Authorize before revealing whether the customer exists.
+            authorize(&ctx.actor, Action::SubmitTicket, Target::owned_by(customer))?;
+            let found: Customer = self.get(customer).await?;
+            (ctx, found)
+        };
+        let plan = self.plan_terms(customer.plan).await?;
         self.save(None, Ticket::submit(request, &customer, &plan, &ctx)?).await
+    }
+
+    async fn plan_terms(&self, id: PlanId) -> Result<SupportPlan, Error> {
+        let cached = self.plan_terms.read().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
+        if let Some(plan) = cached {
+            return Ok(plan);
+        }
+        let plan: SupportPlan = self.get(id).await?;
+        self.plan_terms.write().unwrap_or_else(|p| p.into_inner()).insert(id, plan.clone());
+        Ok(plan)
     }
 
     /// Runs a workflow command on a ticket. Assignments are checked against the expert's profile.

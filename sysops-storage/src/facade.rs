@@ -56,9 +56,9 @@ impl Sysops {
         let store = match StoreUrl::parse(url)? {
             StoreUrl::SqliteFile(path) => AnyStore::Sqlite(SqliteStore::open(&path).await?),
             StoreUrl::SqliteMemory => AnyStore::Sqlite(SqliteStore::in_memory().await?),
-            StoreUrl::Postgres(url) => AnyStore::Postgres(
-                PgStore::open(&url, options.pg_schema.as_deref(), options.pg_max_connections).await?,
-            ),
+            StoreUrl::Postgres(url) => {
+                AnyStore::Postgres(PgStore::open(&url, options.pg_schema.as_deref(), options.pg_max_connections).await?)
+            }
         };
         Ok(Self { service: Service::new(store, options.clock, options.ids) })
     }

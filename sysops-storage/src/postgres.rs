@@ -53,20 +53,20 @@ impl PgStore {
             admin.close().await;
             options = options.options([("search_path", schema)]);
         }
+        // Broken connections surface as errors on use; a ping before every use would double the round trips.
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await
             .map_err(unreachable)?;
-        let applied: Option<i64> = match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-            .fetch_one(&pool)
-            .await
-        {
-            Ok(v) => v,
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => None,
-            Err(e) => return Err(OpenError::Store(backend(e))),
-        };
+        let applied: Option<i64> =
+            match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&pool).await {
+                Ok(v) => v,
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => None,
+                Err(e) => return Err(OpenError::Store(backend(e))),
+            };
         rows::refuse_newer_schema(&MIGRATOR, applied)?;
         MIGRATOR.run(&pool).await?;
         Ok(Self { pool })
@@ -252,15 +252,123 @@ impl PgStore {
     }
 }
 
+/// One statement that stores a change of one event: the state guarded by its version, the
+/// event, its outbox row and the index row. A single statement is atomic on its own, so the
+/// hot path (every ticket command) needs one round trip and no explicit transaction.
+/// Parameters: $1 kind, $2 id, $3 version, $4 state, $5 expected version,
+/// $6 seq, $7 at, $8 name, $9 event, then the index columns from $10.
+macro_rules! one_event_sql {
+    (new, $index:expr) => {
+        one_event_sql!(@ "WITH s AS (INSERT INTO states (kind, id, version, json) SELECT $1, $2, $3, $4 \
+            WHERE $5::bigint = 0 ON CONFLICT (kind, id) DO NOTHING RETURNING id)", $index)
+    };
+    (update, $index:expr) => {
+        one_event_sql!(@ "WITH s AS (UPDATE states SET version = $3, json = $4 \
+            WHERE kind = $1 AND id = $2 AND version = $5 RETURNING id)", $index)
+    };
+    (@ $state:literal, $index:expr) => {
+        concat!(
+            $state,
+            ", e AS (INSERT INTO events (kind, id, seq, at, name, json) SELECT $1, id, $6, $7, $8, $9 FROM s \
+             RETURNING kind, id, seq, at, name, json), \
+             o AS (INSERT INTO outbox (kind, agg_id, seq, at, name, json) SELECT kind, id, seq, at, name, json FROM e)",
+            $index,
+            " SELECT count(*) FROM s"
+        )
+    };
+}
+
+macro_rules! ticket_index {
+    () => {
+        ", x AS (INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at) \
+         SELECT id, $10, $11, $12, $13, $14, $15 FROM s \
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert)"
+    };
+}
+
+macro_rules! customer_index {
+    () => {
+        ", x AS (INSERT INTO customers (id, name, email, phone) SELECT id, $10, $11, $12 FROM s \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone)"
+    };
+}
+
+impl PgStore {
+    /// The single-statement write of a change with one event, when its index allows it.
+    async fn commit_one_event(&self, change: &Change) -> Result<Option<()>, StoreError> {
+        let [event] = change.events.as_slice() else { return Ok(None) };
+        let new = change.expected == Sequence::NONE;
+        let sql: &'static str = match (&change.index, new) {
+            (Index::None, true) => one_event_sql!(new, ""),
+            (Index::None, false) => one_event_sql!(update, ""),
+            (Index::Ticket { .. }, true) => one_event_sql!(new, ticket_index!()),
+            (Index::Ticket { .. }, false) => one_event_sql!(update, ticket_index!()),
+            (Index::Customer { .. }, true) => one_event_sql!(new, customer_index!()),
+            (Index::Customer { .. }, false) => one_event_sql!(update, customer_index!()),
+            (Index::Expert { .. }, _) => return Ok(None),
+        };
+        change.check()?;
+        let stream = change.stream();
+        let mut query = sqlx::query_scalar::<_, i64>(sql)
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .bind(rows::to_i64(change.state.version.0))
+            .bind(&change.state.json)
+            .bind(rows::to_i64(change.expected.0))
+            .bind(rows::to_i64(event.sequence.0))
+            .bind(event.at)
+            .bind(&event.name)
+            .bind(&event.json);
+        match &change.index {
+            Index::Ticket { customer, status, expert, priority, category, submitted_at } => {
+                query = query
+                    .bind(customer.as_uuid())
+                    .bind(status.as_str())
+                    .bind(expert.map(|e| e.as_uuid()))
+                    .bind(*priority as i16)
+                    .bind(category.as_str())
+                    .bind(*submitted_at);
+            }
+            Index::Customer { name, email, phone } => {
+                query = query.bind(name.clone()).bind(email.clone()).bind(phone.clone());
+            }
+            _ => {}
+        }
+        let written = query.fetch_one(&self.pool).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict { stream, expected: change.expected, actual: event.sequence }
+            } else {
+                backend(e)
+            }
+        })?;
+        if written == 1 {
+            return Ok(Some(()));
+        }
+        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = $1 AND id = $2")
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Err(StoreError::Conflict { stream, expected: change.expected, actual: Sequence(actual.map_or(0, rows::to_u64)) })
+    }
+}
+
 impl Store for PgStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        if let [change] = changes.as_slice() {
+            if let Some(()) = self.commit_one_event(change).await? {
+                return Ok(());
+            }
+        }
         let mut tx = self.pool.begin().await.map_err(backend)?;
         for change in &changes {
             Self::write_change(&mut tx, change).await?;
         }
         tx.commit().await.map_err(|e| {
             if is_unique_violation(&e) {
-                let stream = changes.first().map_or(StreamId::new(AggregateKind::Ticket, uuid::Uuid::nil()), Change::stream);
+                let stream =
+                    changes.first().map_or(StreamId::new(AggregateKind::Ticket, uuid::Uuid::nil()), Change::stream);
                 StoreError::Conflict { stream, expected: Sequence::NONE, actual: Sequence::NONE }
             } else {
                 backend(e)
@@ -311,7 +419,11 @@ impl Store for PgStore {
         found
             .iter()
             .map(|r| {
-                rows::state(StreamId::new(AggregateKind::Ticket, r.try_get::<uuid::Uuid, _>(0)?), r.try_get(1)?, r.try_get(2)?)
+                rows::state(
+                    StreamId::new(AggregateKind::Ticket, r.try_get::<uuid::Uuid, _>(0)?),
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                )
             })
             .collect::<Result<_, _>>()
             .map_err(backend)

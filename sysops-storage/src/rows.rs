@@ -47,10 +47,7 @@ pub(crate) fn outbox_entry(
 }
 
 /// Refuses to touch a database migrated by a newer sysops.
-pub(crate) fn refuse_newer_schema(
-    migrator: &sqlx::migrate::Migrator,
-    applied: Option<i64>,
-) -> Result<(), OpenError> {
+pub(crate) fn refuse_newer_schema(migrator: &sqlx::migrate::Migrator, applied: Option<i64>) -> Result<(), OpenError> {
     let supported = migrator.iter().map(|m| m.version).max().unwrap_or(0);
     match applied {
         Some(found) if found > supported => Err(OpenError::SchemaTooNew { found, supported }),

@@ -1,6 +1,6 @@
 //! The embedded default: one SQLite file in WAL mode, durable on every commit.
 
-use crate::error::{OpenError, backend};
+use crate::error::{OpenError, backend, is_unique_violation};
 use crate::rows;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
@@ -34,10 +34,14 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Checkpoint the WAL every ~16 MiB rather than 4 MiB: fewer, larger copies into the file.
+            .pragma("wal_autocheckpoint", "4000");
         let corrupt = |source| OpenError::Corrupt { path: path.display().to_string(), source };
+        // A local file needs no liveness ping before each use.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .map_err(|e| classify(e, path))?;
@@ -45,6 +49,7 @@ impl SqliteStore {
         migrate(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| classify(e, path))?;
@@ -57,6 +62,7 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(options)
@@ -90,43 +96,54 @@ impl SqliteStore {
         change.check()?;
         let stream = change.stream();
         let kind = stream.kind.as_str();
-        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
-            .bind(kind)
-            .bind(stream.id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(backend)?;
-        let actual = Sequence(actual.map_or(0, rows::to_u64));
-        if actual != change.expected {
-            return Err(StoreError::Conflict { stream, expected: change.expected, actual });
-        }
-        sqlx::query(
-            "INSERT INTO states (kind, id, version, json) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json",
-        )
-        .bind(kind)
-        .bind(stream.id)
-        .bind(rows::to_i64(change.state.version.0))
-        .bind(&change.state.json)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-        for event in &change.events {
-            for table in [
-                "INSERT INTO events (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                "INSERT INTO outbox (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            ] {
-                sqlx::query(table)
+        let version = rows::to_i64(change.state.version.0);
+        let written = if change.expected == Sequence::NONE {
+            sqlx::query("INSERT INTO states (kind, id, version, json) VALUES (?1, ?2, ?3, ?4)")
+                .bind(kind)
+                .bind(stream.id)
+                .bind(version)
+                .bind(&change.state.json)
+                .execute(&mut **tx)
+                .await
+        } else {
+            sqlx::query("UPDATE states SET version = ?3, json = ?4 WHERE kind = ?1 AND id = ?2 AND version = ?5")
+                .bind(kind)
+                .bind(stream.id)
+                .bind(version)
+                .bind(&change.state.json)
+                .bind(rows::to_i64(change.expected.0))
+                .execute(&mut **tx)
+                .await
+        };
+        match written {
+            Ok(done) if done.rows_affected() == 1 => {}
+            Err(e) if !is_unique_violation(&e) => return Err(backend(e)),
+            _ => {
+                let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
                     .bind(kind)
                     .bind(stream.id)
-                    .bind(rows::to_i64(event.sequence.0))
-                    .bind(event.at)
-                    .bind(&event.name)
-                    .bind(&event.json)
-                    .execute(&mut **tx)
+                    .fetch_optional(&mut **tx)
                     .await
                     .map_err(backend)?;
+                return Err(StoreError::Conflict {
+                    stream,
+                    expected: change.expected,
+                    actual: Sequence(actual.map_or(0, rows::to_u64)),
+                });
             }
+        }
+        // The `events_to_outbox` trigger copies each event into the outbox.
+        for event in &change.events {
+            sqlx::query("INSERT INTO events (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .bind(kind)
+                .bind(stream.id)
+                .bind(rows::to_i64(event.sequence.0))
+                .bind(event.at)
+                .bind(&event.name)
+                .bind(&event.json)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend)?;
         }
         Self::write_index(tx, stream, &change.index).await
     }
@@ -206,12 +223,12 @@ async fn check_health(pool: &SqlitePool) -> Result<(), sqlx::Error> {
 }
 
 async fn migrate(pool: &SqlitePool) -> Result<(), OpenError> {
-    let applied: Option<i64> = match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await
-    {
-        Ok(v) => v,
-        Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => None,
-        Err(e) => return Err(OpenError::Store(backend(e))),
-    };
+    let applied: Option<i64> =
+        match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await {
+            Ok(v) => v,
+            Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => None,
+            Err(e) => return Err(OpenError::Store(backend(e))),
+        };
     rows::refuse_newer_schema(&MIGRATOR, applied)?;
     MIGRATOR.run(pool).await?;
     Ok(())
@@ -229,8 +246,95 @@ fn classify(error: sqlx::Error, path: &Path) -> OpenError {
     }
 }
 
+impl SqliteStore {
+    /// The single-statement write of a change with one event (see the `commit_one_event` view).
+    async fn commit_one_event(&self, change: &Change) -> Result<Option<()>, StoreError> {
+        let [event] = change.events.as_slice() else { return Ok(None) };
+        if matches!(change.index, Index::Expert { .. }) {
+            return Ok(None);
+        }
+        change.check()?;
+        let stream = change.stream();
+        let mut query = sqlx::query(
+            "INSERT INTO commit_one_event (kind, id, expected, version, state, seq, at, name, event,
+                 customer, status, expert, priority, category, submitted_at, customer_name, email, phone)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        )
+        .bind(stream.kind.as_str())
+        .bind(stream.id)
+        .bind(rows::to_i64(change.expected.0))
+        .bind(rows::to_i64(change.state.version.0))
+        .bind(&change.state.json)
+        .bind(rows::to_i64(event.sequence.0))
+        .bind(event.at)
+        .bind(&event.name)
+        .bind(&event.json);
+        query = match &change.index {
+            Index::Ticket { customer, status, expert, priority, category, submitted_at } => query
+                .bind(customer.as_uuid())
+                .bind(status.as_str())
+                .bind(expert.map(|e| e.as_uuid()))
+                .bind(*priority as i64)
+                .bind(category.as_str())
+                .bind(*submitted_at)
+                .bind(None::<String>)
+                .bind(None::<String>)
+                .bind(None::<String>),
+            Index::Customer { name, email, phone } => query
+                .bind(None::<uuid::Uuid>)
+                .bind(None::<String>)
+                .bind(None::<uuid::Uuid>)
+                .bind(None::<i64>)
+                .bind(None::<String>)
+                .bind(None::<String>)
+                .bind(name.clone())
+                .bind(email.clone())
+                .bind(phone.clone()),
+            _ => query
+                .bind(None::<uuid::Uuid>)
+                .bind(None::<String>)
+                .bind(None::<uuid::Uuid>)
+                .bind(None::<i64>)
+                .bind(None::<String>)
+                .bind(None::<String>)
+                .bind(None::<String>)
+                .bind(None::<String>)
+                .bind(None::<String>),
+        };
+        match query.execute(&self.writer).await {
+            Ok(_) => Ok(Some(())),
+            Err(e) if is_conflict(&e) => {
+                let actual: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
+                        .bind(stream.kind.as_str())
+                        .bind(stream.id)
+                        .fetch_optional(&self.writer)
+                        .await
+                        .map_err(backend)?;
+                Err(StoreError::Conflict {
+                    stream,
+                    expected: change.expected,
+                    actual: Sequence(actual.map_or(0, rows::to_u64)),
+                })
+            }
+            Err(e) => Err(backend(e)),
+        }
+    }
+}
+
+/// The `commit_one_event` trigger's version check, or a unique key taken by a concurrent writer.
+fn is_conflict(error: &sqlx::Error) -> bool {
+    is_unique_violation(error)
+        || matches!(error, sqlx::Error::Database(db) if db.message().contains("sysops: version conflict"))
+}
+
 impl Store for SqliteStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        if let [change] = changes.as_slice() {
+            if let Some(()) = self.commit_one_event(change).await? {
+                return Ok(());
+            }
+        }
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         for change in &changes {
             Self::write_change(&mut tx, change).await?;
@@ -280,7 +384,13 @@ impl Store for SqliteStore {
         let found = query.bind(i64::from(page.limit)).fetch_all(&self.reader).await.map_err(backend)?;
         found
             .iter()
-            .map(|r| rows::state(StreamId::new(AggregateKind::Ticket, r.try_get::<uuid::Uuid, _>(0)?), r.try_get(1)?, r.try_get(2)?))
+            .map(|r| {
+                rows::state(
+                    StreamId::new(AggregateKind::Ticket, r.try_get::<uuid::Uuid, _>(0)?),
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                )
+            })
             .collect::<Result<_, _>>()
             .map_err(backend)
     }

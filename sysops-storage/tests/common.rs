@@ -14,7 +14,9 @@ pub(crate) fn pg_url() -> Option<String> {
     match std::env::var("SYSOPS_PG_URL") {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but SYSOPS_PG_URL is not set: PostgreSQL tests must run in CI (scripts/test.sh starts a server)")
+            panic!(
+                "CI=true but SYSOPS_PG_URL is not set: PostgreSQL tests must run in CI (scripts/test.sh starts a server)"
+            )
         }
         _ => None,
     }

@@ -68,7 +68,11 @@ fn concurrent_relays_and_writers_lose_nothing() {
                     let text = format!("task {task} ticket {n}");
                     world
                         .service
-                        .submit_ticket(world.customer(customer), world.customers[customer].id, sysops_core::testing::fixtures::tv_ticket(&text))
+                        .submit_ticket(
+                            world.customer(customer),
+                            world.customers[customer].id,
+                            sysops_core::testing::fixtures::tv_ticket(&text),
+                        )
                         .await
                         .unwrap();
                 }
@@ -147,7 +151,10 @@ fn many_writers_of_one_aggregate_exactly_one_wins_each_sequence_and_no_update_is
         for n in 0..24 {
             let world = world.clone();
             tasks.push(tokio::spawn(async move {
-                world.service.update_customer(world.customer(0), customer, CustomerCommand::UpdateContact(contact(100 + n))).await
+                world
+                    .service
+                    .update_customer(world.customer(0), customer, CustomerCommand::UpdateContact(contact(100 + n)))
+                    .await
             }));
         }
         let mut won = Vec::new();
@@ -159,7 +166,8 @@ fn many_writers_of_one_aggregate_exactly_one_wins_each_sequence_and_no_update_is
             }
         }
         assert!(!won.is_empty());
-        let history = sysops_core::store::history::<sysops_core::Customer, _>(world.service.store(), customer).await.unwrap();
+        let history =
+            sysops_core::store::history::<sysops_core::Customer, _>(world.service.store(), customer).await.unwrap();
         assert_eq!(history.len(), won.len() + 7, "registration, six raced rounds, then one event per success");
         assert!(history.iter().enumerate().all(|(i, e)| e.sequence == Sequence(i as u64 + 1)));
         let emails: Vec<String> = history
@@ -191,7 +199,9 @@ impl<S> ClockNow for World<S> {
 #[test]
 fn malformed_urls_are_typed_errors() {
     block_on(async {
-        for url in ["", "mysql://x/y", "sqlite:", "sqlite://", "postgres://", "http://example.com", "sqlite://\u{7}bell"] {
+        for url in
+            ["", "mysql://x/y", "sqlite:", "sqlite://", "postgres://", "http://example.com", "sqlite://\u{7}bell"]
+        {
             match Sysops::open(url).await {
                 Err(OpenError::InvalidUrl { .. }) => {}
                 Err(other) => panic!("{url:?}: expected InvalidUrl, got {other}"),
@@ -305,9 +315,9 @@ fn sqlite_commits_are_durable_and_the_file_reopens_intact() {
         assert_eq!(loaded, Some(t));
         let closed = world.service.store().clone();
         closed.close().await;
-        assert!(matches!(
-            world.service.ticket(world.admin, loaded.unwrap().id).await,
-            Err(Error::Store(_))
-        ), "a closed store answers with a typed storage error");
+        assert!(
+            matches!(world.service.ticket(world.admin, loaded.unwrap().id).await, Err(Error::Store(_))),
+            "a closed store answers with a typed storage error"
+        );
     });
 }

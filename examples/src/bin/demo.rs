@@ -211,7 +211,11 @@ async fn summarize(
     let mut top: Vec<_> = customer_cities.iter().collect();
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     println!("top cities:   {}", list(top.iter().take(5).map(|(k, v)| (k.as_str(), **v))));
-    println!("\ndone in {:.1}s; peak memory {:.0} MiB", started.elapsed().as_secs_f64(), sysops_examples::peak_rss_mb());
+    println!(
+        "\ndone in {:.1}s; peak memory {:.0} MiB",
+        started.elapsed().as_secs_f64(),
+        sysops_examples::peak_rss_mb()
+    );
     sysops.close().await;
     Ok(())
 }

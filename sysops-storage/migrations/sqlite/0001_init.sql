@@ -63,8 +63,9 @@ CREATE INDEX customers_by_email ON customers (email);
 CREATE INDEX customers_by_phone ON customers (phone);
 
 -- Transactional outbox. SQLite has one writer at a time, so positions are in commit order.
+-- Positions are rowids: never delete the newest row, or its position could be handed out again.
 CREATE TABLE outbox (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    position INTEGER PRIMARY KEY,
     kind     TEXT    NOT NULL,
     id       BLOB    NOT NULL,
     seq      INTEGER NOT NULL,
@@ -73,8 +74,40 @@ CREATE TABLE outbox (
     json     TEXT    NOT NULL
 );
 
+-- Every event enters the outbox in the statement (and so the transaction) that stores it.
+CREATE TRIGGER events_to_outbox AFTER INSERT ON events
+BEGIN
+    INSERT INTO outbox (kind, id, seq, at, name, json) VALUES (NEW.kind, NEW.id, NEW.seq, NEW.at, NEW.name, NEW.json);
+END;
+
 -- Durable consumer cursors.
 CREATE TABLE outbox_cursors (
     consumer TEXT PRIMARY KEY,
     position INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The one-statement write of a change with one event (every ticket command): inserting a row
+-- into this view stores the state guarded by its expected version, the event (and through
+-- `events_to_outbox` its outbox row) and the index row, atomically, in one statement.
+CREATE VIEW commit_one_event (
+    kind, id, expected, version, state, seq, at, name, event,
+    customer, status, expert, priority, category, submitted_at,
+    customer_name, email, phone
+) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL;
+
+CREATE TRIGGER commit_one_event_insert INSTEAD OF INSERT ON commit_one_event
+BEGIN
+    SELECT RAISE(ABORT, 'sysops: version conflict')
+    WHERE COALESCE((SELECT version FROM states WHERE kind = NEW.kind AND id = NEW.id), 0) <> NEW.expected;
+    INSERT INTO states (kind, id, version, json) VALUES (NEW.kind, NEW.id, NEW.version, NEW.state)
+        ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json;
+    INSERT INTO events (kind, id, seq, at, name, json) VALUES (NEW.kind, NEW.id, NEW.seq, NEW.at, NEW.name, NEW.event);
+    INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+        SELECT NEW.id, NEW.customer, NEW.status, NEW.expert, NEW.priority, NEW.category, NEW.submitted_at
+        WHERE NEW.kind = 'ticket'
+        ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert;
+    INSERT INTO customers (id, name, email, phone)
+        SELECT NEW.id, NEW.customer_name, NEW.email, NEW.phone
+        WHERE NEW.kind = 'customer'
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone;
+END;
