@@ -350,7 +350,11 @@ impl PgStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        Err(StoreError::Conflict { stream, expected: change.expected, actual: Sequence(actual.map_or(0, rows::to_u64)) })
+        Err(StoreError::Conflict {
+            stream,
+            expected: change.expected,
+            actual: Sequence(actual.map_or(0, rows::to_u64)),
+        })
     }
 }
 
@@ -401,7 +405,12 @@ impl Store for PgStore {
     }
 
     async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        let sql = rows::ticket_query(&filter, &page, rows::Placeholders::Postgres);
+        let sql = rows::ticket_query(
+            "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
+            &filter,
+            &page,
+            rows::Placeholders::Postgres,
+        );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
             query = query.bind(status.as_str());

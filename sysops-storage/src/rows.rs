@@ -102,12 +102,10 @@ impl Sql {
     }
 }
 
-/// Tickets by the filter's fields, keyset-paged by id. Binds: status, customer, expert, after, limit (those present).
-pub(crate) fn ticket_query(filter: &TicketFilter, page: &Page, style: Placeholders) -> String {
-    let mut sql = Sql::new(
-        "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
-        style,
-    );
+/// Tickets by the filter's fields, keyset-paged by id, after `head` (which selects id, version
+/// and state from `tickets t`). Binds: status, customer, expert, after, limit (those present).
+pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style: Placeholders) -> String {
+    let mut sql = Sql::new(head, style);
     if filter.status.is_some() {
         sql.push(" AND t.status = #");
     }

@@ -92,128 +92,147 @@ impl SqliteStore {
         self.writer.close().await;
     }
 
-    async fn write_change(tx: &mut Transaction<'static, Sqlite>, change: &Change) -> Result<(), StoreError> {
-        change.check()?;
-        let stream = change.stream();
-        let kind = stream.kind.as_str();
-        let version = rows::to_i64(change.state.version.0);
-        let written = if change.expected == Sequence::NONE {
-            sqlx::query("INSERT INTO states (kind, id, version, json) VALUES (?1, ?2, ?3, ?4)")
-                .bind(kind)
-                .bind(stream.id)
-                .bind(version)
-                .bind(&change.state.json)
-                .execute(&mut **tx)
-                .await
-        } else {
-            sqlx::query("UPDATE states SET version = ?3, json = ?4 WHERE kind = ?1 AND id = ?2 AND version = ?5")
-                .bind(kind)
-                .bind(stream.id)
-                .bind(version)
-                .bind(&change.state.json)
-                .bind(rows::to_i64(change.expected.0))
-                .execute(&mut **tx)
-                .await
-        };
-        match written {
-            Ok(done) if done.rows_affected() == 1 => {}
-            Err(e) if !is_unique_violation(&e) => return Err(backend(e)),
-            _ => {
-                let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
-                    .bind(kind)
-                    .bind(stream.id)
-                    .fetch_optional(&mut **tx)
-                    .await
-                    .map_err(backend)?;
-                return Err(StoreError::Conflict {
-                    stream,
-                    expected: change.expected,
-                    actual: Sequence(actual.map_or(0, rows::to_u64)),
-                });
-            }
-        }
-        // The `events_to_outbox` trigger copies each event into the outbox.
-        for event in &change.events {
-            sqlx::query("INSERT INTO events (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .bind(kind)
-                .bind(stream.id)
-                .bind(rows::to_i64(event.sequence.0))
-                .bind(event.at)
-                .bind(&event.name)
-                .bind(&event.json)
-                .execute(&mut **tx)
-                .await
-                .map_err(backend)?;
-        }
-        Self::write_index(tx, stream, &change.index).await
-    }
-
-    async fn write_index(
+    /// Writes the expert index rows (the one index the `state_writes` view does not cover).
+    async fn write_expert_index(
         tx: &mut Transaction<'static, Sqlite>,
         stream: StreamId,
         index: &Index,
     ) -> Result<(), StoreError> {
-        match index {
-            Index::None => Ok(()),
-            Index::Ticket { customer, status, expert, priority, category, submitted_at } => sqlx::query(
-                "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
-            )
+        let Index::Expert { active, skills, base, radius_km } = index else { return Ok(()) };
+        sqlx::query(
+            "INSERT INTO experts (id, active, lat, lon, radius_km) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET active = excluded.active, lat = excluded.lat,
+             lon = excluded.lon, radius_km = excluded.radius_km",
+        )
+        .bind(stream.id)
+        .bind(active)
+        .bind(base.lat())
+        .bind(base.lon())
+        .bind(i64::from(*radius_km))
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("DELETE FROM expert_skills WHERE expert = ?1")
             .bind(stream.id)
-            .bind(customer.as_uuid())
-            .bind(status.as_str())
-            .bind(expert.map(|e| e.as_uuid()))
-            .bind(*priority as i64)
-            .bind(category.as_str())
-            .bind(submitted_at)
             .execute(&mut **tx)
             .await
-            .map(drop)
-            .map_err(backend),
-            Index::Expert { active, skills, base, radius_km } => {
-                sqlx::query(
-                    "INSERT INTO experts (id, active, lat, lon, radius_km) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (id) DO UPDATE SET active = excluded.active, lat = excluded.lat,
-                     lon = excluded.lon, radius_km = excluded.radius_km",
-                )
+            .map_err(backend)?;
+        for (category, level) in skills {
+            sqlx::query("INSERT INTO expert_skills (expert, category, level) VALUES (?1, ?2, ?3)")
                 .bind(stream.id)
-                .bind(active)
-                .bind(base.lat())
-                .bind(base.lon())
-                .bind(i64::from(*radius_km))
+                .bind(category.as_str())
+                .bind(i64::from(level.get()))
                 .execute(&mut **tx)
                 .await
                 .map_err(backend)?;
-                sqlx::query("DELETE FROM expert_skills WHERE expert = ?1")
+        }
+        Ok(())
+    }
+
+    /// Stores all changes in one transaction (the general path of [`Store::commit`]).
+    async fn commit_in_transaction(&self, changes: &[Change]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        for change in changes {
+            change.check()?;
+            let stream = change.stream();
+            if let Err(e) = write_state(&mut *tx, change, change.events.first()).await {
+                return Err(conflict_or_backend(&mut *tx, change, e).await);
+            }
+            for event in change.events.iter().skip(1) {
+                sqlx::query("INSERT INTO events (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    .bind(stream.kind.as_str())
                     .bind(stream.id)
-                    .execute(&mut **tx)
+                    .bind(rows::to_i64(event.sequence.0))
+                    .bind(event.at)
+                    .bind(&event.name)
+                    .bind(&event.json)
+                    .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
-                for (category, level) in skills {
-                    sqlx::query("INSERT INTO expert_skills (expert, category, level) VALUES (?1, ?2, ?3)")
-                        .bind(stream.id)
-                        .bind(category.as_str())
-                        .bind(i64::from(level.get()))
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(backend)?;
-                }
-                Ok(())
             }
-            Index::Customer { name, email, phone } => sqlx::query(
-                "INSERT INTO customers (id, name, email, phone) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone",
-            )
-            .bind(stream.id)
-            .bind(name)
-            .bind(email)
-            .bind(phone)
-            .execute(&mut **tx)
-            .await
-            .map(drop)
-            .map_err(backend),
+            Self::write_expert_index(&mut tx, stream, &change.index).await?;
         }
+        tx.commit().await.map_err(backend)
+    }
+}
+
+/// One insert into the `state_writes` view: the change's state guarded by its expected
+/// version, its ticket or customer index row, and `event` if given (see the migration).
+async fn write_state<'e, E>(executor: E, change: &Change, event: Option<&StoredEvent>) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let stream = change.stream();
+    let query = sqlx::query(
+        "INSERT INTO state_writes (kind, id, expected, version, state, seq, at, name, event,
+             customer, status, expert, priority, category, submitted_at, customer_name, email, phone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )
+    .bind(stream.kind.as_str())
+    .bind(stream.id)
+    .bind(rows::to_i64(change.expected.0))
+    .bind(rows::to_i64(change.state.version.0))
+    .bind(&change.state.json)
+    .bind(event.map(|e| rows::to_i64(e.sequence.0)))
+    .bind(event.map(|e| e.at))
+    .bind(event.map(|e| e.name.clone()))
+    .bind(event.map(|e| e.json.clone()));
+    let (ticket, customer) = match &change.index {
+        Index::Ticket { customer, status, expert, priority, category, submitted_at } => (
+            Some((
+                customer.as_uuid(),
+                status.as_str(),
+                expert.map(|e| e.as_uuid()),
+                *priority as i64,
+                category.as_str(),
+                *submitted_at,
+            )),
+            None,
+        ),
+        Index::Customer { name, email, phone } => (None, Some((name.clone(), email.clone(), phone.clone()))),
+        Index::None | Index::Expert { .. } => (None, None),
+    };
+    query
+        .bind(ticket.map(|t| t.0))
+        .bind(ticket.map(|t| t.1))
+        .bind(ticket.and_then(|t| t.2))
+        .bind(ticket.map(|t| t.3))
+        .bind(ticket.map(|t| t.4))
+        .bind(ticket.map(|t| t.5))
+        .bind(customer.as_ref().map(|c| c.0.clone()))
+        .bind(customer.as_ref().map(|c| c.1.clone()))
+        .bind(customer.map(|c| c.2))
+        .execute(executor)
+        .await
+        .map(drop)
+}
+
+/// The current version of a stream, wherever its state lives.
+const VERSION_SQL: &str = "SELECT version FROM tickets WHERE ?1 = 'ticket' AND id = ?2
+     UNION ALL SELECT version FROM states WHERE kind = ?1 AND id = ?2";
+
+/// Turns a failed state write into [`StoreError::Conflict`] (with the version found) when the
+/// version guard or a unique key refused it, or into a backend error otherwise.
+async fn conflict_or_backend<'e, E>(executor: E, change: &Change, error: sqlx::Error) -> StoreError
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let refused = is_unique_violation(&error)
+        || matches!(&error, sqlx::Error::Database(db) if db.message().contains("sysops: version conflict"));
+    if !refused {
+        return backend(error);
+    }
+    let stream = change.stream();
+    match sqlx::query_scalar::<_, i64>(VERSION_SQL)
+        .bind(stream.kind.as_str())
+        .bind(stream.id)
+        .fetch_optional(executor)
+        .await
+    {
+        Ok(actual) => {
+            StoreError::Conflict { stream, expected: change.expected, actual: Sequence(actual.map_or(0, rows::to_u64)) }
+        }
+        Err(e) => backend(e),
     }
 }
 
@@ -246,109 +265,31 @@ fn classify(error: sqlx::Error, path: &Path) -> OpenError {
     }
 }
 
-impl SqliteStore {
-    /// The single-statement write of a change with one event (see the `commit_one_event` view).
-    async fn commit_one_event(&self, change: &Change) -> Result<Option<()>, StoreError> {
-        let [event] = change.events.as_slice() else { return Ok(None) };
-        if matches!(change.index, Index::Expert { .. }) {
-            return Ok(None);
-        }
-        change.check()?;
-        let stream = change.stream();
-        let mut query = sqlx::query(
-            "INSERT INTO commit_one_event (kind, id, expected, version, state, seq, at, name, event,
-                 customer, status, expert, priority, category, submitted_at, customer_name, email, phone)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        )
-        .bind(stream.kind.as_str())
-        .bind(stream.id)
-        .bind(rows::to_i64(change.expected.0))
-        .bind(rows::to_i64(change.state.version.0))
-        .bind(&change.state.json)
-        .bind(rows::to_i64(event.sequence.0))
-        .bind(event.at)
-        .bind(&event.name)
-        .bind(&event.json);
-        query = match &change.index {
-            Index::Ticket { customer, status, expert, priority, category, submitted_at } => query
-                .bind(customer.as_uuid())
-                .bind(status.as_str())
-                .bind(expert.map(|e| e.as_uuid()))
-                .bind(*priority as i64)
-                .bind(category.as_str())
-                .bind(*submitted_at)
-                .bind(None::<String>)
-                .bind(None::<String>)
-                .bind(None::<String>),
-            Index::Customer { name, email, phone } => query
-                .bind(None::<uuid::Uuid>)
-                .bind(None::<String>)
-                .bind(None::<uuid::Uuid>)
-                .bind(None::<i64>)
-                .bind(None::<String>)
-                .bind(None::<String>)
-                .bind(name.clone())
-                .bind(email.clone())
-                .bind(phone.clone()),
-            _ => query
-                .bind(None::<uuid::Uuid>)
-                .bind(None::<String>)
-                .bind(None::<uuid::Uuid>)
-                .bind(None::<i64>)
-                .bind(None::<String>)
-                .bind(None::<String>)
-                .bind(None::<String>)
-                .bind(None::<String>)
-                .bind(None::<String>),
-        };
-        match query.execute(&self.writer).await {
-            Ok(_) => Ok(Some(())),
-            Err(e) if is_conflict(&e) => {
-                let actual: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
-                        .bind(stream.kind.as_str())
-                        .bind(stream.id)
-                        .fetch_optional(&self.writer)
-                        .await
-                        .map_err(backend)?;
-                Err(StoreError::Conflict {
-                    stream,
-                    expected: change.expected,
-                    actual: Sequence(actual.map_or(0, rows::to_u64)),
-                })
-            }
-            Err(e) => Err(backend(e)),
-        }
-    }
-}
-
-/// The `commit_one_event` trigger's version check, or a unique key taken by a concurrent writer.
-fn is_conflict(error: &sqlx::Error) -> bool {
-    is_unique_violation(error)
-        || matches!(error, sqlx::Error::Database(db) if db.message().contains("sysops: version conflict"))
-}
-
 impl Store for SqliteStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
-        if let [change] = changes.as_slice() {
-            if let Some(()) = self.commit_one_event(change).await? {
-                return Ok(());
+        match changes.as_slice() {
+            // The hot path: one change, one event, no expert index: a single autocommit statement.
+            [change] if change.events.len() == 1 && !matches!(change.index, Index::Expert { .. }) => {
+                change.check()?;
+                match write_state(&self.writer, change, change.events.first()).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => Err(conflict_or_backend(&self.writer, change, e).await),
+                }
             }
+            _ => self.commit_in_transaction(&changes).await,
         }
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        for change in &changes {
-            Self::write_change(&mut tx, change).await?;
-        }
-        tx.commit().await.map_err(backend)
     }
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
-        let row = sqlx::query("SELECT version, json FROM states WHERE kind = ?1 AND id = ?2")
-            .bind(stream.kind.as_str())
-            .bind(stream.id)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(backend)?;
+        let row = sqlx::query(
+            "SELECT version, json FROM tickets WHERE ?1 = 'ticket' AND id = ?2
+             UNION ALL SELECT version, json FROM states WHERE kind = ?1 AND id = ?2",
+        )
+        .bind(stream.kind.as_str())
+        .bind(stream.id)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(backend)?;
         row.map(|r| rows::state(stream, r.try_get(0)?, r.try_get(1)?)).transpose().map_err(backend)
     }
 
@@ -367,7 +308,12 @@ impl Store for SqliteStore {
     }
 
     async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        let sql = rows::ticket_query(&filter, &page, rows::Placeholders::Sqlite);
+        let sql = rows::ticket_query(
+            "SELECT t.id, t.version, t.json FROM tickets t WHERE TRUE",
+            &filter,
+            &page,
+            rows::Placeholders::Sqlite,
+        );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         if let Some(status) = filter.status {
             query = query.bind(status.as_str());

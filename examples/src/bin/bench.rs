@@ -5,6 +5,7 @@
 //! ```
 //!
 //! PostgreSQL is taken from `--pg URL` or `SYSOPS_PG_URL`; without either only SQLite runs (and says so).
+#![allow(clippy::expect_used, clippy::indexing_slicing)] // generated, static data; see lib.rs
 
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Executor};

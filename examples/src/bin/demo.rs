@@ -4,6 +4,7 @@
 //! cargo run --release --bin sysops-demo                      # SQLite file sysops-demo.db
 //! cargo run --release --bin sysops-demo -- --db postgres://user@localhost/sysops
 //! ```
+#![allow(clippy::expect_used, clippy::indexing_slicing)] // generated, static data; see lib.rs
 
 use chrono::{Duration, TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
