@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 step() { printf '\n==> %s\n' "$*"; }
 
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+
 step "toolchain"
 cargo --version
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -36,5 +39,22 @@ for target in ticket_workflow untrusted_input; do
 done
 rm -f "$fuzz_log"
 
-step "cargo test"
+step "PostgreSQL 15 (throwaway cluster)"
+if [ -n "${SYSOPS_PG_URL:-}" ]; then
+    echo "using the server at SYSOPS_PG_URL"
+else
+    pg_start
+    trap pg_stop EXIT
+fi
+
+step "demo and benchmark smoke runs (debug build, small sizes)"
+smoke_dir="$(mktemp -d)"
+cargo run --quiet --locked --bin sysops-demo -- --db "sqlite://$smoke_dir/demo.db" \
+    --customers 100 --experts 20 --tickets 200 | tail -n 12
+cargo run --quiet --locked --bin sysops-demo -- --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 \
+    | grep -E "tickets submitted"
+cargo run --quiet --locked --bin sysops-bench -- submit --ops 120 --json
+rm -rf "$smoke_dir"
+
+step "cargo test (SQLite, PostgreSQL, in-memory)"
 cargo test --workspace --all-features --locked

@@ -125,8 +125,8 @@ impl PgStore {
         for event in &change.events {
             sqlx::query(
                 "WITH e AS (INSERT INTO events (kind, id, seq, at, name, json) VALUES ($1, $2, $3, $4, $5, $6)
-                            RETURNING kind, id, seq, at, name, json)
-                 INSERT INTO outbox (kind, agg_id, seq, at, name, json) SELECT kind, id, seq, at, name, json FROM e",
+                            RETURNING kind, id, seq)
+                 INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e",
             )
             .bind(kind)
             .bind(stream.id)
@@ -270,8 +270,8 @@ macro_rules! one_event_sql {
         concat!(
             $state,
             ", e AS (INSERT INTO events (kind, id, seq, at, name, json) SELECT $1, id, $6, $7, $8, $9 FROM s \
-             RETURNING kind, id, seq, at, name, json), \
-             o AS (INSERT INTO outbox (kind, agg_id, seq, at, name, json) SELECT kind, id, seq, at, name, json FROM e)",
+             RETURNING kind, id, seq), \
+             o AS (INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e)",
             $index,
             " SELECT count(*) FROM s"
         )
@@ -481,9 +481,10 @@ impl Store for PgStore {
     async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         self.relay().await?;
         let found = sqlx::query(
-            "SELECT position, kind, agg_id, seq, at, name, json FROM outbox
-             WHERE position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = $1), 0)
-             ORDER BY position LIMIT $2",
+            "SELECT o.position, o.kind, o.agg_id, o.seq, e.at, e.name, e.json FROM outbox o
+             JOIN events e ON e.kind = o.kind AND e.id = o.agg_id AND e.seq = o.seq
+             WHERE o.position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = $1), 0)
+             ORDER BY o.position LIMIT $2",
         )
         .bind(consumer.as_str())
         .bind(i64::from(limit))

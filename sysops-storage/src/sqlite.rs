@@ -383,9 +383,10 @@ impl Store for SqliteStore {
 
     async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         let found = sqlx::query(
-            "SELECT position, kind, id, seq, at, name, json FROM outbox
-             WHERE position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = ?1), 0)
-             ORDER BY position LIMIT ?2",
+            "SELECT o.position, o.kind, o.id, o.seq, e.at, e.name, e.json FROM outbox o
+             JOIN events e ON e.kind = o.kind AND e.id = o.id AND e.seq = o.seq
+             WHERE o.position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = ?1), 0)
+             ORDER BY o.position LIMIT ?2",
         )
         .bind(consumer.as_str())
         .bind(i64::from(limit))

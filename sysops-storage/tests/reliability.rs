@@ -26,8 +26,10 @@ fn the_outbox_delivers_rows_whose_transactions_commit_out_of_order() {
     block_on(async {
         let store = fresh_pg().await;
         let consumer = ConsumerName::new("notifications").unwrap();
-        let insert = "INSERT INTO outbox (kind, agg_id, seq, at, name, json)
-                      VALUES ('ticket', $1, 1, now(), 'TicketSubmitted', '{}') RETURNING id";
+        // Each transaction stores an event and its outbox row, as a commit does.
+        let insert = "WITH e AS (INSERT INTO events (kind, id, seq, at, name, json)
+                                 VALUES ('ticket', $1, 1, now(), 'TicketSubmitted', '{}') RETURNING kind, id, seq)
+                      INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e RETURNING id";
         let (early_id, late_id) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
 
         // Transaction A takes the lower insertion id but commits last.

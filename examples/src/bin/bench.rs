@@ -170,7 +170,7 @@ fn report(args: &Args, scenario: &str, backend: &str, ops: usize, lib_per_s: f64
         let line = serde_json::json!({
             "scenario": scenario, "backend": backend, "ops": ops,
             "lib_per_s": round2(lib_per_s), "baseline_per_s": round2(baseline_per_s),
-            "ratio": round2(ratio * 100.0) / 100.0, "peak_rss_mb": round2(rss),
+            "ratio": (ratio * 1000.0).round() / 1000.0, "peak_rss_mb": round2(rss),
         });
         println!("{line}");
     } else {

@@ -60,7 +60,8 @@ CREATE TABLE customers (
 CREATE INDEX customers_by_email ON customers (email);
 CREATE INDEX customers_by_phone ON customers (phone);
 
--- Transactional outbox. Writers insert rows without a position: sequence values become
+-- Transactional outbox: the delivery order of events, which stay in `events`.
+-- Writers insert rows without a position: sequence values become
 -- visible out of commit order on PostgreSQL, so a cursor over them could skip a row whose
 -- transaction commits late. Positions are instead handed out by the relay step of `poll`,
 -- which numbers only committed rows while holding the single `outbox_relay` row lock, so
@@ -68,12 +69,9 @@ CREATE INDEX customers_by_phone ON customers (phone);
 CREATE TABLE outbox (
     id       BIGSERIAL PRIMARY KEY,
     position BIGINT UNIQUE,
-    kind     TEXT        NOT NULL,
-    agg_id   UUID        NOT NULL,
-    seq      BIGINT      NOT NULL,
-    at       TIMESTAMPTZ NOT NULL,
-    name     TEXT        NOT NULL,
-    json     TEXT        NOT NULL
+    kind     TEXT   NOT NULL,
+    agg_id   UUID   NOT NULL,
+    seq      BIGINT NOT NULL
 );
 CREATE INDEX outbox_unnumbered ON outbox (id) WHERE position IS NULL;
 

@@ -65,22 +65,20 @@ CREATE TABLE customers (
 CREATE INDEX customers_by_email ON customers (email);
 CREATE INDEX customers_by_phone ON customers (phone);
 
--- Transactional outbox. SQLite has one writer at a time, so positions are in commit order.
--- Positions are rowids: never delete the newest row, or its position could be handed out again.
+-- Transactional outbox: the delivery order of events, which stay in `events`. SQLite has one
+-- writer at a time, so positions are in commit order. Positions are rowids: never delete the
+-- newest row, or its position could be handed out again.
 CREATE TABLE outbox (
     position INTEGER PRIMARY KEY,
     kind     TEXT    NOT NULL,
     id       BLOB    NOT NULL,
-    seq      INTEGER NOT NULL,
-    at       TEXT    NOT NULL,
-    name     TEXT    NOT NULL,
-    json     TEXT    NOT NULL
+    seq      INTEGER NOT NULL
 );
 
 -- Every event enters the outbox in the statement (and so the transaction) that stores it.
 CREATE TRIGGER events_to_outbox AFTER INSERT ON events
 BEGIN
-    INSERT INTO outbox (kind, id, seq, at, name, json) VALUES (NEW.kind, NEW.id, NEW.seq, NEW.at, NEW.name, NEW.json);
+    INSERT INTO outbox (kind, id, seq) VALUES (NEW.kind, NEW.id, NEW.seq);
 END;
 
 -- Durable consumer cursors.
