@@ -33,11 +33,6 @@ mod ticket;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
 pub use actor::{Action, Actor, Role, Scope, Target, authorize};
 pub use aggregate::{Aggregate, applied, replay};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -7,6 +7,11 @@
 //! bindings use, opened by URL.
 #![forbid(unsafe_code)]
 
+/// The README's Rust examples, compiled (and the in-memory one run) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 mod any;
 mod error;
 mod facade;
