@@ -22,8 +22,17 @@ pg_install() {
     fi
 }
 
+pg_free_port() {
+    local port="$PG_PORT"
+    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        port=$((port + 1))
+    done
+    PG_PORT="$port"
+}
+
 pg_start() {
     pg_install
+    pg_free_port
     PG_DIR="$(mktemp -d /tmp/sysops-pg.XXXXXX)"
     export PG_DIR
     chown postgres "$PG_DIR"
