@@ -4,7 +4,7 @@ use crate::error::{OpenError, backend, is_unique_violation};
 use crate::rows;
 use crate::url::redact;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{AssertSqlSafe, Postgres, Row, Transaction};
+use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 use sysops_core::store::{
@@ -381,106 +381,50 @@ impl Store for PgStore {
     }
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
-        let row = sqlx::query("SELECT version, json FROM states WHERE kind = $1 AND id = $2")
-            .bind(stream.kind.as_str())
-            .bind(stream.id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|r| rows::state(stream, r.try_get(0)?, r.try_get(1)?)).transpose().map_err(backend)
+        let row: Option<rows::StateRow> =
+            sqlx::query_as("SELECT version, json FROM states WHERE kind = $1 AND id = $2")
+                .bind(stream.kind.as_str())
+                .bind(stream.id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(row.map(|r| rows::state(r, stream)))
     }
 
     async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
-        let found = sqlx::query("SELECT seq, at, name, json FROM events WHERE kind = $1 AND id = $2 ORDER BY seq")
-            .bind(stream.kind.as_str())
-            .bind(stream.id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        found
-            .iter()
-            .map(|r| rows::event(stream, r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
-            .collect::<Result<_, _>>()
-            .map_err(backend)
+        let found: Vec<rows::EventRow> =
+            sqlx::query_as("SELECT seq, at, name, json FROM events WHERE kind = $1 AND id = $2 ORDER BY seq")
+                .bind(stream.kind.as_str())
+                .bind(stream.id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::event(r, stream)).collect())
     }
 
     async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        let sql = rows::ticket_query(
+        let (sql, binds) = rows::ticket_query(
             "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
             &filter,
             &page,
             rows::Placeholders::Postgres,
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        if let Some(status) = filter.status {
-            query = query.bind(status.as_str());
-        }
-        if let Some(customer) = filter.customer {
-            query = query.bind(customer.as_uuid());
-        }
-        if let Some(expert) = filter.expert {
-            query = query.bind(expert.as_uuid());
-        }
-        if let Some(after) = page.after {
-            query = query.bind(after);
-        }
-        let found = query.bind(i64::from(page.limit)).fetch_all(&self.pool).await.map_err(backend)?;
-        found
-            .iter()
-            .map(|r| {
-                rows::state(
-                    StreamId::new(AggregateKind::Ticket, r.try_get::<uuid::Uuid, _>(0)?),
-                    r.try_get(1)?,
-                    r.try_get(2)?,
-                )
-            })
-            .collect::<Result<_, _>>()
-            .map_err(backend)
+        let found: Vec<rows::ListedRow> =
+            rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds).fetch_all(&self.pool).await.map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect())
     }
 
     async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        let mut found = Vec::new();
-        let mut cursor = page;
-        loop {
-            let sql = rows::expert_query(&query, &cursor, rows::Placeholders::Postgres);
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            if let Some(category) = query.category {
-                q = q.bind(category.as_str());
-                if let Some(level) = query.min_level {
-                    q = q.bind(i16::from(level.get()));
-                }
-            }
-            if let Some(point) = query.serving {
-                q = q.bind(point.lat()).bind(point.lat());
-            }
-            if let Some(after) = cursor.after {
-                q = q.bind(after);
-            }
-            let batch = q.bind(i64::from(cursor.limit)).fetch_all(&self.pool).await.map_err(backend)?;
-            let exhausted = batch.len() < cursor.len();
-            for row in &batch {
-                let candidate = rows::ExpertRow {
-                    id: row.try_get(0).map_err(backend)?,
-                    version: row.try_get(1).map_err(backend)?,
-                    json: row.try_get(2).map_err(backend)?,
-                    lat: row.try_get(3).map_err(backend)?,
-                    lon: row.try_get(4).map_err(backend)?,
-                    radius_km: i64::from(row.try_get::<i32, _>(5).map_err(backend)?),
-                };
-                cursor.after = Some(candidate.id);
-                if candidate.serves(query.serving) && found.len() < page.len() {
-                    found.push(candidate.into_state());
-                }
-            }
-            if exhausted || found.len() >= page.len() || page.is_empty() {
-                return Ok(found);
-            }
-        }
+        rows::page_experts(&query, page, |cursor| async move {
+            let (sql, binds) = rows::expert_query(&query, &cursor, rows::Placeholders::Postgres);
+            rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds).fetch_all(&self.pool).await.map_err(backend)
+        })
+        .await
     }
 
     async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         self.relay().await?;
-        let found = sqlx::query(
+        let found: Vec<rows::OutboxRow> = sqlx::query_as(
             "SELECT o.position, o.kind, o.agg_id, o.seq, e.at, e.name, e.json FROM outbox o
              JOIN events e ON e.kind = o.kind AND e.id = o.agg_id AND e.seq = o.seq
              WHERE o.position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = $1), 0)
@@ -491,21 +435,7 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        found
-            .iter()
-            .map(|r| {
-                rows::outbox_entry(
-                    r.try_get(0)?,
-                    r.try_get(1)?,
-                    r.try_get(2)?,
-                    r.try_get(3)?,
-                    r.try_get(4)?,
-                    r.try_get(5)?,
-                    r.try_get(6)?,
-                )
-            })
-            .collect::<Result<_, _>>()
-            .map_err(backend)
+        found.into_iter().map(rows::outbox_entry).collect()
     }
 
     async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {

@@ -18,33 +18,62 @@ pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-pub(crate) fn state(stream: StreamId, version: i64, json: String) -> Result<StoredState, sqlx::Error> {
-    Ok(StoredState { stream, version: Sequence(to_u64(version)), json })
+/// A stored state row: version and JSON.
+pub(crate) type StateRow = (i64, String);
+/// A stored event row: sequence, time, name and JSON.
+pub(crate) type EventRow = (i64, DateTime<Utc>, String, String);
+/// A listed state row: id, version and JSON.
+pub(crate) type ListedRow = (Uuid, i64, String);
+/// An outbox row joined with its event: position, kind, id, sequence, time, name and JSON.
+pub(crate) type OutboxRow = (i64, String, Uuid, i64, DateTime<Utc>, String, String);
+/// An expert row: id, version, JSON, base latitude and longitude, radius in km.
+pub(crate) type ExpertRow = (Uuid, i64, String, f64, f64, i32);
+
+pub(crate) fn state((version, json): StateRow, stream: StreamId) -> StoredState {
+    StoredState { stream, version: Sequence(to_u64(version)), json }
 }
 
-pub(crate) fn event(
-    stream: StreamId,
-    seq: i64,
-    at: DateTime<Utc>,
-    name: String,
-    json: String,
-) -> Result<StoredEvent, sqlx::Error> {
-    Ok(StoredEvent { stream, sequence: Sequence(to_u64(seq)), at, name, json })
+pub(crate) fn event((seq, at, name, json): EventRow, stream: StreamId) -> StoredEvent {
+    StoredEvent { stream, sequence: Sequence(to_u64(seq)), at, name, json }
 }
 
-pub(crate) fn outbox_entry(
-    position: i64,
-    kind: String,
-    id: Uuid,
-    seq: i64,
-    at: DateTime<Utc>,
-    name: String,
-    json: String,
-) -> Result<OutboxEntry, sqlx::Error> {
-    let kind = AggregateKind::parse(&kind)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown aggregate kind {kind:?} in the outbox").into()))?;
-    Ok(OutboxEntry { position: to_u64(position), event: event(StreamId::new(kind, id), seq, at, name, json)? })
+pub(crate) fn listed((id, version, json): ListedRow, kind: AggregateKind) -> StoredState {
+    state((version, json), StreamId::new(kind, id))
 }
+
+pub(crate) fn outbox_entry((position, kind, id, seq, at, name, json): OutboxRow) -> Result<OutboxEntry, StoreError> {
+    let kind = AggregateKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+        stream: StreamId::new(AggregateKind::Ticket, id),
+        detail: format!("unknown aggregate kind {kind:?} in the outbox"),
+    })?;
+    let stream = StreamId::new(kind, id);
+    Ok(OutboxEntry { position: to_u64(position), event: event((seq, at, name, json), stream) })
+}
+
+/// A value to bind to a generated query, in order.
+pub(crate) enum Bind {
+    Text(&'static str),
+    Id(Uuid),
+    Int(i64),
+    Float(f64),
+}
+
+/// Binds `binds` in order to `query`.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut query = $query;
+        for bind in $binds {
+            query = match bind {
+                $crate::rows::Bind::Text(v) => query.bind(v),
+                $crate::rows::Bind::Id(v) => query.bind(v),
+                $crate::rows::Bind::Int(v) => query.bind(v),
+                $crate::rows::Bind::Float(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_all;
 
 /// Refuses to touch a database migrated by a newer sysops.
 pub(crate) fn refuse_newer_schema(migrator: &sqlx::migrate::Migrator, applied: Option<i64>) -> Result<(), OpenError> {
@@ -103,77 +132,95 @@ impl Sql {
 }
 
 /// Tickets by the filter's fields, keyset-paged by id, after `head` (which selects id, version
-/// and state from `tickets t`). Binds: status, customer, expert, after, limit (those present).
-pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style: Placeholders) -> String {
+/// and state from `tickets t`), with the values to bind.
+pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style: Placeholders) -> (String, Vec<Bind>) {
     let mut sql = Sql::new(head, style);
-    if filter.status.is_some() {
+    let mut binds = Vec::new();
+    if let Some(status) = filter.status {
         sql.push(" AND t.status = #");
+        binds.push(Bind::Text(status.as_str()));
     }
-    if filter.customer.is_some() {
+    if let Some(customer) = filter.customer {
         sql.push(" AND t.customer = #");
+        binds.push(Bind::Id(customer.as_uuid()));
     }
-    if filter.expert.is_some() {
+    if let Some(expert) = filter.expert {
         sql.push(" AND t.expert = #");
+        binds.push(Bind::Id(expert.as_uuid()));
     }
-    if page.after.is_some() {
+    if let Some(after) = page.after {
         sql.push(" AND t.id > #");
+        binds.push(Bind::Id(after));
     }
     sql.push(" ORDER BY t.id LIMIT #");
-    sql.text
+    binds.push(Bind::Int(i64::from(page.limit)));
+    (sql.text, binds)
 }
 
-/// Experts by the query's fields, keyset-paged by id. Binds: category, min level, latitude twice, after, limit.
+/// Experts by the query's fields, keyset-paged by id, with the values to bind.
 ///
 /// The service area is prefiltered by a latitude band wide enough for the largest
-/// radius; [`ExpertRow::serves`] then applies the exact great-circle test.
-pub(crate) fn expert_query(query: &ExpertQuery, page: &Page, style: Placeholders) -> String {
+/// radius; [`page_experts`] then applies the exact great-circle test.
+pub(crate) fn expert_query(query: &ExpertQuery, page: &Page, style: Placeholders) -> (String, Vec<Bind>) {
     let mut sql = Sql::new(
         "SELECT e.id, s.version, s.json, e.lat, e.lon, e.radius_km FROM experts e \
          JOIN states s ON s.kind = 'expert' AND s.id = e.id WHERE TRUE",
         style,
     );
+    let mut binds = Vec::new();
     if query.active_only {
         sql.push(" AND e.active = TRUE");
     }
-    if query.category.is_some() {
+    if let Some(category) = query.category {
         sql.push(" AND EXISTS (SELECT 1 FROM expert_skills k WHERE k.expert = e.id AND k.category = #");
-        if query.min_level.is_some() {
+        binds.push(Bind::Text(category.as_str()));
+        if let Some(level) = query.min_level {
             sql.push(" AND k.level >= #");
+            binds.push(Bind::Int(i64::from(level.get())));
         }
         sql.push(")");
     }
-    if query.serving.is_some() {
+    if let Some(point) = query.serving {
         let band = format!(" AND e.lat BETWEEN # - {MAX_RADIUS_DEGREES} AND # + {MAX_RADIUS_DEGREES}");
         sql.push(&band);
+        binds.extend([Bind::Float(point.lat()), Bind::Float(point.lat())]);
     }
-    if page.after.is_some() {
+    if let Some(after) = page.after {
         sql.push(" AND e.id > #");
+        binds.push(Bind::Id(after));
     }
     sql.push(" ORDER BY e.id LIMIT #");
-    sql.text
+    binds.push(Bind::Int(i64::from(page.limit)));
+    (sql.text, binds)
 }
 
-/// An expert row with the columns the exact service-area test needs.
-pub(crate) struct ExpertRow {
-    pub(crate) id: Uuid,
-    pub(crate) version: i64,
-    pub(crate) json: String,
-    pub(crate) lat: f64,
-    pub(crate) lon: f64,
-    pub(crate) radius_km: i64,
-}
-
-impl ExpertRow {
-    pub(crate) fn serves(&self, point: Option<GeoPoint>) -> bool {
-        let Some(point) = point else { return true };
-        GeoPoint::new(self.lat, self.lon).is_ok_and(|base| base.distance_km(&point) <= self.radius_km as f64)
-    }
-
-    pub(crate) fn into_state(self) -> StoredState {
-        StoredState {
-            stream: StreamId::new(AggregateKind::Expert, self.id),
-            version: Sequence(to_u64(self.version)),
-            json: self.json,
+/// Pages through `fetch`ed expert rows until `page` is full of experts whose service area
+/// really contains the query's point (the SQL only prefilters by latitude).
+pub(crate) async fn page_experts<F, Fut>(
+    query: &ExpertQuery,
+    page: Page,
+    mut fetch: F,
+) -> Result<Vec<StoredState>, StoreError>
+where
+    F: FnMut(Page) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<ExpertRow>, StoreError>>,
+{
+    let mut found = Vec::new();
+    let mut cursor = page;
+    loop {
+        let batch = fetch(cursor).await?;
+        let exhausted = batch.len() < cursor.len();
+        for (id, version, json, lat, lon, radius_km) in batch {
+            cursor.after = Some(id);
+            let serves = query.serving.is_none_or(|point| {
+                GeoPoint::new(lat, lon).is_ok_and(|base| base.distance_km(&point) <= f64::from(radius_km))
+            });
+            if serves && found.len() < page.len() {
+                found.push(state((version, json), StreamId::new(AggregateKind::Expert, id)));
+            }
+        }
+        if exhausted || found.len() >= page.len() || page.is_empty() {
+            return Ok(found);
         }
     }
 }
