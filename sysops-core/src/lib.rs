@@ -12,6 +12,7 @@
 
 mod actor;
 mod aggregate;
+pub mod assignment;
 mod clock;
 mod ctx;
 mod customer;

@@ -1,0 +1,142 @@
+//! Assignment (ADR-3): the right expert for every open ticket, optimal over the whole batch.
+//!
+//! [`plan`] is pure and deterministic: given the open tickets, the experts with their
+//! workloads, the time and the cost weights, it returns the best set of offers (each with
+//! the cost terms that explain it) and, for each ticket left open, why. The hard
+//! constraints of [`feasibility::check`] are never broken; among the rest the batch is solved
+//! as a min-cost flow (see `solver`): as many tickets as possible, urgent ones first when
+//! experts are scarce, then the lowest total cost.
+
+mod cost;
+pub mod feasibility;
+mod solver;
+mod spatial;
+
+pub use cost::{CostWeights, Workload, explain};
+pub use feasibility::{Infeasible, WaitReason};
+
+use crate::expert::Expert;
+use crate::skill::Priority;
+use crate::ticket::{Rationale, Ticket, TicketStatus};
+use crate::{ExpertId, TicketId};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// An expert as the assignment job sees them: profile and current workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The profile.
+    pub expert: Expert,
+    /// Current load, recent work and rating.
+    pub workload: Workload,
+}
+
+/// One offer to make: give `ticket` to `expert`, for these reasons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// The expert.
+    pub expert: ExpertId,
+    /// The cost and its terms.
+    pub rationale: Rationale,
+}
+
+/// The outcome of planning one batch.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    /// Offers to make, in ticket order.
+    pub offers: Vec<Offer>,
+    /// Tickets left open, with why.
+    pub waiting: Vec<(TicketId, WaitReason)>,
+}
+
+impl Plan {
+    /// Sum of the offers' costs.
+    pub fn total_cost(&self) -> f64 {
+        self.offers.iter().map(|o| o.rationale.total).sum()
+    }
+}
+
+/// The value of assigning a ticket, in thousandths of a cost point. One more assigned ticket
+/// outweighs any cost difference; within that, urgency outweighs any cost difference too.
+pub(crate) fn reward(priority: Priority) -> i64 {
+    const ASSIGNED: i64 = 1_000_000_000_000;
+    const PER_PRIORITY_STEP: i64 = 10_000_000_000;
+    ASSIGNED
+        + PER_PRIORITY_STEP
+            * match priority {
+                Priority::Standard => 0,
+                Priority::High => 1,
+                Priority::Critical => 2,
+            }
+}
+
+/// The order tickets are added to the solver and reported in: urgent first, then longest waiting.
+fn ticket_order(tickets: &mut [&Ticket]) {
+    tickets.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.open_since.cmp(&b.open_since)).then(a.id.cmp(&b.id)));
+}
+
+/// Plans offers for the `Open` tickets among `tickets` at `now`.
+///
+/// Deterministic: the same input gives the same plan, whatever the input order.
+pub fn plan(now: DateTime<Utc>, tickets: &[Ticket], candidates: &[Candidate], weights: &CostWeights) -> Plan {
+    let mut open: Vec<&Ticket> = tickets.iter().filter(|t| t.status() == TicketStatus::Open).collect();
+    ticket_order(&mut open);
+    let mut experts: Vec<&Candidate> = candidates.iter().collect();
+    experts.sort_by_key(|c| c.expert.id);
+    experts.dedup_by_key(|c| c.expert.id);
+    let index = spatial::AreaIndex::new(
+        experts.iter().map(|c| (c.expert.profile.base, f64::from(c.expert.profile.radius_km.get()))),
+    );
+    let busiest = experts.iter().map(|c| c.workload.recent).max().unwrap_or(0);
+
+    let mut rationales: HashMap<(usize, usize), Rationale> = HashMap::new();
+    let mut edges = Vec::with_capacity(open.len());
+    let mut reasons = Vec::with_capacity(open.len());
+    for (t, ticket) in open.iter().enumerate() {
+        let mut feasible = Vec::new();
+        let nearby = index.near(&ticket.location).iter().filter_map(|&e| experts.get(e).map(|c| (e, *c)));
+        let checks = nearby.map(|(e, c)| {
+            let outcome = feasibility::check(ticket, &c.expert, &c.workload, now);
+            if outcome.is_ok() {
+                let rationale = explain(ticket, &c.expert, &c.workload, busiest, weights);
+                feasible.push((e, cost::solver_cost(&rationale)));
+                rationales.insert((t, e), rationale);
+            }
+            outcome
+        });
+        reasons.push(WaitReason::from_checks(checks.collect::<Vec<_>>()));
+        feasible.sort_by_key(|&(e, c)| (c, e));
+        edges.push(feasible);
+    }
+    let problem = solver::Problem {
+        rewards: open.iter().map(|t| reward(t.priority)).collect(),
+        capacities: experts
+            .iter()
+            .map(|c| u32::from(c.expert.profile.capacity.get()).saturating_sub(c.workload.active))
+            .collect(),
+        edges,
+    };
+    let mut result = Plan::default();
+    let solution = solver::solve(&problem);
+    for ((t, ticket), (choice, reason)) in open.iter().enumerate().zip(solution.into_iter().zip(reasons)) {
+        match choice.and_then(|e| experts.get(e).map(|c| (e, c))) {
+            Some((e, c)) => result.offers.push(Offer {
+                ticket: ticket.id,
+                expert: c.expert.id,
+                rationale: rationales.remove(&(t, e)).unwrap_or(Rationale { total: 0.0, terms: vec![] }),
+            }),
+            None => result.waiting.push((ticket.id, reason)),
+        }
+    }
+    result
+}
+
+/// Why `ticket` cannot be offered to anyone among `candidates` at `now`, if that is so.
+pub fn wait_reason(now: DateTime<Utc>, ticket: &Ticket, candidates: &[Candidate]) -> WaitReason {
+    WaitReason::from_checks(candidates.iter().map(|c| feasibility::check(ticket, &c.expert, &c.workload, now)))
+}
+
+#[cfg(test)]
+mod tests;
