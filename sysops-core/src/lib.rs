@@ -51,7 +51,7 @@ pub use id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId, UserId};
 pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
 pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
-pub use service::Service;
+pub use service::{AssignmentReport, Service, WaitingTicket};
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
 pub use store::{MemoryStore, Store};

@@ -8,19 +8,65 @@ use crate::aggregate::{Aggregate, applied};
 use crate::clock::Clock;
 use crate::ctx::Ctx;
 use crate::customer::{Address, Contact, Customer, CustomerCommand};
-use crate::error::{DenyReason, Error, RuleError, TicketError};
+use crate::error::{DenyReason, Error, RuleError, StoreError, TicketError};
 use crate::event::{Envelope, Sequence, StreamId};
 use crate::expert::{Expert, ExpertCommand, ExpertProfile};
 use crate::idgen::IdGen;
 use crate::plan::{PlanCommand, PlanTerms, SupportPlan};
 use crate::staff::{StaffAccount, StaffCommand, StaffRole};
-use crate::store::{self, Change, ExpertQuery, Page, Store, TicketFilter, decode_state};
+use crate::assignment::{self, Candidate, CostWeights, Offer, WaitReason, Workload};
+use crate::store::{self, Change, ExpertLoad, ExpertQuery, Page, Store, TicketFilter, decode_state};
 use crate::text::{Email, PersonName};
 use crate::ticket::{NewTicket, Rationale, Ticket, TicketCommand, TicketEvent};
 use crate::{CustomerId, ExpertId, PlanId, TicketId, UserId};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use uuid::Uuid;
+
+/// Most open tickets one assignment batch claims.
+const ASSIGNMENT_BATCH: u32 = 50_000;
+
+/// What one run of the assignment job did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AssignmentReport {
+    /// Offers whose answer deadline had passed, now expired.
+    pub expired: Vec<TicketId>,
+    /// Offers made, with their cost terms.
+    pub offers: Vec<Offer>,
+    /// Open tickets left waiting, with why.
+    pub waiting: Vec<(TicketId, WaitReason)>,
+    /// True when another job held some experts, so some reasons may be pessimistic.
+    pub contended: bool,
+}
+
+/// A ticket waiting longer than its plan allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitingTicket {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// How long past its response target it is.
+    pub overdue_by: chrono::Duration,
+    /// Why it still waits.
+    pub reason: WaitReason,
+}
+
+/// Experts with their workloads, for the assignment engine.
+fn candidates(experts: &[crate::store::StoredState], loads: &[ExpertLoad]) -> Result<Vec<Candidate>, StoreError> {
+    let loads: HashMap<ExpertId, &ExpertLoad> = loads.iter().map(|l| (l.expert, l)).collect();
+    experts
+        .iter()
+        .map(|row| {
+            let expert: Expert = decode_state(row)?;
+            let load = loads.get(&expert.id);
+            let workload = Workload {
+                active: load.map_or(0, |l| l.active),
+                recent: load.map_or(0, |l| l.recent),
+                rating: None,
+            };
+            Ok(Candidate { expert, workload })
+        })
+        .collect()
+}
 
 /// Runs commands and queries for verified actors against a [`Store`].
 ///
@@ -355,6 +401,116 @@ impl<S: Store> Service<S> {
         authorize(&actor, action, target)?;
         let rows = self.store.tickets(filter, page).await?;
         Ok(rows.iter().map(decode_state).collect::<Result<_, _>>()?)
+    }
+
+    // --- assignment (ADR-3) ---
+
+    /// Expires every offer whose answer deadline has passed: the ticket is open again and
+    /// that expert is never offered it again. Returns the tickets expired.
+    pub async fn expire_overdue_offers(&self, actor: Actor) -> Result<Vec<TicketId>, Error> {
+        let actor = self.verify(actor, Action::ExpireAssignment).await?;
+        authorize(&actor, Action::ExpireAssignment, Target::default())?;
+        let now = self.clock.now();
+        let filter = TicketFilter { status: Some(crate::TicketStatus::Assigned), ..TicketFilter::default() };
+        let mut expired = Vec::new();
+        let mut page = Page::first(Page::MAX_LIMIT);
+        loop {
+            let rows = self.store.tickets(filter, page).await?;
+            let Some(last) = rows.last() else { break };
+            page = Page::after(last.stream.id, Page::MAX_LIMIT);
+            for row in &rows {
+                let ticket: Ticket = decode_state(row)?;
+                let overdue = matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= now);
+                if !overdue {
+                    continue;
+                }
+                // Someone may answer or cancel at the same moment: then there is nothing to expire.
+                match self.handle_ticket(actor, ticket.id, TicketCommand::Expire).await {
+                    Ok(_) => expired.push(ticket.id),
+                    Err(e) if e.is_conflict() || matches!(e, Error::Ticket(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(expired)
+    }
+
+    /// The assignment job: expires overdue offers, then offers every open ticket it can to the
+    /// best expert, all in one optimal batch per claim, and says why the others wait.
+    ///
+    /// Safe to run from several processes at once: batches claim tickets and experts, so no
+    /// ticket is offered twice and no expert is filled beyond capacity.
+    pub async fn run_assignment(&self, actor: Actor, weights: &CostWeights) -> Result<AssignmentReport, Error> {
+        let actor = self.verify(actor, Action::AssignTicket).await?;
+        authorize(&actor, Action::AssignTicket, Target::default())?;
+        let mut report = AssignmentReport { expired: self.expire_overdue_offers(actor).await?, ..Default::default() };
+        let now = self.clock.now();
+        let ids = self.ids.clone();
+        let weights = *weights;
+        let (plan, contended) = self
+            .store
+            .assignment_batch(ASSIGNMENT_BATCH, move |claim| {
+                let tickets = claim.tickets.iter().map(decode_state::<Ticket>).collect::<Result<Vec<_>, _>>()?;
+                let candidates = candidates(&claim.experts, &claim.loads)?;
+                let plan = assignment::plan(now, &tickets, &candidates, &weights);
+                let ctx = Ctx::new(actor, now, ids.as_ref());
+                let mut changes = Vec::with_capacity(plan.offers.len());
+                for offer in &plan.offers {
+                    let Some(ticket) = tickets.iter().find(|t| t.id == offer.ticket) else { continue };
+                    let command = TicketCommand::Assign { expert: offer.expert, rationale: Some(offer.rationale.clone()) };
+                    // The plan only offers feasible pairs, so decide accepts them.
+                    let Ok(events) = ticket.decide(&command, &ctx) else { continue };
+                    let next = applied(ticket, &events).map_err(|e| StoreError::Corrupt {
+                        stream: StreamId::new(Ticket::KIND, ticket.id),
+                        detail: e.to_string(),
+                    })?;
+                    changes.push(Change::of(ticket.version(), &next, &events)?);
+                }
+                Ok((changes, (plan, claim.contended)))
+            })
+            .await?;
+        report.offers = plan.offers;
+        report.waiting = plan.waiting;
+        report.contended = contended;
+        Ok(report)
+    }
+
+    /// Tickets waiting for an accepted expert longer than their plan allows, oldest first, with why.
+    pub async fn tickets_waiting_too_long(&self, actor: Actor) -> Result<Vec<WaitingTicket>, Error> {
+        let actor = self.verify(actor, Action::ListOpenTickets).await?;
+        authorize(&actor, Action::ListOpenTickets, Target::default())?;
+        let now = self.clock.now();
+        let mut overdue = Vec::new();
+        for status in [crate::TicketStatus::Open, crate::TicketStatus::Assigned] {
+            let filter = TicketFilter { status: Some(status), ..TicketFilter::default() };
+            let mut page = Page::first(Page::MAX_LIMIT);
+            loop {
+                let rows = self.store.tickets(filter, page).await?;
+                let Some(last) = rows.last() else { break };
+                page = Page::after(last.stream.id, Page::MAX_LIMIT);
+                for row in &rows {
+                    let ticket: Ticket = decode_state(row)?;
+                    if ticket.is_waiting_too_long(now) {
+                        overdue.push(ticket);
+                    }
+                }
+            }
+        }
+        let experts = self.store.experts(ExpertQuery { active_only: true, ..ExpertQuery::default() }, Page::first(Page::MAX_LIMIT)).await?;
+        let candidates = candidates(&experts, &self.store.expert_loads().await?)?;
+        let mut waiting: Vec<WaitingTicket> = overdue
+            .into_iter()
+            .map(|ticket| {
+                let reason = if ticket.status() == crate::TicketStatus::Assigned {
+                    WaitReason::AwaitingExpertAnswer
+                } else {
+                    assignment::wait_reason(now, &ticket, &candidates)
+                };
+                WaitingTicket { overdue_by: now - ticket.respond_by(), reason, ticket }
+            })
+            .collect();
+        waiting.sort_by(|a, b| b.overdue_by.cmp(&a.overdue_by).then(a.ticket.id.cmp(&b.ticket.id)));
+        Ok(waiting)
     }
 
     /// Rebuilds an aggregate from its events, to audit that the stored state matches its history.

@@ -2,7 +2,8 @@
 
 use crate::{PgStore, SqliteStore};
 use sysops_core::store::{
-    Change, ConsumerName, ExpertQuery, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+    Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, OutboxEntry, Page, Store, StoredEvent, StoredState,
+    TicketFilter,
 };
 use sysops_core::{StoreError, StreamId};
 
@@ -69,5 +70,17 @@ impl Store for AnyStore {
 
     async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
         delegate!(self.ack(consumer, position))
+    }
+
+    async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
+        delegate!(self.expert_loads())
+    }
+
+    async fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> Result<R, StoreError>
+    where
+        R: Send,
+        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
+    {
+        delegate!(self.assignment_batch(limit, decide))
     }
 }

@@ -8,7 +8,8 @@ use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 use sysops_core::store::{
-    Change, ConsumerName, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+    Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState,
+    TicketFilter,
 };
 use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
 
@@ -454,5 +455,54 @@ impl Store for PgStore {
         .await
         .map(drop)
         .map_err(backend)
+    }
+
+    async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
+        let rows: Vec<(uuid::Uuid, i64, i64)> =
+            sqlx::query_as(rows::LOADS_SQL).fetch_all(&self.pool).await.map_err(backend)?;
+        Ok(rows.into_iter().map(rows::load).collect())
+    }
+
+    async fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> Result<R, StoreError>
+    where
+        R: Send,
+        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
+    {
+        // Rows another batch holds are skipped, not waited for: concurrent jobs share the work.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let tickets: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id
+             WHERE t.status = 'open' ORDER BY t.id LIMIT $1 FOR UPDATE OF t SKIP LOCKED",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let experts: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT e.id, s.version, s.json FROM experts e JOIN states s ON s.kind = 'expert' AND s.id = e.id
+             WHERE e.active ORDER BY e.id FOR UPDATE OF e SKIP LOCKED",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let active: i64 = sqlx::query_scalar("SELECT count(*) FROM experts WHERE active")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // Counted after the experts are locked, so no other batch can change their load meanwhile.
+        let loads: Vec<(uuid::Uuid, i64, i64)> =
+            sqlx::query_as(rows::LOADS_SQL).fetch_all(&mut *tx).await.map_err(backend)?;
+        let claim = Claim {
+            contended: (experts.len() as i64) < active,
+            tickets: tickets.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect(),
+            experts: experts.into_iter().map(|r| rows::listed(r, AggregateKind::Expert)).collect(),
+            loads: loads.into_iter().map(rows::load).collect(),
+        };
+        let (changes, result) = decide(claim)?;
+        for change in &changes {
+            Self::write_change(&mut tx, change).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(result)
     }
 }

@@ -3,7 +3,9 @@
 use crate::error::OpenError;
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
-use sysops_core::store::{ConsumerName, ExpertQuery, OutboxEntry, Page, StoredEvent, StoredState, TicketFilter};
+use sysops_core::store::{
+    ConsumerName, ExpertLoad, ExpertQuery, OutboxEntry, Page, StoredEvent, StoredState, TicketFilter,
+};
 use sysops_core::{AggregateKind, GeoPoint, Sequence, StoreError, StreamId};
 use uuid::Uuid;
 
@@ -48,6 +50,17 @@ pub(crate) fn outbox_entry((position, kind, id, seq, at, name, json): OutboxRow)
     })?;
     let stream = StreamId::new(kind, id);
     Ok(OutboxEntry { position: to_u64(position), event: event((seq, at, name, json), stream) })
+}
+
+/// Workload per expert from the tickets index: expert, active tickets, completed tickets.
+pub(crate) const LOADS_SQL: &str = "SELECT expert,
+        SUM(CASE WHEN status IN ('assigned', 'accepted', 'in_progress') THEN 1 ELSE 0 END),
+        SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END)
+     FROM tickets WHERE expert IS NOT NULL GROUP BY expert";
+
+pub(crate) fn load((expert, active, recent): (Uuid, i64, i64)) -> ExpertLoad {
+    let count = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    ExpertLoad { expert: expert.into(), active: count(active), recent: count(recent) }
 }
 
 /// A value to bind to a generated query, in order.

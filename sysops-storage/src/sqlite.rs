@@ -7,7 +7,8 @@ use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use std::path::Path;
 use std::time::Duration;
 use sysops_core::store::{
-    Change, ConsumerName, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+    Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState,
+    TicketFilter,
 };
 use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
 
@@ -132,11 +133,17 @@ impl SqliteStore {
     /// Stores all changes in one transaction (the general path of [`Store::commit`]).
     async fn commit_in_transaction(&self, changes: &[Change]) -> Result<(), StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        Self::write_all(&mut tx, changes).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    /// Writes changes inside an open transaction.
+    async fn write_all(tx: &mut Transaction<'static, Sqlite>, changes: &[Change]) -> Result<(), StoreError> {
         for change in changes {
             change.check()?;
             let stream = change.stream();
-            if let Err(e) = write_state(&mut *tx, change, change.events.first()).await {
-                return Err(conflict_or_backend(&mut *tx, change, e).await);
+            if let Err(e) = write_state(&mut **tx, change, change.events.first()).await {
+                return Err(conflict_or_backend(&mut **tx, change, e).await);
             }
             for event in change.events.iter().skip(1) {
                 sqlx::query("INSERT INTO events (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -146,13 +153,13 @@ impl SqliteStore {
                     .bind(event.at)
                     .bind(&event.name)
                     .bind(&event.json)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
                     .map_err(backend)?;
             }
-            Self::write_expert_index(&mut tx, stream, &change.index).await?;
+            Self::write_expert_index(tx, stream, &change.index).await?;
         }
-        tx.commit().await.map_err(backend)
+        Ok(())
     }
 }
 
@@ -358,5 +365,45 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
+        let rows: Vec<(uuid::Uuid, i64, i64)> =
+            sqlx::query_as(rows::LOADS_SQL).fetch_all(&self.reader).await.map_err(backend)?;
+        Ok(rows.into_iter().map(rows::load).collect())
+    }
+
+    async fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> Result<R, StoreError>
+    where
+        R: Send,
+        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
+    {
+        // SQLite has one writer: the immediate transaction is the claim.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let tickets: Vec<rows::ListedRow> =
+            sqlx::query_as("SELECT id, version, json FROM tickets WHERE status = 'open' ORDER BY id LIMIT ?1")
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(backend)?;
+        let experts: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT e.id, s.version, s.json FROM experts e JOIN states s ON s.kind = 'expert' AND s.id = e.id
+             WHERE e.active = TRUE ORDER BY e.id",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let loads: Vec<(uuid::Uuid, i64, i64)> =
+            sqlx::query_as(rows::LOADS_SQL).fetch_all(&mut *tx).await.map_err(backend)?;
+        let claim = Claim {
+            tickets: tickets.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect(),
+            experts: experts.into_iter().map(|r| rows::listed(r, AggregateKind::Expert)).collect(),
+            loads: loads.into_iter().map(rows::load).collect(),
+            contended: false,
+        };
+        let (changes, result) = decide(claim)?;
+        Self::write_all(&mut tx, &changes).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(result)
     }
 }

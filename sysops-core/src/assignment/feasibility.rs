@@ -48,6 +48,8 @@ pub enum WaitReason {
     NoQualifiedExpertOnDuty,
     /// Qualified experts on duty are all at capacity (or were given more urgent tickets).
     AllQualifiedExpertsBusy,
+    /// Offered to an expert who has not answered yet.
+    AwaitingExpertAnswer,
 }
 
 impl WaitReason {
@@ -76,6 +78,7 @@ impl WaitReason {
             WaitReason::DeclinedByEveryQualifiedExpert => "every qualified expert nearby declined or let it expire",
             WaitReason::NoQualifiedExpertOnDuty => "no qualified expert nearby is on duty now",
             WaitReason::AllQualifiedExpertsBusy => "every qualified expert on duty is at capacity",
+            WaitReason::AwaitingExpertAnswer => "offered to an expert who has not answered yet",
         }
     }
 }

@@ -1,8 +1,10 @@
 //! An in-memory [`Store`] for tests, simulations and hosts that need no durability.
 
 use super::{
-    Change, ConsumerName, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState, TicketFilter,
+    Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState,
+    TicketFilter,
 };
+use crate::ticket::TicketStatus;
 use crate::error::StoreError;
 use crate::event::{AggregateKind, Sequence, StreamId};
 use std::collections::{BTreeMap, HashSet};
@@ -46,9 +48,24 @@ impl MemoryStore {
     }
 }
 
-impl Store for MemoryStore {
-    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
-        let mut inner = self.lock();
+impl Inner {
+    fn loads(&self) -> Vec<ExpertLoad> {
+        let mut loads: BTreeMap<crate::ExpertId, ExpertLoad> = BTreeMap::new();
+        for (_, index) in self.states.values() {
+            if let Index::Ticket { status, expert: Some(expert), .. } = index {
+                let load = loads.entry(*expert).or_insert(ExpertLoad { expert: *expert, active: 0, recent: 0 });
+                match status {
+                    TicketStatus::Assigned | TicketStatus::Accepted | TicketStatus::InProgress => load.active += 1,
+                    TicketStatus::Completed => load.recent += 1,
+                    _ => {}
+                }
+            }
+        }
+        loads.into_values().collect()
+    }
+
+    fn commit(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {
+        let inner = self;
         let mut seen = HashSet::new();
         for change in &changes {
             change.check()?;
@@ -68,6 +85,12 @@ impl Store for MemoryStore {
             inner.states.insert(stream, (change.state, change.index));
         }
         Ok(())
+    }
+}
+
+impl Store for MemoryStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        self.lock().commit(changes)
     }
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
@@ -109,5 +132,34 @@ impl Store for MemoryStore {
         let cursor = inner.cursors.entry(consumer.clone()).or_default();
         *cursor = (*cursor).max(position);
         Ok(())
+    }
+
+    async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
+        Ok(self.lock().loads())
+    }
+
+    async fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> Result<R, StoreError>
+    where
+        R: Send,
+        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
+    {
+        // The lock is the claim: batches run one at a time.
+        let mut inner = self.lock();
+        let mut claim = Claim::default();
+        for (stream, (state, index)) in &inner.states {
+            match index {
+                Index::Ticket { status: TicketStatus::Open, .. } if claim.tickets.len() < limit as usize => {
+                    claim.tickets.push(state.clone());
+                }
+                Index::Expert { active: true, .. } if stream.kind == AggregateKind::Expert => {
+                    claim.experts.push(state.clone());
+                }
+                _ => {}
+            }
+        }
+        claim.loads = inner.loads();
+        let (changes, result) = decide(claim)?;
+        inner.commit(changes)?;
+        Ok(result)
     }
 }

@@ -285,6 +285,30 @@ pub struct OutboxEntry {
     pub event: StoredEvent,
 }
 
+/// An expert's workload as counted from the tickets index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpertLoad {
+    /// The expert.
+    pub expert: ExpertId,
+    /// Tickets offered to, accepted by or being worked by the expert.
+    pub active: u32,
+    /// Tickets the expert completed that are not closed yet.
+    pub recent: u32,
+}
+
+/// What an assignment batch may work on: claimed open tickets and experts, and workloads.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Claim {
+    /// Open tickets this batch holds (no other batch can offer them meanwhile).
+    pub tickets: Vec<StoredState>,
+    /// Active experts this batch holds (no other batch can give them work meanwhile).
+    pub experts: Vec<StoredState>,
+    /// Current workloads of the claimed experts, counted after claiming them.
+    pub loads: Vec<ExpertLoad>,
+    /// True when some active experts were held by another batch and so are missing here.
+    pub contended: bool,
+}
+
 /// What every storage backend implements. Futures are `Send` so services can run them on any executor.
 ///
 /// Every committed event is also appended to a transactional outbox, in the same
@@ -325,6 +349,18 @@ pub trait Store: Send + Sync {
 
     /// Moves `consumer`'s cursor to `position` (a position it was delivered); it never moves back.
     fn ack(&self, consumer: &ConsumerName, position: u64) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every expert's current workload (experts without tickets are omitted).
+    fn expert_loads(&self) -> impl Future<Output = Result<Vec<ExpertLoad>, StoreError>> + Send;
+
+    /// Runs one assignment batch as a unit of work: claims up to `limit` open tickets and the
+    /// active experts no other batch holds, lets `decide` (pure, synchronous) turn the claim into
+    /// changes, and commits them atomically before releasing the claim. Concurrent batches never
+    /// offer the same ticket, nor fill the same expert, twice.
+    fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> impl Future<Output = Result<R, StoreError>> + Send
+    where
+        R: Send,
+        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send;
 }
 
 /// Decodes a stored state.
