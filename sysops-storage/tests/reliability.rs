@@ -323,3 +323,86 @@ fn sqlite_commits_are_durable_and_the_file_reopens_intact() {
         );
     });
 }
+
+#[test]
+fn four_concurrent_assignment_jobs_offer_each_of_10000_tickets_exactly_once() {
+    use sysops_core::assignment::CostWeights;
+    use sysops_core::store::{Page, TicketFilter};
+    use sysops_core::testing::fixtures::{profile, tv_ticket};
+    use sysops_core::{Actor, Capacity, TicketStatus};
+    if skip_without_pg() {
+        return;
+    }
+    const TICKETS: usize = 10_000;
+    const EXPERTS: usize = 250;
+    const CAPACITY: u32 = 40; // 250 × 40 = 10,000 places: every ticket fits exactly
+    block_on(async {
+        let url = pg_url().unwrap();
+        let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+        let store = PgStore::open(&url, Some(&schema), 16).await.unwrap();
+        let mut world = World::new(store, 20, 0).await.unwrap();
+        for n in 0..EXPERTS {
+            let mut p = profile(n, 3);
+            p.capacity = Capacity::new(i64::from(CAPACITY)).unwrap();
+            let account = world.expert_account(n).await.unwrap();
+            world.experts.push(world.service.register_expert(world.admin, account, p).await.unwrap());
+        }
+        let world = Arc::new(world);
+        let mut submitters = Vec::new();
+        for task in 0..8 {
+            let world = world.clone();
+            submitters.push(tokio::spawn(async move {
+                for n in (task..TICKETS).step_by(8) {
+                    let c = n % 20;
+                    world.service.submit_ticket(world.customer(c), world.customers[c].id, tv_ticket("x")).await.unwrap();
+                }
+            }));
+        }
+        for s in submitters {
+            s.await.unwrap();
+        }
+
+        // Four job instances, each with its own connection pool, racing over the same tickets.
+        let mut jobs = Vec::new();
+        for _ in 0..4 {
+            let url = url.clone();
+            let schema = schema.clone();
+            let actor = Actor::system();
+            jobs.push(tokio::spawn(async move {
+                let options = sysops_storage::Options { pg_schema: Some(schema), pg_max_connections: 2, ..Default::default() };
+                let job = Sysops::open_with(&url, options).await.unwrap();
+                let mut offered = 0;
+                for _ in 0..20 {
+                    let report = job.run_assignment(actor, &CostWeights::default()).await.unwrap();
+                    offered += report.offers.len();
+                    if report.offers.is_empty() && !report.contended {
+                        break;
+                    }
+                }
+                offered
+            }));
+        }
+        let mut offered = 0;
+        for j in jobs {
+            offered += j.await.unwrap();
+        }
+        assert_eq!(offered, TICKETS, "the jobs together made exactly one offer per ticket");
+
+        let mut page = Page::first(Page::MAX_LIMIT);
+        let mut seen = 0;
+        loop {
+            let tickets = world.service.tickets(Actor::system(), TicketFilter::default(), page).await.unwrap();
+            let Some(last) = tickets.last() else { break };
+            page = Page::after(last.id, Page::MAX_LIMIT);
+            for t in &tickets {
+                assert_eq!(t.status(), TicketStatus::Assigned, "{} was not assigned", t.id);
+                assert_eq!(t.assignments.len(), 1, "{} was offered {} times", t.id, t.assignments.len());
+            }
+            seen += tickets.len();
+        }
+        assert_eq!(seen, TICKETS);
+        let loads = world.service.store().expert_loads().await.unwrap();
+        assert!(loads.iter().all(|l| l.active <= CAPACITY), "an expert over capacity");
+        assert_eq!(loads.iter().map(|l| l.active as usize).sum::<usize>(), TICKETS);
+    });
+}

@@ -67,6 +67,19 @@ pub fn explain(
     busiest_recent: u32,
     weights: &CostWeights,
 ) -> Rationale {
+    let terms = terms(ticket, expert, workload, busiest_recent, weights).to_vec();
+    let total = terms.iter().map(|t| t.cost).sum();
+    Rationale { total, terms }
+}
+
+/// The five weighted terms, without allocating (the solver evaluates every feasible pair).
+pub(crate) fn terms(
+    ticket: &Ticket,
+    expert: &Expert,
+    workload: &Workload,
+    busiest_recent: u32,
+    weights: &CostWeights,
+) -> [CostTerm; 5] {
     let km = expert.profile.base.distance_km(&ticket.location);
     let capacity = f64::from(expert.profile.capacity.get());
     let load = (f64::from(workload.active) / capacity).min(1.0);
@@ -78,18 +91,16 @@ pub fn explain(
         let cost = (value * weight * MILLI).round() / MILLI;
         CostTerm { factor, value, cost }
     };
-    let terms = vec![
+    [
         term(CostFactor::Distance, km, weights.distance_per_km),
         term(CostFactor::Load, load, weights.load),
         term(CostFactor::SkillLevel, over, weights.overqualification_per_level),
         term(CostFactor::Rating, missing, weights.rating_per_missing_star),
         term(CostFactor::Fairness, share, weights.fairness),
-    ];
-    let total = terms.iter().map(|t| t.cost).sum();
-    Rationale { total, terms }
+    ]
 }
 
-/// The integer solver cost of a rationale (thousandths of a point, never negative).
-pub(crate) fn solver_cost(rationale: &Rationale) -> i64 {
-    rationale.terms.iter().map(|t| (t.cost * MILLI).round().max(0.0) as i64).sum()
+/// The integer solver cost of cost terms (thousandths of a point, never negative).
+pub(crate) fn solver_cost(terms: &[CostTerm]) -> i64 {
+    terms.iter().map(|t| (t.cost * MILLI).round().max(0.0) as i64).sum()
 }

@@ -22,13 +22,18 @@ pub enum Infeasible {
 
 /// Checks every hard constraint, in the order a dispatcher would explain them.
 pub fn check(ticket: &Ticket, expert: &Expert, workload: &Workload, now: DateTime<Utc>) -> Result<(), Infeasible> {
+    check_on_duty(ticket, expert, workload, expert.is_available_at(now))
+}
+
+/// [`check`] with the expert's availability at the time already known (it is per expert, not per pair).
+pub(crate) fn check_on_duty(ticket: &Ticket, expert: &Expert, workload: &Workload, on_duty: bool) -> Result<(), Infeasible> {
     expert
         .qualifies_for(ticket.category, ticket.required_level, &ticket.location)
         .map_err(|_: Unqualified| Infeasible::Unqualified)?;
     if ticket.excludes(expert.id) {
         return Err(Infeasible::Declined);
     }
-    if !expert.is_available_at(now) {
+    if !on_duty {
         return Err(Infeasible::OffDuty);
     }
     if workload.active >= u32::from(expert.profile.capacity.get()) {

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use super::*;
+use std::collections::HashMap;
 use crate::aggregate::Aggregate;
 use crate::event::{Envelope, SCHEMA_VERSION, Sequence};
 use crate::expert::{Capacity, ExpertEvent, ExpertProfile, RadiusKm};
@@ -150,7 +151,7 @@ fn objective(plan: &Plan, tickets: &[Ticket]) -> i64 {
         .iter()
         .map(|o| {
             let t = tickets.iter().find(|t| t.id == o.ticket).unwrap();
-            reward(t.priority) - cost::solver_cost(&o.rationale)
+            reward(t.priority) - cost::solver_cost(&o.rationale.terms)
         })
         .sum()
 }
@@ -166,7 +167,7 @@ fn brute_force(tickets: &[Ticket], experts: &[Candidate], weights: &CostWeights)
                 .enumerate()
                 .filter(|(_, c)| feasibility::check(t, &c.expert, &c.workload, now()).is_ok())
                 .map(|(e, c)| {
-                    (e, reward(t.priority) - cost::solver_cost(&explain(t, &c.expert, &c.workload, busiest, weights)))
+                    (e, reward(t.priority) - cost::solver_cost(&cost::terms(t, &c.expert, &c.workload, busiest, weights)))
                 })
                 .collect()
         })
