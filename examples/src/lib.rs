@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
 pub mod cities;
+pub mod instance;
 pub mod rng;
 pub mod scenario;
 

@@ -59,7 +59,8 @@ impl Plan {
 
 /// The value of assigning a ticket, in thousandths of a cost point. One more assigned ticket
 /// outweighs any cost difference; within that, urgency outweighs any cost difference too.
-pub(crate) fn reward(priority: Priority) -> i64 {
+/// The solver maximises Σ (reward − [`pair_cost`]) over the offers it makes.
+pub fn reward(priority: Priority) -> i64 {
     const ASSIGNED: i64 = 1_000_000_000_000;
     const PER_PRIORITY_STEP: i64 = 10_000_000_000;
     ASSIGNED
@@ -74,6 +75,11 @@ pub(crate) fn reward(priority: Priority) -> i64 {
 /// The order tickets are added to the solver and reported in: urgent first, then longest waiting.
 fn ticket_order(tickets: &mut [&Ticket]) {
     tickets.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.open_since.cmp(&b.open_since)).then(a.id.cmp(&b.id)));
+}
+
+/// The solver's integer cost (thousandths of a point) of giving `ticket` to `expert`.
+pub fn pair_cost(ticket: &Ticket, candidate: &Candidate, busiest_recent: u32, weights: &CostWeights) -> i64 {
+    cost::solver_cost(&cost::terms(ticket, &candidate.expert, &candidate.workload, busiest_recent, weights))
 }
 
 /// How many of its cheapest feasible experts each ticket considers. The solver is exact over
