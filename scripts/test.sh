@@ -54,6 +54,7 @@ cargo run --quiet --locked --bin sysops-demo -- --db "sqlite://$smoke_dir/demo.d
 cargo run --quiet --locked --bin sysops-demo -- --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 \
     | grep -E "tickets submitted"
 cargo run --quiet --locked --bin sysops-bench -- submit --ops 120 --json
+cargo run --quiet --locked --bin sysops-bench -- assign --json
 rm -rf "$smoke_dir"
 
 step "cargo test (SQLite, PostgreSQL, in-memory)"

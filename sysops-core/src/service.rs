@@ -5,6 +5,7 @@
 
 use crate::actor::{Action, Actor, Role, Target, authorize};
 use crate::aggregate::{Aggregate, applied};
+use crate::assignment::{self, Candidate, CostWeights, Offer, WaitReason, Workload};
 use crate::clock::Clock;
 use crate::ctx::Ctx;
 use crate::customer::{Address, Contact, Customer, CustomerCommand};
@@ -14,7 +15,6 @@ use crate::expert::{Expert, ExpertCommand, ExpertProfile};
 use crate::idgen::IdGen;
 use crate::plan::{PlanCommand, PlanTerms, SupportPlan};
 use crate::staff::{StaffAccount, StaffCommand, StaffRole};
-use crate::assignment::{self, Candidate, CostWeights, Offer, WaitReason, Workload};
 use crate::store::{self, Change, ExpertLoad, ExpertQuery, Page, Store, TicketFilter, decode_state};
 use crate::text::{Email, PersonName};
 use crate::ticket::{NewTicket, Rationale, Ticket, TicketCommand, TicketEvent};
@@ -58,11 +58,8 @@ fn candidates(experts: &[crate::store::StoredState], loads: &[ExpertLoad]) -> Re
         .map(|row| {
             let expert: Expert = decode_state(row)?;
             let load = loads.get(&expert.id);
-            let workload = Workload {
-                active: load.map_or(0, |l| l.active),
-                recent: load.map_or(0, |l| l.recent),
-                rating: None,
-            };
+            let workload =
+                Workload { active: load.map_or(0, |l| l.active), recent: load.map_or(0, |l| l.recent), rating: None };
             Ok(Candidate { expert, workload })
         })
         .collect()
@@ -420,7 +417,8 @@ impl<S: Store> Service<S> {
             page = Page::after(last.stream.id, Page::MAX_LIMIT);
             for row in &rows {
                 let ticket: Ticket = decode_state(row)?;
-                let overdue = matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= now);
+                let overdue =
+                    matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= now);
                 if !overdue {
                     continue;
                 }
@@ -457,7 +455,8 @@ impl<S: Store> Service<S> {
                 let mut changes = Vec::with_capacity(plan.offers.len());
                 for offer in &plan.offers {
                     let Some(ticket) = tickets.iter().find(|t| t.id == offer.ticket) else { continue };
-                    let command = TicketCommand::Assign { expert: offer.expert, rationale: Some(offer.rationale.clone()) };
+                    let command =
+                        TicketCommand::Assign { expert: offer.expert, rationale: Some(offer.rationale.clone()) };
                     // The plan only offers feasible pairs, so decide accepts them.
                     let Ok(events) = ticket.decide(&command, &ctx) else { continue };
                     let next = applied(ticket, &events).map_err(|e| StoreError::Corrupt {
@@ -496,7 +495,10 @@ impl<S: Store> Service<S> {
                 }
             }
         }
-        let experts = self.store.experts(ExpertQuery { active_only: true, ..ExpertQuery::default() }, Page::first(Page::MAX_LIMIT)).await?;
+        let experts = self
+            .store
+            .experts(ExpertQuery { active_only: true, ..ExpertQuery::default() }, Page::first(Page::MAX_LIMIT))
+            .await?;
         let candidates = candidates(&experts, &self.store.expert_loads().await?)?;
         let mut waiting: Vec<WaitingTicket> = overdue
             .into_iter()

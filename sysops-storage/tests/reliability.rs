@@ -354,7 +354,11 @@ fn four_concurrent_assignment_jobs_offer_each_of_10000_tickets_exactly_once() {
             submitters.push(tokio::spawn(async move {
                 for n in (task..TICKETS).step_by(8) {
                     let c = n % 20;
-                    world.service.submit_ticket(world.customer(c), world.customers[c].id, tv_ticket("x")).await.unwrap();
+                    world
+                        .service
+                        .submit_ticket(world.customer(c), world.customers[c].id, tv_ticket("x"))
+                        .await
+                        .unwrap();
                 }
             }));
         }
@@ -369,7 +373,8 @@ fn four_concurrent_assignment_jobs_offer_each_of_10000_tickets_exactly_once() {
             let schema = schema.clone();
             let actor = Actor::system();
             jobs.push(tokio::spawn(async move {
-                let options = sysops_storage::Options { pg_schema: Some(schema), pg_max_connections: 2, ..Default::default() };
+                let options =
+                    sysops_storage::Options { pg_schema: Some(schema), pg_max_connections: 2, ..Default::default() };
                 let job = Sysops::open_with(&url, options).await.unwrap();
                 let mut offered = 0;
                 for _ in 0..20 {

@@ -41,8 +41,13 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     let scenario = it.next().ok_or("which scenario?")?;
-    let mut args =
-        Args { scenario, ops: 3000, pg: std::env::var("SYSOPS_PG_URL").ok().filter(|u| !u.is_empty()), json: false, dump: None };
+    let mut args = Args {
+        scenario,
+        ops: 3000,
+        pg: std::env::var("SYSOPS_PG_URL").ok().filter(|u| !u.is_empty()),
+        json: false,
+        dump: None,
+    };
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--ops" => {
@@ -307,7 +312,8 @@ fn assign(args: &Args) -> Result<(), BoxError> {
     let (tickets, candidates) = sysops_examples::instance::national(tickets_n, experts_n, now, 2026);
     let weights = CostWeights::default();
     let busiest = candidates.iter().map(|c| c.workload.recent).max().unwrap_or(0);
-    let index_of: std::collections::HashMap<_, _> = candidates.iter().enumerate().map(|(i, c)| (c.expert.id, i)).collect();
+    let index_of: std::collections::HashMap<_, _> =
+        candidates.iter().enumerate().map(|(i, c)| (c.expert.id, i)).collect();
     let ticket_index: std::collections::HashMap<_, _> = tickets.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
 
     let started = Instant::now();
@@ -322,7 +328,8 @@ fn assign(args: &Args) -> Result<(), BoxError> {
         y.priority.cmp(&x.priority).then(x.open_since.cmp(&y.open_since)).then(x.id.cmp(&y.id))
     });
     let mut by_lat: Vec<usize> = (0..candidates.len()).collect();
-    by_lat.sort_by(|&a, &b| candidates[a].expert.profile.base.lat().total_cmp(&candidates[b].expert.profile.base.lat()));
+    by_lat
+        .sort_by(|&a, &b| candidates[a].expert.profile.base.lat().total_cmp(&candidates[b].expert.profile.base.lat()));
     let on_duty: Vec<bool> = candidates.iter().map(|c| c.expert.is_available_at(now)).collect();
     let baseline = |pick_cheapest: bool| -> (Answer, f64) {
         let started = Instant::now();
@@ -341,9 +348,7 @@ fn assign(args: &Args) -> Result<(), BoxError> {
             band.sort_unstable();
             let feasible = band.into_iter().filter(|&e| {
                 let c = &candidates[e];
-                left[e] > 0
-                    && on_duty[e]
-                    && feasibility::check(ticket, &c.expert, &c.workload, now).is_ok_or_full()
+                left[e] > 0 && on_duty[e] && feasibility::check(ticket, &c.expert, &c.workload, now).is_ok_or_full()
             });
             let chosen = if pick_cheapest {
                 feasible.min_by_key(|&e| (assignment::pair_cost(ticket, &candidates[e], busiest, &weights), e))
@@ -398,7 +403,15 @@ fn assign(args: &Args) -> Result<(), BoxError> {
         println!("waiting (ours): {}", summarize_reasons(&plan.waiting));
     }
     if let Some(dir) = &args.dump {
-        dump(dir, &tickets, &candidates, busiest, &weights, now, &[("ours", &ours), ("greedy", &greedy), ("first_match", &first)])?;
+        dump(
+            dir,
+            &tickets,
+            &candidates,
+            busiest,
+            &weights,
+            now,
+            &[("ours", &ours), ("greedy", &greedy), ("first_match", &first)],
+        )?;
         if !args.json {
             println!("instance and answers written to {}", dir.display());
         }
@@ -430,7 +443,14 @@ fn dump(
     let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("tickets.csv"))?);
     writeln!(f, "ticket,priority,weight,lat,lon")?;
     for (i, t) in tickets.iter().enumerate() {
-        writeln!(f, "{i},{:?},{},{},{}", t.priority, assignment::reward(t.priority), t.location.lat(), t.location.lon())?;
+        writeln!(
+            f,
+            "{i},{:?},{},{},{}",
+            t.priority,
+            assignment::reward(t.priority),
+            t.location.lat(),
+            t.location.lon()
+        )?;
     }
     let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("experts.csv"))?);
     writeln!(f, "expert,capacity_left,lat,lon,radius_km")?;

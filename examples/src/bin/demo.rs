@@ -31,12 +31,13 @@ const USAGE: &str = "usage: sysops-demo [--db URL] [--customers N] [--experts N]
   --db URL         sqlite://FILE (default sqlite://sysops-demo.db, recreated each run) or postgres://...
                    (a fresh schema is used on PostgreSQL)
   --customers N    customers to register (default 2000)
-  --experts N      experts to place (default 300)
+  --experts N      experts to place (default 1000)
   --tickets N      tickets submitted over the simulated day (default 3000)
   --seed N         random seed (default 7)";
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { db: "sqlite://sysops-demo.db".into(), customers: 2000, experts: 300, tickets: 3000, seed: 7 };
+    let mut args =
+        Args { db: "sqlite://sysops-demo.db".into(), customers: 2000, experts: 1000, tickets: 3000, seed: 7 };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -140,20 +141,120 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     progress.finish();
 
-    let progress = bar(args.tickets, "tickets");
-    let submit_started = Instant::now();
-    let step = Duration::seconds(86_400 / args.tickets.max(1) as i64);
-    for _ in 0..args.tickets {
-        clock.advance(step);
-        let (customer, plan) = &customers[rng.range(0, customers.len() as u64 - 1) as usize];
-        let by = if rng.chance(0.7) { Actor::customer(customer.id) } else { helpdesk };
-        sysops.submit_ticket(by, customer.id, ticket_request(plan, &mut rng)).await?;
+    let day = simulate_day(&sysops, &clock, &customers, helpdesk, args.tickets, &mut rng).await?;
+    summarize(&sysops, &args, &expert_states, &customer_cities, &day, started).await
+}
+
+/// What happened during the simulated day, for the summary.
+#[derive(Default)]
+struct Day {
+    submit_elapsed: std::time::Duration,
+    job_runs: usize,
+    offers: usize,
+    accepted: usize,
+    rejected: usize,
+    expired: usize,
+    completed: usize,
+    /// Minutes from submission to the accepted offer, per ticket.
+    minutes_to_assignment: Vec<i64>,
+    /// Travel km of accepted offers.
+    travel_km: Vec<f64>,
+    /// Why tickets were waiting after the last run of the day.
+    waiting: BTreeMap<String, usize>,
+}
+
+/// A day in five-minute ticks: tickets arrive, the assignment job runs every tick, experts
+/// accept (75%), reject (10%) or ignore (15%) offers, then start and finish the work.
+async fn simulate_day(
+    sysops: &Sysops,
+    clock: &ManualClock,
+    customers: &[(sysops_core::Customer, sysops_core::SupportPlan)],
+    helpdesk: Actor,
+    tickets: usize,
+    rng: &mut Rng,
+) -> Result<Day, Box<dyn std::error::Error>> {
+    use sysops_core::TicketCommand;
+    let weights = sysops_core::assignment::CostWeights::default();
+    let ticks = 24 * 12;
+    let progress = bar(ticks, "day (5 min)");
+    let mut day = Day::default();
+    // Follow-ups the experts will do: (due tick, ticket, expert, command).
+    let mut agenda: Vec<(usize, sysops_core::TicketId, sysops_core::ExpertId, TicketCommand)> = Vec::new();
+    let mut submitted_at: BTreeMap<sysops_core::TicketId, chrono::DateTime<Utc>> = BTreeMap::new();
+    let notes = || sysops_core::WorkNotes::new("Diagnosed and fixed on site").expect("non-empty");
+    let reason = || sysops_core::Reason::new("Cannot make it today").expect("non-empty");
+    let start = sysops_core::Clock::now(clock);
+    for tick in 0..ticks {
+        let tick_start = start + Duration::minutes(5 * tick as i64);
+        clock.set(tick_start);
+
+        let due: Vec<_> = agenda.iter().filter(|a| a.0 <= tick).cloned().collect();
+        agenda.retain(|a| a.0 > tick);
+        for (_, ticket, expert, command) in due {
+            let next = match &command {
+                TicketCommand::Accept => Some((tick + rng.range(3, 12) as usize, TicketCommand::Start)),
+                TicketCommand::Start => {
+                    Some((tick + rng.range(6, 24) as usize, TicketCommand::Complete { notes: notes() }))
+                }
+                _ => None,
+            };
+            // An error means the customer cancelled or the offer expired first: nothing to do.
+            if let Ok(t) = sysops.handle_ticket(Actor::expert(expert), ticket, command.clone()).await {
+                match command {
+                    TicketCommand::Accept => {
+                        day.accepted += 1;
+                        let offer = t.assignments.last().expect("an accepted offer exists");
+                        let since = submitted_at.get(&ticket).copied().unwrap_or(t.submitted_at);
+                        day.minutes_to_assignment.push((offer.offered_at - since).num_minutes());
+                        if let Some(r) = &offer.rationale {
+                            day.travel_km.push(r.terms.first().map_or(0.0, |t| t.value));
+                        }
+                    }
+                    TicketCommand::Reject { .. } => day.rejected += 1,
+                    TicketCommand::Complete { .. } => day.completed += 1,
+                    _ => {}
+                }
+                if let Some((at, next)) = next {
+                    agenda.push((at, ticket, expert, next));
+                }
+            }
+        }
+
+        let report = sysops.run_assignment(Actor::system(), &weights).await?;
+        day.job_runs += 1;
+        day.offers += report.offers.len();
+        day.expired += report.expired.len();
+        for offer in &report.offers {
+            let roll = rng.unit();
+            let command = if roll < 0.75 {
+                TicketCommand::Accept
+            } else if roll < 0.85 {
+                TicketCommand::Reject { reason: reason() }
+            } else {
+                continue; // never answers: the job expires the offer after 30 minutes
+            };
+            agenda.push((tick + rng.range(1, 4) as usize, offer.ticket, offer.expert, command));
+        }
+        day.waiting.clear();
+        for (_, why) in &report.waiting {
+            *day.waiting.entry(why.describe().to_owned()).or_default() += 1;
+        }
+
+        // New tickets arrive spread over the next five minutes; the next run picks them up.
+        let arriving = tickets * (tick + 1) / ticks - tickets * tick / ticks;
+        let started = Instant::now();
+        for i in 0..arriving {
+            clock.set(tick_start + Duration::seconds(300 * (i as i64 + 1) / (arriving as i64 + 1)));
+            let (customer, plan) = &customers[rng.range(0, customers.len() as u64 - 1) as usize];
+            let by = if rng.chance(0.7) { Actor::customer(customer.id) } else { helpdesk };
+            let ticket = sysops.submit_ticket(by, customer.id, ticket_request(plan, rng)).await?;
+            submitted_at.insert(ticket.id, ticket.submitted_at);
+        }
+        day.submit_elapsed += started.elapsed();
         progress.inc(1);
     }
     progress.finish();
-    let submit_elapsed = submit_started.elapsed();
-
-    summarize(&sysops, &args, &expert_states, &customer_cities, submit_elapsed, started).await
+    Ok(day)
 }
 
 fn email_for(n: usize) -> sysops_core::Email {
@@ -165,7 +266,7 @@ async fn summarize(
     args: &Args,
     expert_states: &BTreeMap<&str, usize>,
     customer_cities: &BTreeMap<String, usize>,
-    submit_elapsed: std::time::Duration,
+    day: &Day,
     started: Instant,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut tickets = Vec::new();
@@ -189,6 +290,16 @@ async fn summarize(
             Channel::Phone => phone += 1,
         }
     }
+    let ever_assigned = tickets
+        .iter()
+        .filter(|t| t.assignments.iter().any(|a| matches!(a.outcome, sysops_core::Outcome::Accepted { .. })))
+        .count();
+    let mut minutes = day.minutes_to_assignment.clone();
+    minutes.sort_unstable();
+    let median = minutes.get(minutes.len() / 2).copied().unwrap_or(0);
+    let mean_km =
+        if day.travel_km.is_empty() { 0.0 } else { day.travel_km.iter().sum::<f64>() / day.travel_km.len() as f64 };
+    let late = sysops.tickets_waiting_too_long(Actor::system()).await?;
     let outbox = sysops.poll_outbox(&ConsumerName::new("demo-summary")?, u32::MAX).await?.len();
 
     println!();
@@ -201,9 +312,29 @@ async fn summarize(
         if tickets.len() == args.tickets { "yes" } else { "NO" }
     );
     println!(
-        "submit throughput     {:>8.0}  tickets/s ({:.2} ms each, durable)",
-        args.tickets as f64 / submit_elapsed.as_secs_f64().max(1e-9),
-        submit_elapsed.as_secs_f64() * 1000.0 / args.tickets.max(1) as f64
+        "submit latency        {:>8.2}  ms per ticket (durable)",
+        day.submit_elapsed.as_secs_f64() * 1000.0 / args.tickets.max(1) as f64
+    );
+    println!("\nassignment job runs   {:>8}  (every 5 simulated minutes)", day.job_runs);
+    println!(
+        "offers made           {:>8}  accepted {}, rejected {}, expired unanswered {}",
+        day.offers, day.accepted, day.rejected, day.expired
+    );
+    println!(
+        "share assigned        {:>7.1}%  of tickets had an expert accept",
+        100.0 * ever_assigned as f64 / tickets.len().max(1) as f64
+    );
+    println!("median time to expert {:>8}  minutes from submission to the accepted offer", median);
+    println!("mean travel distance  {:>8.1}  km from the expert's base", mean_km);
+    println!("work completed        {:>8}  tickets", day.completed);
+    println!("waiting too long      {:>8}  tickets past their plan's response target", late.len());
+    println!(
+        "waiting at day's end: {}",
+        if day.waiting.is_empty() {
+            "none".to_owned()
+        } else {
+            list(day.waiting.iter().map(|(k, v)| (k.as_str(), *v)))
+        }
     );
     println!("outbox events         {:>8}  waiting for consumers", outbox);
     println!("\nby status:    {}", list(by_status.iter().map(|(k, v)| (k.as_str(), *v))));

@@ -2,7 +2,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use super::*;
-use std::collections::HashMap;
 use crate::aggregate::Aggregate;
 use crate::event::{Envelope, SCHEMA_VERSION, Sequence};
 use crate::expert::{Capacity, ExpertEvent, ExpertProfile, RadiusKm};
@@ -15,6 +14,7 @@ use crate::{Actor, AssignmentId, CustomerId, PlanId};
 use chrono::TimeZone;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
@@ -167,7 +167,11 @@ fn brute_force(tickets: &[Ticket], experts: &[Candidate], weights: &CostWeights)
                 .enumerate()
                 .filter(|(_, c)| feasibility::check(t, &c.expert, &c.workload, now()).is_ok())
                 .map(|(e, c)| {
-                    (e, reward(t.priority) - cost::solver_cost(&cost::terms(t, &c.expert, &c.workload, busiest, weights)))
+                    (
+                        e,
+                        reward(t.priority)
+                            - cost::solver_cost(&cost::terms(t, &c.expert, &c.workload, busiest, weights)),
+                    )
                 })
                 .collect()
         })

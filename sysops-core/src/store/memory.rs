@@ -4,9 +4,9 @@ use super::{
     Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState,
     TicketFilter,
 };
-use crate::ticket::TicketStatus;
 use crate::error::StoreError;
 use crate::event::{AggregateKind, Sequence, StreamId};
+use crate::ticket::TicketStatus;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
