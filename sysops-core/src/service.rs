@@ -408,26 +408,17 @@ impl<S: Store> Service<S> {
         let actor = self.verify(actor, Action::ExpireAssignment).await?;
         authorize(&actor, Action::ExpireAssignment, Target::default())?;
         let now = self.clock.now();
-        let filter = TicketFilter { status: Some(crate::TicketStatus::Assigned), ..TicketFilter::default() };
         let mut expired = Vec::new();
-        let mut page = Page::first(Page::MAX_LIMIT);
-        loop {
-            let rows = self.store.tickets(filter, page).await?;
-            let Some(last) = rows.last() else { break };
-            page = Page::after(last.stream.id, Page::MAX_LIMIT);
-            for row in &rows {
-                let ticket: Ticket = decode_state(row)?;
-                let overdue =
-                    matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= now);
-                if !overdue {
-                    continue;
-                }
-                // Someone may answer or cancel at the same moment: then there is nothing to expire.
-                match self.handle_ticket(actor, ticket.id, TicketCommand::Expire).await {
-                    Ok(_) => expired.push(ticket.id),
-                    Err(e) if e.is_conflict() || matches!(e, Error::Ticket(_)) => {}
-                    Err(e) => return Err(e),
-                }
+        for ticket in self.all_tickets_in(crate::TicketStatus::Assigned).await? {
+            let overdue = matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= now);
+            if !overdue {
+                continue;
+            }
+            // Someone may answer or cancel at the same moment: then there is nothing to expire.
+            match self.handle_ticket(actor, ticket.id, TicketCommand::Expire).await {
+                Ok(_) => expired.push(ticket.id),
+                Err(e) if e.is_conflict() || matches!(e, Error::Ticket(_)) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(expired)
@@ -481,19 +472,8 @@ impl<S: Store> Service<S> {
         let now = self.clock.now();
         let mut overdue = Vec::new();
         for status in [crate::TicketStatus::Open, crate::TicketStatus::Assigned] {
-            let filter = TicketFilter { status: Some(status), ..TicketFilter::default() };
-            let mut page = Page::first(Page::MAX_LIMIT);
-            loop {
-                let rows = self.store.tickets(filter, page).await?;
-                let Some(last) = rows.last() else { break };
-                page = Page::after(last.stream.id, Page::MAX_LIMIT);
-                for row in &rows {
-                    let ticket: Ticket = decode_state(row)?;
-                    if ticket.is_waiting_too_long(now) {
-                        overdue.push(ticket);
-                    }
-                }
-            }
+            let tickets = self.all_tickets_in(status).await?;
+            overdue.extend(tickets.into_iter().filter(|t| t.is_waiting_too_long(now)));
         }
         let experts = self
             .store
@@ -513,6 +493,22 @@ impl<S: Store> Service<S> {
             .collect();
         waiting.sort_by(|a, b| b.overdue_by.cmp(&a.overdue_by).then(a.ticket.id.cmp(&b.ticket.id)));
         Ok(waiting)
+    }
+
+    /// Every ticket in `status`, page by page (for the jobs, which are not limited to a page).
+    async fn all_tickets_in(&self, status: crate::TicketStatus) -> Result<Vec<Ticket>, Error> {
+        let filter = TicketFilter { status: Some(status), ..TicketFilter::default() };
+        let mut all = Vec::new();
+        let mut page = Page::first(Page::MAX_LIMIT);
+        loop {
+            let rows = self.store.tickets(filter, page).await?;
+            let Some(last) = rows.last() else { break };
+            page = Page::after(last.stream.id, Page::MAX_LIMIT);
+            for row in &rows {
+                all.push(decode_state(row)?);
+            }
+        }
+        Ok(all)
     }
 
     /// Rebuilds an aggregate from its events, to audit that the stored state matches its history.
