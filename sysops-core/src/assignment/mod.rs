@@ -83,8 +83,9 @@ pub fn pair_cost(ticket: &Ticket, candidate: &Candidate, busiest_recent: u32, we
 }
 
 /// How many of its cheapest feasible experts each ticket considers. The solver is exact over
-/// these; a ticket with more qualified experts in reach is a dense metro where the 64th-best
-/// expert is never part of an optimal answer in practice, and the cap bounds the work.
+/// these candidates. Only a ticket with more qualified experts in reach (a dense metro) is
+/// affected, and only when its 64 cheapest are all needed elsewhere; the cap bounds the work
+/// there at that small, documented cost in exactness.
 pub const MAX_CANDIDATES: usize = 64;
 
 /// Plans offers for the `Open` tickets among `tickets` at `now`.
