@@ -289,6 +289,12 @@ pub enum StoreError {
         /// What was wrong.
         detail: String,
     },
+    /// The database file failed its integrity check.
+    #[error("the database failed its integrity check: {}", problems.join("; "))]
+    Integrity {
+        /// What the check reported.
+        problems: Vec<String>,
+    },
     /// A consumer acknowledged a position the outbox never delivered.
     #[error("consumer {consumer} cannot ack position {position}: the outbox ends at {last}")]
     AckBeyondEnd {

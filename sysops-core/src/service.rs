@@ -407,17 +407,24 @@ impl<S: Store> Service<S> {
     pub async fn expire_overdue_offers(&self, actor: Actor) -> Result<Vec<TicketId>, Error> {
         let actor = self.verify(actor, Action::ExpireAssignment).await?;
         authorize(&actor, Action::ExpireAssignment, Target::default())?;
-        let now = self.clock.now();
+        self.expire_overdue(actor).await
+    }
+
+    /// [`expire_overdue_offers`](Self::expire_overdue_offers) for an already verified actor.
+    async fn expire_overdue(&self, actor: Actor) -> Result<Vec<TicketId>, Error> {
+        let ctx = Ctx::new(actor, self.clock.now(), self.ids.as_ref());
         let mut expired = Vec::new();
         for ticket in self.all_tickets_in(crate::TicketStatus::Assigned).await? {
-            let overdue = matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= now);
+            let overdue =
+                matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= ctx.now);
             if !overdue {
                 continue;
             }
+            let events = ticket.decide(&TicketCommand::Expire, &ctx)?;
             // Someone may answer or cancel at the same moment: then there is nothing to expire.
-            match self.handle_ticket(actor, ticket.id, TicketCommand::Expire).await {
+            match self.save(Some(&ticket), events).await {
                 Ok(_) => expired.push(ticket.id),
-                Err(e) if e.is_conflict() || matches!(e, Error::Ticket(_)) => {}
+                Err(e) if e.is_conflict() => {}
                 Err(e) => return Err(e),
             }
         }
@@ -432,7 +439,7 @@ impl<S: Store> Service<S> {
     pub async fn run_assignment(&self, actor: Actor, weights: &CostWeights) -> Result<AssignmentReport, Error> {
         let actor = self.verify(actor, Action::AssignTicket).await?;
         authorize(&actor, Action::AssignTicket, Target::default())?;
-        let mut report = AssignmentReport { expired: self.expire_overdue_offers(actor).await?, ..Default::default() };
+        let mut report = AssignmentReport { expired: self.expire_overdue(actor).await?, ..Default::default() };
         let now = self.clock.now();
         let ids = self.ids.clone();
         let weights = *weights;
@@ -516,7 +523,7 @@ impl<S: Store> Service<S> {
         let id = id.into();
         let events = store::history::<A, S>(&self.store, id).await?;
         if events.is_empty() {
-            return Err(Error::NotFound { kind: StreamId::new(A::KIND, id).kind, id });
+            return Err(Error::NotFound { kind: A::KIND, id });
         }
         Ok(crate::aggregate::replay(&events)?)
     }

@@ -370,15 +370,7 @@ impl Store for PgStore {
         for change in &changes {
             Self::write_change(&mut tx, change).await?;
         }
-        tx.commit().await.map_err(|e| {
-            if is_unique_violation(&e) {
-                let stream =
-                    changes.first().map_or(StreamId::new(AggregateKind::Ticket, uuid::Uuid::nil()), Change::stream);
-                StoreError::Conflict { stream, expected: Sequence::NONE, actual: Sequence::NONE }
-            } else {
-                backend(e)
-            }
-        })
+        tx.commit().await.map_err(backend)
     }
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {

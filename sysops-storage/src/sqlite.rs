@@ -77,14 +77,7 @@ impl SqliteStore {
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
         let rows: Vec<String> =
             sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.writer).await.map_err(backend)?;
-        if rows == ["ok"] {
-            Ok(())
-        } else {
-            Err(StoreError::Corrupt {
-                stream: StreamId::new(AggregateKind::Ticket, uuid::Uuid::nil()),
-                detail: rows.join("; "),
-            })
-        }
+        if rows == ["ok"] { Ok(()) } else { Err(StoreError::Integrity { problems: rows }) }
     }
 
     /// Closes both pools, waiting for running statements.

@@ -125,7 +125,7 @@ fn many_writers_of_one_aggregate_exactly_one_wins_each_sequence_and_no_update_is
         let mut current: Customer = world.customers[0].clone();
         for round in 0..6 {
             let ids = sysops_core::SequentialIds::new(round);
-            let ctx = sysops_core::Ctx::new(world.admin, world.clock_now(), &ids);
+            let ctx = sysops_core::Ctx::new(world.admin, sysops_core::Clock::now(&world.clock), &ids);
             let events = current.decide(&CustomerCommand::UpdateContact(contact(50 + round as usize)), &ctx).unwrap();
             let next = sysops_core::applied(&current, &events).unwrap();
             let change = Change::of(current.version(), &next, &events).unwrap();
@@ -186,16 +186,6 @@ fn many_writers_of_one_aggregate_exactly_one_wins_each_sequence_and_no_update_is
         b.sort();
         assert_eq!(a, b);
     });
-}
-
-trait ClockNow {
-    fn clock_now(&self) -> chrono::DateTime<chrono::Utc>;
-}
-
-impl<S> ClockNow for World<S> {
-    fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
-        sysops_core::Clock::now(&self.clock)
-    }
 }
 
 #[test]
@@ -303,7 +293,7 @@ fn a_postgres_schema_from_a_newer_sysops_is_refused() {
 }
 
 #[test]
-fn sqlite_commits_are_durable_and_the_file_reopens_intact() {
+fn a_sqlite_commit_reads_back_intact_and_a_closed_store_answers_with_an_error() {
     block_on(async {
         let store = fresh_sqlite().await;
         let world = World::new(store, 1, 1).await.unwrap();

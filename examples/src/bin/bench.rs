@@ -348,7 +348,7 @@ fn assign(args: &Args) -> Result<(), BoxError> {
             band.sort_unstable();
             let feasible = band.into_iter().filter(|&e| {
                 let c = &candidates[e];
-                left[e] > 0 && on_duty[e] && feasibility::check(ticket, &c.expert, &c.workload, now).is_ok_or_full()
+                left[e] > 0 && feasibility::check_on_duty(ticket, &c.expert, &c.workload, on_duty[e]).is_ok()
             });
             let chosen = if pick_cheapest {
                 feasible.min_by_key(|&e| (assignment::pair_cost(ticket, &candidates[e], busiest, &weights), e))
@@ -495,15 +495,4 @@ fn dump(
         ),
     )?;
     Ok(())
-}
-
-/// `Full` only means "no capacity left" in the expert's own count; the baselines track capacity themselves.
-trait FeasibleIgnoringLoad {
-    fn is_ok_or_full(&self) -> bool;
-}
-
-impl FeasibleIgnoringLoad for Result<(), sysops_core::assignment::Infeasible> {
-    fn is_ok_or_full(&self) -> bool {
-        matches!(self, Ok(()) | Err(sysops_core::assignment::Infeasible::Full))
-    }
 }

@@ -26,12 +26,7 @@ pub fn check(ticket: &Ticket, expert: &Expert, workload: &Workload, now: DateTim
 }
 
 /// [`check`] with the expert's availability at the time already known (it is per expert, not per pair).
-pub(crate) fn check_on_duty(
-    ticket: &Ticket,
-    expert: &Expert,
-    workload: &Workload,
-    on_duty: bool,
-) -> Result<(), Infeasible> {
+pub fn check_on_duty(ticket: &Ticket, expert: &Expert, workload: &Workload, on_duty: bool) -> Result<(), Infeasible> {
     expert
         .qualifies_for(ticket.category, ticket.required_level, &ticket.location)
         .map_err(|_: Unqualified| Infeasible::Unqualified)?;
