@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --bin sysops-bench -- submit [--ops N] [--pg URL] [--json]
+//! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
 //! PostgreSQL is taken from `--pg URL` or `SYSOPS_PG_URL`; without either only SQLite runs (and says so).
@@ -25,6 +26,9 @@ scenarios:
   assign   10,000 open tickets and 2,000 experts at real US cities: our optimal batch vs.
            greedy (each ticket takes its cheapest feasible expert) vs. first-match
 
+  read     microseconds per read of one ticket through the Rust facade, the Rust side of
+           bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
+
   --ops N   operations per backend (default 3000)
   --pg URL  PostgreSQL server (default: $SYSOPS_PG_URL; without it only SQLite runs)
   --json    one JSON object per line instead of a table
@@ -36,6 +40,9 @@ struct Args {
     pg: Option<String>,
     json: bool,
     dump: Option<std::path::PathBuf>,
+    db: Option<String>,
+    ticket: Option<String>,
+    actor: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -47,6 +54,9 @@ fn parse_args() -> Result<Args, String> {
         pg: std::env::var("SYSOPS_PG_URL").ok().filter(|u| !u.is_empty()),
         json: false,
         dump: None,
+        db: None,
+        ticket: None,
+        actor: None,
     };
     while let Some(flag) = it.next() {
         match flag.as_str() {
@@ -57,6 +67,9 @@ fn parse_args() -> Result<Args, String> {
             "--pg" => args.pg = Some(it.next().ok_or("--pg needs a URL")?),
             "--json" => args.json = true,
             "--dump" => args.dump = Some(it.next().ok_or("--dump needs a directory")?.into()),
+            "--db" => args.db = Some(it.next().ok_or("--db needs a URL")?),
+            "--ticket" => args.ticket = Some(it.next().ok_or("--ticket needs an id")?),
+            "--actor" => args.actor = Some(it.next().ok_or("--actor needs ROLE:ID")?),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -75,6 +88,7 @@ async fn main() -> ExitCode {
     let result = match args.scenario.as_str() {
         "submit" => submit(&args).await,
         "assign" => assign(&args),
+        "read" => read(&args).await,
         other => Err(format!("unknown scenario {other:?}\n\n{USAGE}").into()),
     };
     match result {
@@ -189,6 +203,39 @@ fn report(args: &Args, scenario: &str, backend: &str, ops: usize, lib_per_s: f64
             "{backend:>9}: sysops {lib_per_s:>8.0}/s   baseline {baseline_per_s:>8.0}/s   ratio {ratio:.2}   ({ops} ops, peak RSS {rss:.0} MiB)"
         );
     }
+}
+
+/// Reading one ticket, the call bindings/python/bench.py compares the Python package with.
+async fn read(args: &Args) -> Result<(), BoxError> {
+    let (Some(db), Some(ticket), Some(actor)) = (&args.db, &args.ticket, &args.actor) else {
+        return Err("read needs --db URL --ticket ID --actor ROLE:ID".into());
+    };
+    let ticket = sysops_core::TicketId::from_uuid(ticket.parse()?);
+    let (role, id) = actor.split_once(':').ok_or("--actor is ROLE:ID")?;
+    let role = sysops_core::Role::ALL
+        .into_iter()
+        .find(|r| format!("{r:?}").eq_ignore_ascii_case(role))
+        .ok_or_else(|| format!("unknown role {role:?}"))?;
+    let actor = Actor { role, id: id.parse()? };
+    let sysops = Sysops::open(db).await?;
+    for _ in 0..args.ops.min(1000) {
+        sysops.ticket(actor, ticket).await?;
+    }
+    let started = Instant::now();
+    for _ in 0..args.ops {
+        sysops.ticket(actor, ticket).await?;
+    }
+    let per_call_us = started.elapsed().as_secs_f64() * 1e6 / args.ops.max(1) as f64;
+    if args.json {
+        let line = serde_json::json!({
+            "scenario": "read", "backend": sysops.backend_name(), "ops": args.ops, "per_call_us": round2(per_call_us),
+        });
+        println!("{line}");
+    } else {
+        println!("read: {per_call_us:.1} µs per call through the Rust facade ({} calls)", args.ops);
+    }
+    sysops.close().await;
+    Ok(())
 }
 
 fn round2(x: f64) -> f64 {

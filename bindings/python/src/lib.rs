@@ -1,0 +1,84 @@
+//! `sysops._sysops`: the Python face of sysops, for call-center tools and reporting notebooks.
+//!
+//! The records and enums are `sysops-ffi`'s (PyO3 classes under its `python` feature); this
+//! crate adds the blocking [`Sysops`] handle, whose every call releases the GIL while the
+//! database works, and the exception hierarchy. It converts and forwards; it decides nothing.
+#![forbid(unsafe_code)]
+
+mod args;
+mod errors;
+mod handle;
+
+use pyo3::prelude::*;
+use sysops_ffi as ffi;
+
+/// The actor for the system's own jobs; it also creates the first administrator.
+#[pyfunction]
+fn system_actor() -> ffi::Actor {
+    ffi::system_actor()
+}
+
+/// The product category with this stable name, e.g. `"game_console"`.
+#[pyfunction]
+fn product_category_named(name: String) -> Result<ffi::ProductCategory, errors::Failure> {
+    Ok(ffi::product_category_named(name)?)
+}
+
+/// The stable name of a product category.
+#[pyfunction]
+fn product_category_name(category: ffi::ProductCategory) -> String {
+    ffi::product_category_name(category)
+}
+
+#[pymodule]
+fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+    m.add_class::<handle::Sysops>()?;
+    m.add_function(wrap_pyfunction!(system_actor, m)?)?;
+    m.add_function(wrap_pyfunction!(product_category_named, m)?)?;
+    m.add_function(wrap_pyfunction!(product_category_name, m)?)?;
+    m.add_class::<ffi::Actor>()?;
+    m.add_class::<ffi::Address>()?;
+    m.add_class::<ffi::Assignment>()?;
+    m.add_class::<ffi::AssignmentReport>()?;
+    m.add_class::<ffi::Channel>()?;
+    m.add_class::<ffi::Contact>()?;
+    m.add_class::<ffi::CostFactor>()?;
+    m.add_class::<ffi::CostTerm>()?;
+    m.add_class::<ffi::CostWeights>()?;
+    m.add_class::<ffi::Currency>()?;
+    m.add_class::<ffi::Customer>()?;
+    m.add_class::<ffi::Expert>()?;
+    m.add_class::<ffi::ExpertProfile>()?;
+    m.add_class::<ffi::GeoPoint>()?;
+    m.add_class::<ffi::Money>()?;
+    m.add_class::<ffi::NewTicket>()?;
+    m.add_class::<ffi::Offer>()?;
+    m.add_class::<ffi::Outcome>()?;
+    m.add_class::<ffi::OutboxEntry>()?;
+    m.add_class::<ffi::PlanTerms>()?;
+    m.add_class::<ffi::Priority>()?;
+    m.add_class::<ffi::ProductCategory>()?;
+    m.add_class::<ffi::Rationale>()?;
+    m.add_class::<ffi::Role>()?;
+    m.add_class::<ffi::ServiceTargets>()?;
+    m.add_class::<ffi::Skill>()?;
+    m.add_class::<ffi::StaffAccount>()?;
+    m.add_class::<ffi::StaffChange>()?;
+    m.add_class::<ffi::StaffEvent>()?;
+    m.add_class::<ffi::StaffRole>()?;
+    m.add_class::<ffi::SupportPlan>()?;
+    m.add_class::<ffi::Ticket>()?;
+    m.add_class::<ffi::TicketChange>()?;
+    m.add_class::<ffi::TicketEvent>()?;
+    m.add_class::<ffi::TicketState>()?;
+    m.add_class::<ffi::TicketStatus>()?;
+    m.add_class::<ffi::TicketWait>()?;
+    m.add_class::<ffi::TimeOff>()?;
+    m.add_class::<ffi::WaitReason>()?;
+    m.add_class::<ffi::WaitingTicket>()?;
+    m.add_class::<ffi::Weekday>()?;
+    m.add_class::<ffi::WeeklyHours>()?;
+    m.add_class::<ffi::WorkWindow>()?;
+    Ok(())
+}

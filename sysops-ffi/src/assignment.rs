@@ -1,0 +1,138 @@
+//! The assignment job's results and its cost weights.
+
+use crate::enums::WaitReason;
+use crate::ticket::{Rationale, Ticket};
+use chrono::TimeDelta;
+use sysops_core as core;
+use uuid::Uuid;
+
+/// How much each cost term weighs when the assignment job picks experts.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct CostWeights {
+    /// Points per km travelled.
+    #[uniffi(default = 1.0)]
+    pub distance_per_km: f64,
+    /// Points at full load.
+    #[uniffi(default = 30.0)]
+    pub load: f64,
+    /// Points per level of over-qualification.
+    #[uniffi(default = 8.0)]
+    pub overqualification_per_level: f64,
+    /// Points per survey star below five.
+    #[uniffi(default = 10.0)]
+    pub rating_per_missing_star: f64,
+    /// Points for the busiest expert's share of recent work.
+    #[uniffi(default = 15.0)]
+    pub fairness: f64,
+}
+
+impl Default for CostWeights {
+    fn default() -> Self {
+        core::assignment::CostWeights::default().into()
+    }
+}
+
+impl From<core::assignment::CostWeights> for CostWeights {
+    fn from(w: core::assignment::CostWeights) -> Self {
+        CostWeights {
+            distance_per_km: w.distance_per_km,
+            load: w.load,
+            overqualification_per_level: w.overqualification_per_level,
+            rating_per_missing_star: w.rating_per_missing_star,
+            fairness: w.fairness,
+        }
+    }
+}
+
+impl From<CostWeights> for core::assignment::CostWeights {
+    fn from(w: CostWeights) -> Self {
+        core::assignment::CostWeights {
+            distance_per_km: w.distance_per_km,
+            load: w.load,
+            overqualification_per_level: w.overqualification_per_level,
+            rating_per_missing_star: w.rating_per_missing_star,
+            fairness: w.fairness,
+        }
+    }
+}
+
+/// A ticket offered to an expert by the assignment job.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct Offer {
+    /// The ticket.
+    pub ticket: Uuid,
+    /// The expert.
+    pub expert: Uuid,
+    /// Why this expert.
+    pub rationale: Rationale,
+}
+
+/// An open ticket the job could not place, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct TicketWait {
+    /// The ticket.
+    pub ticket: Uuid,
+    /// Why it waits.
+    pub reason: WaitReason,
+}
+
+/// What one run of the assignment job did.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct AssignmentReport {
+    /// Tickets whose offers expired unanswered (open again).
+    pub expired: Vec<Uuid>,
+    /// Offers made.
+    pub offers: Vec<Offer>,
+    /// Tickets left waiting, with why.
+    pub waiting: Vec<TicketWait>,
+    /// True when another job held some experts, so some reasons may be pessimistic.
+    pub contended: bool,
+}
+
+impl From<core::AssignmentReport> for AssignmentReport {
+    fn from(r: core::AssignmentReport) -> Self {
+        AssignmentReport {
+            expired: r.expired.into_iter().map(|t| t.as_uuid()).collect(),
+            offers: r
+                .offers
+                .into_iter()
+                .map(|o| Offer {
+                    ticket: o.ticket.as_uuid(),
+                    expert: o.expert.as_uuid(),
+                    rationale: o.rationale.into(),
+                })
+                .collect(),
+            waiting: r
+                .waiting
+                .into_iter()
+                .map(|(t, reason)| TicketWait { ticket: t.as_uuid(), reason: reason.into() })
+                .collect(),
+            contended: r.contended,
+        }
+    }
+}
+
+/// A ticket waiting longer than its plan allows.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct WaitingTicket {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// How long past its response target.
+    pub overdue_by: TimeDelta,
+    /// Why it still waits.
+    pub reason: WaitReason,
+}
+
+impl From<core::WaitingTicket> for WaitingTicket {
+    fn from(w: core::WaitingTicket) -> Self {
+        WaitingTicket { ticket: w.ticket.into(), overdue_by: w.overdue_by, reason: w.reason.into() }
+    }
+}

@@ -1,0 +1,220 @@
+//! Enumerations mirrored one to one from the domain, with conversions both ways.
+
+use sysops_core as core;
+
+/// Declares an FFI enum with the same variants as a domain enum, and both conversions.
+macro_rules! mirror_enum {
+    ($(#[$doc:meta])* $name:ident <=> $core:ty { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        #[cfg_attr(feature = "python", pyo3::pyclass(
+            frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops"
+        ))]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl From<$core> for $name {
+            fn from(value: $core) -> Self {
+                match value {
+                    $(<$core>::$variant => $name::$variant),+
+                }
+            }
+        }
+
+        impl From<$name> for $core {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant => <$core>::$variant),+
+                }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// Who is acting: a customer, staff in one of four roles, or the system's own jobs.
+    Role <=> core::Role {
+        /// Maintains staff, experts and plans.
+        Administrator,
+        /// A customer with a support plan.
+        Customer,
+        /// The call center.
+        Helpdesk,
+        /// A field expert.
+        Expert,
+        /// Reads reports and tracks operations.
+        Manager,
+        /// The system's own jobs (assignment, expiry); also bootstraps the first administrator.
+        System,
+    }
+);
+
+mirror_enum!(
+    /// The role of a staff account.
+    StaffRole <=> core::StaffRole {
+        /// Maintains staff, experts and plans.
+        Administrator,
+        /// The call center.
+        Helpdesk,
+        /// Reads reports.
+        Manager,
+        /// A field expert.
+        Expert,
+    }
+);
+
+mirror_enum!(
+    /// A kind of device support plans cover and experts are skilled in.
+    ProductCategory <=> core::ProductCategory {
+        /// Televisions.
+        Television,
+        /// Computers.
+        Computer,
+        /// Phones and tablets.
+        Mobile,
+        /// Stereos and speakers.
+        Audio,
+        /// Routers and home networks.
+        Networking,
+        /// Printers.
+        Printer,
+        /// Game consoles.
+        GameConsole,
+        /// Cameras.
+        Camera,
+        /// Smart-home devices.
+        SmartHome,
+    }
+);
+
+mirror_enum!(
+    /// How urgent a plan's tickets are.
+    Priority <=> core::Priority {
+        /// Standard.
+        Standard,
+        /// High.
+        High,
+        /// Critical: served first when experts are scarce.
+        Critical,
+    }
+);
+
+mirror_enum!(
+    /// Where a ticket is in its workflow.
+    TicketStatus <=> core::TicketStatus {
+        /// Waiting for an expert.
+        Open,
+        /// Offered to an expert who has not answered yet.
+        Assigned,
+        /// The expert accepted.
+        Accepted,
+        /// The expert is working on it.
+        InProgress,
+        /// The work is done.
+        Completed,
+        /// Closed for good.
+        Closed,
+        /// Cancelled.
+        Cancelled,
+    }
+);
+
+mirror_enum!(
+    /// How a ticket was submitted.
+    Channel <=> core::Channel {
+        /// By the customer, on the web.
+        Web,
+        /// By the call center, on the phone.
+        Phone,
+    }
+);
+
+mirror_enum!(
+    /// An ISO 4217 currency the business bills in.
+    Currency <=> core::Currency {
+        /// United States dollar.
+        Usd,
+        /// Canadian dollar.
+        Cad,
+        /// Euro.
+        Eur,
+    }
+);
+
+mirror_enum!(
+    /// A term of an assignment's cost.
+    CostFactor <=> core::CostFactor {
+        /// Travel distance.
+        Distance,
+        /// Current load.
+        Load,
+        /// Over-qualification.
+        SkillLevel,
+        /// Survey rating.
+        Rating,
+        /// Share of recent work.
+        Fairness,
+    }
+);
+
+mirror_enum!(
+    /// Why an open ticket is still waiting for an expert.
+    WaitReason <=> core::assignment::WaitReason {
+        /// No expert with the skill and level serves the ticket's location.
+        NoQualifiedExpertNearby,
+        /// Every qualified expert nearby rejected it or let the offer expire.
+        DeclinedByEveryQualifiedExpert,
+        /// Qualified experts nearby exist, but none is on duty now.
+        NoQualifiedExpertOnDuty,
+        /// Every qualified expert on duty nearby is at capacity.
+        AllQualifiedExpertsBusy,
+        /// Offered to an expert who has not answered yet.
+        AwaitingExpertAnswer,
+    }
+);
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
+#[allow(missing_docs)]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl From<chrono::Weekday> for Weekday {
+    fn from(day: chrono::Weekday) -> Self {
+        match day {
+            chrono::Weekday::Mon => Weekday::Monday,
+            chrono::Weekday::Tue => Weekday::Tuesday,
+            chrono::Weekday::Wed => Weekday::Wednesday,
+            chrono::Weekday::Thu => Weekday::Thursday,
+            chrono::Weekday::Fri => Weekday::Friday,
+            chrono::Weekday::Sat => Weekday::Saturday,
+            chrono::Weekday::Sun => Weekday::Sunday,
+        }
+    }
+}
+
+impl From<Weekday> for chrono::Weekday {
+    fn from(day: Weekday) -> Self {
+        match day {
+            Weekday::Monday => chrono::Weekday::Mon,
+            Weekday::Tuesday => chrono::Weekday::Tue,
+            Weekday::Wednesday => chrono::Weekday::Wed,
+            Weekday::Thursday => chrono::Weekday::Thu,
+            Weekday::Friday => chrono::Weekday::Fri,
+            Weekday::Saturday => chrono::Weekday::Sat,
+            Weekday::Sunday => chrono::Weekday::Sun,
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Experts: skills, service area, weekly hours, time off, capacity.
+
+use crate::enums::{ProductCategory, Weekday};
+use crate::error::SysopsError;
+use crate::types::Timestamp;
+use crate::value::GeoPoint;
+use chrono::NaiveTime;
+use sysops_core as core;
+use uuid::Uuid;
+
+/// A product skill at a level from 1 (basic) to 5 (master).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct Skill {
+    /// The product category.
+    pub category: ProductCategory,
+    /// 1..=5.
+    pub level: i64,
+}
+
+pub(crate) fn skills_from(
+    skills: Vec<Skill>,
+) -> Result<std::collections::BTreeMap<core::ProductCategory, core::SkillLevel>, SysopsError> {
+    skills.into_iter().map(|s| Ok((s.category.into(), core::SkillLevel::new(s.level)?))).collect()
+}
+
+fn skills_of(skills: std::collections::BTreeMap<core::ProductCategory, core::SkillLevel>) -> Vec<Skill> {
+    skills.into_iter().map(|(category, level)| Skill { category: category.into(), level: level.get().into() }).collect()
+}
+
+/// A weekly working window in the expert's own time zone, e.g. Monday 08:00–17:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct WorkWindow {
+    /// The day.
+    pub day: Weekday,
+    /// Start, local time (`"08:00"`; `datetime.time` in Python).
+    pub start: NaiveTime,
+    /// End, local time, after the start.
+    pub end: NaiveTime,
+}
+
+/// When an expert works: windows in an IANA time zone such as `"America/Chicago"`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct WeeklyHours {
+    /// IANA time zone.
+    pub zone: String,
+    /// The windows, sorted.
+    pub windows: Vec<WorkWindow>,
+}
+
+impl From<core::WeeklyHours> for WeeklyHours {
+    fn from(h: core::WeeklyHours) -> Self {
+        WeeklyHours {
+            zone: h.zone().name().to_owned(),
+            windows: h
+                .windows()
+                .iter()
+                .map(|w| WorkWindow { day: w.day().into(), start: w.start(), end: w.end() })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<WeeklyHours> for core::WeeklyHours {
+    type Error = SysopsError;
+    fn try_from(h: WeeklyHours) -> Result<Self, SysopsError> {
+        let windows = h
+            .windows
+            .into_iter()
+            .map(|w| core::WorkWindow::new(w.day.into(), w.start, w.end))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(core::WeeklyHours::new(&h.zone, windows)?)
+    }
+}
+
+/// A period, in UTC, when the expert is unavailable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct TimeOff {
+    /// Start.
+    pub from: Timestamp,
+    /// End, after the start.
+    pub until: Timestamp,
+}
+
+/// Everything an administrator sets on an expert.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct ExpertProfile {
+    /// Full name.
+    pub name: String,
+    /// Skills, at most one per category.
+    pub skills: Vec<Skill>,
+    /// Where they start from.
+    pub base: GeoPoint,
+    /// How far they travel, 1..=1000 km.
+    pub radius_km: i64,
+    /// When they work.
+    pub hours: WeeklyHours,
+    /// How many tickets they hold at once, 1..=50.
+    pub capacity: i64,
+}
+
+impl From<core::ExpertProfile> for ExpertProfile {
+    fn from(p: core::ExpertProfile) -> Self {
+        ExpertProfile {
+            name: p.name.into(),
+            skills: skills_of(p.skills),
+            base: p.base.into(),
+            radius_km: p.radius_km.into(),
+            hours: p.hours.into(),
+            capacity: p.capacity.into(),
+        }
+    }
+}
+
+impl TryFrom<ExpertProfile> for core::ExpertProfile {
+    type Error = SysopsError;
+    fn try_from(p: ExpertProfile) -> Result<Self, SysopsError> {
+        Ok(core::ExpertProfile {
+            name: core::PersonName::new(p.name)?,
+            skills: skills_from(p.skills)?,
+            base: p.base.try_into()?,
+            radius_km: core::RadiusKm::new(p.radius_km)?,
+            hours: p.hours.try_into()?,
+            capacity: core::Capacity::new(p.capacity)?,
+        })
+    }
+}
+
+/// A field expert.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct Expert {
+    /// Their id: the id of their staff account.
+    pub id: Uuid,
+    /// Skills, area, hours and capacity.
+    pub profile: ExpertProfile,
+    /// Periods off.
+    pub time_off: Vec<TimeOff>,
+    /// Inactive experts get no offers.
+    pub active: bool,
+}
+
+impl From<core::Expert> for Expert {
+    fn from(e: core::Expert) -> Self {
+        Expert {
+            id: e.id.as_uuid(),
+            profile: e.profile.into(),
+            time_off: e.time_off.iter().map(|t| TimeOff { from: t.from(), until: t.until() }).collect(),
+            active: e.active,
+        }
+    }
+}
+
+/// Which experts to list.
+#[derive(Debug, Clone, Copy, PartialEq, Default, uniffi::Record)]
+pub struct ExpertQuery {
+    /// Only experts with this skill.
+    #[uniffi(default = None)]
+    pub category: Option<ProductCategory>,
+    /// Only at this level or above (1..=5).
+    #[uniffi(default = None)]
+    pub min_level: Option<i64>,
+    /// Only experts whose area covers this point.
+    #[uniffi(default = None)]
+    pub serving: Option<GeoPoint>,
+    /// Skip deactivated experts.
+    #[uniffi(default = false)]
+    pub active_only: bool,
+}
+
+impl TryFrom<ExpertQuery> for core::store::ExpertQuery {
+    type Error = SysopsError;
+    fn try_from(q: ExpertQuery) -> Result<Self, SysopsError> {
+        Ok(core::store::ExpertQuery {
+            category: q.category.map(Into::into),
+            min_level: q.min_level.map(core::SkillLevel::new).transpose()?,
+            serving: q.serving.map(TryInto::try_into).transpose()?,
+            active_only: q.active_only,
+        })
+    }
+}

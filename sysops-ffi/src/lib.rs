@@ -1,0 +1,43 @@
+//! # sysops-ffi
+//!
+//! The UniFFI facade of sysops for Kotlin and Swift. It holds only conversions and
+//! handles: records and enums that mirror the domain, one [`SysopsError`], and the
+//! [`Sysops`] handle whose calls are `suspend` in Kotlin and `async` in Swift. With the
+//! `python` feature the same records and enums are also PyO3 classes, so the Python
+//! package (`bindings/python`) converts nothing twice.
+//!
+//! Nothing panics across the boundary: malformed input arrives as
+//! [`SysopsError::InvalidInput`], including ids that are not UUIDs and times out of range.
+#![forbid(unsafe_code)]
+
+uniffi::setup_scaffolding!();
+
+mod assignment;
+mod client;
+mod customer;
+mod enums;
+mod error;
+mod expert;
+mod outbox;
+mod plan;
+mod staff;
+mod ticket;
+mod types;
+mod value;
+
+pub use assignment::{AssignmentReport, CostWeights, Offer, TicketWait, WaitingTicket};
+pub use client::Sysops;
+pub use customer::{Address, Contact, Customer};
+pub use enums::{
+    Channel, CostFactor, Currency, Priority, ProductCategory, Role, StaffRole, TicketStatus, WaitReason, Weekday,
+};
+pub use error::SysopsError;
+pub use expert::{Expert, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
+pub use outbox::OutboxEntry;
+pub use plan::{PlanTerms, ServiceTargets, SupportPlan};
+pub use staff::{StaffAccount, StaffChange, StaffEvent};
+pub use ticket::{
+    Assignment, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketChange, TicketEvent, TicketFilter, TicketState,
+};
+pub use types::Timestamp;
+pub use value::{Actor, GeoPoint, Money, product_category_name, product_category_named, system_actor};

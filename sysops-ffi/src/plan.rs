@@ -1,0 +1,109 @@
+//! Support plans: what they cost, cover and promise.
+
+use crate::enums::{Priority, ProductCategory};
+use crate::error::SysopsError;
+use crate::value::Money;
+use chrono::TimeDelta;
+use sysops_core as core;
+use uuid::Uuid;
+
+/// The service a plan promises; each target is a duration from submission (or completion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct ServiceTargets {
+    /// How long an expert has to accept or reject an offer before it expires.
+    pub answer_within: TimeDelta,
+    /// How long a ticket may wait for an accepted expert.
+    pub respond_within: TimeDelta,
+    /// How long until the work should be done.
+    pub resolve_within: TimeDelta,
+    /// How long after completion the customer may reopen.
+    pub reopen_within: TimeDelta,
+}
+
+impl From<core::ServiceTargets> for ServiceTargets {
+    fn from(t: core::ServiceTargets) -> Self {
+        ServiceTargets {
+            answer_within: t.answer_within,
+            respond_within: t.respond_within,
+            resolve_within: t.resolve_within,
+            reopen_within: t.reopen_within,
+        }
+    }
+}
+
+impl From<ServiceTargets> for core::ServiceTargets {
+    fn from(t: ServiceTargets) -> Self {
+        core::ServiceTargets {
+            answer_within: t.answer_within,
+            respond_within: t.respond_within,
+            resolve_within: t.resolve_within,
+            reopen_within: t.reopen_within,
+        }
+    }
+}
+
+/// What a plan costs, covers and promises.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct PlanTerms {
+    /// Its name, e.g. `"Gold"`.
+    pub name: String,
+    /// The monthly fee.
+    pub monthly_fee: Money,
+    /// The product categories it covers.
+    pub categories: Vec<ProductCategory>,
+    /// Its tickets' priority.
+    pub priority: Priority,
+    /// Its service targets.
+    pub targets: ServiceTargets,
+}
+
+impl From<core::PlanTerms> for PlanTerms {
+    fn from(t: core::PlanTerms) -> Self {
+        PlanTerms {
+            name: t.name.into(),
+            monthly_fee: t.monthly_fee.into(),
+            categories: t.categories.into_iter().map(Into::into).collect(),
+            priority: t.priority.into(),
+            targets: t.targets.into(),
+        }
+    }
+}
+
+impl TryFrom<PlanTerms> for core::PlanTerms {
+    type Error = SysopsError;
+    fn try_from(t: PlanTerms) -> Result<Self, SysopsError> {
+        Ok(core::PlanTerms {
+            name: core::PlanName::new(t.name)?,
+            monthly_fee: t.monthly_fee.into(),
+            categories: t.categories.into_iter().map(Into::into).collect(),
+            priority: t.priority.into(),
+            targets: t.targets.into(),
+        })
+    }
+}
+
+/// A support plan customers subscribe to.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct SupportPlan {
+    /// Its id.
+    pub id: Uuid,
+    /// Its terms; they never change once defined.
+    pub terms: PlanTerms,
+    /// Retired plans keep their customers but take no new ones.
+    pub retired: bool,
+}
+
+impl From<core::SupportPlan> for SupportPlan {
+    fn from(p: core::SupportPlan) -> Self {
+        SupportPlan { id: p.id.as_uuid(), terms: p.terms.into(), retired: p.retired }
+    }
+}

@@ -1,0 +1,422 @@
+//! Tickets: the request, where it is in the workflow, every assignment attempt, its history.
+
+use crate::enums::{Channel, CostFactor, Priority, ProductCategory, TicketStatus};
+use crate::error::SysopsError;
+use crate::plan::ServiceTargets;
+use crate::types::Timestamp;
+use crate::value::{Actor, GeoPoint};
+use sysops_core as core;
+use uuid::Uuid;
+
+/// What a customer asks for.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+)]
+pub struct NewTicket {
+    /// The device's category; the plan must cover it.
+    pub category: ProductCategory,
+    /// What is wrong, up to 10,000 characters.
+    pub description: String,
+    /// The skill level the fix needs, 1..=5.
+    pub required_level: i64,
+}
+
+impl TryFrom<NewTicket> for core::NewTicket {
+    type Error = SysopsError;
+    fn try_from(t: NewTicket) -> Result<Self, SysopsError> {
+        Ok(core::NewTicket {
+            category: t.category.into(),
+            description: core::Description::new(t.description)?,
+            required_level: core::SkillLevel::new(t.required_level)?,
+        })
+    }
+}
+
+/// One term of an offer's cost.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct CostTerm {
+    /// Which factor.
+    pub factor: CostFactor,
+    /// The raw value (km, load share, levels, stars, share of recent work).
+    pub value: f64,
+    /// Its weighted cost.
+    pub cost: f64,
+}
+
+/// Why the assignment job chose this expert: the total cost and its terms.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct Rationale {
+    /// The total cost (lower is better).
+    pub total: f64,
+    /// Its terms.
+    pub terms: Vec<CostTerm>,
+}
+
+impl From<core::Rationale> for Rationale {
+    fn from(r: core::Rationale) -> Self {
+        Rationale {
+            total: r.total,
+            terms: r
+                .terms
+                .into_iter()
+                .map(|t| CostTerm { factor: t.factor.into(), value: t.value, cost: t.cost })
+                .collect(),
+        }
+    }
+}
+
+/// How an offer to an expert ended.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "sysops"))]
+pub enum Outcome {
+    /// Not answered yet.
+    Pending {},
+    /// Accepted.
+    Accepted {
+        /// When.
+        at: Timestamp,
+    },
+    /// Rejected, with why; the expert is never offered this ticket again.
+    Rejected {
+        /// When.
+        at: Timestamp,
+        /// Why.
+        reason: String,
+    },
+    /// Not answered in time; the expert is never offered this ticket again.
+    Expired {
+        /// When.
+        at: Timestamp,
+    },
+    /// The ticket was cancelled while offered.
+    Withdrawn {
+        /// When.
+        at: Timestamp,
+    },
+}
+
+impl From<core::Outcome> for Outcome {
+    fn from(o: core::Outcome) -> Self {
+        match o {
+            core::Outcome::Pending => Outcome::Pending {},
+            core::Outcome::Accepted { at } => Outcome::Accepted { at },
+            core::Outcome::Rejected { at, reason } => Outcome::Rejected { at, reason: reason.into() },
+            core::Outcome::Expired { at } => Outcome::Expired { at },
+            core::Outcome::Withdrawn { at } => Outcome::Withdrawn { at },
+        }
+    }
+}
+
+/// One offer of a ticket to an expert.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct Assignment {
+    /// Its id.
+    pub id: Uuid,
+    /// The expert.
+    pub expert: Uuid,
+    /// When it was offered.
+    pub offered_at: Timestamp,
+    /// The answer deadline.
+    pub respond_by: Timestamp,
+    /// Why this expert (absent for manual assignments).
+    pub rationale: Option<Rationale>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+impl From<core::Assignment> for Assignment {
+    fn from(a: core::Assignment) -> Self {
+        Assignment {
+            id: a.id.as_uuid(),
+            expert: a.expert.as_uuid(),
+            offered_at: a.offered_at,
+            respond_by: a.respond_by,
+            rationale: a.rationale.map(Into::into),
+            outcome: a.outcome.into(),
+        }
+    }
+}
+
+/// Where a ticket is in its workflow, with what that state knows.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "sysops"))]
+pub enum TicketState {
+    /// Waiting for an expert.
+    Open {},
+    /// Offered to `expert`, who must answer by `respond_by`.
+    Assigned {
+        /// The offer.
+        assignment: Uuid,
+        /// The expert.
+        expert: Uuid,
+        /// The answer deadline.
+        respond_by: Timestamp,
+    },
+    /// `expert` accepted.
+    Accepted {
+        /// The offer.
+        assignment: Uuid,
+        /// The expert.
+        expert: Uuid,
+    },
+    /// `expert` is working on it.
+    InProgress {
+        /// The offer.
+        assignment: Uuid,
+        /// The expert.
+        expert: Uuid,
+        /// When work started.
+        started_at: Timestamp,
+    },
+    /// Done.
+    Completed {
+        /// The expert.
+        expert: Uuid,
+        /// When.
+        completed_at: Timestamp,
+        /// The expert's notes.
+        notes: String,
+    },
+    /// Closed for good.
+    Closed {
+        /// When.
+        closed_at: Timestamp,
+    },
+    /// Cancelled.
+    Cancelled {
+        /// When.
+        cancelled_at: Timestamp,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl From<core::TicketState> for TicketState {
+    fn from(s: core::TicketState) -> Self {
+        use core::TicketState as S;
+        match s {
+            S::Open => TicketState::Open {},
+            S::Assigned { assignment, expert, respond_by } => {
+                TicketState::Assigned { assignment: assignment.as_uuid(), expert: expert.as_uuid(), respond_by }
+            }
+            S::Accepted { assignment, expert } => {
+                TicketState::Accepted { assignment: assignment.as_uuid(), expert: expert.as_uuid() }
+            }
+            S::InProgress { assignment, expert, started_at } => {
+                TicketState::InProgress { assignment: assignment.as_uuid(), expert: expert.as_uuid(), started_at }
+            }
+            S::Completed { expert, completed_at, notes } => {
+                TicketState::Completed { expert: expert.as_uuid(), completed_at, notes: notes.into() }
+            }
+            S::Closed { closed_at } => TicketState::Closed { closed_at },
+            S::Cancelled { cancelled_at, reason } => TicketState::Cancelled { cancelled_at, reason: reason.into() },
+        }
+    }
+}
+
+/// A trouble ticket.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct Ticket {
+    /// Its id (also its ticket number).
+    pub id: Uuid,
+    /// The customer.
+    pub customer: Uuid,
+    /// The customer's plan when submitted.
+    pub plan: Uuid,
+    /// The device's category.
+    pub category: ProductCategory,
+    /// The skill level needed, 1..=5.
+    pub required_level: i64,
+    /// What is wrong.
+    pub description: String,
+    /// Where the work is.
+    pub location: GeoPoint,
+    /// Web or phone.
+    pub channel: Channel,
+    /// From the plan.
+    pub priority: Priority,
+    /// From the plan.
+    pub targets: ServiceTargets,
+    /// When submitted.
+    pub submitted_at: Timestamp,
+    /// When it last became open (submission or reopening).
+    pub open_since: Timestamp,
+    /// By when an expert should have accepted it.
+    pub respond_by: Timestamp,
+    /// Its status (the state's name).
+    pub status: TicketStatus,
+    /// Its state with details.
+    pub state: TicketState,
+    /// The expert holding it now, if any.
+    pub expert: Option<Uuid>,
+    /// Every offer, oldest first.
+    pub assignments: Vec<Assignment>,
+    /// How often it was reopened.
+    pub reopened: u32,
+    /// How many events it has (its version for optimistic concurrency).
+    pub version: u64,
+}
+
+impl From<core::Ticket> for Ticket {
+    fn from(t: core::Ticket) -> Self {
+        use core::Aggregate;
+        Ticket {
+            id: t.id.as_uuid(),
+            customer: t.customer.as_uuid(),
+            plan: t.plan.as_uuid(),
+            category: t.category.into(),
+            required_level: t.required_level.get().into(),
+            location: t.location.into(),
+            channel: t.channel.into(),
+            priority: t.priority.into(),
+            targets: t.targets.into(),
+            submitted_at: t.submitted_at,
+            open_since: t.open_since,
+            respond_by: t.respond_by(),
+            status: t.status().into(),
+            expert: t.current_expert().map(|e| e.as_uuid()),
+            reopened: t.reopened,
+            version: t.version().0,
+            assignments: t.assignments.into_iter().map(Into::into).collect(),
+            state: t.state.into(),
+            description: t.description.into(),
+        }
+    }
+}
+
+/// What happened to a ticket in one event.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "sysops"))]
+pub enum TicketChange {
+    /// Submitted.
+    Submitted {
+        /// The customer.
+        customer: Uuid,
+        /// The category.
+        category: ProductCategory,
+        /// What is wrong.
+        description: String,
+        /// Web or phone.
+        channel: Channel,
+    },
+    /// Offered to an expert.
+    Assigned {
+        /// The offer.
+        assignment: Uuid,
+        /// The expert.
+        expert: Uuid,
+        /// The answer deadline.
+        respond_by: Timestamp,
+    },
+    /// The expert accepted.
+    Accepted {
+        /// The offer.
+        assignment: Uuid,
+    },
+    /// The expert rejected.
+    Rejected {
+        /// The offer.
+        assignment: Uuid,
+        /// Why.
+        reason: String,
+    },
+    /// The offer expired unanswered.
+    Expired {
+        /// The offer.
+        assignment: Uuid,
+    },
+    /// Work started.
+    WorkStarted {},
+    /// Work completed.
+    Completed {
+        /// The expert's notes.
+        notes: String,
+    },
+    /// Cancelled.
+    Cancelled {
+        /// Why.
+        reason: String,
+    },
+    /// Closed.
+    Closed {},
+    /// Reopened by the customer.
+    Reopened {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One event of a ticket's history: what happened, when, by whom.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct TicketEvent {
+    /// 1, 2, 3, ... per ticket, gap-free.
+    pub sequence: u64,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub by: Actor,
+    /// A stable name, e.g. `"TicketAccepted"`.
+    pub name: String,
+    /// What.
+    pub change: TicketChange,
+}
+
+impl From<core::Envelope<core::TicketEvent>> for TicketEvent {
+    fn from(e: core::Envelope<core::TicketEvent>) -> Self {
+        use core::{EventName, TicketEvent as E};
+        let name = e.payload.name().to_owned();
+        let change = match e.payload {
+            E::Submitted { customer, category, description, channel, .. } => TicketChange::Submitted {
+                customer: customer.as_uuid(),
+                category: category.into(),
+                description: description.into(),
+                channel: channel.into(),
+            },
+            E::Assigned { assignment, expert, respond_by, .. } => {
+                TicketChange::Assigned { assignment: assignment.as_uuid(), expert: expert.as_uuid(), respond_by }
+            }
+            E::Accepted { assignment } => TicketChange::Accepted { assignment: assignment.as_uuid() },
+            E::Rejected { assignment, reason } => {
+                TicketChange::Rejected { assignment: assignment.as_uuid(), reason: reason.into() }
+            }
+            E::Expired { assignment } => TicketChange::Expired { assignment: assignment.as_uuid() },
+            E::WorkStarted => TicketChange::WorkStarted {},
+            E::Completed { notes } => TicketChange::Completed { notes: notes.into() },
+            E::Cancelled { reason } => TicketChange::Cancelled { reason: reason.into() },
+            E::Closed => TicketChange::Closed {},
+            E::Reopened { reason } => TicketChange::Reopened { reason: reason.into() },
+        };
+        TicketEvent { sequence: e.sequence.0, at: e.at, by: e.by.into(), name, change }
+    }
+}
+
+/// Which tickets to list; a customer must name themself, an expert themself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+pub struct TicketFilter {
+    /// Only in this status.
+    #[uniffi(default = None)]
+    pub status: Option<TicketStatus>,
+    /// Only this customer's.
+    #[uniffi(default = None)]
+    pub customer: Option<Uuid>,
+    /// Only those this expert holds now.
+    #[uniffi(default = None)]
+    pub expert: Option<Uuid>,
+}
+
+impl From<TicketFilter> for core::store::TicketFilter {
+    fn from(f: TicketFilter) -> Self {
+        core::store::TicketFilter {
+            status: f.status.map(Into::into),
+            customer: f.customer.map(core::CustomerId::from_uuid),
+            expert: f.expert.map(core::ExpertId::from_uuid),
+        }
+    }
+}
