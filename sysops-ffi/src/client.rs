@@ -290,10 +290,10 @@ impl Sysops {
         &self,
         actor: Actor,
         expert: Uuid,
-        from: Timestamp,
+        start: Timestamp,
         until: Timestamp,
     ) -> Result<Expert, SysopsError> {
-        self.expert_command(actor, expert, ExpertCommand::AddTimeOff(core::TimeOff::new(from, until)?)).await
+        self.expert_command(actor, expert, ExpertCommand::AddTimeOff(core::TimeOff::new(start, until)?)).await
     }
 
     /// Sets how many tickets an expert holds at once (1..=50).

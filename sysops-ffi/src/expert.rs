@@ -89,7 +89,7 @@ impl TryFrom<WeeklyHours> for core::WeeklyHours {
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
 pub struct TimeOff {
     /// Start.
-    pub from: Timestamp,
+    pub start: Timestamp,
     /// End, after the start.
     pub until: Timestamp,
 }
@@ -161,7 +161,7 @@ impl From<core::Expert> for Expert {
         Expert {
             id: e.id.as_uuid(),
             profile: e.profile.into(),
-            time_off: e.time_off.iter().map(|t| TimeOff { from: t.from(), until: t.until() }).collect(),
+            time_off: e.time_off.iter().map(|t| TimeOff { start: t.from(), until: t.until() }).collect(),
             active: e.active,
         }
     }

@@ -55,10 +55,10 @@ pub enum StaffChange {
     },
     /// The role changed.
     RoleChanged {
-        /// Old role.
-        from: StaffRole,
-        /// New role.
-        to: StaffRole,
+        /// The role before.
+        old_role: StaffRole,
+        /// The role after.
+        new_role: StaffRole,
     },
     /// The account was deactivated.
     Deactivated {},
@@ -86,7 +86,9 @@ impl From<core::Envelope<core::StaffEvent>> for StaffEvent {
             core::StaffEvent::Created { name, email, role, .. } => {
                 StaffChange::Created { name: name.into(), email: email.as_str().to_owned(), role: role.into() }
             }
-            core::StaffEvent::RoleChanged { from, to } => StaffChange::RoleChanged { from: from.into(), to: to.into() },
+            core::StaffEvent::RoleChanged { from, to } => {
+                StaffChange::RoleChanged { old_role: from.into(), new_role: to.into() }
+            }
             core::StaffEvent::Deactivated => StaffChange::Deactivated {},
             core::StaffEvent::Reactivated => StaffChange::Reactivated {},
         };

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
+import subprocess
+import sys
 import threading
 import time as clock
 import uuid
@@ -106,18 +107,33 @@ def test_waiting_too_long_and_the_outbox(office: Office) -> None:
     assert s.poll_outbox("notifications") == []
 
 
+# Holds the database's write lock until told to let go. A separate process: two SQLite
+# libraries in one process do not see each other's POSIX locks.
+LOCK_HOLDER = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+db.execute("ROLLBACK")
+"""
+
+
 def test_calls_release_the_gil(office: Office, db_url: str) -> None:
     """A call waiting on the database lets other Python threads run.
 
-    Another connection holds the write lock; a sysops write waits for it in a thread. The
-    main thread then releases the lock. If the waiting call held the GIL, the main thread
-    could not run until the call gave up (after its 10 s busy timeout) and the write would
-    fail; with the GIL released, the write goes through as soon as the lock is gone.
+    Another process holds the write lock; a sysops write waits for it in a thread. The main
+    thread then tells the other process to let go. If the waiting call held the GIL, the
+    main thread could not run until the call gave up (after its 10 s busy timeout) and the
+    write would fail; with the GIL released, the write goes through as soon as the lock is gone.
     """
     s = office.sysops
     caller = s.register_customer(office.helpdesk, Contact("Ann", "ann@example.com", "+13125550101"), caller_address(), office.plan.id)
-    blocker = sqlite3.connect(db_url.removeprefix("sqlite://"), isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, db_url.removeprefix("sqlite://")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdin is not None
+    assert holder.stdout.readline().strip() == "locked"
     outcome: list[object] = []
     writer = threading.Thread(
         target=lambda: outcome.append(s.submit_ticket(office.helpdesk, caller.id, category="television", description="Waits"))
@@ -126,8 +142,9 @@ def test_calls_release_the_gil(office: Office, db_url: str) -> None:
     writer.start()
     clock.sleep(0.5)
     assert writer.is_alive(), "the write must wait for the lock"
-    blocker.execute("ROLLBACK")
-    blocker.close()
+    holder.stdin.write("go\n")
+    holder.stdin.flush()
     writer.join(timeout=30)
+    holder.wait(timeout=30)
     assert len(outcome) == 1 and isinstance(outcome[0], sysops.Ticket)
     assert clock.monotonic() - started < 5, "the main thread ran while the call waited"
