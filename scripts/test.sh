@@ -8,6 +8,8 @@ step() { printf '\n==> %s\n' "$*"; }
 
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
+# shellcheck source=scripts/bindings.sh
+source scripts/bindings.sh
 
 step "toolchain"
 cargo --version
@@ -56,6 +58,20 @@ cargo run --quiet --locked --bin sysops-demo -- --db "$SYSOPS_PG_URL" --customer
 cargo run --quiet --locked --bin sysops-bench -- submit --ops 120 --json
 cargo run --quiet --locked --bin sysops-bench -- assign --json
 rm -rf "$smoke_dir"
+
+step "bindings: Kotlin on the JVM, Swift header, Python package (the same scenario in each)"
+bindings_dir="$(mktemp -d)"
+ffi_build
+kotlin_jar
+kotlin_test "$bindings_dir"
+swift_check
+python_env
+python_test "$bindings_dir"
+same_final_state "$bindings_dir"
+rm -rf "$bindings_dir"
+
+step "Python vs. Rust read benchmark (smoke run on the debug build)"
+"$BINDINGS_OUT/venv/bin/python" bindings/python/bench.py --profile dev --ops 500 --rounds 2
 
 step "cargo test (SQLite, PostgreSQL, in-memory)"
 cargo test --workspace --all-features --locked

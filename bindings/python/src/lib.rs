@@ -1,7 +1,7 @@
 //! `sysops._sysops`: the Python face of sysops, for call-center tools and reporting notebooks.
 //!
 //! The records and enums are `sysops-ffi`'s (PyO3 classes under its `python` feature); this
-//! crate adds the blocking [`Sysops`] handle, whose every call releases the GIL while the
+//! crate adds the blocking `sysops.Sysops` handle, whose every call releases the GIL while the
 //! database works, and the exception hierarchy. It converts and forwards; it decides nothing.
 #![forbid(unsafe_code)]
 
