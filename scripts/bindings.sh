@@ -18,10 +18,17 @@ JNA_JAR="${JNA_JAR:-/usr/share/java/jna.jar}"
 
 profile_flag() { [ "$CARGO_PROFILE" = release ] && echo --release || true; }
 
-# The FFI library and the uniffi-bindgen that reads its metadata.
+# Everything, with the feature set `cargo test --workspace --all-features` uses, so the tests
+# reuse it (a no-op when already built). Gives uniffi-bindgen and expert-day.
+workspace_build() {
+    cargo build --workspace --all-features --all-targets --locked "$@"
+}
+
+# The FFI library for Kotlin and Swift: without the `python` feature (the JVM must not need
+# libpython), so a build of its own.
 ffi_build() {
+    workspace_build --quiet
     cargo build --quiet --locked -p sysops-ffi --lib $(profile_flag)
-    cargo build --quiet --locked -p sysops-ffi --features bindgen --bin uniffi-bindgen
 }
 
 bindgen() {
@@ -34,7 +41,9 @@ kotlin_tools() {
         (cd "$(dirname "$(dirname "$KOTLIN_HOME")")" && npm install --silent --no-audit --no-fund kotlin-compiler@2)
     fi
     if [ ! -f "$JNA_JAR" ]; then
-        apt-get install -y -qq libjna-java >/dev/null
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq libjna-java >/dev/null 2>&1 \
+            || { apt-get update -qq >/dev/null && apt-get install -y -qq libjna-java >/dev/null; }
     fi
     command -v java >/dev/null || { echo "java (JDK 17) is required for the Kotlin bindings" >&2; return 1; }
 }
@@ -129,7 +138,8 @@ python_test() {
 # The same scenario in Rust, Kotlin and Python against fresh databases: identical output.
 same_final_state() {
     local dir="$1"
-    cargo run --quiet --locked --bin expert-day -- "sqlite://$dir/rust-expert-day.db" > "$dir/expert-day.rust.txt"
+    workspace_build --quiet
+    "$PWD/target/debug/expert-day" "sqlite://$dir/rust-expert-day.db" > "$dir/expert-day.rust.txt"
     for lang in kotlin python; do
         if ! diff -u "$dir/expert-day.rust.txt" "$dir/expert-day.$lang.txt"; then
             echo "the expert's day ends differently in $lang than in Rust" >&2

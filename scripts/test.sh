@@ -49,14 +49,16 @@ else
     trap pg_stop EXIT
 fi
 
+step "build everything once (the feature set cargo test uses, so nothing is built twice)"
+workspace_build
+bin="$PWD/target/debug"
+
 step "demo and benchmark smoke runs (debug build, small sizes)"
 smoke_dir="$(mktemp -d)"
-cargo run --quiet --locked --bin sysops-demo -- --db "sqlite://$smoke_dir/demo.db" \
-    --customers 100 --experts 20 --tickets 200 | tail -n 12
-cargo run --quiet --locked --bin sysops-demo -- --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 \
-    | grep -E "tickets submitted"
-cargo run --quiet --locked --bin sysops-bench -- submit --ops 120 --json
-cargo run --quiet --locked --bin sysops-bench -- assign --json
+"$bin/sysops-demo" --db "sqlite://$smoke_dir/demo.db" --customers 100 --experts 20 --tickets 200 | tail -n 12
+"$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 | grep -E "tickets submitted"
+"$bin/sysops-bench" submit --ops 120 --json
+"$bin/sysops-bench" assign --json
 rm -rf "$smoke_dir"
 
 step "bindings: Kotlin on the JVM, Swift header, Python package (the same scenario in each)"
@@ -71,7 +73,7 @@ same_final_state "$bindings_dir"
 rm -rf "$bindings_dir"
 
 step "Python vs. Rust read benchmark (smoke run on the debug build)"
-"$BINDINGS_OUT/venv/bin/python" bindings/python/bench.py --profile dev --ops 500 --rounds 2
+"$BINDINGS_OUT/venv/bin/python" bindings/python/bench.py --binary "$bin/sysops-bench" --ops 500 --rounds 2
 
 step "cargo test (SQLite, PostgreSQL, in-memory)"
 cargo test --workspace --all-features --locked

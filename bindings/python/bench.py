@@ -1,6 +1,6 @@
 """Reading one ticket from Python vs. from Rust, on the same SQLite file, in one run.
 
-    python bindings/python/bench.py [--ops N] [--rounds R] [--json] [--profile release|dev]
+    python bindings/python/bench.py [--ops N] [--rounds R] [--json] [--binary PATH]
 
 Sets up a fresh SQLite file through the Python package (an administrator, a helpdesk
 agent, a plan, a caller and a ticket), then alternates rounds: N reads of the ticket
@@ -67,12 +67,13 @@ def main() -> int:
     parser.add_argument("--ops", type=int, default=20_000, help="reads per round and language")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
-    parser.add_argument("--profile", default="release", choices=["release", "dev"], help="cargo profile of sysops-bench")
+    parser.add_argument("--binary", type=Path, help="a built sysops-bench (default: build it with cargo --release)")
     args = parser.parse_args()
 
-    cargo = ["cargo", "build", "--quiet", "--locked", "--bin", "sysops-bench"] + (["--release"] if args.profile == "release" else [])
-    subprocess.run(cargo, check=True, cwd=ROOT)
-    binary = ROOT / "target" / ("release" if args.profile == "release" else "debug") / "sysops-bench"
+    binary = args.binary
+    if binary is None:
+        subprocess.run(["cargo", "build", "--quiet", "--locked", "--release", "--bin", "sysops-bench"], check=True, cwd=ROOT)
+        binary = ROOT / "target" / "release" / "sysops-bench"
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite://{Path(tmp) / 'bench.db'}"

@@ -20,6 +20,8 @@ mod error;
 mod expert;
 mod outbox;
 mod plan;
+#[cfg(feature = "python")]
+mod python;
 mod staff;
 mod ticket;
 mod types;

@@ -14,7 +14,7 @@ import pytest
 
 import sysops
 from conftest import Office, caller_address
-from sysops import Actor, Channel, Contact, ProductCategory, Role, TicketChange, TicketState, TicketStatus
+from sysops import Actor, Channel, Contact, GeoPoint, ProductCategory, Role, TicketChange, TicketState, TicketStatus
 
 
 def test_helpdesk_registers_a_caller_and_follows_the_ticket_to_completion(office: Office) -> None:
@@ -62,6 +62,12 @@ def test_money_is_decimal_and_the_plan_reads_back_exactly(office: Office) -> Non
     assert plan.terms.monthly_fee.amount == Decimal("29.99")
     assert plan.terms.targets.respond_within == timedelta(hours=4)
     assert plan == office.plan
+
+
+def test_records_read_well_in_a_notebook(office: Office) -> None:
+    assert repr(GeoPoint(41.88, -87.63)) == "GeoPoint { lat: 41.88, lon: -87.63 }"
+    assert repr(TicketStatus.IN_PROGRESS) == "TicketStatus.IN_PROGRESS"
+    assert "Gold" in repr(office.plan)
 
 
 def test_a_customer_sees_only_their_own_tickets(office: Office) -> None:
