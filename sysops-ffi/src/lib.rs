@@ -41,5 +41,5 @@ pub use staff::{StaffAccount, StaffChange, StaffEvent};
 pub use ticket::{
     Assignment, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketChange, TicketEvent, TicketFilter, TicketState,
 };
-pub use types::Timestamp;
+pub use types::{Timestamp, parse_uuid};
 pub use value::{Actor, GeoPoint, Money, product_category_name, product_category_named, system_actor};

@@ -19,8 +19,8 @@ fn invalid(field: &str, reason: impl Into<String>) -> SysopsError {
     SysopsError::InvalidInput { field: field.to_owned(), reason: reason.into() }
 }
 
-/// Parses a UUID in any of its textual forms.
-pub(crate) fn parse_uuid(text: &str) -> Result<Uuid, SysopsError> {
+/// Parses an id given as text (any UUID form); anything else is [`SysopsError::InvalidInput`].
+pub fn parse_uuid(text: &str) -> Result<Uuid, SysopsError> {
     Uuid::parse_str(text.trim()).map_err(|_| invalid("id", format!("{:?} is not a UUID", clip(text))))
 }
 

@@ -15,15 +15,14 @@ impl<'py> FromPyObject<'_, 'py> for Id {
         if let Ok(uuid) = obj.extract::<Uuid>() {
             return Ok(Id(uuid));
         }
-        let invalid =
-            |reason: String| PyErr::from(Failure(SysopsError::InvalidInput { field: "id".to_owned(), reason }));
-        let text: String = obj.extract().map_err(|_| invalid("expected a uuid.UUID or its text".to_owned()))?;
-        Uuid::parse_str(text.trim()).map(Id).map_err(|_| invalid(format!("{:?} is not a UUID", clip(&text))))
+        let text: String = obj.extract().map_err(|_| {
+            Failure(SysopsError::InvalidInput {
+                field: "id".to_owned(),
+                reason: "expected a uuid.UUID or its text".to_owned(),
+            })
+        })?;
+        Ok(Id(sysops_ffi::parse_uuid(&text).map_err(Failure)?))
     }
-}
-
-fn clip(text: &str) -> &str {
-    text.char_indices().nth(64).map_or(text, |(cut, _)| &text[..cut])
 }
 
 /// A product category given as `sysops.ProductCategory` or its stable name (`"television"`).
