@@ -124,6 +124,7 @@ pub enum Action {
     ListOpenTickets,
     ListCustomerTickets,
     ListExpertTickets,
+    AuditRecords,
 }
 
 /// How far a role's permission for an action reaches.
@@ -141,7 +142,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -178,6 +179,7 @@ impl Action {
         Action::ListOpenTickets,
         Action::ListCustomerTickets,
         Action::ListExpertTickets,
+        Action::AuditRecords,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -238,6 +240,8 @@ impl Action {
             (ListCustomerTickets, Customer) => S::Own,
             (ListExpertTickets, Administrator | Helpdesk | Manager | System) => S::All,
             (ListExpertTickets, Expert) => S::Own,
+            // Integrity: which stored records are quarantined.
+            (AuditRecords, Administrator | System) => S::All,
             _ => S::None,
         }
     }

@@ -20,6 +20,15 @@ pub(crate) fn clip(value: &str) -> String {
     }
 }
 
+/// `value`, if it is finite and within `min..=max`.
+pub(crate) fn check_real(field: &'static str, value: f64, min: f64, max: f64) -> Result<f64, ValidationError> {
+    if value.is_finite() && (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ValidationError::OutOfRangeReal { field, value, min, max })
+    }
+}
+
 /// An input that is malformed regardless of any state: it names the field and what is wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ValidationError {
@@ -122,6 +131,34 @@ pub enum ValidationError {
     NoEntries {
         /// The field.
         field: &'static str,
+    },
+    /// A list names the same thing twice.
+    #[error("{field} {value} is given twice")]
+    Duplicate {
+        /// The field.
+        field: &'static str,
+        /// What is repeated.
+        value: String,
+    },
+    /// A real number that is NaN, infinite or outside its range.
+    #[error("{field} = {value} is outside {min}..={max}")]
+    OutOfRangeReal {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: f64,
+        /// Smallest allowed.
+        min: f64,
+        /// Largest allowed.
+        max: f64,
+    },
+    /// An instant outside the range sysops accepts (see [`crate::time`]).
+    #[error("{field} = {at} is outside 1970-01-01T00:00:00Z..=9999-12-31T23:59:59.999999Z")]
+    TimeOutOfRange {
+        /// The field.
+        field: &'static str,
+        /// The instant given (or the end of the range it overflowed).
+        at: DateTime<Utc>,
     },
 }
 
@@ -287,6 +324,14 @@ pub enum StoreError {
         /// The stream read.
         stream: StreamId,
         /// What was wrong.
+        detail: String,
+    },
+    /// A value would not decode back into itself, so it was not written.
+    #[error("{stream} was not written: {detail}")]
+    WouldNotReadBack {
+        /// The stream written.
+        stream: StreamId,
+        /// What would not read back.
         detail: String,
     },
     /// The database file failed its integrity check.

@@ -30,6 +30,7 @@ mod staff;
 pub mod store;
 mod text;
 mod ticket;
+pub mod time;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -10,12 +10,14 @@ use crate::clock::Clock;
 use crate::ctx::Ctx;
 use crate::customer::{Address, Contact, Customer, CustomerCommand};
 use crate::error::{DenyReason, Error, RuleError, StoreError, TicketError};
-use crate::event::{Envelope, Sequence, StreamId};
+use crate::event::{AggregateKind, Envelope, Sequence, StreamId};
 use crate::expert::{Expert, ExpertCommand, ExpertProfile};
 use crate::idgen::IdGen;
 use crate::plan::{PlanCommand, PlanTerms, SupportPlan};
 use crate::staff::{StaffAccount, StaffCommand, StaffRole};
-use crate::store::{self, Change, ExpertLoad, ExpertQuery, Page, Store, TicketFilter, decode_state};
+use crate::store::{
+    self, Change, ExpertLoad, ExpertQuery, Listing, Page, Quarantined, Store, StoredState, TicketFilter, decode_state,
+};
 use crate::text::{Email, PersonName};
 use crate::ticket::{NewTicket, Rationale, Ticket, TicketCommand, TicketEvent};
 use crate::{CustomerId, ExpertId, PlanId, TicketId, UserId};
@@ -37,6 +39,10 @@ pub struct AssignmentReport {
     pub waiting: Vec<(TicketId, WaitReason)>,
     /// True when another job held some experts, so some reasons may be pessimistic.
     pub contended: bool,
+    /// Stored tickets and experts the job could not decode and so skipped; every other
+    /// ticket was still planned. Administrators see them all with
+    /// [`Service::quarantined_records`].
+    pub quarantined: Vec<Quarantined>,
 }
 
 /// A ticket waiting longer than its plan allows.
@@ -50,17 +56,31 @@ pub struct WaitingTicket {
     pub reason: WaitReason,
 }
 
+/// Decodes `rows`, setting aside (in `quarantined`) the ones that do not decode.
+fn decode_or_quarantine<A: Aggregate>(
+    rows: &[StoredState],
+    quarantined: &mut Vec<Quarantined>,
+) -> Result<Vec<A>, StoreError> {
+    let mut decoded = Vec::with_capacity(rows.len());
+    for row in rows {
+        match decode_state(row) {
+            Ok(a) => decoded.push(a),
+            Err(e) => quarantined.push(Quarantined::from_error(e)?),
+        }
+    }
+    Ok(decoded)
+}
+
 /// Experts with their workloads, for the assignment engine.
-fn candidates(experts: &[crate::store::StoredState], loads: &[ExpertLoad]) -> Result<Vec<Candidate>, StoreError> {
+fn candidates(experts: Vec<Expert>, loads: &[ExpertLoad]) -> Vec<Candidate> {
     let loads: HashMap<ExpertId, &ExpertLoad> = loads.iter().map(|l| (l.expert, l)).collect();
     experts
-        .iter()
-        .map(|row| {
-            let expert: Expert = decode_state(row)?;
+        .into_iter()
+        .map(|expert| {
             let load = loads.get(&expert.id);
             let workload =
                 Workload { active: load.map_or(0, |l| l.active), recent: load.map_or(0, |l| l.recent), rating: None };
-            Ok(Candidate { expert, workload })
+            Candidate { expert, workload }
         })
         .collect()
 }
@@ -70,7 +90,7 @@ fn candidates(experts: &[crate::store::StoredState], loads: &[ExpertLoad]) -> Re
 /// ```
 /// use sysops_core::{Actor, ManualClock, MemoryStore, PersonName, Email, SequentialIds, Service, StaffRole};
 /// # futures::executor::block_on(async {
-/// let service = Service::new(MemoryStore::new(), ManualClock::new(chrono::Utc::now()), SequentialIds::new(1));
+/// let service = Service::new(MemoryStore::new(), ManualClock::new(chrono::Utc::now())?, SequentialIds::new(1));
 /// let admin = service
 ///     .create_staff_account(Actor::system(), PersonName::new("Ada Admin")?, Email::new("ada@sysops.example")?, StaffRole::Administrator)
 ///     .await?;
@@ -120,7 +140,12 @@ impl<S: Store> Service<S> {
 
     async fn ctx(&self, actor: Actor, action: Action) -> Result<Ctx<'_>, Error> {
         let actor = self.verify(actor, action).await?;
-        Ok(Ctx::new(actor, self.clock.now(), self.ids.as_ref()))
+        Ok(Ctx::new(actor, self.now()?, self.ids.as_ref()))
+    }
+
+    /// The clock's reading, refused when it lies outside the accepted range ([`crate::time`]).
+    fn now(&self) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+        Ok(crate::time::check("clock", self.clock.now())?)
     }
 
     async fn find<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<Option<A>, Error> {
@@ -226,7 +251,7 @@ impl<S: Store> Service<S> {
             if self.find::<Customer>(actor.id).await?.is_some() {
                 return Err(RuleError::AlreadyExists { kind: Customer::KIND, id: actor.id }.into());
             }
-            Ctx::new(actor, self.clock.now(), self.ids.as_ref())
+            Ctx::new(actor, self.now()?, self.ids.as_ref())
         } else {
             self.ctx(actor, Action::RegisterCustomer).await?
         };
@@ -301,12 +326,12 @@ impl<S: Store> Service<S> {
         self.get(expert).await
     }
 
-    /// Experts matching `query`.
-    pub async fn find_experts(&self, actor: Actor, query: ExpertQuery, page: Page) -> Result<Vec<Expert>, Error> {
+    /// Experts matching `query`; records that do not decode are skipped and listed apart.
+    pub async fn find_experts(&self, actor: Actor, query: ExpertQuery, page: Page) -> Result<Listing<Expert>, Error> {
         let actor = self.verify(actor, Action::FindExperts).await?;
         authorize(&actor, Action::FindExperts, Target::default())?;
         let rows = self.store.experts(query, page).await?;
-        Ok(rows.iter().map(decode_state).collect::<Result<_, _>>()?)
+        Ok(Listing::decode(&rows, page, decode_state)?)
     }
 
     // --- tickets ---
@@ -318,7 +343,7 @@ impl<S: Store> Service<S> {
             let Some(found) = self.find::<Customer>(customer).await? else {
                 return Err(actor.deny(Action::SubmitTicket, DenyReason::UnknownAccount).into());
             };
-            (Ctx::new(actor, self.clock.now(), self.ids.as_ref()), found)
+            (Ctx::new(actor, self.now()?, self.ids.as_ref()), found)
         } else {
             let ctx = self.ctx(actor, Action::SubmitTicket).await?;
             // Authorize before revealing whether the customer exists.
@@ -388,7 +413,8 @@ impl<S: Store> Service<S> {
     }
 
     /// Tickets matching `filter`: customers may list only their own, experts only theirs.
-    pub async fn tickets(&self, actor: Actor, filter: TicketFilter, page: Page) -> Result<Vec<Ticket>, Error> {
+    /// Records that do not decode are skipped and listed apart.
+    pub async fn tickets(&self, actor: Actor, filter: TicketFilter, page: Page) -> Result<Listing<Ticket>, Error> {
         let (action, target) = match (filter.customer, filter.expert) {
             (Some(c), _) => (Action::ListCustomerTickets, Target::owned_by(c)),
             (None, Some(e)) => (Action::ListExpertTickets, Target::owned_by(e)),
@@ -397,7 +423,7 @@ impl<S: Store> Service<S> {
         let actor = self.verify(actor, action).await?;
         authorize(&actor, action, target)?;
         let rows = self.store.tickets(filter, page).await?;
-        Ok(rows.iter().map(decode_state).collect::<Result<_, _>>()?)
+        Ok(Listing::decode(&rows, page, decode_state)?)
     }
 
     // --- assignment (ADR-3) ---
@@ -407,14 +433,15 @@ impl<S: Store> Service<S> {
     pub async fn expire_overdue_offers(&self, actor: Actor) -> Result<Vec<TicketId>, Error> {
         let actor = self.verify(actor, Action::ExpireAssignment).await?;
         authorize(&actor, Action::ExpireAssignment, Target::default())?;
-        self.expire_overdue(actor).await
+        Ok(self.expire_overdue(actor, &mut Vec::new()).await?)
     }
 
-    /// [`expire_overdue_offers`](Self::expire_overdue_offers) for an already verified actor.
-    async fn expire_overdue(&self, actor: Actor) -> Result<Vec<TicketId>, Error> {
-        let ctx = Ctx::new(actor, self.clock.now(), self.ids.as_ref());
+    /// [`expire_overdue_offers`](Self::expire_overdue_offers) for an already verified actor;
+    /// tickets that do not decode are set aside in `quarantined`.
+    async fn expire_overdue(&self, actor: Actor, quarantined: &mut Vec<Quarantined>) -> Result<Vec<TicketId>, Error> {
+        let ctx = Ctx::new(actor, self.now()?, self.ids.as_ref());
         let mut expired = Vec::new();
-        for ticket in self.all_tickets_in(crate::TicketStatus::Assigned).await? {
+        for ticket in self.all_tickets_in(crate::TicketStatus::Assigned, quarantined).await? {
             let overdue =
                 matches!(ticket.state, crate::TicketState::Assigned { respond_by, .. } if respond_by <= ctx.now);
             if !overdue {
@@ -435,19 +462,23 @@ impl<S: Store> Service<S> {
     /// best expert, all in one optimal batch per claim, and says why the others wait.
     ///
     /// Safe to run from several processes at once: batches claim tickets and experts, so no
-    /// ticket is offered twice and no expert is filled beyond capacity.
+    /// ticket is offered twice and no expert is filled beyond capacity. A stored ticket or
+    /// expert that does not decode is skipped and reported in
+    /// [`AssignmentReport::quarantined`]; every other ticket is still planned.
     pub async fn run_assignment(&self, actor: Actor, weights: &CostWeights) -> Result<AssignmentReport, Error> {
         let actor = self.verify(actor, Action::AssignTicket).await?;
         authorize(&actor, Action::AssignTicket, Target::default())?;
-        let mut report = AssignmentReport { expired: self.expire_overdue(actor).await?, ..Default::default() };
-        let now = self.clock.now();
+        let mut quarantined = Vec::new();
+        let expired = self.expire_overdue(actor, &mut quarantined).await?;
+        let now = self.now()?;
         let ids = self.ids.clone();
         let weights = *weights;
-        let (plan, contended) = self
+        let (plan, contended, skipped) = self
             .store
             .assignment_batch(ASSIGNMENT_BATCH, move |claim| {
-                let tickets = claim.tickets.iter().map(decode_state::<Ticket>).collect::<Result<Vec<_>, _>>()?;
-                let candidates = candidates(&claim.experts, &claim.loads)?;
+                let mut skipped = Vec::new();
+                let tickets: Vec<Ticket> = decode_or_quarantine(&claim.tickets, &mut skipped)?;
+                let candidates = candidates(decode_or_quarantine(&claim.experts, &mut skipped)?, &claim.loads);
                 let plan = assignment::plan(now, &tickets, &candidates, &weights);
                 let ctx = Ctx::new(actor, now, ids.as_ref());
                 let mut changes = Vec::with_capacity(plan.offers.len());
@@ -463,30 +494,31 @@ impl<S: Store> Service<S> {
                     })?;
                     changes.push(Change::of(ticket.version(), &next, &events)?);
                 }
-                Ok((changes, (plan, claim.contended)))
+                Ok((changes, (plan, claim.contended, skipped)))
             })
             .await?;
-        report.offers = plan.offers;
-        report.waiting = plan.waiting;
-        report.contended = contended;
-        Ok(report)
+        quarantined.extend(skipped);
+        Ok(AssignmentReport { expired, offers: plan.offers, waiting: plan.waiting, contended, quarantined })
     }
 
-    /// Tickets waiting for an accepted expert longer than their plan allows, oldest first, with why.
-    pub async fn tickets_waiting_too_long(&self, actor: Actor) -> Result<Vec<WaitingTicket>, Error> {
+    /// Tickets waiting for an accepted expert longer than their plan allows, oldest first, with
+    /// why. Records that do not decode are skipped and listed apart.
+    pub async fn tickets_waiting_too_long(&self, actor: Actor) -> Result<Listing<WaitingTicket>, Error> {
         let actor = self.verify(actor, Action::ListOpenTickets).await?;
         authorize(&actor, Action::ListOpenTickets, Target::default())?;
-        let now = self.clock.now();
+        let now = self.now()?;
+        let mut quarantined = Vec::new();
         let mut overdue = Vec::new();
         for status in [crate::TicketStatus::Open, crate::TicketStatus::Assigned] {
-            let tickets = self.all_tickets_in(status).await?;
+            let tickets = self.all_tickets_in(status, &mut quarantined).await?;
             overdue.extend(tickets.into_iter().filter(|t| t.is_waiting_too_long(now)));
         }
         let experts = self
             .store
             .experts(ExpertQuery { active_only: true, ..ExpertQuery::default() }, Page::first(Page::MAX_LIMIT))
             .await?;
-        let candidates = candidates(&experts, &self.store.expert_loads().await?)?;
+        let candidates =
+            candidates(decode_or_quarantine(&experts, &mut quarantined)?, &self.store.expert_loads().await?);
         let mut waiting: Vec<WaitingTicket> = overdue
             .into_iter()
             .map(|ticket| {
@@ -495,15 +527,20 @@ impl<S: Store> Service<S> {
                 } else {
                     assignment::wait_reason(now, &ticket, &candidates)
                 };
-                WaitingTicket { overdue_by: now - ticket.respond_by(), reason, ticket }
+                WaitingTicket { overdue_by: now.signed_duration_since(ticket.respond_by()), reason, ticket }
             })
             .collect();
         waiting.sort_by(|a, b| b.overdue_by.cmp(&a.overdue_by).then(a.ticket.id.cmp(&b.ticket.id)));
-        Ok(waiting)
+        Ok(Listing { items: waiting, quarantined, next: None })
     }
 
-    /// Every ticket in `status`, page by page (for the jobs, which are not limited to a page).
-    async fn all_tickets_in(&self, status: crate::TicketStatus) -> Result<Vec<Ticket>, Error> {
+    /// Every ticket in `status`, page by page (for the jobs, which are not limited to a page);
+    /// tickets that do not decode are set aside in `quarantined`.
+    async fn all_tickets_in(
+        &self,
+        status: crate::TicketStatus,
+        quarantined: &mut Vec<Quarantined>,
+    ) -> Result<Vec<Ticket>, Error> {
         let filter = TicketFilter { status: Some(status), ..TicketFilter::default() };
         let mut all = Vec::new();
         let mut page = Page::first(Page::MAX_LIMIT);
@@ -511,11 +548,41 @@ impl<S: Store> Service<S> {
             let rows = self.store.tickets(filter, page).await?;
             let Some(last) = rows.last() else { break };
             page = Page::after(last.stream.id, Page::MAX_LIMIT);
-            for row in &rows {
-                all.push(decode_state(row)?);
-            }
+            all.extend(decode_or_quarantine(&rows, quarantined)?);
         }
         Ok(all)
+    }
+
+    // --- integrity ---
+
+    /// Checks every stored record of `kind` on `page` (in id order): its state decodes, and
+    /// its history decodes and replays to exactly that state. `items` lists the healthy
+    /// records, `quarantined` the others with what is wrong; follow `next` to walk them all.
+    /// Administrators (and the system) only.
+    pub async fn quarantined_records(
+        &self,
+        actor: Actor,
+        kind: AggregateKind,
+        page: Page,
+    ) -> Result<Listing<StreamId>, Error> {
+        let actor = self.verify(actor, Action::AuditRecords).await?;
+        authorize(&actor, Action::AuditRecords, Target::default())?;
+        let rows = self.store.states(kind, page).await?;
+        let mut listing = Listing { items: Vec::new(), quarantined: Vec::new(), next: store::next_after(&rows, page) };
+        for row in &rows {
+            let audit = match kind {
+                AggregateKind::Plan => store::audit_stream::<SupportPlan, S>(&self.store, row).await,
+                AggregateKind::Customer => store::audit_stream::<Customer, S>(&self.store, row).await,
+                AggregateKind::Expert => store::audit_stream::<Expert, S>(&self.store, row).await,
+                AggregateKind::StaffAccount => store::audit_stream::<StaffAccount, S>(&self.store, row).await,
+                AggregateKind::Ticket => store::audit_stream::<Ticket, S>(&self.store, row).await,
+            };
+            match audit {
+                Ok(()) => listing.items.push(row.stream),
+                Err(e) => listing.quarantined.push(Quarantined::from_error(e)?),
+            }
+        }
+        Ok(listing)
     }
 
     /// Rebuilds an aggregate from its events, to audit that the stored state matches its history.

@@ -20,7 +20,7 @@ fn every_change_to_a_staff_account_records_who_did_it_and_when() {
     let w = fresh();
     let hal = UserId::from_uuid(w.helpdesk.id);
     block_on(w.service.change_staff_account(w.admin, hal, StaffCommand::ChangeRole(StaffRole::Manager))).unwrap();
-    w.clock.advance(Duration::hours(1));
+    w.clock.advance(Duration::hours(1)).unwrap();
     let account = block_on(w.service.change_staff_account(w.admin, hal, StaffCommand::Deactivate)).unwrap();
     assert!(!account.active);
     assert_eq!(account.role, StaffRole::Manager);

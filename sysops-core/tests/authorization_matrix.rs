@@ -55,6 +55,7 @@ const SPEC: &str = "
     ListOpenTickets          Y   Y   Y   Y   .   .   .   .
     ListCustomerTickets      Y   Y   Y   Y   Y   .   .   .
     ListExpertTickets        Y   Y   Y   Y   .   .   Y   .
+    AuditRecords             Y   .   .   Y   .   .   .   .
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +219,7 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
         }
         Action::ExpireAssignment => {
             let t = ticket(TicketStatus::Assigned);
-            w.clock.advance(Duration::hours(2));
+            w.clock.advance(Duration::hours(2)).unwrap();
             cmd(w, actor, &t, TicketCommand::Expire).map(drop)
         }
         Action::StartWork => cmd(w, actor, &ticket(TicketStatus::Accepted), TicketCommand::Start).map(drop),
@@ -243,6 +244,9 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
         }
         Action::ListExpertTickets => {
             block_on(s.tickets(actor, TicketFilter::of_expert(expert), Page::first(10))).map(drop)
+        }
+        Action::AuditRecords => {
+            block_on(s.quarantined_records(actor, sysops_core::AggregateKind::Ticket, Page::first(10))).map(drop)
         }
     }
 }

@@ -62,7 +62,7 @@ fn every_status_and_command_pair_does_exactly_what_the_diagram_says() {
             let w = world();
             let t = ticket_in(&w, status);
             if kind == CommandKind::Expire {
-                w.clock.advance(Duration::hours(1)); // past the answer deadline
+                w.clock.advance(Duration::hours(1)).unwrap(); // past the answer deadline
             }
             // Assign to expert 1: expert 0 is current in most states, and never rejected.
             let cmd = kind.command(w.experts[1].id);
@@ -115,7 +115,7 @@ fn an_offer_cannot_be_accepted_after_its_deadline_and_then_expires() {
     assert_eq!(respond_by, w.clock.now() + Duration::minutes(30));
     let early = run(&w, Actor::system(), &t, TicketCommand::Expire).unwrap_err();
     assert!(matches!(early, Error::Ticket(TicketError::DeadlineNotReached { respond_by: r, .. }) if r == respond_by));
-    w.clock.advance(Duration::minutes(30));
+    w.clock.advance(Duration::minutes(30)).unwrap();
     let late = run(&w, w.expert(0), &t, TicketCommand::Accept).unwrap_err();
     assert!(matches!(late, Error::Ticket(TicketError::OfferExpired { respond_by: r, .. }) if r == respond_by));
     let expired = run(&w, Actor::system(), &t, TicketCommand::Expire).expect("expire");
@@ -133,7 +133,7 @@ fn an_expert_who_rejects_or_lets_an_offer_expire_is_never_offered_the_ticket_aga
         matches!(again, Err(Error::Ticket(TicketError::ExpertExcluded { expert, .. })) if expert == w.experts[0].id)
     );
     let t = run(&w, w.admin, &t, TicketCommand::Assign { expert: w.experts[1].id, rationale: None }).unwrap();
-    w.clock.advance(Duration::hours(1));
+    w.clock.advance(Duration::hours(1)).unwrap();
     let t = run(&w, Actor::system(), &t, TicketCommand::Expire).unwrap();
     let again = run(&w, w.admin, &t, TicketCommand::Assign { expert: w.experts[1].id, rationale: None });
     assert!(matches!(again, Err(Error::Ticket(TicketError::ExpertExcluded { .. }))));
@@ -146,7 +146,7 @@ fn an_expert_who_rejects_or_lets_an_offer_expire_is_never_offered_the_ticket_aga
 fn a_ticket_can_be_reopened_only_within_the_plans_window() {
     let w = world();
     let t = ticket_in(&w, TicketStatus::Completed);
-    w.clock.advance(Duration::days(7));
+    w.clock.advance(Duration::days(7)).unwrap();
     let reopened = run(&w, w.customer(0), &t, TicketCommand::Reopen { reason: Reason::new("broke again").unwrap() })
         .expect("at the edge of the window");
     assert_eq!(reopened.status(), TicketStatus::Open);
@@ -154,7 +154,7 @@ fn a_ticket_can_be_reopened_only_within_the_plans_window() {
     assert_eq!(reopened.open_since, w.clock.now(), "the wait for an expert starts again");
 
     let t2 = ticket_in(&w, TicketStatus::Completed);
-    w.clock.advance(Duration::days(7) + Duration::seconds(1));
+    w.clock.advance(Duration::days(7) + Duration::seconds(1)).unwrap();
     let late = run(&w, w.customer(0), &t2, TicketCommand::Reopen { reason: Reason::new("late").unwrap() });
     assert!(matches!(late, Err(Error::Ticket(TicketError::ReopenWindowClosed { .. }))));
 }

@@ -5,7 +5,7 @@ use sysops_core::store::{
     Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, OutboxEntry, Page, Store, StoredEvent, StoredState,
     TicketFilter,
 };
-use sysops_core::{StoreError, StreamId};
+use sysops_core::{AggregateKind, StoreError, StreamId};
 
 /// Either backend, chosen at run time.
 #[derive(Clone)]
@@ -58,6 +58,10 @@ impl Store for AnyStore {
 
     async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
         delegate!(self.tickets(filter, page))
+    }
+
+    async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.states(kind, page))
     }
 
     async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {

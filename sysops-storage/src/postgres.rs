@@ -407,6 +407,20 @@ impl Store for PgStore {
         Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect())
     }
 
+    async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let found: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT id, version, json FROM states WHERE kind = $1 AND ($2::uuid IS NULL OR id > $2)
+             ORDER BY id LIMIT $3",
+        )
+        .bind(kind.as_str())
+        .bind(page.after)
+        .bind(rows::to_i64(page.len() as u64))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+    }
+
     async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
         rows::page_experts(&query, page, |cursor| async move {
             let (sql, binds) = rows::expert_query(&query, &cursor, rows::Placeholders::Postgres);

@@ -166,7 +166,7 @@ pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style
         binds.push(Bind::Id(after));
     }
     sql.push(" ORDER BY t.id LIMIT #");
-    binds.push(Bind::Int(i64::from(page.limit)));
+    binds.push(Bind::Int(to_i64(page.len() as u64)));
     (sql.text, binds)
 }
 

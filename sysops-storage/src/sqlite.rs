@@ -318,6 +318,21 @@ impl Store for SqliteStore {
         Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect())
     }
 
+    async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let found: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT id, version, json FROM tickets WHERE ?1 = 'ticket' AND (?2 IS NULL OR id > ?2)
+             UNION ALL SELECT id, version, json FROM states WHERE kind = ?1 AND (?2 IS NULL OR id > ?2)
+             ORDER BY id LIMIT ?3",
+        )
+        .bind(kind.as_str())
+        .bind(page.after)
+        .bind(rows::to_i64(page.len() as u64))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+    }
+
     async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
         rows::page_experts(&query, page, |cursor| async move {
             let (sql, binds) = rows::expert_query(&query, &cursor, rows::Placeholders::Sqlite);

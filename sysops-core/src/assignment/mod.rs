@@ -12,7 +12,7 @@ pub mod feasibility;
 mod solver;
 mod spatial;
 
-pub use cost::{CostWeights, Workload, explain};
+pub use cost::{CostWeights, Rating, Workload, explain};
 pub use feasibility::{Infeasible, WaitReason};
 
 use crate::expert::Expert;
@@ -53,23 +53,29 @@ pub struct Plan {
 impl Plan {
     /// Sum of the offers' costs.
     pub fn total_cost(&self) -> f64 {
-        self.offers.iter().map(|o| o.rationale.total).sum()
+        self.offers.iter().map(|o| o.rationale.total()).sum()
     }
 }
 
-/// The value of assigning a ticket, in thousandths of a cost point. One more assigned ticket
-/// outweighs any cost difference; within that, urgency outweighs any cost difference too.
-/// The solver maximises Σ (reward − [`pair_cost`]) over the offers it makes.
-pub fn reward(priority: Priority) -> i64 {
-    const ASSIGNED: i64 = 1_000_000_000_000;
-    const PER_PRIORITY_STEP: i64 = 10_000_000_000;
-    ASSIGNED
-        + PER_PRIORITY_STEP
-            * match priority {
-                Priority::Standard => 0,
-                Priority::High => 1,
-                Priority::Critical => 2,
-            }
+/// The value of assigning a ticket in a batch of `batch` open tickets, in thousandths of a
+/// cost point. The solver maximises Σ (reward − [`pair_cost`]) over the offers it makes.
+///
+/// The objective is lexicographic, whatever the [`CostWeights`]: with every pair's cost at
+/// most `MAX_PAIR_COST` (all weights at most [`CostWeights::MAX`]), any change to a plan
+/// moves at most `batch` offers, so its cost difference is below `step = (batch + 1) ×
+/// MAX_PAIR_COST`. One priority level is worth one `step`, so urgency outweighs any cost
+/// difference; assigning a ticket is worth three, more than the two priority steps between
+/// standard and critical plus any cost difference, so one more assigned ticket outweighs
+/// both. Exact up to 10⁸ tickets per batch (beyond, the products saturate instead of
+/// overflowing).
+pub fn reward(priority: Priority, batch: usize) -> i64 {
+    let step = cost::MAX_PAIR_COST.saturating_mul(i64::try_from(batch).unwrap_or(i64::MAX).saturating_add(1));
+    let urgency = match priority {
+        Priority::Standard => 0,
+        Priority::High => 1,
+        Priority::Critical => 2,
+    };
+    step.saturating_mul(3 + urgency)
 }
 
 /// The order tickets are added to the solver and reported in: urgent first, then longest waiting.
@@ -124,7 +130,7 @@ pub fn plan(now: DateTime<Utc>, tickets: &[Ticket], candidates: &[Candidate], we
         edges.push(feasible);
     }
     let problem = solver::Problem {
-        rewards: open.iter().map(|t| reward(t.priority)).collect(),
+        rewards: open.iter().map(|t| reward(t.priority, open.len())).collect(),
         capacities: experts
             .iter()
             .map(|c| u32::from(c.expert.profile.capacity.get()).saturating_sub(c.workload.active))

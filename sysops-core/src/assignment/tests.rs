@@ -108,7 +108,7 @@ fn candidate(i: usize, e: &E) -> Candidate {
         workload: Workload {
             active: u32::from(e.active_load),
             recent: u32::from(e.rating % 3),
-            rating: Some(f64::from(e.rating % 5 + 1)),
+            rating: Some(Rating::new(f64::from(e.rating % 5 + 1)).unwrap()),
         },
     }
 }
@@ -151,7 +151,7 @@ fn objective(plan: &Plan, tickets: &[Ticket]) -> i64 {
         .iter()
         .map(|o| {
             let t = tickets.iter().find(|t| t.id == o.ticket).unwrap();
-            reward(t.priority) - cost::solver_cost(&o.rationale.terms)
+            reward(t.priority, tickets.len()) - cost::solver_cost(o.rationale.terms())
         })
         .sum()
 }
@@ -169,7 +169,7 @@ fn brute_force(tickets: &[Ticket], experts: &[Candidate], weights: &CostWeights)
                 .map(|(e, c)| {
                     (
                         e,
-                        reward(t.priority)
+                        reward(t.priority, tickets.len())
                             - cost::solver_cost(&cost::terms(t, &c.expert, &c.workload, busiest, weights)),
                     )
                 })
@@ -195,8 +195,55 @@ fn brute_force(tickets: &[Ticket], experts: &[Candidate], weights: &CostWeights)
     go(0, &options, &mut left)
 }
 
+/// The most tickets any plan can assign, whatever they cost.
+fn max_assignable(tickets: &[Ticket], experts: &[Candidate]) -> usize {
+    let options: Vec<Vec<usize>> = tickets
+        .iter()
+        .map(|t| {
+            (0..experts.len())
+                .filter(|&e| feasibility::check(t, &experts[e].expert, &experts[e].workload, now()).is_ok())
+                .collect()
+        })
+        .collect();
+    let mut left: Vec<i64> =
+        experts.iter().map(|c| i64::from(c.expert.profile.capacity.get()) - i64::from(c.workload.active)).collect();
+    fn go(i: usize, options: &[Vec<usize>], left: &mut [i64]) -> usize {
+        if i == options.len() {
+            return 0;
+        }
+        let mut best = go(i + 1, options, left);
+        for &e in &options[i] {
+            if left[e] > 0 {
+                left[e] -= 1;
+                best = best.max(1 + go(i + 1, options, left));
+                left[e] += 1;
+            }
+        }
+        best
+    }
+    go(0, &options, &mut left)
+}
+
+/// Weights anywhere in the accepted range, the extremes included.
+fn weights_strategy() -> impl Strategy<Value = CostWeights> {
+    let w = || prop_oneof![Just(0.0), Just(CostWeights::MAX), 0.0..=CostWeights::MAX];
+    (w(), w(), w(), w(), w()).prop_map(|(d, l, o, r, f)| CostWeights::new(d, l, o, r, f).unwrap())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn more_tickets_always_beat_lower_cost_whatever_the_weights(
+        ts in prop::collection::vec(t_strategy(), 0..=7),
+        es in prop::collection::vec(e_strategy(), 0..=7),
+        weights in weights_strategy(),
+    ) {
+        let (tickets, experts) = instance(&ts, &es);
+        let plan = plan(now(), &tickets, &experts, &weights);
+        prop_assert_eq!(plan.offers.len(), max_assignable(&tickets, &experts));
+        prop_assert_eq!(objective(&plan, &tickets), brute_force(&tickets, &experts, &weights));
+    }
 
     #[test]
     fn the_solver_is_exactly_as_good_as_brute_force(
@@ -267,7 +314,7 @@ fn the_batch_beats_first_come_first_served_on_travel() {
     ];
     let (tickets, experts) = instance(&ts, &es);
     let plan = plan(now(), &tickets, &experts, &CostWeights::default());
-    let km: f64 = plan.offers.iter().map(|o| o.rationale.terms[0].value).sum();
+    let km: f64 = plan.offers.iter().map(|o| o.rationale.terms()[0].value()).sum();
     assert_eq!(plan.offers.len(), 2);
     assert!((km - 29.0).abs() < 0.5, "9 + 20 km, not 1 + 30: {km}");
 }

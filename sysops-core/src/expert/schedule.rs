@@ -149,8 +149,10 @@ impl From<TimeOff> for RawTimeOff {
 }
 
 impl TimeOff {
-    /// Time off from `from` (inclusive) to `until` (exclusive).
+    /// Time off from `from` (inclusive) to `until` (exclusive); both must lie in the accepted
+    /// range ([`crate::time`]).
     pub fn new(from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Self, ValidationError> {
+        let (from, until) = (crate::time::check("time_off.start", from)?, crate::time::check("time_off.until", until)?);
         if from < until { Ok(Self { from, until }) } else { Err(ValidationError::EmptyInterval { field: "time_off" }) }
     }
 
@@ -209,5 +211,7 @@ mod tests {
         assert!(matches!(WeeklyHours::new("Mars/Olympus", vec![]), Err(ValidationError::Unknown { .. })));
         let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         assert!(TimeOff::new(now, now).is_err());
+        let moon_landing = Utc.with_ymd_and_hms(1969, 7, 20, 20, 17, 0).unwrap();
+        assert!(matches!(TimeOff::new(moon_landing, now), Err(ValidationError::TimeOutOfRange { .. })));
     }
 }

@@ -112,6 +112,10 @@ impl Store for MemoryStore {
         }))
     }
 
+    async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        Ok(self.list(kind, page, |_| true))
+    }
+
     async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
         Ok(self.list(AggregateKind::Expert, page, |index| query.matches(index)))
     }

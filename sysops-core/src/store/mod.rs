@@ -13,12 +13,14 @@ pub use memory::MemoryStore;
 
 use crate::aggregate::Aggregate;
 use crate::error::StoreError;
-use crate::event::{Envelope, EventName, Sequence, StreamId};
+use crate::event::{AggregateKind, Envelope, EventName, Sequence, StreamId};
 use crate::geo::GeoPoint;
 use crate::skill::{Priority, ProductCategory, SkillLevel};
 use crate::ticket::TicketStatus;
 use crate::{CustomerId, ExpertId};
 use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::future::Future;
 use uuid::Uuid;
 
@@ -105,9 +107,13 @@ pub struct Change {
 
 impl Change {
     /// Encodes the events decided against `expected` and the state `next` they produce.
+    ///
+    /// Every encoded value is decoded again and compared with the original: a value that
+    /// would not read back as itself (a non-finite float written as `null`, say) is refused
+    /// with [`StoreError::WouldNotReadBack`] before anything is written, so the store never
+    /// holds a record that cannot be loaded.
     pub fn of<A: Aggregate>(expected: Sequence, next: &A, events: &[Envelope<A::Event>]) -> Result<Self, StoreError> {
         let stream = StreamId::new(A::KIND, next.id());
-        let encode = |source| StoreError::Encode { stream, source };
         let events = events
             .iter()
             .map(|e| {
@@ -116,11 +122,11 @@ impl Change {
                     sequence: e.sequence,
                     at: e.at,
                     name: e.payload.name().to_owned(),
-                    json: serde_json::to_string(e).map_err(encode)?,
+                    json: encode_checked(stream, e, || format!("event {}", e.sequence))?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let json = serde_json::to_string(next).map_err(encode)?;
+        let json = encode_checked(stream, next, || "state".to_owned())?;
         Ok(Change {
             expected,
             events,
@@ -153,6 +159,19 @@ impl Change {
             return Err(invalid("the state's version must be the last event's sequence"));
         }
         Ok(())
+    }
+}
+
+/// `value` as JSON, if the JSON decodes back into an equal value.
+fn encode_checked<T>(stream: StreamId, value: &T, what: impl Fn() -> String) -> Result<String, StoreError>
+where
+    T: Serialize + DeserializeOwned + PartialEq,
+{
+    let json = serde_json::to_string(value).map_err(|source| StoreError::Encode { stream, source })?;
+    match serde_json::from_str::<T>(&json) {
+        Ok(back) if back == *value => Ok(json),
+        Ok(_) => Err(StoreError::WouldNotReadBack { stream, detail: format!("{} reads back changed", what()) }),
+        Err(e) => Err(StoreError::WouldNotReadBack { stream, detail: format!("{}: {e}", what()) }),
     }
 }
 
@@ -333,6 +352,13 @@ pub trait Store: Send + Sync {
         page: Page,
     ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
 
+    /// Every state of `kind`, in id order: for integrity walks and the quarantine listing.
+    fn states(
+        &self,
+        kind: AggregateKind,
+        page: Page,
+    ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
+
     /// Expert states matching `query`, in id order.
     fn experts(
         &self,
@@ -363,6 +389,79 @@ pub trait Store: Send + Sync {
         F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send;
 }
 
+/// A stored record that does not decode (written by a buggy older version, or edited by
+/// hand). Listings and jobs skip it and report it here, so one bad record never stops the
+/// work on every other one; reading the record itself is a [`StoreError::Corrupt`] naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    /// The record's stream.
+    pub stream: StreamId,
+    /// What failed to decode, and why.
+    pub problem: String,
+}
+
+impl Quarantined {
+    /// The quarantine entry for a decoding failure; other errors are passed back.
+    pub fn from_error(error: StoreError) -> Result<Self, StoreError> {
+        match error {
+            StoreError::Corrupt { stream, detail } => Ok(Quarantined { stream, problem: detail }),
+            other => Err(other),
+        }
+    }
+}
+
+/// A page of a listing: the records that decoded, the ones that did not, and where to go on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<T> {
+    /// The records, in id order.
+    pub items: Vec<T>,
+    /// Records of this page that could not be decoded (skipped in `items`).
+    pub quarantined: Vec<Quarantined>,
+    /// The `after` id for the next page (the last record this page examined, decodable or
+    /// not), or `None` when this was the last page.
+    pub next: Option<Uuid>,
+}
+
+impl<T> Listing<T> {
+    /// Decodes a page of stored rows that asked for `page`, quarantining rows that do not decode.
+    pub fn decode(
+        rows: &[StoredState],
+        page: Page,
+        decode: impl Fn(&StoredState) -> Result<T, StoreError>,
+    ) -> Result<Self, StoreError> {
+        let mut listing = Listing { items: Vec::with_capacity(rows.len()), quarantined: Vec::new(), next: None };
+        for row in rows {
+            match decode(row) {
+                Ok(item) => listing.items.push(item),
+                Err(e) => listing.quarantined.push(Quarantined::from_error(e)?),
+            }
+        }
+        listing.next = next_after(rows, page);
+        Ok(listing)
+    }
+}
+
+/// Where the page after `rows` (which answered `page`) starts, or `None` when `rows` was the last page.
+pub fn next_after(rows: &[StoredState], page: Page) -> Option<Uuid> {
+    if page.is_empty() || rows.len() < page.len() { None } else { rows.last().map(|r| r.stream.id) }
+}
+
+/// A listing reads as its items: `listing.len()`, `listing.iter()`, `listing[0]`.
+impl<T> std::ops::Deref for Listing<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<T> IntoIterator for Listing<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
 /// Decodes a stored state.
 pub fn decode_state<A: Aggregate>(stored: &StoredState) -> Result<A, StoreError> {
     serde_json::from_str(&stored.json)
@@ -373,6 +472,20 @@ pub fn decode_state<A: Aggregate>(stored: &StoredState) -> Result<A, StoreError>
 pub fn decode_event<A: Aggregate>(stored: &StoredEvent) -> Result<Envelope<A::Event>, StoreError> {
     serde_json::from_str(&stored.json)
         .map_err(|e| StoreError::Corrupt { stream: stored.stream, detail: format!("event {}: {e}", stored.sequence) })
+}
+
+/// Checks one stored stream of aggregate `A`: its state decodes, and its events decode and
+/// replay to exactly that state. A failure is a [`StoreError::Corrupt`] naming the stream.
+pub async fn audit_stream<A: Aggregate, S: Store>(store: &S, state: &StoredState) -> Result<(), StoreError> {
+    let stream = state.stream;
+    let decoded: A = decode_state(state)?;
+    let events = store.events(stream).await?.iter().map(decode_event::<A>).collect::<Result<Vec<_>, _>>()?;
+    let replayed = crate::aggregate::replay::<A>(&events)
+        .map_err(|e| StoreError::Corrupt { stream, detail: format!("history does not replay: {e}") })?;
+    if replayed != decoded {
+        return Err(StoreError::Corrupt { stream, detail: "the state differs from its replayed history".to_owned() });
+    }
+    Ok(())
 }
 
 /// Loads and decodes aggregate `id`.
@@ -389,4 +502,75 @@ pub async fn history<A: Aggregate, S: Store>(
     id: impl Into<Uuid>,
 ) -> Result<Vec<Envelope<A::Event>>, StoreError> {
     store.events(StreamId::new(A::KIND, id)).await?.iter().map(decode_event::<A>).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::Actor;
+    use crate::error::ReplayError;
+    use crate::event::SCHEMA_VERSION;
+    use serde::Deserialize;
+
+    /// An aggregate as a careless future domain might write one: a bare `f64`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Gauge {
+        id: Uuid,
+        reading: f64,
+        version: Sequence,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Read(f64);
+
+    impl EventName for Read {
+        fn name(&self) -> &'static str {
+            "Read"
+        }
+    }
+
+    impl Aggregate for Gauge {
+        const KIND: AggregateKind = AggregateKind::Plan;
+        type Event = Read;
+        fn id(&self) -> Uuid {
+            self.id
+        }
+        fn version(&self) -> Sequence {
+            self.version
+        }
+        fn create(first: &Envelope<Read>) -> Result<Self, ReplayError> {
+            Ok(Gauge { id: first.aggregate_id, reading: first.payload.0, version: first.sequence })
+        }
+        fn evolve(&mut self, event: &Envelope<Read>) -> Result<(), ReplayError> {
+            self.reading = event.payload.0;
+            self.version = event.sequence;
+            Ok(())
+        }
+        fn index(&self) -> Index {
+            Index::None
+        }
+    }
+
+    fn change_of(reading: f64) -> Result<Change, StoreError> {
+        let id = Uuid::from_u128(1);
+        let event = Envelope {
+            schema: SCHEMA_VERSION,
+            aggregate_id: id,
+            sequence: Sequence(1),
+            at: DateTime::UNIX_EPOCH,
+            by: Actor::system(),
+            payload: Read(reading),
+        };
+        let gauge = Gauge::create(&event).unwrap();
+        Change::of(Sequence::NONE, &gauge, &[event])
+    }
+
+    #[test]
+    fn a_value_that_would_not_read_back_is_refused_before_writing() {
+        assert!(change_of(2.5).is_ok());
+        for poison in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(matches!(change_of(poison), Err(StoreError::WouldNotReadBack { .. })), "{poison}");
+        }
+    }
 }

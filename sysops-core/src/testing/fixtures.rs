@@ -114,7 +114,7 @@ pub struct World<S> {
 impl<S: Store> World<S> {
     /// Builds the world on `store` with `customers` customers and `experts` experts (skill level 3).
     pub async fn new(store: S, customers: usize, experts: usize) -> Result<Self, Error> {
-        let clock = Arc::new(ManualClock::new(t0()));
+        let clock = Arc::new(ManualClock::new(t0()).unwrap());
         let service = Service::new(store, clock.clone(), SequentialIds::new(42));
         let staff = |name: &str, role| {
             let service = &service;

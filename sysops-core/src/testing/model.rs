@@ -222,7 +222,7 @@ impl<S: Store> Simulation<S> {
             }
             11 => {
                 let minutes = if op.arg % 2 == 0 { i64::from(op.arg % 47) } else { i64::from(op.arg) % 4_400 };
-                self.world.clock.advance(Duration::minutes(minutes));
+                self.world.clock.advance(Duration::minutes(minutes)).unwrap();
             }
             k => {
                 if self.tickets.is_empty() {

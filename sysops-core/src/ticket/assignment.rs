@@ -1,5 +1,7 @@
 //! Assignment attempts: every offer of a ticket to an expert, kept in the ticket's history.
 
+use crate::assignment::CostWeights;
+use crate::error::{ValidationError, check_real};
 use crate::text::Reason;
 use crate::{AssignmentId, ExpertId};
 use chrono::{DateTime, Utc};
@@ -61,34 +63,165 @@ pub enum Outcome {
 /// A factor of the assignment cost model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CostFactor {
-    /// Travel distance from the expert's base.
+    /// Travel distance from the expert's base, in km.
     Distance,
-    /// The expert's current load.
+    /// The expert's current load, as a share of capacity.
     Load,
-    /// Skill above the level needed (over-qualification).
+    /// Skill levels above the level needed (over-qualification).
     SkillLevel,
-    /// Customer satisfaction rating.
+    /// Customer satisfaction: stars below five.
     Rating,
     /// Share of recent work, to spread tickets fairly.
     Fairness,
 }
 
-/// One term of an assignment's cost: the measured value and what it cost after weighting.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CostTerm {
-    /// The factor.
-    pub factor: CostFactor,
-    /// The measured value (km, open tickets, levels, stars, share).
-    pub value: f64,
-    /// The weighted cost it contributed.
-    pub cost: f64,
+impl CostFactor {
+    /// Every factor, in the order a [`Rationale`] lists them.
+    pub const ALL: [CostFactor; 5] =
+        [CostFactor::Distance, CostFactor::Load, CostFactor::SkillLevel, CostFactor::Rating, CostFactor::Fairness];
+
+    /// The largest value the factor measures: half the Earth's circumference in km (20,016),
+    /// a whole capacity (1), four levels or stars (4), the busiest expert's share (1).
+    pub const fn max_value(self) -> f64 {
+        match self {
+            CostFactor::Distance => 20_016.0,
+            CostFactor::Load | CostFactor::Fairness => 1.0,
+            CostFactor::SkillLevel | CostFactor::Rating => 4.0,
+        }
+    }
 }
 
-/// Why the assignment job chose an expert: the cost and each of its terms.
+/// One term of an assignment's cost: the measured value and what it cost after weighting.
+///
+/// Both are finite: `value` lies in `0..=factor.max_value()` and `cost` in
+/// `0..=factor.max_value() * CostWeights::MAX` ([`crate::assignment::CostWeights::MAX`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawTerm", into = "RawTerm")]
+pub struct CostTerm {
+    factor: CostFactor,
+    value: f64,
+    cost: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RawTerm {
+    factor: CostFactor,
+    value: f64,
+    cost: f64,
+}
+
+impl TryFrom<RawTerm> for CostTerm {
+    type Error = ValidationError;
+    fn try_from(raw: RawTerm) -> Result<Self, ValidationError> {
+        CostTerm::new(raw.factor, raw.value, raw.cost)
+    }
+}
+
+impl From<CostTerm> for RawTerm {
+    fn from(t: CostTerm) -> Self {
+        RawTerm { factor: t.factor, value: t.value, cost: t.cost }
+    }
+}
+
+impl CostTerm {
+    /// A term, refused unless both numbers are finite and within the factor's range.
+    pub fn new(factor: CostFactor, value: f64, cost: f64) -> Result<Self, ValidationError> {
+        let max = factor.max_value();
+        Ok(CostTerm {
+            factor,
+            value: check_real("cost_term.value", value, 0.0, max)?,
+            cost: check_real("cost_term.cost", cost, 0.0, max * CostWeights::MAX)?,
+        })
+    }
+
+    /// The term for `value` (clamped into the factor's range) at a checked `weight`, its cost
+    /// rounded to thousandths of a point.
+    pub(crate) fn weighted(factor: CostFactor, value: f64, weight: f64) -> Self {
+        let value = if value.is_nan() { 0.0 } else { value.clamp(0.0, factor.max_value()) };
+        let cost = (value * weight.clamp(0.0, CostWeights::MAX) * 1000.0).round() / 1000.0;
+        CostTerm { factor, value, cost }
+    }
+
+    /// The factor.
+    pub fn factor(&self) -> CostFactor {
+        self.factor
+    }
+
+    /// The measured value (km, share of capacity, levels, stars, share of work).
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// The weighted cost it contributed.
+    pub fn cost(&self) -> f64 {
+        self.cost
+    }
+}
+
+/// Why the assignment job chose an expert: the cost and each of its terms (at most one per
+/// factor); the total is always the sum of the terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawRationale", into = "RawRationale")]
 pub struct Rationale {
+    total: f64,
+    terms: Vec<CostTerm>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RawRationale {
+    total: f64,
+    terms: Vec<CostTerm>,
+}
+
+impl TryFrom<RawRationale> for Rationale {
+    type Error = ValidationError;
+    fn try_from(raw: RawRationale) -> Result<Self, ValidationError> {
+        let rationale = Rationale::new(raw.terms)?;
+        if rationale.total == raw.total {
+            Ok(rationale)
+        } else {
+            Err(ValidationError::OutOfRangeReal {
+                field: "rationale.total",
+                value: raw.total,
+                min: rationale.total,
+                max: rationale.total,
+            })
+        }
+    }
+}
+
+impl From<Rationale> for RawRationale {
+    fn from(r: Rationale) -> Self {
+        RawRationale { total: r.total, terms: r.terms }
+    }
+}
+
+impl Rationale {
+    /// The rationale of these terms; a factor named twice is refused.
+    pub fn new(terms: Vec<CostTerm>) -> Result<Self, ValidationError> {
+        for (i, term) in terms.iter().enumerate() {
+            if terms.iter().skip(i + 1).any(|t| t.factor == term.factor) {
+                return Err(ValidationError::Duplicate {
+                    field: "cost_term.factor",
+                    value: format!("{:?}", term.factor),
+                });
+            }
+        }
+        Ok(Self::of(terms))
+    }
+
+    /// The rationale of terms already known to name each factor once.
+    pub(crate) fn of(terms: Vec<CostTerm>) -> Self {
+        Rationale { total: terms.iter().map(|t| t.cost).sum(), terms }
+    }
+
     /// Total cost (lower is better).
-    pub total: f64,
+    pub fn total(&self) -> f64 {
+        self.total
+    }
+
     /// The terms that add up to it.
-    pub terms: Vec<CostTerm>,
+    pub fn terms(&self) -> &[CostTerm] {
+        &self.terms
+    }
 }

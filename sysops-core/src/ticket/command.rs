@@ -140,7 +140,7 @@ impl Ticket {
                 TicketEvent::Assigned {
                     assignment: ctx.new_id(),
                     expert: *expert,
-                    respond_by: ctx.now + self.targets.answer_within,
+                    respond_by: crate::time::add("respond_by", ctx.now, self.targets.answer_within)?,
                     rationale: rationale.clone(),
                 }
             }
@@ -169,7 +169,7 @@ impl Ticket {
             ) => TicketEvent::Cancelled { reason: reason.clone() },
             (TicketCommand::Close, TicketState::Completed { .. }) => TicketEvent::Closed,
             (TicketCommand::Reopen { reason }, TicketState::Completed { completed_at, .. }) => {
-                let window_end = *completed_at + self.targets.reopen_within;
+                let window_end = crate::time::saturating_add(*completed_at, self.targets.reopen_within);
                 if ctx.now > window_end {
                     return Err(TicketError::ReopenWindowClosed { ticket: self.id, window_end }.into());
                 }
