@@ -1,12 +1,16 @@
 //! The assignment job's results and its cost weights.
 
 use crate::enums::WaitReason;
+use crate::error::SysopsError;
+use crate::integrity::QuarantinedRecord;
 use crate::ticket::{Rationale, Ticket};
 use chrono::TimeDelta;
 use sysops_core as core;
 use uuid::Uuid;
 
-/// How much each cost term weighs when the assignment job picks experts.
+/// How much each cost term weighs when the assignment job picks experts. Each weight is a
+/// finite number in `0.0..=100.0`; anything else (NaN, infinities, negatives) makes
+/// `run_assignment` fail with [`SysopsError::InvalidInput`] before anything changes.
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
 #[cfg_attr(
     feature = "python",
@@ -39,24 +43,25 @@ impl Default for CostWeights {
 impl From<core::assignment::CostWeights> for CostWeights {
     fn from(w: core::assignment::CostWeights) -> Self {
         CostWeights {
-            distance_per_km: w.distance_per_km,
-            load: w.load,
-            overqualification_per_level: w.overqualification_per_level,
-            rating_per_missing_star: w.rating_per_missing_star,
-            fairness: w.fairness,
+            distance_per_km: w.distance_per_km(),
+            load: w.load(),
+            overqualification_per_level: w.overqualification_per_level(),
+            rating_per_missing_star: w.rating_per_missing_star(),
+            fairness: w.fairness(),
         }
     }
 }
 
-impl From<CostWeights> for core::assignment::CostWeights {
-    fn from(w: CostWeights) -> Self {
-        core::assignment::CostWeights {
-            distance_per_km: w.distance_per_km,
-            load: w.load,
-            overqualification_per_level: w.overqualification_per_level,
-            rating_per_missing_star: w.rating_per_missing_star,
-            fairness: w.fairness,
-        }
+impl TryFrom<CostWeights> for core::assignment::CostWeights {
+    type Error = SysopsError;
+    fn try_from(w: CostWeights) -> Result<Self, SysopsError> {
+        Ok(core::assignment::CostWeights::new(
+            w.distance_per_km,
+            w.load,
+            w.overqualification_per_level,
+            w.rating_per_missing_star,
+            w.fairness,
+        )?)
     }
 }
 
@@ -94,6 +99,9 @@ pub struct AssignmentReport {
     pub waiting: Vec<TicketWait>,
     /// True when another job held some experts, so some reasons may be pessimistic.
     pub contended: bool,
+    /// Stored tickets and experts that could not be read and were skipped; every other
+    /// ticket was still planned.
+    pub quarantined: Vec<QuarantinedRecord>,
 }
 
 impl From<core::AssignmentReport> for AssignmentReport {
@@ -115,6 +123,7 @@ impl From<core::AssignmentReport> for AssignmentReport {
                 .map(|(t, reason)| TicketWait { ticket: t.as_uuid(), reason: reason.into() })
                 .collect(),
             contended: r.contended,
+            quarantined: crate::integrity::quarantined(r.quarantined),
         }
     }
 }
@@ -134,5 +143,24 @@ pub struct WaitingTicket {
 impl From<core::WaitingTicket> for WaitingTicket {
     fn from(w: core::WaitingTicket) -> Self {
         WaitingTicket { ticket: w.ticket.into(), overdue_by: w.overdue_by, reason: w.reason.into() }
+    }
+}
+
+/// Tickets waiting longer than their plan allows, and the records that could not be read.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct WaitingTickets {
+    /// Most overdue first.
+    pub tickets: Vec<WaitingTicket>,
+    /// Stored tickets and experts that could not be read (skipped above).
+    pub quarantined: Vec<QuarantinedRecord>,
+}
+
+impl From<core::store::Listing<core::WaitingTicket>> for WaitingTickets {
+    fn from(l: core::store::Listing<core::WaitingTicket>) -> Self {
+        WaitingTickets {
+            tickets: l.items.into_iter().map(WaitingTicket::from).collect(),
+            quarantined: crate::integrity::quarantined(l.quarantined),
+        }
     }
 }

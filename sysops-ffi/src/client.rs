@@ -1,14 +1,16 @@
 //! [`Sysops`]: the handle hosts open by URL; every facade operation, converted and async.
 
-use crate::assignment::{AssignmentReport, CostWeights, WaitingTicket};
+use crate::assignment::{AssignmentReport, CostWeights, WaitingTickets};
 use crate::customer::{Address, Contact, Customer};
-use crate::enums::StaffRole;
+use crate::enums::{RecordKind, StaffRole};
 use crate::error::SysopsError;
-use crate::expert::{Expert, ExpertProfile, ExpertQuery, Skill, WeeklyHours, skills_from};
+use crate::expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, WeeklyHours, skills_from};
+use crate::guard::{guard, guard_sync};
+use crate::integrity::RecordAudit;
 use crate::outbox::OutboxEntry;
 use crate::plan::{PlanTerms, SupportPlan};
 use crate::staff::{StaffAccount, StaffEvent};
-use crate::ticket::{NewTicket, Ticket, TicketEvent, TicketFilter};
+use crate::ticket::{NewTicket, Ticket, TicketEvent, TicketFilter, TicketPage};
 use crate::types::Timestamp;
 use crate::value::{Actor, GeoPoint, count};
 use chrono::TimeDelta;
@@ -88,8 +90,11 @@ impl Sysops {
     /// The schema is created or migrated; a newer or corrupt database is refused untouched.
     #[uniffi::constructor]
     pub async fn open(url: String) -> Result<Arc<Self>, SysopsError> {
-        let inner = sysops_storage::Sysops::open(&url).await?;
-        Ok(Arc::new(Sysops { inner, clock: None, closed: AtomicBool::new(false) }))
+        guard(async move {
+            let inner = sysops_storage::Sysops::open(&url).await?;
+            Ok(Arc::new(Sysops { inner, clock: None, closed: AtomicBool::new(false) }))
+        })
+        .await
     }
 
     /// Opens `url` for a simulation or a test: time starts at `start` and moves only by
@@ -97,28 +102,35 @@ impl Sysops {
     /// calls give the same records in every language.
     #[uniffi::constructor]
     pub async fn open_simulated(url: String, start: Timestamp, id_seed: u64) -> Result<Arc<Self>, SysopsError> {
-        let clock = Arc::new(core::ManualClock::new(start));
-        let options =
-            Options { clock: clock.clone(), ids: Arc::new(core::SequentialIds::new(id_seed)), ..Options::default() };
-        let inner = sysops_storage::Sysops::open_with(&url, options).await?;
-        Ok(Arc::new(Sysops { inner, clock: Some(clock), closed: AtomicBool::new(false) }))
+        guard(async move {
+            let clock = Arc::new(core::ManualClock::new(start)?);
+            let options = Options {
+                clock: clock.clone(),
+                ids: Arc::new(core::SequentialIds::new(id_seed)),
+                ..Options::default()
+            };
+            let inner = sysops_storage::Sysops::open_with(&url, options).await?;
+            Ok(Arc::new(Sysops { inner, clock: Some(clock), closed: AtomicBool::new(false) }))
+        })
+        .await
     }
 
     /// Moves a simulated clock forward; refused on a handle opened with the real clock.
     pub fn advance_clock(&self, by: TimeDelta) -> Result<Timestamp, SysopsError> {
-        self.api()?;
-        let clock = self.clock.as_ref().ok_or_else(|| SysopsError::RuleViolated {
-            rule: "RealClock".to_owned(),
-            detail: "only a handle opened with open_simulated has a clock to advance".to_owned(),
-        })?;
-        if by < TimeDelta::zero() {
-            return Err(SysopsError::InvalidInput {
-                field: "by".to_owned(),
-                reason: "time only moves forward".to_owned(),
-            });
-        }
-        clock.advance(by);
-        Ok(core::Clock::now(clock.as_ref()))
+        guard_sync(|| {
+            self.api()?;
+            let clock = self.clock.as_ref().ok_or_else(|| SysopsError::RuleViolated {
+                rule: "RealClock".to_owned(),
+                detail: "only a handle opened with open_simulated has a clock to advance".to_owned(),
+            })?;
+            if by < TimeDelta::zero() {
+                return Err(SysopsError::InvalidInput {
+                    field: "by".to_owned(),
+                    reason: "time only moves forward".to_owned(),
+                });
+            }
+            Ok(clock.advance(by)?)
+        })
     }
 
     /// `"sqlite"` or `"postgres"`.
@@ -128,10 +140,14 @@ impl Sysops {
 
     /// Closes the database connections; every later call fails with [`SysopsError::Closed`].
     /// (Named so because Kotlin's `close()` is `AutoCloseable`'s, which frees the handle.)
-    pub async fn shutdown(&self) {
-        if !self.closed.swap(true, Ordering::AcqRel) {
-            self.inner.close().await;
-        }
+    pub async fn shutdown(&self) -> Result<(), SysopsError> {
+        guard(async move {
+            if !self.closed.swap(true, Ordering::AcqRel) {
+                self.inner.close().await;
+            }
+            Ok(())
+        })
+        .await
     }
 
     // --- staff accounts ---
@@ -144,8 +160,11 @@ impl Sysops {
         email: String,
         role: StaffRole,
     ) -> Result<StaffAccount, SysopsError> {
-        let (name, email) = (core::PersonName::new(name)?, core::Email::new(email)?);
-        Ok(self.api()?.create_staff_account(actor.into(), name, email, role.into()).await?.into())
+        guard(async move {
+            let (name, email) = (core::PersonName::new(name)?, core::Email::new(email)?);
+            Ok(self.api()?.create_staff_account(actor.into(), name, email, role.into()).await?.into())
+        })
+        .await
     }
 
     /// Gives a staff account another role.
@@ -155,44 +174,49 @@ impl Sysops {
         account: Uuid,
         role: StaffRole,
     ) -> Result<StaffAccount, SysopsError> {
-        self.staff_command(actor, account, core::StaffCommand::ChangeRole(role.into())).await
+        guard(async move { self.staff_command(actor, account, core::StaffCommand::ChangeRole(role.into())).await })
+            .await
     }
 
     /// Deactivates a staff account: it can do nothing until reactivated.
     pub async fn deactivate_staff_account(&self, actor: Actor, account: Uuid) -> Result<StaffAccount, SysopsError> {
-        self.staff_command(actor, account, core::StaffCommand::Deactivate).await
+        guard(async move { self.staff_command(actor, account, core::StaffCommand::Deactivate).await }).await
     }
 
     /// Reactivates a staff account.
     pub async fn reactivate_staff_account(&self, actor: Actor, account: Uuid) -> Result<StaffAccount, SysopsError> {
-        self.staff_command(actor, account, core::StaffCommand::Reactivate).await
+        guard(async move { self.staff_command(actor, account, core::StaffCommand::Reactivate).await }).await
     }
 
     /// A staff account.
     pub async fn staff_account(&self, actor: Actor, account: Uuid) -> Result<StaffAccount, SysopsError> {
-        Ok(self.api()?.staff_account(actor.into(), UserId::from_uuid(account)).await?.into())
+        guard(async move { Ok(self.api()?.staff_account(actor.into(), UserId::from_uuid(account)).await?.into()) })
+            .await
     }
 
     /// A staff account's audited history, oldest first.
     pub async fn staff_account_history(&self, actor: Actor, account: Uuid) -> Result<Vec<StaffEvent>, SysopsError> {
-        Ok(all(self.api()?.staff_account_history(actor.into(), UserId::from_uuid(account)).await?))
+        guard(
+            async move { Ok(all(self.api()?.staff_account_history(actor.into(), UserId::from_uuid(account)).await?)) },
+        )
+        .await
     }
 
     // --- plans ---
 
     /// Defines a support plan.
     pub async fn define_plan(&self, actor: Actor, terms: PlanTerms) -> Result<SupportPlan, SysopsError> {
-        Ok(self.api()?.define_plan(actor.into(), terms.try_into()?).await?.into())
+        guard(async move { Ok(self.api()?.define_plan(actor.into(), terms.try_into()?).await?.into()) }).await
     }
 
     /// Retires a plan: its customers keep it, new customers cannot choose it.
     pub async fn retire_plan(&self, actor: Actor, plan: Uuid) -> Result<SupportPlan, SysopsError> {
-        Ok(self.api()?.retire_plan(actor.into(), PlanId::from_uuid(plan)).await?.into())
+        guard(async move { Ok(self.api()?.retire_plan(actor.into(), PlanId::from_uuid(plan)).await?.into()) }).await
     }
 
     /// A support plan.
     pub async fn plan(&self, actor: Actor, plan: Uuid) -> Result<SupportPlan, SysopsError> {
-        Ok(self.api()?.plan(actor.into(), PlanId::from_uuid(plan)).await?.into())
+        guard(async move { Ok(self.api()?.plan(actor.into(), PlanId::from_uuid(plan)).await?.into()) }).await
     }
 
     // --- customers ---
@@ -205,8 +229,11 @@ impl Sysops {
         address: Address,
         plan: Uuid,
     ) -> Result<Customer, SysopsError> {
-        let (contact, address) = (contact.try_into()?, address.try_into()?);
-        Ok(self.api()?.register_customer(actor.into(), contact, address, PlanId::from_uuid(plan)).await?.into())
+        guard(async move {
+            let (contact, address) = (contact.try_into()?, address.try_into()?);
+            Ok(self.api()?.register_customer(actor.into(), contact, address, PlanId::from_uuid(plan)).await?.into())
+        })
+        .await
     }
 
     /// Changes a customer's contact details.
@@ -216,12 +243,18 @@ impl Sysops {
         customer: Uuid,
         contact: Contact,
     ) -> Result<Customer, SysopsError> {
-        self.customer_command(actor, customer, core::CustomerCommand::UpdateContact(contact.try_into()?)).await
+        guard(async move {
+            self.customer_command(actor, customer, core::CustomerCommand::UpdateContact(contact.try_into()?)).await
+        })
+        .await
     }
 
     /// Moves a customer to a new address.
     pub async fn move_customer(&self, actor: Actor, customer: Uuid, address: Address) -> Result<Customer, SysopsError> {
-        self.customer_command(actor, customer, core::CustomerCommand::Move(address.try_into()?)).await
+        guard(async move {
+            self.customer_command(actor, customer, core::CustomerCommand::Move(address.try_into()?)).await
+        })
+        .await
     }
 
     /// Moves a customer to another plan.
@@ -231,13 +264,17 @@ impl Sysops {
         customer: Uuid,
         plan: Uuid,
     ) -> Result<Customer, SysopsError> {
-        let (customer, plan) = (CustomerId::from_uuid(customer), PlanId::from_uuid(plan));
-        Ok(self.api()?.change_customer_plan(actor.into(), customer, plan).await?.into())
+        guard(async move {
+            let (customer, plan) = (CustomerId::from_uuid(customer), PlanId::from_uuid(plan));
+            Ok(self.api()?.change_customer_plan(actor.into(), customer, plan).await?.into())
+        })
+        .await
     }
 
     /// A customer's profile.
     pub async fn customer(&self, actor: Actor, customer: Uuid) -> Result<Customer, SysopsError> {
-        Ok(self.api()?.customer(actor.into(), CustomerId::from_uuid(customer)).await?.into())
+        guard(async move { Ok(self.api()?.customer(actor.into(), CustomerId::from_uuid(customer)).await?.into()) })
+            .await
     }
 
     // --- experts ---
@@ -249,7 +286,10 @@ impl Sysops {
         account: Uuid,
         profile: ExpertProfile,
     ) -> Result<Expert, SysopsError> {
-        Ok(self.api()?.register_expert(actor.into(), UserId::from_uuid(account), profile.try_into()?).await?.into())
+        guard(async move {
+            Ok(self.api()?.register_expert(actor.into(), UserId::from_uuid(account), profile.try_into()?).await?.into())
+        })
+        .await
     }
 
     /// Replaces an expert's skills.
@@ -259,7 +299,8 @@ impl Sysops {
         expert: Uuid,
         skills: Vec<Skill>,
     ) -> Result<Expert, SysopsError> {
-        self.expert_command(actor, expert, ExpertCommand::SetSkills(skills_from(skills)?)).await
+        guard(async move { self.expert_command(actor, expert, ExpertCommand::SetSkills(skills_from(skills)?)).await })
+            .await
     }
 
     /// Moves an expert's base and service radius (km).
@@ -270,9 +311,12 @@ impl Sysops {
         base: GeoPoint,
         radius_km: i64,
     ) -> Result<Expert, SysopsError> {
-        let command =
-            ExpertCommand::SetServiceArea { base: base.try_into()?, radius_km: core::RadiusKm::new(radius_km)? };
-        self.expert_command(actor, expert, command).await
+        guard(async move {
+            let command =
+                ExpertCommand::SetServiceArea { base: base.try_into()?, radius_km: core::RadiusKm::new(radius_km)? };
+            self.expert_command(actor, expert, command).await
+        })
+        .await
     }
 
     /// Replaces an expert's weekly hours.
@@ -282,7 +326,7 @@ impl Sysops {
         expert: Uuid,
         hours: WeeklyHours,
     ) -> Result<Expert, SysopsError> {
-        self.expert_command(actor, expert, ExpertCommand::SetHours(hours.try_into()?)).await
+        guard(async move { self.expert_command(actor, expert, ExpertCommand::SetHours(hours.try_into()?)).await }).await
     }
 
     /// Adds a period off.
@@ -293,22 +337,28 @@ impl Sysops {
         start: Timestamp,
         until: Timestamp,
     ) -> Result<Expert, SysopsError> {
-        self.expert_command(actor, expert, ExpertCommand::AddTimeOff(core::TimeOff::new(start, until)?)).await
+        guard(async move {
+            self.expert_command(actor, expert, ExpertCommand::AddTimeOff(core::TimeOff::new(start, until)?)).await
+        })
+        .await
     }
 
     /// Sets how many tickets an expert holds at once (1..=50).
     pub async fn set_expert_capacity(&self, actor: Actor, expert: Uuid, capacity: i64) -> Result<Expert, SysopsError> {
-        self.expert_command(actor, expert, ExpertCommand::SetCapacity(core::Capacity::new(capacity)?)).await
+        guard(async move {
+            self.expert_command(actor, expert, ExpertCommand::SetCapacity(core::Capacity::new(capacity)?)).await
+        })
+        .await
     }
 
     /// Activates or deactivates an expert (inactive experts get no offers).
     pub async fn set_expert_active(&self, actor: Actor, expert: Uuid, active: bool) -> Result<Expert, SysopsError> {
-        self.expert_command(actor, expert, ExpertCommand::SetActive(active)).await
+        guard(async move { self.expert_command(actor, expert, ExpertCommand::SetActive(active)).await }).await
     }
 
     /// An expert's profile.
     pub async fn expert(&self, actor: Actor, expert: Uuid) -> Result<Expert, SysopsError> {
-        Ok(self.api()?.expert(actor.into(), ExpertId::from_uuid(expert)).await?.into())
+        guard(async move { Ok(self.api()?.expert(actor.into(), ExpertId::from_uuid(expert)).await?.into()) }).await
     }
 
     /// Experts matching `query`, `limit` at a time after the expert id `after`.
@@ -318,71 +368,97 @@ impl Sysops {
         query: ExpertQuery,
         after: Option<Uuid>,
         limit: i64,
-    ) -> Result<Vec<Expert>, SysopsError> {
-        Ok(all(self.api()?.find_experts(actor.into(), query.try_into()?, page(after, limit)?).await?))
+    ) -> Result<ExpertPage, SysopsError> {
+        guard(async move {
+            Ok(self.api()?.find_experts(actor.into(), query.try_into()?, page(after, limit)?).await?.into())
+        })
+        .await
     }
 
     // --- tickets ---
 
     /// Submits a ticket for `customer`; it is stored before this returns.
     pub async fn submit_ticket(&self, actor: Actor, customer: Uuid, request: NewTicket) -> Result<Ticket, SysopsError> {
-        Ok(self.api()?.submit_ticket(actor.into(), CustomerId::from_uuid(customer), request.try_into()?).await?.into())
+        guard(async move {
+            Ok(self
+                .api()?
+                .submit_ticket(actor.into(), CustomerId::from_uuid(customer), request.try_into()?)
+                .await?
+                .into())
+        })
+        .await
     }
 
     /// Offers a ticket to an expert by hand (administrators); the job does this for open tickets.
     pub async fn assign_ticket(&self, actor: Actor, ticket: Uuid, expert: Uuid) -> Result<Ticket, SysopsError> {
-        self.ticket_command(
-            actor,
-            ticket,
-            TicketCommand::Assign { expert: ExpertId::from_uuid(expert), rationale: None },
-        )
+        guard(async move {
+            self.ticket_command(
+                actor,
+                ticket,
+                TicketCommand::Assign { expert: ExpertId::from_uuid(expert), rationale: None },
+            )
+            .await
+        })
         .await
     }
 
     /// The expert accepts the ticket offered to them.
     pub async fn accept_ticket(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
-        self.ticket_command(actor, ticket, TicketCommand::Accept).await
+        guard(async move { self.ticket_command(actor, ticket, TicketCommand::Accept).await }).await
     }
 
     /// The expert rejects the ticket offered to them, saying why; it goes to someone else.
     pub async fn reject_ticket(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
-        self.ticket_command(actor, ticket, TicketCommand::Reject { reason: self::reason(reason)? }).await
+        guard(async move {
+            self.ticket_command(actor, ticket, TicketCommand::Reject { reason: self::reason(reason)? }).await
+        })
+        .await
     }
 
     /// The expert starts work on an accepted ticket.
     pub async fn start_work(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
-        self.ticket_command(actor, ticket, TicketCommand::Start).await
+        guard(async move { self.ticket_command(actor, ticket, TicketCommand::Start).await }).await
     }
 
     /// The expert completes the work, with notes.
     pub async fn complete_ticket(&self, actor: Actor, ticket: Uuid, notes: String) -> Result<Ticket, SysopsError> {
-        let notes = core::WorkNotes::new(notes)?;
-        self.ticket_command(actor, ticket, TicketCommand::Complete { notes }).await
+        guard(async move {
+            let notes = core::WorkNotes::new(notes)?;
+            self.ticket_command(actor, ticket, TicketCommand::Complete { notes }).await
+        })
+        .await
     }
 
     /// Cancels a ticket not yet being worked on.
     pub async fn cancel_ticket(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
-        self.ticket_command(actor, ticket, TicketCommand::Cancel { reason: self::reason(reason)? }).await
+        guard(async move {
+            self.ticket_command(actor, ticket, TicketCommand::Cancel { reason: self::reason(reason)? }).await
+        })
+        .await
     }
 
     /// Closes a completed ticket.
     pub async fn close_ticket(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
-        self.ticket_command(actor, ticket, TicketCommand::Close).await
+        guard(async move { self.ticket_command(actor, ticket, TicketCommand::Close).await }).await
     }
 
     /// Reopens a completed ticket within the plan's window.
     pub async fn reopen_ticket(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
-        self.ticket_command(actor, ticket, TicketCommand::Reopen { reason: self::reason(reason)? }).await
+        guard(async move {
+            self.ticket_command(actor, ticket, TicketCommand::Reopen { reason: self::reason(reason)? }).await
+        })
+        .await
     }
 
     /// A ticket, if the actor may see it.
     pub async fn ticket(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
-        Ok(self.api()?.ticket(actor.into(), TicketId::from_uuid(ticket)).await?.into())
+        guard(async move { Ok(self.api()?.ticket(actor.into(), TicketId::from_uuid(ticket)).await?.into()) }).await
     }
 
     /// A ticket's history, oldest first.
     pub async fn ticket_history(&self, actor: Actor, ticket: Uuid) -> Result<Vec<TicketEvent>, SysopsError> {
-        Ok(all(self.api()?.ticket_history(actor.into(), TicketId::from_uuid(ticket)).await?))
+        guard(async move { Ok(all(self.api()?.ticket_history(actor.into(), TicketId::from_uuid(ticket)).await?)) })
+            .await
     }
 
     /// Tickets matching `filter`, `limit` at a time after the ticket id `after`.
@@ -392,8 +468,9 @@ impl Sysops {
         filter: TicketFilter,
         after: Option<Uuid>,
         limit: i64,
-    ) -> Result<Vec<Ticket>, SysopsError> {
-        Ok(all(self.api()?.tickets(actor.into(), filter.into(), page(after, limit)?).await?))
+    ) -> Result<TicketPage, SysopsError> {
+        guard(async move { Ok(self.api()?.tickets(actor.into(), filter.into(), page(after, limit)?).await?.into()) })
+            .await
     }
 
     // --- assignment ---
@@ -404,30 +481,56 @@ impl Sysops {
         actor: Actor,
         weights: Option<CostWeights>,
     ) -> Result<AssignmentReport, SysopsError> {
-        let weights = weights.unwrap_or_default().into();
-        Ok(self.api()?.run_assignment(actor.into(), &weights).await?.into())
+        guard(async move {
+            let weights = weights.unwrap_or_default().try_into()?;
+            Ok(self.api()?.run_assignment(actor.into(), &weights).await?.into())
+        })
+        .await
     }
 
     /// Expires every offer past its answer deadline; returns the tickets open again.
     pub async fn expire_overdue_offers(&self, actor: Actor) -> Result<Vec<Uuid>, SysopsError> {
-        Ok(self.api()?.expire_overdue_offers(actor.into()).await?.into_iter().map(|t| t.as_uuid()).collect())
+        guard(async move {
+            Ok(self.api()?.expire_overdue_offers(actor.into()).await?.into_iter().map(|t| t.as_uuid()).collect())
+        })
+        .await
     }
 
     /// Tickets waiting longer than their plan allows, most overdue first, with why.
-    pub async fn tickets_waiting_too_long(&self, actor: Actor) -> Result<Vec<WaitingTicket>, SysopsError> {
-        Ok(all(self.api()?.tickets_waiting_too_long(actor.into()).await?))
+    pub async fn tickets_waiting_too_long(&self, actor: Actor) -> Result<WaitingTickets, SysopsError> {
+        guard(async move { Ok(self.api()?.tickets_waiting_too_long(actor.into()).await?.into()) }).await
+    }
+
+    // --- integrity ---
+
+    /// Audits `limit` stored records of `kind` after the id `after` (administrators): which
+    /// read back and replay exactly, and which are quarantined and why.
+    pub async fn quarantined_records(
+        &self,
+        actor: Actor,
+        kind: RecordKind,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<RecordAudit, SysopsError> {
+        guard(async move {
+            Ok(self.api()?.quarantined_records(actor.into(), kind.into(), page(after, limit)?).await?.into())
+        })
+        .await
     }
 
     // --- outbox ---
 
     /// Up to `limit` events `consumer` has not acknowledged yet, in commit order.
     pub async fn poll_outbox(&self, consumer: String, limit: i64) -> Result<Vec<OutboxEntry>, SysopsError> {
-        let limit = count("limit", limit)?;
-        Ok(all(self.api()?.poll_outbox(&self::consumer(consumer)?, limit).await?))
+        guard(async move {
+            let limit = count("limit", limit)?;
+            Ok(all(self.api()?.poll_outbox(&self::consumer(consumer)?, limit).await?))
+        })
+        .await
     }
 
     /// Records that `consumer` handled everything up to `position`.
     pub async fn ack_outbox(&self, consumer: String, position: u64) -> Result<(), SysopsError> {
-        Ok(self.api()?.ack_outbox(&self::consumer(consumer)?, position).await?)
+        guard(async move { Ok(self.api()?.ack_outbox(&self::consumer(consumer)?, position).await?) }).await
     }
 }

@@ -218,3 +218,19 @@ impl From<Weekday> for chrono::Weekday {
         }
     }
 }
+
+mirror_enum!(
+    /// The kinds of record sysops stores, for the integrity audit.
+    RecordKind <=> core::AggregateKind {
+        /// A support plan.
+        Plan,
+        /// A customer.
+        Customer,
+        /// An expert profile.
+        Expert,
+        /// A staff account.
+        StaffAccount,
+        /// A ticket.
+        Ticket,
+    }
+);

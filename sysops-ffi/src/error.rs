@@ -71,7 +71,9 @@ pub enum SysopsError {
     /// The handle was closed; open a new one.
     #[error("this sysops handle is closed")]
     Closed,
-    /// Stored history is inconsistent; report it.
+    /// A stored record cannot be read (it is quarantined: listings and jobs skip it), a value
+    /// would not read back and was not stored, or sysops hit a bug (a panic, caught at the
+    /// boundary). Report it; nothing was changed.
     #[error("internal: {detail}")]
     Internal {
         /// What was found.
@@ -89,7 +91,10 @@ fn field_of(error: &ValidationError) -> &'static str {
         | ValidationError::Negative { field }
         | ValidationError::Overflow { field }
         | ValidationError::EmptyInterval { field }
-        | ValidationError::NoEntries { field } => field,
+        | ValidationError::NoEntries { field }
+        | ValidationError::Duplicate { field, .. }
+        | ValidationError::OutOfRangeReal { field, .. }
+        | ValidationError::TimeOutOfRange { field, .. } => field,
         ValidationError::InvalidEmail { .. } => "email",
         ValidationError::InvalidPhone { .. } => "phone",
         ValidationError::InvalidCoordinate { .. } => "location",
@@ -165,7 +170,9 @@ impl From<StoreError> for SysopsError {
         let detail = error.to_string();
         match error {
             StoreError::Conflict { .. } => SysopsError::Conflict { detail },
-            StoreError::Corrupt { .. } | StoreError::Integrity { .. } => SysopsError::Internal { detail },
+            StoreError::Corrupt { .. } | StoreError::Integrity { .. } | StoreError::WouldNotReadBack { .. } => {
+                SysopsError::Internal { detail }
+            }
             StoreError::AckBeyondEnd { .. } => {
                 SysopsError::InvalidInput { field: "position".to_owned(), reason: detail }
             }

@@ -195,3 +195,25 @@ impl TryFrom<ExpertQuery> for core::store::ExpertQuery {
         })
     }
 }
+
+/// One page of experts: the ones that could be read, the quarantined ones, and where to go on.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct ExpertPage {
+    /// The experts, in id order.
+    pub experts: Vec<Expert>,
+    /// Stored experts of this page that could not be read (skipped above).
+    pub quarantined: Vec<crate::QuarantinedRecord>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<Uuid>,
+}
+
+impl From<core::store::Listing<core::Expert>> for ExpertPage {
+    fn from(l: core::store::Listing<core::Expert>) -> Self {
+        ExpertPage {
+            experts: l.items.into_iter().map(Expert::from).collect(),
+            quarantined: crate::integrity::quarantined(l.quarantined),
+            next: l.next,
+        }
+    }
+}

@@ -7,7 +7,9 @@
 //! package (`bindings/python`) converts nothing twice.
 //!
 //! Nothing panics across the boundary: malformed input arrives as
-//! [`SysopsError::InvalidInput`], including ids that are not UUIDs and times out of range.
+//! [`SysopsError::InvalidInput`], including ids that are not UUIDs and times out of range,
+//! and every exported call runs inside [`guard`], which turns a panic (a bug) into
+//! [`SysopsError::Internal`].
 #![forbid(unsafe_code)]
 
 uniffi::setup_scaffolding!();
@@ -18,6 +20,10 @@ mod customer;
 mod enums;
 mod error;
 mod expert;
+mod guard;
+#[cfg(feature = "hostile")]
+pub mod hostile;
+mod integrity;
 mod outbox;
 mod plan;
 #[cfg(feature = "python")]
@@ -27,19 +33,23 @@ mod ticket;
 mod types;
 mod value;
 
-pub use assignment::{AssignmentReport, CostWeights, Offer, TicketWait, WaitingTicket};
+pub use assignment::{AssignmentReport, CostWeights, Offer, TicketWait, WaitingTicket, WaitingTickets};
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};
 pub use enums::{
-    Channel, CostFactor, Currency, Priority, ProductCategory, Role, StaffRole, TicketStatus, WaitReason, Weekday,
+    Channel, CostFactor, Currency, Priority, ProductCategory, RecordKind, Role, StaffRole, TicketStatus, WaitReason,
+    Weekday,
 };
 pub use error::SysopsError;
-pub use expert::{Expert, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
+pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
+pub use guard::{guard, guard_sync};
+pub use integrity::{QuarantinedRecord, RecordAudit};
 pub use outbox::OutboxEntry;
 pub use plan::{PlanTerms, ServiceTargets, SupportPlan};
 pub use staff::{StaffAccount, StaffChange, StaffEvent};
 pub use ticket::{
-    Assignment, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketChange, TicketEvent, TicketFilter, TicketState,
+    Assignment, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketChange, TicketEvent, TicketFilter, TicketPage,
+    TicketState,
 };
 pub use types::{Timestamp, parse_uuid};
 pub use value::{Actor, GeoPoint, Money, product_category_name, product_category_named, system_actor};

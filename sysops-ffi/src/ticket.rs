@@ -59,11 +59,11 @@ pub struct Rationale {
 impl From<core::Rationale> for Rationale {
     fn from(r: core::Rationale) -> Self {
         Rationale {
-            total: r.total,
+            total: r.total(),
             terms: r
-                .terms
-                .into_iter()
-                .map(|t| CostTerm { factor: t.factor.into(), value: t.value, cost: t.cost })
+                .terms()
+                .iter()
+                .map(|t| CostTerm { factor: t.factor().into(), value: t.value(), cost: t.cost() })
                 .collect(),
         }
     }
@@ -417,6 +417,28 @@ impl From<TicketFilter> for core::store::TicketFilter {
             status: f.status.map(Into::into),
             customer: f.customer.map(core::CustomerId::from_uuid),
             expert: f.expert.map(core::ExpertId::from_uuid),
+        }
+    }
+}
+
+/// One page of tickets: the ones that could be read, the quarantined ones, and where to go on.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct TicketPage {
+    /// The tickets, in id order.
+    pub tickets: Vec<Ticket>,
+    /// Stored tickets of this page that could not be read (skipped above).
+    pub quarantined: Vec<crate::QuarantinedRecord>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<Uuid>,
+}
+
+impl From<core::store::Listing<core::Ticket>> for TicketPage {
+    fn from(l: core::store::Listing<core::Ticket>) -> Self {
+        TicketPage {
+            tickets: l.items.into_iter().map(Ticket::from).collect(),
+            quarantined: crate::integrity::quarantined(l.quarantined),
+            next: l.next,
         }
     }
 }

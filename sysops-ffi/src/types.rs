@@ -28,11 +28,14 @@ fn clip(text: &str) -> &str {
     text.char_indices().nth(64).map_or(text, |(cut, _)| &text[..cut])
 }
 
+/// A host's instant, if it lies in the range sysops accepts (1970-01-01T00:00:00Z to
+/// 9999-12-31T23:59:59.999999Z, see `sysops_core::time`).
 fn timestamp_from(time: SystemTime) -> Result<Timestamp, SysopsError> {
-    let out_of_range = || invalid("time", "outside the years 1970..=262143");
+    let out_of_range = || invalid("time", "outside 1970-01-01T00:00:00Z..=9999-12-31T23:59:59.999999Z");
     let since = time.duration_since(UNIX_EPOCH).map_err(|_| out_of_range())?;
     let secs = i64::try_from(since.as_secs()).map_err(|_| out_of_range())?;
-    DateTime::from_timestamp(secs, since.subsec_nanos()).ok_or_else(out_of_range)
+    let at = DateTime::from_timestamp(secs, since.subsec_nanos()).ok_or_else(out_of_range)?;
+    sysops_core::time::check("time", at).map_err(|_| out_of_range())
 }
 
 fn system_time_of(time: Timestamp) -> SystemTime {
@@ -97,6 +100,8 @@ mod tests {
         assert!(matches!(parse_time_of_day("25:00"), Err(SysopsError::InvalidInput { .. })));
         assert!(matches!(parse_decimal("12,5"), Err(SysopsError::InvalidInput { .. })));
         assert!(timestamp_from(UNIX_EPOCH - Duration::from_secs(1)).is_err());
+        assert!(timestamp_from(UNIX_EPOCH + Duration::from_secs(253_402_300_800)).is_err(), "year 10000");
+        assert!(timestamp_from(UNIX_EPOCH + Duration::from_secs(253_402_300_799)).is_ok(), "end of year 9999");
         assert!(time_delta_from(Duration::MAX).is_err());
     }
 

@@ -95,7 +95,7 @@ impl From<Money> for core::Money {
 /// configuration or forms; an unknown name is [`SysopsError::InvalidInput`].
 #[uniffi::export]
 pub fn product_category_named(name: String) -> Result<crate::ProductCategory, SysopsError> {
-    Ok(core::ProductCategory::parse(&name)?.into())
+    crate::guard_sync(|| Ok(core::ProductCategory::parse(&name)?.into()))
 }
 
 /// The stable name of a product category, e.g. `"game_console"`.

@@ -153,8 +153,8 @@ async fn the_real_clock_cannot_be_advanced_and_a_simulated_one_only_forward() {
 #[tokio::test]
 async fn a_closed_handle_refuses_every_call() {
     let o = office().await;
-    o.sysops.shutdown().await;
-    o.sysops.shutdown().await; // twice is harmless
+    o.sysops.shutdown().await.unwrap();
+    o.sysops.shutdown().await.unwrap(); // twice is harmless
     assert_eq!(o.sysops.customer(o.admin, o.customer).await, Err(SysopsError::Closed));
     assert_eq!(o.sysops.advance_clock(TimeDelta::minutes(1)), Err(SysopsError::Closed));
 }
