@@ -4,7 +4,7 @@ use crate::cities::{Cities, scatter};
 use crate::rng::Rng;
 use crate::scenario::expert_profile;
 use chrono::{DateTime, Duration, Utc};
-use sysops_core::assignment::{Candidate, Workload};
+use sysops_core::assignment::{Candidate, Rating, Workload};
 use sysops_core::{
     Actor, Aggregate, Channel, CustomerId, Description, Envelope, Expert, ExpertEvent, PlanId, Priority,
     ProductCategory, SCHEMA_VERSION, Sequence, ServiceTargets, SkillLevel, Ticket, TicketEvent,
@@ -29,7 +29,7 @@ pub fn national(tickets: usize, experts: usize, now: DateTime<Utc>, seed: u64) -
             let workload = Workload {
                 active: rng.range(0, capacity / 2) as u32,
                 recent: rng.range(0, 6) as u32,
-                rating: Some(3.0 + rng.unit() * 2.0),
+                rating: Rating::new(3.0 + rng.unit() * 2.0).ok(),
             };
             Candidate { expert, workload }
         })

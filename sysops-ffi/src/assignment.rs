@@ -14,7 +14,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
 )]
 pub struct CostWeights {
     /// Points per km travelled.

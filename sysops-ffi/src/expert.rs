@@ -12,7 +12,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, new = "from_fields", module = "sysops")
+    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, module = "sysops")
 )]
 pub struct Skill {
     /// The product category.
@@ -98,7 +98,7 @@ pub struct TimeOff {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
 )]
 pub struct ExpertProfile {
     /// Full name.

@@ -27,7 +27,7 @@ mod integrity;
 mod outbox;
 mod plan;
 #[cfg(feature = "python")]
-mod python;
+pub mod python;
 mod staff;
 mod ticket;
 mod types;

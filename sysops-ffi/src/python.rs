@@ -1,8 +1,14 @@
-//! With the `python` feature: a readable `repr()` for every record, for notebooks and logs.
+//! With the `python` feature: what the Python package shares with this crate: the exception
+//! hierarchy, lenient argument conversion that keeps every user-caused error inside it,
+//! constructors for the records with numeric fields, list-like pages, and a readable `repr()`
+//! for every record, for notebooks and logs.
 
-use pyo3::pymethods;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError};
+use pyo3::prelude::*;
 
-/// `repr(record)` is its Rust debug form, e.g. `GeoPoint { lat: 41.88, lon: -87.63 }`.
+/// `repr(record)` is its Rust debug form (the records with their own `#[pymethods]` below
+/// define it there), e.g. `GeoPoint { lat: 41.88, lon: -87.63 }`.
 macro_rules! debug_repr {
     ($($record:ty),+ $(,)?) => {$(
         #[pymethods]
@@ -21,20 +27,14 @@ debug_repr!(
     crate::AssignmentReport,
     crate::Contact,
     crate::CostTerm,
-    crate::CostWeights,
     crate::Customer,
     crate::Expert,
-    crate::ExpertProfile,
-    crate::GeoPoint,
-    crate::Money,
-    crate::NewTicket,
     crate::Offer,
     crate::OutboxEntry,
     crate::Outcome,
     crate::PlanTerms,
     crate::Rationale,
     crate::ServiceTargets,
-    crate::Skill,
     crate::StaffAccount,
     crate::StaffChange,
     crate::StaffEvent,
@@ -48,4 +48,309 @@ debug_repr!(
     crate::WaitingTicket,
     crate::WeeklyHours,
     crate::WorkWindow,
+    crate::QuarantinedRecord,
+    crate::RecordAudit,
+);
+
+// --- exceptions: every failure is a `sysops.SysopsError` subclass with the data as attributes ---
+
+create_exception!(sysops, SysopsError, PyException, "Base class of every error sysops raises.");
+create_exception!(
+    sysops,
+    InvalidInputError,
+    SysopsError,
+    "An argument is malformed; `field` and `reason` say which and why."
+);
+create_exception!(sysops, NotFoundError, SysopsError, "No such record; `kind` and `id` say which.");
+create_exception!(
+    sysops,
+    ForbiddenError,
+    SysopsError,
+    "The actor may not do this; `action` and `reason` say what and why."
+);
+create_exception!(
+    sysops,
+    InvalidTransitionError,
+    SysopsError,
+    "The ticket's workflow does not allow this now; `ticket`, `status` and `action` say why."
+);
+create_exception!(sysops, RuleViolatedError, SysopsError, "A business rule refused the command; `rule` names it.");
+create_exception!(sysops, ConflictError, SysopsError, "Someone changed the same record first: reload and retry.");
+create_exception!(sysops, StorageError, SysopsError, "The database failed or cannot be opened.");
+create_exception!(sysops, ClosedError, SysopsError, "The handle was closed.");
+create_exception!(
+    sysops,
+    InternalError,
+    SysopsError,
+    "A stored record cannot be read (it is quarantined), or sysops hit a bug; report it."
+);
+
+/// A [`SysopsError`](crate::SysopsError) on its way to Python (the orphan rule forbids
+/// converting it directly in the Python crate).
+pub struct Failure(pub crate::SysopsError);
+
+impl From<crate::SysopsError> for Failure {
+    fn from(error: crate::SysopsError) -> Self {
+        Failure(error)
+    }
+}
+
+impl From<Failure> for PyErr {
+    fn from(Failure(error): Failure) -> PyErr {
+        use crate::SysopsError as Error;
+        let message = error.to_string();
+        let (err, attributes): (PyErr, Vec<(&str, String)>) = match error {
+            Error::InvalidInput { field, reason } => {
+                (InvalidInputError::new_err(message), vec![("field", field), ("reason", reason)])
+            }
+            Error::NotFound { kind, id } => (NotFoundError::new_err(message), vec![("kind", kind), ("id", id)]),
+            Error::Forbidden { action, reason, .. } => {
+                (ForbiddenError::new_err(message), vec![("action", action), ("reason", reason)])
+            }
+            Error::InvalidTransition { ticket, status, action, .. } => (
+                InvalidTransitionError::new_err(message),
+                vec![("ticket", ticket), ("status", status), ("action", action)],
+            ),
+            Error::RuleViolated { rule, .. } => (RuleViolatedError::new_err(message), vec![("rule", rule)]),
+            Error::Conflict { .. } => (ConflictError::new_err(message), vec![]),
+            Error::Storage { .. } => (StorageError::new_err(message), vec![]),
+            Error::Closed => (ClosedError::new_err(message), vec![]),
+            Error::Internal { .. } => (InternalError::new_err(message), vec![]),
+        };
+        Python::attach(|py| {
+            let value = err.value(py);
+            for (name, text) in attributes {
+                // Exception instances always accept attributes; a failure here would only lose detail.
+                let _ = value.setattr(name, text);
+            }
+        });
+        err
+    }
+}
+
+/// Adds the exception classes to the module.
+pub fn register_exceptions(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    module.add("SysopsError", py.get_type::<SysopsError>())?;
+    module.add("InvalidInputError", py.get_type::<InvalidInputError>())?;
+    module.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    module.add("ForbiddenError", py.get_type::<ForbiddenError>())?;
+    module.add("InvalidTransitionError", py.get_type::<InvalidTransitionError>())?;
+    module.add("RuleViolatedError", py.get_type::<RuleViolatedError>())?;
+    module.add("ConflictError", py.get_type::<ConflictError>())?;
+    module.add("StorageError", py.get_type::<StorageError>())?;
+    module.add("ClosedError", py.get_type::<ClosedError>())?;
+    module.add("InternalError", py.get_type::<InternalError>())?;
+    Ok(())
+}
+
+// --- loose arguments: a value of the right Python type that sysops cannot take is an
+// `InvalidInputError`, never a bare ValueError or OverflowError; a wrong type stays TypeError ---
+
+/// `extract(obj)`, with any error but a `TypeError` turned into `InvalidInputError` for `field`.
+fn loose<'py, T>(
+    field: &str,
+    obj: &Bound<'py, PyAny>,
+    extract: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<T>,
+) -> PyResult<T> {
+    extract(obj).map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            e
+        } else {
+            Failure(crate::SysopsError::InvalidInput { field: field.to_owned(), reason: e.to_string() }).into()
+        }
+    })
+}
+
+/// A Python `int` as `i64`; one that does not fit is `InvalidInputError`.
+pub fn int(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    loose(field, obj, |o| o.extract::<i64>())
+}
+
+/// A Python `int` as `u64`; a negative or huge one is `InvalidInputError`.
+pub fn unsigned(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<u64> {
+    loose(field, obj, |o| o.extract::<u64>())
+}
+
+/// A Python `float` (or `int`) as `f64`; an `int` too large for a float is `InvalidInputError`.
+pub fn real(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    loose(field, obj, |o| o.extract::<f64>())
+}
+
+/// A `decimal.Decimal` (or `int`, or its text); NaN, infinities and values beyond 28 digits
+/// are `InvalidInputError`.
+pub fn decimal(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<rust_decimal::Decimal> {
+    loose(field, obj, |o| o.extract::<rust_decimal::Decimal>())
+}
+
+/// A `datetime.timedelta` as a duration.
+pub fn duration(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<chrono::TimeDelta> {
+    loose(field, obj, |o| o.extract::<chrono::TimeDelta>())
+}
+
+/// An aware `datetime.datetime` in any time zone, as the same instant in UTC. A naive one is
+/// `InvalidInputError` (sysops cannot guess its zone); so is one outside the accepted range
+/// (1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z), checked by the call it is passed to.
+pub fn instant(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<crate::Timestamp> {
+    let py = obj.py();
+    let datetime = obj.cast::<pyo3::types::PyDateTime>().map_err(|_| {
+        PyTypeError::new_err(format!("{field}: expected a datetime.datetime, got {}", type_name(obj)))
+    })?;
+    let naive = datetime.call_method0("utcoffset")?.is_none();
+    if naive {
+        return Err(Failure(crate::SysopsError::InvalidInput {
+            field: field.to_owned(),
+            reason: "a naive datetime has no time zone; pass an aware one, e.g. datetime(2026, 7, 1, 9, tzinfo=timezone.utc)"
+                .to_owned(),
+        })
+        .into());
+    }
+    let utc = pyo3::types::PyTzInfo::utc(py)?;
+    loose(field, obj, |o| o.call_method1("astimezone", (utc,))?.extract::<crate::Timestamp>())
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_owned())
+}
+
+// --- constructors of the records with numeric fields, through the loose arguments above ---
+
+#[pymethods]
+impl crate::GeoPoint {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    fn py_new(lat: &Bound<'_, PyAny>, lon: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(crate::GeoPoint { lat: real("lat", lat)?, lon: real("lon", lon)? })
+    }
+}
+
+#[pymethods]
+impl crate::Money {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    fn py_new(amount: &Bound<'_, PyAny>, currency: crate::Currency) -> PyResult<Self> {
+        Ok(crate::Money { amount: decimal("amount", amount)?, currency })
+    }
+}
+
+#[pymethods]
+impl crate::Skill {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    fn py_new(category: crate::ProductCategory, level: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(crate::Skill { category, level: int("level", level)? })
+    }
+}
+
+#[pymethods]
+impl crate::ExpertProfile {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    fn py_new(
+        name: String,
+        skills: Vec<crate::Skill>,
+        base: crate::GeoPoint,
+        radius_km: &Bound<'_, PyAny>,
+        hours: crate::WeeklyHours,
+        capacity: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        Ok(crate::ExpertProfile {
+            name,
+            skills,
+            base,
+            radius_km: int("radius_km", radius_km)?,
+            hours,
+            capacity: int("capacity", capacity)?,
+        })
+    }
+}
+
+#[pymethods]
+impl crate::NewTicket {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    fn py_new(
+        category: crate::ProductCategory,
+        description: String,
+        required_level: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        Ok(crate::NewTicket { category, description, required_level: int("required_level", required_level)? })
+    }
+}
+
+#[pymethods]
+impl crate::CostWeights {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    fn py_new(
+        distance_per_km: &Bound<'_, PyAny>,
+        load: &Bound<'_, PyAny>,
+        overqualification_per_level: &Bound<'_, PyAny>,
+        rating_per_missing_star: &Bound<'_, PyAny>,
+        fairness: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        Ok(crate::CostWeights {
+            distance_per_km: real("distance_per_km", distance_per_km)?,
+            load: real("load", load)?,
+            overqualification_per_level: real("overqualification_per_level", overqualification_per_level)?,
+            rating_per_missing_star: real("rating_per_missing_star", rating_per_missing_star)?,
+            fairness: real("fairness", fairness)?,
+        })
+    }
+}
+
+// --- pages read like lists of their records: len(page), page[0], for t in page ---
+
+macro_rules! sequence_of {
+    ($($page:ty => $field:ident : $item:ty),+ $(,)?) => {$(
+        #[pymethods]
+        impl $page {
+            fn __repr__(&self) -> String {
+                format!("{self:?}")
+            }
+
+            fn __len__(&self) -> usize {
+                self.$field.len()
+            }
+
+            fn __getitem__(&self, index: isize) -> PyResult<$item> {
+                let len = self.$field.len() as isize;
+                let at = if index < 0 { index + len } else { index };
+                usize::try_from(at)
+                    .ok()
+                    .and_then(|i| self.$field.get(i))
+                    .cloned()
+                    .ok_or_else(|| pyo3::exceptions::PyIndexError::new_err("index out of range"))
+            }
+
+            fn __iter__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                let items = pyo3::types::PyList::new(py, self.$field.clone())?;
+                Ok(items.as_any().try_iter()?.into_any().unbind())
+            }
+        }
+    )+};
+}
+
+sequence_of!(
+    crate::TicketPage => tickets: crate::Ticket,
+    crate::ExpertPage => experts: crate::Expert,
+    crate::WaitingTickets => tickets: crate::WaitingTicket,
 );

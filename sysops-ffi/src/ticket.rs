@@ -12,7 +12,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
 )]
 pub struct NewTicket {
     /// The device's category; the plan must cover it.

@@ -44,7 +44,7 @@ pub fn system_actor() -> Actor {
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
 )]
 pub struct GeoPoint {
     /// Latitude, -90..=90.
@@ -70,7 +70,7 @@ impl TryFrom<GeoPoint> for core::GeoPoint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, new = "from_fields", module = "sysops")
+    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, module = "sysops")
 )]
 pub struct Money {
     /// The amount, e.g. `19.99`.

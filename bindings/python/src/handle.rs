@@ -2,12 +2,12 @@
 
 use crate::args::{Category, Id};
 use crate::errors::Failure;
-use chrono::TimeDelta;
 use pyo3::prelude::*;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use sysops_ffi as ffi;
 use sysops_ffi::Timestamp;
+use sysops_ffi::python as loose;
 use tokio::runtime::Runtime;
 
 /// The one runtime every handle of the process runs its database calls on.
@@ -26,13 +26,14 @@ fn runtime() -> Result<&'static Runtime, Failure> {
         .map_err(|detail| Failure(ffi::SysopsError::Internal { detail: format!("cannot start the runtime: {detail}") }))
 }
 
-/// Runs `call` to completion with the GIL released, so other Python threads keep running.
+/// Runs `call` to completion with the GIL released, so other Python threads keep running. A
+/// panic anywhere in it (a bug) is `InternalError`, never PyO3's `PanicException`.
 fn blocking<T: Send>(
     py: Python<'_>,
     call: impl Future<Output = Result<T, ffi::SysopsError>> + Send,
 ) -> Result<T, Failure> {
     let runtime = runtime()?;
-    py.detach(|| runtime.block_on(call)).map_err(Failure)
+    py.detach(|| ffi::guard_sync(|| runtime.block_on(call))).map_err(Failure)
 }
 
 /// Sysops on a database. Open it once and share it between threads.
@@ -55,14 +56,22 @@ impl Sysops {
     /// Opens `url` with a clock that starts at `start` and moves only by `advance_clock`, and
     /// deterministic ids: the same calls give the same records, in every language.
     #[staticmethod]
-    #[pyo3(signature = (url, start, id_seed = 1))]
-    fn open_simulated(py: Python<'_>, url: String, start: Timestamp, id_seed: u64) -> Result<Self, Failure> {
+    #[pyo3(signature = (url, start, id_seed = None), text_signature = "(url, start, id_seed=1)")]
+    fn open_simulated(
+        py: Python<'_>,
+        url: String,
+        start: &Bound<'_, PyAny>,
+        id_seed: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let start = loose::instant("start", start)?;
+        let id_seed = id_seed.map_or(Ok(1), |seed| loose::unsigned("id_seed", seed))?;
         Ok(Sysops { inner: blocking(py, ffi::Sysops::open_simulated(url, start, id_seed))? })
     }
 
     /// Moves the simulated clock forward; returns the new time.
-    fn advance_clock(&self, by: TimeDelta) -> Result<Timestamp, Failure> {
-        Ok(self.inner.advance_clock(by)?)
+    fn advance_clock(&self, by: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
+        let by = loose::duration("by", by)?;
+        Ok(ffi::guard_sync(|| self.inner.advance_clock(by)).map_err(Failure)?)
     }
 
     /// `"sqlite"` or `"postgres"`.
@@ -73,11 +82,7 @@ impl Sysops {
 
     /// Closes the database; later calls raise `ClosedError`.
     fn close(&self, py: Python<'_>) -> Result<(), Failure> {
-        let inner = &self.inner;
-        blocking(py, async move {
-            inner.shutdown().await;
-            Ok(())
-        })
+        blocking(py, self.inner.shutdown())
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -255,9 +260,10 @@ impl Sysops {
         actor: ffi::Actor,
         expert: Id,
         base: ffi::GeoPoint,
-        radius_km: i64,
-    ) -> Result<ffi::Expert, Failure> {
-        blocking(py, self.inner.set_expert_service_area(actor, expert.0, base, radius_km))
+        radius_km: &Bound<'_, PyAny>,
+    ) -> PyResult<ffi::Expert> {
+        let radius_km = loose::int("radius_km", radius_km)?;
+        Ok(blocking(py, self.inner.set_expert_service_area(actor, expert.0, base, radius_km))?)
     }
 
     /// Replaces an expert's weekly hours.
@@ -277,10 +283,11 @@ impl Sysops {
         py: Python<'_>,
         actor: ffi::Actor,
         expert: Id,
-        start: Timestamp,
-        until: Timestamp,
-    ) -> Result<ffi::Expert, Failure> {
-        blocking(py, self.inner.add_expert_time_off(actor, expert.0, start, until))
+        start: &Bound<'_, PyAny>,
+        until: &Bound<'_, PyAny>,
+    ) -> PyResult<ffi::Expert> {
+        let (start, until) = (loose::instant("start", start)?, loose::instant("until", until)?);
+        Ok(blocking(py, self.inner.add_expert_time_off(actor, expert.0, start, until))?)
     }
 
     /// Sets how many tickets an expert holds at once (1..=50).
@@ -289,9 +296,10 @@ impl Sysops {
         py: Python<'_>,
         actor: ffi::Actor,
         expert: Id,
-        capacity: i64,
-    ) -> Result<ffi::Expert, Failure> {
-        blocking(py, self.inner.set_expert_capacity(actor, expert.0, capacity))
+        capacity: &Bound<'_, PyAny>,
+    ) -> PyResult<ffi::Expert> {
+        let capacity = loose::int("capacity", capacity)?;
+        Ok(blocking(py, self.inner.set_expert_capacity(actor, expert.0, capacity))?)
     }
 
     /// Activates or deactivates an expert.
@@ -311,27 +319,35 @@ impl Sysops {
     }
 
     /// Experts matching the filters, `limit` at a time after the expert id `after`.
-    #[pyo3(signature = (actor, *, category = None, min_level = None, serving = None, active_only = false, after = None, limit = 100))]
+    #[pyo3(
+        signature = (actor, *, category = None, min_level = None, serving = None, active_only = false, after = None, limit = None),
+        text_signature = "($self, actor, *, category=None, min_level=None, serving=None, active_only=False, after=None, limit=100)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn find_experts(
         &self,
         py: Python<'_>,
         actor: ffi::Actor,
         category: Option<Category>,
-        min_level: Option<i64>,
+        min_level: Option<&Bound<'_, PyAny>>,
         serving: Option<ffi::GeoPoint>,
         active_only: bool,
         after: Option<Id>,
-        limit: i64,
-    ) -> Result<Vec<ffi::Expert>, Failure> {
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ffi::ExpertPage> {
+        let min_level = min_level.map(|l| loose::int("min_level", l)).transpose()?;
+        let limit = limit.map_or(Ok(100), |l| loose::int("limit", l))?;
         let query = ffi::ExpertQuery { category: category.map(|c| c.0), min_level, serving, active_only };
-        blocking(py, self.inner.find_experts(actor, query, after.map(|a| a.0), limit))
+        Ok(blocking(py, self.inner.find_experts(actor, query, after.map(|a| a.0), limit))?)
     }
 
     // --- tickets ---
 
     /// Submits a ticket for `customer`; it is stored before this returns.
-    #[pyo3(signature = (actor, customer, *, category, description, required_level = 1))]
+    #[pyo3(
+        signature = (actor, customer, *, category, description, required_level = None),
+        text_signature = "($self, actor, customer, *, category, description, required_level=1)"
+    )]
     fn submit_ticket(
         &self,
         py: Python<'_>,
@@ -339,10 +355,11 @@ impl Sysops {
         customer: Id,
         category: Category,
         description: String,
-        required_level: i64,
-    ) -> Result<ffi::Ticket, Failure> {
+        required_level: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ffi::Ticket> {
+        let required_level = required_level.map_or(Ok(1), |l| loose::int("required_level", l))?;
         let request = ffi::NewTicket { category: category.0, description, required_level };
-        blocking(py, self.inner.submit_ticket(actor, customer.0, request))
+        Ok(blocking(py, self.inner.submit_ticket(actor, customer.0, request))?)
     }
 
     /// Offers a ticket to an expert by hand.
@@ -420,7 +437,10 @@ impl Sysops {
     }
 
     /// Tickets matching the filters, `limit` at a time after the ticket id `after`.
-    #[pyo3(signature = (actor, *, status = None, customer = None, expert = None, after = None, limit = 100))]
+    #[pyo3(
+        signature = (actor, *, status = None, customer = None, expert = None, after = None, limit = None),
+        text_signature = "($self, actor, *, status=None, customer=None, expert=None, after=None, limit=100)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn tickets(
         &self,
@@ -430,10 +450,11 @@ impl Sysops {
         customer: Option<Id>,
         expert: Option<Id>,
         after: Option<Id>,
-        limit: i64,
-    ) -> Result<Vec<ffi::Ticket>, Failure> {
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ffi::TicketPage> {
+        let limit = limit.map_or(Ok(100), |l| loose::int("limit", l))?;
         let filter = ffi::TicketFilter { status, customer: customer.map(|c| c.0), expert: expert.map(|e| e.0) };
-        blocking(py, self.inner.tickets(actor, filter, after.map(|a| a.0), limit))
+        Ok(blocking(py, self.inner.tickets(actor, filter, after.map(|a| a.0), limit))?)
     }
 
     // --- assignment ---
@@ -455,20 +476,48 @@ impl Sysops {
     }
 
     /// Tickets waiting longer than their plan allows, most overdue first.
-    fn tickets_waiting_too_long(&self, py: Python<'_>, actor: ffi::Actor) -> Result<Vec<ffi::WaitingTicket>, Failure> {
+    fn tickets_waiting_too_long(&self, py: Python<'_>, actor: ffi::Actor) -> Result<ffi::WaitingTickets, Failure> {
         blocking(py, self.inner.tickets_waiting_too_long(actor))
+    }
+
+    // --- integrity ---
+
+    /// Audits stored records of `kind` (administrators): which read back and replay exactly,
+    /// and which are quarantined and why; `limit` at a time after the id `after`.
+    #[pyo3(
+        signature = (actor, kind, *, after = None, limit = None),
+        text_signature = "($self, actor, kind, *, after=None, limit=1000)"
+    )]
+    fn quarantined_records(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        kind: ffi::RecordKind,
+        after: Option<Id>,
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ffi::RecordAudit> {
+        let limit = limit.map_or(Ok(1000), |l| loose::int("limit", l))?;
+        Ok(blocking(py, self.inner.quarantined_records(actor, kind, after.map(|a| a.0), limit))?)
     }
 
     // --- outbox ---
 
     /// Up to `limit` events `consumer` has not acknowledged, in commit order.
-    #[pyo3(signature = (consumer, limit = 100))]
-    fn poll_outbox(&self, py: Python<'_>, consumer: String, limit: i64) -> Result<Vec<ffi::OutboxEntry>, Failure> {
-        blocking(py, self.inner.poll_outbox(consumer, limit))
+    #[pyo3(signature = (consumer, limit = None), text_signature = "($self, consumer, limit=100)")]
+    fn poll_outbox(
+        &self,
+        py: Python<'_>,
+        consumer: String,
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<ffi::OutboxEntry>> {
+        let limit = limit.map_or(Ok(100), |l| loose::int("limit", l))?;
+        Ok(blocking(py, self.inner.poll_outbox(consumer, limit))?)
     }
 
     /// Records that `consumer` handled everything up to `position`.
-    fn ack_outbox(&self, py: Python<'_>, consumer: String, position: u64) -> Result<(), Failure> {
-        blocking(py, self.inner.ack_outbox(consumer, position))
+    fn ack_outbox(&self, py: Python<'_>, consumer: String, position: &Bound<'_, PyAny>) -> PyResult<()> {
+        let position = loose::unsigned("position", position)?;
+        Ok(blocking(py, self.inner.ack_outbox(consumer, position))?)
     }
 }
+

@@ -494,7 +494,7 @@ fn dump(
             f,
             "{i},{:?},{},{},{}",
             t.priority,
-            assignment::reward(t.priority),
+            assignment::reward(t.priority, tickets.len()),
             t.location.lat(),
             t.location.lon()
         )?;

@@ -90,7 +90,7 @@ async fn main() -> std::process::ExitCode {
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let day = Utc.with_ymd_and_hms(2026, 3, 2, 11, 0, 0).single().ok_or("bad start")?; // Monday 06:00 EST
-    let clock = Arc::new(ManualClock::new(day));
+    let clock = Arc::new(ManualClock::new(day)?);
     let mut options = Options { clock: clock.clone(), ids: Arc::new(UuidV7Ids), ..Options::default() };
     if let Some(path) = args.db.strip_prefix("sqlite://").or_else(|| args.db.strip_prefix("sqlite:")) {
         for suffix in ["", "-wal", "-shm"] {
@@ -186,7 +186,7 @@ async fn simulate_day(
     let start = sysops_core::Clock::now(clock);
     for tick in 0..ticks {
         let tick_start = start + Duration::minutes(5 * tick as i64);
-        clock.set(tick_start);
+        clock.set(tick_start)?;
 
         let due: Vec<_> = agenda.iter().filter(|a| a.0 <= tick).cloned().collect();
         agenda.retain(|a| a.0 > tick);
@@ -207,7 +207,7 @@ async fn simulate_day(
                         let since = submitted_at.get(&ticket).copied().unwrap_or(t.submitted_at);
                         day.minutes_to_assignment.push((offer.offered_at - since).num_minutes());
                         if let Some(r) = &offer.rationale {
-                            day.travel_km.push(r.terms.first().map_or(0.0, |t| t.value));
+                            day.travel_km.push(r.terms().first().map_or(0.0, |t| t.value()));
                         }
                     }
                     TicketCommand::Reject { .. } => day.rejected += 1,
@@ -244,7 +244,7 @@ async fn simulate_day(
         let arriving = tickets * (tick + 1) / ticks - tickets * tick / ticks;
         let started = Instant::now();
         for i in 0..arriving {
-            clock.set(tick_start + Duration::seconds(300 * (i as i64 + 1) / (arriving as i64 + 1)));
+            clock.set(tick_start + Duration::seconds(300 * (i as i64 + 1) / (arriving as i64 + 1)))?;
             let (customer, plan) = &customers[rng.range(0, customers.len() as u64 - 1) as usize];
             let by = if rng.chance(0.7) { Actor::customer(customer.id) } else { helpdesk };
             let ticket = sysops.submit_ticket(by, customer.id, ticket_request(plan, rng)).await?;

@@ -132,7 +132,7 @@ async fn run(url: String) -> Result<String, Failure> {
     check(report.offers.len() == 3 && report.offers.iter().all(|o| o.expert == eve.id), "Eve is offered all three")?;
 
     let mine = s.tickets(eve, TicketFilter { expert: Some(eve.id), ..TicketFilter::default() }, None, 50).await?;
-    check(mine.len() == 3, "Eve sees her three tickets")?;
+    check(mine.tickets.len() == 3 && mine.quarantined.is_empty(), "Eve sees her three tickets")?;
     s.accept_ticket(eve, first).await?;
     s.start_work(eve, first).await?;
     s.complete_ticket(eve, first, "Replaced HDMI board".into()).await?;
@@ -167,7 +167,7 @@ async fn run(url: String) -> Result<String, Failure> {
     let history = s.ticket_history(eve, first).await?;
     let names: Vec<&str> = history.iter().map(|e| e.name.as_str()).collect();
     writeln!(out, "history {first} {}", names.join(","))?;
-    s.shutdown().await;
+    s.shutdown().await?;
     Ok(out)
 }
 
