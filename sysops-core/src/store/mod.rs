@@ -454,6 +454,14 @@ impl<T> std::ops::Deref for Listing<T> {
     }
 }
 
+impl<'a, T> IntoIterator for &'a Listing<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
 impl<T> IntoIterator for Listing<T> {
     type Item = T;
     type IntoIter = std::vec::IntoIter<T>;
