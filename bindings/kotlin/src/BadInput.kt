@@ -62,6 +62,30 @@ fun main(args: Array<String>) = runBlocking {
     expectInvalid("id", "a ticket id that is not a UUID") { s.ticket(admin, "ticket-42") }
     expectInvalid("url", "a database URL sysops does not know") { Sysops.open("mysql://localhost/sysops") }
 
+    // Values that once poisoned tickets or panicked: refused, and everything still works after.
+    val waiting = s.submitTicket(admin, customer.id, NewTicket(ProductCategory.TELEVISION, "No picture", 1))
+    for (bad in listOf(Double.NaN, Double.POSITIVE_INFINITY, -1.0, 100.5)) {
+        expectInvalid("distance_per_km", "a cost weight of $bad") {
+            s.runAssignment(systemActor(), CostWeights(bad, 1.0, 1.0, 1.0, 1.0))
+        }
+    }
+    s.runAssignment(systemActor(), null)
+    check(s.ticket(admin, waiting.id).id == waiting.id, "the ticket is still readable")
+    val listed = s.tickets(admin, TicketFilter(), null, 10)
+    check(listed.tickets.size == 1 && listed.quarantined.isEmpty(), "the ticket is still listed, nothing quarantined")
+    println("ok  the ticket is readable and listed and the job runs after bad weights")
+    expectInvalid("time", "a simulated clock starting in 1950") {
+        Sysops.openSimulated("sqlite::memory:", Instant.parse("1950-01-01T00:00:00Z"), 1uL)
+    }
+    expectInvalid("time", "a time in the year 10000") {
+        s.addExpertTimeOff(admin, expert.id, Instant.parse("2026-07-01T00:00:00Z"), Instant.parse("+10000-01-01T00:00:00Z"))
+    }
+    val simulated = Sysops.openSimulated("sqlite::memory:", Instant.parse("2026-03-02T15:00:00Z"), 1uL)
+    expectInvalid("clock", "a clock pushed past the year 9999") { simulated.advanceClock(Duration.ofDays(365L * 9000)) }
+    expectInvalid("duration", "a duration longer than any clock") { simulated.advanceClock(Duration.ofSeconds(Long.MAX_VALUE)) }
+    check(simulated.advanceClock(Duration.ZERO) == Instant.parse("2026-03-02T15:00:00Z"), "a refused move changes nothing")
+    simulated.shutdown()
+
     // A closed handle refuses every call with Closed.
     s.shutdown()
     expectThrows<SysopsException.Closed>("a call on a closed handle") { runBlocking { s.ticket(admin, customer.id) } }

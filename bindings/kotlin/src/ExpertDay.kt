@@ -98,7 +98,7 @@ fun main(args: Array<String>) = runBlocking {
 
     // The expert's day on the phone: my tickets, accept, work, complete; reject one.
     val mine = s.tickets(eve, TicketFilter(expert = eve.id), null, 50)
-    check(mine.size == 3 && mine.all { it.status == TicketStatus.ASSIGNED }, "Eve sees her three offers")
+    check(mine.tickets.size == 3 && mine.tickets.all { it.status == TicketStatus.ASSIGNED }, "Eve sees her three offers")
     s.acceptTicket(eve, first)
     s.startWork(eve, first)
     val done = s.completeTicket(eve, first, "Replaced HDMI board")

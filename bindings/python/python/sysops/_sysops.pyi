@@ -5,19 +5,21 @@ import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
-from typing import ClassVar, Optional, Union, final
+from typing import ClassVar, Iterator, Optional, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
 __all__ = [
     'Actor', 'Address', 'Assignment', 'AssignmentReport', 'Channel', 'ClosedError', 'ConflictError',
     'Contact', 'CostFactor', 'CostTerm', 'CostWeights', 'Currency', 'Customer', 'Expert',
-    'ExpertProfile', 'ForbiddenError', 'GeoPoint', 'InternalError', 'InvalidInputError',
+    'ExpertPage', 'ExpertProfile', 'ForbiddenError', 'GeoPoint', 'InternalError', 'InvalidInputError',
     'InvalidTransitionError', 'Money', 'NewTicket', 'NotFoundError', 'Offer', 'OutboxEntry',
-    'Outcome', 'PlanTerms', 'Priority', 'ProductCategory', 'Rationale', 'Role', 'RuleViolatedError',
+    'Outcome', 'PlanTerms', 'Priority', 'ProductCategory', 'QuarantinedRecord', 'Rationale',
+    'RecordAudit', 'RecordKind', 'Role', 'RuleViolatedError',
     'ServiceTargets', 'Skill', 'StaffAccount', 'StaffChange', 'StaffEvent', 'StaffRole',
     'StorageError', 'SupportPlan', 'Sysops', 'SysopsError', 'Ticket', 'TicketChange', 'TicketEvent',
-    'TicketState', 'TicketStatus', 'TicketWait', 'TimeOff', 'WaitReason', 'WaitingTicket',
+    'TicketPage', 'TicketState', 'TicketStatus', 'TicketWait', 'TimeOff', 'WaitReason',
+    'WaitingTicket', 'WaitingTickets',
     'Weekday', 'WeeklyHours', 'WorkWindow', 'product_category_name', 'product_category_named',
     'system_actor',
 ]
@@ -28,9 +30,21 @@ _Id: TypeAlias = Union[uuid.UUID, str]
 # --- errors ---------------------------------------------------------------------------
 
 class SysopsError(Exception):
-    """Base class of every error sysops raises."""
+    """Base class of every error sysops raises.
+
+    Every error a caller can cause is a subclass, except ``TypeError`` for an argument of the
+    wrong Python type (a ``str`` where an ``int`` belongs). A failed call changed nothing.
+    """
 
 class InvalidInputError(SysopsError):
+    """An argument is malformed; ``field`` and ``reason`` say which and why.
+
+    Among the rules: times are aware ``datetime`` objects in any zone (converted to UTC; a
+    naive one is refused) between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z;
+    integers must fit the field's range (an ``int`` beyond 64 bits is refused here, not with
+    ``OverflowError``); ``CostWeights`` are finite and within 0–100; coordinates finite,
+    latitude −90–90, longitude −180–180; amounts are finite decimals of at most 28 digits.
+    """
     field: str
     reason: str
 
@@ -53,7 +67,9 @@ class RuleViolatedError(SysopsError):
 class ConflictError(SysopsError): ...
 class StorageError(SysopsError): ...
 class ClosedError(SysopsError): ...
-class InternalError(SysopsError): ...
+class InternalError(SysopsError):
+    """A stored record cannot be read (it is quarantined: listings and jobs skip it and
+    report it), or sysops hit a bug (a panic, caught at the boundary). Nothing was changed."""
 
 # --- enumerations -----------------------------------------------------------------------
 
@@ -132,6 +148,15 @@ class WaitReason(_Enum):
     NO_QUALIFIED_EXPERT_ON_DUTY: ClassVar[WaitReason]
     ALL_QUALIFIED_EXPERTS_BUSY: ClassVar[WaitReason]
     AWAITING_EXPERT_ANSWER: ClassVar[WaitReason]
+
+@final
+class RecordKind(_Enum):
+    """The kinds of stored record, for the integrity audit."""
+    PLAN: ClassVar[RecordKind]
+    CUSTOMER: ClassVar[RecordKind]
+    EXPERT: ClassVar[RecordKind]
+    STAFF_ACCOUNT: ClassVar[RecordKind]
+    TICKET: ClassVar[RecordKind]
 
 @final
 class Weekday(_Enum):
@@ -694,6 +719,9 @@ class AssignmentReport:
     def waiting(self) -> list[TicketWait]: ...
     @property
     def contended(self) -> bool: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]:
+        """Stored tickets and experts the job could not read and skipped."""
 
 @final
 class WaitingTicket:
@@ -704,6 +732,74 @@ class WaitingTicket:
     def overdue_by(self) -> timedelta: ...
     @property
     def reason(self) -> WaitReason: ...
+
+@final
+class QuarantinedRecord:
+    """A stored record that cannot be read (left by a buggy older version or a hand edit).
+
+    Listings and the assignment job skip it and report it here; reading it alone raises
+    `InternalError` naming it.
+    """
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> RecordKind: ...
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def problem(self) -> str: ...
+
+@final
+class TicketPage:
+    """A page of tickets; it reads like a list of them (``len``, indexing, iteration)."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> Ticket: ...
+    def __iter__(self) -> Iterator[Ticket]: ...
+    @property
+    def tickets(self) -> list[Ticket]: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]:
+        """Stored tickets of this page that could not be read (skipped in ``tickets``)."""
+    @property
+    def next(self) -> Optional[uuid.UUID]:
+        """Pass as ``after`` for the next page; ``None`` on the last page."""
+
+@final
+class ExpertPage:
+    """A page of experts; it reads like a list of them (``len``, indexing, iteration)."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> Expert: ...
+    def __iter__(self) -> Iterator[Expert]: ...
+    @property
+    def experts(self) -> list[Expert]: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]: ...
+    @property
+    def next(self) -> Optional[uuid.UUID]: ...
+
+@final
+class WaitingTickets:
+    """Tickets waiting too long, most overdue first; it reads like a list of them."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> WaitingTicket: ...
+    def __iter__(self) -> Iterator[WaitingTicket]: ...
+    @property
+    def tickets(self) -> list[WaitingTicket]: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]: ...
+
+@final
+class RecordAudit:
+    """One page of the integrity audit."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def healthy(self) -> list[uuid.UUID]: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]: ...
+    @property
+    def next(self) -> Optional[uuid.UUID]: ...
 
 @final
 class OutboxEntry:
@@ -783,7 +879,7 @@ class Sysops:
         active_only: bool = False,
         after: Optional[_Id] = None,
         limit: int = 100,
-    ) -> list[Expert]: ...
+    ) -> ExpertPage: ...
     # tickets
     def submit_ticket(
         self, actor: Actor, customer: _Id, *, category: Union[ProductCategory, str], description: str, required_level: int = 1
@@ -807,11 +903,16 @@ class Sysops:
         expert: Optional[_Id] = None,
         after: Optional[_Id] = None,
         limit: int = 100,
-    ) -> list[Ticket]: ...
+    ) -> TicketPage: ...
     # assignment
     def run_assignment(self, actor: Actor, weights: Optional[CostWeights] = None) -> AssignmentReport: ...
     def expire_overdue_offers(self, actor: Actor) -> list[uuid.UUID]: ...
-    def tickets_waiting_too_long(self, actor: Actor) -> list[WaitingTicket]: ...
+    def tickets_waiting_too_long(self, actor: Actor) -> WaitingTickets: ...
+    # integrity
+    def quarantined_records(
+        self, actor: Actor, kind: RecordKind, *, after: Optional[_Id] = None, limit: int = 1000
+    ) -> RecordAudit:
+        """Audits stored records of ``kind`` (administrators): which read back exactly, which are quarantined."""
     # outbox
     def poll_outbox(self, consumer: str, limit: int = 100) -> list[OutboxEntry]: ...
     def ack_outbox(self, consumer: str, position: int) -> None: ...
