@@ -12,10 +12,7 @@ use uuid::Uuid;
 /// finite number in `0.0..=100.0`; anything else (NaN, infinities, negatives) makes
 /// `run_assignment` fail with [`SysopsError::InvalidInput`] before anything changes.
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops"))]
 pub struct CostWeights {
     /// Points per km travelled.
     #[uniffi(default = 1.0)]

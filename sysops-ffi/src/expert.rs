@@ -10,10 +10,7 @@ use uuid::Uuid;
 
 /// A product skill at a level from 1 (basic) to 5 (master).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, module = "sysops"))]
 pub struct Skill {
     /// The product category.
     pub category: ProductCategory,
@@ -96,10 +93,7 @@ pub struct TimeOff {
 
 /// Everything an administrator sets on an expert.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops"))]
 pub struct ExpertProfile {
     /// Full name.
     pub name: String,

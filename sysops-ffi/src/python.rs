@@ -193,9 +193,9 @@ pub fn duration(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<chrono::TimeDel
 /// (1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z), checked by the call it is passed to.
 pub fn instant(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<crate::Timestamp> {
     let py = obj.py();
-    let datetime = obj.cast::<pyo3::types::PyDateTime>().map_err(|_| {
-        PyTypeError::new_err(format!("{field}: expected a datetime.datetime, got {}", type_name(obj)))
-    })?;
+    let datetime = obj
+        .cast::<pyo3::types::PyDateTime>()
+        .map_err(|_| PyTypeError::new_err(format!("{field}: expected a datetime.datetime, got {}", type_name(obj))))?;
     let naive = datetime.call_method0("utcoffset")?.is_none();
     if naive {
         return Err(Failure(crate::SysopsError::InvalidInput {

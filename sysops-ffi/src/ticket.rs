@@ -10,10 +10,7 @@ use uuid::Uuid;
 
 /// What a customer asks for.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops"))]
 pub struct NewTicket {
     /// The device's category; the plan must cover it.
     pub category: ProductCategory,

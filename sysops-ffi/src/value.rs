@@ -42,10 +42,7 @@ pub fn system_actor() -> Actor {
 
 /// A WGS84 coordinate in degrees.
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops"))]
 pub struct GeoPoint {
     /// Latitude, -90..=90.
     pub lat: f64,
@@ -68,10 +65,7 @@ impl TryFrom<GeoPoint> for core::GeoPoint {
 
 /// An exact amount of money; amounts are rounded half away from zero to cents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, module = "sysops"))]
 pub struct Money {
     /// The amount, e.g. `19.99`.
     pub amount: Decimal,

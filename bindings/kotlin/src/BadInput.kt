@@ -63,7 +63,8 @@ fun main(args: Array<String>) = runBlocking {
     expectInvalid("url", "a database URL sysops does not know") { Sysops.open("mysql://localhost/sysops") }
 
     // Values that once poisoned tickets or panicked: refused, and everything still works after.
-    val waiting = s.submitTicket(admin, customer.id, NewTicket(ProductCategory.TELEVISION, "No picture", 1))
+    val carla = Actor(Role.CUSTOMER, customer.id)
+    val waiting = s.submitTicket(carla, customer.id, NewTicket(ProductCategory.TELEVISION, "No picture", 1))
     for (bad in listOf(Double.NaN, Double.POSITIVE_INFINITY, -1.0, 100.5)) {
         expectInvalid("distance_per_km", "a cost weight of $bad") {
             s.runAssignment(systemActor(), CostWeights(bad, 1.0, 1.0, 1.0, 1.0))

@@ -520,4 +520,3 @@ impl Sysops {
         Ok(blocking(py, self.inner.ack_outbox(consumer, position))?)
     }
 }
-

@@ -49,6 +49,7 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::Currency>()?;
     m.add_class::<ffi::Customer>()?;
     m.add_class::<ffi::Expert>()?;
+    m.add_class::<ffi::ExpertPage>()?;
     m.add_class::<ffi::ExpertProfile>()?;
     m.add_class::<ffi::GeoPoint>()?;
     m.add_class::<ffi::Money>()?;
@@ -59,7 +60,10 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::PlanTerms>()?;
     m.add_class::<ffi::Priority>()?;
     m.add_class::<ffi::ProductCategory>()?;
+    m.add_class::<ffi::QuarantinedRecord>()?;
     m.add_class::<ffi::Rationale>()?;
+    m.add_class::<ffi::RecordAudit>()?;
+    m.add_class::<ffi::RecordKind>()?;
     m.add_class::<ffi::Role>()?;
     m.add_class::<ffi::ServiceTargets>()?;
     m.add_class::<ffi::Skill>()?;
@@ -71,12 +75,14 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::Ticket>()?;
     m.add_class::<ffi::TicketChange>()?;
     m.add_class::<ffi::TicketEvent>()?;
+    m.add_class::<ffi::TicketPage>()?;
     m.add_class::<ffi::TicketState>()?;
     m.add_class::<ffi::TicketStatus>()?;
     m.add_class::<ffi::TicketWait>()?;
     m.add_class::<ffi::TimeOff>()?;
     m.add_class::<ffi::WaitReason>()?;
     m.add_class::<ffi::WaitingTicket>()?;
+    m.add_class::<ffi::WaitingTickets>()?;
     m.add_class::<ffi::Weekday>()?;
     m.add_class::<ffi::WeeklyHours>()?;
     m.add_class::<ffi::WorkWindow>()?;

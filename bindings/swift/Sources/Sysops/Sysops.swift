@@ -766,7 +766,7 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     /**
      * Experts matching `query`, `limit` at a time after the expert id `after`.
      */
-    func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64) async throws  -> [Expert]
+    func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64) async throws  -> ExpertPage
     
     /**
      * Moves a customer to a new address.
@@ -782,6 +782,12 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * Up to `limit` events `consumer` has not acknowledged yet, in commit order.
      */
     func pollOutbox(consumer: String, limit: Int64) async throws  -> [OutboxEntry]
+    
+    /**
+     * Audits `limit` stored records of `kind` after the id `after` (administrators): which
+     * read back and replay exactly, and which are quarantined and why.
+     */
+    func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64) async throws  -> RecordAudit
     
     /**
      * Reactivates a staff account.
@@ -847,7 +853,7 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * Closes the database connections; every later call fails with [`SysopsError::Closed`].
      * (Named so because Kotlin's `close()` is `AutoCloseable`'s, which frees the handle.)
      */
-    func shutdown() async 
+    func shutdown() async throws 
     
     /**
      * A staff account.
@@ -882,12 +888,12 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     /**
      * Tickets matching `filter`, `limit` at a time after the ticket id `after`.
      */
-    func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64) async throws  -> [Ticket]
+    func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64) async throws  -> TicketPage
     
     /**
      * Tickets waiting longer than their plan allows, most overdue first, with why.
      */
-    func ticketsWaitingTooLong(actor: Actor) async throws  -> [WaitingTicket]
+    func ticketsWaitingTooLong(actor: Actor) async throws  -> WaitingTickets
     
     /**
      * Changes a customer's contact details.
@@ -1306,7 +1312,7 @@ open func expireOverdueOffers(actor: Actor)async throws  -> [Uuid]  {
     /**
      * Experts matching `query`, `limit` at a time after the expert id `after`.
      */
-open func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64)async throws  -> [Expert]  {
+open func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64)async throws  -> ExpertPage  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1317,7 +1323,7 @@ open func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeExpert.lift,
+            liftFunc: FfiConverterTypeExpertPage_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1375,6 +1381,26 @@ open func pollOutbox(consumer: String, limit: Int64)async throws  -> [OutboxEntr
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeOutboxEntry.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Audits `limit` stored records of `kind` after the id `after` (administrators): which
+     * read back and replay exactly, and which are quarantined and why.
+     */
+open func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64)async throws  -> RecordAudit  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_quarantined_records(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeRecordKind_lower(kind),FfiConverterOptionTypeUuid.lower(after),FfiConverterInt64.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRecordAudit_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1611,9 +1637,9 @@ open func setExpertSkills(actor: Actor, expert: Uuid, skills: [Skill])async thro
      * Closes the database connections; every later call fails with [`SysopsError::Closed`].
      * (Named so because Kotlin's `close()` is `AutoCloseable`'s, which frees the handle.)
      */
-open func shutdown()async   {
+open func shutdown()async throws   {
     return
-        try!  await uniffiRustCallAsync(
+        try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_sysops_ffi_fn_method_sysops_shutdown(
                         self.uniffiCloneHandle()
@@ -1623,8 +1649,7 @@ open func shutdown()async   {
             completeFunc: ffi_sysops_ffi_rust_future_complete_void,
             freeFunc: ffi_sysops_ffi_rust_future_free_void,
             liftFunc: { $0 },
-            errorHandler: nil
-            
+            errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
     
@@ -1745,7 +1770,7 @@ open func ticketHistory(actor: Actor, ticket: Uuid)async throws  -> [TicketEvent
     /**
      * Tickets matching `filter`, `limit` at a time after the ticket id `after`.
      */
-open func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64)async throws  -> [Ticket]  {
+open func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64)async throws  -> TicketPage  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1756,7 +1781,7 @@ open func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeTicket.lift,
+            liftFunc: FfiConverterTypeTicketPage_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1764,7 +1789,7 @@ open func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64
     /**
      * Tickets waiting longer than their plan allows, most overdue first, with why.
      */
-open func ticketsWaitingTooLong(actor: Actor)async throws  -> [WaitingTicket]  {
+open func ticketsWaitingTooLong(actor: Actor)async throws  -> WaitingTickets  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1775,7 +1800,7 @@ open func ticketsWaitingTooLong(actor: Actor)async throws  -> [WaitingTicket]  {
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeWaitingTicket.lift,
+            liftFunc: FfiConverterTypeWaitingTickets_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -2147,6 +2172,11 @@ public struct AssignmentReport: Equatable, Hashable {
      * True when another job held some experts, so some reasons may be pessimistic.
      */
     public var contended: Bool
+    /**
+     * Stored tickets and experts that could not be read and were skipped; every other
+     * ticket was still planned.
+     */
+    public var quarantined: [QuarantinedRecord]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2162,11 +2192,16 @@ public struct AssignmentReport: Equatable, Hashable {
          */waiting: [TicketWait], 
         /**
          * True when another job held some experts, so some reasons may be pessimistic.
-         */contended: Bool) {
+         */contended: Bool, 
+        /**
+         * Stored tickets and experts that could not be read and were skipped; every other
+         * ticket was still planned.
+         */quarantined: [QuarantinedRecord]) {
         self.expired = expired
         self.offers = offers
         self.waiting = waiting
         self.contended = contended
+        self.quarantined = quarantined
     }
 
     
@@ -2188,7 +2223,8 @@ public struct FfiConverterTypeAssignmentReport: FfiConverterRustBuffer {
                 expired: FfiConverterSequenceTypeUuid.read(from: &buf), 
                 offers: FfiConverterSequenceTypeOffer.read(from: &buf), 
                 waiting: FfiConverterSequenceTypeTicketWait.read(from: &buf), 
-                contended: FfiConverterBool.read(from: &buf)
+                contended: FfiConverterBool.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf)
         )
     }
 
@@ -2197,6 +2233,7 @@ public struct FfiConverterTypeAssignmentReport: FfiConverterRustBuffer {
         FfiConverterSequenceTypeOffer.write(value.offers, into: &buf)
         FfiConverterSequenceTypeTicketWait.write(value.waiting, into: &buf)
         FfiConverterBool.write(value.contended, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
     }
 }
 
@@ -2375,7 +2412,9 @@ public func FfiConverterTypeCostTerm_lower(_ value: CostTerm) -> RustBuffer {
 
 
 /**
- * How much each cost term weighs when the assignment job picks experts.
+ * How much each cost term weighs when the assignment job picks experts. Each weight is a
+ * finite number in `0.0..=100.0`; anything else (NaN, infinities, negatives) makes
+ * `run_assignment` fail with [`SysopsError::InvalidInput`] before anything changes.
  */
 public struct CostWeights: Equatable, Hashable {
     /**
@@ -2658,6 +2697,85 @@ public func FfiConverterTypeExpert_lift(_ buf: RustBuffer) throws -> Expert {
 #endif
 public func FfiConverterTypeExpert_lower(_ value: Expert) -> RustBuffer {
     return FfiConverterTypeExpert.lower(value)
+}
+
+
+/**
+ * One page of experts: the ones that could be read, the quarantined ones, and where to go on.
+ */
+public struct ExpertPage: Equatable, Hashable {
+    /**
+     * The experts, in id order.
+     */
+    public var experts: [Expert]
+    /**
+     * Stored experts of this page that could not be read (skipped above).
+     */
+    public var quarantined: [QuarantinedRecord]
+    /**
+     * Pass as `after` for the next page; absent on the last page.
+     */
+    public var next: Uuid?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The experts, in id order.
+         */experts: [Expert], 
+        /**
+         * Stored experts of this page that could not be read (skipped above).
+         */quarantined: [QuarantinedRecord], 
+        /**
+         * Pass as `after` for the next page; absent on the last page.
+         */next: Uuid?) {
+        self.experts = experts
+        self.quarantined = quarantined
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExpertPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpertPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpertPage {
+        return
+            try ExpertPage(
+                experts: FfiConverterSequenceTypeExpert.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf), 
+                next: FfiConverterOptionTypeUuid.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExpertPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeExpert.write(value.experts, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpertPage_lift(_ buf: RustBuffer) throws -> ExpertPage {
+    return try FfiConverterTypeExpertPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpertPage_lower(_ value: ExpertPage) -> RustBuffer {
+    return FfiConverterTypeExpertPage.lower(value)
 }
 
 
@@ -3374,6 +3492,87 @@ public func FfiConverterTypePlanTerms_lower(_ value: PlanTerms) -> RustBuffer {
 
 
 /**
+ * A stored record that could not be read (left by a buggy older version or a hand edit).
+ * Listings and the assignment job skip it and report it; reading it alone fails with
+ * [`SysopsError::Internal`](crate::SysopsError) naming it.
+ */
+public struct QuarantinedRecord: Equatable, Hashable {
+    /**
+     * Its kind.
+     */
+    public var kind: RecordKind
+    /**
+     * Its id.
+     */
+    public var id: Uuid
+    /**
+     * What failed to decode, and why.
+     */
+    public var problem: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its kind.
+         */kind: RecordKind, 
+        /**
+         * Its id.
+         */id: Uuid, 
+        /**
+         * What failed to decode, and why.
+         */problem: String) {
+        self.kind = kind
+        self.id = id
+        self.problem = problem
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuarantinedRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuarantinedRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuarantinedRecord {
+        return
+            try QuarantinedRecord(
+                kind: FfiConverterTypeRecordKind.read(from: &buf), 
+                id: FfiConverterTypeUuid.read(from: &buf), 
+                problem: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuarantinedRecord, into buf: inout [UInt8]) {
+        FfiConverterTypeRecordKind.write(value.kind, into: &buf)
+        FfiConverterTypeUuid.write(value.id, into: &buf)
+        FfiConverterString.write(value.problem, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuarantinedRecord_lift(_ buf: RustBuffer) throws -> QuarantinedRecord {
+    return try FfiConverterTypeQuarantinedRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuarantinedRecord_lower(_ value: QuarantinedRecord) -> RustBuffer {
+    return FfiConverterTypeQuarantinedRecord.lower(value)
+}
+
+
+/**
  * Why the assignment job chose this expert: the total cost and its terms.
  */
 public struct Rationale: Equatable, Hashable {
@@ -3439,6 +3638,86 @@ public func FfiConverterTypeRationale_lift(_ buf: RustBuffer) throws -> Rational
 #endif
 public func FfiConverterTypeRationale_lower(_ value: Rationale) -> RustBuffer {
     return FfiConverterTypeRationale.lower(value)
+}
+
+
+/**
+ * One page of the integrity audit: the records checked and found healthy, the quarantined
+ * ones, and where the next page starts.
+ */
+public struct RecordAudit: Equatable, Hashable {
+    /**
+     * Ids of the records that decode and replay exactly.
+     */
+    public var healthy: [Uuid]
+    /**
+     * The records that do not.
+     */
+    public var quarantined: [QuarantinedRecord]
+    /**
+     * Pass as `after` for the next page; absent on the last page.
+     */
+    public var next: Uuid?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Ids of the records that decode and replay exactly.
+         */healthy: [Uuid], 
+        /**
+         * The records that do not.
+         */quarantined: [QuarantinedRecord], 
+        /**
+         * Pass as `after` for the next page; absent on the last page.
+         */next: Uuid?) {
+        self.healthy = healthy
+        self.quarantined = quarantined
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecordAudit: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordAudit: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordAudit {
+        return
+            try RecordAudit(
+                healthy: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf), 
+                next: FfiConverterOptionTypeUuid.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecordAudit, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeUuid.write(value.healthy, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordAudit_lift(_ buf: RustBuffer) throws -> RecordAudit {
+    return try FfiConverterTypeRecordAudit.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordAudit_lower(_ value: RecordAudit) -> RustBuffer {
+    return FfiConverterTypeRecordAudit.lower(value)
 }
 
 
@@ -4305,6 +4584,85 @@ public func FfiConverterTypeTicketFilter_lower(_ value: TicketFilter) -> RustBuf
 
 
 /**
+ * One page of tickets: the ones that could be read, the quarantined ones, and where to go on.
+ */
+public struct TicketPage: Equatable, Hashable {
+    /**
+     * The tickets, in id order.
+     */
+    public var tickets: [Ticket]
+    /**
+     * Stored tickets of this page that could not be read (skipped above).
+     */
+    public var quarantined: [QuarantinedRecord]
+    /**
+     * Pass as `after` for the next page; absent on the last page.
+     */
+    public var next: Uuid?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tickets, in id order.
+         */tickets: [Ticket], 
+        /**
+         * Stored tickets of this page that could not be read (skipped above).
+         */quarantined: [QuarantinedRecord], 
+        /**
+         * Pass as `after` for the next page; absent on the last page.
+         */next: Uuid?) {
+        self.tickets = tickets
+        self.quarantined = quarantined
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketPage {
+        return
+            try TicketPage(
+                tickets: FfiConverterSequenceTypeTicket.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf), 
+                next: FfiConverterOptionTypeUuid.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTicket.write(value.tickets, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketPage_lift(_ buf: RustBuffer) throws -> TicketPage {
+    return try FfiConverterTypeTicketPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketPage_lower(_ value: TicketPage) -> RustBuffer {
+    return FfiConverterTypeTicketPage.lower(value)
+}
+
+
+/**
  * An open ticket the job could not place, and why.
  */
 public struct TicketWait: Equatable, Hashable {
@@ -4518,6 +4876,75 @@ public func FfiConverterTypeWaitingTicket_lift(_ buf: RustBuffer) throws -> Wait
 #endif
 public func FfiConverterTypeWaitingTicket_lower(_ value: WaitingTicket) -> RustBuffer {
     return FfiConverterTypeWaitingTicket.lower(value)
+}
+
+
+/**
+ * Tickets waiting longer than their plan allows, and the records that could not be read.
+ */
+public struct WaitingTickets: Equatable, Hashable {
+    /**
+     * Most overdue first.
+     */
+    public var tickets: [WaitingTicket]
+    /**
+     * Stored tickets and experts that could not be read (skipped above).
+     */
+    public var quarantined: [QuarantinedRecord]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Most overdue first.
+         */tickets: [WaitingTicket], 
+        /**
+         * Stored tickets and experts that could not be read (skipped above).
+         */quarantined: [QuarantinedRecord]) {
+        self.tickets = tickets
+        self.quarantined = quarantined
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WaitingTickets: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWaitingTickets: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WaitingTickets {
+        return
+            try WaitingTickets(
+                tickets: FfiConverterSequenceTypeWaitingTicket.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WaitingTickets, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeWaitingTicket.write(value.tickets, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaitingTickets_lift(_ buf: RustBuffer) throws -> WaitingTickets {
+    return try FfiConverterTypeWaitingTickets.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaitingTickets_lower(_ value: WaitingTickets) -> RustBuffer {
+    return FfiConverterTypeWaitingTickets.lower(value)
 }
 
 
@@ -5298,6 +5725,111 @@ public func FfiConverterTypeProductCategory_lower(_ value: ProductCategory) -> R
 
 
 /**
+ * The kinds of record sysops stores, for the integrity audit.
+ */
+
+public enum RecordKind: Equatable, Hashable {
+    
+    /**
+     * A support plan.
+     */
+    case plan
+    /**
+     * A customer.
+     */
+    case customer
+    /**
+     * An expert profile.
+     */
+    case expert
+    /**
+     * A staff account.
+     */
+    case staffAccount
+    /**
+     * A ticket.
+     */
+    case ticket
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RecordKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
+    typealias SwiftType = RecordKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .plan
+        
+        case 2: return .customer
+        
+        case 3: return .expert
+        
+        case 4: return .staffAccount
+        
+        case 5: return .ticket
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RecordKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .plan:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .customer:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .expert:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .staffAccount:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .ticket:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordKind_lift(_ buf: RustBuffer) throws -> RecordKind {
+    return try FfiConverterTypeRecordKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordKind_lower(_ value: RecordKind) -> RustBuffer {
+    return FfiConverterTypeRecordKind.lower(value)
+}
+
+
+
+/**
  * Who is acting: a customer, staff in one of four roles, or the system's own jobs.
  */
 
@@ -5719,7 +6251,9 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Closed
     /**
-     * Stored history is inconsistent; report it.
+     * A stored record cannot be read (it is quarantined: listings and jobs skip it), a value
+     * would not read back and was not stored, or sysops hit a bug (a panic, caught at the
+     * boundary). Report it; nothing was changed.
      */
     case Internal(
         /**
@@ -6920,6 +7454,31 @@ fileprivate struct FfiConverterSequenceTypeOutboxEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeQuarantinedRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [QuarantinedRecord]
+
+    public static func write(_ value: [QuarantinedRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeQuarantinedRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [QuarantinedRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [QuarantinedRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeQuarantinedRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSkill: FfiConverterRustBuffer {
     typealias SwiftType = [Skill]
 
@@ -7523,7 +8082,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers() != 45544) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_find_experts() != 4789) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_find_experts() != 23254) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_move_customer() != 9996) {
@@ -7533,6 +8092,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_poll_outbox() != 10620) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_quarantined_records() != 28109) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_reactivate_staff_account() != 17028) {
@@ -7571,7 +8133,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_skills() != 28402) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_shutdown() != 64034) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_shutdown() != 34114) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_staff_account() != 25538) {
@@ -7592,10 +8154,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_ticket_history() != 25430) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 11407) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 13713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long() != 51732) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long() != 12073) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_update_customer_contact() != 55453) {

@@ -368,6 +368,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_plan(uint64_t ptr, RustBuffer actor,
 uint64_t uniffi_sysops_ffi_fn_method_sysops_poll_outbox(uint64_t ptr, RustBuffer consumer, int64_t limit
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_quarantined_records(uint64_t ptr, RustBuffer actor, RustBuffer kind, RustBuffer after, int64_t limit
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
 uint64_t uniffi_sysops_ffi_fn_method_sysops_reactivate_staff_account(uint64_t ptr, RustBuffer actor, RustBuffer account
@@ -895,6 +900,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_plan(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_POLL_OUTBOX
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_POLL_OUTBOX
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_poll_outbox(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_quarantined_records(void
     
 );
 #endif
