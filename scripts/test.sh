@@ -30,7 +30,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --version '^0.13' --locked
 fi
 fuzz_log="$(mktemp)"
-for target in ticket_workflow untrusted_input; do
+for target in ticket_workflow untrusted_input ffi_surface; do
     if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" -- \
         -max_total_time="$FUZZ_SECONDS" -max_len=4096) >"$fuzz_log" 2>&1; then
         cat "$fuzz_log"

@@ -433,7 +433,7 @@ impl<S: Store> Service<S> {
     pub async fn expire_overdue_offers(&self, actor: Actor) -> Result<Vec<TicketId>, Error> {
         let actor = self.verify(actor, Action::ExpireAssignment).await?;
         authorize(&actor, Action::ExpireAssignment, Target::default())?;
-        Ok(self.expire_overdue(actor, &mut Vec::new()).await?)
+        self.expire_overdue(actor, &mut Vec::new()).await
     }
 
     /// [`expire_overdue_offers`](Self::expire_overdue_offers) for an already verified actor;

@@ -2,7 +2,7 @@
 //! property-generated arguments (see `sysops_ffi::hostile`), on SQLite and PostgreSQL. After
 //! every call: no panic, a success or a typed error that is not `Internal`, and every stored
 //! record still decodes and replays exactly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;

@@ -184,13 +184,10 @@ pub(crate) const MILLI: f64 = 1000.0;
 /// The largest solver cost of one pair: every term at its largest value, every weight at
 /// [`CostWeights::MAX`]. The solver's rewards are scaled from it (see [`super::reward`]).
 pub(crate) const MAX_PAIR_COST: i64 = {
-    let mut sum = 0.0;
-    let mut i = 0;
-    while i < CostFactor::ALL.len() {
-        sum += CostFactor::ALL[i].max_value();
-        i += 1;
-    }
-    (sum * CostWeights::MAX * MILLI) as i64
+    let [distance, load, level, rating, fairness] = CostFactor::ALL;
+    let values =
+        distance.max_value() + load.max_value() + level.max_value() + rating.max_value() + fairness.max_value();
+    (values * CostWeights::MAX * MILLI) as i64
 };
 
 /// The cost of giving `ticket` to `expert`, with each term explained.
