@@ -4,7 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-step() { printf '\n==> %s\n' "$*"; }
+# Each stage prints how long the one before it took, so CI logs show where the time goes.
+stage="" stage_start=$SECONDS
+step() {
+    [ -n "$stage" ] && printf '    [%s: %ds]\n' "$stage" $((SECONDS - stage_start))
+    stage="$*" stage_start=$SECONDS
+    printf '\n==> %s\n' "$*"
+}
 
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
@@ -77,3 +83,5 @@ step "Python vs. Rust read benchmark (smoke run on the debug build)"
 
 step "cargo test (SQLite, PostgreSQL, in-memory)"
 cargo test --workspace --all-features --locked
+
+step "done in $((SECONDS / 60))m $((SECONDS % 60))s"

@@ -48,6 +48,14 @@ pub enum ValidationError {
         /// Actual length, in characters.
         len: usize,
     },
+    /// A text holds a control character (other than a line break or tab).
+    #[error("{field} holds a control character at position {at}")]
+    ControlCharacter {
+        /// The field.
+        field: &'static str,
+        /// Its position, in characters after trimming.
+        at: usize,
+    },
     /// Not an email address.
     #[error("{value:?} is not a valid email address")]
     InvalidEmail {

@@ -29,6 +29,20 @@ pub struct ServiceTargets {
 }
 
 impl ServiceTargets {
+    /// Checks that every deadline counted from `from` (a submission or a reopening) stays in
+    /// the accepted time range ([`crate::time`]), so no stored ticket shows a deadline past it.
+    pub fn deadlines_from(&self, from: chrono::DateTime<chrono::Utc>) -> Result<(), ValidationError> {
+        for (field, within) in [
+            ("respond_by", self.respond_within),
+            ("resolve_by", self.resolve_within),
+            ("answer_by", self.answer_within),
+            ("reopen_until", self.reopen_within),
+        ] {
+            crate::time::add(field, from, within)?;
+        }
+        Ok(())
+    }
+
     /// Checks every target is positive and at most a year, and that responding fits within resolving.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let year = Duration::days(366);

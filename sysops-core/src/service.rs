@@ -16,7 +16,7 @@ use crate::idgen::IdGen;
 use crate::plan::{PlanCommand, PlanTerms, SupportPlan};
 use crate::staff::{StaffAccount, StaffCommand, StaffRole};
 use crate::store::{
-    self, Change, ExpertLoad, ExpertQuery, Listing, Page, Quarantined, Store, StoredState, TicketFilter, decode_state,
+    self, Change, ExpertLoad, ExpertQuery, Listing, Page, Quarantined, Store, TicketFilter, decode_state,
 };
 use crate::text::{Email, PersonName};
 use crate::ticket::{NewTicket, Rationale, Ticket, TicketCommand, TicketEvent};
@@ -39,8 +39,9 @@ pub struct AssignmentReport {
     pub waiting: Vec<(TicketId, WaitReason)>,
     /// True when another job held some experts, so some reasons may be pessimistic.
     pub contended: bool,
-    /// Stored tickets and experts the job could not decode and so skipped; every other
-    /// ticket was still planned. Administrators see them all with
+    /// Tickets and experts the job skipped, with why: stored records it could not decode,
+    /// and tickets it could not expire or offer (a deadline past the accepted range). Every
+    /// other ticket was still planned. Administrators see every undecodable record with
     /// [`Service::quarantined_records`].
     pub quarantined: Vec<Quarantined>,
 }
@@ -56,19 +57,17 @@ pub struct WaitingTicket {
     pub reason: WaitReason,
 }
 
-/// Decodes `rows`, setting aside (in `quarantined`) the ones that do not decode.
-fn decode_or_quarantine<A: Aggregate>(
-    rows: &[StoredState],
-    quarantined: &mut Vec<Quarantined>,
-) -> Result<Vec<A>, StoreError> {
-    let mut decoded = Vec::with_capacity(rows.len());
-    for row in rows {
-        match decode_state(row) {
-            Ok(a) => decoded.push(a),
-            Err(e) => quarantined.push(Quarantined::from_error(e)?),
-        }
-    }
-    Ok(decoded)
+/// The change that offers `ticket` as `offer` says.
+fn offer_change(ticket: &Ticket, offer: &Offer, ctx: &Ctx<'_>) -> Result<Change, Error> {
+    let command = TicketCommand::Assign { expert: offer.expert, rationale: Some(offer.rationale.clone()) };
+    let events = ticket.decide(&command, ctx)?;
+    let next = applied(ticket, &events)?;
+    Ok(Change::of(ticket.version(), &next, &events)?)
+}
+
+/// The report entry of a ticket a job had to skip.
+fn skipped_ticket(ticket: TicketId, why: &Error) -> Quarantined {
+    Quarantined { stream: StreamId::new(Ticket::KIND, ticket), problem: why.to_string() }
 }
 
 /// Experts with their workloads, for the assignment engine.
@@ -447,15 +446,20 @@ impl<S: Store> Service<S> {
             if !overdue {
                 continue;
             }
-            let events = ticket.decide(&TicketCommand::Expire, &ctx)?;
             // Someone may answer or cancel at the same moment: then there is nothing to expire.
-            match self.save(Some(&ticket), events).await {
-                Ok(_) => expired.push(ticket.id),
+            // A ticket that cannot be expired for any other reason is skipped and reported.
+            match self.expire(&ticket, &ctx).await {
+                Ok(()) => expired.push(ticket.id),
                 Err(e) if e.is_conflict() => {}
-                Err(e) => return Err(e),
+                Err(Error::Store(StoreError::Backend(e))) => return Err(StoreError::Backend(e).into()),
+                Err(e) => quarantined.push(skipped_ticket(ticket.id, &e)),
             }
         }
         Ok(expired)
+    }
+
+    async fn expire(&self, ticket: &Ticket, ctx: &Ctx<'_>) -> Result<(), Error> {
+        self.save(Some(ticket), ticket.decide(&TicketCommand::Expire, ctx)?).await.map(drop)
     }
 
     /// The assignment job: expires overdue offers, then offers every open ticket it can to the
@@ -473,32 +477,34 @@ impl<S: Store> Service<S> {
         let now = self.now()?;
         let ids = self.ids.clone();
         let weights = *weights;
-        let (plan, contended, skipped) = self
+        let outcome = self
             .store
             .assignment_batch(ASSIGNMENT_BATCH, move |claim| {
                 let mut skipped = Vec::new();
-                let tickets: Vec<Ticket> = decode_or_quarantine(&claim.tickets, &mut skipped)?;
-                let candidates = candidates(decode_or_quarantine(&claim.experts, &mut skipped)?, &claim.loads);
+                let tickets: Vec<Ticket> = store::decode_all(&claim.tickets, decode_state, &mut skipped)?;
+                let candidates =
+                    candidates(store::decode_all(&claim.experts, decode_state, &mut skipped)?, &claim.loads);
                 let plan = assignment::plan(now, &tickets, &candidates, &weights);
                 let ctx = Ctx::new(actor, now, ids.as_ref());
-                let mut changes = Vec::with_capacity(plan.offers.len());
-                for offer in &plan.offers {
+                let (mut changes, mut offers) = (Vec::with_capacity(plan.offers.len()), Vec::new());
+                for offer in plan.offers {
                     let Some(ticket) = tickets.iter().find(|t| t.id == offer.ticket) else { continue };
-                    let command =
-                        TicketCommand::Assign { expert: offer.expert, rationale: Some(offer.rationale.clone()) };
-                    // The plan only offers feasible pairs, so decide accepts them.
-                    let Ok(events) = ticket.decide(&command, &ctx) else { continue };
-                    let next = applied(ticket, &events).map_err(|e| StoreError::Corrupt {
-                        stream: StreamId::new(Ticket::KIND, ticket.id),
-                        detail: e.to_string(),
-                    })?;
-                    changes.push(Change::of(ticket.version(), &next, &events)?);
+                    // The plan only offers feasible pairs, so this fails only for a ticket that
+                    // cannot be written (a deadline past the accepted range): that one is skipped.
+                    match offer_change(ticket, &offer, &ctx) {
+                        Ok(change) => {
+                            changes.push(change);
+                            offers.push(offer);
+                        }
+                        Err(e) => skipped.push(skipped_ticket(ticket.id, &e)),
+                    }
                 }
-                Ok((changes, (plan, claim.contended, skipped)))
+                Ok((changes, (offers, plan.waiting, claim.contended, skipped)))
             })
             .await?;
+        let (offers, waiting, contended, skipped) = outcome;
         quarantined.extend(skipped);
-        Ok(AssignmentReport { expired, offers: plan.offers, waiting: plan.waiting, contended, quarantined })
+        Ok(AssignmentReport { expired, offers, waiting, contended, quarantined })
     }
 
     /// Tickets waiting for an accepted expert longer than their plan allows, oldest first, with
@@ -518,7 +524,7 @@ impl<S: Store> Service<S> {
             .experts(ExpertQuery { active_only: true, ..ExpertQuery::default() }, Page::first(Page::MAX_LIMIT))
             .await?;
         let candidates =
-            candidates(decode_or_quarantine(&experts, &mut quarantined)?, &self.store.expert_loads().await?);
+            candidates(store::decode_all(&experts, decode_state, &mut quarantined)?, &self.store.expert_loads().await?);
         let mut waiting: Vec<WaitingTicket> = overdue
             .into_iter()
             .map(|ticket| {
@@ -548,7 +554,7 @@ impl<S: Store> Service<S> {
             let rows = self.store.tickets(filter, page).await?;
             let Some(last) = rows.last() else { break };
             page = Page::after(last.stream.id, Page::MAX_LIMIT);
-            all.extend(decode_or_quarantine(&rows, quarantined)?);
+            all.extend(store::decode_all(&rows, decode_state, quarantined)?);
         }
         Ok(all)
     }

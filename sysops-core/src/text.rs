@@ -64,6 +64,11 @@ fn bounded(field: &'static str, value: String, max: usize) -> Result<String, Val
     if len > max {
         return Err(ValidationError::TooLong { field, max, len });
     }
+    // Control characters (NUL above all, which PostgreSQL's text cannot hold) are never
+    // meant; line breaks and tabs are, in notes and descriptions.
+    if let Some(at) = trimmed.chars().position(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(ValidationError::ControlCharacter { field, at });
+    }
     Ok(if trimmed.len() == value.len() { value } else { trimmed.to_owned() })
 }
 
@@ -205,6 +210,14 @@ mod tests {
         for bad in ["", "+", "+0123456789", "+1234567", "+1234567890123456", "+1-800-FLOWERS", "5551234567"] {
             assert!(matches!(Phone::new(bad), Err(ValidationError::InvalidPhone { .. })), "{bad}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_kept() {
+        assert_eq!(PersonName::new("Ada\0Admin"), Err(ValidationError::ControlCharacter { field: "name", at: 3 }));
+        assert!(matches!(Reason::new("no\u{7}"), Err(ValidationError::ControlCharacter { .. })));
+        assert!(matches!(Email::new("a\0@b.co"), Err(ValidationError::InvalidEmail { .. })));
+        assert_eq!(WorkNotes::new("Swapped fuse.\r\n\tTested.").unwrap().as_str(), "Swapped fuse.\r\n\tTested.");
     }
 
     #[test]

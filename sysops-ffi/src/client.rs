@@ -52,6 +52,12 @@ fn all<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
 }
 
 impl Sysops {
+    /// A handle on a facade a Rust host opened itself (say, with `Options` for a PostgreSQL
+    /// schema or its own clock); not exported to other languages.
+    pub fn with_facade(inner: sysops_storage::Sysops) -> Arc<Self> {
+        Arc::new(Sysops { inner, clock: None, closed: AtomicBool::new(false) })
+    }
+
     /// The facade, unless the handle was closed.
     fn api(&self) -> Result<&sysops_storage::Sysops, SysopsError> {
         if self.closed.load(Ordering::Acquire) { Err(SysopsError::Closed) } else { Ok(&self.inner) }

@@ -7,7 +7,8 @@
 use sysops_core::{DenyReason, Error, RuleError, StoreError, TicketError, ValidationError};
 use sysops_storage::OpenError;
 
-/// Why a call failed. Nothing was changed when a call fails.
+/// Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
+/// the expiries it committed before failing).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum SysopsError {
     /// An argument is malformed: empty, too long, out of range, unknown name, bad format.
@@ -73,7 +74,7 @@ pub enum SysopsError {
     Closed,
     /// A stored record cannot be read (it is quarantined: listings and jobs skip it), a value
     /// would not read back and was not stored, or sysops hit a bug (a panic, caught at the
-    /// boundary). Report it; nothing was changed.
+    /// boundary). Report it.
     #[error("internal: {detail}")]
     Internal {
         /// What was found.
@@ -93,6 +94,7 @@ fn field_of(error: &ValidationError) -> &'static str {
         | ValidationError::EmptyInterval { field }
         | ValidationError::NoEntries { field }
         | ValidationError::Duplicate { field, .. }
+        | ValidationError::ControlCharacter { field, .. }
         | ValidationError::OutOfRangeReal { field, .. }
         | ValidationError::TimeOutOfRange { field, .. } => field,
         ValidationError::InvalidEmail { .. } => "email",

@@ -8,8 +8,8 @@
 //!
 //! Nothing panics across the boundary: malformed input arrives as
 //! [`SysopsError::InvalidInput`], including ids that are not UUIDs and times out of range,
-//! and every exported call runs inside [`guard`], which turns a panic (a bug) into
-//! [`SysopsError::Internal`].
+//! and every exported call that can fail runs inside [`guard`] or [`guard_sync`], which
+//! turn a panic (a bug) into [`SysopsError::Internal`].
 #![forbid(unsafe_code)]
 
 uniffi::setup_scaffolding!();

@@ -181,12 +181,16 @@ const NEUTRAL_RATING: f64 = 4.0;
 /// Solver costs are integers in thousandths of a point, so sums are exact.
 pub(crate) const MILLI: f64 = 1000.0;
 
-/// The largest solver cost of one pair: every term at its largest value, every weight at
-/// [`CostWeights::MAX`]. The solver's rewards are scaled from it (see [`super::reward`]).
+/// The longest trip of a feasible pair: the largest service radius ([`crate::RadiusKm`]'s bound).
+const MAX_TRAVEL_KM: f64 = 1_000.0;
+
+/// The largest solver cost of one feasible pair: the longest trip and every other term at
+/// its largest value, every weight at [`CostWeights::MAX`]. [`solver_cost`] clamps to it, so
+/// the bound holds by construction; the solver's rewards are scaled from it (see
+/// [`super::reward`]).
 pub(crate) const MAX_PAIR_COST: i64 = {
-    let [distance, load, level, rating, fairness] = CostFactor::ALL;
-    let values =
-        distance.max_value() + load.max_value() + level.max_value() + rating.max_value() + fairness.max_value();
+    let [_, load, level, rating, fairness] = CostFactor::ALL;
+    let values = MAX_TRAVEL_KM + load.max_value() + level.max_value() + rating.max_value() + fairness.max_value();
     (values * CostWeights::MAX * MILLI) as i64
 };
 
@@ -231,4 +235,17 @@ pub(crate) fn terms(
 pub(crate) fn solver_cost(terms: &[CostTerm]) -> i64 {
     let milli: i64 = terms.iter().map(|t| (t.cost() * MILLI).round().max(0.0) as i64).sum();
     milli.min(MAX_PAIR_COST)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expert::RadiusKm;
+
+    #[test]
+    fn the_longest_feasible_trip_is_the_largest_radius() {
+        assert!(RadiusKm::new(MAX_TRAVEL_KM as i64).is_ok());
+        assert!(RadiusKm::new(MAX_TRAVEL_KM as i64 + 1).is_err());
+        assert_eq!(MAX_PAIR_COST, 101_000_000);
+    }
 }

@@ -60,14 +60,20 @@ impl Plan {
 /// The value of assigning a ticket in a batch of `batch` open tickets, in thousandths of a
 /// cost point. The solver maximises Σ (reward − [`pair_cost`]) over the offers it makes.
 ///
-/// The objective is lexicographic, whatever the [`CostWeights`]: with every pair's cost at
-/// most `MAX_PAIR_COST` (all weights at most [`CostWeights::MAX`]), any change to a plan
-/// moves at most `batch` offers, so its cost difference is below `step = (batch + 1) ×
-/// MAX_PAIR_COST`. One priority level is worth one `step`, so urgency outweighs any cost
-/// difference; assigning a ticket is worth three, more than the two priority steps between
-/// standard and critical plus any cost difference, so one more assigned ticket outweighs
-/// both. Exact up to 10⁸ tickets per batch (beyond, the products saturate instead of
-/// overflowing).
+/// The objective is lexicographic whatever the [`CostWeights`]. Every pair costs at most
+/// `MAX_PAIR_COST` (weights are at most [`CostWeights::MAX`] and the solver cost is clamped),
+/// and two plans differ by alternating paths that each move at most `batch` offers, so a
+/// path changes the total cost by less than `step = (batch + 1) × MAX_PAIR_COST`.
+/// - More tickets first: a plan that could place one more ticket has an augmenting path
+///   that places it without dropping any other; it gains a whole reward (at least three
+///   steps) and loses less than one step of cost.
+/// - Then urgency: a path that swaps a ticket for a more urgent one gains at least one step
+///   (each priority level is worth one) and loses less than one step of cost.
+/// - Then the lowest cost.
+///
+/// With `MAX_PAIR_COST` ≈ 10⁸ the largest reward for a batch of n tickets is about
+/// 5 × 10⁸ × n, far inside `i64` for any batch that fits in memory; the products saturate
+/// rather than overflow, and the solver's sums saturate too.
 pub fn reward(priority: Priority, batch: usize) -> i64 {
     let step = cost::MAX_PAIR_COST.saturating_mul(i64::try_from(batch).unwrap_or(i64::MAX).saturating_add(1));
     let urgency = match priority {

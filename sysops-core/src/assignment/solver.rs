@@ -66,7 +66,7 @@ pub(crate) fn solve(problem: &Problem) -> Vec<Option<usize>> {
         macro_rules! relax {
             ($from:expr, $to:expr, $cost:expr, $d:expr) => {{
                 let (from, to): (usize, usize) = ($from, $to);
-                let nd = $d + $cost + potential[from] - potential[to];
+                let nd = $d.saturating_add($cost).saturating_add(potential[from]).saturating_sub(potential[to]);
                 if nd < dist[to] {
                     if dist[to] == i64::MAX {
                         touched.push(to);

@@ -429,16 +429,27 @@ impl<T> Listing<T> {
         page: Page,
         decode: impl Fn(&StoredState) -> Result<T, StoreError>,
     ) -> Result<Self, StoreError> {
-        let mut listing = Listing { items: Vec::with_capacity(rows.len()), quarantined: Vec::new(), next: None };
-        for row in rows {
-            match decode(row) {
-                Ok(item) => listing.items.push(item),
-                Err(e) => listing.quarantined.push(Quarantined::from_error(e)?),
-            }
-        }
-        listing.next = next_after(rows, page);
-        Ok(listing)
+        let mut quarantined = Vec::new();
+        let items = decode_all(rows, decode, &mut quarantined)?;
+        Ok(Listing { items, quarantined, next: next_after(rows, page) })
     }
+}
+
+/// Decodes `rows`, setting aside in `quarantined` the ones that do not decode; any other
+/// failure is returned.
+pub fn decode_all<T>(
+    rows: &[StoredState],
+    decode: impl Fn(&StoredState) -> Result<T, StoreError>,
+    quarantined: &mut Vec<Quarantined>,
+) -> Result<Vec<T>, StoreError> {
+    let mut decoded = Vec::with_capacity(rows.len());
+    for row in rows {
+        match decode(row) {
+            Ok(item) => decoded.push(item),
+            Err(e) => quarantined.push(Quarantined::from_error(e)?),
+        }
+    }
+    Ok(decoded)
 }
 
 /// Where the page after `rows` (which answered `page`) starts, or `None` when `rows` was the last page.

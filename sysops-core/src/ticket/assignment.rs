@@ -93,8 +93,9 @@ impl CostFactor {
 
 /// One term of an assignment's cost: the measured value and what it cost after weighting.
 ///
-/// Both are finite: `value` lies in `0..=factor.max_value()` and `cost` in
-/// `0..=factor.max_value() * CostWeights::MAX` ([`crate::assignment::CostWeights::MAX`]).
+/// Both are finite: a new term's `value` lies in `0..=factor.max_value()` and its `cost` in
+/// `0..=factor.max_value() * CostWeights::MAX` ([`crate::assignment::CostWeights::MAX`]);
+/// a term read back from a ticket's history keeps the finite values it was recorded with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawTerm", into = "RawTerm")]
 pub struct CostTerm {
@@ -112,8 +113,15 @@ struct RawTerm {
 
 impl TryFrom<RawTerm> for CostTerm {
     type Error = ValidationError;
+    /// History reads back as recorded: terms written before weights were bounded may lie
+    /// outside today's ranges, so decoding asks only for finite numbers.
     fn try_from(raw: RawTerm) -> Result<Self, ValidationError> {
-        CostTerm::new(raw.factor, raw.value, raw.cost)
+        let finite = |field, value| check_real(field, value, f64::MIN, f64::MAX);
+        Ok(CostTerm {
+            factor: raw.factor,
+            value: finite("cost_term.value", raw.value)?,
+            cost: finite("cost_term.cost", raw.cost)?,
+        })
     }
 }
 

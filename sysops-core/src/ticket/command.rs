@@ -95,6 +95,7 @@ impl Ticket {
         if !plan.covers(request.category) {
             return Err(TicketError::NotCovered { plan: plan.id, category: request.category }.into());
         }
+        plan.terms.targets.deadlines_from(ctx.now)?;
         let ticket: TicketId = ctx.new_id();
         let channel = if ctx.actor.role == Role::Customer { Channel::Web } else { Channel::Phone };
         Ok(ctx.stamp(
@@ -173,6 +174,7 @@ impl Ticket {
                 if ctx.now > window_end {
                     return Err(TicketError::ReopenWindowClosed { ticket: self.id, window_end }.into());
                 }
+                self.targets.deadlines_from(ctx.now)?;
                 TicketEvent::Reopened { reason: reason.clone() }
             }
             _ => return Err(refused()),

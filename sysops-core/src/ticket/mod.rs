@@ -222,12 +222,12 @@ impl Ticket {
 
     /// By when an expert should have accepted, from the plan's response target.
     pub fn respond_by(&self) -> DateTime<Utc> {
-        crate::time::saturating_add(self.open_since, self.targets.respond_within)
+        crate::time::saturating_add(self.open_since, self.targets.respond_within).min(crate::time::latest())
     }
 
     /// By when the work should be completed, from the plan's resolution target.
     pub fn resolve_by(&self) -> DateTime<Utc> {
-        crate::time::saturating_add(self.open_since, self.targets.resolve_within)
+        crate::time::saturating_add(self.open_since, self.targets.resolve_within).min(crate::time::latest())
     }
 
     /// True when the ticket still waits for an accepted expert past its response target.

@@ -33,7 +33,8 @@ class SysopsError(Exception):
     """Base class of every error sysops raises.
 
     Every error a caller can cause is a subclass, except ``TypeError`` for an argument of the
-    wrong Python type (a ``str`` where an ``int`` belongs). A failed call changed nothing.
+    wrong Python type (a ``str`` where an ``int`` belongs). A failed call changed nothing
+    (except ``run_assignment``, which keeps the expiries it committed before failing).
     """
 
 class InvalidInputError(SysopsError):
@@ -69,7 +70,7 @@ class StorageError(SysopsError): ...
 class ClosedError(SysopsError): ...
 class InternalError(SysopsError):
     """A stored record cannot be read (it is quarantined: listings and jobs skip it and
-    report it), or sysops hit a bug (a panic, caught at the boundary). Nothing was changed."""
+    report it), or sysops hit a bug (a panic, caught at the boundary)."""
 
 # --- enumerations -----------------------------------------------------------------------
 
