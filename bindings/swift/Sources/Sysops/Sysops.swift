@@ -6159,7 +6159,8 @@ public func FfiConverterTypeStaffRole_lower(_ value: StaffRole) -> RustBuffer {
 
 
 /**
- * Why a call failed. Nothing was changed when a call fails.
+ * Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
+ * the expiries it committed before failing).
  */
 public 
 enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -6253,7 +6254,7 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * A stored record cannot be read (it is quarantined: listings and jobs skip it), a value
      * would not read back and was not stored, or sysops hit a bug (a panic, caught at the
-     * boundary). Report it; nothing was changed.
+     * boundary). Report it.
      */
     case Internal(
         /**
