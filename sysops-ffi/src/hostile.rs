@@ -72,9 +72,17 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 /// Draws argument values from bytes; past the end every draw is the pool's first value.
+///
+/// Each argument (and each field of a record argument) has a valid value for the operation
+/// at hand; the draw decides which ones are hostile. [`Draw::new`] makes each one hostile
+/// with probability 1/3, so bad values meet in combinations; [`Draw::poisoning`] makes
+/// exactly one hostile, so every bad value also arrives next to valid ones and reaches the
+/// deep paths (indexes, the database) that a combination would stop short of.
 pub struct Draw<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// With [`Draw::poisoning`]: the index of the one hostile argument, and how many were drawn.
+    poison: Option<(usize, usize)>,
 }
 
 const REALS: [f64; 22] = [
@@ -174,9 +182,30 @@ const URLS: [&str; 8] = [
 ];
 
 impl<'a> Draw<'a> {
-    /// Draws from `bytes`.
+    /// Draws from `bytes`, each argument hostile with probability 1/3.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Draw { bytes, at: 0 }
+        Draw { bytes, at: 0, poison: None }
+    }
+
+    /// Draws from `bytes` with only argument number `field` (counting from 0) hostile.
+    pub fn poisoning(bytes: &'a [u8], field: usize) -> Self {
+        Draw { bytes, at: 0, poison: Some((field, 0)) }
+    }
+
+    /// Whether the next argument is hostile.
+    fn hostile(&mut self) -> bool {
+        match &mut self.poison {
+            Some((field, drawn)) => {
+                *drawn += 1;
+                *drawn - 1 == *field
+            }
+            None => self.below(3) == 0,
+        }
+    }
+
+    /// `valid`, or a value drawn by `hostile` when this argument is the hostile one.
+    fn or<T>(&mut self, valid: T, hostile: impl FnOnce(&mut Self) -> T) -> T {
+        if self.hostile() { hostile(self) } else { valid }
     }
 
     fn byte(&mut self) -> u8 {
@@ -298,7 +327,7 @@ impl<'a> Draw<'a> {
     }
 
     fn point(&mut self) -> GeoPoint {
-        if self.flag() { GeoPoint { lat: 41.88, lon: -87.63 } } else { GeoPoint { lat: self.real(), lon: self.real() } }
+        GeoPoint { lat: self.real_or(41.88), lon: self.real_or(-87.63) }
     }
 
     fn category(&mut self) -> ProductCategory {
@@ -313,13 +342,31 @@ impl<'a> Draw<'a> {
     }
 
     fn level(&mut self) -> i64 {
-        if self.flag() { self.pick(&[1, 2, 3, 4, 5]) } else { self.int() }
+        self.int_or(2)
     }
 
-    /// Mostly `valid`, sometimes hostile: a record with one bad field among good ones gets
-    /// past the other checks and reaches the deep paths (indexes, the database).
     fn text_or(&mut self, valid: &str) -> String {
-        if self.below(3) == 0 { self.text() } else { valid.to_owned() }
+        self.or(valid.to_owned(), Self::text)
+    }
+
+    fn int_or(&mut self, valid: i64) -> i64 {
+        self.or(valid, Self::int)
+    }
+
+    fn real_or(&mut self, valid: f64) -> f64 {
+        self.or(valid, Self::real)
+    }
+
+    fn time_or(&mut self, valid: DateTime<Utc>) -> DateTime<Utc> {
+        self.or(valid, Self::time)
+    }
+
+    fn duration_or(&mut self, valid: TimeDelta) -> TimeDelta {
+        self.or(valid, Self::duration)
+    }
+
+    fn unsigned_or(&mut self, valid: u64) -> u64 {
+        self.or(valid, Self::unsigned)
     }
 
     fn contact(&mut self) -> Contact {
@@ -341,12 +388,18 @@ impl<'a> Draw<'a> {
     }
 
     fn skills(&mut self) -> Vec<Skill> {
-        let n = self.below(4);
-        (0..n).map(|_| Skill { category: self.category(), level: self.level() }).collect()
+        let valid = vec![Skill { category: ProductCategory::Television, level: 4 }];
+        self.or(valid, |d| {
+            let n = d.below(4);
+            (0..n).map(|_| Skill { category: d.category(), level: d.int() }).collect()
+        })
     }
 
     fn hours(&mut self) -> WeeklyHours {
-        let zone = if self.flag() { "America/Chicago".to_owned() } else { self.text() };
+        let zone = self.text_or("America/Chicago");
+        if !self.hostile() {
+            return always();
+        }
         let n = self.below(4);
         let windows = (0..n)
             .map(|_| WorkWindow {
@@ -360,30 +413,33 @@ impl<'a> Draw<'a> {
 
     fn profile(&mut self) -> ExpertProfile {
         ExpertProfile {
-            name: self.text(),
+            name: self.text_or("Nia Expert"),
             skills: self.skills(),
             base: self.point(),
-            radius_km: self.int(),
+            radius_km: self.int_or(80),
             hours: self.hours(),
-            capacity: self.int(),
+            capacity: self.int_or(5),
         }
     }
 
     fn targets(&mut self) -> ServiceTargets {
         ServiceTargets {
-            answer_within: self.duration(),
-            respond_within: self.duration(),
-            resolve_within: self.duration(),
-            reopen_within: self.duration(),
+            answer_within: self.duration_or(TimeDelta::minutes(30)),
+            respond_within: self.duration_or(TimeDelta::hours(4)),
+            resolve_within: self.duration_or(TimeDelta::hours(48)),
+            reopen_within: self.duration_or(TimeDelta::days(7)),
         }
     }
 
     fn terms(&mut self) -> PlanTerms {
-        let n = self.below(4);
+        let categories = self.or(vec![ProductCategory::Television], |d| {
+            let n = d.below(4);
+            (0..n).map(|_| d.category()).collect()
+        });
         PlanTerms {
-            name: self.text(),
-            monthly_fee: Money { amount: self.decimal(), currency: self.pick(&[Currency::Usd, Currency::Eur]) },
-            categories: (0..n).map(|_| self.category()).collect(),
+            name: self.text_or("Silver"),
+            monthly_fee: Money { amount: self.or(Decimal::new(999, 2), Self::decimal), currency: Currency::Usd },
+            categories,
             priority: self.pick(&[Priority::Standard, Priority::High, Priority::Critical]),
             targets: self.targets(),
         }
@@ -391,11 +447,11 @@ impl<'a> Draw<'a> {
 
     fn weights(&mut self) -> Option<CostWeights> {
         self.opt(|d| CostWeights {
-            distance_per_km: d.real(),
-            load: d.real(),
-            overqualification_per_level: d.real(),
-            rating_per_missing_star: d.real(),
-            fairness: d.real(),
+            distance_per_km: d.real_or(1.0),
+            load: d.real_or(30.0),
+            overqualification_per_level: d.real_or(8.0),
+            rating_per_missing_star: d.real_or(10.0),
+            fairness: d.real_or(15.0),
         })
     }
 
@@ -423,6 +479,8 @@ pub struct Fixture {
     expert: Actor,
     plan: Uuid,
     tickets: Vec<Uuid>,
+    /// An expert staff account without a profile yet, for `register_expert`.
+    spare: Uuid,
 }
 
 fn always() -> WeeklyHours {
@@ -454,6 +512,7 @@ impl Fixture {
         let helpdesk = Actor { role: Role::Helpdesk, id: staff("hal", StaffRole::Helpdesk).await?.id };
         let manager = Actor { role: Role::Manager, id: staff("meg", StaffRole::Manager).await?.id };
         let expert_account = staff("eve", StaffRole::Expert).await?.id;
+        let spare = staff("sam", StaffRole::Expert).await?.id;
         let terms = PlanTerms {
             name: "Basic".into(),
             monthly_fee: Money { amount: Decimal::new(999, 2), currency: Currency::Usd },
@@ -498,7 +557,7 @@ impl Fixture {
         sysops.assign_ticket(admin, tickets[2], expert.id).await?;
         sysops.accept_ticket(expert, tickets[2]).await?;
         sysops.start_work(expert, tickets[2]).await?;
-        Ok(Fixture { sysops, admin, helpdesk, manager, customer, expert, plan, tickets })
+        Ok(Fixture { sysops, admin, helpdesk, manager, customer, expert, plan, tickets, spare })
     }
 
     fn id(&self, d: &mut Draw<'_>) -> Uuid {
@@ -520,48 +579,48 @@ impl Fixture {
         d.pick(&pool)
     }
 
-    /// Mostly `right` (the record the operation is about), sometimes any id.
+    /// `right` (the record the operation is about), or any id when this argument is hostile.
     fn id_or(&self, d: &mut Draw<'_>, right: Uuid) -> Uuid {
-        if d.below(4) > 0 { right } else { self.id(d) }
+        d.or(right, |d| self.id(d))
     }
 
-    fn actor(&self, d: &mut Draw<'_>) -> Actor {
-        let known = [self.admin, self.helpdesk, self.manager, self.customer, self.expert, system_actor()];
-        if d.below(4) > 0 {
-            d.pick(&known)
-        } else {
-            let role = d.pick(&[
-                Role::Administrator,
-                Role::Customer,
-                Role::Helpdesk,
-                Role::Expert,
-                Role::Manager,
-                Role::System,
-            ]);
-            Actor { role, id: self.id(d) }
-        }
-    }
-
-    fn ticket_id(&self, d: &mut Draw<'_>) -> Uuid {
-        if d.below(4) > 0 { d.pick(&self.tickets) } else { self.id(d) }
+    /// `right` (who may do the operation), or anyone, known or not, when this one is hostile.
+    fn actor_or(&self, d: &mut Draw<'_>, right: Actor) -> Actor {
+        d.or(right, |d| {
+            let known = [self.admin, self.helpdesk, self.manager, self.customer, self.expert, system_actor()];
+            if d.flag() {
+                d.pick(&known)
+            } else {
+                let roles =
+                    [Role::Administrator, Role::Customer, Role::Helpdesk, Role::Expert, Role::Manager, Role::System];
+                Actor { role: d.pick(&roles), id: self.id(d) }
+            }
+        })
     }
 
     fn after(&self, d: &mut Draw<'_>) -> Option<Uuid> {
-        if d.flag() { Some(self.id(d)) } else { None }
+        d.or(None, |d| Some(self.id(d)))
     }
 
     /// Calls operation `name` with arguments drawn from `d`. `Err` holds the typed error a
     /// host would receive.
     pub async fn call(&self, name: &str, d: &mut Draw<'_>) -> Result<(), SysopsError> {
         let s = &self.sysops;
+        let (admin, helpdesk, manager, customer, expert) =
+            (self.admin, self.helpdesk, self.manager, self.customer, self.expert);
+        let [open, offered, started] = [self.tickets[0], self.tickets[1], self.tickets[2]];
+        let roles = [StaffRole::Administrator, StaffRole::Helpdesk, StaffRole::Manager, StaffRole::Expert];
+        let kinds =
+            [RecordKind::Plan, RecordKind::Customer, RecordKind::Expert, RecordKind::StaffAccount, RecordKind::Ticket];
         match name {
             "open" => Sysops::open(d.pick(&URLS).to_owned()).await.map(drop),
             "open_simulated" => {
-                let url = if d.below(4) > 0 { "sqlite::memory:" } else { d.pick(&URLS) };
-                let opened = Sysops::open_simulated(url.to_owned(), d.time(), d.unsigned()).await?;
-                opened.advance_clock(d.duration()).map(drop)
+                let url = d.or("sqlite::memory:", |d| d.pick(&URLS));
+                let start = d.time_or(Utc.with_ymd_and_hms(2026, 7, 1, 15, 0, 0).single().unwrap_or_default());
+                let opened = Sysops::open_simulated(url.to_owned(), start, d.unsigned_or(1)).await?;
+                opened.advance_clock(d.duration_or(TimeDelta::hours(1))).map(drop)
             }
-            "advance_clock" => s.advance_clock(d.duration()).map(drop),
+            "advance_clock" => s.advance_clock(d.duration_or(TimeDelta::hours(1))).map(drop),
             "backend" => {
                 s.backend();
                 Ok(())
@@ -571,109 +630,148 @@ impl Fixture {
                 let other = Sysops::open("sqlite::memory:".to_owned()).await?;
                 other.shutdown().await?;
                 other.shutdown().await?;
-                match other.plan(self.admin, self.plan).await {
+                match other.plan(admin, self.plan).await {
                     Err(SysopsError::Closed) => Ok(()),
                     _ => Err(SysopsError::Internal { detail: "a closed handle still answered".to_owned() }),
                 }
             }
             "create_staff_account" => {
-                let role =
-                    d.pick(&[StaffRole::Administrator, StaffRole::Helpdesk, StaffRole::Manager, StaffRole::Expert]);
-                s.create_staff_account(self.actor(d), d.text(), d.text(), role).await.map(drop)
+                let (actor, name, email) =
+                    (self.actor_or(d, admin), d.text_or("Nia New"), d.text_or("nia@sysops.example"));
+                s.create_staff_account(actor, name, email, d.pick(&roles)).await.map(drop)
             }
             "change_staff_role" => {
-                let role =
-                    d.pick(&[StaffRole::Administrator, StaffRole::Helpdesk, StaffRole::Manager, StaffRole::Expert]);
-                s.change_staff_role(self.actor(d), self.id(d), role).await.map(drop)
+                let (actor, account) = (self.actor_or(d, admin), self.id_or(d, manager.id));
+                s.change_staff_role(actor, account, d.pick(&roles)).await.map(drop)
             }
-            "deactivate_staff_account" => s.deactivate_staff_account(self.actor(d), self.id(d)).await.map(drop),
-            "reactivate_staff_account" => s.reactivate_staff_account(self.actor(d), self.id(d)).await.map(drop),
-            "staff_account" => s.staff_account(self.actor(d), self.id(d)).await.map(drop),
-            "staff_account_history" => s.staff_account_history(self.actor(d), self.id(d)).await.map(drop),
-            "define_plan" => s.define_plan(self.actor(d), d.terms()).await.map(drop),
-            "retire_plan" => s.retire_plan(self.actor(d), self.id(d)).await.map(drop),
-            "plan" => s.plan(self.actor(d), self.id(d)).await.map(drop),
+            "deactivate_staff_account" => {
+                s.deactivate_staff_account(self.actor_or(d, admin), self.id_or(d, manager.id)).await.map(drop)
+            }
+            "reactivate_staff_account" => {
+                s.reactivate_staff_account(self.actor_or(d, admin), self.id_or(d, manager.id)).await.map(drop)
+            }
+            "staff_account" => s.staff_account(self.actor_or(d, admin), self.id_or(d, helpdesk.id)).await.map(drop),
+            "staff_account_history" => {
+                s.staff_account_history(self.actor_or(d, admin), self.id_or(d, helpdesk.id)).await.map(drop)
+            }
+            "define_plan" => s.define_plan(self.actor_or(d, admin), d.terms()).await.map(drop),
+            "retire_plan" => s.retire_plan(self.actor_or(d, admin), self.id_or(d, self.plan)).await.map(drop),
+            "plan" => s.plan(self.actor_or(d, customer), self.id_or(d, self.plan)).await.map(drop),
             "register_customer" => {
-                s.register_customer(self.actor(d), d.contact(), d.address(), self.id_or(d, self.plan)).await.map(drop)
+                let (actor, contact, address) = (self.actor_or(d, helpdesk), d.contact(), d.address());
+                s.register_customer(actor, contact, address, self.id_or(d, self.plan)).await.map(drop)
             }
             "update_customer_contact" => {
-                s.update_customer_contact(self.actor(d), self.id_or(d, self.customer.id), d.contact()).await.map(drop)
+                let (actor, id) = (self.actor_or(d, helpdesk), self.id_or(d, customer.id));
+                s.update_customer_contact(actor, id, d.contact()).await.map(drop)
             }
             "move_customer" => {
-                s.move_customer(self.actor(d), self.id_or(d, self.customer.id), d.address()).await.map(drop)
+                let (actor, id) = (self.actor_or(d, helpdesk), self.id_or(d, customer.id));
+                s.move_customer(actor, id, d.address()).await.map(drop)
             }
-            "change_customer_plan" => s.change_customer_plan(self.actor(d), self.id(d), self.id(d)).await.map(drop),
-            "customer" => s.customer(self.actor(d), self.id(d)).await.map(drop),
-            "register_expert" => s.register_expert(self.actor(d), self.id(d), d.profile()).await.map(drop),
+            "change_customer_plan" => {
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, customer.id));
+                s.change_customer_plan(actor, id, self.id_or(d, self.plan)).await.map(drop)
+            }
+            "customer" => s.customer(self.actor_or(d, helpdesk), self.id_or(d, customer.id)).await.map(drop),
+            "register_expert" => {
+                let (actor, account) = (self.actor_or(d, admin), self.id_or(d, self.spare));
+                s.register_expert(actor, account, d.profile()).await.map(drop)
+            }
             "set_expert_skills" => {
-                s.set_expert_skills(self.actor(d), self.id_or(d, self.expert.id), d.skills()).await.map(drop)
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, expert.id));
+                s.set_expert_skills(actor, id, d.skills()).await.map(drop)
             }
-            "set_expert_service_area" => s
-                .set_expert_service_area(self.actor(d), self.id_or(d, self.expert.id), d.point(), d.int())
-                .await
-                .map(drop),
+            "set_expert_service_area" => {
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, expert.id));
+                s.set_expert_service_area(actor, id, d.point(), d.int_or(120)).await.map(drop)
+            }
             "set_expert_hours" => {
-                s.set_expert_hours(self.actor(d), self.id_or(d, self.expert.id), d.hours()).await.map(drop)
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, expert.id));
+                s.set_expert_hours(actor, id, d.hours()).await.map(drop)
             }
             "add_expert_time_off" => {
-                s.add_expert_time_off(self.actor(d), self.id_or(d, self.expert.id), d.time(), d.time()).await.map(drop)
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, expert.id));
+                let start = d.time_or(Utc.with_ymd_and_hms(2026, 7, 3, 0, 0, 0).single().unwrap_or_default());
+                let until = d.time_or(Utc.with_ymd_and_hms(2026, 7, 5, 0, 0, 0).single().unwrap_or_default());
+                s.add_expert_time_off(actor, id, start, until).await.map(drop)
             }
             "set_expert_capacity" => {
-                s.set_expert_capacity(self.actor(d), self.id_or(d, self.expert.id), d.int()).await.map(drop)
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, expert.id));
+                s.set_expert_capacity(actor, id, d.int_or(7)).await.map(drop)
             }
-            "set_expert_active" => s.set_expert_active(self.actor(d), self.id(d), d.flag()).await.map(drop),
-            "expert" => s.expert(self.actor(d), self.id(d)).await.map(drop),
+            "set_expert_active" => {
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, expert.id));
+                s.set_expert_active(actor, id, d.flag()).await.map(drop)
+            }
+            "expert" => s.expert(self.actor_or(d, helpdesk), self.id_or(d, expert.id)).await.map(drop),
             "find_experts" => {
                 let query = ExpertQuery {
                     category: d.opt(|d| d.category()),
-                    min_level: d.opt(|d| d.int()),
+                    min_level: d.opt(|d| d.level()),
                     serving: d.opt(|d| d.point()),
                     active_only: d.flag(),
                 };
-                s.find_experts(self.actor(d), query, self.after(d), d.int()).await.map(drop)
+                let (actor, after) = (self.actor_or(d, helpdesk), self.after(d));
+                s.find_experts(actor, query, after, d.int_or(50)).await.map(drop)
             }
             "submit_ticket" => {
-                let request = NewTicket { category: d.category(), description: d.text(), required_level: d.level() };
-                s.submit_ticket(self.actor(d), self.id(d), request).await.map(drop)
+                let request = NewTicket {
+                    category: d.or(ProductCategory::Television, Draw::category),
+                    description: d.text_or("No picture since the storm"),
+                    required_level: d.level(),
+                };
+                let (actor, id) = (self.actor_or(d, customer), self.id_or(d, customer.id));
+                s.submit_ticket(actor, id, request).await.map(drop)
             }
-            "assign_ticket" => s.assign_ticket(self.actor(d), self.ticket_id(d), self.id(d)).await.map(drop),
-            "accept_ticket" => s.accept_ticket(self.actor(d), self.ticket_id(d)).await.map(drop),
-            "reject_ticket" => s.reject_ticket(self.actor(d), self.ticket_id(d), d.text()).await.map(drop),
-            "start_work" => s.start_work(self.actor(d), self.ticket_id(d)).await.map(drop),
-            "complete_ticket" => s.complete_ticket(self.actor(d), self.ticket_id(d), d.text()).await.map(drop),
-            "cancel_ticket" => s.cancel_ticket(self.actor(d), self.ticket_id(d), d.text()).await.map(drop),
-            "close_ticket" => s.close_ticket(self.actor(d), self.ticket_id(d)).await.map(drop),
-            "reopen_ticket" => s.reopen_ticket(self.actor(d), self.ticket_id(d), d.text()).await.map(drop),
-            "ticket" => s.ticket(self.actor(d), self.ticket_id(d)).await.map(drop),
-            "ticket_history" => s.ticket_history(self.actor(d), self.ticket_id(d)).await.map(drop),
+            "assign_ticket" => {
+                let (actor, ticket) = (self.actor_or(d, admin), self.id_or(d, open));
+                s.assign_ticket(actor, ticket, self.id_or(d, expert.id)).await.map(drop)
+            }
+            "accept_ticket" => s.accept_ticket(self.actor_or(d, expert), self.id_or(d, offered)).await.map(drop),
+            "reject_ticket" => {
+                let (actor, ticket) = (self.actor_or(d, expert), self.id_or(d, offered));
+                s.reject_ticket(actor, ticket, d.text_or("No parts in the van")).await.map(drop)
+            }
+            "start_work" => s.start_work(self.actor_or(d, expert), self.id_or(d, offered)).await.map(drop),
+            "complete_ticket" => {
+                let (actor, ticket) = (self.actor_or(d, expert), self.id_or(d, started));
+                s.complete_ticket(actor, ticket, d.text_or("Replaced the board")).await.map(drop)
+            }
+            "cancel_ticket" => {
+                let (actor, ticket) = (self.actor_or(d, helpdesk), self.id_or(d, open));
+                s.cancel_ticket(actor, ticket, d.text_or("Fixed itself")).await.map(drop)
+            }
+            "close_ticket" => s.close_ticket(self.actor_or(d, admin), self.id_or(d, started)).await.map(drop),
+            "reopen_ticket" => {
+                let (actor, ticket) = (self.actor_or(d, helpdesk), self.id_or(d, started));
+                s.reopen_ticket(actor, ticket, d.text_or("Broke again")).await.map(drop)
+            }
+            "ticket" => s.ticket(self.actor_or(d, customer), self.id_or(d, open)).await.map(drop),
+            "ticket_history" => s.ticket_history(self.actor_or(d, admin), self.id_or(d, offered)).await.map(drop),
             "tickets" => {
                 let filter = TicketFilter {
                     status: d.opt(|d| d.status()),
-                    customer: d.opt(|d| self.id(d)),
-                    expert: d.opt(|d| self.id(d)),
+                    customer: d.opt(|d| self.id_or(d, customer.id)),
+                    expert: d.opt(|d| self.id_or(d, expert.id)),
                 };
-                s.tickets(self.actor(d), filter, self.after(d), d.int()).await.map(drop)
+                let (actor, after) = (self.actor_or(d, admin), self.after(d));
+                s.tickets(actor, filter, after, d.int_or(50)).await.map(drop)
             }
-            "run_assignment" => s.run_assignment(self.actor(d), d.weights()).await.map(drop),
-            "expire_overdue_offers" => s.expire_overdue_offers(self.actor(d)).await.map(drop),
-            "tickets_waiting_too_long" => s.tickets_waiting_too_long(self.actor(d)).await.map(drop),
+            "run_assignment" => s.run_assignment(self.actor_or(d, system_actor()), d.weights()).await.map(drop),
+            "expire_overdue_offers" => s.expire_overdue_offers(self.actor_or(d, system_actor())).await.map(drop),
+            "tickets_waiting_too_long" => s.tickets_waiting_too_long(self.actor_or(d, manager)).await.map(drop),
             "quarantined_records" => {
-                let kind = d.pick(&[
-                    RecordKind::Plan,
-                    RecordKind::Customer,
-                    RecordKind::Expert,
-                    RecordKind::StaffAccount,
-                    RecordKind::Ticket,
-                ]);
-                s.quarantined_records(self.actor(d), kind, self.after(d), d.int()).await.map(drop)
+                let (actor, kind, after) = (self.actor_or(d, admin), d.pick(&kinds), self.after(d));
+                s.quarantined_records(actor, kind, after, d.int_or(100)).await.map(drop)
             }
-            "poll_outbox" => s.poll_outbox(d.text(), d.int()).await.map(drop),
-            "ack_outbox" => s.ack_outbox(d.text(), d.unsigned()).await,
+            "poll_outbox" => s.poll_outbox(d.text_or("notifications"), d.int_or(10)).await.map(drop),
+            "ack_outbox" => s.ack_outbox(d.text_or("notifications"), d.unsigned_or(1)).await,
             "system_actor" => {
                 system_actor();
                 Ok(())
             }
-            "product_category_named" => product_category_named(d.text()).map(drop),
+            "product_category_named" => product_category_named(d.text_or("television")).map(drop),
             "product_category_name" => {
                 product_category_name(d.category());
                 Ok(())
