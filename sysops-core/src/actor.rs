@@ -5,8 +5,7 @@
 //! and has the claimed role, and every `decide` checks the role and the actor's
 //! relation to the data (a customer's own tickets, an expert's assigned ticket).
 
-use crate::error::{DenyReason, Forbidden};
-use crate::{CustomerId, ExpertId, UserId};
+use crate::id::{CustomerId, ExpertId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
@@ -282,4 +281,38 @@ pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), Fo
         Scope::Assigned if target.assigned_to_actor => Ok(()),
         Scope::Assigned => Err(actor.deny(action, DenyReason::NotAssignedToYou)),
     }
+}
+
+/// Why an actor may not do an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyReason {
+    /// The actor's role never may.
+    RoleNotAllowed,
+    /// A customer or expert acting on someone else's records.
+    NotYours,
+    /// An expert acting on a ticket not assigned to them.
+    NotAssignedToYou,
+    /// No staff account or customer has the actor's id.
+    UnknownAccount,
+    /// The staff account was deactivated.
+    AccountDeactivated,
+    /// The actor claims a role its account does not have.
+    RoleMismatch {
+        /// The account's real role.
+        actual: Role,
+    },
+    /// Administrators may not demote or deactivate themselves (that could lock everyone out).
+    OwnAccount,
+}
+
+/// The actor is not allowed to do this; nothing was changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{actor} may not {action:?}: {reason:?}")]
+pub struct Forbidden {
+    /// Who tried.
+    pub actor: Actor,
+    /// What they tried.
+    pub action: Action,
+    /// Why it was refused.
+    pub reason: DenyReason,
 }

@@ -1,12 +1,56 @@
-//! The shape every aggregate shares: rebuilt from its events, indexed for queries.
+//! The shape every aggregate shares: rebuilt from its events, indexed for queries, and
+//! deciding its commands ([`Decide`]) on the one command path the service runs.
 
+use crate::actor::Action;
+use crate::ctx::Ctx;
 use crate::error::ReplayError;
 use crate::event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence};
-use crate::store::Index;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::fmt::Debug;
+use std::any::Any;
+use std::fmt::{self, Debug};
+use std::sync::Arc;
 use uuid::Uuid;
+
+/// The columns a state is indexed by for its domain's queries, opaque to everything but that
+/// domain: each domain defines its own index type (`TicketIndex`, `ExpertIndex`, ...) and
+/// its storage files read it back with [`Index::get`]. No shared enum lists the domains.
+#[derive(Clone, Default)]
+pub struct Index(Option<Arc<dyn Any + Send + Sync>>);
+
+impl Index {
+    /// No index: the state is only read by id.
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    /// The index row `columns`.
+    pub fn of<T: Any + Send + Sync>(columns: T) -> Self {
+        Self(Some(Arc::new(columns)))
+    }
+
+    /// The index row, if it is a `T`.
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.0.as_ref().and_then(|columns| columns.downcast_ref())
+    }
+}
+
+impl Debug for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "Index(..)" } else { "Index(none)" })
+    }
+}
+
+/// Two indexes are equal when both are absent or both are the same row.
+impl PartialEq for Index {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
 
 /// A consistency boundary whose state is exactly what its events say.
 ///
@@ -81,4 +125,20 @@ pub fn applied<A: Aggregate>(state: &A, events: &[Envelope<A::Event>]) -> Result
         next.apply(event)?;
     }
     Ok(next)
+}
+
+/// An aggregate that decides commands on an existing state: the one command path
+/// (verify the actor for [`Decide::action`], load, [`Decide::decide`], commit) runs every
+/// such command, whatever the domain.
+pub trait Decide: Aggregate {
+    /// The commands on an existing aggregate.
+    type Command;
+    /// Why a command is refused.
+    type Error;
+
+    /// The action an actor needs for `command`.
+    fn action(command: &Self::Command) -> Action;
+
+    /// The events `command` produces from this state, changing nothing.
+    fn decide(&self, command: &Self::Command, ctx: &Ctx<'_>) -> Result<Vec<Envelope<Self::Event>>, Self::Error>;
 }

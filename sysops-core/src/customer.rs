@@ -1,15 +1,15 @@
 //! Customers: who they are, where devices are fixed, and which support plan they hold.
 
 use crate::actor::{Action, Role, Target, authorize};
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, Decide, Index};
 use crate::ctx::Ctx;
-use crate::error::{Error, ReplayError, RuleError};
+use crate::error::ReplayError;
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
+use crate::id::{CustomerId, PlanId};
 use crate::plan::SupportPlan;
-use crate::store::Index;
+use crate::rule::{Refused, RuleError};
 use crate::text::{AddressLine, Email, PersonName, Phone};
-use crate::{CustomerId, PlanId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -109,7 +109,7 @@ pub enum CustomerCommand {
     Move(Address),
 }
 
-fn no_change(action: Action) -> Error {
+fn no_change(action: Action) -> Refused<RuleError> {
     RuleError::NoChange { action }.into()
 }
 
@@ -121,7 +121,7 @@ impl Customer {
         address: Address,
         plan: &SupportPlan,
         ctx: &Ctx<'_>,
-    ) -> Result<Vec<Envelope<CustomerEvent>>, Error> {
+    ) -> Result<Vec<Envelope<CustomerEvent>>, Refused<RuleError>> {
         let customer: CustomerId =
             if ctx.actor.role == Role::Customer { CustomerId::from_uuid(ctx.actor.id) } else { ctx.new_id() };
         authorize(&ctx.actor, Action::RegisterCustomer, Target::owned_by(customer))?;
@@ -135,8 +135,36 @@ impl Customer {
         ))
     }
 
+    /// Decides a switch to `plan`, which must be taking customers.
+    pub fn change_plan(
+        &self,
+        plan: &SupportPlan,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Envelope<CustomerEvent>>, Refused<RuleError>> {
+        authorize(&ctx.actor, Action::ChangeCustomerPlan, Target::owned_by(self.id))?;
+        if plan.id == self.plan {
+            return Err(no_change(Action::ChangeCustomerPlan));
+        }
+        if plan.retired {
+            return Err(RuleError::PlanRetired { plan: plan.id }.into());
+        }
+        Ok(ctx.stamp(self.id, self.version, vec![CustomerEvent::PlanChanged { from: self.plan, to: plan.id }]))
+    }
+}
+
+impl Decide for Customer {
+    type Command = CustomerCommand;
+    type Error = Refused<RuleError>;
+
+    fn action(command: &CustomerCommand) -> Action {
+        match command {
+            CustomerCommand::UpdateContact(_) => Action::UpdateCustomerContact,
+            CustomerCommand::Move(_) => Action::MoveCustomer,
+        }
+    }
+
     /// Decides a command.
-    pub fn decide(&self, command: &CustomerCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<CustomerEvent>>, Error> {
+    fn decide(&self, command: &CustomerCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<CustomerEvent>>, Self::Error> {
         let event = match command {
             CustomerCommand::UpdateContact(contact) => {
                 authorize(&ctx.actor, Action::UpdateCustomerContact, Target::owned_by(self.id))?;
@@ -154,18 +182,6 @@ impl Customer {
             }
         };
         Ok(ctx.stamp(self.id, self.version, vec![event]))
-    }
-
-    /// Decides a switch to `plan`, which must be taking customers.
-    pub fn change_plan(&self, plan: &SupportPlan, ctx: &Ctx<'_>) -> Result<Vec<Envelope<CustomerEvent>>, Error> {
-        authorize(&ctx.actor, Action::ChangeCustomerPlan, Target::owned_by(self.id))?;
-        if plan.id == self.plan {
-            return Err(no_change(Action::ChangeCustomerPlan));
-        }
-        if plan.retired {
-            return Err(RuleError::PlanRetired { plan: plan.id }.into());
-        }
-        Ok(ctx.stamp(self.id, self.version, vec![CustomerEvent::PlanChanged { from: self.plan, to: plan.id }]))
     }
 }
 
@@ -209,10 +225,20 @@ impl Aggregate for Customer {
     }
 
     fn index(&self) -> Index {
-        Index::Customer {
+        Index::of(CustomerIndex {
             name: self.contact.name.to_string(),
             email: self.contact.email.to_string(),
             phone: self.contact.phone.to_string(),
-        }
+        })
     }
+}
+
+/// The columns helpdesk looks customers up by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct CustomerIndex {
+    pub name: String,
+    pub email: String,
+    /// E.164.
+    pub phone: String,
 }

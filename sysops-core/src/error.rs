@@ -1,11 +1,10 @@
-//! Typed errors, one enum per area, gathered in [`Error`] at the service boundary.
+//! The error types every layer shares: malformed input, storage failures, broken histories.
+//!
+//! Each domain keeps its own rule errors beside its code (`ticket::TicketError`,
+//! `rule::RuleError`, `actor::Forbidden`); the service gathers them all in
+//! [`Error`](crate::Error). This module depends on no domain, so every domain may use it.
 
-use crate::actor::{Action, Actor, Role};
-use crate::event::{AggregateKind, Sequence, StreamId};
-use crate::money::Currency;
-use crate::skill::ProductCategory;
-use crate::ticket::TicketStatus;
-use crate::{ExpertId, PlanId, TicketId};
+use crate::stream::{Sequence, StreamId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -109,12 +108,12 @@ pub enum ValidationError {
         code: String,
     },
     /// Two amounts of different currencies were combined.
-    #[error("cannot combine {} with {}", left.code(), right.code())]
+    #[error("cannot combine {left} with {right}")]
     CurrencyMismatch {
-        /// Left operand's currency.
-        left: Currency,
-        /// Right operand's currency.
-        right: Currency,
+        /// Left operand's currency code.
+        left: &'static str,
+        /// Right operand's currency code.
+        right: &'static str,
     },
     /// An amount that must not be negative is.
     #[error("{field} must not be negative")]
@@ -167,149 +166,6 @@ pub enum ValidationError {
         field: &'static str,
         /// The instant given (or the end of the range it overflowed).
         at: DateTime<Utc>,
-    },
-}
-
-/// Why an actor may not do an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DenyReason {
-    /// The actor's role never may.
-    RoleNotAllowed,
-    /// A customer or expert acting on someone else's records.
-    NotYours,
-    /// An expert acting on a ticket not assigned to them.
-    NotAssignedToYou,
-    /// No staff account or customer has the actor's id.
-    UnknownAccount,
-    /// The staff account was deactivated.
-    AccountDeactivated,
-    /// The actor claims a role its account does not have.
-    RoleMismatch {
-        /// The account's real role.
-        actual: Role,
-    },
-    /// Administrators may not demote or deactivate themselves (that could lock everyone out).
-    OwnAccount,
-}
-
-/// The actor is not allowed to do this; nothing was changed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{actor} may not {action:?}: {reason:?}")]
-pub struct Forbidden {
-    /// Who tried.
-    pub actor: Actor,
-    /// What they tried.
-    pub action: Action,
-    /// Why it was refused.
-    pub reason: DenyReason,
-}
-
-/// A ticket command that the workflow rules refuse in the ticket's current state.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum TicketError {
-    /// The command is not allowed from the ticket's state.
-    #[error("ticket {ticket} is {status:?}; {action:?} is not allowed from there")]
-    InvalidTransition {
-        /// The ticket.
-        ticket: TicketId,
-        /// Its current state.
-        status: TicketStatus,
-        /// The refused command.
-        action: Action,
-    },
-    /// The expert already rejected this ticket or let an offer of it expire.
-    #[error("expert {expert} already rejected or let ticket {ticket} expire")]
-    ExpertExcluded {
-        /// The ticket.
-        ticket: TicketId,
-        /// The excluded expert.
-        expert: ExpertId,
-    },
-    /// The expert answered after the response deadline; the offer is void.
-    #[error("the offer of ticket {ticket} expired at {respond_by}")]
-    OfferExpired {
-        /// The ticket.
-        ticket: TicketId,
-        /// The deadline that passed.
-        respond_by: DateTime<Utc>,
-    },
-    /// Expiry was requested before the response deadline.
-    #[error("the offer of ticket {ticket} runs until {respond_by}")]
-    DeadlineNotReached {
-        /// The ticket.
-        ticket: TicketId,
-        /// The deadline still ahead.
-        respond_by: DateTime<Utc>,
-    },
-    /// Reopening was requested after the reopen window.
-    #[error("ticket {ticket} could be reopened until {window_end}")]
-    ReopenWindowClosed {
-        /// The ticket.
-        ticket: TicketId,
-        /// When the window ended.
-        window_end: DateTime<Utc>,
-    },
-    /// The customer's plan does not cover the product category.
-    #[error("plan {plan} does not cover {category:?}")]
-    NotCovered {
-        /// The plan.
-        plan: PlanId,
-        /// The category asked for.
-        category: ProductCategory,
-    },
-    /// The expert may not be given this ticket (manual assignment checks).
-    #[error("expert {expert} cannot take ticket {ticket}: {why:?}")]
-    ExpertUnqualified {
-        /// The ticket.
-        ticket: TicketId,
-        /// The expert.
-        expert: ExpertId,
-        /// What is missing.
-        why: Unqualified,
-    },
-}
-
-/// What keeps an expert from taking a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unqualified {
-    /// The expert profile is deactivated.
-    Inactive,
-    /// The expert lacks the product skill.
-    NoSkill,
-    /// The expert's level is below the ticket's.
-    LevelTooLow,
-    /// The ticket lies outside the expert's service radius.
-    OutOfArea,
-}
-
-/// A rule of an aggregate other than the ticket was broken.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum RuleError {
-    /// The aggregate exists already.
-    #[error("{kind:?} {id} already exists")]
-    AlreadyExists {
-        /// Its kind.
-        kind: AggregateKind,
-        /// Its id.
-        id: Uuid,
-    },
-    /// The plan no longer accepts customers.
-    #[error("plan {plan} is retired")]
-    PlanRetired {
-        /// The plan.
-        plan: PlanId,
-    },
-    /// An expert profile needs an active staff account with the expert role.
-    #[error("account {account} is not an active expert account")]
-    NotAnExpertAccount {
-        /// The account.
-        account: Uuid,
-    },
-    /// The command would not change anything (same role, already inactive, ...).
-    #[error("{action:?} would change nothing")]
-    NoChange {
-        /// The command.
-        action: Action,
     },
 }
 
@@ -409,49 +265,6 @@ pub enum ReplayError {
         /// The newest schema this code reads.
         supported: u16,
     },
-}
-
-/// Every error the service returns.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Malformed input.
-    #[error(transparent)]
-    Invalid(#[from] ValidationError),
-    /// Not allowed for this actor.
-    #[error(transparent)]
-    Forbidden(#[from] Forbidden),
-    /// No such aggregate.
-    #[error("{kind:?} {id} not found")]
-    NotFound {
-        /// Its kind.
-        kind: AggregateKind,
-        /// The id asked for.
-        id: Uuid,
-    },
-    /// A ticket workflow rule refused the command.
-    #[error(transparent)]
-    Ticket(#[from] TicketError),
-    /// Another rule refused the command.
-    #[error(transparent)]
-    Rule(#[from] RuleError),
-    /// Storage failed or a concurrent writer won (see [`StoreError::Conflict`]).
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// Stored history is inconsistent.
-    #[error(transparent)]
-    Replay(#[from] ReplayError),
-}
-
-impl Error {
-    /// `NotFound` for a typed id.
-    pub fn not_found(kind: AggregateKind, id: impl Into<Uuid>) -> Self {
-        Error::NotFound { kind, id: id.into() }
-    }
-
-    /// True for an optimistic-concurrency conflict, after which a reload and retry may succeed.
-    pub fn is_conflict(&self) -> bool {
-        matches!(self, Error::Store(StoreError::Conflict { .. }))
-    }
 }
 
 #[cfg(test)]

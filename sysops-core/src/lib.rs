@@ -6,8 +6,14 @@
 //! Nothing here performs I/O or reads a clock. Every aggregate *decides* a
 //! command into events (checking the acting [`Actor`] first) and *applies*
 //! events to rebuild its state; the [`Service`] runs that cycle over any
-//! [`Store`]. Storage backends implement [`Store`] and prove themselves with
-//! the conformance suite in `testing` (feature `testing`).
+//! [`Store`]. Storage backends implement [`Store`]'s parts (the event store, the
+//! outbox, one query trait per domain) and prove themselves with each part's
+//! conformance suite in `testing` (feature `testing`).
+//!
+//! Each domain is a module of its own (`ticket`, `expert`, `customer`, `plan`,
+//! `staff`, `assignment`) holding its types, rules, errors and storage queries; the
+//! shared modules below them (`error`, `stream`, `actor`, `persist`) import no
+//! domain. See ARCHITECTURE.md at the repository root.
 #![forbid(unsafe_code)]
 
 mod actor;
@@ -23,11 +29,14 @@ mod geo;
 mod id;
 mod idgen;
 mod money;
+mod persist;
 mod plan;
+mod rule;
 mod service;
 mod skill;
 mod staff;
 pub mod store;
+mod stream;
 mod text;
 mod ticket;
 pub mod time;
@@ -35,29 +44,29 @@ pub mod time;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use actor::{Action, Actor, Role, Scope, Target, authorize};
-pub use aggregate::{Aggregate, applied, replay};
+pub use actor::{Action, Actor, DenyReason, Forbidden, Role, Scope, Target, authorize};
+pub use aggregate::{Aggregate, Decide, applied, replay};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ctx::Ctx;
-pub use customer::{Address, Contact, Customer, CustomerCommand, CustomerEvent};
-pub use error::{
-    DenyReason, Error, Forbidden, ReplayError, RuleError, StoreError, TicketError, Unqualified, ValidationError,
-};
+pub use customer::{Address, Contact, Customer, CustomerCommand, CustomerEvent, CustomerIndex};
+pub use error::{ReplayError, StoreError, ValidationError};
 pub use event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence, StreamId};
 pub use expert::{
-    Capacity, Expert, ExpertCommand, ExpertEvent, ExpertProfile, RadiusKm, TimeOff, WeeklyHours, WorkWindow,
+    Capacity, Expert, ExpertCommand, ExpertEvent, ExpertProfile, ExpertQuery, RadiusKm, TimeOff, Unqualified,
+    WeeklyHours, WorkWindow,
 };
 pub use geo::{EARTH_RADIUS_KM, GeoPoint};
 pub use id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId, UserId};
 pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
 pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
-pub use service::{AssignmentReport, Service, WaitingTicket};
+pub use rule::{Refused, RuleError};
+pub use service::{AssignmentReport, Error, Service, WaitingTicket};
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
 pub use store::{MemoryStore, Store};
 pub use text::{AddressLine, Description, Email, PersonName, Phone, PlanName, Reason, WorkNotes};
 pub use ticket::{
-    Assignment, Channel, CostFactor, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketCommand, TicketEvent,
-    TicketState, TicketStatus,
+    Assignment, Channel, CostFactor, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketCommand, TicketError,
+    TicketEvent, TicketFilter, TicketState, TicketStatus,
 };

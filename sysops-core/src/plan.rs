@@ -1,14 +1,14 @@
 //! Support plans: what a customer pays monthly, what it covers, and the service targets it promises.
 
-use crate::PlanId;
 use crate::actor::{Action, Target, authorize};
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, Decide, Index};
 use crate::ctx::Ctx;
-use crate::error::{Error, ReplayError, RuleError, ValidationError};
+use crate::error::{ReplayError, ValidationError};
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
+use crate::id::PlanId;
 use crate::money::Money;
+use crate::rule::{Refused, RuleError};
 use crate::skill::{Priority, ProductCategory};
-use crate::store::Index;
 use crate::text::PlanName;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -132,7 +132,7 @@ pub enum PlanCommand {
 
 impl SupportPlan {
     /// Decides the definition of a new plan.
-    pub fn define(terms: PlanTerms, ctx: &Ctx<'_>) -> Result<Vec<Envelope<PlanEvent>>, Error> {
+    pub fn define(terms: PlanTerms, ctx: &Ctx<'_>) -> Result<Vec<Envelope<PlanEvent>>, Refused<RuleError>> {
         authorize(&ctx.actor, Action::DefinePlan, Target::default())?;
         if terms.monthly_fee.is_negative() {
             return Err(ValidationError::Negative { field: "monthly_fee" }.into());
@@ -145,8 +145,24 @@ impl SupportPlan {
         Ok(ctx.stamp(plan, Sequence::NONE, vec![PlanEvent::Defined { plan, terms }]))
     }
 
+    /// True when the plan covers `category`.
+    pub fn covers(&self, category: ProductCategory) -> bool {
+        self.terms.categories.contains(&category)
+    }
+}
+
+impl Decide for SupportPlan {
+    type Command = PlanCommand;
+    type Error = Refused<RuleError>;
+
+    fn action(command: &PlanCommand) -> Action {
+        match command {
+            PlanCommand::Retire => Action::RetirePlan,
+        }
+    }
+
     /// Decides a command.
-    pub fn decide(&self, command: &PlanCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<PlanEvent>>, Error> {
+    fn decide(&self, command: &PlanCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<PlanEvent>>, Self::Error> {
         match command {
             PlanCommand::Retire => {
                 authorize(&ctx.actor, Action::RetirePlan, Target::default())?;
@@ -156,11 +172,6 @@ impl SupportPlan {
                 Ok(ctx.stamp(self.id, self.version, vec![PlanEvent::Retired]))
             }
         }
-    }
-
-    /// True when the plan covers `category`.
-    pub fn covers(&self, category: ProductCategory) -> bool {
-        self.terms.categories.contains(&category)
     }
 }
 
@@ -195,6 +206,17 @@ impl Aggregate for SupportPlan {
     }
 
     fn index(&self) -> Index {
-        Index::None
+        Index::none()
+    }
+}
+
+#[cfg(any(test, feature = "testing"))]
+/// Targets: answer in 30 min, respond in 4 h, resolve in 2 days, reopen within 7 days.
+pub fn sample_targets() -> ServiceTargets {
+    ServiceTargets {
+        answer_within: chrono::Duration::minutes(30),
+        respond_within: chrono::Duration::hours(4),
+        resolve_within: chrono::Duration::days(2),
+        reopen_within: chrono::Duration::days(7),
     }
 }

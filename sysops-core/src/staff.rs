@@ -4,13 +4,13 @@
 //! change is an event that records who did it and when. Passwords and sign-in
 //! stay with the host's identity provider.
 
-use crate::UserId;
-use crate::actor::{Action, Actor, Role, Target, authorize};
-use crate::aggregate::Aggregate;
+use crate::actor::{Action, Actor, DenyReason, Role, Target, authorize};
+use crate::aggregate::{Aggregate, Decide, Index};
 use crate::ctx::Ctx;
-use crate::error::{DenyReason, Error, ReplayError, RuleError, ValidationError, clip};
+use crate::error::{ReplayError, ValidationError, clip};
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
-use crate::store::Index;
+use crate::id::UserId;
+use crate::rule::{Refused, RuleError};
 use crate::text::{Email, PersonName};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -129,16 +129,29 @@ impl StaffAccount {
         email: Email,
         role: StaffRole,
         ctx: &Ctx<'_>,
-    ) -> Result<Vec<Envelope<StaffEvent>>, Error> {
+    ) -> Result<Vec<Envelope<StaffEvent>>, Refused<RuleError>> {
         authorize(&ctx.actor, Action::CreateStaffAccount, Target::default())?;
         let account: UserId = ctx.new_id();
         Ok(ctx.stamp(account, Sequence::NONE, vec![StaffEvent::Created { account, name, email, role }]))
     }
+}
+
+impl Decide for StaffAccount {
+    type Command = StaffCommand;
+    type Error = Refused<RuleError>;
+
+    fn action(command: &StaffCommand) -> Action {
+        match command {
+            StaffCommand::ChangeRole(_) => Action::ChangeStaffRole,
+            StaffCommand::Deactivate => Action::DeactivateStaffAccount,
+            StaffCommand::Reactivate => Action::ReactivateStaffAccount,
+        }
+    }
 
     /// Decides a command. Administrators cannot demote or deactivate themselves.
-    pub fn decide(&self, command: StaffCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<StaffEvent>>, Error> {
+    fn decide(&self, command: &StaffCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<StaffEvent>>, Self::Error> {
         let (action, event) = match command {
-            StaffCommand::ChangeRole(to) => (Action::ChangeStaffRole, StaffEvent::RoleChanged { from: self.role, to }),
+            StaffCommand::ChangeRole(to) => (Action::ChangeStaffRole, StaffEvent::RoleChanged { from: self.role, to: *to }),
             StaffCommand::Deactivate => (Action::DeactivateStaffAccount, StaffEvent::Deactivated),
             StaffCommand::Reactivate => (Action::ReactivateStaffAccount, StaffEvent::Reactivated),
         };
@@ -199,6 +212,6 @@ impl Aggregate for StaffAccount {
     }
 
     fn index(&self) -> Index {
-        Index::None
+        Index::none()
     }
 }

@@ -75,7 +75,7 @@ impl From<CostWeights> for RawWeights {
 
 impl CostWeights {
     /// The largest weight accepted, in points per unit.
-    pub const MAX: f64 = 100.0;
+    pub const MAX: f64 = CostTerm::MAX_WEIGHT;
 
     /// Weights in points per km, at full load, per level of over-qualification, per star
     /// below five, and for the busiest expert's share of recent work; each in `0.0..=MAX`.

@@ -1,8 +1,8 @@
 //! Hard constraints: an expert who breaks any of them is never offered the ticket.
 
 use super::cost::Workload;
-use crate::error::Unqualified;
 use crate::expert::Expert;
+use crate::expert::Unqualified;
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

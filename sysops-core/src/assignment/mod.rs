@@ -11,14 +11,16 @@ mod cost;
 pub mod feasibility;
 mod solver;
 mod spatial;
+mod store;
 
 pub use cost::{CostWeights, Rating, Workload, explain};
 pub use feasibility::{Infeasible, WaitReason};
+pub use store::{AssignmentStore, Claim, ExpertLoad};
 
 use crate::expert::Expert;
+use crate::id::{ExpertId, TicketId};
 use crate::skill::Priority;
 use crate::ticket::{Rationale, Ticket, TicketStatus};
-use crate::{ExpertId, TicketId};
 use chrono::{DateTime, Utc};
 
 /// An expert as the assignment job sees them: profile and current workload.

@@ -2,15 +2,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use super::*;
+use crate::actor::Actor;
 use crate::aggregate::Aggregate;
 use crate::event::{Envelope, SCHEMA_VERSION, Sequence};
+use crate::expert::around_the_clock as always;
 use crate::expert::{Capacity, ExpertEvent, ExpertProfile, RadiusKm};
 use crate::geo::GeoPoint;
+use crate::id::{AssignmentId, CustomerId, PlanId};
+use crate::plan::sample_targets as targets;
 use crate::skill::{ProductCategory, SkillLevel};
-use crate::testing::fixtures::{always, targets};
 use crate::text::{Description, PersonName, Reason};
 use crate::ticket::TicketEvent;
-use crate::{Actor, AssignmentId, CustomerId, PlanId};
 use chrono::TimeZone;
 use proptest::prelude::*;
 use std::collections::BTreeMap;

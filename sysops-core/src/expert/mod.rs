@@ -1,19 +1,21 @@
 //! Experts: skills per product category, where they serve, when they work, how much they can take.
 
 mod schedule;
+mod store;
 
 pub use schedule::{TimeOff, WeeklyHours, WorkWindow};
+pub use store::{ExpertIndex, ExpertQuery, ExpertStore};
 
-use crate::ExpertId;
 use crate::actor::{Action, Target, authorize};
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, Decide, Index};
 use crate::ctx::Ctx;
-use crate::error::{Error, ReplayError, RuleError, Unqualified, ValidationError};
+use crate::error::{ReplayError, ValidationError};
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
+use crate::id::ExpertId;
+use crate::rule::{Refused, RuleError};
 use crate::skill::{ProductCategory, SkillLevel};
 use crate::staff::{StaffAccount, StaffRole};
-use crate::store::Index;
 use crate::text::PersonName;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -202,7 +204,7 @@ impl Expert {
         account: &StaffAccount,
         profile: ExpertProfile,
         ctx: &Ctx<'_>,
-    ) -> Result<Vec<Envelope<ExpertEvent>>, Error> {
+    ) -> Result<Vec<Envelope<ExpertEvent>>, Refused<RuleError>> {
         authorize(&ctx.actor, Action::RegisterExpert, Target::default())?;
         if account.role != StaffRole::Expert || !account.active {
             return Err(RuleError::NotAnExpertAccount { account: account.id.as_uuid() }.into());
@@ -214,8 +216,57 @@ impl Expert {
         Ok(ctx.stamp(expert, Sequence::NONE, vec![ExpertEvent::Registered { expert, profile }]))
     }
 
+    /// Checks the static hard constraints for a ticket: active, skilled enough, and within reach.
+    ///
+    /// Availability at a given time is [`is_available_at`](Self::is_available_at).
+    pub fn qualifies_for(
+        &self,
+        category: ProductCategory,
+        level: SkillLevel,
+        location: &GeoPoint,
+    ) -> Result<(), Unqualified> {
+        if !self.active {
+            return Err(Unqualified::Inactive);
+        }
+        match self.profile.skills.get(&category) {
+            None => Err(Unqualified::NoSkill),
+            Some(have) if *have < level => Err(Unqualified::LevelTooLow),
+            Some(_) if self.profile.base.distance_km(location) > f64::from(self.profile.radius_km.get()) => {
+                Err(Unqualified::OutOfArea)
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// True when `at` is inside the expert's working hours and not in time off.
+    pub fn is_available_at(&self, at: DateTime<Utc>) -> bool {
+        self.profile.hours.is_working_at(at) && !self.time_off.iter().any(|t| t.covers(at))
+    }
+}
+
+/// What keeps an expert from taking a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unqualified {
+    /// The expert profile is deactivated.
+    Inactive,
+    /// The expert lacks the product skill.
+    NoSkill,
+    /// The expert's level is below the ticket's.
+    LevelTooLow,
+    /// The ticket lies outside the expert's service radius.
+    OutOfArea,
+}
+
+impl Decide for Expert {
+    type Command = ExpertCommand;
+    type Error = Refused<RuleError>;
+
+    fn action(command: &ExpertCommand) -> Action {
+        command.action()
+    }
+
     /// Decides an administrator's change.
-    pub fn decide(&self, command: &ExpertCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<ExpertEvent>>, Error> {
+    fn decide(&self, command: &ExpertCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<ExpertEvent>>, Self::Error> {
         let action = command.action();
         authorize(&ctx.actor, action, Target::default())?;
         let p = &self.profile;
@@ -245,33 +296,6 @@ impl Expert {
             return Err(RuleError::NoChange { action }.into());
         }
         Ok(ctx.stamp(self.id, self.version, vec![event]))
-    }
-
-    /// Checks the static hard constraints for a ticket: active, skilled enough, and within reach.
-    ///
-    /// Availability at a given time is [`is_available_at`](Self::is_available_at).
-    pub fn qualifies_for(
-        &self,
-        category: ProductCategory,
-        level: SkillLevel,
-        location: &GeoPoint,
-    ) -> Result<(), Unqualified> {
-        if !self.active {
-            return Err(Unqualified::Inactive);
-        }
-        match self.profile.skills.get(&category) {
-            None => Err(Unqualified::NoSkill),
-            Some(have) if *have < level => Err(Unqualified::LevelTooLow),
-            Some(_) if self.profile.base.distance_km(location) > f64::from(self.profile.radius_km.get()) => {
-                Err(Unqualified::OutOfArea)
-            }
-            Some(_) => Ok(()),
-        }
-    }
-
-    /// True when `at` is inside the expert's working hours and not in time off.
-    pub fn is_available_at(&self, at: DateTime<Utc>) -> bool {
-        self.profile.hours.is_working_at(at) && !self.time_off.iter().any(|t| t.covers(at))
     }
 }
 
@@ -324,11 +348,32 @@ impl Aggregate for Expert {
     }
 
     fn index(&self) -> Index {
-        Index::Expert {
+        Index::of(ExpertIndex {
             active: self.active,
             skills: self.profile.skills.iter().map(|(c, l)| (*c, *l)).collect(),
             base: self.profile.base,
             radius_km: self.profile.radius_km.get(),
-        }
+        })
     }
+}
+
+#[cfg(any(test, feature = "testing"))]
+/// Every day, all day, in Chicago time.
+#[allow(clippy::unwrap_used)]
+pub fn around_the_clock() -> WeeklyHours {
+    let days = [
+        chrono::Weekday::Mon,
+        chrono::Weekday::Tue,
+        chrono::Weekday::Wed,
+        chrono::Weekday::Thu,
+        chrono::Weekday::Fri,
+        chrono::Weekday::Sat,
+        chrono::Weekday::Sun,
+    ];
+    let end = chrono::NaiveTime::from_hms_milli_opt(23, 59, 59, 999).unwrap();
+    WeeklyHours::new(
+        "America/Chicago",
+        days.iter().map(|d| WorkWindow::new(*d, chrono::NaiveTime::MIN, end).unwrap()).collect(),
+    )
+    .unwrap()
 }

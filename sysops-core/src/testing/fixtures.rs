@@ -3,10 +3,10 @@
 use crate::{
     Actor, Address, AddressLine, Capacity, Contact, Currency, Customer, Description, Email, Error, Expert,
     ExpertProfile, GeoPoint, ManualClock, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority,
-    ProductCategory, RadiusKm, SequentialIds, Service, ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan,
-    UserId, WeeklyHours, WorkWindow,
+    ProductCategory, RadiusKm, SequentialIds, Service, SkillLevel, StaffRole, Store, SupportPlan,
+    UserId,
 };
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,15 +16,7 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).single().expect("valid date")
 }
 
-/// Targets: answer in 30 min, respond in 4 h, resolve in 2 days, reopen within 7 days.
-pub fn targets() -> ServiceTargets {
-    ServiceTargets {
-        answer_within: Duration::minutes(30),
-        respond_within: Duration::hours(4),
-        resolve_within: Duration::days(2),
-        reopen_within: Duration::days(7),
-    }
-}
+pub use crate::plan::sample_targets as targets;
 
 /// A plan covering televisions, computers and audio for 29.99 USD.
 pub fn plan_terms() -> PlanTerms {
@@ -62,16 +54,7 @@ pub fn address(location: GeoPoint) -> Address {
     }
 }
 
-/// Every day, all day, in Chicago time.
-pub fn always() -> WeeklyHours {
-    let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
-    let end = NaiveTime::from_hms_milli_opt(23, 59, 59, 999).unwrap();
-    WeeklyHours::new(
-        "America/Chicago",
-        days.iter().map(|d| WorkWindow::new(*d, NaiveTime::MIN, end).unwrap()).collect(),
-    )
-    .unwrap()
-}
+pub use crate::expert::around_the_clock as always;
 
 /// An expert skilled at `level` in televisions, computers and audio, based in Chicago, 100 km radius.
 pub fn profile(n: usize, level: i64) -> ExpertProfile {

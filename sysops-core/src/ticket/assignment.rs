@@ -1,9 +1,8 @@
 //! Assignment attempts: every offer of a ticket to an expert, kept in the ticket's history.
 
-use crate::assignment::CostWeights;
 use crate::error::{ValidationError, check_real};
+use crate::id::{AssignmentId, ExpertId};
 use crate::text::Reason;
-use crate::{AssignmentId, ExpertId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +93,7 @@ impl CostFactor {
 /// One term of an assignment's cost: the measured value and what it cost after weighting.
 ///
 /// Both are finite: a new term's `value` lies in `0..=factor.max_value()` and its `cost` in
-/// `0..=factor.max_value() * CostWeights::MAX` ([`crate::assignment::CostWeights::MAX`]);
+/// `0..=factor.max_value() * CostTerm::MAX_WEIGHT`;
 /// a term read back from a ticket's history keeps the finite values it was recorded with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawTerm", into = "RawTerm")]
@@ -132,13 +131,16 @@ impl From<CostTerm> for RawTerm {
 }
 
 impl CostTerm {
+    /// Largest weight a factor may have (the assignment engine's `CostWeights::MAX`).
+    pub const MAX_WEIGHT: f64 = 100.0;
+
     /// A term, refused unless both numbers are finite and within the factor's range.
     pub fn new(factor: CostFactor, value: f64, cost: f64) -> Result<Self, ValidationError> {
         let max = factor.max_value();
         Ok(CostTerm {
             factor,
             value: check_real("cost_term.value", value, 0.0, max)?,
-            cost: check_real("cost_term.cost", cost, 0.0, max * CostWeights::MAX)?,
+            cost: check_real("cost_term.cost", cost, 0.0, max * CostTerm::MAX_WEIGHT)?,
         })
     }
 
@@ -146,7 +148,7 @@ impl CostTerm {
     /// rounded to thousandths of a point.
     pub(crate) fn weighted(factor: CostFactor, value: f64, weight: f64) -> Self {
         let value = if value.is_nan() { 0.0 } else { value.clamp(0.0, factor.max_value()) };
-        let cost = (value * weight.clamp(0.0, CostWeights::MAX) * 1000.0).round() / 1000.0;
+        let cost = (value * weight.clamp(0.0, CostTerm::MAX_WEIGHT) * 1000.0).round() / 1000.0;
         CostTerm { factor, value, cost }
     }
 

@@ -1,15 +1,16 @@
 //! Deciding ticket commands: authorization first, then the workflow rules, then the events.
 
-use super::{Channel, Rationale, Ticket, TicketEvent, TicketState};
+use super::{Channel, Rationale, Ticket, TicketError, TicketEvent, TicketState};
 use crate::actor::{Action, Role, Target, authorize};
+use crate::aggregate::Decide;
 use crate::ctx::Ctx;
 use crate::customer::Customer;
-use crate::error::{Error, TicketError};
 use crate::event::{Envelope, Sequence};
+use crate::id::{ExpertId, TicketId};
 use crate::plan::SupportPlan;
+use crate::rule::Refused;
 use crate::skill::{ProductCategory, SkillLevel};
 use crate::text::{Description, Reason, WorkNotes};
-use crate::{ExpertId, TicketId};
 use serde::{Deserialize, Serialize};
 
 /// What a customer (or helpdesk for them) reports.
@@ -90,7 +91,7 @@ impl Ticket {
         customer: &Customer,
         plan: &SupportPlan,
         ctx: &Ctx<'_>,
-    ) -> Result<Vec<Envelope<TicketEvent>>, Error> {
+    ) -> Result<Vec<Envelope<TicketEvent>>, Refused<TicketError>> {
         authorize(&ctx.actor, Action::SubmitTicket, Target::owned_by(customer.id))?;
         if !plan.covers(request.category) {
             return Err(TicketError::NotCovered { plan: plan.id, category: request.category }.into());
@@ -125,14 +126,23 @@ impl Ticket {
         };
         Target { owner: Some(self.customer.as_uuid()), assigned_to_actor }
     }
+}
+
+impl Decide for Ticket {
+    type Command = TicketCommand;
+    type Error = Refused<TicketError>;
+
+    fn action(command: &TicketCommand) -> Action {
+        command.action()
+    }
 
     /// Decides a command: checks the actor may, then that the workflow allows it now.
-    pub fn decide(&self, command: &TicketCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<TicketEvent>>, Error> {
+    fn decide(&self, command: &TicketCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<TicketEvent>>, Self::Error> {
         let action = command.action();
         let acting_expert = (ctx.actor.role == Role::Expert).then(|| ExpertId::from_uuid(ctx.actor.id));
         authorize(&ctx.actor, action, self.target_for(acting_expert, action))?;
         let refused =
-            || -> Error { TicketError::InvalidTransition { ticket: self.id, status: self.status(), action }.into() };
+            || -> Refused<TicketError> { TicketError::InvalidTransition { ticket: self.id, status: self.status(), action }.into() };
         let event = match (command, &self.state) {
             (TicketCommand::Assign { expert, rationale }, TicketState::Open) => {
                 if self.excludes(*expert) {

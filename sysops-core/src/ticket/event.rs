@@ -4,10 +4,10 @@ use super::Channel;
 use super::assignment::Rationale;
 use crate::event::EventName;
 use crate::geo::GeoPoint;
+use crate::id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
 use crate::plan::ServiceTargets;
 use crate::skill::{Priority, ProductCategory, SkillLevel};
 use crate::text::{Description, Reason, WorkNotes};
-use crate::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -10,21 +10,24 @@
 
 mod assignment;
 mod command;
+mod error;
 mod event;
+mod store;
 
 pub use assignment::{Assignment, CostFactor, CostTerm, Outcome, Rationale};
 pub use command::{NewTicket, TicketCommand};
+pub use error::TicketError;
 pub use event::TicketEvent;
+pub use store::{TicketFilter, TicketIndex, TicketStore};
 
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, Index};
 use crate::error::ReplayError;
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
+use crate::id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
 use crate::plan::ServiceTargets;
 use crate::skill::{Priority, ProductCategory, SkillLevel};
-use crate::store::Index;
 use crate::text::{Description, Reason, WorkNotes};
-use crate::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -355,13 +358,13 @@ impl Aggregate for Ticket {
     }
 
     fn index(&self) -> Index {
-        Index::Ticket {
+        Index::of(TicketIndex {
             customer: self.customer,
             status: self.status(),
             expert: self.current_expert(),
             priority: self.priority,
             category: self.category,
             submitted_at: self.submitted_at,
-        }
+        })
     }
 }

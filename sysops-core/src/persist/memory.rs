@@ -1,18 +1,18 @@
-//! An in-memory [`Store`] for tests, simulations and hosts that need no durability.
+//! An in-memory store for tests, simulations and hosts that need no durability.
+//!
+//! Each domain's queries over it live with the domain (`ticket/store.rs`, ...), reading the
+//! index rows through [`MemoryStore::list`] and [`MemoryStore::lock`].
 
-use super::{
-    Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, Index, OutboxEntry, Page, Store, StoredEvent, StoredState,
-    TicketFilter,
-};
+use super::{Change, ConsumerName, EventStore, Outbox, OutboxEntry, Page, StoredEvent, StoredState};
+use crate::aggregate::Index;
 use crate::error::StoreError;
 use crate::event::{AggregateKind, Sequence, StreamId};
-use crate::ticket::TicketStatus;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Default)]
-struct Inner {
-    states: BTreeMap<StreamId, (StoredState, Index)>,
+pub(crate) struct Inner {
+    pub(crate) states: BTreeMap<StreamId, (StoredState, Index)>,
     events: BTreeMap<StreamId, Vec<StoredEvent>>,
     outbox: Vec<OutboxEntry>,
     cursors: BTreeMap<ConsumerName, u64>,
@@ -30,11 +30,12 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn list(&self, kind: AggregateKind, page: Page, keep: impl Fn(&Index) -> bool) -> Vec<StoredState> {
+    /// The states of `kind` on `page` whose index row `keep` accepts.
+    pub(crate) fn list(&self, kind: AggregateKind, page: Page, keep: impl Fn(&Index) -> bool) -> Vec<StoredState> {
         let inner = self.lock();
         inner
             .states
@@ -49,22 +50,8 @@ impl MemoryStore {
 }
 
 impl Inner {
-    fn loads(&self) -> Vec<ExpertLoad> {
-        let mut loads: BTreeMap<crate::ExpertId, ExpertLoad> = BTreeMap::new();
-        for (_, index) in self.states.values() {
-            if let Index::Ticket { status, expert: Some(expert), .. } = index {
-                let load = loads.entry(*expert).or_insert(ExpertLoad { expert: *expert, active: 0, recent: 0 });
-                match status {
-                    TicketStatus::Assigned | TicketStatus::Accepted | TicketStatus::InProgress => load.active += 1,
-                    TicketStatus::Completed => load.recent += 1,
-                    _ => {}
-                }
-            }
-        }
-        loads.into_values().collect()
-    }
-
-    fn commit(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {
+    /// Commits like a database: all changes or none, each at its expected version.
+    pub(crate) fn commit(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {
         let inner = self;
         let mut seen = HashSet::new();
         for change in &changes {
@@ -88,7 +75,7 @@ impl Inner {
     }
 }
 
-impl Store for MemoryStore {
+impl EventStore for MemoryStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
         self.lock().commit(changes)
     }
@@ -101,25 +88,12 @@ impl Store for MemoryStore {
         Ok(self.lock().events.get(&stream).cloned().unwrap_or_default())
     }
 
-    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        Ok(self.list(AggregateKind::Ticket, page, |index| match index {
-            Index::Ticket { customer, status, expert, .. } => {
-                filter.status.is_none_or(|s| s == *status)
-                    && filter.customer.is_none_or(|c| c == *customer)
-                    && filter.expert.is_none_or(|e| Some(e) == *expert)
-            }
-            _ => false,
-        }))
-    }
-
     async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
         Ok(self.list(kind, page, |_| true))
     }
+}
 
-    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        Ok(self.list(AggregateKind::Expert, page, |index| query.matches(index)))
-    }
-
+impl Outbox for MemoryStore {
     async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         let inner = self.lock();
         let cursor = inner.cursors.get(consumer).copied().unwrap_or(0);
@@ -136,34 +110,5 @@ impl Store for MemoryStore {
         let cursor = inner.cursors.entry(consumer.clone()).or_default();
         *cursor = (*cursor).max(position);
         Ok(())
-    }
-
-    async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
-        Ok(self.lock().loads())
-    }
-
-    async fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> Result<R, StoreError>
-    where
-        R: Send,
-        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
-    {
-        // The lock is the claim: batches run one at a time.
-        let mut inner = self.lock();
-        let mut claim = Claim::default();
-        for (stream, (state, index)) in &inner.states {
-            match index {
-                Index::Ticket { status: TicketStatus::Open, .. } if claim.tickets.len() < limit as usize => {
-                    claim.tickets.push(state.clone());
-                }
-                Index::Expert { active: true, .. } if stream.kind == AggregateKind::Expert => {
-                    claim.experts.push(state.clone());
-                }
-                _ => {}
-            }
-        }
-        claim.loads = inner.loads();
-        let (changes, result) = decide(claim)?;
-        inner.commit(changes)?;
-        Ok(result)
     }
 }

@@ -1,70 +1,28 @@
-//! The storage contract: a small set of operations every backend implements.
+//! The shared part of the storage contract: the event store every domain writes through.
 //!
 //! A write is one [`Change`] per aggregate touched, committed atomically: either
 //! every change's events and new state are stored, or none are. Each change says
 //! which version it was decided against; a backend refuses the whole commit with
 //! [`StoreError::Conflict`] when any stream has moved on (optimistic concurrency).
-//! States are stored as JSON next to their events, with an [`Index`] of the
-//! columns queries filter on.
+//! States are stored as JSON next to their events, with the domain's own [`Index`]
+//! row of the columns its queries filter on. The outbox ([`Outbox`]) delivers every
+//! committed event to consumers. Queries belong to their domains (`TicketStore`,
+//! `ExpertStore`, ...), which this module knows nothing about.
 
-mod memory;
+pub(crate) mod memory;
+mod outbox;
 
 pub use memory::MemoryStore;
+pub use outbox::{ConsumerName, Outbox, OutboxEntry};
 
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, Index};
 use crate::error::StoreError;
 use crate::event::{AggregateKind, Envelope, EventName, Sequence, StreamId};
-use crate::geo::GeoPoint;
-use crate::skill::{Priority, ProductCategory, SkillLevel};
-use crate::ticket::TicketStatus;
-use crate::{CustomerId, ExpertId};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use uuid::Uuid;
-
-/// The columns an aggregate's state is indexed by, for queries.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Index {
-    /// Not queried except by id.
-    None,
-    /// Helpdesk looks customers up by name, email and phone.
-    Customer {
-        /// Full name.
-        name: String,
-        /// Email.
-        email: String,
-        /// E.164 phone.
-        phone: String,
-    },
-    /// The assignment job finds candidate experts.
-    Expert {
-        /// Whether the expert takes work.
-        active: bool,
-        /// Level per category.
-        skills: Vec<(ProductCategory, SkillLevel)>,
-        /// Base location.
-        base: GeoPoint,
-        /// Service radius in km.
-        radius_km: u16,
-    },
-    /// Tickets are listed by status, customer and expert.
-    Ticket {
-        /// Owner.
-        customer: CustomerId,
-        /// Current status.
-        status: TicketStatus,
-        /// Current expert.
-        expert: Option<ExpertId>,
-        /// Priority.
-        priority: Priority,
-        /// Category.
-        category: ProductCategory,
-        /// Submission time.
-        submitted_at: DateTime<Utc>,
-    },
-}
 
 /// One stored event: its envelope as JSON plus the metadata backends index.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,62 +133,6 @@ where
     }
 }
 
-/// Which tickets to list; every field given must match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TicketFilter {
-    /// Only in this status.
-    pub status: Option<TicketStatus>,
-    /// Only of this customer.
-    pub customer: Option<CustomerId>,
-    /// Only where this expert is the current expert.
-    pub expert: Option<ExpertId>,
-}
-
-impl TicketFilter {
-    /// Tickets waiting for an expert: what the assignment job takes.
-    pub fn open() -> Self {
-        Self { status: Some(TicketStatus::Open), ..Self::default() }
-    }
-
-    /// A customer's tickets.
-    pub fn of_customer(customer: CustomerId) -> Self {
-        Self { customer: Some(customer), ..Self::default() }
-    }
-
-    /// An expert's current tickets.
-    pub fn of_expert(expert: ExpertId) -> Self {
-        Self { expert: Some(expert), ..Self::default() }
-    }
-}
-
-/// Which experts to find; every field given must match.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct ExpertQuery {
-    /// Only experts skilled in this category ...
-    pub category: Option<ProductCategory>,
-    /// ... at this level or above (needs `category`).
-    pub min_level: Option<SkillLevel>,
-    /// Only experts whose service area contains this point.
-    pub serving: Option<GeoPoint>,
-    /// Only active experts.
-    pub active_only: bool,
-}
-
-impl ExpertQuery {
-    /// True when an expert indexed as `index` matches.
-    pub fn matches(&self, index: &Index) -> bool {
-        let Index::Expert { active, skills, base, radius_km } = index else {
-            return false;
-        };
-        let skilled = match self.category {
-            None => true,
-            Some(cat) => skills.iter().any(|(c, l)| *c == cat && self.min_level.is_none_or(|min| *l >= min)),
-        };
-        let serves = self.serving.is_none_or(|p| base.distance_km(&p) <= f64::from(*radius_km));
-        skilled && serves && (*active || !self.active_only)
-    }
-}
-
 /// A page of a listing in id order (UUID v7 ids sort by creation time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -265,77 +167,12 @@ impl Page {
     }
 }
 
-/// The name of an outbox consumer (e.g. `"assignment"`, `"notifications"`): 1–100 of `a-z 0-9 _ - .`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConsumerName(String);
-
-impl ConsumerName {
-    /// Checks the name.
-    ///
-    /// ```
-    /// use sysops_core::store::ConsumerName;
-    /// assert!(ConsumerName::new("notifications").is_ok());
-    /// assert!(ConsumerName::new("").is_err());
-    /// assert!(ConsumerName::new("Robert'); DROP TABLE").is_err());
-    /// ```
-    pub fn new(name: impl Into<String>) -> Result<Self, crate::ValidationError> {
-        let name = name.into();
-        let valid = (1..=100).contains(&name.len())
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b));
-        if valid {
-            Ok(Self(name))
-        } else {
-            Err(crate::ValidationError::Unknown { field: "consumer_name", value: crate::error::clip(&name) })
-        }
-    }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// An event as delivered by the outbox: its global delivery position and the event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxEntry {
-    /// Position in delivery order; strictly increasing, gaps allowed.
-    pub position: u64,
-    /// The event.
-    pub event: StoredEvent,
-}
-
-/// An expert's workload as counted from the tickets index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExpertLoad {
-    /// The expert.
-    pub expert: ExpertId,
-    /// Tickets offered to, accepted by or being worked by the expert.
-    pub active: u32,
-    /// Tickets the expert completed that are not closed yet.
-    pub recent: u32,
-}
-
-/// What an assignment batch may work on: claimed open tickets and experts, and workloads.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Claim {
-    /// Open tickets this batch holds (no other batch can offer them meanwhile).
-    pub tickets: Vec<StoredState>,
-    /// Active experts this batch holds (no other batch can give them work meanwhile).
-    pub experts: Vec<StoredState>,
-    /// Current workloads of the claimed experts, counted after claiming them.
-    pub loads: Vec<ExpertLoad>,
-    /// True when some active experts were held by another batch and so are missing here.
-    pub contended: bool,
-}
-
-/// What every storage backend implements. Futures are `Send` so services can run them on any executor.
+/// Where every aggregate's events and latest state live. Futures are `Send` so services can
+/// run them on any executor.
 ///
-/// Every committed event is also appended to a transactional outbox, in the same
-/// transaction. Consumers read it with a durable named cursor: [`poll`](Store::poll)
-/// returns entries after the cursor, [`ack`](Store::ack) moves it. Delivery is
-/// at-least-once (what is not acked is delivered again) and in commit order, so
-/// per aggregate in sequence order.
-pub trait Store: Send + Sync {
+/// Every committed event is also appended to the outbox in the same transaction (see
+/// [`Outbox`]).
+pub trait EventStore: Send + Sync {
     /// Commits all changes atomically, or none when any stream is not at its expected version.
     fn commit(&self, changes: Vec<Change>) -> impl Future<Output = Result<(), StoreError>> + Send;
 
@@ -345,48 +182,12 @@ pub trait Store: Send + Sync {
     /// All events of a stream in sequence order.
     fn events(&self, stream: StreamId) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
 
-    /// Ticket states matching `filter`, in id order.
-    fn tickets(
-        &self,
-        filter: TicketFilter,
-        page: Page,
-    ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
-
     /// Every state of `kind`, in id order: for integrity walks and the quarantine listing.
     fn states(
         &self,
         kind: AggregateKind,
         page: Page,
     ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
-
-    /// Expert states matching `query`, in id order.
-    fn experts(
-        &self,
-        query: ExpertQuery,
-        page: Page,
-    ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
-
-    /// Up to `limit` outbox entries after `consumer`'s cursor, in delivery order.
-    fn poll(
-        &self,
-        consumer: &ConsumerName,
-        limit: u32,
-    ) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> + Send;
-
-    /// Moves `consumer`'s cursor to `position` (a position it was delivered); it never moves back.
-    fn ack(&self, consumer: &ConsumerName, position: u64) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Every expert's current workload (experts without tickets are omitted).
-    fn expert_loads(&self) -> impl Future<Output = Result<Vec<ExpertLoad>, StoreError>> + Send;
-
-    /// Runs one assignment batch as a unit of work: claims up to `limit` open tickets and the
-    /// active experts no other batch holds, lets `decide` (pure, synchronous) turn the claim into
-    /// changes, and commits them atomically before releasing the claim. Concurrent batches never
-    /// offer the same ticket, nor fill the same expert, twice.
-    fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> impl Future<Output = Result<R, StoreError>> + Send
-    where
-        R: Send,
-        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send;
 }
 
 /// A stored record that does not decode (written by a buggy older version, or edited by
@@ -495,7 +296,7 @@ pub fn decode_event<A: Aggregate>(stored: &StoredEvent) -> Result<Envelope<A::Ev
 
 /// Checks one stored stream of aggregate `A`: its state decodes, and its events decode and
 /// replay to exactly that state. A failure is a [`StoreError::Corrupt`] naming the stream.
-pub async fn audit_stream<A: Aggregate, S: Store>(store: &S, state: &StoredState) -> Result<(), StoreError> {
+pub async fn audit_stream<A: Aggregate, S: EventStore>(store: &S, state: &StoredState) -> Result<(), StoreError> {
     let stream = state.stream;
     let decoded: A = decode_state(state)?;
     let events = store.events(stream).await?.iter().map(decode_event::<A>).collect::<Result<Vec<_>, _>>()?;
@@ -508,7 +309,7 @@ pub async fn audit_stream<A: Aggregate, S: Store>(store: &S, state: &StoredState
 }
 
 /// Loads and decodes aggregate `id`.
-pub async fn load<A: Aggregate, S: Store>(store: &S, id: impl Into<Uuid>) -> Result<Option<A>, StoreError> {
+pub async fn load<A: Aggregate, S: EventStore>(store: &S, id: impl Into<Uuid>) -> Result<Option<A>, StoreError> {
     match store.load(StreamId::new(A::KIND, id)).await? {
         Some(stored) => decode_state(&stored).map(Some),
         None => Ok(None),
@@ -516,7 +317,7 @@ pub async fn load<A: Aggregate, S: Store>(store: &S, id: impl Into<Uuid>) -> Res
 }
 
 /// Loads and decodes aggregate `id`'s whole history.
-pub async fn history<A: Aggregate, S: Store>(
+pub async fn history<A: Aggregate, S: EventStore>(
     store: &S,
     id: impl Into<Uuid>,
 ) -> Result<Vec<Envelope<A::Event>>, StoreError> {
@@ -567,7 +368,7 @@ mod tests {
             Ok(())
         }
         fn index(&self) -> Index {
-            Index::None
+            Index::none()
         }
     }
 

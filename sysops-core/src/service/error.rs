@@ -1,0 +1,65 @@
+//! Every error the service returns, gathered from the layers and domains below it.
+
+use crate::actor::Forbidden;
+use crate::error::{ReplayError, StoreError, ValidationError};
+use crate::rule::{Refused, RuleError};
+use crate::stream::AggregateKind;
+use crate::ticket::TicketError;
+use uuid::Uuid;
+
+/// Every error the service returns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Malformed input.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// Not allowed for this actor.
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    /// No such aggregate.
+    #[error("{kind:?} {id} not found")]
+    NotFound {
+        /// Its kind.
+        kind: AggregateKind,
+        /// The id asked for.
+        id: Uuid,
+    },
+    /// A ticket workflow rule refused the command.
+    #[error(transparent)]
+    Ticket(#[from] TicketError),
+    /// Another rule refused the command.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    /// Storage failed or a concurrent writer won (see [`StoreError::Conflict`]).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Stored history is inconsistent.
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+}
+
+impl Error {
+    /// `NotFound` for a typed id.
+    pub fn not_found(kind: AggregateKind, id: impl Into<Uuid>) -> Self {
+        Error::NotFound { kind, id: id.into() }
+    }
+
+    /// True for an optimistic-concurrency conflict, after which a reload and retry may succeed.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Error::Store(StoreError::Conflict { .. }))
+    }
+}
+
+/// A refused command is the error of its kind: `Forbidden`, `Invalid` or the aggregate's rule.
+impl<R> From<Refused<R>> for Error
+where
+    Error: From<R>,
+{
+    fn from(refused: Refused<R>) -> Self {
+        match refused {
+            Refused::Invalid(e) => Error::Invalid(e),
+            Refused::Forbidden(e) => Error::Forbidden(e),
+            Refused::Rule(e) => e.into(),
+        }
+    }
+}
