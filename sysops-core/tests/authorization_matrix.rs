@@ -1,8 +1,9 @@
 //! Who may do what: every action × every kind of actor, run for real through the service.
 //!
-//! The table below is the specification. Each cell is executed on a fresh world in
+//! The table in `roles.txt` is the specification. Each cell is executed on a fresh world in
 //! which the action would succeed for an entitled actor: `Y` must succeed, `.` must
-//! be refused with `Forbidden` and change nothing.
+//! be refused with `Forbidden` and change nothing. The same file is published as
+//! `docs/roles.md` by the `role_table` test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::Duration;
@@ -17,46 +18,7 @@ use uuid::Uuid;
 
 /// Columns: administrator, helpdesk, manager, system, the customer who owns the data,
 /// another customer, the expert the ticket/profile belongs to, another expert.
-const SPEC: &str = "
-    action                   Adm Hd  Mgr Sys CuO CuX ExA ExX
-    CreateStaffAccount       Y   .   .   Y   .   .   .   .
-    ChangeStaffRole          Y   .   .   .   .   .   .   .
-    DeactivateStaffAccount   Y   .   .   .   .   .   .   .
-    ReactivateStaffAccount   Y   .   .   .   .   .   .   .
-    ViewStaffAccount         Y   .   Y   Y   .   .   Y   .
-    DefinePlan               Y   .   .   .   .   .   .   .
-    RetirePlan               Y   .   .   .   .   .   .   .
-    ViewPlan                 Y   Y   Y   Y   Y   Y   Y   Y
-    RegisterCustomer         Y   Y   .   .   Y   Y   .   .
-    UpdateCustomerContact    Y   Y   .   .   Y   .   .   .
-    MoveCustomer             Y   Y   .   .   Y   .   .   .
-    ChangeCustomerPlan       Y   .   .   .   Y   .   .   .
-    ViewCustomer             Y   Y   Y   Y   Y   .   .   .
-    RegisterExpert           Y   .   .   .   .   .   .   .
-    UpdateExpertSkills       Y   .   .   .   .   .   .   .
-    UpdateExpertServiceArea  Y   .   .   .   .   .   .   .
-    UpdateExpertSchedule     Y   .   .   .   .   .   .   .
-    AddExpertTimeOff         Y   .   .   .   .   .   .   .
-    SetExpertCapacity        Y   .   .   .   .   .   .   .
-    SetExpertActive          Y   .   .   .   .   .   .   .
-    ViewExpert               Y   Y   Y   Y   .   .   Y   .
-    FindExperts              Y   Y   Y   Y   .   .   .   .
-    SubmitTicket             .   Y   .   .   Y   .   .   .
-    AssignTicket             Y   .   .   Y   .   .   .   .
-    AcceptAssignment         .   .   .   .   .   .   Y   .
-    RejectAssignment         .   .   .   .   .   .   Y   .
-    ExpireAssignment         Y   .   .   Y   .   .   .   .
-    StartWork                .   .   .   .   .   .   Y   .
-    CompleteWork             .   .   .   .   .   .   Y   .
-    CancelTicket             Y   Y   .   .   Y   .   .   .
-    CloseTicket              Y   Y   .   Y   Y   .   .   .
-    ReopenTicket             Y   Y   .   .   Y   .   .   .
-    ViewTicket               Y   Y   Y   Y   Y   .   Y   .
-    ListOpenTickets          Y   Y   Y   Y   .   .   .   .
-    ListCustomerTickets      Y   Y   Y   Y   Y   .   .   .
-    ListExpertTickets        Y   Y   Y   Y   .   .   Y   .
-    AuditRecords             Y   .   .   Y   .   .   .   .
-";
+const SPEC: &str = include_str!("roles.txt");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
