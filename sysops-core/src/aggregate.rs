@@ -29,6 +29,11 @@ impl Index {
         Self(Some(Arc::new(columns)))
     }
 
+    /// True when there is no index row.
+    pub fn is_none(&self) -> bool {
+        self.0.is_none()
+    }
+
     /// The index row, if it is a `T`.
     pub fn get<T: Any>(&self) -> Option<&T> {
         self.0.as_ref().and_then(|columns| columns.downcast_ref())

@@ -151,7 +151,9 @@ impl Decide for StaffAccount {
     /// Decides a command. Administrators cannot demote or deactivate themselves.
     fn decide(&self, command: &StaffCommand, ctx: &Ctx<'_>) -> Result<Vec<Envelope<StaffEvent>>, Self::Error> {
         let (action, event) = match command {
-            StaffCommand::ChangeRole(to) => (Action::ChangeStaffRole, StaffEvent::RoleChanged { from: self.role, to: *to }),
+            StaffCommand::ChangeRole(to) => {
+                (Action::ChangeStaffRole, StaffEvent::RoleChanged { from: self.role, to: *to })
+            }
             StaffCommand::Deactivate => (Action::DeactivateStaffAccount, StaffEvent::Deactivated),
             StaffCommand::Reactivate => (Action::ReactivateStaffAccount, StaffEvent::Reactivated),
         };

@@ -1,9 +1,12 @@
 //! The assignment job's results and its cost weights.
 
+use crate::client::Sysops;
 use crate::enums::WaitReason;
 use crate::error::SysopsError;
+use crate::guard::guard;
 use crate::integrity::QuarantinedRecord;
 use crate::ticket::{Rationale, Ticket};
+use crate::value::Actor;
 use chrono::TimeDelta;
 use sysops_core as core;
 use uuid::Uuid;
@@ -159,5 +162,34 @@ impl From<core::store::Listing<core::WaitingTicket>> for WaitingTickets {
             tickets: l.items.into_iter().map(WaitingTicket::from).collect(),
             quarantined: crate::integrity::quarantined(l.quarantined),
         }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Runs the assignment job once: expires overdue offers, then offers open tickets to the best experts.
+    pub async fn run_assignment(
+        &self,
+        actor: Actor,
+        weights: Option<CostWeights>,
+    ) -> Result<AssignmentReport, SysopsError> {
+        guard(async move {
+            let weights = weights.unwrap_or_default().try_into()?;
+            Ok(self.api()?.run_assignment(actor.into(), &weights).await?.into())
+        })
+        .await
+    }
+
+    /// Expires every offer past its answer deadline; returns the tickets open again.
+    pub async fn expire_overdue_offers(&self, actor: Actor) -> Result<Vec<Uuid>, SysopsError> {
+        guard(async move {
+            Ok(self.api()?.expire_overdue_offers(actor.into()).await?.into_iter().map(|t| t.as_uuid()).collect())
+        })
+        .await
+    }
+
+    /// Tickets waiting longer than their plan allows, most overdue first, with why.
+    pub async fn tickets_waiting_too_long(&self, actor: Actor) -> Result<WaitingTickets, SysopsError> {
+        guard(async move { Ok(self.api()?.tickets_waiting_too_long(actor.into()).await?.into()) }).await
     }
 }

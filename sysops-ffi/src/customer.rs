@@ -1,9 +1,13 @@
 //! Customers: who they are, where they live, which plan they hold.
 
+use crate::client::Sysops;
 use crate::error::SysopsError;
+use crate::guard::guard;
 use crate::types::Timestamp;
+use crate::value::Actor;
 use crate::value::GeoPoint;
 use sysops_core as core;
+use sysops_core::{CustomerId, PlanId};
 use uuid::Uuid;
 
 /// How to reach a person.
@@ -107,5 +111,75 @@ impl From<core::Customer> for Customer {
             plan: c.plan.as_uuid(),
             registered_at: c.registered_at,
         }
+    }
+}
+
+impl Sysops {
+    async fn customer_command(
+        &self,
+        actor: Actor,
+        customer: Uuid,
+        command: core::CustomerCommand,
+    ) -> Result<Customer, SysopsError> {
+        Ok(self.api()?.update_customer(actor.into(), CustomerId::from_uuid(customer), command).await?.into())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Registers a customer on a plan (helpdesk by phone, or the customer themself on the web).
+    pub async fn register_customer(
+        &self,
+        actor: Actor,
+        contact: Contact,
+        address: Address,
+        plan: Uuid,
+    ) -> Result<Customer, SysopsError> {
+        guard(async move {
+            let (contact, address) = (contact.try_into()?, address.try_into()?);
+            Ok(self.api()?.register_customer(actor.into(), contact, address, PlanId::from_uuid(plan)).await?.into())
+        })
+        .await
+    }
+
+    /// Changes a customer's contact details.
+    pub async fn update_customer_contact(
+        &self,
+        actor: Actor,
+        customer: Uuid,
+        contact: Contact,
+    ) -> Result<Customer, SysopsError> {
+        guard(async move {
+            self.customer_command(actor, customer, core::CustomerCommand::UpdateContact(contact.try_into()?)).await
+        })
+        .await
+    }
+
+    /// Moves a customer to a new address.
+    pub async fn move_customer(&self, actor: Actor, customer: Uuid, address: Address) -> Result<Customer, SysopsError> {
+        guard(async move {
+            self.customer_command(actor, customer, core::CustomerCommand::Move(address.try_into()?)).await
+        })
+        .await
+    }
+
+    /// Moves a customer to another plan.
+    pub async fn change_customer_plan(
+        &self,
+        actor: Actor,
+        customer: Uuid,
+        plan: Uuid,
+    ) -> Result<Customer, SysopsError> {
+        guard(async move {
+            let (customer, plan) = (CustomerId::from_uuid(customer), PlanId::from_uuid(plan));
+            Ok(self.api()?.change_customer_plan(actor.into(), customer, plan).await?.into())
+        })
+        .await
+    }
+
+    /// A customer's profile.
+    pub async fn customer(&self, actor: Actor, customer: Uuid) -> Result<Customer, SysopsError> {
+        guard(async move { Ok(self.api()?.customer(actor.into(), CustomerId::from_uuid(customer)).await?.into()) })
+            .await
     }
 }

@@ -1,11 +1,15 @@
 //! Experts: skills, service area, weekly hours, time off, capacity.
 
+use crate::client::{Sysops, page};
 use crate::enums::{ProductCategory, Weekday};
 use crate::error::SysopsError;
+use crate::guard::guard;
 use crate::types::Timestamp;
+use crate::value::Actor;
 use crate::value::GeoPoint;
 use chrono::NaiveTime;
 use sysops_core as core;
+use sysops_core::{ExpertCommand, ExpertId, UserId};
 use uuid::Uuid;
 
 /// A product skill at a level from 1 (basic) to 5 (master).
@@ -209,5 +213,110 @@ impl From<core::store::Listing<core::Expert>> for ExpertPage {
             quarantined: crate::integrity::quarantined(l.quarantined),
             next: l.next,
         }
+    }
+}
+
+impl Sysops {
+    async fn expert_command(&self, actor: Actor, expert: Uuid, command: ExpertCommand) -> Result<Expert, SysopsError> {
+        Ok(self.api()?.update_expert(actor.into(), ExpertId::from_uuid(expert), command).await?.into())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Registers the expert profile of a staff account with the expert role.
+    pub async fn register_expert(
+        &self,
+        actor: Actor,
+        account: Uuid,
+        profile: ExpertProfile,
+    ) -> Result<Expert, SysopsError> {
+        guard(async move {
+            Ok(self.api()?.register_expert(actor.into(), UserId::from_uuid(account), profile.try_into()?).await?.into())
+        })
+        .await
+    }
+
+    /// Replaces an expert's skills.
+    pub async fn set_expert_skills(
+        &self,
+        actor: Actor,
+        expert: Uuid,
+        skills: Vec<Skill>,
+    ) -> Result<Expert, SysopsError> {
+        guard(async move { self.expert_command(actor, expert, ExpertCommand::SetSkills(skills_from(skills)?)).await })
+            .await
+    }
+
+    /// Moves an expert's base and service radius (km).
+    pub async fn set_expert_service_area(
+        &self,
+        actor: Actor,
+        expert: Uuid,
+        base: GeoPoint,
+        radius_km: i64,
+    ) -> Result<Expert, SysopsError> {
+        guard(async move {
+            let command =
+                ExpertCommand::SetServiceArea { base: base.try_into()?, radius_km: core::RadiusKm::new(radius_km)? };
+            self.expert_command(actor, expert, command).await
+        })
+        .await
+    }
+
+    /// Replaces an expert's weekly hours.
+    pub async fn set_expert_hours(
+        &self,
+        actor: Actor,
+        expert: Uuid,
+        hours: WeeklyHours,
+    ) -> Result<Expert, SysopsError> {
+        guard(async move { self.expert_command(actor, expert, ExpertCommand::SetHours(hours.try_into()?)).await }).await
+    }
+
+    /// Adds a period off.
+    pub async fn add_expert_time_off(
+        &self,
+        actor: Actor,
+        expert: Uuid,
+        start: Timestamp,
+        until: Timestamp,
+    ) -> Result<Expert, SysopsError> {
+        guard(async move {
+            self.expert_command(actor, expert, ExpertCommand::AddTimeOff(core::TimeOff::new(start, until)?)).await
+        })
+        .await
+    }
+
+    /// Sets how many tickets an expert holds at once (1..=50).
+    pub async fn set_expert_capacity(&self, actor: Actor, expert: Uuid, capacity: i64) -> Result<Expert, SysopsError> {
+        guard(async move {
+            self.expert_command(actor, expert, ExpertCommand::SetCapacity(core::Capacity::new(capacity)?)).await
+        })
+        .await
+    }
+
+    /// Activates or deactivates an expert (inactive experts get no offers).
+    pub async fn set_expert_active(&self, actor: Actor, expert: Uuid, active: bool) -> Result<Expert, SysopsError> {
+        guard(async move { self.expert_command(actor, expert, ExpertCommand::SetActive(active)).await }).await
+    }
+
+    /// An expert's profile.
+    pub async fn expert(&self, actor: Actor, expert: Uuid) -> Result<Expert, SysopsError> {
+        guard(async move { Ok(self.api()?.expert(actor.into(), ExpertId::from_uuid(expert)).await?.into()) }).await
+    }
+
+    /// Experts matching `query`, `limit` at a time after the expert id `after`.
+    pub async fn find_experts(
+        &self,
+        actor: Actor,
+        query: ExpertQuery,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<ExpertPage, SysopsError> {
+        guard(async move {
+            Ok(self.api()?.find_experts(actor.into(), query.try_into()?, page(after, limit)?).await?.into())
+        })
+        .await
     }
 }

@@ -1,7 +1,11 @@
 //! Quarantined records: stored data that does not decode, skipped and reported instead of
 //! stopping everyone's work.
 
+use crate::client::{Sysops, page};
 use crate::enums::RecordKind;
+use crate::error::SysopsError;
+use crate::guard::guard;
+use crate::value::Actor;
 use sysops_core as core;
 use uuid::Uuid;
 
@@ -51,4 +55,22 @@ impl From<core::store::Listing<core::StreamId>> for RecordAudit {
 /// The quarantine entries of a listing, converted.
 pub(crate) fn quarantined(entries: Vec<core::store::Quarantined>) -> Vec<QuarantinedRecord> {
     entries.into_iter().map(QuarantinedRecord::from).collect()
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Audits `limit` stored records of `kind` after the id `after` (administrators): which
+    /// read back and replay exactly, and which are quarantined and why.
+    pub async fn quarantined_records(
+        &self,
+        actor: Actor,
+        kind: RecordKind,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<RecordAudit, SysopsError> {
+        guard(async move {
+            Ok(self.api()?.quarantined_records(actor.into(), kind.into(), page(after, limit)?).await?.into())
+        })
+        .await
+    }
 }

@@ -1,6 +1,10 @@
 //! The transactional outbox as consumers read it.
 
+use crate::client::{Sysops, all, consumer};
+use crate::error::SysopsError;
+use crate::guard::guard;
 use crate::types::Timestamp;
+use crate::value::count;
 use sysops_core as core;
 use uuid::Uuid;
 
@@ -35,5 +39,22 @@ impl From<core::store::OutboxEntry> for OutboxEntry {
             name: e.event.name,
             json: e.event.json,
         }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Up to `limit` events `consumer` has not acknowledged yet, in commit order.
+    pub async fn poll_outbox(&self, consumer: String, limit: i64) -> Result<Vec<OutboxEntry>, SysopsError> {
+        guard(async move {
+            let limit = count("limit", limit)?;
+            Ok(all(self.api()?.poll_outbox(&self::consumer(consumer)?, limit).await?))
+        })
+        .await
+    }
+
+    /// Records that `consumer` handled everything up to `position`.
+    pub async fn ack_outbox(&self, consumer: String, position: u64) -> Result<(), SysopsError> {
+        guard(async move { Ok(self.api()?.ack_outbox(&self::consumer(consumer)?, position).await?) }).await
     }
 }

@@ -1,10 +1,14 @@
 //! Support plans: what they cost, cover and promise.
 
+use crate::client::Sysops;
 use crate::enums::{Priority, ProductCategory};
 use crate::error::SysopsError;
+use crate::guard::guard;
+use crate::value::Actor;
 use crate::value::Money;
 use chrono::TimeDelta;
 use sysops_core as core;
+use sysops_core::PlanId;
 use uuid::Uuid;
 
 /// The service a plan promises; each target is a duration from submission (or completion).
@@ -105,5 +109,23 @@ pub struct SupportPlan {
 impl From<core::SupportPlan> for SupportPlan {
     fn from(p: core::SupportPlan) -> Self {
         SupportPlan { id: p.id.as_uuid(), terms: p.terms.into(), retired: p.retired }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Defines a support plan.
+    pub async fn define_plan(&self, actor: Actor, terms: PlanTerms) -> Result<SupportPlan, SysopsError> {
+        guard(async move { Ok(self.api()?.define_plan(actor.into(), terms.try_into()?).await?.into()) }).await
+    }
+
+    /// Retires a plan: its customers keep it, new customers cannot choose it.
+    pub async fn retire_plan(&self, actor: Actor, plan: Uuid) -> Result<SupportPlan, SysopsError> {
+        guard(async move { Ok(self.api()?.retire_plan(actor.into(), PlanId::from_uuid(plan)).await?.into()) }).await
+    }
+
+    /// A support plan.
+    pub async fn plan(&self, actor: Actor, plan: Uuid) -> Result<SupportPlan, SysopsError> {
+        guard(async move { Ok(self.api()?.plan(actor.into(), PlanId::from_uuid(plan)).await?.into()) }).await
     }
 }

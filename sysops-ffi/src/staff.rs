@@ -1,9 +1,13 @@
 //! Staff accounts (UC-1) and their audited history.
 
+use crate::client::{Sysops, all};
 use crate::enums::StaffRole;
+use crate::error::SysopsError;
+use crate::guard::guard;
 use crate::types::Timestamp;
 use crate::value::Actor;
 use sysops_core as core;
+use sysops_core::UserId;
 use uuid::Uuid;
 
 /// An administrator's, helpdesk agent's, manager's or expert's account.
@@ -93,5 +97,69 @@ impl From<core::Envelope<core::StaffEvent>> for StaffEvent {
             core::StaffEvent::Reactivated => StaffChange::Reactivated {},
         };
         StaffEvent { sequence: e.sequence.0, at: e.at, by: e.by.into(), change }
+    }
+}
+
+impl Sysops {
+    async fn staff_command(
+        &self,
+        actor: Actor,
+        account: Uuid,
+        command: core::StaffCommand,
+    ) -> Result<StaffAccount, SysopsError> {
+        Ok(self.api()?.change_staff_account(actor.into(), UserId::from_uuid(account), command).await?.into())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Creates a staff account; the system actor may create the first administrator.
+    pub async fn create_staff_account(
+        &self,
+        actor: Actor,
+        name: String,
+        email: String,
+        role: StaffRole,
+    ) -> Result<StaffAccount, SysopsError> {
+        guard(async move {
+            let (name, email) = (core::PersonName::new(name)?, core::Email::new(email)?);
+            Ok(self.api()?.create_staff_account(actor.into(), name, email, role.into()).await?.into())
+        })
+        .await
+    }
+
+    /// Gives a staff account another role.
+    pub async fn change_staff_role(
+        &self,
+        actor: Actor,
+        account: Uuid,
+        role: StaffRole,
+    ) -> Result<StaffAccount, SysopsError> {
+        guard(async move { self.staff_command(actor, account, core::StaffCommand::ChangeRole(role.into())).await })
+            .await
+    }
+
+    /// Deactivates a staff account: it can do nothing until reactivated.
+    pub async fn deactivate_staff_account(&self, actor: Actor, account: Uuid) -> Result<StaffAccount, SysopsError> {
+        guard(async move { self.staff_command(actor, account, core::StaffCommand::Deactivate).await }).await
+    }
+
+    /// Reactivates a staff account.
+    pub async fn reactivate_staff_account(&self, actor: Actor, account: Uuid) -> Result<StaffAccount, SysopsError> {
+        guard(async move { self.staff_command(actor, account, core::StaffCommand::Reactivate).await }).await
+    }
+
+    /// A staff account.
+    pub async fn staff_account(&self, actor: Actor, account: Uuid) -> Result<StaffAccount, SysopsError> {
+        guard(async move { Ok(self.api()?.staff_account(actor.into(), UserId::from_uuid(account)).await?.into()) })
+            .await
+    }
+
+    /// A staff account's audited history, oldest first.
+    pub async fn staff_account_history(&self, actor: Actor, account: Uuid) -> Result<Vec<StaffEvent>, SysopsError> {
+        guard(
+            async move { Ok(all(self.api()?.staff_account_history(actor.into(), UserId::from_uuid(account)).await?)) },
+        )
+        .await
     }
 }

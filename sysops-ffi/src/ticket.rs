@@ -1,11 +1,14 @@
 //! Tickets: the request, where it is in the workflow, every assignment attempt, its history.
 
+use crate::client::{Sysops, all, page, reason};
 use crate::enums::{Channel, CostFactor, Priority, ProductCategory, TicketStatus};
 use crate::error::SysopsError;
+use crate::guard::guard;
 use crate::plan::ServiceTargets;
 use crate::types::Timestamp;
 use crate::value::{Actor, GeoPoint};
 use sysops_core as core;
+use sysops_core::{CustomerId, ExpertId, TicketCommand, TicketId};
 use uuid::Uuid;
 
 /// What a customer asks for.
@@ -437,5 +440,110 @@ impl From<core::store::Listing<core::Ticket>> for TicketPage {
             quarantined: crate::integrity::quarantined(l.quarantined),
             next: l.next,
         }
+    }
+}
+
+impl Sysops {
+    async fn ticket_command(&self, actor: Actor, ticket: Uuid, command: TicketCommand) -> Result<Ticket, SysopsError> {
+        Ok(self.api()?.handle_ticket(actor.into(), TicketId::from_uuid(ticket), command).await?.into())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Submits a ticket for `customer`; it is stored before this returns.
+    pub async fn submit_ticket(&self, actor: Actor, customer: Uuid, request: NewTicket) -> Result<Ticket, SysopsError> {
+        guard(async move {
+            Ok(self
+                .api()?
+                .submit_ticket(actor.into(), CustomerId::from_uuid(customer), request.try_into()?)
+                .await?
+                .into())
+        })
+        .await
+    }
+
+    /// Offers a ticket to an expert by hand (administrators); the job does this for open tickets.
+    pub async fn assign_ticket(&self, actor: Actor, ticket: Uuid, expert: Uuid) -> Result<Ticket, SysopsError> {
+        guard(async move {
+            self.ticket_command(
+                actor,
+                ticket,
+                TicketCommand::Assign { expert: ExpertId::from_uuid(expert), rationale: None },
+            )
+            .await
+        })
+        .await
+    }
+
+    /// The expert accepts the ticket offered to them.
+    pub async fn accept_ticket(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
+        guard(async move { self.ticket_command(actor, ticket, TicketCommand::Accept).await }).await
+    }
+
+    /// The expert rejects the ticket offered to them, saying why; it goes to someone else.
+    pub async fn reject_ticket(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
+        guard(async move {
+            self.ticket_command(actor, ticket, TicketCommand::Reject { reason: self::reason(reason)? }).await
+        })
+        .await
+    }
+
+    /// The expert starts work on an accepted ticket.
+    pub async fn start_work(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
+        guard(async move { self.ticket_command(actor, ticket, TicketCommand::Start).await }).await
+    }
+
+    /// The expert completes the work, with notes.
+    pub async fn complete_ticket(&self, actor: Actor, ticket: Uuid, notes: String) -> Result<Ticket, SysopsError> {
+        guard(async move {
+            let notes = core::WorkNotes::new(notes)?;
+            self.ticket_command(actor, ticket, TicketCommand::Complete { notes }).await
+        })
+        .await
+    }
+
+    /// Cancels a ticket not yet being worked on.
+    pub async fn cancel_ticket(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
+        guard(async move {
+            self.ticket_command(actor, ticket, TicketCommand::Cancel { reason: self::reason(reason)? }).await
+        })
+        .await
+    }
+
+    /// Closes a completed ticket.
+    pub async fn close_ticket(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
+        guard(async move { self.ticket_command(actor, ticket, TicketCommand::Close).await }).await
+    }
+
+    /// Reopens a completed ticket within the plan's window.
+    pub async fn reopen_ticket(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
+        guard(async move {
+            self.ticket_command(actor, ticket, TicketCommand::Reopen { reason: self::reason(reason)? }).await
+        })
+        .await
+    }
+
+    /// A ticket, if the actor may see it.
+    pub async fn ticket(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
+        guard(async move { Ok(self.api()?.ticket(actor.into(), TicketId::from_uuid(ticket)).await?.into()) }).await
+    }
+
+    /// A ticket's history, oldest first.
+    pub async fn ticket_history(&self, actor: Actor, ticket: Uuid) -> Result<Vec<TicketEvent>, SysopsError> {
+        guard(async move { Ok(all(self.api()?.ticket_history(actor.into(), TicketId::from_uuid(ticket)).await?)) })
+            .await
+    }
+
+    /// Tickets matching `filter`, `limit` at a time after the ticket id `after`.
+    pub async fn tickets(
+        &self,
+        actor: Actor,
+        filter: TicketFilter,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<TicketPage, SysopsError> {
+        guard(async move { Ok(self.api()?.tickets(actor.into(), filter.into(), page(after, limit)?).await?.into()) })
+            .await
     }
 }

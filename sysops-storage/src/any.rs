@@ -2,8 +2,8 @@
 
 use crate::{PgStore, SqliteStore};
 use sysops_core::store::{
-    Change, Claim, ConsumerName, ExpertLoad, ExpertQuery, OutboxEntry, Page, Store, StoredEvent, StoredState,
-    TicketFilter,
+    AssignmentStore, Change, Claim, ConsumerName, EventStore, ExpertLoad, ExpertQuery, ExpertStore, Outbox,
+    OutboxEntry, Page, StoredEvent, StoredState, TicketFilter, TicketStore,
 };
 use sysops_core::{AggregateKind, StoreError, StreamId};
 
@@ -43,7 +43,7 @@ macro_rules! delegate {
     };
 }
 
-impl Store for AnyStore {
+impl EventStore for AnyStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
         delegate!(self.commit(changes))
     }
@@ -56,18 +56,12 @@ impl Store for AnyStore {
         delegate!(self.events(stream))
     }
 
-    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        delegate!(self.tickets(filter, page))
-    }
-
     async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
         delegate!(self.states(kind, page))
     }
+}
 
-    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        delegate!(self.experts(query, page))
-    }
-
+impl Outbox for AnyStore {
     async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         delegate!(self.poll(consumer, limit))
     }
@@ -75,7 +69,21 @@ impl Store for AnyStore {
     async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
         delegate!(self.ack(consumer, position))
     }
+}
 
+impl TicketStore for AnyStore {
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.tickets(filter, page))
+    }
+}
+
+impl ExpertStore for AnyStore {
+    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.experts(query, page))
+    }
+}
+
+impl AssignmentStore for AnyStore {
     async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
         delegate!(self.expert_loads())
     }

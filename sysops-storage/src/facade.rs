@@ -5,7 +5,7 @@ use crate::url::StoreUrl;
 use crate::{AnyStore, PgStore, SqliteStore};
 use std::ops::Deref;
 use std::sync::Arc;
-use sysops_core::store::{ConsumerName, OutboxEntry, Store};
+use sysops_core::store::{ConsumerName, Outbox, OutboxEntry};
 use sysops_core::{Clock, IdGen, Service, StoreError, SystemClock, UuidV7Ids};
 
 /// How to open a [`Sysops`].

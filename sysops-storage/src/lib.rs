@@ -17,6 +17,7 @@ mod error;
 mod facade;
 mod postgres;
 mod rows;
+mod sql;
 mod sqlite;
 mod url;
 

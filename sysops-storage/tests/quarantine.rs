@@ -85,13 +85,12 @@ fn sqlite_one_bad_record_never_stops_everyone_else() {
         one_bad_record_never_stops_everyone_else(store, |kind, id| {
             let raw = raw.clone();
             async move {
-                // SQLite keeps ticket states in their index table, every other kind in `states`.
-                let sql = if kind == AggregateKind::Ticket {
-                    "UPDATE tickets SET json = ?1 WHERE id = ?2 AND ?3 = 'ticket'"
-                } else {
-                    "UPDATE states SET json = ?1 WHERE id = ?2 AND kind = ?3"
-                };
-                let done = sqlx::query(sql).bind(POISONED).bind(id).bind(kind.as_str()).execute(&raw).await;
+                let done = sqlx::query("UPDATE states SET json = ?1 WHERE id = ?2 AND kind = ?3")
+                    .bind(POISONED)
+                    .bind(id)
+                    .bind(kind.as_str())
+                    .execute(&raw)
+                    .await;
                 assert_eq!(done.expect("plant").rows_affected(), 1, "{kind:?} {id}");
             }
         })

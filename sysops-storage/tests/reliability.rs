@@ -5,9 +5,9 @@ mod common;
 
 use common::{block_on, fresh_pg, fresh_sqlite, pg_url};
 use std::sync::Arc;
-use sysops_core::store::{Change, ConsumerName, Store};
+use sysops_core::store::{AssignmentStore, Change, ConsumerName, EventStore, Outbox};
 use sysops_core::testing::fixtures::{World, contact};
-use sysops_core::{Aggregate, Customer, CustomerCommand, Error, Sequence, Ticket};
+use sysops_core::{Aggregate, Customer, CustomerCommand, Decide, Error, Sequence, Ticket};
 use sysops_storage::{OpenError, PgStore, SqliteStore, Sysops};
 
 fn skip_without_pg() -> bool {

@@ -3,8 +3,7 @@
 use crate::{
     Actor, Address, AddressLine, Capacity, Contact, Currency, Customer, Description, Email, Error, Expert,
     ExpertProfile, GeoPoint, ManualClock, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority,
-    ProductCategory, RadiusKm, SequentialIds, Service, SkillLevel, StaffRole, Store, SupportPlan,
-    UserId,
+    ProductCategory, RadiusKm, SequentialIds, Service, SkillLevel, StaffRole, Store, SupportPlan, UserId,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use rust_decimal::Decimal;

@@ -141,8 +141,9 @@ impl Decide for Ticket {
         let action = command.action();
         let acting_expert = (ctx.actor.role == Role::Expert).then(|| ExpertId::from_uuid(ctx.actor.id));
         authorize(&ctx.actor, action, self.target_for(acting_expert, action))?;
-        let refused =
-            || -> Refused<TicketError> { TicketError::InvalidTransition { ticket: self.id, status: self.status(), action }.into() };
+        let refused = || -> Refused<TicketError> {
+            TicketError::InvalidTransition { ticket: self.id, status: self.status(), action }.into()
+        };
         let event = match (command, &self.state) {
             (TicketCommand::Assign { expert, rationale }, TicketState::Open) => {
                 if self.excludes(*expert) {

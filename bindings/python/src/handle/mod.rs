@@ -1,0 +1,105 @@
+//! `sysops.Sysops`: the blocking handle. Every call releases the GIL while the database works.
+
+mod assignment;
+mod customer;
+mod expert;
+mod integrity;
+mod outbox;
+mod plan;
+mod staff;
+mod ticket;
+
+use crate::errors::Failure;
+use pyo3::prelude::*;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use sysops_ffi as ffi;
+use sysops_ffi::Timestamp;
+use sysops_ffi::python as loose;
+use tokio::runtime::Runtime;
+
+/// The one runtime every handle of the process runs its database calls on.
+fn runtime() -> Result<&'static Runtime, Failure> {
+    static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("sysops")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|detail| Failure(ffi::SysopsError::Internal { detail: format!("cannot start the runtime: {detail}") }))
+}
+
+/// Runs `call` to completion with the GIL released, so other Python threads keep running. A
+/// panic anywhere in it (a bug) is `InternalError`, never PyO3's `PanicException`.
+fn blocking<T: Send>(
+    py: Python<'_>,
+    call: impl Future<Output = Result<T, ffi::SysopsError>> + Send,
+) -> Result<T, Failure> {
+    let runtime = runtime()?;
+    py.detach(|| ffi::guard_sync(|| runtime.block_on(call))).map_err(Failure)
+}
+
+/// Sysops on a database. Open it once and share it between threads.
+///
+/// >>> s = Sysops.open("sqlite:///var/lib/sysops.db")
+/// >>> s.ticket(actor, "0195...")
+#[pyclass(frozen, module = "sysops")]
+pub(crate) struct Sysops {
+    inner: Arc<ffi::Sysops>,
+}
+
+#[pymethods]
+impl Sysops {
+    /// Opens `sqlite://FILE`, `sqlite::memory:` or `postgres://...`, creating or migrating the schema.
+    #[staticmethod]
+    fn open(py: Python<'_>, url: String) -> Result<Self, Failure> {
+        Ok(Sysops { inner: blocking(py, ffi::Sysops::open(url))? })
+    }
+
+    /// Opens `url` with a clock that starts at `start` and moves only by `advance_clock`, and
+    /// deterministic ids: the same calls give the same records, in every language.
+    #[staticmethod]
+    #[pyo3(signature = (url, start, id_seed = None), text_signature = "(url, start, id_seed=1)")]
+    fn open_simulated(
+        py: Python<'_>,
+        url: String,
+        start: &Bound<'_, PyAny>,
+        id_seed: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let start = loose::instant("start", start)?;
+        let id_seed = id_seed.map_or(Ok(1), |seed| loose::unsigned("id_seed", seed))?;
+        Ok(Sysops { inner: blocking(py, ffi::Sysops::open_simulated(url, start, id_seed))? })
+    }
+
+    /// Moves the simulated clock forward; returns the new time.
+    fn advance_clock(&self, by: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
+        let by = loose::duration("by", by)?;
+        Ok(ffi::guard_sync(|| self.inner.advance_clock(by)).map_err(Failure)?)
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    #[getter]
+    fn backend(&self) -> String {
+        self.inner.backend()
+    }
+
+    /// Closes the database; later calls raise `ClosedError`.
+    fn close(&self, py: Python<'_>) -> Result<(), Failure> {
+        blocking(py, self.inner.shutdown())
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> Result<bool, Failure> {
+        self.close(py)?;
+        Ok(false)
+    }
+}

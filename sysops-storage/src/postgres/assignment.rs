@@ -1,0 +1,60 @@
+//! The assignment batch on PostgreSQL: open tickets and active experts claimed with
+//! `FOR UPDATE SKIP LOCKED`, so concurrent jobs share the work.
+
+use super::PgStore;
+use crate::error::backend;
+use crate::rows;
+use crate::sql::assignment::{LOADS_SQL, load};
+use sysops_core::store::{AssignmentStore, Change, Claim, ExpertLoad};
+use sysops_core::{AggregateKind, StoreError};
+
+impl AssignmentStore for PgStore {
+    async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
+        let rows: Vec<(uuid::Uuid, i64, i64)> =
+            sqlx::query_as(LOADS_SQL).fetch_all(&self.pool).await.map_err(backend)?;
+        Ok(rows.into_iter().map(load).collect())
+    }
+
+    async fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> Result<R, StoreError>
+    where
+        R: Send,
+        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
+    {
+        // Rows another batch holds are skipped, not waited for: concurrent jobs share the work.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let tickets: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id
+             WHERE t.status = 'open' ORDER BY t.id LIMIT $1 FOR UPDATE OF t SKIP LOCKED",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let experts: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT e.id, s.version, s.json FROM experts e JOIN states s ON s.kind = 'expert' AND s.id = e.id
+             WHERE e.active ORDER BY e.id FOR UPDATE OF e SKIP LOCKED",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let active: i64 = sqlx::query_scalar("SELECT count(*) FROM experts WHERE active")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // Counted after the experts are locked, so no other batch can change their load meanwhile.
+        let loads: Vec<(uuid::Uuid, i64, i64)> =
+            sqlx::query_as(LOADS_SQL).fetch_all(&mut *tx).await.map_err(backend)?;
+        let claim = Claim {
+            contended: (experts.len() as i64) < active,
+            tickets: tickets.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect(),
+            experts: experts.into_iter().map(|r| rows::listed(r, AggregateKind::Expert)).collect(),
+            loads: loads.into_iter().map(load).collect(),
+        };
+        let (changes, result) = decide(claim)?;
+        for change in &changes {
+            PgStore::write_change(&mut tx, change).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(result)
+    }
+}

@@ -1,0 +1,307 @@
+//! The server backend: PostgreSQL, for many service instances sharing one database.
+
+//!
+//! Each domain's index rows and queries live in this folder's file of that name; this file
+//! holds the connection, the migrations and the event store every domain writes through.
+
+mod assignment;
+mod customer;
+mod expert;
+mod outbox;
+mod ticket;
+
+use crate::error::{OpenError, backend, is_unique_violation};
+use crate::rows::{self, Bind};
+use crate::url::redact;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Postgres, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use sysops_core::store::{Change, EventStore, Page, StoredEvent, StoredState};
+use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
+
+type Tx = Transaction<'static, Postgres>;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A [`Store`](sysops_core::Store) on a PostgreSQL server.
+///
+/// Optimistic concurrency is a guarded `UPDATE ... WHERE version = expected`
+/// (and the events' primary key), so of many writers of one version exactly one
+/// wins and the others get [`StoreError::Conflict`].
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url`, optionally inside `schema` (created if missing), and migrates.
+    pub async fn open(url: &str, schema: Option<&str>, max_connections: u32) -> Result<Self, OpenError> {
+        let shown = redact(url);
+        let mut options = PgConnectOptions::from_str(url).map_err(|_| OpenError::InvalidUrl {
+            url: shown.clone(),
+            reason: "not a valid PostgreSQL connection URL",
+        })?;
+        let unreachable = |source| OpenError::Unreachable { url: shown.clone(), source };
+        if let Some(schema) = schema {
+            if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || schema.is_empty() {
+                return Err(OpenError::InvalidUrl { url: shown, reason: "schema names are [a-z0-9_]+" });
+            }
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options.clone())
+                .await
+                .map_err(unreachable)?;
+            sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
+                .execute(&admin)
+                .await
+                .map_err(|e| OpenError::Store(backend(e)))?;
+            admin.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        // Broken connections surface as errors on use; a ping before every use would double the round trips.
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(unreachable)?;
+        let applied: Option<i64> =
+            match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&pool).await {
+                Ok(v) => v,
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => None,
+                Err(e) => return Err(OpenError::Store(backend(e))),
+            };
+        rows::refuse_newer_schema(&MIGRATOR, applied)?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for tests that need raw SQL.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for running statements.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn write_change(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+        change.check()?;
+        let stream = change.stream();
+        let kind = stream.kind.as_str();
+        let version = rows::to_i64(change.state.version.0);
+        let written = if change.expected == Sequence::NONE {
+            sqlx::query(
+                "INSERT INTO states (kind, id, version, json) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (kind, id) DO NOTHING",
+            )
+            .bind(kind)
+            .bind(stream.id)
+            .bind(version)
+            .bind(&change.state.json)
+            .execute(&mut **tx)
+            .await
+        } else {
+            sqlx::query("UPDATE states SET version = $3, json = $4 WHERE kind = $1 AND id = $2 AND version = $5")
+                .bind(kind)
+                .bind(stream.id)
+                .bind(version)
+                .bind(&change.state.json)
+                .bind(rows::to_i64(change.expected.0))
+                .execute(&mut **tx)
+                .await
+        }
+        .map_err(backend)?;
+        if written.rows_affected() != 1 {
+            let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = $1 AND id = $2")
+                .bind(kind)
+                .bind(stream.id)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(backend)?;
+            return Err(StoreError::Conflict {
+                stream,
+                expected: change.expected,
+                actual: Sequence(actual.map_or(0, rows::to_u64)),
+            });
+        }
+        for event in &change.events {
+            sqlx::query(
+                "WITH e AS (INSERT INTO events (kind, id, seq, at, name, json) VALUES ($1, $2, $3, $4, $5, $6)
+                            RETURNING kind, id, seq)
+                 INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e",
+            )
+            .bind(kind)
+            .bind(stream.id)
+            .bind(rows::to_i64(event.sequence.0))
+            .bind(event.at)
+            .bind(&event.name)
+            .bind(&event.json)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict { stream, expected: change.expected, actual: event.sequence }
+                } else {
+                    backend(e)
+                }
+            })?;
+        }
+        write_index(tx, change).await
+    }
+}
+
+/// Each domain's index rows for `change`, in the transaction of its events. A domain with
+/// queries registers its writer here.
+async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    ticket::write_index(tx, change).await?;
+    expert::write_index(tx, change).await?;
+    customer::write_index(tx, change).await
+}
+
+/// The one statement that stores a one-event change with its index row: see [`OneStatement`].
+/// `None` when the change's domain writes its index in several statements.
+fn one_statement(change: &Change) -> Option<OneStatement> {
+    if change.index.is_none() {
+        return Some(OneStatement { new: one_event_sql!(new, ""), update: one_event_sql!(update, ""), index: vec![] });
+    }
+    ticket::one_statement(change).or_else(|| customer::one_statement(change))
+}
+
+/// A change of one event stored in a single statement: the state guarded by its version,
+/// the event, its outbox row and the domain's index row (a CTE reading the id from `s`, with
+/// parameters from $10 bound from `index`). A single statement is atomic on its own, so the
+/// hot path (every ticket command) needs one round trip and no explicit transaction.
+struct OneStatement {
+    /// For a new aggregate.
+    new: &'static str,
+    /// For an existing one.
+    update: &'static str,
+    index: Vec<Bind>,
+}
+
+/// One statement that stores a change of one event: the state guarded by its version, the
+/// event, its outbox row and the index row. A single statement is atomic on its own, so the
+/// hot path (every ticket command) needs one round trip and no explicit transaction.
+/// Parameters: $1 kind, $2 id, $3 version, $4 state, $5 expected version,
+/// $6 seq, $7 at, $8 name, $9 event, then the index columns from $10.
+macro_rules! one_event_sql {
+    (new, $index:expr) => {
+        one_event_sql!(@ "WITH s AS (INSERT INTO states (kind, id, version, json) SELECT $1, $2, $3, $4 \
+            WHERE $5::bigint = 0 ON CONFLICT (kind, id) DO NOTHING RETURNING id)", $index)
+    };
+    (update, $index:expr) => {
+        one_event_sql!(@ "WITH s AS (UPDATE states SET version = $3, json = $4 \
+            WHERE kind = $1 AND id = $2 AND version = $5 RETURNING id)", $index)
+    };
+    (@ $state:literal, $index:expr) => {
+        concat!(
+            $state,
+            ", e AS (INSERT INTO events (kind, id, seq, at, name, json) SELECT $1, id, $6, $7, $8, $9 FROM s \
+             RETURNING kind, id, seq), \
+             o AS (INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e)",
+            $index,
+            " SELECT count(*) FROM s"
+        )
+    };
+}
+pub(crate) use one_event_sql;
+
+impl PgStore {
+    /// The single-statement write of a change with one event, when its index allows it.
+    async fn commit_one_event(&self, change: &Change) -> Result<Option<()>, StoreError> {
+        let [event] = change.events.as_slice() else { return Ok(None) };
+        let new = change.expected == Sequence::NONE;
+        let Some(statement) = one_statement(change) else { return Ok(None) };
+        let sql = if new { statement.new } else { statement.update };
+        change.check()?;
+        let stream = change.stream();
+        let query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .bind(rows::to_i64(change.state.version.0))
+            .bind(&change.state.json)
+            .bind(rows::to_i64(change.expected.0))
+            .bind(rows::to_i64(event.sequence.0))
+            .bind(event.at)
+            .bind(&event.name)
+            .bind(&event.json);
+        let query = rows::bind_all!(query, statement.index);
+        let written = query.fetch_one(&self.pool).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict { stream, expected: change.expected, actual: event.sequence }
+            } else {
+                backend(e)
+            }
+        })?;
+        if written == 1 {
+            return Ok(Some(()));
+        }
+        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = $1 AND id = $2")
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Err(StoreError::Conflict {
+            stream,
+            expected: change.expected,
+            actual: Sequence(actual.map_or(0, rows::to_u64)),
+        })
+    }
+}
+
+impl EventStore for PgStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        if let [change] = changes.as_slice() {
+            if let Some(()) = self.commit_one_event(change).await? {
+                return Ok(());
+            }
+        }
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for change in &changes {
+            Self::write_change(&mut tx, change).await?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
+        let row: Option<rows::StateRow> =
+            sqlx::query_as("SELECT version, json FROM states WHERE kind = $1 AND id = $2")
+                .bind(stream.kind.as_str())
+                .bind(stream.id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(row.map(|r| rows::state(r, stream)))
+    }
+
+    async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+        let found: Vec<rows::EventRow> =
+            sqlx::query_as("SELECT seq, at, name, json FROM events WHERE kind = $1 AND id = $2 ORDER BY seq")
+                .bind(stream.kind.as_str())
+                .bind(stream.id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::event(r, stream)).collect())
+    }
+
+    async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let found: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT id, version, json FROM states WHERE kind = $1 AND ($2::uuid IS NULL OR id > $2)
+             ORDER BY id LIMIT $3",
+        )
+        .bind(kind.as_str())
+        .bind(page.after)
+        .bind(rows::to_i64(page.len() as u64))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+    }
+}

@@ -1,0 +1,63 @@
+//! Tickets on PostgreSQL: the `tickets` index rows and the ticket listing.
+
+use super::{OneStatement, PgStore, Tx, one_event_sql};
+use crate::error::backend;
+use crate::rows::{self, Bind};
+use crate::sql;
+use sqlx::AssertSqlSafe;
+use sysops_core::store::{Change, Page, StoredState, TicketFilter, TicketIndex, TicketStore};
+use sysops_core::{AggregateKind, StoreError};
+
+/// The ticket's index row as a CTE of [`OneStatement`]: parameters $10..=$15.
+macro_rules! ticket_index {
+    () => {
+        ", x AS (INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at) \
+         SELECT id, $10, $11, $12, $13, $14, $15 FROM s \
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert)"
+    };
+}
+
+fn binds(index: &TicketIndex) -> Vec<Bind> {
+    vec![
+        Bind::Id(index.customer.as_uuid()),
+        Bind::Text(index.status.as_str()),
+        Bind::MaybeId(index.expert.map(|e| e.as_uuid())),
+        Bind::Small(index.priority as i16),
+        Bind::Text(index.category.as_str()),
+        Bind::Time(index.submitted_at),
+    ]
+}
+
+pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
+    let index = change.index.get::<TicketIndex>()?;
+    Some(OneStatement {
+        new: one_event_sql!(new, ticket_index!()),
+        update: one_event_sql!(update, ticket_index!()),
+        index: binds(index),
+    })
+}
+
+pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
+    let query = sqlx::query(
+        "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
+    )
+    .bind(change.stream().id);
+    rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map(drop).map_err(backend)
+}
+
+impl TicketStore for PgStore {
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let (sql, binds) = sql::ticket::ticket_query(
+            "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
+            &filter,
+            &page,
+            rows::Placeholders::Postgres,
+        );
+        let found: Vec<rows::ListedRow> =
+            rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds).fetch_all(&self.pool).await.map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect())
+    }
+}

@@ -1,0 +1,5 @@
+//! Query text both SQL backends share, one file per domain.
+
+pub(crate) mod assignment;
+pub(crate) mod expert;
+pub(crate) mod ticket;

@@ -1,0 +1,30 @@
+//! The ticket listing query, in either backend's placeholder style.
+
+use crate::rows::{Bind, Placeholders, Sql, to_i64};
+use sysops_core::store::{Page, TicketFilter};
+
+/// Tickets by the filter's fields, keyset-paged by id, after `head` (which selects id, version
+/// and state from `tickets t`), with the values to bind.
+pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style: Placeholders) -> (String, Vec<Bind>) {
+    let mut sql = Sql::new(head, style);
+    let mut binds = Vec::new();
+    if let Some(status) = filter.status {
+        sql.push(" AND t.status = #");
+        binds.push(Bind::Text(status.as_str()));
+    }
+    if let Some(customer) = filter.customer {
+        sql.push(" AND t.customer = #");
+        binds.push(Bind::Id(customer.as_uuid()));
+    }
+    if let Some(expert) = filter.expert {
+        sql.push(" AND t.expert = #");
+        binds.push(Bind::Id(expert.as_uuid()));
+    }
+    if let Some(after) = page.after {
+        sql.push(" AND t.id > #");
+        binds.push(Bind::Id(after));
+    }
+    sql.push(" ORDER BY t.id LIMIT #");
+    binds.push(Bind::Int(to_i64(page.len() as u64)));
+    (sql.text, binds)
+}

@@ -1,0 +1,48 @@
+//! Experts on SQLite: the `experts` and `expert_skills` index rows and the expert search.
+
+use super::{SqliteStore, Tx};
+use crate::error::backend;
+use crate::rows;
+use crate::sql;
+use sqlx::AssertSqlSafe;
+use sysops_core::StoreError;
+use sysops_core::store::{Change, ExpertIndex, ExpertQuery, ExpertStore, Page, StoredState};
+
+pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    let Some(index) = change.index.get::<ExpertIndex>() else { return Ok(()) };
+    let id = change.stream().id;
+    sqlx::query(
+        "INSERT INTO experts (id, active, lat, lon, radius_km) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET active = excluded.active, lat = excluded.lat,
+         lon = excluded.lon, radius_km = excluded.radius_km",
+    )
+    .bind(id)
+    .bind(index.active)
+    .bind(index.base.lat())
+    .bind(index.base.lon())
+    .bind(i64::from(index.radius_km))
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    sqlx::query("DELETE FROM expert_skills WHERE expert = ?1").bind(id).execute(&mut **tx).await.map_err(backend)?;
+    for (category, level) in &index.skills {
+        sqlx::query("INSERT INTO expert_skills (expert, category, level) VALUES (?1, ?2, ?3)")
+            .bind(id)
+            .bind(category.as_str())
+            .bind(i64::from(level.get()))
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+impl ExpertStore for SqliteStore {
+    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        sql::expert::page_experts(&query, page, |cursor| async move {
+            let (sql, binds) = sql::expert::expert_query(&query, &cursor, rows::Placeholders::Sqlite);
+            rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds).fetch_all(&self.reader).await.map_err(backend)
+        })
+        .await
+    }
+}

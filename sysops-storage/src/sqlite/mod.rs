@@ -1,0 +1,257 @@
+//! The embedded default: one SQLite file in WAL mode, durable on every commit.
+//!
+//! Each domain's index rows and queries live in this folder's file of that name; this file
+//! holds the connections, the migrations and the event store every domain writes through.
+
+mod assignment;
+mod customer;
+mod expert;
+mod outbox;
+mod ticket;
+
+use crate::error::{OpenError, backend, is_unique_violation};
+use crate::rows;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
+use std::path::Path;
+use std::time::Duration;
+use sysops_core::store::{Change, EventStore, Page, StoredEvent, StoredState};
+use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
+
+type Tx = Transaction<'static, Sqlite>;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A [`Store`](sysops_core::Store) on a SQLite database file (or in memory).
+///
+/// Writes go through one connection, so they never contend; reads use a small
+/// pool of their own (WAL lets them run beside the writer). Every commit is
+/// durable (`synchronous = FULL`): an acknowledged write survives a process kill
+/// and a power cut.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path` and migrates it.
+    pub async fn open(path: &Path) -> Result<Self, OpenError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            // Checkpoint the WAL every ~16 MiB rather than 4 MiB: fewer, larger copies into the file.
+            .pragma("wal_autocheckpoint", "4000");
+        let corrupt = |source| OpenError::Corrupt { path: path.display().to_string(), source };
+        // A local file needs no liveness ping before each use.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await
+            .map_err(|e| classify(e, path))?;
+        check_health(&writer).await.map_err(corrupt)?;
+        migrate(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .test_before_acquire(false)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(|e| classify(e, path))?;
+        Ok(Self { writer, reader })
+    }
+
+    /// A private in-memory database (for tests and demos), gone when dropped.
+    pub async fn in_memory() -> Result<Self, OpenError> {
+        let options = SqliteConnectOptions::new().in_memory(true).foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .test_before_acquire(false)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(|e| OpenError::Store(backend(e)))?;
+        migrate(&pool).await?;
+        Ok(Self { writer: pool.clone(), reader: pool })
+    }
+
+    /// Runs SQLite's full `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<(), StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.writer).await.map_err(backend)?;
+        if rows == ["ok"] { Ok(()) } else { Err(StoreError::Integrity { problems: rows }) }
+    }
+
+    /// Closes both pools, waiting for running statements.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    /// Stores all changes in one transaction.
+    async fn commit_in_transaction(&self, changes: &[Change]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        write_all(&mut tx, changes).await?;
+        tx.commit().await.map_err(backend)
+    }
+}
+
+/// Writes changes inside an open transaction.
+async fn write_all(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
+    for change in changes {
+        write_change(tx, change).await?;
+    }
+    Ok(())
+}
+
+/// One change: its state guarded by the version it was decided against, its events (which a
+/// trigger copies to the outbox) and its domain's index rows.
+async fn write_change(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    change.check()?;
+    let stream = change.stream();
+    let kind = stream.kind.as_str();
+    let version = rows::to_i64(change.state.version.0);
+    let written = if change.expected == Sequence::NONE {
+        sqlx::query(
+            "INSERT INTO states (kind, id, version, json) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, id) DO NOTHING",
+        )
+        .bind(kind)
+        .bind(stream.id)
+        .bind(version)
+        .bind(&change.state.json)
+        .execute(&mut **tx)
+        .await
+    } else {
+        sqlx::query("UPDATE states SET version = ?3, json = ?4 WHERE kind = ?1 AND id = ?2 AND version = ?5")
+            .bind(kind)
+            .bind(stream.id)
+            .bind(version)
+            .bind(&change.state.json)
+            .bind(rows::to_i64(change.expected.0))
+            .execute(&mut **tx)
+            .await
+    }
+    .map_err(backend)?;
+    if written.rows_affected() != 1 {
+        return Err(conflict(tx, change).await);
+    }
+    for event in &change.events {
+        sqlx::query("INSERT INTO events (kind, id, seq, at, name, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .bind(kind)
+            .bind(stream.id)
+            .bind(rows::to_i64(event.sequence.0))
+            .bind(event.at)
+            .bind(&event.name)
+            .bind(&event.json)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict { stream, expected: change.expected, actual: event.sequence }
+                } else {
+                    backend(e)
+                }
+            })?;
+    }
+    write_index(tx, change).await
+}
+
+/// Each domain's index rows for `change`, in the transaction of its events. A domain with
+/// queries registers its writer here.
+async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    ticket::write_index(tx, change).await?;
+    expert::write_index(tx, change).await?;
+    customer::write_index(tx, change).await
+}
+
+/// The [`StoreError::Conflict`] of a change whose version guard refused it, with the version found.
+async fn conflict(tx: &mut Tx, change: &Change) -> StoreError {
+    let stream = change.stream();
+    match sqlx::query_scalar::<_, i64>("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
+        .bind(stream.kind.as_str())
+        .bind(stream.id)
+        .fetch_optional(&mut **tx)
+        .await
+    {
+        Ok(actual) => {
+            StoreError::Conflict { stream, expected: change.expected, actual: Sequence(actual.map_or(0, rows::to_u64)) }
+        }
+        Err(e) => backend(e),
+    }
+}
+
+async fn check_health(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    // Reading the schema fails at once on a file that is not a database.
+    sqlx::query("SELECT count(*) FROM sqlite_master").execute(pool).await.map(drop)
+}
+
+async fn migrate(pool: &SqlitePool) -> Result<(), OpenError> {
+    let applied: Option<i64> =
+        match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await {
+            Ok(v) => v,
+            Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => None,
+            Err(e) => return Err(OpenError::Store(backend(e))),
+        };
+    rows::refuse_newer_schema(&MIGRATOR, applied)?;
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// SQLITE_NOTADB (26) and SQLITE_CORRUPT (11) mean the file is damaged.
+fn classify(error: sqlx::Error, path: &Path) -> OpenError {
+    let code = match &error {
+        sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+        _ => None,
+    };
+    match code.as_deref() {
+        Some("26" | "11") => OpenError::Corrupt { path: path.display().to_string(), source: error },
+        _ => OpenError::Unreachable { url: format!("sqlite://{}", path.display()), source: error },
+    }
+}
+
+impl EventStore for SqliteStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        self.commit_in_transaction(&changes).await
+    }
+
+    async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
+        let row: Option<rows::StateRow> =
+            sqlx::query_as("SELECT version, json FROM states WHERE kind = ?1 AND id = ?2")
+                .bind(stream.kind.as_str())
+                .bind(stream.id)
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(backend)?;
+        Ok(row.map(|r| rows::state(r, stream)))
+    }
+
+    async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+        let found: Vec<rows::EventRow> =
+            sqlx::query_as("SELECT seq, at, name, json FROM events WHERE kind = ?1 AND id = ?2 ORDER BY seq")
+                .bind(stream.kind.as_str())
+                .bind(stream.id)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::event(r, stream)).collect())
+    }
+
+    async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let found: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT id, version, json FROM states WHERE kind = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3",
+        )
+        .bind(kind.as_str())
+        .bind(page.after)
+        .bind(rows::to_i64(page.len() as u64))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+    }
+}

@@ -1,0 +1,45 @@
+//! Tickets on SQLite: the `tickets` index rows and the ticket listing.
+
+use super::{SqliteStore, Tx};
+use crate::error::backend;
+use crate::rows;
+use crate::sql;
+use sqlx::AssertSqlSafe;
+use sysops_core::store::{Change, Page, StoredState, TicketFilter, TicketIndex, TicketStore};
+use sysops_core::{AggregateKind, StoreError};
+
+pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
+    sqlx::query(
+        "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
+    )
+    .bind(change.stream().id)
+    .bind(index.customer.as_uuid())
+    .bind(index.status.as_str())
+    .bind(index.expert.map(|e| e.as_uuid()))
+    .bind(index.priority as i64)
+    .bind(index.category.as_str())
+    .bind(index.submitted_at)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+    .map_err(backend)
+}
+
+impl TicketStore for SqliteStore {
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let (sql, binds) = sql::ticket::ticket_query(
+            "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
+            &filter,
+            &page,
+            rows::Placeholders::Sqlite,
+        );
+        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect())
+    }
+}
