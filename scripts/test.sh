@@ -3,63 +3,207 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-# Each stage prints how long the one before it took, so CI logs show where the time goes.
-stage="" stage_start=$SECONDS
-step() {
-    [ -n "$stage" ] && printf '    [%s: %ds]\n' "$stage" $((SECONDS - stage_start))
-    stage="$*" stage_start=$SECONDS
-    printf '\n==> %s\n' "$*"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+# How many fuzz targets run at once. libFuzzer runs on one core, so on a machine with N cores N
+# targets run side by side, each still with FUZZ_SECONDS of a core of its own.
+FUZZ_JOBS="${FUZZ_JOBS:-$(nproc)}"
+[ "$FUZZ_JOBS" -ge 1 ] 2>/dev/null || FUZZ_JOBS=1
+# 1: build the fuzz targets in the background during lint and docs (see fuzz_build_start);
+# 0: in the fuzz stage, so that every stage's time is its own.
+FUZZ_BUILD_BACKGROUND="${FUZZ_BUILD_BACKGROUND:-1}"
+
+# Each stage prints how long it took when the next one begins, and a table of all of them closes
+# the run (a failed one too), so CI logs show where the time goes.
+stage="" stage_start=$SECONDS stage_names=() stage_times=()
+end_stage() {
+    if [ -n "$stage" ]; then
+        local took=$((SECONDS - stage_start))
+        printf '    [%s: %ds]\n' "$stage" "$took"
+        stage_names+=("$stage")
+        stage_times+=("$took")
+        stage=""
+    fi
 }
+# step NAME DESCRIPTION: starts the stage NAME (its name in the timing lines and the table).
+step() {
+    end_stage
+    stage="$1" stage_start=$SECONDS
+    shift
+    printf '\n==> %s: %s\n' "$stage" "$*"
+}
+timings() {
+    end_stage
+    printf '\n==> timings (a row marked (bg) ran alongside the stages before it)\n'
+    local i
+    for i in "${!stage_names[@]}"; do
+        printf '    %-14s %5ds\n' "${stage_names[$i]}" "${stage_times[$i]}"
+    done
+    printf '    %-14s %5ds  (%dm %ds)\n' total "$SECONDS" $((SECONDS / 60)) $((SECONDS % 60))
+}
+
+pg_started="" prefetch_pid="" fuzz_build_pid=""
+on_exit() {
+    local status=$? failed="$stage"
+    if [ -n "$prefetch_pid" ]; then
+        kill "$prefetch_pid" 2>/dev/null || true
+    fi
+    if [ -n "$fuzz_build_pid" ]; then
+        kill -- "-$fuzz_build_pid" 2>/dev/null || true
+    fi
+    if [ -n "$pg_started" ]; then
+        pg_stop
+    fi
+    timings
+    if [ "$status" -ne 0 ]; then
+        echo "FAILED in stage ${failed:-?} (exit status $status)" >&2
+    fi
+}
+trap on_exit EXIT
 
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
 # shellcheck source=scripts/bindings.sh
 source scripts/bindings.sh
 
-step "toolchain"
+# Downloads that need next to no CPU (the venv's packages from PyPI, the Kotlin compiler from npm)
+# run in the background during lint, docs and fuzz instead of in the stages that need them.
+prefetch_log="$(mktemp)"
+(
+    python_venv
+    kotlin_compiler
+) >"$prefetch_log" 2>&1 &
+prefetch_pid=$!
+prefetch_wait() {
+    if [ -z "$prefetch_pid" ]; then
+        return 0
+    fi
+    local pid="$prefetch_pid"
+    prefetch_pid=""
+    if ! wait "$pid"; then
+        cat "$prefetch_log" >&2
+        echo "installing the venv or the Kotlin compiler failed" >&2
+        return 1
+    fi
+    cat "$prefetch_log"
+    rm -f "$prefetch_log"
+}
+
+step toolchain+fmt "toolchain, cargo fmt --check"
 cargo --version
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
-
-step "cargo fmt --check"
 cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
 
-step "cargo clippy -D warnings"
+# The fuzz targets: one `cargo fuzz build` compiles them all in one cargo run, so `cargo fuzz run`
+# finds them built; the flags must be the same in both, or the run builds again. cargo-fuzz
+# compiles every crate as one codegen unit unless told otherwise; 16, with the lighter release
+# profile in fuzz/Cargo.toml, makes the instrumented build much cheaper for somewhat fewer runs
+# per second.
+#
+# That build shares nothing with the workspace's (other flags, its own target directory), so by
+# default it runs in the background from the lint stage on: each cargo run has stretches where a
+# chain of crates waiting on each other keeps one of the two cores busy, and the other build fills
+# them. It gets its own line in the timing table; FUZZ_BUILD_BACKGROUND=0 builds in the fuzz stage.
+fuzz_flags=(--sanitizer none --codegen-units 16)
+fuzz_targets=(ticket_workflow untrusted_input ffi_surface)
+fuzz_logs="$(mktemp -d)"
+fuzz_build_start() {
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        cargo install cargo-fuzz --version '^0.13' --locked
+    fi
+    fuzz_build_started=$(date +%s)
+    # In a process group of its own (setsid), so on_exit can stop cargo and rustc with it.
+    (
+        cd fuzz
+        export RUSTC_BOOTSTRAP=1
+        exec setsid cargo fuzz build "${fuzz_flags[@]}"
+    ) >"$fuzz_logs/build.log" 2>&1 &
+    fuzz_build_pid=$!
+}
+fuzz_build_wait() {
+    local pid="$fuzz_build_pid" took
+    fuzz_build_pid=""
+    if ! wait "$pid"; then
+        cat "$fuzz_logs/build.log"
+        echo "building the fuzz targets failed" >&2
+        return 1
+    fi
+    # cargo's last line ("Finished ...") is written when the build ends.
+    took=$(($(stat -c %Y "$fuzz_logs/build.log") - fuzz_build_started))
+    if [ "$FUZZ_BUILD_BACKGROUND" = 1 ]; then
+        printf '    [fuzz-build (background, alongside lint and docs): %ds]\n' "$took"
+        stage_names+=("fuzz-build(bg)")
+        stage_times+=("$took")
+    else
+        echo "fuzz targets built in ${took}s"
+    fi
+}
+if [ "$FUZZ_BUILD_BACKGROUND" = 1 ]; then
+    fuzz_build_start
+fi
+
+# clippy cannot share its work with the build: it only checks the dependencies (metadata) where
+# the build compiles them, and cargo keeps the two apart. What both compile in full, the build
+# scripts and proc macros, is already shared: the build reuses clippy's.
+step lint "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-step "cargo doc (warnings denied)"
+step docs "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
 
-step "fuzz: ${FUZZ_SECONDS}s per target"
-if ! cargo fuzz --version >/dev/null 2>&1; then
-    cargo install cargo-fuzz --version '^0.13' --locked
+step fuzz "${FUZZ_SECONDS}s per target, $FUZZ_JOBS at a time"
+if [ -z "$fuzz_build_pid" ]; then
+    fuzz_build_start
 fi
-fuzz_log="$(mktemp)"
-for target in ticket_workflow untrusted_input ffi_surface; do
-    if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" -- \
-        -max_total_time="$FUZZ_SECONDS" -max_len=4096) >"$fuzz_log" 2>&1; then
-        cat "$fuzz_log"
-        echo "fuzz target $target failed" >&2
-        exit 1
-    fi
-    echo "$target: $(grep -E '^Done [0-9]+ runs' "$fuzz_log" || tail -n 1 "$fuzz_log")"
+fuzz_build_wait
+fuzz_run() {
+    (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "${fuzz_flags[@]}" "$1" -- \
+        -max_total_time="$FUZZ_SECONDS" -max_len=4096) >"$fuzz_logs/$1.log" 2>&1
+}
+fuzz_failed=""
+for ((first = 0; first < ${#fuzz_targets[@]}; first += FUZZ_JOBS)); do
+    batch=("${fuzz_targets[@]:first:FUZZ_JOBS}")
+    pids=()
+    for target in "${batch[@]}"; do
+        fuzz_run "$target" &
+        pids+=("$!")
+    done
+    for i in "${!batch[@]}"; do
+        target="${batch[$i]}"
+        if wait "${pids[$i]}"; then
+            echo "$target: $(grep -E '^Done [0-9]+ runs' "$fuzz_logs/$target.log" || tail -n 1 "$fuzz_logs/$target.log")"
+        else
+            cat "$fuzz_logs/$target.log"
+            echo "fuzz target $target failed" >&2
+            fuzz_failed=1
+        fi
+    done
 done
-rm -f "$fuzz_log"
+rm -rf "$fuzz_logs"
+[ -z "$fuzz_failed" ] || exit 1
 
-step "PostgreSQL 15 (throwaway cluster)"
+step postgres "PostgreSQL 15 (throwaway cluster)"
 if [ -n "${SYSOPS_PG_URL:-}" ]; then
     echo "using the server at SYSOPS_PG_URL"
 else
+    pg_started=1
     pg_start
-    trap pg_stop EXIT
 fi
 
-step "build everything once (the feature set cargo test uses, so nothing is built twice)"
-workspace_build
-bin="$PWD/target/debug"
+# Before the workspace build, so that the build uses the PyO3 environment maturin builds with and
+# shares maturin's build of the dependencies, pyo3 among them (see python_develop in
+# scripts/bindings.sh). On a fresh clone this stage compiles most dependencies.
+step python-env "Python: venv, maturin develop"
+prefetch_wait
+python_venv
+python_develop
 
-step "demo and benchmark smoke runs (debug build, small sizes)"
+step build "build everything once (the feature set cargo test uses, so nothing is built twice)"
+workspace_build
+ffi_lib_check
+bin="$TARGET_DIR/debug"
+
+step smoke "demo and benchmark smoke runs (debug build, small sizes)"
 smoke_dir="$(mktemp -d)"
 "$bin/sysops-demo" --db "sqlite://$smoke_dir/demo.db" --customers 100 --experts 20 --tickets 200 | tail -n 12
 "$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 | grep -E "tickets submitted"
@@ -67,21 +211,25 @@ smoke_dir="$(mktemp -d)"
 "$bin/sysops-bench" assign --json
 rm -rf "$smoke_dir"
 
-step "bindings: Kotlin on the JVM, Swift header, Python package (the same scenario in each)"
+# The bindings use the workspace build's libsysops_ffi.so (see ffi_build in scripts/bindings.sh).
 bindings_dir="$(mktemp -d)"
-ffi_build
-kotlin_jar
+step kotlin "Kotlin on the JVM (bindings and test programs in one kotlinc run)"
+prefetch_wait
+kotlin_jar bindings/kotlin/src/*.kt
 kotlin_test "$bindings_dir"
+
+step swift "Swift: generated source, C header linked against the library"
 swift_check
-python_env
+
+step python-tests "Python: stubtest, mypy --strict, pytest, the expert's day"
 python_test "$bindings_dir"
+
+step expert-day "the expert's day in Rust, Kotlin and Python (the same scenario in each)"
 same_final_state "$bindings_dir"
 rm -rf "$bindings_dir"
 
-step "Python vs. Rust read benchmark (smoke run on the debug build)"
-"$BINDINGS_OUT/venv/bin/python" bindings/python/bench.py --binary "$bin/sysops-bench" --ops 500 --rounds 2
+step py-bench "Python vs. Rust read benchmark (smoke run on the debug build)"
+"$VENV/bin/python" bindings/python/bench.py --binary "$bin/sysops-bench" --ops 500 --rounds 2
 
-step "cargo test (SQLite, PostgreSQL, in-memory)"
+step rust-tests "cargo test (SQLite, PostgreSQL, in-memory; the crash test)"
 cargo test --workspace --all-features --locked
-
-step "done in $((SECONDS / 60))m $((SECONDS % 60))s"

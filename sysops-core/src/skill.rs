@@ -4,6 +4,10 @@ use crate::error::{ValidationError, clip};
 use serde::{Deserialize, Serialize};
 
 /// A kind of device the Sysops Squad supports.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ProductCategory {
     /// Televisions and projectors.
@@ -116,6 +120,10 @@ impl From<SkillLevel> for u8 {
 }
 
 /// How urgently a plan's tickets are served; higher is served first when experts are scarce.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Priority {
     /// Best effort.

@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The role of a staff account.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StaffRole {
     /// See [`Role::Administrator`].

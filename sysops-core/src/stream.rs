@@ -28,6 +28,19 @@ impl fmt::Display for Sequence {
 }
 
 /// The kinds of aggregate sysops stores.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        eq,
+        eq_int,
+        hash,
+        from_py_object,
+        rename_all = "SCREAMING_SNAKE_CASE",
+        module = "sysops",
+        name = "RecordKind"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AggregateKind {
     /// [`SupportPlan`](crate::SupportPlan)

@@ -117,11 +117,7 @@ impl From<core::AssignmentReport> for AssignmentReport {
                     rationale: o.rationale.into(),
                 })
                 .collect(),
-            waiting: r
-                .waiting
-                .into_iter()
-                .map(|(t, reason)| TicketWait { ticket: t.as_uuid(), reason: reason.into() })
-                .collect(),
+            waiting: r.waiting.into_iter().map(|(t, reason)| TicketWait { ticket: t.as_uuid(), reason }).collect(),
             contended: r.contended,
             quarantined: crate::integrity::quarantined(r.quarantined),
         }
@@ -142,7 +138,7 @@ pub struct WaitingTicket {
 
 impl From<core::WaitingTicket> for WaitingTicket {
     fn from(w: core::WaitingTicket) -> Self {
-        WaitingTicket { ticket: w.ticket.into(), overdue_by: w.overdue_by, reason: w.reason.into() }
+        WaitingTicket { ticket: w.ticket.into(), overdue_by: w.overdue_by, reason: w.reason }
     }
 }
 
@@ -192,4 +188,10 @@ impl Sysops {
     pub async fn tickets_waiting_too_long(&self, actor: Actor) -> Result<WaitingTickets, SysopsError> {
         guard(async move { Ok(self.api()?.tickets_waiting_too_long(actor.into()).await?.into()) }).await
     }
+}
+
+/// The cost weights the assignment job uses when none are given: start from these to tune one.
+#[uniffi::export]
+pub fn default_cost_weights() -> CostWeights {
+    CostWeights::default()
 }

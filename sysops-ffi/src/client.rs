@@ -1,6 +1,6 @@
 //! [`Sysops`]: the handle hosts open by URL; every facade operation, converted and async.
 
-use crate::error::SysopsError;
+use crate::error::{Rule, SysopsError};
 use crate::guard::{guard, guard_sync};
 use crate::types::Timestamp;
 use crate::value::count;
@@ -90,7 +90,7 @@ impl Sysops {
         guard_sync(|| {
             self.api()?;
             let clock = self.clock.as_ref().ok_or_else(|| SysopsError::RuleViolated {
-                rule: "RealClock".to_owned(),
+                rule: Rule::RealClock,
                 detail: "only a handle opened with open_simulated has a clock to advance".to_owned(),
             })?;
             if by < TimeDelta::zero() {
@@ -100,6 +100,14 @@ impl Sysops {
                 });
             }
             Ok(clock.advance(by)?)
+        })
+    }
+
+    /// The time this handle works at, without moving it: a simulated handle's clock, or now.
+    pub fn now(&self) -> Result<Timestamp, SysopsError> {
+        guard_sync(|| {
+            self.api()?;
+            Ok(self.clock.as_ref().map_or_else(chrono::Utc::now, |clock| core::Clock::now(clock.as_ref())))
         })
     }
 

@@ -1,40 +1,26 @@
-//! Enumerations mirrored one to one from the domain, with conversions both ways.
+//! The domain's enumerations as Kotlin and Swift see them.
 
 use sysops_core as core;
 
-/// Declares an FFI enum with the same variants as a domain enum, and both conversions.
-macro_rules! mirror_enum {
-    ($(#[$doc:meta])* $name:ident <=> $core:ty { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
+/// Exposes a domain enum to Kotlin and Swift as it is: `#[uniffi::remote]` generates the FFI code
+/// for the core type itself, and the compiler checks the variant list below against it (a
+/// missing or extra variant does not build), so nothing is converted or kept in step by hand.
+/// Python gets the same type through the core's `python` feature.
+macro_rules! domain_enum {
+    ($(#[$doc:meta])* $name:ident = $core:ty { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-        #[cfg_attr(feature = "python", pyo3::pyclass(
-            frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops"
-        ))]
+        pub type $name = $core;
+
+        #[uniffi::remote(Enum)]
         pub enum $name {
             $($(#[$vdoc])* $variant),+
-        }
-
-        impl From<$core> for $name {
-            fn from(value: $core) -> Self {
-                match value {
-                    $(<$core>::$variant => $name::$variant),+
-                }
-            }
-        }
-
-        impl From<$name> for $core {
-            fn from(value: $name) -> Self {
-                match value {
-                    $($name::$variant => <$core>::$variant),+
-                }
-            }
         }
     };
 }
 
-mirror_enum!(
+domain_enum!(
     /// Who is acting: a customer, staff in one of four roles, or the system's own jobs.
-    Role <=> core::Role {
+    Role = core::Role {
         /// Maintains staff, experts and plans.
         Administrator,
         /// A customer with a support plan.
@@ -50,9 +36,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// The role of a staff account.
-    StaffRole <=> core::StaffRole {
+    StaffRole = core::StaffRole {
         /// Maintains staff, experts and plans.
         Administrator,
         /// The call center.
@@ -64,9 +50,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// A kind of device support plans cover and experts are skilled in.
-    ProductCategory <=> core::ProductCategory {
+    ProductCategory = core::ProductCategory {
         /// Televisions.
         Television,
         /// Computers.
@@ -88,9 +74,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// How urgent a plan's tickets are.
-    Priority <=> core::Priority {
+    Priority = core::Priority {
         /// Standard.
         Standard,
         /// High.
@@ -100,9 +86,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// Where a ticket is in its workflow.
-    TicketStatus <=> core::TicketStatus {
+    TicketStatus = core::TicketStatus {
         /// Waiting for an expert.
         Open,
         /// Offered to an expert who has not answered yet.
@@ -120,9 +106,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// How a ticket was submitted.
-    Channel <=> core::Channel {
+    Channel = core::Channel {
         /// By the customer, on the web.
         Web,
         /// By the call center, on the phone.
@@ -130,9 +116,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// An ISO 4217 currency the business bills in.
-    Currency <=> core::Currency {
+    Currency = core::Currency {
         /// United States dollar.
         Usd,
         /// Canadian dollar.
@@ -142,9 +128,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// A term of an assignment's cost.
-    CostFactor <=> core::CostFactor {
+    CostFactor = core::CostFactor {
         /// Travel distance.
         Distance,
         /// Current load.
@@ -158,9 +144,9 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+domain_enum!(
     /// Why an open ticket is still waiting for an expert.
-    WaitReason <=> core::assignment::WaitReason {
+    WaitReason = core::assignment::WaitReason {
         /// No expert with the skill and level serves the ticket's location.
         NoQualifiedExpertNearby,
         /// Every qualified expert nearby rejected it or let the offer expire.
@@ -219,9 +205,9 @@ impl From<Weekday> for chrono::Weekday {
     }
 }
 
-mirror_enum!(
+domain_enum!(
     /// The kinds of record sysops stores, for the integrity audit.
-    RecordKind <=> core::AggregateKind {
+    RecordKind = core::AggregateKind {
         /// A support plan.
         Plan,
         /// A customer.
@@ -232,5 +218,48 @@ mirror_enum!(
         StaffAccount,
         /// A ticket.
         Ticket,
+    }
+);
+
+domain_enum!(
+    /// What an actor tried to do: the action a `Forbidden` error or a refused ticket command names.
+    Action = core::Action {
+        CreateStaffAccount,
+        ChangeStaffRole,
+        DeactivateStaffAccount,
+        ReactivateStaffAccount,
+        ViewStaffAccount,
+        DefinePlan,
+        RetirePlan,
+        ViewPlan,
+        RegisterCustomer,
+        UpdateCustomerContact,
+        MoveCustomer,
+        ChangeCustomerPlan,
+        ViewCustomer,
+        RegisterExpert,
+        UpdateExpertSkills,
+        UpdateExpertServiceArea,
+        UpdateExpertSchedule,
+        AddExpertTimeOff,
+        SetExpertCapacity,
+        SetExpertActive,
+        ViewExpert,
+        FindExperts,
+        SubmitTicket,
+        AssignTicket,
+        AcceptAssignment,
+        RejectAssignment,
+        ExpireAssignment,
+        StartWork,
+        CompleteWork,
+        CancelTicket,
+        CloseTicket,
+        ReopenTicket,
+        ViewTicket,
+        ListOpenTickets,
+        ListCustomerTickets,
+        ListExpertTickets,
+        AuditRecords,
     }
 );

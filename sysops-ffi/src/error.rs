@@ -4,8 +4,63 @@
 //! application-services' public errors: Kotlin sees `SysopsException.NotFound`,
 //! Swift `SysopsError.NotFound`, Python `sysops.NotFoundError`.
 
-use sysops_core::{DenyReason, Error, RuleError, StoreError, TicketError, ValidationError};
+use crate::enums::{Action, Role, TicketStatus};
+use sysops_core::{self as core, Error, RuleError, StoreError, TicketError, ValidationError};
 use sysops_storage::OpenError;
+
+/// Why an actor was refused (the `reason` of [`SysopsError::Forbidden`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
+pub enum DenyReason {
+    /// The actor's role never may.
+    RoleNotAllowed,
+    /// A customer or expert acting on someone else's records.
+    NotYours,
+    /// An expert acting on a ticket not assigned to them.
+    NotAssignedToYou,
+    /// No staff account or customer has the actor's id.
+    UnknownAccount,
+    /// The staff account was deactivated.
+    AccountDeactivated,
+    /// The actor claims a role its account does not have (`actual_role` says which it has).
+    RoleMismatch,
+    /// Administrators may not demote or deactivate themselves.
+    OwnAccount,
+}
+
+/// Which business rule refused a command (the `rule` of [`SysopsError::RuleViolated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
+pub enum Rule {
+    /// The record exists already (a second registration).
+    AlreadyExists,
+    /// The plan no longer accepts customers.
+    PlanRetired,
+    /// An expert profile needs an active staff account with the expert role.
+    NotAnExpertAccount,
+    /// The command would change nothing.
+    NoChange,
+    /// The expert already rejected this ticket or let an offer of it expire.
+    ExpertExcluded,
+    /// The expert answered after the offer's deadline.
+    OfferExpired,
+    /// Expiry was asked for before the offer's deadline.
+    DeadlineNotReached,
+    /// Reopening was asked for after the reopen window.
+    ReopenWindowClosed,
+    /// The customer's plan does not cover the ticket's product category.
+    NotCovered,
+    /// The expert lacks the skill, level, area or active profile the ticket needs.
+    ExpertUnqualified,
+    /// Only a handle opened with `open_simulated` has a clock to advance.
+    RealClock,
+}
 
 /// Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
 /// the expiries it committed before failing).
@@ -30,10 +85,12 @@ pub enum SysopsError {
     /// The acting person may not do this (wrong role, not theirs, deactivated account).
     #[error("forbidden: {detail}")]
     Forbidden {
-        /// The refused action, e.g. `"AcceptAssignment"`.
-        action: String,
-        /// Why, e.g. `"NotAssignedToYou"`, `"RoleNotAllowed"`, `"UnknownAccount"`.
-        reason: String,
+        /// The refused action.
+        action: Action,
+        /// Why.
+        reason: DenyReason,
+        /// For [`DenyReason::RoleMismatch`], the role the account really has.
+        actual_role: Option<Role>,
         /// The whole explanation.
         detail: String,
     },
@@ -42,18 +99,18 @@ pub enum SysopsError {
     InvalidTransition {
         /// The ticket.
         ticket: String,
-        /// Its current status, e.g. `"completed"`.
-        status: String,
+        /// Its current status.
+        status: TicketStatus,
         /// The refused action.
-        action: String,
+        action: Action,
         /// The whole explanation.
         detail: String,
     },
     /// Another business rule refused the command (plan retired, not covered, offer expired, ...).
     #[error("{detail}")]
     RuleViolated {
-        /// A stable name of the rule, e.g. `"NotCovered"`, `"OfferExpired"`, `"AlreadyExists"`.
-        rule: String,
+        /// The rule.
+        rule: Rule,
         /// The whole explanation.
         detail: String,
     },
@@ -111,10 +168,16 @@ impl From<ValidationError> for SysopsError {
     }
 }
 
-fn deny_reason(reason: DenyReason) -> String {
+/// The host's reason code, and the real role for a role mismatch.
+fn deny_reason(reason: core::DenyReason) -> (DenyReason, Option<Role>) {
     match reason {
-        DenyReason::RoleMismatch { .. } => "RoleMismatch".to_owned(),
-        other => format!("{other:?}"),
+        core::DenyReason::RoleNotAllowed => (DenyReason::RoleNotAllowed, None),
+        core::DenyReason::NotYours => (DenyReason::NotYours, None),
+        core::DenyReason::NotAssignedToYou => (DenyReason::NotAssignedToYou, None),
+        core::DenyReason::UnknownAccount => (DenyReason::UnknownAccount, None),
+        core::DenyReason::AccountDeactivated => (DenyReason::AccountDeactivated, None),
+        core::DenyReason::RoleMismatch { actual } => (DenyReason::RoleMismatch, Some(actual)),
+        core::DenyReason::OwnAccount => (DenyReason::OwnAccount, None),
     }
 }
 
@@ -124,21 +187,14 @@ impl From<Error> for SysopsError {
         match error {
             Error::Invalid(e) => e.into(),
             Error::Forbidden(f) => {
-                SysopsError::Forbidden { action: format!("{:?}", f.action), reason: deny_reason(f.reason), detail }
+                let (reason, actual_role) = deny_reason(f.reason);
+                SysopsError::Forbidden { action: f.action, reason, actual_role, detail }
             }
             Error::NotFound { kind, id } => {
                 SysopsError::NotFound { kind: kind.as_str().to_owned(), id: id.to_string() }
             }
-            Error::Ticket(TicketError::InvalidTransition { ticket, status, action }) => {
-                SysopsError::InvalidTransition {
-                    ticket: ticket.to_string(),
-                    status: status.as_str().to_owned(),
-                    action: format!("{action:?}"),
-                    detail,
-                }
-            }
-            Error::Ticket(e) => SysopsError::RuleViolated { rule: ticket_rule_name(&e).to_owned(), detail },
-            Error::Rule(e) => SysopsError::RuleViolated { rule: rule_name(&e).to_owned(), detail },
+            Error::Ticket(e) => ticket_error(e, detail),
+            Error::Rule(e) => SysopsError::RuleViolated { rule: rule(&e), detail },
             Error::Store(e) => e.into(),
             Error::Replay(_) => SysopsError::Internal { detail },
         }
@@ -146,24 +202,28 @@ impl From<Error> for SysopsError {
 }
 
 /// Stable names hosts can match on.
-fn ticket_rule_name(error: &TicketError) -> &'static str {
-    match error {
-        TicketError::InvalidTransition { .. } => "InvalidTransition",
-        TicketError::ExpertExcluded { .. } => "ExpertExcluded",
-        TicketError::OfferExpired { .. } => "OfferExpired",
-        TicketError::DeadlineNotReached { .. } => "DeadlineNotReached",
-        TicketError::ReopenWindowClosed { .. } => "ReopenWindowClosed",
-        TicketError::NotCovered { .. } => "NotCovered",
-        TicketError::ExpertUnqualified { .. } => "ExpertUnqualified",
-    }
+/// A refused ticket command: an invalid transition, or the rule that refused it.
+fn ticket_error(error: TicketError, detail: String) -> SysopsError {
+    let rule = match error {
+        TicketError::InvalidTransition { ticket, status, action } => {
+            return SysopsError::InvalidTransition { ticket: ticket.to_string(), status, action, detail };
+        }
+        TicketError::ExpertExcluded { .. } => Rule::ExpertExcluded,
+        TicketError::OfferExpired { .. } => Rule::OfferExpired,
+        TicketError::DeadlineNotReached { .. } => Rule::DeadlineNotReached,
+        TicketError::ReopenWindowClosed { .. } => Rule::ReopenWindowClosed,
+        TicketError::NotCovered { .. } => Rule::NotCovered,
+        TicketError::ExpertUnqualified { .. } => Rule::ExpertUnqualified,
+    };
+    SysopsError::RuleViolated { rule, detail }
 }
 
-fn rule_name(error: &RuleError) -> &'static str {
+fn rule(error: &RuleError) -> Rule {
     match error {
-        RuleError::AlreadyExists { .. } => "AlreadyExists",
-        RuleError::PlanRetired { .. } => "PlanRetired",
-        RuleError::NotAnExpertAccount { .. } => "NotAnExpertAccount",
-        RuleError::NoChange { .. } => "NoChange",
+        RuleError::AlreadyExists { .. } => Rule::AlreadyExists,
+        RuleError::PlanRetired { .. } => Rule::PlanRetired,
+        RuleError::NotAnExpertAccount { .. } => Rule::NotAnExpertAccount,
+        RuleError::NoChange { .. } => Rule::NoChange,
     }
 }
 

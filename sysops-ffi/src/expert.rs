@@ -25,11 +25,11 @@ pub struct Skill {
 pub(crate) fn skills_from(
     skills: Vec<Skill>,
 ) -> Result<std::collections::BTreeMap<core::ProductCategory, core::SkillLevel>, SysopsError> {
-    skills.into_iter().map(|s| Ok((s.category.into(), core::SkillLevel::new(s.level)?))).collect()
+    skills.into_iter().map(|s| Ok((s.category, core::SkillLevel::new(s.level)?))).collect()
 }
 
 fn skills_of(skills: std::collections::BTreeMap<core::ProductCategory, core::SkillLevel>) -> Vec<Skill> {
-    skills.into_iter().map(|(category, level)| Skill { category: category.into(), level: level.get().into() }).collect()
+    skills.into_iter().map(|(category, level)| Skill { category, level: level.get().into() }).collect()
 }
 
 /// A weekly working window in the expert's own time zone, e.g. Monday 08:00–17:00.
@@ -186,7 +186,7 @@ impl TryFrom<ExpertQuery> for core::store::ExpertQuery {
     type Error = SysopsError;
     fn try_from(q: ExpertQuery) -> Result<Self, SysopsError> {
         Ok(core::store::ExpertQuery {
-            category: q.category.map(Into::into),
+            category: q.category,
             min_level: q.min_level.map(core::SkillLevel::new).transpose()?,
             serving: q.serving.map(TryInto::try_into).transpose()?,
             active_only: q.active_only,

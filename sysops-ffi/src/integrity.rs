@@ -25,7 +25,7 @@ pub struct QuarantinedRecord {
 
 impl From<core::store::Quarantined> for QuarantinedRecord {
     fn from(q: core::store::Quarantined) -> Self {
-        QuarantinedRecord { kind: q.stream.kind.into(), id: q.stream.id, problem: q.problem }
+        QuarantinedRecord { kind: q.stream.kind, id: q.stream.id, problem: q.problem }
     }
 }
 
@@ -68,9 +68,7 @@ impl Sysops {
         after: Option<Uuid>,
         limit: i64,
     ) -> Result<RecordAudit, SysopsError> {
-        guard(async move {
-            Ok(self.api()?.quarantined_records(actor.into(), kind.into(), page(after, limit)?).await?.into())
-        })
-        .await
+        guard(async move { Ok(self.api()?.quarantined_records(actor.into(), kind, page(after, limit)?).await?.into()) })
+            .await
     }
 }

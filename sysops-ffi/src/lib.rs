@@ -33,14 +33,16 @@ mod ticket;
 mod types;
 mod value;
 
-pub use assignment::{AssignmentReport, CostWeights, Offer, TicketWait, WaitingTicket, WaitingTickets};
+pub use assignment::{
+    AssignmentReport, CostWeights, Offer, TicketWait, WaitingTicket, WaitingTickets, default_cost_weights,
+};
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};
 pub use enums::{
-    Channel, CostFactor, Currency, Priority, ProductCategory, RecordKind, Role, StaffRole, TicketStatus, WaitReason,
-    Weekday,
+    Action, Channel, CostFactor, Currency, Priority, ProductCategory, RecordKind, Role, StaffRole, TicketStatus,
+    WaitReason, Weekday,
 };
-pub use error::SysopsError;
+pub use error::{DenyReason, Rule, SysopsError};
 pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
 pub use guard::{guard, guard_sync};
 pub use integrity::{QuarantinedRecord, RecordAudit};

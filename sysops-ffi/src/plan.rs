@@ -74,8 +74,8 @@ impl From<core::PlanTerms> for PlanTerms {
         PlanTerms {
             name: t.name.into(),
             monthly_fee: t.monthly_fee.into(),
-            categories: t.categories.into_iter().map(Into::into).collect(),
-            priority: t.priority.into(),
+            categories: t.categories.into_iter().collect(),
+            priority: t.priority,
             targets: t.targets.into(),
         }
     }
@@ -87,8 +87,8 @@ impl TryFrom<PlanTerms> for core::PlanTerms {
         Ok(core::PlanTerms {
             name: core::PlanName::new(t.name)?,
             monthly_fee: t.monthly_fee.into(),
-            categories: t.categories.into_iter().map(Into::into).collect(),
-            priority: t.priority.into(),
+            categories: t.categories.into_iter().collect(),
+            priority: t.priority,
             targets: t.targets.into(),
         })
     }

@@ -3,6 +3,7 @@
 //! constructors for the records with numeric fields, list-like pages, and a readable `repr()`
 //! for every record, for notebooks and logs.
 
+use pyo3::BoundObject;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
@@ -99,32 +100,54 @@ impl From<Failure> for PyErr {
     fn from(Failure(error): Failure) -> PyErr {
         use crate::SysopsError as Error;
         let message = error.to_string();
-        let (err, attributes): (PyErr, Vec<(&str, String)>) = match error {
-            Error::InvalidInput { field, reason } => {
-                (InvalidInputError::new_err(message), vec![("field", field), ("reason", reason)])
-            }
-            Error::NotFound { kind, id } => (NotFoundError::new_err(message), vec![("kind", kind), ("id", id)]),
-            Error::Forbidden { action, reason, .. } => {
-                (ForbiddenError::new_err(message), vec![("action", action), ("reason", reason)])
-            }
-            Error::InvalidTransition { ticket, status, action, .. } => (
-                InvalidTransitionError::new_err(message),
-                vec![("ticket", ticket), ("status", status), ("action", action)],
-            ),
-            Error::RuleViolated { rule, .. } => (RuleViolatedError::new_err(message), vec![("rule", rule)]),
-            Error::Conflict { .. } => (ConflictError::new_err(message), vec![]),
-            Error::Storage { .. } => (StorageError::new_err(message), vec![]),
-            Error::Closed => (ClosedError::new_err(message), vec![]),
-            Error::Internal { .. } => (InternalError::new_err(message), vec![]),
-        };
         Python::attach(|py| {
+            let text = |value: String| attribute(py, value);
+            let (err, attributes): (PyErr, Vec<(&str, Bound<'_, PyAny>)>) = match error {
+                Error::InvalidInput { field, reason } => {
+                    (InvalidInputError::new_err(message), vec![("field", text(field)), ("reason", text(reason))])
+                }
+                Error::NotFound { kind, id } => {
+                    (NotFoundError::new_err(message), vec![("kind", text(kind)), ("id", text(id))])
+                }
+                Error::Forbidden { action, reason, actual_role, .. } => (
+                    ForbiddenError::new_err(message),
+                    vec![
+                        ("action", attribute(py, action)),
+                        ("reason", attribute(py, reason)),
+                        ("actual_role", attribute(py, actual_role)),
+                    ],
+                ),
+                Error::InvalidTransition { ticket, status, action, .. } => (
+                    InvalidTransitionError::new_err(message),
+                    vec![
+                        ("ticket", text(ticket)),
+                        ("status", attribute(py, status)),
+                        ("action", attribute(py, action)),
+                    ],
+                ),
+                Error::RuleViolated { rule, .. } => {
+                    (RuleViolatedError::new_err(message), vec![("rule", attribute(py, rule))])
+                }
+                Error::Conflict { .. } => (ConflictError::new_err(message), vec![]),
+                Error::Storage { .. } => (StorageError::new_err(message), vec![]),
+                Error::Closed => (ClosedError::new_err(message), vec![]),
+                Error::Internal { .. } => (InternalError::new_err(message), vec![]),
+            };
             let value = err.value(py);
-            for (name, text) in attributes {
+            for (name, attribute) in attributes {
                 // Exception instances always accept attributes; a failure here would only lose detail.
-                let _ = value.setattr(name, text);
+                let _ = value.setattr(name, attribute);
             }
-        });
-        err
+            err
+        })
+    }
+}
+
+/// `value` as a Python exception attribute (texts, and the typed codes as their enums).
+fn attribute<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> Bound<'py, PyAny> {
+    match value.into_pyobject(py) {
+        Ok(object) => object.into_any().into_bound(),
+        Err(_) => py.None().into_bound(py),
     }
 }
 
@@ -354,3 +377,22 @@ sequence_of!(
     crate::ExpertPage => experts: crate::Expert,
     crate::WaitingTickets => tickets: crate::WaitingTicket,
 );
+
+/// Gives a pyclass enum with fields a `kind` property: the variant's name, so Python code can
+/// branch on `state.kind == "Assigned"` instead of a chain of `isinstance` checks. The match
+/// is exhaustive, so a new variant does not build until it is listed.
+macro_rules! variant_kind {
+    ($name:ident { $($variant:ident),+ $(,)? }) => {
+        #[pyo3::pymethods]
+        impl $name {
+            /// The variant's name.
+            #[getter]
+            fn kind(&self) -> &'static str {
+                match self {
+                    $($name::$variant { .. } => stringify!($variant)),+
+                }
+            }
+        }
+    };
+}
+pub(crate) use variant_kind;

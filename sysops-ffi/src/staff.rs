@@ -36,7 +36,7 @@ impl From<core::StaffAccount> for StaffAccount {
             id: a.id.as_uuid(),
             name: a.name.into(),
             email: a.email.as_str().to_owned(),
-            role: a.role.into(),
+            role: a.role,
             active: a.active,
             created_by: a.created_by.into(),
             created_at: a.created_at,
@@ -70,6 +70,9 @@ pub enum StaffChange {
     Reactivated {},
 }
 
+#[cfg(feature = "python")]
+crate::python::variant_kind!(StaffChange { Created, RoleChanged, Deactivated, Reactivated });
+
 /// One audited change of a staff account: what, when, by whom.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
@@ -88,11 +91,9 @@ impl From<core::Envelope<core::StaffEvent>> for StaffEvent {
     fn from(e: core::Envelope<core::StaffEvent>) -> Self {
         let change = match e.payload {
             core::StaffEvent::Created { name, email, role, .. } => {
-                StaffChange::Created { name: name.into(), email: email.as_str().to_owned(), role: role.into() }
+                StaffChange::Created { name: name.into(), email: email.as_str().to_owned(), role }
             }
-            core::StaffEvent::RoleChanged { from, to } => {
-                StaffChange::RoleChanged { old_role: from.into(), new_role: to.into() }
-            }
+            core::StaffEvent::RoleChanged { from, to } => StaffChange::RoleChanged { old_role: from, new_role: to },
             core::StaffEvent::Deactivated => StaffChange::Deactivated {},
             core::StaffEvent::Reactivated => StaffChange::Reactivated {},
         };
@@ -123,7 +124,7 @@ impl Sysops {
     ) -> Result<StaffAccount, SysopsError> {
         guard(async move {
             let (name, email) = (core::PersonName::new(name)?, core::Email::new(email)?);
-            Ok(self.api()?.create_staff_account(actor.into(), name, email, role.into()).await?.into())
+            Ok(self.api()?.create_staff_account(actor.into(), name, email, role).await?.into())
         })
         .await
     }
@@ -135,8 +136,7 @@ impl Sysops {
         account: Uuid,
         role: StaffRole,
     ) -> Result<StaffAccount, SysopsError> {
-        guard(async move { self.staff_command(actor, account, core::StaffCommand::ChangeRole(role.into())).await })
-            .await
+        guard(async move { self.staff_command(actor, account, core::StaffCommand::ChangeRole(role)).await }).await
     }
 
     /// Deactivates a staff account: it can do nothing until reactivated.

@@ -27,7 +27,7 @@ impl TryFrom<NewTicket> for core::NewTicket {
     type Error = SysopsError;
     fn try_from(t: NewTicket) -> Result<Self, SysopsError> {
         Ok(core::NewTicket {
-            category: t.category.into(),
+            category: t.category,
             description: core::Description::new(t.description)?,
             required_level: core::SkillLevel::new(t.required_level)?,
         })
@@ -63,7 +63,7 @@ impl From<core::Rationale> for Rationale {
             terms: r
                 .terms()
                 .iter()
-                .map(|t| CostTerm { factor: t.factor().into(), value: t.value(), cost: t.cost() })
+                .map(|t| CostTerm { factor: t.factor(), value: t.value(), cost: t.cost() })
                 .collect(),
         }
     }
@@ -98,6 +98,9 @@ pub enum Outcome {
         at: Timestamp,
     },
 }
+
+#[cfg(feature = "python")]
+crate::python::variant_kind!(Outcome { Pending, Accepted, Rejected, Expired, Withdrawn });
 
 impl From<core::Outcome> for Outcome {
     fn from(o: core::Outcome) -> Self {
@@ -196,6 +199,9 @@ pub enum TicketState {
     },
 }
 
+#[cfg(feature = "python")]
+crate::python::variant_kind!(TicketState { Open, Assigned, Accepted, InProgress, Completed, Closed, Cancelled });
+
 impl From<core::TicketState> for TicketState {
     fn from(s: core::TicketState) -> Self {
         use core::TicketState as S;
@@ -270,16 +276,16 @@ impl From<core::Ticket> for Ticket {
             id: t.id.as_uuid(),
             customer: t.customer.as_uuid(),
             plan: t.plan.as_uuid(),
-            category: t.category.into(),
+            category: t.category,
             required_level: t.required_level.get().into(),
             location: t.location.into(),
-            channel: t.channel.into(),
-            priority: t.priority.into(),
+            channel: t.channel,
+            priority: t.priority,
             targets: t.targets.into(),
             submitted_at: t.submitted_at,
             open_since: t.open_since,
             respond_by: t.respond_by(),
-            status: t.status().into(),
+            status: t.status(),
             expert: t.current_expert().map(|e| e.as_uuid()),
             reopened: t.reopened,
             version: t.version().0,
@@ -352,6 +358,20 @@ pub enum TicketChange {
     },
 }
 
+#[cfg(feature = "python")]
+crate::python::variant_kind!(TicketChange {
+    Submitted,
+    Assigned,
+    Accepted,
+    Rejected,
+    Expired,
+    WorkStarted,
+    Completed,
+    Cancelled,
+    Closed,
+    Reopened
+});
+
 /// One event of a ticket's history: what happened, when, by whom.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
@@ -375,9 +395,9 @@ impl From<core::Envelope<core::TicketEvent>> for TicketEvent {
         let change = match e.payload {
             E::Submitted { customer, category, description, channel, .. } => TicketChange::Submitted {
                 customer: customer.as_uuid(),
-                category: category.into(),
+                category,
                 description: description.into(),
-                channel: channel.into(),
+                channel,
             },
             E::Assigned { assignment, expert, respond_by, .. } => {
                 TicketChange::Assigned { assignment: assignment.as_uuid(), expert: expert.as_uuid(), respond_by }
@@ -414,7 +434,7 @@ pub struct TicketFilter {
 impl From<TicketFilter> for core::store::TicketFilter {
     fn from(f: TicketFilter) -> Self {
         core::store::TicketFilter {
-            status: f.status.map(Into::into),
+            status: f.status,
             customer: f.customer.map(core::CustomerId::from_uuid),
             expert: f.expert.map(core::ExpertId::from_uuid),
         }

@@ -24,13 +24,13 @@ pub struct Actor {
 
 impl From<core::Actor> for Actor {
     fn from(actor: core::Actor) -> Self {
-        Actor { role: actor.role.into(), id: actor.id }
+        Actor { role: actor.role, id: actor.id }
     }
 }
 
 impl From<Actor> for core::Actor {
     fn from(actor: Actor) -> Self {
-        core::Actor { role: actor.role.into(), id: actor.id }
+        core::Actor { role: actor.role, id: actor.id }
     }
 }
 
@@ -75,13 +75,13 @@ pub struct Money {
 
 impl From<core::Money> for Money {
     fn from(money: core::Money) -> Self {
-        Money { amount: money.amount(), currency: money.currency().into() }
+        Money { amount: money.amount(), currency: money.currency() }
     }
 }
 
 impl From<Money> for core::Money {
     fn from(money: Money) -> Self {
-        core::Money::new(money.amount, money.currency.into())
+        core::Money::new(money.amount, money.currency)
     }
 }
 
@@ -89,13 +89,13 @@ impl From<Money> for core::Money {
 /// configuration or forms; an unknown name is [`SysopsError::InvalidInput`].
 #[uniffi::export]
 pub fn product_category_named(name: String) -> Result<crate::ProductCategory, SysopsError> {
-    crate::guard_sync(|| Ok(core::ProductCategory::parse(&name)?.into()))
+    crate::guard_sync(|| Ok(core::ProductCategory::parse(&name)?))
 }
 
 /// The stable name of a product category, e.g. `"game_console"`.
 #[uniffi::export]
 pub fn product_category_name(category: crate::ProductCategory) -> String {
-    core::ProductCategory::from(category).as_str().to_owned()
+    category.as_str().to_owned()
 }
 
 /// A count the host passes in (levels, radius, capacity, limits), checked to fit `T`.

@@ -6,9 +6,9 @@ use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use sysops_ffi::{
-    Actor, Address, Contact, Currency, Expert, ExpertProfile, GeoPoint, Money, NewTicket, PlanTerms, Priority,
-    ProductCategory, Role, ServiceTargets, Skill, StaffRole, Sysops, SysopsError, TicketFilter, Weekday, WeeklyHours,
-    WorkWindow,
+    Actor, Address, Contact, Currency, DenyReason, Expert, ExpertProfile, GeoPoint, Money, NewTicket, PlanTerms,
+    Priority, ProductCategory, Role, Rule, ServiceTargets, Skill, StaffRole, Sysops, SysopsError, TicketFilter,
+    Weekday, WeeklyHours, WorkWindow,
 };
 use uuid::Uuid;
 
@@ -134,7 +134,7 @@ async fn unknown_ids_are_not_found_and_others_records_forbidden() {
     let stranger = Actor { role: Role::Customer, id: Uuid::nil() };
     let denied = o.sysops.customer(stranger, o.customer).await;
     assert!(
-        matches!(denied, Err(SysopsError::Forbidden { ref reason, .. }) if reason == "UnknownAccount"),
+        matches!(denied, Err(SysopsError::Forbidden { ref reason, .. }) if *reason == DenyReason::UnknownAccount),
         "{denied:?}"
     );
 }
@@ -143,7 +143,10 @@ async fn unknown_ids_are_not_found_and_others_records_forbidden() {
 async fn the_real_clock_cannot_be_advanced_and_a_simulated_one_only_forward() {
     let o = office().await;
     let refused = o.sysops.advance_clock(TimeDelta::minutes(1));
-    assert!(matches!(refused, Err(SysopsError::RuleViolated { ref rule, .. }) if rule == "RealClock"), "{refused:?}");
+    assert!(
+        matches!(refused, Err(SysopsError::RuleViolated { ref rule, .. }) if *rule == Rule::RealClock),
+        "{refused:?}"
+    );
     let start: DateTime<Utc> = DateTime::from_timestamp(1_772_463_600, 0).unwrap_or_default();
     let simulated = Sysops::open_simulated("sqlite::memory:".into(), start, 1).await.unwrap();
     assert_eq!(simulated.advance_clock(TimeDelta::hours(1)), Ok(start + TimeDelta::hours(1)));

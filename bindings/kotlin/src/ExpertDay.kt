@@ -108,7 +108,7 @@ fun main(args: Array<String>) = runBlocking {
     val forbidden = expectThrows<SysopsException.Forbidden>("accepting a ticket not offered to her") {
         runBlocking { s.acceptTicket(eve, second) }
     }
-    check(forbidden.reason == "NotAssignedToYou", "forbidden says why: ${forbidden.reason}")
+    check(forbidden.reason == DenyReason.NOT_ASSIGNED_TO_YOU, "forbidden says why: ${forbidden.reason}")
     val missing = expectThrows<SysopsException.NotFound>("accepting an unknown ticket") {
         runBlocking { s.acceptTicket(eve, "00000000-0000-0000-0000-000000000000") }
     }

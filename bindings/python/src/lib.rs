@@ -30,6 +30,11 @@ fn product_category_name(category: ffi::ProductCategory) -> String {
     ffi::product_category_name(category)
 }
 
+#[pyfunction]
+fn default_cost_weights() -> ffi::CostWeights {
+    ffi::default_cost_weights()
+}
+
 #[pymodule]
 fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
@@ -37,6 +42,8 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(system_actor, m)?)?;
     m.add_function(wrap_pyfunction!(product_category_named, m)?)?;
     m.add_function(wrap_pyfunction!(product_category_name, m)?)?;
+    m.add_function(wrap_pyfunction!(default_cost_weights, m)?)?;
+    m.add_class::<ffi::Action>()?;
     m.add_class::<ffi::Actor>()?;
     m.add_class::<ffi::Address>()?;
     m.add_class::<ffi::Assignment>()?;
@@ -48,6 +55,7 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::CostWeights>()?;
     m.add_class::<ffi::Currency>()?;
     m.add_class::<ffi::Customer>()?;
+    m.add_class::<ffi::DenyReason>()?;
     m.add_class::<ffi::Expert>()?;
     m.add_class::<ffi::ExpertPage>()?;
     m.add_class::<ffi::ExpertProfile>()?;
@@ -65,6 +73,7 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::RecordAudit>()?;
     m.add_class::<ffi::RecordKind>()?;
     m.add_class::<ffi::Role>()?;
+    m.add_class::<ffi::Rule>()?;
     m.add_class::<ffi::ServiceTargets>()?;
     m.add_class::<ffi::Skill>()?;
     m.add_class::<ffi::StaffAccount>()?;

@@ -106,7 +106,7 @@ def run(url: str) -> list[str]:
         s.accept_ticket(eve, second)
         raise AssertionError("accepting a ticket not offered to her must be forbidden")
     except sysops.ForbiddenError as e:
-        assert e.reason == "NotAssignedToYou", e.reason
+        assert e.reason == sysops.DenyReason.NOT_ASSIGNED_TO_YOU, e.reason
     try:
         s.accept_ticket(eve, uuid.UUID(int=0))
         raise AssertionError("an unknown ticket must not be found")

@@ -78,7 +78,7 @@ def test_a_customer_sees_only_their_own_tickets(office: Office) -> None:
     ann = Actor(Role.CUSTOMER, first.id)
     with pytest.raises(sysops.ForbiddenError) as caught:
         s.ticket(ann, ticket.id)
-    assert caught.value.reason == "NotYours"
+    assert caught.value.reason == sysops.DenyReason.NOT_YOURS
     with pytest.raises(sysops.ForbiddenError):
         s.tickets(ann, customer=other.id)
 
@@ -93,7 +93,7 @@ def test_a_completed_ticket_cannot_be_cancelled(office: Office) -> None:
     s.complete_ticket(office.expert, ticket.id, "Fixed")
     with pytest.raises(sysops.InvalidTransitionError) as caught:
         s.cancel_ticket(office.helpdesk, ticket.id, "changed my mind")
-    assert caught.value.status == "completed"
+    assert caught.value.status == sysops.TicketStatus.COMPLETED
     assert isinstance(caught.value, sysops.SysopsError)
 
 

@@ -43,6 +43,10 @@ pub fn check_on_duty(ticket: &Ticket, expert: &Expert, workload: &Workload, on_d
 }
 
 /// Why a ticket stayed open after an assignment run.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum WaitReason {
     /// No active expert with the skill at the needed level serves the ticket's location.

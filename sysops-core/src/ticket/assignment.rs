@@ -60,6 +60,10 @@ pub enum Outcome {
 }
 
 /// A factor of the assignment cost model.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CostFactor {
     /// Travel distance from the expert's base, in km.

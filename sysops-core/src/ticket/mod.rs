@@ -33,6 +33,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// How a ticket reached us.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Channel {
     /// The customer submitted it on the web or in the app.
@@ -42,6 +46,10 @@ pub enum Channel {
 }
 
 /// A ticket's state without its data, for queries, indexes and errors.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TicketStatus {
     /// Waiting for an expert.

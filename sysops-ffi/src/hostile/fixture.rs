@@ -148,6 +148,7 @@ impl Fixture {
                 s.backend();
                 Ok(())
             }
+            "now" => s.now().map(drop),
             "shutdown" => {
                 // On a handle of its own: the fixture's must stay open for the next calls.
                 let other = Sysops::open("sqlite::memory:".to_owned()).await?;
@@ -292,6 +293,10 @@ impl Fixture {
             "ack_outbox" => s.ack_outbox(d.text_or("notifications"), d.unsigned_or(1)).await,
             "system_actor" => {
                 system_actor();
+                Ok(())
+            }
+            "default_cost_weights" => {
+                default_cost_weights();
                 Ok(())
             }
             "product_category_named" => product_category_named(d.text_or("television")).map(drop),

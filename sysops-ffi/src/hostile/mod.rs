@@ -24,6 +24,7 @@ pub const OPERATIONS: &[&str] = &[
     "open_simulated",
     "advance_clock",
     "backend",
+    "now",
     "shutdown",
     "create_staff_account",
     "change_staff_role",
@@ -67,6 +68,7 @@ pub const OPERATIONS: &[&str] = &[
     "poll_outbox",
     "ack_outbox",
     "system_actor",
+    "default_cost_weights",
     "product_category_named",
     "product_category_name",
 ];

@@ -10,17 +10,17 @@ from typing import ClassVar, Iterator, Optional, Union, final
 from typing_extensions import Self, TypeAlias, disjoint_base
 
 __all__ = [
-    'Actor', 'Address', 'Assignment', 'AssignmentReport', 'Channel', 'ClosedError', 'ConflictError',
-    'Contact', 'CostFactor', 'CostTerm', 'CostWeights', 'Currency', 'Customer', 'Expert',
+    'Action', 'Actor', 'Address', 'Assignment', 'AssignmentReport', 'Channel', 'ClosedError', 'ConflictError',
+    'Contact', 'CostFactor', 'CostTerm', 'CostWeights', 'Currency', 'Customer', 'DenyReason', 'Expert',
     'ExpertPage', 'ExpertProfile', 'ForbiddenError', 'GeoPoint', 'InternalError', 'InvalidInputError',
     'InvalidTransitionError', 'Money', 'NewTicket', 'NotFoundError', 'Offer', 'OutboxEntry',
     'Outcome', 'PlanTerms', 'Priority', 'ProductCategory', 'QuarantinedRecord', 'Rationale',
-    'RecordAudit', 'RecordKind', 'Role', 'RuleViolatedError',
+    'RecordAudit', 'RecordKind', 'Role', 'Rule', 'RuleViolatedError',
     'ServiceTargets', 'Skill', 'StaffAccount', 'StaffChange', 'StaffEvent', 'StaffRole',
     'StorageError', 'SupportPlan', 'Sysops', 'SysopsError', 'Ticket', 'TicketChange', 'TicketEvent',
     'TicketPage', 'TicketState', 'TicketStatus', 'TicketWait', 'TimeOff', 'WaitReason',
     'WaitingTicket', 'WaitingTickets',
-    'Weekday', 'WeeklyHours', 'WorkWindow', 'product_category_name', 'product_category_named',
+    'Weekday', 'WeeklyHours', 'WorkWindow', 'default_cost_weights', 'product_category_name', 'product_category_named',
     'system_actor',
 ]
 
@@ -54,16 +54,19 @@ class NotFoundError(SysopsError):
     id: str
 
 class ForbiddenError(SysopsError):
-    action: str
-    reason: str
+    """The actor may not do this. ``actual_role`` is set for ``DenyReason.ROLE_MISMATCH``.
+    docs/roles.md lists which role may do what."""
+    action: Action
+    reason: DenyReason
+    actual_role: Optional[Role]
 
 class InvalidTransitionError(SysopsError):
     ticket: str
-    status: str
-    action: str
+    status: TicketStatus
+    action: Action
 
 class RuleViolatedError(SysopsError):
-    rule: str
+    rule: Rule
 
 class ConflictError(SysopsError): ...
 class StorageError(SysopsError): ...
@@ -149,6 +152,73 @@ class WaitReason(_Enum):
     NO_QUALIFIED_EXPERT_ON_DUTY: ClassVar[WaitReason]
     ALL_QUALIFIED_EXPERTS_BUSY: ClassVar[WaitReason]
     AWAITING_EXPERT_ANSWER: ClassVar[WaitReason]
+
+@final
+class Action(_Enum):
+    """What an actor tried to do (see docs/roles.md for who may)."""
+    CREATE_STAFF_ACCOUNT: ClassVar[Action]
+    CHANGE_STAFF_ROLE: ClassVar[Action]
+    DEACTIVATE_STAFF_ACCOUNT: ClassVar[Action]
+    REACTIVATE_STAFF_ACCOUNT: ClassVar[Action]
+    VIEW_STAFF_ACCOUNT: ClassVar[Action]
+    DEFINE_PLAN: ClassVar[Action]
+    RETIRE_PLAN: ClassVar[Action]
+    VIEW_PLAN: ClassVar[Action]
+    REGISTER_CUSTOMER: ClassVar[Action]
+    UPDATE_CUSTOMER_CONTACT: ClassVar[Action]
+    MOVE_CUSTOMER: ClassVar[Action]
+    CHANGE_CUSTOMER_PLAN: ClassVar[Action]
+    VIEW_CUSTOMER: ClassVar[Action]
+    REGISTER_EXPERT: ClassVar[Action]
+    UPDATE_EXPERT_SKILLS: ClassVar[Action]
+    UPDATE_EXPERT_SERVICE_AREA: ClassVar[Action]
+    UPDATE_EXPERT_SCHEDULE: ClassVar[Action]
+    ADD_EXPERT_TIME_OFF: ClassVar[Action]
+    SET_EXPERT_CAPACITY: ClassVar[Action]
+    SET_EXPERT_ACTIVE: ClassVar[Action]
+    VIEW_EXPERT: ClassVar[Action]
+    FIND_EXPERTS: ClassVar[Action]
+    SUBMIT_TICKET: ClassVar[Action]
+    ASSIGN_TICKET: ClassVar[Action]
+    ACCEPT_ASSIGNMENT: ClassVar[Action]
+    REJECT_ASSIGNMENT: ClassVar[Action]
+    EXPIRE_ASSIGNMENT: ClassVar[Action]
+    START_WORK: ClassVar[Action]
+    COMPLETE_WORK: ClassVar[Action]
+    CANCEL_TICKET: ClassVar[Action]
+    CLOSE_TICKET: ClassVar[Action]
+    REOPEN_TICKET: ClassVar[Action]
+    VIEW_TICKET: ClassVar[Action]
+    LIST_OPEN_TICKETS: ClassVar[Action]
+    LIST_CUSTOMER_TICKETS: ClassVar[Action]
+    LIST_EXPERT_TICKETS: ClassVar[Action]
+    AUDIT_RECORDS: ClassVar[Action]
+
+@final
+class DenyReason(_Enum):
+    """Why ``ForbiddenError`` refused an actor."""
+    ROLE_NOT_ALLOWED: ClassVar[DenyReason]
+    NOT_YOURS: ClassVar[DenyReason]
+    NOT_ASSIGNED_TO_YOU: ClassVar[DenyReason]
+    UNKNOWN_ACCOUNT: ClassVar[DenyReason]
+    ACCOUNT_DEACTIVATED: ClassVar[DenyReason]
+    ROLE_MISMATCH: ClassVar[DenyReason]
+    OWN_ACCOUNT: ClassVar[DenyReason]
+
+@final
+class Rule(_Enum):
+    """Which business rule ``RuleViolatedError`` names."""
+    ALREADY_EXISTS: ClassVar[Rule]
+    PLAN_RETIRED: ClassVar[Rule]
+    NOT_AN_EXPERT_ACCOUNT: ClassVar[Rule]
+    NO_CHANGE: ClassVar[Rule]
+    EXPERT_EXCLUDED: ClassVar[Rule]
+    OFFER_EXPIRED: ClassVar[Rule]
+    DEADLINE_NOT_REACHED: ClassVar[Rule]
+    REOPEN_WINDOW_CLOSED: ClassVar[Rule]
+    NOT_COVERED: ClassVar[Rule]
+    EXPERT_UNQUALIFIED: ClassVar[Rule]
+    REAL_CLOCK: ClassVar[Rule]
 
 @final
 class RecordKind(_Enum):
@@ -376,6 +446,9 @@ class StaffAccount:
 @disjoint_base
 class StaffChange:
     def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> str:
+        """The variant's name, e.g. ``"RoleChanged"``."""
     @final
     class Created(StaffChange):
         __match_args__ = ("name", "email", "role")
@@ -456,6 +529,9 @@ class Rationale:
 @disjoint_base
 class Outcome:
     def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> str:
+        """The variant's name, e.g. ``"Accepted"``."""
     @final
     class Pending(Outcome):
         __match_args__ = ()
@@ -506,6 +582,9 @@ class Assignment:
 @disjoint_base
 class TicketState:
     def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> str:
+        """The variant's name, e.g. ``"Assigned"``."""
     @final
     class Open(TicketState):
         __match_args__ = ()
@@ -608,6 +687,9 @@ class Ticket:
 @disjoint_base
 class TicketChange:
     def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> str:
+        """The variant's name, e.g. ``"Submitted"``."""
     @final
     class Submitted(TicketChange):
         __match_args__ = ("customer", "category", "description", "channel")
@@ -831,6 +913,9 @@ def product_category_named(name: str) -> ProductCategory:
 def product_category_name(category: ProductCategory) -> str:
     """The stable name of a product category."""
 
+def default_cost_weights() -> CostWeights:
+    """The weights ``run_assignment`` uses when none are given."""
+
 @final
 class Sysops:
     """Sysops on a database. Every call releases the GIL while the database works."""
@@ -839,6 +924,8 @@ class Sysops:
     @staticmethod
     def open_simulated(url: str, start: datetime, id_seed: int = 1) -> Sysops: ...
     def advance_clock(self, by: timedelta) -> datetime: ...
+    def now(self) -> datetime:
+        """The time this handle works at, without moving it (a simulated handle's clock, or now)."""
     @property
     def backend(self) -> str: ...
     def close(self) -> None: ...

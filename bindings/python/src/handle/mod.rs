@@ -82,6 +82,11 @@ impl Sysops {
         Ok(ffi::guard_sync(|| self.inner.advance_clock(by)).map_err(Failure)?)
     }
 
+    /// The time this handle works at, without moving it (a simulated handle's clock, or now).
+    fn now(&self) -> Result<Timestamp, Failure> {
+        Ok(self.inner.now()?)
+    }
+
     /// `"sqlite"` or `"postgres"`.
     #[getter]
     fn backend(&self) -> String {
