@@ -172,18 +172,57 @@ async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
 
 /// The [`StoreError::Conflict`] of a change whose version guard refused it, with the version found.
 async fn conflict(tx: &mut Tx, change: &Change) -> StoreError {
-    let stream = change.stream();
-    match sqlx::query_scalar::<_, i64>("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
-        .bind(stream.kind.as_str())
-        .bind(stream.id)
-        .fetch_optional(&mut **tx)
-        .await
-    {
-        Ok(actual) => {
-            StoreError::Conflict { stream, expected: change.expected, actual: Sequence(actual.map_or(0, rows::to_u64)) }
-        }
+    match current_version(&mut **tx, change.stream()).await {
+        Ok(actual) => StoreError::Conflict { stream: change.stream(), expected: change.expected, actual },
         Err(e) => backend(e),
     }
+}
+
+async fn current_version<'e, E>(executor: E, stream: StreamId) -> Result<Sequence, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let found: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = ?1 AND id = ?2")
+        .bind(stream.kind.as_str())
+        .bind(stream.id)
+        .fetch_optional(executor)
+        .await?;
+    Ok(Sequence(found.map_or(0, rows::to_u64)))
+}
+
+/// A failed one-statement write as [`StoreError::Conflict`] when the version guard or a key
+/// refused it, or as a backend error otherwise.
+async fn conflict_or_backend(pool: &SqlitePool, change: &Change, error: sqlx::Error) -> StoreError {
+    let refused = is_unique_violation(&error)
+        || matches!(&error, sqlx::Error::Database(db) if db.message().contains("sysops: version conflict"));
+    if !refused {
+        return backend(error);
+    }
+    match current_version(pool, change.stream()).await {
+        Ok(actual) => StoreError::Conflict { stream: change.stream(), expected: change.expected, actual },
+        Err(e) => backend(e),
+    }
+}
+
+/// A change of one event without index rows, in one statement (the `event_writes` view).
+async fn event_write(pool: &SqlitePool, change: &Change, event: &StoredEvent) -> Result<(), sqlx::Error> {
+    let stream = change.stream();
+    sqlx::query(
+        "INSERT INTO event_writes (kind, id, expected, version, state, seq, at, name, event)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .bind(stream.kind.as_str())
+    .bind(stream.id)
+    .bind(rows::to_i64(change.expected.0))
+    .bind(rows::to_i64(change.state.version.0))
+    .bind(&change.state.json)
+    .bind(rows::to_i64(event.sequence.0))
+    .bind(event.at)
+    .bind(&event.name)
+    .bind(&event.json)
+    .execute(pool)
+    .await
+    .map(drop)
 }
 
 async fn check_health(pool: &SqlitePool) -> Result<(), sqlx::Error> {
@@ -217,6 +256,23 @@ fn classify(error: sqlx::Error, path: &Path) -> OpenError {
 
 impl EventStore for SqliteStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        // The hot path (every ticket command): one change of one event in one statement.
+        if let [change] = changes.as_slice()
+            && let [event] = change.events.as_slice()
+        {
+            change.check()?;
+            let written = if change.index.is_none() {
+                Some(event_write(&self.writer, change, event).await)
+            } else {
+                ticket::one_statement(&self.writer, change, event).await
+            };
+            if let Some(written) = written {
+                return match written {
+                    Ok(()) => Ok(()),
+                    Err(e) => Err(conflict_or_backend(&self.writer, change, e).await),
+                };
+            }
+        }
         self.commit_in_transaction(&changes).await
     }
 

@@ -5,7 +5,8 @@ use crate::error::backend;
 use crate::rows;
 use crate::sql;
 use sqlx::AssertSqlSafe;
-use sysops_core::store::{Change, Page, StoredState, TicketFilter, TicketIndex, TicketStore};
+use sqlx::sqlite::SqlitePool;
+use sysops_core::store::{Change, Page, StoredEvent, StoredState, TicketFilter, TicketIndex, TicketStore};
 use sysops_core::{AggregateKind, StoreError};
 
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
@@ -26,6 +27,38 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
     .await
     .map(drop)
     .map_err(backend)
+}
+
+/// A ticket change of one event with its index row, in one statement (the `ticket_writes`
+/// view of the ticket migration); `None` when the change is not a ticket's.
+pub(super) async fn one_statement(
+    pool: &SqlitePool,
+    change: &Change,
+    event: &StoredEvent,
+) -> Option<Result<(), sqlx::Error>> {
+    let index = change.index.get::<TicketIndex>()?;
+    let written = sqlx::query(
+        "INSERT INTO ticket_writes (id, expected, version, state, seq, at, name, event,
+             customer, status, expert, priority, category, submitted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )
+    .bind(change.stream().id)
+    .bind(rows::to_i64(change.expected.0))
+    .bind(rows::to_i64(change.state.version.0))
+    .bind(&change.state.json)
+    .bind(rows::to_i64(event.sequence.0))
+    .bind(event.at)
+    .bind(&event.name)
+    .bind(&event.json)
+    .bind(index.customer.as_uuid())
+    .bind(index.status.as_str())
+    .bind(index.expert.map(|e| e.as_uuid()))
+    .bind(index.priority as i64)
+    .bind(index.category.as_str())
+    .bind(index.submitted_at)
+    .execute(pool)
+    .await;
+    Some(written.map(drop))
 }
 
 impl TicketStore for SqliteStore {
