@@ -10,7 +10,6 @@
 #   kotlin/tests.jar           the programs in bindings/kotlin/src, when built for the tests
 #   swift/                     Sysops.swift, SysopsFFI.h, SysopsFFI.modulemap
 #   venv/                      Python with maturin, pytest, mypy and the sysops package
-#   pyo3-env.sh                the PyO3 build environment maturin used (see python_develop)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,79 +33,44 @@ FFI_LIB="$TARGET_DIR/$CARGO_PROFILE/libsysops_ffi.so"
 KOTLIN_HOME="${KOTLIN_HOME:-$TARGET_DIR/tools/kotlin/node_modules/kotlin-compiler}"
 JNA_JAR="${JNA_JAR:-/usr/share/java/jna.jar}"
 VENV="$BINDINGS_OUT/venv"
-PYO3_ENV_FILE="$BINDINGS_OUT/pyo3-env.sh"
 
 PROFILE_ARGS=()
 if [ "$CARGO_PROFILE" = release ]; then
     PROFILE_ARGS=(--release)
 fi
 
-# The names pyo3-env.sh exports, one a line.
-pyo3_env_names() {
-    if [ -f "$PYO3_ENV_FILE" ]; then
-        sed -n 's/^export \([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$PYO3_ENV_FILE"
-    fi
-}
-
-pyo3_env_clear() {
-    local name
-    for name in $(pyo3_env_names); do
-        unset "$name"
-    done
-}
-
-# Exports the PyO3 environment maturin built with (recorded by python_develop), so every cargo
-# run builds pyo3 the way maturin does and they all share one build of it. Loaded whenever this
-# file is sourced, so clippy and the workspace build of a later run use it from the start.
-pyo3_env_load() {
-    if [ ! -f "$PYO3_ENV_FILE" ]; then
-        return 0
-    fi
-    # shellcheck source=/dev/null
-    source "$PYO3_ENV_FILE"
-    # Left by a venv since replaced, or pointing into a cleaned target directory: it would break
-    # the build rather than speed it up.
-    if { [ -n "${PYO3_PYTHON:-}" ] && [ ! -x "$PYO3_PYTHON" ]; } \
-        || { [ -n "${PYO3_CONFIG_FILE:-}" ] && [ ! -f "$PYO3_CONFIG_FILE" ]; }; then
-        pyo3_env_clear
-        rm -f "$PYO3_ENV_FILE"
-    fi
-}
-pyo3_env_load
-
 # Everything, with the feature set `cargo test --workspace --all-features` uses, so the tests
-# reuse it (a no-op when already built). Gives uniffi-bindgen, expert-day and, in debug, the FFI
-# library for Kotlin and Swift.
+# reuse it (a no-op when already built), and linted as it compiles: clippy-driver compiles the
+# workspace's own crates (cargo's RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` sets it; the
+# dependencies are compiled by rustc as usual), so linting costs no second build of the
+# dependencies, which `cargo clippy` (a check build of its own) would. CLIPPY_ARGS is how
+# cargo-clippy hands clippy-driver its `-- -D warnings`. The same environment is kept for every
+# later cargo run of the workspace, so none of them rebuilds.
+lint_while_building() {
+    local driver
+    driver="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)"
+    if [ -z "$driver" ]; then
+        echo "clippy-driver not found: rustup component add clippy" >&2
+        return 1
+    fi
+    export RUSTC_WORKSPACE_WRAPPER="$driver"
+    export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+}
+
 workspace_build() {
     cargo build --workspace --all-features --all-targets --locked "$@"
 }
 
-# The FFI library for Kotlin and Swift. In debug it is the workspace build's own
-# libsysops_ffi.so (all features, `python` among them) instead of a second build of sysops-ffi
-# without `python`: the two differed only by that feature, and the second build cost minutes.
-# `python` only adds #[pyclass] impls that nothing exported through UniFFI reaches, so the linker
-# drops them, and nothing asks for libpython (with PYO3_BUILD_EXTENSION_MODULE, as maturin builds,
-# pyo3 does not link it at all; without, the linker's --as-needed drops it).
-# ffi_lib_check verifies that on the file. A release library is still built on its own.
+# The FFI library for Kotlin and Swift is the workspace build's libsysops_ffi.so: the JVM build
+# of sysops-ffi differed from it only by the `python` feature (#[pyclass] impls and the Python
+# exceptions, which nothing exported through UniFFI reaches), so the tests share one build.
+# That library links libpython, as every binary of an all-features build does; the library
+# shipped to phones is built without `python` (see bindings/kotlin/README.md). A release library
+# is still built on its own.
 ffi_build() {
     workspace_build --quiet
     if [ "$CARGO_PROFILE" != debug ]; then
         cargo build --quiet --locked -p sysops-ffi --lib "${PROFILE_ARGS[@]}"
-    fi
-}
-
-# The JVM (and the Swift check's C program) must load the library without libpython.
-ffi_lib_check() {
-    if ! command -v readelf >/dev/null || ! command -v nm >/dev/null; then
-        return 0
-    fi
-    local needed undefined
-    needed="$(readelf -d "$FFI_LIB" | grep 'NEEDED.*libpython' || true)"
-    undefined="$(nm -D --undefined-only "$FFI_LIB" | grep -E ' U _?Py' || true)"
-    if [ -n "$needed$undefined" ]; then
-        printf '%s\n' "$needed" "$undefined" | head -n 5 >&2
-        echo "$FFI_LIB needs libpython: pyo3 code reached the FFI library, and the JVM cannot load it" >&2
-        return 1
     fi
 }
 
@@ -225,102 +189,36 @@ swift_update() {
 # background.
 python_venv() {
     if [ ! -x "$VENV/bin/maturin" ]; then
-        rm -f "$PYO3_ENV_FILE" # recorded with the interpreter of a venv that is gone
         python3 -m venv "$VENV"
         "$VENV/bin/pip" install --quiet --disable-pip-version-check 'maturin>=1.16,<1.17' 'pytest>=8' 'mypy>=1.10'
     fi
 }
 
-# Every feature of every workspace package that bindings/python depends on directly, as
-# `dependency/feature` (sysops-ffi/hostile, ...): what --all-features turns on for them in the
-# workspace build. Read from cargo metadata, so it follows the manifests.
-python_package_features() {
-    local script
-    script="$(
-        cat <<'PY'
-import json, os, sys
-meta = json.load(sys.stdin)
-members = {p["name"]: p for p in meta["packages"]}
-manifest = os.path.abspath("bindings/python/Cargo.toml")
-package = next(p for p in meta["packages"] if p["manifest_path"] == manifest)
-features = []
-for dep in package["dependencies"]:
-    if dep["kind"] is None and dep["name"] in members:
-        name = dep.get("rename") or dep["name"]
-        features += [name + "/" + f for f in sorted(members[dep["name"]]["features"]) if f != "default"]
-print(",".join(features))
-PY
-    )"
-    cargo metadata --format-version 1 --no-deps | python3 -c "$script"
-}
-
-# The package built by maturin and installed into the venv.
-#
-# maturin builds with an environment of its own for PyO3's build scripts: PYO3_PYTHON and
-# PYO3_ENVIRONMENT_SIGNATURE (its interpreter), PYO3_BUILD_EXTENSION_MODULE=1 (do not link
-# libpython) and, for an abi3 build like this one, a PYO3_CONFIG_FILE it writes under
-# <target>/maturin/. pyo3-ffi's build script reruns whenever one of them differs from the build
-# before, and then pyo3-ffi, pyo3 and every crate above them (sysops-ffi, and sysops-core upwards
-# where it has its `python` feature) are compiled again: by maturin after the workspace build,
-# then by the next `cargo build` or `cargo test` once more.
-# Rather than copy maturin's rules (they change between its releases), the `cargo` that maturin
-# starts is a shim that writes that environment down (and CARGO_ENCODED_RUSTFLAGS, which maturin
-# sets on some platforms, not on Linux with glibc) and runs the real cargo; pyo3_env_load
-# exports it for every later cargo run (and the next run of the scripts), so all of them build
-# pyo3 as maturin does and share one build of it. scripts/test.sh runs this before the workspace
-# build: on a fresh clone maturin builds the dependencies first and the workspace build reuses them.
-#
-# In debug, maturin also gets the features the workspace build (--all-features) gives the
-# package's own workspace dependencies (python_package_features: today sysops-ffi's bindgen and
-# hostile, which the Python module does not reach, so the linker drops them). With them the
-# package's dependency graph has the workspace build's features everywhere but sysops-core's
-# `testing` (only the workspace's tests enable it, and sysops-core is no direct dependency of the
-# package, so no --features can name it): only sysops-core, -storage, -ffi and -python are
-# compiled a second time, not uniffi and sqlx as well.
-python_develop() {
-    local shim features=()
-    shim="$(mktemp -d)"
-    cat > "$shim/cargo" <<'EOF'
-#!/usr/bin/env bash
-# Written by scripts/bindings.sh: records the PyO3 environment of maturin's `cargo rustc`.
-if [ "${1:-}" = rustc ] || [ "${1:-}" = build ]; then
-    for name in $(compgen -e); do
-        case "$name" in
-            PYO3_* | PYTHON_SYS_EXECUTABLE | VIRTUAL_ENV | CONDA_PREFIX | CARGO_ENCODED_RUSTFLAGS)
-                printf 'export %s=%q\n' "$name" "${!name}" ;;
-        esac
-    done > "$SYSOPS_PYO3_ENV_OUT"
-fi
-exec "$SYSOPS_REAL_CARGO" "$@"
-EOF
-    chmod +x "$shim/cargo"
-    if [ "$CARGO_PROFILE" = debug ]; then
-        features=(--features "$(python_package_features)")
-    fi
-    (
-        # maturin in the PyO3 environment of a plain shell, as anyone's `maturin develop` runs:
-        # a PYO3_CONFIG_FILE in it would even change how maturin picks the interpreter.
-        pyo3_env_clear
-        cd bindings/python
-        SYSOPS_REAL_CARGO="$(command -v cargo)" SYSOPS_PYO3_ENV_OUT="$shim/env" \
-            VIRTUAL_ENV="$VENV" PATH="$shim:$VENV/bin:$PATH" \
-            maturin develop --quiet --locked ${PROFILE_ARGS[@]+"${PROFILE_ARGS[@]}"} \
-            ${features[@]+"${features[@]}"} >/dev/null
-    )
-    if [ -s "$shim/env" ]; then
-        pyo3_env_clear # what the previous file exported, in case this one lacks some of it
-        mv "$shim/env" "$PYO3_ENV_FILE"
-        pyo3_env_load
-    else
-        echo "warning: maturin's cargo environment was not seen; the next cargo build may rebuild pyo3" >&2
-    fi
-    rm -rf "$shim"
+# The package from the workspace build, installed into the venv as `maturin develop` installs
+# it: the extension module cargo built (lib_sysops.so, all features) is placed in the package's
+# source folder and the venv points at that folder. maturin would build sysops-python once
+# more with PyO3 settings of its own (an extension-module build of pyo3), and every crate above
+# pyo3 with it; the workspace build links the interpreter's libpython instead, which a Python
+# process has loaded already. `scripts/bindings.sh python` still builds with maturin, as users do.
+python_install() {
+    python_venv
+    local site
+    site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    "$VENV/bin/pip" uninstall --quiet --yes sysops >/dev/null 2>&1 || true
+    cp "$TARGET_DIR/debug/lib_sysops.so" bindings/python/python/sysops/_sysops.abi3.so
+    echo "$PWD/bindings/python/python" > "$site/sysops-workspace.pth"
     echo "python: $("$VENV/bin/python" -c 'import sysops, sys; print("sysops", sysops.__file__, "on", sys.version.split()[0])')"
 }
 
-python_env() {
+# The package built by maturin and installed into the venv, as a user builds it.
+python_develop() {
     python_venv
-    python_develop
+    local site
+    site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    rm -f "$site/sysops-workspace.pth" bindings/python/python/sysops/_sysops.abi3.so
+    (cd bindings/python && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" \
+        maturin develop --quiet --locked ${PROFILE_ARGS[@]+"${PROFILE_ARGS[@]}"} >/dev/null)
+    echo "python: $("$VENV/bin/python" -c 'import sysops, sys; print("sysops", sysops.__file__, "on", sys.version.split()[0])')"
 }
 
 python_test() {
@@ -348,9 +246,9 @@ same_final_state() {
 all() {
     local dir
     dir="$(mktemp -d)"
-    python_env # first: it records the PyO3 environment that the workspace build then shares
+    lint_while_building
     ffi_build
-    ffi_lib_check
+    python_install
     kotlin_jar bindings/kotlin/src/*.kt
     kotlin_test "$dir"
     swift_check
@@ -363,8 +261,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     case "${1:-all}" in
         all) all ;;
         swift-update) ffi_build && swift_update ;;
-        kotlin-jar) ffi_build && ffi_lib_check && kotlin_jar ;;
-        python) python_env ;;
+        kotlin-jar) ffi_build && kotlin_jar ;;
+        python) python_develop ;;
         *) echo "usage: scripts/bindings.sh [all|kotlin-jar|swift-update|python]" >&2; exit 2 ;;
     esac
 fi

@@ -8,9 +8,6 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 # targets run side by side, each still with FUZZ_SECONDS of a core of its own.
 FUZZ_JOBS="${FUZZ_JOBS:-$(nproc)}"
 [ "$FUZZ_JOBS" -ge 1 ] 2>/dev/null || FUZZ_JOBS=1
-# 1: build the fuzz targets in the background during lint and docs (see fuzz_build_start);
-# 0: in the fuzz stage, so that every stage's time is its own.
-FUZZ_BUILD_BACKGROUND="${FUZZ_BUILD_BACKGROUND:-1}"
 
 # Each stage prints how long it took when the next one begins, and a table of all of them closes
 # the run (a failed one too), so CI logs show where the time goes.
@@ -33,7 +30,7 @@ step() {
 }
 timings() {
     end_stage
-    printf '\n==> timings (a row marked (bg) ran alongside the stages before it)\n'
+    printf '\n==> timings\n'
     local i
     for i in "${!stage_names[@]}"; do
         printf '    %-14s %5ds\n' "${stage_names[$i]}" "${stage_times[$i]}"
@@ -41,14 +38,11 @@ timings() {
     printf '    %-14s %5ds  (%dm %ds)\n' total "$SECONDS" $((SECONDS / 60)) $((SECONDS % 60))
 }
 
-pg_started="" prefetch_pid="" fuzz_build_pid=""
+pg_started="" prefetch_pid=""
 on_exit() {
     local status=$? failed="$stage"
     if [ -n "$prefetch_pid" ]; then
         kill "$prefetch_pid" 2>/dev/null || true
-    fi
-    if [ -n "$fuzz_build_pid" ]; then
-        kill -- "-$fuzz_build_pid" 2>/dev/null || true
     fi
     if [ -n "$pg_started" ]; then
         pg_stop
@@ -66,7 +60,7 @@ source scripts/postgres.sh
 source scripts/bindings.sh
 
 # Downloads that need next to no CPU (the venv's packages from PyPI, the Kotlin compiler from npm)
-# run in the background during lint, docs and fuzz instead of in the stages that need them.
+# run in the background during the build instead of in the stages that need them.
 prefetch_log="$(mktemp)"
 (
     python_venv
@@ -94,71 +88,46 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
 
-# The fuzz targets: one `cargo fuzz build` compiles them all in one cargo run, so `cargo fuzz run`
-# finds them built; the flags must be the same in both, or the run builds again. cargo-fuzz
-# compiles every crate as one codegen unit unless told otherwise; 16, with the lighter release
-# profile in fuzz/Cargo.toml, makes the instrumented build much cheaper for somewhat fewer runs
-# per second.
-#
-# That build shares nothing with the workspace's (other flags, its own target directory), so by
-# default it runs in the background from the lint stage on: each cargo run has stretches where a
-# chain of crates waiting on each other keeps one of the two cores busy, and the other build fills
-# them. It gets its own line in the timing table; FUZZ_BUILD_BACKGROUND=0 builds in the fuzz stage.
-fuzz_flags=(--sanitizer none --codegen-units 16)
-fuzz_targets=(ticket_workflow untrusted_input ffi_surface)
-fuzz_logs="$(mktemp -d)"
-fuzz_build_start() {
-    if ! cargo fuzz --version >/dev/null 2>&1; then
-        cargo install cargo-fuzz --version '^0.13' --locked
-    fi
-    fuzz_build_started=$(date +%s)
-    # In a process group of its own (setsid), so on_exit can stop cargo and rustc with it.
-    (
-        cd fuzz
-        export RUSTC_BOOTSTRAP=1
-        exec setsid cargo fuzz build "${fuzz_flags[@]}"
-    ) >"$fuzz_logs/build.log" 2>&1 &
-    fuzz_build_pid=$!
-}
-fuzz_build_wait() {
-    local pid="$fuzz_build_pid" took
-    fuzz_build_pid=""
-    if ! wait "$pid"; then
-        cat "$fuzz_logs/build.log"
-        echo "building the fuzz targets failed" >&2
-        return 1
-    fi
-    # cargo's last line ("Finished ...") is written when the build ends.
-    took=$(($(stat -c %Y "$fuzz_logs/build.log") - fuzz_build_started))
-    if [ "$FUZZ_BUILD_BACKGROUND" = 1 ]; then
-        printf '    [fuzz-build (background, alongside lint and docs): %ds]\n' "$took"
-        stage_names+=("fuzz-build(bg)")
-        stage_times+=("$took")
-    else
-        echo "fuzz targets built in ${took}s"
-    fi
-}
-if [ "$FUZZ_BUILD_BACKGROUND" = 1 ]; then
-    fuzz_build_start
+step postgres "PostgreSQL 15 (throwaway cluster)"
+if [ -n "${SYSOPS_PG_URL:-}" ]; then
+    echo "using the server at SYSOPS_PG_URL"
+else
+    pg_started=1
+    pg_start
 fi
 
-# clippy cannot share its work with the build: it only checks the dependencies (metadata) where
-# the build compiles them, and cargo keeps the two apart. What both compile in full, the build
-# scripts and proc macros, is already shared: the build reuses clippy's.
-step lint "cargo clippy -D warnings"
-cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+# One build of everything, linted as it compiles (see lint_while_building in scripts/bindings.sh):
+# the tests, the demo, the bindings and the Python package all use it.
+step build+lint "build everything once, with clippy -D warnings (the feature set cargo test uses)"
+lint_while_building
+workspace_build
+bin="$TARGET_DIR/debug"
 
 step docs "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
 
+# The fuzz targets: one `cargo fuzz build` compiles them all, so `cargo fuzz run` finds them built;
+# the flags must be the same in both, or the run builds again. cargo-fuzz compiles every crate as
+# one codegen unit unless told otherwise; 16, with the lighter release profile in fuzz/Cargo.toml,
+# makes the instrumented build much cheaper for somewhat fewer runs per second. The fuzz crate is
+# a workspace of its own, built without the lint wrapper.
 step fuzz "${FUZZ_SECONDS}s per target, $FUZZ_JOBS at a time"
-if [ -z "$fuzz_build_pid" ]; then
-    fuzz_build_start
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --version '^0.13' --locked
 fi
-fuzz_build_wait
+fuzz_flags=(--sanitizer none --codegen-units 16)
+fuzz_targets=(ticket_workflow untrusted_input ffi_surface)
+fuzz_logs="$(mktemp -d)"
+fuzz_cargo() {
+    (cd fuzz && env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS RUSTC_BOOTSTRAP=1 cargo fuzz "$@")
+}
+if ! fuzz_cargo build "${fuzz_flags[@]}" >"$fuzz_logs/build.log" 2>&1; then
+    cat "$fuzz_logs/build.log"
+    echo "building the fuzz targets failed" >&2
+    exit 1
+fi
 fuzz_run() {
-    (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run "${fuzz_flags[@]}" "$1" -- \
-        -max_total_time="$FUZZ_SECONDS" -max_len=4096) >"$fuzz_logs/$1.log" 2>&1
+    fuzz_cargo run "${fuzz_flags[@]}" "$1" -- -max_total_time="$FUZZ_SECONDS" -max_len=4096 >"$fuzz_logs/$1.log" 2>&1
 }
 fuzz_failed=""
 for ((first = 0; first < ${#fuzz_targets[@]}; first += FUZZ_JOBS)); do
@@ -182,27 +151,6 @@ done
 rm -rf "$fuzz_logs"
 [ -z "$fuzz_failed" ] || exit 1
 
-step postgres "PostgreSQL 15 (throwaway cluster)"
-if [ -n "${SYSOPS_PG_URL:-}" ]; then
-    echo "using the server at SYSOPS_PG_URL"
-else
-    pg_started=1
-    pg_start
-fi
-
-# Before the workspace build, so that the build uses the PyO3 environment maturin builds with and
-# shares maturin's build of the dependencies, pyo3 among them (see python_develop in
-# scripts/bindings.sh). On a fresh clone this stage compiles most dependencies.
-step python-env "Python: venv, maturin develop"
-prefetch_wait
-python_venv
-python_develop
-
-step build "build everything once (the feature set cargo test uses, so nothing is built twice)"
-workspace_build
-ffi_lib_check
-bin="$TARGET_DIR/debug"
-
 step smoke "demo and benchmark smoke runs (debug build, small sizes)"
 smoke_dir="$(mktemp -d)"
 "$bin/sysops-demo" --db "sqlite://$smoke_dir/demo.db" --customers 100 --experts 20 --tickets 200 | tail -n 12
@@ -211,7 +159,8 @@ smoke_dir="$(mktemp -d)"
 "$bin/sysops-bench" assign --json
 rm -rf "$smoke_dir"
 
-# The bindings use the workspace build's libsysops_ffi.so (see ffi_build in scripts/bindings.sh).
+# The bindings use the workspace build's libraries (see ffi_build and python_install in
+# scripts/bindings.sh).
 bindings_dir="$(mktemp -d)"
 step kotlin "Kotlin on the JVM (bindings and test programs in one kotlinc run)"
 prefetch_wait
@@ -221,7 +170,8 @@ kotlin_test "$bindings_dir"
 step swift "Swift: generated source, C header linked against the library"
 swift_check
 
-step python-tests "Python: stubtest, mypy --strict, pytest, the expert's day"
+step python "Python: the package from the build; stubtest, mypy --strict, pytest, the expert's day"
+python_install
 python_test "$bindings_dir"
 
 step expert-day "the expert's day in Rust, Kotlin and Python (the same scenario in each)"
