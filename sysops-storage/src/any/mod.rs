@@ -1,10 +1,14 @@
 //! One store type for whichever backend a URL picked.
 
+//!
+//! Each domain's queries are delegated in this folder's file of that name.
+
+mod assignment;
+mod expert;
+mod ticket;
+
 use crate::{PgStore, SqliteStore};
-use sysops_core::store::{
-    AssignmentStore, Change, Claim, ConsumerName, EventStore, ExpertLoad, ExpertQuery, ExpertStore, Outbox,
-    OutboxEntry, Page, StoredEvent, StoredState, TicketFilter, TicketStore,
-};
+use sysops_core::store::{Change, ConsumerName, EventStore, Outbox, OutboxEntry, Page, StoredEvent, StoredState};
 use sysops_core::{AggregateKind, StoreError, StreamId};
 
 /// Either backend, chosen at run time.
@@ -34,6 +38,7 @@ impl AnyStore {
     }
 }
 
+/// Runs the method on whichever backend this is.
 macro_rules! delegate {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
         match $self {
@@ -42,6 +47,7 @@ macro_rules! delegate {
         }
     };
 }
+pub(crate) use delegate;
 
 impl EventStore for AnyStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
@@ -68,31 +74,5 @@ impl Outbox for AnyStore {
 
     async fn ack(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
         delegate!(self.ack(consumer, position))
-    }
-}
-
-impl TicketStore for AnyStore {
-    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        delegate!(self.tickets(filter, page))
-    }
-}
-
-impl ExpertStore for AnyStore {
-    async fn experts(&self, query: ExpertQuery, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        delegate!(self.experts(query, page))
-    }
-}
-
-impl AssignmentStore for AnyStore {
-    async fn expert_loads(&self) -> Result<Vec<ExpertLoad>, StoreError> {
-        delegate!(self.expert_loads())
-    }
-
-    async fn assignment_batch<R, F>(&self, limit: u32, decide: F) -> Result<R, StoreError>
-    where
-        R: Send,
-        F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
-    {
-        delegate!(self.assignment_batch(limit, decide))
     }
 }

@@ -1,0 +1,11 @@
+//! Ticket queries on either backend.
+
+use super::{AnyStore, delegate};
+use sysops_core::StoreError;
+use sysops_core::store::{Page, StoredState, TicketFilter, TicketStore};
+
+impl TicketStore for AnyStore {
+    async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.tickets(filter, page))
+    }
+}
