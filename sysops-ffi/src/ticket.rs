@@ -566,4 +566,9 @@ impl Sysops {
         guard(async move { Ok(self.api()?.tickets(actor.into(), filter.into(), page(after, limit)?).await?.into()) })
             .await
     }
+
+    /// How many tickets match `filter` (say, a customer's open tickets); who may count is who may list.
+    pub async fn count_tickets(&self, actor: Actor, filter: TicketFilter) -> Result<u64, SysopsError> {
+        guard(async move { Ok(self.api()?.count_tickets(actor.into(), filter.into()).await?) }).await
+    }
 }

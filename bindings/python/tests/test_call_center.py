@@ -81,6 +81,10 @@ def test_a_customer_sees_only_their_own_tickets(office: Office) -> None:
     assert caught.value.reason == sysops.DenyReason.NOT_YOURS
     with pytest.raises(sysops.ForbiddenError):
         s.tickets(ann, customer=other.id)
+    with pytest.raises(sysops.ForbiddenError):
+        s.count_tickets(ann, customer=other.id)
+    assert s.count_tickets(ann, customer=first.id) == 0
+    assert s.count_tickets(office.helpdesk, customer=other.id, status=TicketStatus.OPEN) == 1
 
 
 def test_a_completed_ticket_cannot_be_cancelled(office: Office) -> None:

@@ -91,14 +91,26 @@ impl<S: Store> Service<S> {
     /// Tickets matching `filter`: customers may list only their own, experts only theirs.
     /// Records that do not decode are skipped and listed apart.
     pub async fn tickets(&self, actor: Actor, filter: TicketFilter, page: Page) -> Result<Listing<Ticket>, Error> {
+        self.may_list(actor, filter).await?;
+        let rows = self.store.tickets(filter, page).await?;
+        Ok(Listing::decode(&rows, page, decode_state)?)
+    }
+
+    /// How many tickets match `filter` (say, a customer's open tickets), for whoever may list them.
+    pub async fn count_tickets(&self, actor: Actor, filter: TicketFilter) -> Result<u64, Error> {
+        self.may_list(actor, filter).await?;
+        Ok(self.store.count_tickets(filter).await?)
+    }
+
+    /// Checks `actor` may list the tickets `filter` selects: customers only their own, experts
+    /// only theirs.
+    async fn may_list(&self, actor: Actor, filter: TicketFilter) -> Result<(), Error> {
         let (action, target) = match (filter.customer, filter.expert) {
             (Some(c), _) => (Action::ListCustomerTickets, Target::owned_by(c)),
             (None, Some(e)) => (Action::ListExpertTickets, Target::owned_by(e)),
             (None, None) => (Action::ListOpenTickets, Target::default()),
         };
         let actor = self.verify(actor, action).await?;
-        authorize(&actor, action, target)?;
-        let rows = self.store.tickets(filter, page).await?;
-        Ok(Listing::decode(&rows, page, decode_state)?)
+        Ok(authorize(&actor, action, target)?)
     }
 }

@@ -67,10 +67,19 @@ pub trait TicketStore: Send + Sync {
         filter: TicketFilter,
         page: Page,
     ) -> impl Future<Output = Result<Vec<StoredState>, StoreError>> + Send;
+
+    /// How many tickets match `filter` (a customer's open tickets, an expert's workload, ...).
+    fn count_tickets(&self, filter: TicketFilter) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 impl TicketStore for MemoryStore {
     async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
         Ok(self.list(AggregateKind::Ticket, page, |index: &Index| index.get().is_some_and(|t| filter.matches(t))))
+    }
+
+    async fn count_tickets(&self, filter: TicketFilter) -> Result<u64, StoreError> {
+        let inner = self.lock();
+        let matching = inner.states.values().filter(|(_, index)| index.get().is_some_and(|t| filter.matches(t)));
+        Ok(matching.count() as u64)
     }
 }

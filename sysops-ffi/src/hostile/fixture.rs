@@ -282,6 +282,14 @@ impl Fixture {
                 let (actor, after) = (self.actor_or(d, admin), self.after(d));
                 s.tickets(actor, filter, after, d.int_or(50)).await.map(drop)
             }
+            "count_tickets" => {
+                let filter = TicketFilter {
+                    status: d.opt(|d| d.status()),
+                    customer: d.opt(|d| self.id_or(d, customer.id)),
+                    expert: d.opt(|d| self.id_or(d, expert.id)),
+                };
+                s.count_tickets(self.actor_or(d, admin), filter).await.map(drop)
+            }
             "run_assignment" => s.run_assignment(self.actor_or(d, system_actor()), d.weights()).await.map(drop),
             "expire_overdue_offers" => s.expire_overdue_offers(self.actor_or(d, system_actor())).await.map(drop),
             "tickets_waiting_too_long" => s.tickets_waiting_too_long(self.actor_or(d, manager)).await.map(drop),

@@ -61,6 +61,7 @@ pub const OPERATIONS: &[&str] = &[
     "ticket",
     "ticket_history",
     "tickets",
+    "count_tickets",
     "run_assignment",
     "expire_overdue_offers",
     "tickets_waiting_too_long",

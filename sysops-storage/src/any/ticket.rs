@@ -8,4 +8,8 @@ impl TicketStore for AnyStore {
     async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
         delegate!(self.tickets(filter, page))
     }
+
+    async fn count_tickets(&self, filter: TicketFilter) -> Result<u64, StoreError> {
+        delegate!(self.count_tickets(filter))
+    }
 }

@@ -6,6 +6,24 @@ use sysops_core::store::{Page, TicketFilter};
 /// Tickets by the filter's fields, keyset-paged by id, after `head` (which selects id, version
 /// and state from `tickets t`), with the values to bind.
 pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style: Placeholders) -> (String, Vec<Bind>) {
+    let (mut sql, mut binds) = filtered(head, filter, style);
+    if let Some(after) = page.after {
+        sql.push(" AND t.id > #");
+        binds.push(Bind::Id(after));
+    }
+    sql.push(" ORDER BY t.id LIMIT #");
+    binds.push(Bind::Int(to_i64(page.len() as u64)));
+    (sql.text, binds)
+}
+
+/// How many tickets match the filter's fields, with the values to bind.
+pub(crate) fn count_query(filter: &TicketFilter, style: Placeholders) -> (String, Vec<Bind>) {
+    let (sql, binds) = filtered("SELECT count(*) FROM tickets t WHERE TRUE", filter, style);
+    (sql.text, binds)
+}
+
+/// `head` and a condition per field the filter gives.
+fn filtered(head: &str, filter: &TicketFilter, style: Placeholders) -> (Sql, Vec<Bind>) {
     let mut sql = Sql::new(head, style);
     let mut binds = Vec::new();
     if let Some(status) = filter.status {
@@ -20,11 +38,5 @@ pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style
         sql.push(" AND t.expert = #");
         binds.push(Bind::Id(expert.as_uuid()));
     }
-    if let Some(after) = page.after {
-        sql.push(" AND t.id > #");
-        binds.push(Bind::Id(after));
-    }
-    sql.push(" ORDER BY t.id LIMIT #");
-    binds.push(Bind::Int(to_i64(page.len() as u64)));
-    (sql.text, binds)
+    (sql, binds)
 }

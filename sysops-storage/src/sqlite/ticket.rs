@@ -75,4 +75,13 @@ impl TicketStore for SqliteStore {
             .map_err(backend)?;
         Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect())
     }
+
+    async fn count_tickets(&self, filter: TicketFilter) -> Result<u64, StoreError> {
+        let (sql, binds) = sql::ticket::count_query(&filter, rows::Placeholders::Sqlite);
+        let count: i64 = rows::bind_all!(sqlx::query_scalar(AssertSqlSafe(sql)), binds)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(rows::to_u64(count))
+    }
 }

@@ -992,6 +992,15 @@ class Sysops:
         after: Optional[_Id] = None,
         limit: int = 100,
     ) -> TicketPage: ...
+    def count_tickets(
+        self,
+        actor: Actor,
+        *,
+        status: Optional[TicketStatus] = None,
+        customer: Optional[_Id] = None,
+        expert: Optional[_Id] = None,
+    ) -> int:
+        """How many tickets match the filters; whoever may list them may count them."""
     # assignment
     def run_assignment(self, actor: Actor, weights: Optional[CostWeights] = None) -> AssignmentReport: ...
     def expire_overdue_offers(self, actor: Actor) -> list[uuid.UUID]: ...

@@ -122,4 +122,18 @@ impl Sysops {
         let filter = ffi::TicketFilter { status, customer: customer.map(|c| c.0), expert: expert.map(|e| e.0) };
         Ok(blocking(py, self.inner.tickets(actor, filter, after.map(|a| a.0), limit))?)
     }
+
+    /// How many tickets match the filters (say, a customer's open tickets).
+    #[pyo3(signature = (actor, *, status = None, customer = None, expert = None))]
+    fn count_tickets(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        status: Option<ffi::TicketStatus>,
+        customer: Option<Id>,
+        expert: Option<Id>,
+    ) -> Result<u64, Failure> {
+        let filter = ffi::TicketFilter { status, customer: customer.map(|c| c.0), expert: expert.map(|e| e.0) };
+        blocking(py, self.inner.count_tickets(actor, filter))
+    }
 }

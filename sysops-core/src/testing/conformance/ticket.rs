@@ -17,6 +17,7 @@ macro_rules! ticket_store_conformance_tests {
             the_open_ticket_query_follows_every_transition,
             tickets_are_listed_by_customer_and_expert,
             listings_page_by_id_without_gaps_or_repeats,
+            counts_match_the_listings_and_follow_the_same_rules,
         );
     };
 }
@@ -81,4 +82,26 @@ pub async fn listings_page_by_id_without_gaps_or_repeats<S: Store>(store: S) {
         seen.extend(rows.iter().map(|t| t.id));
     }
     assert_eq!(seen, submitted, "every ticket once, in submission order");
+}
+
+pub async fn counts_match_the_listings_and_follow_the_same_rules<S: Store>(store: S) {
+    let w = world(store).await;
+    let first = submit(&w, 0, "a").await;
+    submit(&w, 0, "b").await;
+    submit(&w, 1, "c").await;
+    w.service.assign_ticket(w.admin, first.id, w.experts[0].id, None).await.expect("assign");
+    let open_of_0 = TicketFilter { status: Some(TicketStatus::Open), ..TicketFilter::of_customer(w.customers[0].id) };
+    assert_eq!(w.service.count_tickets(w.customer(0), open_of_0).await.expect("own count"), 1);
+    let all_of_0 = TicketFilter::of_customer(w.customers[0].id);
+    assert_eq!(w.service.count_tickets(w.helpdesk, all_of_0).await.expect("helpdesk count"), 2);
+    assert_eq!(w.service.count_tickets(w.manager, TicketFilter::open()).await.expect("open count"), 2);
+    let offered = TicketFilter::of_expert(w.experts[0].id);
+    assert_eq!(w.service.count_tickets(w.expert(0), offered).await.expect("expert count"), 1);
+    for filter in [open_of_0, all_of_0, TicketFilter::open(), offered, TicketFilter::default()] {
+        let listed = w.service.tickets(w.admin, filter, Page::first(Page::MAX_LIMIT)).await.expect("listing");
+        let counted = w.service.count_tickets(w.admin, filter).await.expect("count");
+        assert_eq!(counted, listed.len() as u64, "{filter:?}");
+    }
+    let theirs = w.service.count_tickets(w.customer(0), TicketFilter::of_customer(w.customers[1].id)).await;
+    assert!(matches!(theirs, Err(Error::Forbidden(_))), "a customer cannot count another's tickets");
 }
