@@ -679,19 +679,19 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 public protocol SysopsProtocol: AnyObject, Sendable {
     
     /**
-     * The expert accepts the ticket offered to them.
+     * Expires every offer past its answer deadline; returns the tickets open again.
      */
-    func acceptTicket(actor: Actor, ticket: Uuid) async throws  -> Ticket
+    func expireOverdueOffers(actor: Actor) async throws  -> [Uuid]
     
     /**
-     * Records that `consumer` handled everything up to `position`.
+     * Runs the assignment job once: expires overdue offers, then offers open tickets to the best experts.
      */
-    func ackOutbox(consumer: String, position: UInt64) async throws 
+    func runAssignment(actor: Actor, weights: CostWeights?) async throws  -> AssignmentReport
     
     /**
-     * Adds a period off.
+     * Tickets waiting longer than their plan allows, most overdue first, with why.
      */
-    func addExpertTimeOff(actor: Actor, expert: Uuid, start: Timestamp, until: Timestamp) async throws  -> Expert
+    func ticketsWaitingTooLong(actor: Actor) async throws  -> WaitingTickets
     
     /**
      * Moves a simulated clock forward; refused on a handle opened with the real clock.
@@ -699,19 +699,20 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func advanceClock(by: TimeDelta) throws  -> Timestamp
     
     /**
-     * Offers a ticket to an expert by hand (administrators); the job does this for open tickets.
-     */
-    func assignTicket(actor: Actor, ticket: Uuid, expert: Uuid) async throws  -> Ticket
-    
-    /**
      * `"sqlite"` or `"postgres"`.
      */
     func backend()  -> String
     
     /**
-     * Cancels a ticket not yet being worked on.
+     * The time this handle works at, without moving it: a simulated handle's clock, or now.
      */
-    func cancelTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
+    func now() throws  -> Timestamp
+    
+    /**
+     * Closes the database connections; every later call fails with [`SysopsError::Closed`].
+     * (Named so because Kotlin's `close()` is `AutoCloseable`'s, which frees the handle.)
+     */
+    func shutdown() async throws 
     
     /**
      * Moves a customer to another plan.
@@ -719,54 +720,9 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func changeCustomerPlan(actor: Actor, customer: Uuid, plan: Uuid) async throws  -> Customer
     
     /**
-     * Gives a staff account another role.
-     */
-    func changeStaffRole(actor: Actor, account: Uuid, role: StaffRole) async throws  -> StaffAccount
-    
-    /**
-     * Closes a completed ticket.
-     */
-    func closeTicket(actor: Actor, ticket: Uuid) async throws  -> Ticket
-    
-    /**
-     * The expert completes the work, with notes.
-     */
-    func completeTicket(actor: Actor, ticket: Uuid, notes: String) async throws  -> Ticket
-    
-    /**
-     * Creates a staff account; the system actor may create the first administrator.
-     */
-    func createStaffAccount(actor: Actor, name: String, email: String, role: StaffRole) async throws  -> StaffAccount
-    
-    /**
      * A customer's profile.
      */
     func customer(actor: Actor, customer: Uuid) async throws  -> Customer
-    
-    /**
-     * Deactivates a staff account: it can do nothing until reactivated.
-     */
-    func deactivateStaffAccount(actor: Actor, account: Uuid) async throws  -> StaffAccount
-    
-    /**
-     * Defines a support plan.
-     */
-    func definePlan(actor: Actor, terms: PlanTerms) async throws  -> SupportPlan
-    
-    /**
-     * An expert's profile.
-     */
-    func expert(actor: Actor, expert: Uuid) async throws  -> Expert
-    
-    /**
-     * Expires every offer past its answer deadline; returns the tickets open again.
-     */
-    func expireOverdueOffers(actor: Actor) async throws  -> [Uuid]
-    
-    /**
-     * Experts matching `query`, `limit` at a time after the expert id `after`.
-     */
-    func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64) async throws  -> ExpertPage
     
     /**
      * Moves a customer to a new address.
@@ -774,55 +730,34 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func moveCustomer(actor: Actor, customer: Uuid, address: Address) async throws  -> Customer
     
     /**
-     * A support plan.
-     */
-    func plan(actor: Actor, plan: Uuid) async throws  -> SupportPlan
-    
-    /**
-     * Up to `limit` events `consumer` has not acknowledged yet, in commit order.
-     */
-    func pollOutbox(consumer: String, limit: Int64) async throws  -> [OutboxEntry]
-    
-    /**
-     * Audits `limit` stored records of `kind` after the id `after` (administrators): which
-     * read back and replay exactly, and which are quarantined and why.
-     */
-    func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64) async throws  -> RecordAudit
-    
-    /**
-     * Reactivates a staff account.
-     */
-    func reactivateStaffAccount(actor: Actor, account: Uuid) async throws  -> StaffAccount
-    
-    /**
      * Registers a customer on a plan (helpdesk by phone, or the customer themself on the web).
      */
     func registerCustomer(actor: Actor, contact: Contact, address: Address, plan: Uuid) async throws  -> Customer
     
     /**
+     * Changes a customer's contact details.
+     */
+    func updateCustomerContact(actor: Actor, customer: Uuid, contact: Contact) async throws  -> Customer
+    
+    /**
+     * Adds a period off.
+     */
+    func addExpertTimeOff(actor: Actor, expert: Uuid, start: Timestamp, until: Timestamp) async throws  -> Expert
+    
+    /**
+     * An expert's profile.
+     */
+    func expert(actor: Actor, expert: Uuid) async throws  -> Expert
+    
+    /**
+     * Experts matching `query`, `limit` at a time after the expert id `after`.
+     */
+    func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64) async throws  -> ExpertPage
+    
+    /**
      * Registers the expert profile of a staff account with the expert role.
      */
     func registerExpert(actor: Actor, account: Uuid, profile: ExpertProfile) async throws  -> Expert
-    
-    /**
-     * The expert rejects the ticket offered to them, saying why; it goes to someone else.
-     */
-    func rejectTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
-    
-    /**
-     * Reopens a completed ticket within the plan's window.
-     */
-    func reopenTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
-    
-    /**
-     * Retires a plan: its customers keep it, new customers cannot choose it.
-     */
-    func retirePlan(actor: Actor, plan: Uuid) async throws  -> SupportPlan
-    
-    /**
-     * Runs the assignment job once: expires overdue offers, then offers open tickets to the best experts.
-     */
-    func runAssignment(actor: Actor, weights: CostWeights?) async throws  -> AssignmentReport
     
     /**
      * Activates or deactivates an expert (inactive experts get no offers).
@@ -850,10 +785,55 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func setExpertSkills(actor: Actor, expert: Uuid, skills: [Skill]) async throws  -> Expert
     
     /**
-     * Closes the database connections; every later call fails with [`SysopsError::Closed`].
-     * (Named so because Kotlin's `close()` is `AutoCloseable`'s, which frees the handle.)
+     * Audits `limit` stored records of `kind` after the id `after` (administrators): which
+     * read back and replay exactly, and which are quarantined and why.
      */
-    func shutdown() async throws 
+    func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64) async throws  -> RecordAudit
+    
+    /**
+     * Records that `consumer` handled everything up to `position`.
+     */
+    func ackOutbox(consumer: String, position: UInt64) async throws 
+    
+    /**
+     * Up to `limit` events `consumer` has not acknowledged yet, in commit order.
+     */
+    func pollOutbox(consumer: String, limit: Int64) async throws  -> [OutboxEntry]
+    
+    /**
+     * Defines a support plan.
+     */
+    func definePlan(actor: Actor, terms: PlanTerms) async throws  -> SupportPlan
+    
+    /**
+     * A support plan.
+     */
+    func plan(actor: Actor, plan: Uuid) async throws  -> SupportPlan
+    
+    /**
+     * Retires a plan: its customers keep it, new customers cannot choose it.
+     */
+    func retirePlan(actor: Actor, plan: Uuid) async throws  -> SupportPlan
+    
+    /**
+     * Gives a staff account another role.
+     */
+    func changeStaffRole(actor: Actor, account: Uuid, role: StaffRole) async throws  -> StaffAccount
+    
+    /**
+     * Creates a staff account; the system actor may create the first administrator.
+     */
+    func createStaffAccount(actor: Actor, name: String, email: String, role: StaffRole) async throws  -> StaffAccount
+    
+    /**
+     * Deactivates a staff account: it can do nothing until reactivated.
+     */
+    func deactivateStaffAccount(actor: Actor, account: Uuid) async throws  -> StaffAccount
+    
+    /**
+     * Reactivates a staff account.
+     */
+    func reactivateStaffAccount(actor: Actor, account: Uuid) async throws  -> StaffAccount
     
     /**
      * A staff account.
@@ -864,6 +844,46 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * A staff account's audited history, oldest first.
      */
     func staffAccountHistory(actor: Actor, account: Uuid) async throws  -> [StaffEvent]
+    
+    /**
+     * The expert accepts the ticket offered to them.
+     */
+    func acceptTicket(actor: Actor, ticket: Uuid) async throws  -> Ticket
+    
+    /**
+     * Offers a ticket to an expert by hand (administrators); the job does this for open tickets.
+     */
+    func assignTicket(actor: Actor, ticket: Uuid, expert: Uuid) async throws  -> Ticket
+    
+    /**
+     * Cancels a ticket not yet being worked on.
+     */
+    func cancelTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
+    
+    /**
+     * Closes a completed ticket.
+     */
+    func closeTicket(actor: Actor, ticket: Uuid) async throws  -> Ticket
+    
+    /**
+     * The expert completes the work, with notes.
+     */
+    func completeTicket(actor: Actor, ticket: Uuid, notes: String) async throws  -> Ticket
+    
+    /**
+     * How many tickets match `filter` (say, a customer's open tickets); who may count is who may list.
+     */
+    func countTickets(actor: Actor, filter: TicketFilter) async throws  -> UInt64
+    
+    /**
+     * The expert rejects the ticket offered to them, saying why; it goes to someone else.
+     */
+    func rejectTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
+    
+    /**
+     * Reopens a completed ticket within the plan's window.
+     */
+    func reopenTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
     
     /**
      * The expert starts work on an accepted ticket.
@@ -889,16 +909,6 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * Tickets matching `filter`, `limit` at a time after the ticket id `after`.
      */
     func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64) async throws  -> TicketPage
-    
-    /**
-     * Tickets waiting longer than their plan allows, most overdue first, with why.
-     */
-    func ticketsWaitingTooLong(actor: Actor) async throws  -> WaitingTickets
-    
-    /**
-     * Changes a customer's contact details.
-     */
-    func updateCustomerContact(actor: Actor, customer: Uuid, contact: Contact) async throws  -> Customer
     
 }
 /**
@@ -1000,58 +1010,58 @@ public static func openSimulated(url: String, start: Timestamp, idSeed: UInt64)a
 
     
     /**
-     * The expert accepts the ticket offered to them.
+     * Expires every offer past its answer deadline; returns the tickets open again.
      */
-open func acceptTicket(actor: Actor, ticket: Uuid)async throws  -> Ticket  {
+open func expireOverdueOffers(actor: Actor)async throws  -> [Uuid]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_accept_ticket(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket)
+                uniffi_sysops_ffi_fn_method_sysops_expire_overdue_offers(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTicket_lift,
+            liftFunc: FfiConverterSequenceTypeUuid.lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
     
     /**
-     * Records that `consumer` handled everything up to `position`.
+     * Runs the assignment job once: expires overdue offers, then offers open tickets to the best experts.
      */
-open func ackOutbox(consumer: String, position: UInt64)async throws   {
+open func runAssignment(actor: Actor, weights: CostWeights?)async throws  -> AssignmentReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_ack_outbox(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(consumer),FfiConverterUInt64.lower(position)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_void,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_void,
-            freeFunc: ffi_sysops_ffi_rust_future_free_void,
-            liftFunc: { $0 },
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Adds a period off.
-     */
-open func addExpertTimeOff(actor: Actor, expert: Uuid, start: Timestamp, until: Timestamp)async throws  -> Expert  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_add_expert_time_off(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(expert),FfiConverterTypeTimestamp_lower(start),FfiConverterTypeTimestamp_lower(until)
+                uniffi_sysops_ffi_fn_method_sysops_run_assignment(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterOptionTypeCostWeights.lower(weights)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeExpert_lift,
+            liftFunc: FfiConverterTypeAssignmentReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Tickets waiting longer than their plan allows, most overdue first, with why.
+     */
+open func ticketsWaitingTooLong(actor: Actor)async throws  -> WaitingTickets  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_tickets_waiting_too_long(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWaitingTickets_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1070,25 +1080,6 @@ open func advanceClock(by: TimeDelta)throws  -> Timestamp  {
 }
     
     /**
-     * Offers a ticket to an expert by hand (administrators); the job does this for open tickets.
-     */
-open func assignTicket(actor: Actor, ticket: Uuid, expert: Uuid)async throws  -> Ticket  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_assign_ticket(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterTypeUuid_lower(expert)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTicket_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
      * `"sqlite"` or `"postgres"`.
      */
 open func backend() -> String  {
@@ -1101,20 +1092,33 @@ open func backend() -> String  {
 }
     
     /**
-     * Cancels a ticket not yet being worked on.
+     * The time this handle works at, without moving it: a simulated handle's clock, or now.
      */
-open func cancelTicket(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
+open func now()throws  -> Timestamp  {
+    return try  FfiConverterTypeTimestamp_lift(try rustCallWithError(FfiConverterTypeSysopsError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_sysops_now(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Closes the database connections; every later call fails with [`SysopsError::Closed`].
+     * (Named so because Kotlin's `close()` is `AutoCloseable`'s, which frees the handle.)
+     */
+open func shutdown()async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_cancel_ticket(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
+                uniffi_sysops_ffi_fn_method_sysops_shutdown(
+                        self.uniffiCloneHandle()
                 )
             },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTicket_lift,
+            pollFunc: ffi_sysops_ffi_rust_future_poll_void,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_void,
+            freeFunc: ffi_sysops_ffi_rust_future_free_void,
+            liftFunc: { $0 },
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1139,82 +1143,6 @@ open func changeCustomerPlan(actor: Actor, customer: Uuid, plan: Uuid)async thro
 }
     
     /**
-     * Gives a staff account another role.
-     */
-open func changeStaffRole(actor: Actor, account: Uuid, role: StaffRole)async throws  -> StaffAccount  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_change_staff_role(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(account),FfiConverterTypeStaffRole_lower(role)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeStaffAccount_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Closes a completed ticket.
-     */
-open func closeTicket(actor: Actor, ticket: Uuid)async throws  -> Ticket  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_close_ticket(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTicket_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * The expert completes the work, with notes.
-     */
-open func completeTicket(actor: Actor, ticket: Uuid, notes: String)async throws  -> Ticket  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_complete_ticket(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(notes)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTicket_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Creates a staff account; the system actor may create the first administrator.
-     */
-open func createStaffAccount(actor: Actor, name: String, email: String, role: StaffRole)async throws  -> StaffAccount  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_create_staff_account(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterString.lower(name),FfiConverterString.lower(email),FfiConverterTypeStaffRole_lower(role)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeStaffAccount_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
      * A customer's profile.
      */
 open func customer(actor: Actor, customer: Uuid)async throws  -> Customer  {
@@ -1229,101 +1157,6 @@ open func customer(actor: Actor, customer: Uuid)async throws  -> Customer  {
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeCustomer_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Deactivates a staff account: it can do nothing until reactivated.
-     */
-open func deactivateStaffAccount(actor: Actor, account: Uuid)async throws  -> StaffAccount  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_deactivate_staff_account(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(account)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeStaffAccount_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Defines a support plan.
-     */
-open func definePlan(actor: Actor, terms: PlanTerms)async throws  -> SupportPlan  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_define_plan(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypePlanTerms_lower(terms)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeSupportPlan_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * An expert's profile.
-     */
-open func expert(actor: Actor, expert: Uuid)async throws  -> Expert  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_expert(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(expert)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeExpert_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Expires every offer past its answer deadline; returns the tickets open again.
-     */
-open func expireOverdueOffers(actor: Actor)async throws  -> [Uuid]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_expire_overdue_offers(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeUuid.lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Experts matching `query`, `limit` at a time after the expert id `after`.
-     */
-open func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64)async throws  -> ExpertPage  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_find_experts(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeExpertQuery_lower(query),FfiConverterOptionTypeUuid.lower(after),FfiConverterInt64.lower(limit)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeExpertPage_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1348,83 +1181,6 @@ open func moveCustomer(actor: Actor, customer: Uuid, address: Address)async thro
 }
     
     /**
-     * A support plan.
-     */
-open func plan(actor: Actor, plan: Uuid)async throws  -> SupportPlan  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_plan(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(plan)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeSupportPlan_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Up to `limit` events `consumer` has not acknowledged yet, in commit order.
-     */
-open func pollOutbox(consumer: String, limit: Int64)async throws  -> [OutboxEntry]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_poll_outbox(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(consumer),FfiConverterInt64.lower(limit)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeOutboxEntry.lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Audits `limit` stored records of `kind` after the id `after` (administrators): which
-     * read back and replay exactly, and which are quarantined and why.
-     */
-open func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64)async throws  -> RecordAudit  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_quarantined_records(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeRecordKind_lower(kind),FfiConverterOptionTypeUuid.lower(after),FfiConverterInt64.lower(limit)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeRecordAudit_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Reactivates a staff account.
-     */
-open func reactivateStaffAccount(actor: Actor, account: Uuid)async throws  -> StaffAccount  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_reactivate_staff_account(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(account)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeStaffAccount_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
      * Registers a customer on a plan (helpdesk by phone, or the customer themself on the web).
      */
 open func registerCustomer(actor: Actor, contact: Contact, address: Address, plan: Uuid)async throws  -> Customer  {
@@ -1444,6 +1200,82 @@ open func registerCustomer(actor: Actor, contact: Contact, address: Address, pla
 }
     
     /**
+     * Changes a customer's contact details.
+     */
+open func updateCustomerContact(actor: Actor, customer: Uuid, contact: Contact)async throws  -> Customer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_update_customer_contact(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer),FfiConverterTypeContact_lower(contact)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCustomer_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Adds a period off.
+     */
+open func addExpertTimeOff(actor: Actor, expert: Uuid, start: Timestamp, until: Timestamp)async throws  -> Expert  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_add_expert_time_off(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(expert),FfiConverterTypeTimestamp_lower(start),FfiConverterTypeTimestamp_lower(until)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeExpert_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * An expert's profile.
+     */
+open func expert(actor: Actor, expert: Uuid)async throws  -> Expert  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_expert(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(expert)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeExpert_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Experts matching `query`, `limit` at a time after the expert id `after`.
+     */
+open func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64)async throws  -> ExpertPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_find_experts(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeExpertQuery_lower(query),FfiConverterOptionTypeUuid.lower(after),FfiConverterInt64.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeExpertPage_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
      * Registers the expert profile of a staff account with the expert role.
      */
 open func registerExpert(actor: Actor, account: Uuid, profile: ExpertProfile)async throws  -> Expert  {
@@ -1458,82 +1290,6 @@ open func registerExpert(actor: Actor, account: Uuid, profile: ExpertProfile)asy
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeExpert_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * The expert rejects the ticket offered to them, saying why; it goes to someone else.
-     */
-open func rejectTicket(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_reject_ticket(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTicket_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Reopens a completed ticket within the plan's window.
-     */
-open func reopenTicket(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_reopen_ticket(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTicket_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Retires a plan: its customers keep it, new customers cannot choose it.
-     */
-open func retirePlan(actor: Actor, plan: Uuid)async throws  -> SupportPlan  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_retire_plan(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(plan)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeSupportPlan_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Runs the assignment job once: expires overdue offers, then offers open tickets to the best experts.
-     */
-open func runAssignment(actor: Actor, weights: CostWeights?)async throws  -> AssignmentReport  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_run_assignment(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterOptionTypeCostWeights.lower(weights)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeAssignmentReport_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1634,21 +1390,192 @@ open func setExpertSkills(actor: Actor, expert: Uuid, skills: [Skill])async thro
 }
     
     /**
-     * Closes the database connections; every later call fails with [`SysopsError::Closed`].
-     * (Named so because Kotlin's `close()` is `AutoCloseable`'s, which frees the handle.)
+     * Audits `limit` stored records of `kind` after the id `after` (administrators): which
+     * read back and replay exactly, and which are quarantined and why.
      */
-open func shutdown()async throws   {
+open func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64)async throws  -> RecordAudit  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_shutdown(
-                        self.uniffiCloneHandle()
+                uniffi_sysops_ffi_fn_method_sysops_quarantined_records(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeRecordKind_lower(kind),FfiConverterOptionTypeUuid.lower(after),FfiConverterInt64.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRecordAudit_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Records that `consumer` handled everything up to `position`.
+     */
+open func ackOutbox(consumer: String, position: UInt64)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_ack_outbox(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(consumer),FfiConverterUInt64.lower(position)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_void,
             completeFunc: ffi_sysops_ffi_rust_future_complete_void,
             freeFunc: ffi_sysops_ffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Up to `limit` events `consumer` has not acknowledged yet, in commit order.
+     */
+open func pollOutbox(consumer: String, limit: Int64)async throws  -> [OutboxEntry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_poll_outbox(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(consumer),FfiConverterInt64.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeOutboxEntry.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Defines a support plan.
+     */
+open func definePlan(actor: Actor, terms: PlanTerms)async throws  -> SupportPlan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_define_plan(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypePlanTerms_lower(terms)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSupportPlan_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * A support plan.
+     */
+open func plan(actor: Actor, plan: Uuid)async throws  -> SupportPlan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_plan(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(plan)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSupportPlan_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Retires a plan: its customers keep it, new customers cannot choose it.
+     */
+open func retirePlan(actor: Actor, plan: Uuid)async throws  -> SupportPlan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_retire_plan(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(plan)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSupportPlan_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Gives a staff account another role.
+     */
+open func changeStaffRole(actor: Actor, account: Uuid, role: StaffRole)async throws  -> StaffAccount  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_change_staff_role(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(account),FfiConverterTypeStaffRole_lower(role)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStaffAccount_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Creates a staff account; the system actor may create the first administrator.
+     */
+open func createStaffAccount(actor: Actor, name: String, email: String, role: StaffRole)async throws  -> StaffAccount  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_create_staff_account(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterString.lower(name),FfiConverterString.lower(email),FfiConverterTypeStaffRole_lower(role)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStaffAccount_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Deactivates a staff account: it can do nothing until reactivated.
+     */
+open func deactivateStaffAccount(actor: Actor, account: Uuid)async throws  -> StaffAccount  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_deactivate_staff_account(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(account)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStaffAccount_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Reactivates a staff account.
+     */
+open func reactivateStaffAccount(actor: Actor, account: Uuid)async throws  -> StaffAccount  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_reactivate_staff_account(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(account)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStaffAccount_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1687,6 +1614,158 @@ open func staffAccountHistory(actor: Actor, account: Uuid)async throws  -> [Staf
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeStaffEvent.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The expert accepts the ticket offered to them.
+     */
+open func acceptTicket(actor: Actor, ticket: Uuid)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_accept_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Offers a ticket to an expert by hand (administrators); the job does this for open tickets.
+     */
+open func assignTicket(actor: Actor, ticket: Uuid, expert: Uuid)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_assign_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterTypeUuid_lower(expert)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Cancels a ticket not yet being worked on.
+     */
+open func cancelTicket(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_cancel_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Closes a completed ticket.
+     */
+open func closeTicket(actor: Actor, ticket: Uuid)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_close_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The expert completes the work, with notes.
+     */
+open func completeTicket(actor: Actor, ticket: Uuid, notes: String)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_complete_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(notes)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * How many tickets match `filter` (say, a customer's open tickets); who may count is who may list.
+     */
+open func countTickets(actor: Actor, filter: TicketFilter)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_count_tickets(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeTicketFilter_lower(filter)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_u64,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_u64,
+            freeFunc: ffi_sysops_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The expert rejects the ticket offered to them, saying why; it goes to someone else.
+     */
+open func rejectTicket(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_reject_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Reopens a completed ticket within the plan's window.
+     */
+open func reopenTicket(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_reopen_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -1782,44 +1861,6 @@ open func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTicketPage_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Tickets waiting longer than their plan allows, most overdue first, with why.
-     */
-open func ticketsWaitingTooLong(actor: Actor)async throws  -> WaitingTickets  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_tickets_waiting_too_long(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeWaitingTickets_lift,
-            errorHandler: FfiConverterTypeSysopsError_lift
-        )
-}
-    
-    /**
-     * Changes a customer's contact details.
-     */
-open func updateCustomerContact(actor: Actor, customer: Uuid, contact: Contact)async throws  -> Customer  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_sysops_ffi_fn_method_sysops_update_customer_contact(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer),FfiConverterTypeContact_lower(contact)
-                )
-            },
-            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeCustomer_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -5096,9 +5137,317 @@ public func FfiConverterTypeWorkWindow_lower(_ value: WorkWindow) -> RustBuffer 
 }
 
 
-/**
- * How a ticket was submitted.
- */
+
+public enum Action: Equatable, Hashable {
+    
+    case createStaffAccount
+    case changeStaffRole
+    case deactivateStaffAccount
+    case reactivateStaffAccount
+    case viewStaffAccount
+    case definePlan
+    case retirePlan
+    case viewPlan
+    case registerCustomer
+    case updateCustomerContact
+    case moveCustomer
+    case changeCustomerPlan
+    case viewCustomer
+    case registerExpert
+    case updateExpertSkills
+    case updateExpertServiceArea
+    case updateExpertSchedule
+    case addExpertTimeOff
+    case setExpertCapacity
+    case setExpertActive
+    case viewExpert
+    case findExperts
+    case submitTicket
+    case assignTicket
+    case acceptAssignment
+    case rejectAssignment
+    case expireAssignment
+    case startWork
+    case completeWork
+    case cancelTicket
+    case closeTicket
+    case reopenTicket
+    case viewTicket
+    case listOpenTickets
+    case listCustomerTickets
+    case listExpertTickets
+    case auditRecords
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Action: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAction: FfiConverterRustBuffer {
+    typealias SwiftType = Action
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Action {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .createStaffAccount
+        
+        case 2: return .changeStaffRole
+        
+        case 3: return .deactivateStaffAccount
+        
+        case 4: return .reactivateStaffAccount
+        
+        case 5: return .viewStaffAccount
+        
+        case 6: return .definePlan
+        
+        case 7: return .retirePlan
+        
+        case 8: return .viewPlan
+        
+        case 9: return .registerCustomer
+        
+        case 10: return .updateCustomerContact
+        
+        case 11: return .moveCustomer
+        
+        case 12: return .changeCustomerPlan
+        
+        case 13: return .viewCustomer
+        
+        case 14: return .registerExpert
+        
+        case 15: return .updateExpertSkills
+        
+        case 16: return .updateExpertServiceArea
+        
+        case 17: return .updateExpertSchedule
+        
+        case 18: return .addExpertTimeOff
+        
+        case 19: return .setExpertCapacity
+        
+        case 20: return .setExpertActive
+        
+        case 21: return .viewExpert
+        
+        case 22: return .findExperts
+        
+        case 23: return .submitTicket
+        
+        case 24: return .assignTicket
+        
+        case 25: return .acceptAssignment
+        
+        case 26: return .rejectAssignment
+        
+        case 27: return .expireAssignment
+        
+        case 28: return .startWork
+        
+        case 29: return .completeWork
+        
+        case 30: return .cancelTicket
+        
+        case 31: return .closeTicket
+        
+        case 32: return .reopenTicket
+        
+        case 33: return .viewTicket
+        
+        case 34: return .listOpenTickets
+        
+        case 35: return .listCustomerTickets
+        
+        case 36: return .listExpertTickets
+        
+        case 37: return .auditRecords
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Action, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .createStaffAccount:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .changeStaffRole:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .deactivateStaffAccount:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .reactivateStaffAccount:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .viewStaffAccount:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .definePlan:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .retirePlan:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .viewPlan:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .registerCustomer:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .updateCustomerContact:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .moveCustomer:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .changeCustomerPlan:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .viewCustomer:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .registerExpert:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .updateExpertSkills:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .updateExpertServiceArea:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .updateExpertSchedule:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .addExpertTimeOff:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .setExpertCapacity:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .setExpertActive:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .viewExpert:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .findExperts:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .submitTicket:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .assignTicket:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .acceptAssignment:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .rejectAssignment:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .expireAssignment:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .startWork:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .completeWork:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .cancelTicket:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .closeTicket:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .reopenTicket:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .viewTicket:
+            writeInt(&buf, Int32(33))
+        
+        
+        case .listOpenTickets:
+            writeInt(&buf, Int32(34))
+        
+        
+        case .listCustomerTickets:
+            writeInt(&buf, Int32(35))
+        
+        
+        case .listExpertTickets:
+            writeInt(&buf, Int32(36))
+        
+        
+        case .auditRecords:
+            writeInt(&buf, Int32(37))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAction_lift(_ buf: RustBuffer) throws -> Action {
+    return try FfiConverterTypeAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAction_lower(_ value: Action) -> RustBuffer {
+    return FfiConverterTypeAction.lower(value)
+}
+
+
+
 
 public enum Channel: Equatable, Hashable {
     
@@ -5171,9 +5520,6 @@ public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
 
 
 
-/**
- * A term of an assignment's cost.
- */
 
 public enum CostFactor: Equatable, Hashable {
     
@@ -5276,9 +5622,6 @@ public func FfiConverterTypeCostFactor_lower(_ value: CostFactor) -> RustBuffer 
 
 
 
-/**
- * An ISO 4217 currency the business bills in.
- */
 
 public enum Currency: Equatable, Hashable {
     
@@ -5357,6 +5700,131 @@ public func FfiConverterTypeCurrency_lift(_ buf: RustBuffer) throws -> Currency 
 #endif
 public func FfiConverterTypeCurrency_lower(_ value: Currency) -> RustBuffer {
     return FfiConverterTypeCurrency.lower(value)
+}
+
+
+
+/**
+ * Why an actor was refused (the `reason` of [`SysopsError::Forbidden`]).
+ */
+
+public enum DenyReason: Equatable, Hashable {
+    
+    /**
+     * The actor's role never may.
+     */
+    case roleNotAllowed
+    /**
+     * A customer or expert acting on someone else's records.
+     */
+    case notYours
+    /**
+     * An expert acting on a ticket not assigned to them.
+     */
+    case notAssignedToYou
+    /**
+     * No staff account or customer has the actor's id.
+     */
+    case unknownAccount
+    /**
+     * The staff account was deactivated.
+     */
+    case accountDeactivated
+    /**
+     * The actor claims a role its account does not have (`actual_role` says which it has).
+     */
+    case roleMismatch
+    /**
+     * Administrators may not demote or deactivate themselves.
+     */
+    case ownAccount
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DenyReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDenyReason: FfiConverterRustBuffer {
+    typealias SwiftType = DenyReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DenyReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .roleNotAllowed
+        
+        case 2: return .notYours
+        
+        case 3: return .notAssignedToYou
+        
+        case 4: return .unknownAccount
+        
+        case 5: return .accountDeactivated
+        
+        case 6: return .roleMismatch
+        
+        case 7: return .ownAccount
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DenyReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .roleNotAllowed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .notYours:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notAssignedToYou:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unknownAccount:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .accountDeactivated:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .roleMismatch:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .ownAccount:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDenyReason_lift(_ buf: RustBuffer) throws -> DenyReason {
+    return try FfiConverterTypeDenyReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDenyReason_lower(_ value: DenyReason) -> RustBuffer {
+    return FfiConverterTypeDenyReason.lower(value)
 }
 
 
@@ -5494,9 +5962,6 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 
-/**
- * How urgent a plan's tickets are.
- */
 
 public enum Priority: Equatable, Hashable {
     
@@ -5579,9 +6044,6 @@ public func FfiConverterTypePriority_lower(_ value: Priority) -> RustBuffer {
 
 
 
-/**
- * A kind of device support plans cover and experts are skilled in.
- */
 
 public enum ProductCategory: Equatable, Hashable {
     
@@ -5724,9 +6186,6 @@ public func FfiConverterTypeProductCategory_lower(_ value: ProductCategory) -> R
 
 
 
-/**
- * The kinds of record sysops stores, for the integrity audit.
- */
 
 public enum RecordKind: Equatable, Hashable {
     
@@ -5829,9 +6288,6 @@ public func FfiConverterTypeRecordKind_lower(_ value: RecordKind) -> RustBuffer 
 
 
 
-/**
- * Who is acting: a customer, staff in one of four roles, or the system's own jobs.
- */
 
 public enum Role: Equatable, Hashable {
     
@@ -5940,6 +6396,171 @@ public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
 #endif
 public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
     return FfiConverterTypeRole.lower(value)
+}
+
+
+
+/**
+ * Which business rule refused a command (the `rule` of [`SysopsError::RuleViolated`]).
+ */
+
+public enum Rule: Equatable, Hashable {
+    
+    /**
+     * The record exists already (a second registration).
+     */
+    case alreadyExists
+    /**
+     * The plan no longer accepts customers.
+     */
+    case planRetired
+    /**
+     * An expert profile needs an active staff account with the expert role.
+     */
+    case notAnExpertAccount
+    /**
+     * The command would change nothing.
+     */
+    case noChange
+    /**
+     * The expert already rejected this ticket or let an offer of it expire.
+     */
+    case expertExcluded
+    /**
+     * The expert answered after the offer's deadline.
+     */
+    case offerExpired
+    /**
+     * Expiry was asked for before the offer's deadline.
+     */
+    case deadlineNotReached
+    /**
+     * Reopening was asked for after the reopen window.
+     */
+    case reopenWindowClosed
+    /**
+     * The customer's plan does not cover the ticket's product category.
+     */
+    case notCovered
+    /**
+     * The expert lacks the skill, level, area or active profile the ticket needs.
+     */
+    case expertUnqualified
+    /**
+     * Only a handle opened with `open_simulated` has a clock to advance.
+     */
+    case realClock
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Rule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRule: FfiConverterRustBuffer {
+    typealias SwiftType = Rule
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Rule {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .alreadyExists
+        
+        case 2: return .planRetired
+        
+        case 3: return .notAnExpertAccount
+        
+        case 4: return .noChange
+        
+        case 5: return .expertExcluded
+        
+        case 6: return .offerExpired
+        
+        case 7: return .deadlineNotReached
+        
+        case 8: return .reopenWindowClosed
+        
+        case 9: return .notCovered
+        
+        case 10: return .expertUnqualified
+        
+        case 11: return .realClock
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Rule, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .alreadyExists:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .planRetired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notAnExpertAccount:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .noChange:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .expertExcluded:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .offerExpired:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .deadlineNotReached:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .reopenWindowClosed:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .notCovered:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .expertUnqualified:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .realClock:
+            writeInt(&buf, Int32(11))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRule_lift(_ buf: RustBuffer) throws -> Rule {
+    return try FfiConverterTypeRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRule_lower(_ value: Rule) -> RustBuffer {
+    return FfiConverterTypeRule.lower(value)
 }
 
 
@@ -6063,9 +6684,6 @@ public func FfiConverterTypeStaffChange_lower(_ value: StaffChange) -> RustBuffe
 
 
 
-/**
- * The role of a staff account.
- */
 
 public enum StaffRole: Equatable, Hashable {
     
@@ -6194,11 +6812,14 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Forbidden(
         /**
-         * The refused action, e.g. `"AcceptAssignment"`.
-         */action: String, 
+         * The refused action.
+         */action: Action, 
         /**
-         * Why, e.g. `"NotAssignedToYou"`, `"RoleNotAllowed"`, `"UnknownAccount"`.
-         */reason: String, 
+         * Why.
+         */reason: DenyReason, 
+        /**
+         * For [`DenyReason::RoleMismatch`], the role the account really has.
+         */actualRole: Role?, 
         /**
          * The whole explanation.
          */detail: String
@@ -6211,11 +6832,11 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The ticket.
          */ticket: String, 
         /**
-         * Its current status, e.g. `"completed"`.
-         */status: String, 
+         * Its current status.
+         */status: TicketStatus, 
         /**
          * The refused action.
-         */action: String, 
+         */action: Action, 
         /**
          * The whole explanation.
          */detail: String
@@ -6225,8 +6846,8 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case RuleViolated(
         /**
-         * A stable name of the rule, e.g. `"NotCovered"`, `"OfferExpired"`, `"AlreadyExists"`.
-         */rule: String, 
+         * The rule.
+         */rule: Rule, 
         /**
          * The whole explanation.
          */detail: String
@@ -6299,18 +6920,19 @@ public struct FfiConverterTypeSysopsError: FfiConverterRustBuffer {
             id: try FfiConverterString.read(from: &buf)
             )
         case 3: return .Forbidden(
-            action: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
+            action: try FfiConverterTypeAction.read(from: &buf), 
+            reason: try FfiConverterTypeDenyReason.read(from: &buf), 
+            actualRole: try FfiConverterOptionTypeRole.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 4: return .InvalidTransition(
             ticket: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterString.read(from: &buf), 
-            action: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterTypeTicketStatus.read(from: &buf), 
+            action: try FfiConverterTypeAction.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 5: return .RuleViolated(
-            rule: try FfiConverterString.read(from: &buf), 
+            rule: try FfiConverterTypeRule.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 6: return .Conflict(
@@ -6347,24 +6969,25 @@ public struct FfiConverterTypeSysopsError: FfiConverterRustBuffer {
             FfiConverterString.write(id, into: &buf)
             
         
-        case let .Forbidden(action,reason,detail):
+        case let .Forbidden(action,reason,actualRole,detail):
             writeInt(&buf, Int32(3))
-            FfiConverterString.write(action, into: &buf)
-            FfiConverterString.write(reason, into: &buf)
+            FfiConverterTypeAction.write(action, into: &buf)
+            FfiConverterTypeDenyReason.write(reason, into: &buf)
+            FfiConverterOptionTypeRole.write(actualRole, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .InvalidTransition(ticket,status,action,detail):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(ticket, into: &buf)
-            FfiConverterString.write(status, into: &buf)
-            FfiConverterString.write(action, into: &buf)
+            FfiConverterTypeTicketStatus.write(status, into: &buf)
+            FfiConverterTypeAction.write(action, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .RuleViolated(rule,detail):
             writeInt(&buf, Int32(5))
-            FfiConverterString.write(rule, into: &buf)
+            FfiConverterTypeRule.write(rule, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
@@ -6826,9 +7449,6 @@ public func FfiConverterTypeTicketState_lower(_ value: TicketState) -> RustBuffe
 
 
 
-/**
- * Where a ticket is in its workflow.
- */
 
 public enum TicketStatus: Equatable, Hashable {
     
@@ -6951,9 +7571,6 @@ public func FfiConverterTypeTicketStatus_lower(_ value: TicketStatus) -> RustBuf
 
 
 
-/**
- * Why an open ticket is still waiting for an expert.
- */
 
 public enum WaitReason: Equatable, Hashable {
     
@@ -7274,6 +7891,30 @@ fileprivate struct FfiConverterOptionTypeProductCategory: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeProductCategory.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeRole: FfiConverterRustBuffer {
+    typealias SwiftType = Role?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRole.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRole.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7975,6 +8616,16 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
+ * The cost weights the assignment job uses when none are given: start from these to tune one.
+ */
+public func defaultCostWeights() -> CostWeights  {
+    return try!  FfiConverterTypeCostWeights_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_func_default_cost_weights(uniffiCallStatus
+    )
+})
+}
+/**
  * The stable name of a product category, e.g. `"game_console"`.
  */
 public func productCategoryName(category: ProductCategory) -> String  {
@@ -8023,6 +8674,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_sysops_ffi_checksum_func_default_cost_weights() != 49529) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_func_product_category_name() != 60477) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8032,136 +8686,142 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_func_system_actor() != 57924) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_accept_ticket() != 46779) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers() != 31955) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_ack_outbox() != 8994) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_run_assignment() != 58251) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_add_expert_time_off() != 55139) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long() != 36996) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_advance_clock() != 2923) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_assign_ticket() != 17315) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_sysops_ffi_checksum_method_sysops_backend() != 63018) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_cancel_ticket() != 36417) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_change_customer_plan() != 12172) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_change_staff_role() != 18055) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_close_ticket() != 48815) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_complete_ticket() != 2687) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_create_staff_account() != 33488) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_customer() != 58296) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_deactivate_staff_account() != 8028) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_define_plan() != 31742) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_expert() != 687) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers() != 45544) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_find_experts() != 23254) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_move_customer() != 9996) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_plan() != 43179) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_poll_outbox() != 10620) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_quarantined_records() != 28109) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_reactivate_staff_account() != 17028) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_register_customer() != 64270) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_register_expert() != 54100) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_reject_ticket() != 31182) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_reopen_ticket() != 33373) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_retire_plan() != 19717) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_run_assignment() != 56292) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_active() != 33122) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_capacity() != 15141) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_hours() != 40323) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_service_area() != 10793) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_skills() != 28402) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_now() != 986) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_shutdown() != 34114) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_staff_account() != 25538) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_change_customer_plan() != 44631) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_staff_account_history() != 8806) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_customer() != 7074) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_start_work() != 49588) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_move_customer() != 54757) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_submit_ticket() != 21089) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_register_customer() != 2744) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_ticket() != 22475) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_update_customer_contact() != 22224) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_ticket_history() != 25430) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_add_expert_time_off() != 4402) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 13713) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_expert() != 33997) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long() != 12073) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_find_experts() != 21277) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_update_customer_contact() != 55453) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_register_expert() != 24084) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_active() != 13421) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_capacity() != 46995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_hours() != 29784) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_service_area() != 46148) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_skills() != 30087) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_quarantined_records() != 12405) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_ack_outbox() != 30624) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_poll_outbox() != 63266) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_define_plan() != 48265) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_plan() != 50776) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_retire_plan() != 42658) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_change_staff_role() != 32221) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_create_staff_account() != 49348) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_deactivate_staff_account() != 59804) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_reactivate_staff_account() != 55961) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_staff_account() != 18615) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_staff_account_history() != 54670) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_accept_ticket() != 49613) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_assign_ticket() != 42979) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_cancel_ticket() != 43667) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_close_ticket() != 26480) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_complete_ticket() != 18624) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_count_tickets() != 40860) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_reject_ticket() != 53835) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_reopen_ticket() != 24119) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_start_work() != 11464) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_submit_ticket() != 63228) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_ticket() != 12246) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_ticket_history() != 6837) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 9064) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_constructor_sysops_open() != 4137) {

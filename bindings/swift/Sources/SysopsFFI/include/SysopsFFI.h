@@ -263,19 +263,19 @@ uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open(RustBuffer url
 uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_simulated(RustBuffer url, RustBuffer start, uint64_t id_seed
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
-uint64_t uniffi_sysops_ffi_fn_method_sysops_accept_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_expire_overdue_offers(uint64_t ptr, RustBuffer actor
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
-uint64_t uniffi_sysops_ffi_fn_method_sysops_ack_outbox(uint64_t ptr, RustBuffer consumer, uint64_t position
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_ASSIGNMENT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_ASSIGNMENT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_run_assignment(uint64_t ptr, RustBuffer actor, RustBuffer weights
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
-uint64_t uniffi_sysops_ffi_fn_method_sysops_add_expert_time_off(uint64_t ptr, RustBuffer actor, RustBuffer expert, RustBuffer start, RustBuffer until
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
+uint64_t uniffi_sysops_ffi_fn_method_sysops_tickets_waiting_too_long(uint64_t ptr, RustBuffer actor
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ADVANCE_CLOCK
@@ -283,19 +283,19 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_add_expert_time_off(uint64_t ptr, Ru
 RustBuffer uniffi_sysops_ffi_fn_method_sysops_advance_clock(uint64_t ptr, RustBuffer by, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ASSIGN_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ASSIGN_TICKET
-uint64_t uniffi_sysops_ffi_fn_method_sysops_assign_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer expert
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_BACKEND
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_BACKEND
 RustBuffer uniffi_sysops_ffi_fn_method_sysops_backend(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CANCEL_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CANCEL_TICKET
-uint64_t uniffi_sysops_ffi_fn_method_sysops_cancel_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_NOW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_NOW
+RustBuffer uniffi_sysops_ffi_fn_method_sysops_now(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SHUTDOWN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SHUTDOWN
+uint64_t uniffi_sysops_ffi_fn_method_sysops_shutdown(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHANGE_CUSTOMER_PLAN
@@ -303,54 +303,9 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_cancel_ticket(uint64_t ptr, RustBuff
 uint64_t uniffi_sysops_ffi_fn_method_sysops_change_customer_plan(uint64_t ptr, RustBuffer actor, RustBuffer customer, RustBuffer plan
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHANGE_STAFF_ROLE
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHANGE_STAFF_ROLE
-uint64_t uniffi_sysops_ffi_fn_method_sysops_change_staff_role(uint64_t ptr, RustBuffer actor, RustBuffer account, RustBuffer role
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CLOSE_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CLOSE_TICKET
-uint64_t uniffi_sysops_ffi_fn_method_sysops_close_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COMPLETE_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COMPLETE_TICKET
-uint64_t uniffi_sysops_ffi_fn_method_sysops_complete_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer notes
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
-uint64_t uniffi_sysops_ffi_fn_method_sysops_create_staff_account(uint64_t ptr, RustBuffer actor, RustBuffer name, RustBuffer email, RustBuffer role
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CUSTOMER
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CUSTOMER
 uint64_t uniffi_sysops_ffi_fn_method_sysops_customer(uint64_t ptr, RustBuffer actor, RustBuffer customer
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
-uint64_t uniffi_sysops_ffi_fn_method_sysops_deactivate_staff_account(uint64_t ptr, RustBuffer actor, RustBuffer account
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEFINE_PLAN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEFINE_PLAN
-uint64_t uniffi_sysops_ffi_fn_method_sysops_define_plan(uint64_t ptr, RustBuffer actor, RustBuffer terms
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPERT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPERT
-uint64_t uniffi_sysops_ffi_fn_method_sysops_expert(uint64_t ptr, RustBuffer actor, RustBuffer expert
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
-uint64_t uniffi_sysops_ffi_fn_method_sysops_expire_overdue_offers(uint64_t ptr, RustBuffer actor
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_EXPERTS
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_EXPERTS
-uint64_t uniffi_sysops_ffi_fn_method_sysops_find_experts(uint64_t ptr, RustBuffer actor, RustBuffer query, RustBuffer after, int64_t limit
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_MOVE_CUSTOMER
@@ -358,54 +313,34 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_find_experts(uint64_t ptr, RustBuffe
 uint64_t uniffi_sysops_ffi_fn_method_sysops_move_customer(uint64_t ptr, RustBuffer actor, RustBuffer customer, RustBuffer address
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_PLAN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_PLAN
-uint64_t uniffi_sysops_ffi_fn_method_sysops_plan(uint64_t ptr, RustBuffer actor, RustBuffer plan
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_POLL_OUTBOX
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_POLL_OUTBOX
-uint64_t uniffi_sysops_ffi_fn_method_sysops_poll_outbox(uint64_t ptr, RustBuffer consumer, int64_t limit
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
-uint64_t uniffi_sysops_ffi_fn_method_sysops_quarantined_records(uint64_t ptr, RustBuffer actor, RustBuffer kind, RustBuffer after, int64_t limit
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
-uint64_t uniffi_sysops_ffi_fn_method_sysops_reactivate_staff_account(uint64_t ptr, RustBuffer actor, RustBuffer account
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REGISTER_CUSTOMER
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REGISTER_CUSTOMER
 uint64_t uniffi_sysops_ffi_fn_method_sysops_register_customer(uint64_t ptr, RustBuffer actor, RustBuffer contact, RustBuffer address, RustBuffer plan
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_update_customer_contact(uint64_t ptr, RustBuffer actor, RustBuffer customer, RustBuffer contact
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
+uint64_t uniffi_sysops_ffi_fn_method_sysops_add_expert_time_off(uint64_t ptr, RustBuffer actor, RustBuffer expert, RustBuffer start, RustBuffer until
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPERT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPERT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_expert(uint64_t ptr, RustBuffer actor, RustBuffer expert
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_EXPERTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_EXPERTS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_find_experts(uint64_t ptr, RustBuffer actor, RustBuffer query, RustBuffer after, int64_t limit
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REGISTER_EXPERT
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REGISTER_EXPERT
 uint64_t uniffi_sysops_ffi_fn_method_sysops_register_expert(uint64_t ptr, RustBuffer actor, RustBuffer account, RustBuffer profile
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REJECT_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REJECT_TICKET
-uint64_t uniffi_sysops_ffi_fn_method_sysops_reject_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REOPEN_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REOPEN_TICKET
-uint64_t uniffi_sysops_ffi_fn_method_sysops_reopen_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_PLAN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_PLAN
-uint64_t uniffi_sysops_ffi_fn_method_sysops_retire_plan(uint64_t ptr, RustBuffer actor, RustBuffer plan
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_ASSIGNMENT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_ASSIGNMENT
-uint64_t uniffi_sysops_ffi_fn_method_sysops_run_assignment(uint64_t ptr, RustBuffer actor, RustBuffer weights
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SET_EXPERT_ACTIVE
@@ -433,9 +368,54 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_set_expert_service_area(uint64_t ptr
 uint64_t uniffi_sysops_ffi_fn_method_sysops_set_expert_skills(uint64_t ptr, RustBuffer actor, RustBuffer expert, RustBuffer skills
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SHUTDOWN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SHUTDOWN
-uint64_t uniffi_sysops_ffi_fn_method_sysops_shutdown(uint64_t ptr
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_quarantined_records(uint64_t ptr, RustBuffer actor, RustBuffer kind, RustBuffer after, int64_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
+uint64_t uniffi_sysops_ffi_fn_method_sysops_ack_outbox(uint64_t ptr, RustBuffer consumer, uint64_t position
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_POLL_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_POLL_OUTBOX
+uint64_t uniffi_sysops_ffi_fn_method_sysops_poll_outbox(uint64_t ptr, RustBuffer consumer, int64_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEFINE_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEFINE_PLAN
+uint64_t uniffi_sysops_ffi_fn_method_sysops_define_plan(uint64_t ptr, RustBuffer actor, RustBuffer terms
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_PLAN
+uint64_t uniffi_sysops_ffi_fn_method_sysops_plan(uint64_t ptr, RustBuffer actor, RustBuffer plan
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_PLAN
+uint64_t uniffi_sysops_ffi_fn_method_sysops_retire_plan(uint64_t ptr, RustBuffer actor, RustBuffer plan
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHANGE_STAFF_ROLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHANGE_STAFF_ROLE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_change_staff_role(uint64_t ptr, RustBuffer actor, RustBuffer account, RustBuffer role
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_create_staff_account(uint64_t ptr, RustBuffer actor, RustBuffer name, RustBuffer email, RustBuffer role
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_deactivate_staff_account(uint64_t ptr, RustBuffer actor, RustBuffer account
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_reactivate_staff_account(uint64_t ptr, RustBuffer actor, RustBuffer account
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_STAFF_ACCOUNT
@@ -446,6 +426,46 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_staff_account(uint64_t ptr, RustBuff
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_STAFF_ACCOUNT_HISTORY
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_STAFF_ACCOUNT_HISTORY
 uint64_t uniffi_sysops_ffi_fn_method_sysops_staff_account_history(uint64_t ptr, RustBuffer actor, RustBuffer account
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_accept_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ASSIGN_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ASSIGN_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_assign_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer expert
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CANCEL_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CANCEL_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_cancel_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CLOSE_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CLOSE_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_close_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COMPLETE_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COMPLETE_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_complete_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer notes
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COUNT_TICKETS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COUNT_TICKETS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_count_tickets(uint64_t ptr, RustBuffer actor, RustBuffer filter
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REJECT_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REJECT_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_reject_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REOPEN_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REOPEN_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_reopen_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_START_WORK
@@ -473,14 +493,10 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_ticket_history(uint64_t ptr, RustBuf
 uint64_t uniffi_sysops_ffi_fn_method_sysops_tickets(uint64_t ptr, RustBuffer actor, RustBuffer filter, RustBuffer after, int64_t limit
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
-uint64_t uniffi_sysops_ffi_fn_method_sysops_tickets_waiting_too_long(uint64_t ptr, RustBuffer actor
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
-uint64_t uniffi_sysops_ffi_fn_method_sysops_update_customer_contact(uint64_t ptr, RustBuffer actor, RustBuffer customer, RustBuffer contact
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_COST_WEIGHTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_COST_WEIGHTS
+RustBuffer uniffi_sysops_ffi_fn_func_default_cost_weights(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_PRODUCT_CATEGORY_NAME
@@ -759,6 +775,12 @@ void ffi_sysops_ffi_rust_future_free_void(uint64_t handle
 void ffi_sysops_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_DEFAULT_COST_WEIGHTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_DEFAULT_COST_WEIGHTS
+uint16_t uniffi_sysops_ffi_checksum_func_default_cost_weights(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_PRODUCT_CATEGORY_NAME
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_PRODUCT_CATEGORY_NAME
 uint16_t uniffi_sysops_ffi_checksum_func_product_category_name(void
@@ -777,21 +799,21 @@ uint16_t uniffi_sysops_ffi_checksum_func_system_actor(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACCEPT_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACCEPT_TICKET
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_accept_ticket(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACK_OUTBOX
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACK_OUTBOX
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_ack_outbox(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_ASSIGNMENT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_ASSIGNMENT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_run_assignment(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_add_expert_time_off(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long(void
     
 );
 #endif
@@ -801,21 +823,21 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_advance_clock(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ASSIGN_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ASSIGN_TICKET
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_assign_ticket(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_BACKEND
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_BACKEND
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_backend(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CANCEL_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CANCEL_TICKET
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_cancel_ticket(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_NOW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_NOW
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_now(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SHUTDOWN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SHUTDOWN
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_shutdown(void
     
 );
 #endif
@@ -825,63 +847,9 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_change_customer_plan(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CHANGE_STAFF_ROLE
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CHANGE_STAFF_ROLE
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_change_staff_role(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CLOSE_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CLOSE_TICKET
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_close_ticket(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COMPLETE_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COMPLETE_TICKET
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_complete_ticket(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_create_staff_account(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CUSTOMER
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CUSTOMER
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_customer(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_deactivate_staff_account(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEFINE_PLAN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEFINE_PLAN
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_define_plan(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPERT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPERT
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_expert(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_EXPERTS
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_EXPERTS
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_find_experts(void
     
 );
 #endif
@@ -891,63 +859,39 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_move_customer(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_PLAN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_PLAN
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_plan(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_POLL_OUTBOX
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_POLL_OUTBOX
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_poll_outbox(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_quarantined_records(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_reactivate_staff_account(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REGISTER_CUSTOMER
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REGISTER_CUSTOMER
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_register_customer(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_update_customer_contact(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ADD_EXPERT_TIME_OFF
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_add_expert_time_off(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPERT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPERT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_expert(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_EXPERTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_EXPERTS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_find_experts(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REGISTER_EXPERT
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REGISTER_EXPERT
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_register_expert(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REJECT_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REJECT_TICKET
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_reject_ticket(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REOPEN_TICKET
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REOPEN_TICKET
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_reopen_ticket(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_PLAN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_PLAN
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_retire_plan(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_ASSIGNMENT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_ASSIGNMENT
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_run_assignment(void
     
 );
 #endif
@@ -981,9 +925,63 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_set_expert_skills(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SHUTDOWN
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SHUTDOWN
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_shutdown(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_quarantined_records(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACK_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACK_OUTBOX
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_ack_outbox(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_POLL_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_POLL_OUTBOX
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_poll_outbox(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEFINE_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEFINE_PLAN
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_define_plan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_PLAN
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_plan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_PLAN
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_retire_plan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CHANGE_STAFF_ROLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CHANGE_STAFF_ROLE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_change_staff_role(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CREATE_STAFF_ACCOUNT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_create_staff_account(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_DEACTIVATE_STAFF_ACCOUNT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_deactivate_staff_account(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REACTIVATE_STAFF_ACCOUNT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_reactivate_staff_account(void
     
 );
 #endif
@@ -996,6 +994,54 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_staff_account(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_STAFF_ACCOUNT_HISTORY
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_STAFF_ACCOUNT_HISTORY
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_staff_account_history(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACCEPT_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACCEPT_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_accept_ticket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ASSIGN_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ASSIGN_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_assign_ticket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CANCEL_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CANCEL_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_cancel_ticket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CLOSE_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CLOSE_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_close_ticket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COMPLETE_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COMPLETE_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_complete_ticket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COUNT_TICKETS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COUNT_TICKETS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_count_tickets(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REJECT_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REJECT_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_reject_ticket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REOPEN_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REOPEN_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_reopen_ticket(void
     
 );
 #endif
@@ -1026,18 +1072,6 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_ticket_history(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_tickets(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
-#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_UPDATE_CUSTOMER_CONTACT
-uint16_t uniffi_sysops_ffi_checksum_method_sysops_update_customer_contact(void
     
 );
 #endif
