@@ -42,8 +42,8 @@ pub struct Contact {
 
 /// A customer with a support plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub struct Customer {
-    /// Its id.
     pub id: CustomerId,
     /// Name, email and phone.
     pub contact: Contact,

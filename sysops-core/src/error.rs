@@ -30,17 +30,14 @@ pub(crate) fn check_real(field: &'static str, value: f64, min: f64, max: f64) ->
 
 /// An input that is malformed regardless of any state: it names the field and what is wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[allow(missing_docs)]
 pub enum ValidationError {
     /// A required text is empty or only white space.
     #[error("{field} must not be empty")]
-    Empty {
-        /// The field.
-        field: &'static str,
-    },
+    Empty { field: &'static str },
     /// A text is longer than allowed.
     #[error("{field} is {len} characters long, at most {max} are allowed")]
     TooLong {
-        /// The field.
         field: &'static str,
         /// Allowed maximum, in characters.
         max: usize,
@@ -50,7 +47,6 @@ pub enum ValidationError {
     /// A text holds a control character (other than a line break or tab).
     #[error("{field} holds a control character at position {at}")]
     ControlCharacter {
-        /// The field.
         field: &'static str,
         /// Its position, in characters after trimming.
         at: usize,
@@ -84,7 +80,6 @@ pub enum ValidationError {
     /// A number outside its allowed range.
     #[error("{field} = {value} is outside {min}..={max}")]
     OutOfRange {
-        /// The field.
         field: &'static str,
         /// The value given.
         value: i64,
@@ -117,32 +112,19 @@ pub enum ValidationError {
     },
     /// An amount that must not be negative is.
     #[error("{field} must not be negative")]
-    Negative {
-        /// The field.
-        field: &'static str,
-    },
+    Negative { field: &'static str },
     /// Arithmetic overflowed.
     #[error("{field} overflowed")]
-    Overflow {
-        /// The field.
-        field: &'static str,
-    },
+    Overflow { field: &'static str },
     /// A time interval whose end is not after its start.
     #[error("{field}: the end must be after the start")]
-    EmptyInterval {
-        /// The field.
-        field: &'static str,
-    },
+    EmptyInterval { field: &'static str },
     /// A list that must not be empty is.
     #[error("{field} needs at least one entry")]
-    NoEntries {
-        /// The field.
-        field: &'static str,
-    },
+    NoEntries { field: &'static str },
     /// A list names the same thing twice.
     #[error("{field} {value} is given twice")]
     Duplicate {
-        /// The field.
         field: &'static str,
         /// What is repeated.
         value: String,
@@ -150,7 +132,6 @@ pub enum ValidationError {
     /// A real number that is NaN, infinite or outside its range.
     #[error("{field} = {value} is outside {min}..={max}")]
     OutOfRangeReal {
-        /// The field.
         field: &'static str,
         /// The value given.
         value: f64,
@@ -162,7 +143,6 @@ pub enum ValidationError {
     /// An instant outside the range sysops accepts (see [`crate::time`]).
     #[error("{field} = {at} is outside 1970-01-01T00:00:00Z..=9999-12-31T23:59:59.999999Z")]
     TimeOutOfRange {
-        /// The field.
         field: &'static str,
         /// The instant given (or the end of the range it overflowed).
         at: DateTime<Utc>,
@@ -171,6 +151,7 @@ pub enum ValidationError {
 
 /// A failure of a storage backend.
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)]
 pub enum StoreError {
     /// Another writer appended to the stream first: reload and retry.
     #[error("{stream} is at {actual}, the command expected {expected}")]
@@ -207,7 +188,6 @@ pub enum StoreError {
     /// A consumer acknowledged a position the outbox never delivered.
     #[error("consumer {consumer} cannot ack position {position}: the outbox ends at {last}")]
     AckBeyondEnd {
-        /// The consumer.
         consumer: String,
         /// The position acked.
         position: u64,

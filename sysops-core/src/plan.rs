@@ -90,10 +90,9 @@ pub struct PlanTerms {
 
 /// A support plan customers subscribe to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub struct SupportPlan {
-    /// Its id.
     pub id: PlanId,
-    /// Its terms.
     pub terms: PlanTerms,
     /// Retired plans take no new customers; existing ones keep them.
     pub retired: bool,
@@ -102,12 +101,12 @@ pub struct SupportPlan {
 
 /// What happened to a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub enum PlanEvent {
     /// The plan was defined.
     Defined {
         /// Its id.
         plan: PlanId,
-        /// Its terms.
         terms: PlanTerms,
     },
     /// The plan stopped taking new customers.

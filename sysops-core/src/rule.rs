@@ -8,27 +8,17 @@ use uuid::Uuid;
 
 /// A rule of an aggregate other than the ticket was broken.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[allow(missing_docs)]
 pub enum RuleError {
     /// The aggregate exists already.
     #[error("{kind:?} {id} already exists")]
-    AlreadyExists {
-        /// Its kind.
-        kind: AggregateKind,
-        /// Its id.
-        id: Uuid,
-    },
+    AlreadyExists { kind: AggregateKind, id: Uuid },
     /// The plan no longer accepts customers.
     #[error("plan {plan} is retired")]
-    PlanRetired {
-        /// The plan.
-        plan: PlanId,
-    },
+    PlanRetired { plan: PlanId },
     /// An expert profile needs an active staff account with the expert role.
     #[error("account {account} is not an active expert account")]
-    NotAnExpertAccount {
-        /// The account.
-        account: Uuid,
-    },
+    NotAnExpertAccount { account: Uuid },
     /// The command would not change anything (same role, already inactive, ...).
     #[error("{action:?} would change nothing")]
     NoChange {

@@ -68,10 +68,9 @@ impl TryFrom<CostWeights> for core::assignment::CostWeights {
 /// A ticket offered to an expert by the assignment job.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct Offer {
-    /// The ticket.
     pub ticket: Uuid,
-    /// The expert.
     pub expert: Uuid,
     /// Why this expert.
     pub rationale: Rationale,
@@ -80,8 +79,8 @@ pub struct Offer {
 /// An open ticket the job could not place, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct TicketWait {
-    /// The ticket.
     pub ticket: Uuid,
     /// Why it waits.
     pub reason: WaitReason,
@@ -127,8 +126,8 @@ impl From<core::AssignmentReport> for AssignmentReport {
 /// A ticket waiting longer than its plan allows.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct WaitingTicket {
-    /// The ticket.
     pub ticket: Ticket,
     /// How long past its response target.
     pub overdue_by: TimeDelta,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 /// Sysops on a database: open it once, share it, call it from any thread.
 ///
-/// Every call names the acting [`Actor`] and is authorized before anything changes.
+/// Every call names the acting [`Actor`](crate::Actor) and is authorized before anything changes.
 /// Calls that touch the database are `suspend` in Kotlin and `async` in Swift.
 #[derive(uniffi::Object)]
 pub struct Sysops {

@@ -17,11 +17,11 @@ use uuid::Uuid;
     pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
 )]
 pub struct Contact {
-    /// Full name.
+    /// Full name, 1–200 characters.
     pub name: String,
-    /// Email address.
+    /// Email address, at most 254 characters.
     pub email: String,
-    /// E.164 phone number, e.g. `"+13125550100"`.
+    /// E.164 phone number (`+` and 8–15 digits), e.g. `"+13125550100"`.
     pub phone: String,
 }
 
@@ -49,7 +49,7 @@ impl TryFrom<Contact> for core::Contact {
     pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
 )]
 pub struct Address {
-    /// Street and number.
+    /// Street and number, 1–200 characters (as are the other lines).
     pub street: String,
     /// City.
     pub city: String,
@@ -89,6 +89,7 @@ impl TryFrom<Address> for core::Address {
 /// A customer with a support plan.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct Customer {
     /// Their id (also their actor id).
     pub id: Uuid,
@@ -96,7 +97,6 @@ pub struct Customer {
     pub contact: Contact,
     /// Where they are served.
     pub address: Address,
-    /// Their plan.
     pub plan: Uuid,
     /// When they registered.
     pub registered_at: Timestamp,

@@ -65,6 +65,7 @@ pub enum Rule {
 /// Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
 /// the expiries it committed before failing).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+#[allow(missing_docs)]
 pub enum SysopsError {
     /// An argument is malformed: empty, too long, out of range, unknown name, bad format.
     #[error("invalid {field}: {reason}")]
@@ -97,7 +98,6 @@ pub enum SysopsError {
     /// The ticket's workflow does not allow this command in its current state.
     #[error("{detail}")]
     InvalidTransition {
-        /// The ticket.
         ticket: String,
         /// Its current status.
         status: TicketStatus,
@@ -109,7 +109,6 @@ pub enum SysopsError {
     /// Another business rule refused the command (plan retired, not covered, offer expired, ...).
     #[error("{detail}")]
     RuleViolated {
-        /// The rule.
         rule: Rule,
         /// The whole explanation.
         detail: String,

@@ -38,8 +38,8 @@ fn skills_of(skills: std::collections::BTreeMap<core::ProductCategory, core::Ski
     feature = "python",
     pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, new = "from_fields", module = "sysops")
 )]
+#[allow(missing_docs)]
 pub struct WorkWindow {
-    /// The day.
     pub day: Weekday,
     /// Start, local time (`"08:00"`; `datetime.time` in Python).
     pub start: NaiveTime,
@@ -306,7 +306,8 @@ impl Sysops {
         guard(async move { Ok(self.api()?.expert(actor.into(), ExpertId::from_uuid(expert)).await?.into()) }).await
     }
 
-    /// Experts matching `query`, `limit` at a time after the expert id `after`.
+    /// Experts matching `query`, `limit` at a time (at most 10,000; more is capped) after the
+    /// expert id `after`.
     pub async fn find_experts(
         &self,
         actor: Actor,

@@ -14,10 +14,9 @@ use uuid::Uuid;
 /// [`SysopsError::Internal`](crate::SysopsError) naming it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct QuarantinedRecord {
-    /// Its kind.
     pub kind: RecordKind,
-    /// Its id.
     pub id: Uuid,
     /// What failed to decode, and why.
     pub problem: String,

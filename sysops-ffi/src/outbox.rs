@@ -44,7 +44,8 @@ impl From<core::store::OutboxEntry> for OutboxEntry {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Sysops {
-    /// Up to `limit` events `consumer` has not acknowledged yet, in commit order.
+    /// Up to `limit` events `consumer` has not acknowledged yet, in commit order. Consumer names
+    /// are 1–100 characters of `a-z 0-9 _ - .`.
     pub async fn poll_outbox(&self, consumer: String, limit: i64) -> Result<Vec<OutboxEntry>, SysopsError> {
         guard(async move {
             let limit = count("limit", limit)?;

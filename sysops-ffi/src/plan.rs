@@ -56,10 +56,10 @@ impl From<ServiceTargets> for core::ServiceTargets {
     feature = "python",
     pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
 )]
+#[allow(missing_docs)]
 pub struct PlanTerms {
-    /// Its name, e.g. `"Gold"`.
+    /// Its name, e.g. `"Gold"`, 1–100 characters.
     pub name: String,
-    /// The monthly fee.
     pub monthly_fee: Money,
     /// The product categories it covers.
     pub categories: Vec<ProductCategory>,
@@ -97,8 +97,8 @@ impl TryFrom<PlanTerms> for core::PlanTerms {
 /// A support plan customers subscribe to.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct SupportPlan {
-    /// Its id.
     pub id: Uuid,
     /// Its terms; they never change once defined.
     pub terms: PlanTerms,

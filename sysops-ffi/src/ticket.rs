@@ -17,7 +17,7 @@ use uuid::Uuid;
 pub struct NewTicket {
     /// The device's category; the plan must cover it.
     pub category: ProductCategory,
-    /// What is wrong, up to 10,000 characters.
+    /// What is wrong, 1–10,000 characters.
     pub description: String,
     /// The skill level the fix needs, 1..=5.
     pub required_level: i64,
@@ -49,10 +49,10 @@ pub struct CostTerm {
 /// Why the assignment job chose this expert: the total cost and its terms.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct Rationale {
     /// The total cost (lower is better).
     pub total: f64,
-    /// Its terms.
     pub terms: Vec<CostTerm>,
 }
 
@@ -117,10 +117,9 @@ impl From<core::Outcome> for Outcome {
 /// One offer of a ticket to an expert.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct Assignment {
-    /// Its id.
     pub id: Uuid,
-    /// The expert.
     pub expert: Uuid,
     /// When it was offered.
     pub offered_at: Timestamp,
@@ -148,6 +147,7 @@ impl From<core::Assignment> for Assignment {
 /// Where a ticket is in its workflow, with what that state knows.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub enum TicketState {
     /// Waiting for an expert.
     Open {},
@@ -155,7 +155,6 @@ pub enum TicketState {
     Assigned {
         /// The offer.
         assignment: Uuid,
-        /// The expert.
         expert: Uuid,
         /// The answer deadline.
         respond_by: Timestamp,
@@ -164,21 +163,18 @@ pub enum TicketState {
     Accepted {
         /// The offer.
         assignment: Uuid,
-        /// The expert.
         expert: Uuid,
     },
     /// `expert` is working on it.
     InProgress {
         /// The offer.
         assignment: Uuid,
-        /// The expert.
         expert: Uuid,
         /// When work started.
         started_at: Timestamp,
     },
     /// Done.
     Completed {
-        /// The expert.
         expert: Uuid,
         /// When.
         completed_at: Timestamp,
@@ -228,10 +224,10 @@ impl From<core::TicketState> for TicketState {
 /// A trouble ticket.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct Ticket {
     /// Its id (also its ticket number).
     pub id: Uuid,
-    /// The customer.
     pub customer: Uuid,
     /// The customer's plan when submitted.
     pub plan: Uuid,
@@ -299,12 +295,11 @@ impl From<core::Ticket> for Ticket {
 /// What happened to a ticket in one event.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "sysops"))]
+#[allow(missing_docs)]
 pub enum TicketChange {
     /// Submitted.
     Submitted {
-        /// The customer.
         customer: Uuid,
-        /// The category.
         category: ProductCategory,
         /// What is wrong.
         description: String,
@@ -315,7 +310,6 @@ pub enum TicketChange {
     Assigned {
         /// The offer.
         assignment: Uuid,
-        /// The expert.
         expert: Uuid,
         /// The answer deadline.
         respond_by: Timestamp,
@@ -501,7 +495,8 @@ impl Sysops {
         guard(async move { self.ticket_command(actor, ticket, TicketCommand::Accept).await }).await
     }
 
-    /// The expert rejects the ticket offered to them, saying why; it goes to someone else.
+    /// The expert rejects the ticket offered to them, saying why (a `reason` of 1–2,000
+    /// characters, as for cancelling and reopening); it goes to someone else.
     pub async fn reject_ticket(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
         guard(async move {
             self.ticket_command(actor, ticket, TicketCommand::Reject { reason: self::reason(reason)? }).await
@@ -514,7 +509,7 @@ impl Sysops {
         guard(async move { self.ticket_command(actor, ticket, TicketCommand::Start).await }).await
     }
 
-    /// The expert completes the work, with notes.
+    /// The expert completes the work, with notes (1–10,000 characters).
     pub async fn complete_ticket(&self, actor: Actor, ticket: Uuid, notes: String) -> Result<Ticket, SysopsError> {
         guard(async move {
             let notes = core::WorkNotes::new(notes)?;
@@ -555,7 +550,8 @@ impl Sysops {
             .await
     }
 
-    /// Tickets matching `filter`, `limit` at a time after the ticket id `after`.
+    /// Tickets matching `filter`, `limit` at a time (at most 10,000; more is capped) after the
+    /// ticket id `after`.
     pub async fn tickets(
         &self,
         actor: Actor,

@@ -66,10 +66,10 @@ impl TryFrom<GeoPoint> for core::GeoPoint {
 /// An exact amount of money; amounts are rounded half away from zero to cents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, hash, from_py_object, module = "sysops"))]
+#[allow(missing_docs)]
 pub struct Money {
     /// The amount, e.g. `19.99`.
     pub amount: Decimal,
-    /// Its currency.
     pub currency: Currency,
 }
 

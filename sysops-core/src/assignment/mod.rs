@@ -34,10 +34,9 @@ pub struct Candidate {
 
 /// One offer to make: give `ticket` to `expert`, for these reasons.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
 pub struct Offer {
-    /// The ticket.
     pub ticket: TicketId,
-    /// The expert.
     pub expert: ExpertId,
     /// The cost and its terms.
     pub rationale: Rationale,

@@ -13,8 +13,8 @@ use std::future::Future;
 
 /// An expert's workload as counted from the tickets index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
 pub struct ExpertLoad {
-    /// The expert.
     pub expert: ExpertId,
     /// Tickets offered to, accepted by or being worked by the expert.
     pub active: u32,

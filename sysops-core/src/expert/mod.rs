@@ -106,12 +106,12 @@ pub struct Expert {
 
 /// What happened to an expert's profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub enum ExpertEvent {
     /// The profile was registered.
     Registered {
         /// Its id.
         expert: ExpertId,
-        /// The profile.
         profile: ExpertProfile,
     },
     /// Skills were replaced.

@@ -26,8 +26,8 @@ use uuid::Uuid;
 
 /// One stored event: its envelope as JSON plus the metadata backends index.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
 pub struct StoredEvent {
-    /// The stream.
     pub stream: StreamId,
     /// Position in the stream.
     pub sequence: Sequence,
@@ -41,8 +41,8 @@ pub struct StoredEvent {
 
 /// An aggregate's latest state as JSON, at `version`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
 pub struct StoredState {
-    /// The stream.
     pub stream: StreamId,
     /// The sequence of the last event folded in.
     pub version: Sequence,

@@ -37,10 +37,10 @@ impl ConsumerName {
 
 /// An event as delivered by the outbox: its global delivery position and the event.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
 pub struct OutboxEntry {
     /// Position in delivery order; strictly increasing, gaps allowed.
     pub position: u64,
-    /// The event.
     pub event: StoredEvent,
 }
 

@@ -38,8 +38,8 @@ pub struct AssignmentReport {
 
 /// A ticket waiting longer than its plan allows.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
 pub struct WaitingTicket {
-    /// The ticket.
     pub ticket: Ticket,
     /// How long past its response target it is.
     pub overdue_by: chrono::Duration,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 /// Every error the service returns.
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)]
 pub enum Error {
     /// Malformed input.
     #[error(transparent)]
@@ -19,7 +20,6 @@ pub enum Error {
     /// No such aggregate.
     #[error("{kind:?} {id} not found")]
     NotFound {
-        /// Its kind.
         kind: AggregateKind,
         /// The id asked for.
         id: Uuid,

@@ -1,4 +1,4 @@
-//! A reference model of the ticket workflow, written independently of [`Ticket::decide`](crate::Ticket::decide),
+//! A reference model of the ticket workflow, written independently of [`Decide::decide`](crate::Decide::decide),
 //! and a simulation that runs random commands through a [`Service`](crate::Service) and checks after
 //! every step that the real system agrees with the model and keeps its invariants:
 //!

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// One offer of a ticket to an expert and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub struct Assignment {
-    /// Its id.
     pub id: AssignmentId,
     /// The expert offered the ticket.
     pub expert: ExpertId,

@@ -26,10 +26,10 @@ pub struct NewTicket {
 
 /// A command to an existing ticket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub enum TicketCommand {
     /// Offer the ticket to an expert (assignment job or administrator).
     Assign {
-        /// The expert.
         expert: ExpertId,
         /// Why this expert, when chosen by the job.
         rationale: Option<Rationale>,

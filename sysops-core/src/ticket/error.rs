@@ -10,11 +10,11 @@ use chrono::{DateTime, Utc};
 
 /// A ticket command that the workflow rules refuse in the ticket's current state.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[allow(missing_docs)]
 pub enum TicketError {
     /// The command is not allowed from the ticket's state.
     #[error("ticket {ticket} is {status:?}; {action:?} is not allowed from there")]
     InvalidTransition {
-        /// The ticket.
         ticket: TicketId,
         /// Its current state.
         status: TicketStatus,
@@ -24,7 +24,6 @@ pub enum TicketError {
     /// The expert already rejected this ticket or let an offer of it expire.
     #[error("expert {expert} already rejected or let ticket {ticket} expire")]
     ExpertExcluded {
-        /// The ticket.
         ticket: TicketId,
         /// The excluded expert.
         expert: ExpertId,
@@ -32,7 +31,6 @@ pub enum TicketError {
     /// The expert answered after the response deadline; the offer is void.
     #[error("the offer of ticket {ticket} expired at {respond_by}")]
     OfferExpired {
-        /// The ticket.
         ticket: TicketId,
         /// The deadline that passed.
         respond_by: DateTime<Utc>,
@@ -40,7 +38,6 @@ pub enum TicketError {
     /// Expiry was requested before the response deadline.
     #[error("the offer of ticket {ticket} runs until {respond_by}")]
     DeadlineNotReached {
-        /// The ticket.
         ticket: TicketId,
         /// The deadline still ahead.
         respond_by: DateTime<Utc>,
@@ -48,7 +45,6 @@ pub enum TicketError {
     /// Reopening was requested after the reopen window.
     #[error("ticket {ticket} could be reopened until {window_end}")]
     ReopenWindowClosed {
-        /// The ticket.
         ticket: TicketId,
         /// When the window ended.
         window_end: DateTime<Utc>,
@@ -56,7 +52,6 @@ pub enum TicketError {
     /// The customer's plan does not cover the product category.
     #[error("plan {plan} does not cover {category:?}")]
     NotCovered {
-        /// The plan.
         plan: PlanId,
         /// The category asked for.
         category: ProductCategory,
@@ -64,9 +59,7 @@ pub enum TicketError {
     /// The expert may not be given this ticket (manual assignment checks).
     #[error("expert {expert} cannot take ticket {ticket}: {why:?}")]
     ExpertUnqualified {
-        /// The ticket.
         ticket: TicketId,
-        /// The expert.
         expert: ExpertId,
         /// What is missing.
         why: Unqualified,

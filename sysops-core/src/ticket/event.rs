@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// A change to a ticket. Time and actor are in the envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub enum TicketEvent {
     /// The ticket was submitted; the plan's terms are copied so later plan changes do not alter it.
     Submitted {
@@ -41,7 +42,6 @@ pub enum TicketEvent {
     Assigned {
         /// The attempt.
         assignment: AssignmentId,
-        /// The expert.
         expert: ExpertId,
         /// Answer deadline.
         respond_by: DateTime<Utc>,

@@ -101,6 +101,7 @@ impl TicketStatus {
 
 /// A ticket's state with the data that only exists in that state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub enum TicketState {
     /// Waiting for an expert.
     Open,
@@ -108,7 +109,6 @@ pub enum TicketState {
     Assigned {
         /// The attempt.
         assignment: AssignmentId,
-        /// The expert.
         expert: ExpertId,
         /// Answer deadline.
         respond_by: DateTime<Utc>,
@@ -117,21 +117,18 @@ pub enum TicketState {
     Accepted {
         /// The attempt.
         assignment: AssignmentId,
-        /// The expert.
         expert: ExpertId,
     },
     /// `expert` is working on it.
     InProgress {
         /// The attempt.
         assignment: AssignmentId,
-        /// The expert.
         expert: ExpertId,
         /// When work started.
         started_at: DateTime<Utc>,
     },
     /// `expert` finished.
     Completed {
-        /// The expert.
         expert: ExpertId,
         /// When.
         completed_at: DateTime<Utc>,
@@ -169,8 +166,8 @@ impl TicketState {
 
 /// A trouble ticket and its whole assignment history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
 pub struct Ticket {
-    /// Its id.
     pub id: TicketId,
     /// Whose device.
     pub customer: CustomerId,

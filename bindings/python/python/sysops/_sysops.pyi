@@ -44,7 +44,12 @@ class InvalidInputError(SysopsError):
     naive one is refused) between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z;
     integers must fit the field's range (an ``int`` beyond 64 bits is refused here, not with
     ``OverflowError``); ``CostWeights`` are finite and within 0–100; coordinates finite,
-    latitude −90–90, longitude −180–180; amounts are finite decimals of at most 28 digits.
+    latitude −90–90, longitude −180–180; amounts are finite decimals of at most 28 digits;
+    skill levels 1–5, capacity 1–50, radius 1–1000 km; names and address lines 1–200
+    characters, plan names 1–100, reasons 1–2,000, descriptions and work notes 1–10,000
+    (control characters other than line breaks and tabs are refused); emails at most 254
+    characters, phones E.164 (``+`` and 8–15 digits); page limits at most 10,000 (more is
+    capped); outbox consumer names 1–100 characters of ``a-z 0-9 _ - .``.
     """
     field: str
     reason: str
