@@ -260,8 +260,8 @@ all() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     case "${1:-all}" in
         all) all ;;
-        swift-update) ffi_build && swift_update ;;
-        kotlin-jar) ffi_build && kotlin_jar ;;
+        swift-update) lint_while_building && ffi_build && swift_update ;;
+        kotlin-jar) lint_while_building && ffi_build && kotlin_jar ;;
         python) python_develop ;;
         *) echo "usage: scripts/bindings.sh [all|kotlin-jar|swift-update|python]" >&2; exit 2 ;;
     esac

@@ -673,7 +673,7 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 /**
  * Sysops on a database: open it once, share it, call it from any thread.
  *
- * Every call names the acting [`Actor`] and is authorized before anything changes.
+ * Every call names the acting [`Actor`](crate::Actor) and is authorized before anything changes.
  * Calls that touch the database are `suspend` in Kotlin and `async` in Swift.
  */
 public protocol SysopsProtocol: AnyObject, Sendable {
@@ -750,7 +750,8 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func expert(actor: Actor, expert: Uuid) async throws  -> Expert
     
     /**
-     * Experts matching `query`, `limit` at a time after the expert id `after`.
+     * Experts matching `query`, `limit` at a time (at most 10,000; more is capped) after the
+     * expert id `after`.
      */
     func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64) async throws  -> ExpertPage
     
@@ -796,7 +797,8 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func ackOutbox(consumer: String, position: UInt64) async throws 
     
     /**
-     * Up to `limit` events `consumer` has not acknowledged yet, in commit order.
+     * Up to `limit` events `consumer` has not acknowledged yet, in commit order. Consumer names
+     * are 1–100 characters of `a-z 0-9 _ - .`.
      */
     func pollOutbox(consumer: String, limit: Int64) async throws  -> [OutboxEntry]
     
@@ -866,7 +868,7 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func closeTicket(actor: Actor, ticket: Uuid) async throws  -> Ticket
     
     /**
-     * The expert completes the work, with notes.
+     * The expert completes the work, with notes (1–10,000 characters).
      */
     func completeTicket(actor: Actor, ticket: Uuid, notes: String) async throws  -> Ticket
     
@@ -876,7 +878,8 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func countTickets(actor: Actor, filter: TicketFilter) async throws  -> UInt64
     
     /**
-     * The expert rejects the ticket offered to them, saying why; it goes to someone else.
+     * The expert rejects the ticket offered to them, saying why (a `reason` of 1–2,000
+     * characters, as for cancelling and reopening); it goes to someone else.
      */
     func rejectTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
     
@@ -906,7 +909,8 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func ticketHistory(actor: Actor, ticket: Uuid) async throws  -> [TicketEvent]
     
     /**
-     * Tickets matching `filter`, `limit` at a time after the ticket id `after`.
+     * Tickets matching `filter`, `limit` at a time (at most 10,000; more is capped) after the
+     * ticket id `after`.
      */
     func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64) async throws  -> TicketPage
     
@@ -914,7 +918,7 @@ public protocol SysopsProtocol: AnyObject, Sendable {
 /**
  * Sysops on a database: open it once, share it, call it from any thread.
  *
- * Every call names the acting [`Actor`] and is authorized before anything changes.
+ * Every call names the acting [`Actor`](crate::Actor) and is authorized before anything changes.
  * Calls that touch the database are `suspend` in Kotlin and `async` in Swift.
  */
 open class Sysops: SysopsProtocol, @unchecked Sendable {
@@ -1257,7 +1261,8 @@ open func expert(actor: Actor, expert: Uuid)async throws  -> Expert  {
 }
     
     /**
-     * Experts matching `query`, `limit` at a time after the expert id `after`.
+     * Experts matching `query`, `limit` at a time (at most 10,000; more is capped) after the
+     * expert id `after`.
      */
 open func findExperts(actor: Actor, query: ExpertQuery, after: Uuid?, limit: Int64)async throws  -> ExpertPage  {
     return
@@ -1429,7 +1434,8 @@ open func ackOutbox(consumer: String, position: UInt64)async throws   {
 }
     
     /**
-     * Up to `limit` events `consumer` has not acknowledged yet, in commit order.
+     * Up to `limit` events `consumer` has not acknowledged yet, in commit order. Consumer names
+     * are 1–100 characters of `a-z 0-9 _ - .`.
      */
 open func pollOutbox(consumer: String, limit: Int64)async throws  -> [OutboxEntry]  {
     return
@@ -1695,7 +1701,7 @@ open func closeTicket(actor: Actor, ticket: Uuid)async throws  -> Ticket  {
 }
     
     /**
-     * The expert completes the work, with notes.
+     * The expert completes the work, with notes (1–10,000 characters).
      */
 open func completeTicket(actor: Actor, ticket: Uuid, notes: String)async throws  -> Ticket  {
     return
@@ -1733,7 +1739,8 @@ open func countTickets(actor: Actor, filter: TicketFilter)async throws  -> UInt6
 }
     
     /**
-     * The expert rejects the ticket offered to them, saying why; it goes to someone else.
+     * The expert rejects the ticket offered to them, saying why (a `reason` of 1–2,000
+     * characters, as for cancelling and reopening); it goes to someone else.
      */
 open func rejectTicket(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
     return
@@ -1847,7 +1854,8 @@ open func ticketHistory(actor: Actor, ticket: Uuid)async throws  -> [TicketEvent
 }
     
     /**
-     * Tickets matching `filter`, `limit` at a time after the ticket id `after`.
+     * Tickets matching `filter`, `limit` at a time (at most 10,000; more is capped) after the
+     * ticket id `after`.
      */
 open func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64)async throws  -> TicketPage  {
     return
@@ -1990,7 +1998,7 @@ public func FfiConverterTypeActor_lower(_ value: Actor) -> RustBuffer {
  */
 public struct Address: Equatable, Hashable {
     /**
-     * Street and number.
+     * Street and number, 1–200 characters (as are the other lines).
      */
     public var street: String
     /**
@@ -2014,7 +2022,7 @@ public struct Address: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Street and number.
+         * Street and number, 1–200 characters (as are the other lines).
          */street: String, 
         /**
          * City.
@@ -2088,13 +2096,7 @@ public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
  * One offer of a ticket to an expert.
  */
 public struct Assignment: Equatable, Hashable {
-    /**
-     * Its id.
-     */
     public var id: Uuid
-    /**
-     * The expert.
-     */
     public var expert: Uuid
     /**
      * When it was offered.
@@ -2115,13 +2117,7 @@ public struct Assignment: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * Its id.
-         */id: Uuid, 
-        /**
-         * The expert.
-         */expert: Uuid, 
+    public init(id: Uuid, expert: Uuid, 
         /**
          * When it was offered.
          */offeredAt: Timestamp, 
@@ -2299,15 +2295,15 @@ public func FfiConverterTypeAssignmentReport_lower(_ value: AssignmentReport) ->
  */
 public struct Contact: Equatable, Hashable {
     /**
-     * Full name.
+     * Full name, 1–200 characters.
      */
     public var name: String
     /**
-     * Email address.
+     * Email address, at most 254 characters.
      */
     public var email: String
     /**
-     * E.164 phone number, e.g. `"+13125550100"`.
+     * E.164 phone number (`+` and 8–15 digits), e.g. `"+13125550100"`.
      */
     public var phone: String
 
@@ -2315,13 +2311,13 @@ public struct Contact: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Full name.
+         * Full name, 1–200 characters.
          */name: String, 
         /**
-         * Email address.
+         * Email address, at most 254 characters.
          */email: String, 
         /**
-         * E.164 phone number, e.g. `"+13125550100"`.
+         * E.164 phone number (`+` and 8–15 digits), e.g. `"+13125550100"`.
          */phone: String) {
         self.name = name
         self.email = email
@@ -2569,9 +2565,6 @@ public struct Customer: Equatable, Hashable {
      * Where they are served.
      */
     public var address: Address
-    /**
-     * Their plan.
-     */
     public var plan: Uuid
     /**
      * When they registered.
@@ -2589,10 +2582,7 @@ public struct Customer: Equatable, Hashable {
          */contact: Contact, 
         /**
          * Where they are served.
-         */address: Address, 
-        /**
-         * Their plan.
-         */plan: Uuid, 
+         */address: Address, plan: Uuid, 
         /**
          * When they registered.
          */registeredAt: Timestamp) {
@@ -3095,9 +3085,6 @@ public struct Money: Equatable, Hashable {
      * The amount, e.g. `19.99`.
      */
     public var amount: Decimal
-    /**
-     * Its currency.
-     */
     public var currency: Currency
 
     // Default memberwise initializers are never public by default, so we
@@ -3105,10 +3092,7 @@ public struct Money: Equatable, Hashable {
     public init(
         /**
          * The amount, e.g. `19.99`.
-         */amount: Decimal, 
-        /**
-         * Its currency.
-         */currency: Currency) {
+         */amount: Decimal, currency: Currency) {
         self.amount = amount
         self.currency = currency
     }
@@ -3165,7 +3149,7 @@ public struct NewTicket: Equatable, Hashable {
      */
     public var category: ProductCategory
     /**
-     * What is wrong, up to 10,000 characters.
+     * What is wrong, 1–10,000 characters.
      */
     public var description: String
     /**
@@ -3180,7 +3164,7 @@ public struct NewTicket: Equatable, Hashable {
          * The device's category; the plan must cover it.
          */category: ProductCategory, 
         /**
-         * What is wrong, up to 10,000 characters.
+         * What is wrong, 1–10,000 characters.
          */description: String, 
         /**
          * The skill level the fix needs, 1..=5.
@@ -3239,13 +3223,7 @@ public func FfiConverterTypeNewTicket_lower(_ value: NewTicket) -> RustBuffer {
  * A ticket offered to an expert by the assignment job.
  */
 public struct Offer: Equatable, Hashable {
-    /**
-     * The ticket.
-     */
     public var ticket: Uuid
-    /**
-     * The expert.
-     */
     public var expert: Uuid
     /**
      * Why this expert.
@@ -3254,13 +3232,7 @@ public struct Offer: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * The ticket.
-         */ticket: Uuid, 
-        /**
-         * The expert.
-         */expert: Uuid, 
+    public init(ticket: Uuid, expert: Uuid, 
         /**
          * Why this expert.
          */rationale: Rationale) {
@@ -3438,12 +3410,9 @@ public func FfiConverterTypeOutboxEntry_lower(_ value: OutboxEntry) -> RustBuffe
  */
 public struct PlanTerms: Equatable, Hashable {
     /**
-     * Its name, e.g. `"Gold"`.
+     * Its name, e.g. `"Gold"`, 1–100 characters.
      */
     public var name: String
-    /**
-     * The monthly fee.
-     */
     public var monthlyFee: Money
     /**
      * The product categories it covers.
@@ -3462,11 +3431,8 @@ public struct PlanTerms: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its name, e.g. `"Gold"`.
-         */name: String, 
-        /**
-         * The monthly fee.
-         */monthlyFee: Money, 
+         * Its name, e.g. `"Gold"`, 1–100 characters.
+         */name: String, monthlyFee: Money, 
         /**
          * The product categories it covers.
          */categories: [ProductCategory], 
@@ -3538,13 +3504,7 @@ public func FfiConverterTypePlanTerms_lower(_ value: PlanTerms) -> RustBuffer {
  * [`SysopsError::Internal`](crate::SysopsError) naming it.
  */
 public struct QuarantinedRecord: Equatable, Hashable {
-    /**
-     * Its kind.
-     */
     public var kind: RecordKind
-    /**
-     * Its id.
-     */
     public var id: Uuid
     /**
      * What failed to decode, and why.
@@ -3553,13 +3513,7 @@ public struct QuarantinedRecord: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * Its kind.
-         */kind: RecordKind, 
-        /**
-         * Its id.
-         */id: Uuid, 
+    public init(kind: RecordKind, id: Uuid, 
         /**
          * What failed to decode, and why.
          */problem: String) {
@@ -3621,9 +3575,6 @@ public struct Rationale: Equatable, Hashable {
      * The total cost (lower is better).
      */
     public var total: Double
-    /**
-     * Its terms.
-     */
     public var terms: [CostTerm]
 
     // Default memberwise initializers are never public by default, so we
@@ -3631,10 +3582,7 @@ public struct Rationale: Equatable, Hashable {
     public init(
         /**
          * The total cost (lower is better).
-         */total: Double, 
-        /**
-         * Its terms.
-         */terms: [CostTerm]) {
+         */total: Double, terms: [CostTerm]) {
         self.total = total
         self.terms = terms
     }
@@ -4132,9 +4080,6 @@ public func FfiConverterTypeStaffEvent_lower(_ value: StaffEvent) -> RustBuffer 
  * A support plan customers subscribe to.
  */
 public struct SupportPlan: Equatable, Hashable {
-    /**
-     * Its id.
-     */
     public var id: Uuid
     /**
      * Its terms; they never change once defined.
@@ -4147,10 +4092,7 @@ public struct SupportPlan: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * Its id.
-         */id: Uuid, 
+    public init(id: Uuid, 
         /**
          * Its terms; they never change once defined.
          */terms: PlanTerms, 
@@ -4215,9 +4157,6 @@ public struct Ticket: Equatable, Hashable {
      * Its id (also its ticket number).
      */
     public var id: Uuid
-    /**
-     * The customer.
-     */
     public var customer: Uuid
     /**
      * The customer's plan when submitted.
@@ -4293,10 +4232,7 @@ public struct Ticket: Equatable, Hashable {
     public init(
         /**
          * Its id (also its ticket number).
-         */id: Uuid, 
-        /**
-         * The customer.
-         */customer: Uuid, 
+         */id: Uuid, customer: Uuid, 
         /**
          * The customer's plan when submitted.
          */plan: Uuid, 
@@ -4707,9 +4643,6 @@ public func FfiConverterTypeTicketPage_lower(_ value: TicketPage) -> RustBuffer 
  * An open ticket the job could not place, and why.
  */
 public struct TicketWait: Equatable, Hashable {
-    /**
-     * The ticket.
-     */
     public var ticket: Uuid
     /**
      * Why it waits.
@@ -4718,10 +4651,7 @@ public struct TicketWait: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * The ticket.
-         */ticket: Uuid, 
+    public init(ticket: Uuid, 
         /**
          * Why it waits.
          */reason: WaitReason) {
@@ -4845,9 +4775,6 @@ public func FfiConverterTypeTimeOff_lower(_ value: TimeOff) -> RustBuffer {
  * A ticket waiting longer than its plan allows.
  */
 public struct WaitingTicket: Equatable, Hashable {
-    /**
-     * The ticket.
-     */
     public var ticket: Ticket
     /**
      * How long past its response target.
@@ -4860,10 +4787,7 @@ public struct WaitingTicket: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * The ticket.
-         */ticket: Ticket, 
+    public init(ticket: Ticket, 
         /**
          * How long past its response target.
          */overdueBy: TimeDelta, 
@@ -5062,9 +4986,6 @@ public func FfiConverterTypeWeeklyHours_lower(_ value: WeeklyHours) -> RustBuffe
  * A weekly working window in the expert's own time zone, e.g. Monday 08:00–17:00.
  */
 public struct WorkWindow: Equatable, Hashable {
-    /**
-     * The day.
-     */
     public var day: Weekday
     /**
      * Start, local time (`"08:00"`; `datetime.time` in Python).
@@ -5077,10 +4998,7 @@ public struct WorkWindow: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
-        /**
-         * The day.
-         */day: Weekday, 
+    public init(day: Weekday, 
         /**
          * Start, local time (`"08:00"`; `datetime.time` in Python).
          */start: NaiveTime, 
@@ -6827,10 +6745,7 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * The ticket's workflow does not allow this command in its current state.
      */
-    case InvalidTransition(
-        /**
-         * The ticket.
-         */ticket: String, 
+    case InvalidTransition(ticket: String, 
         /**
          * Its current status.
          */status: TicketStatus, 
@@ -6844,10 +6759,7 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * Another business rule refused the command (plan retired, not covered, offer expired, ...).
      */
-    case RuleViolated(
-        /**
-         * The rule.
-         */rule: Rule, 
+    case RuleViolated(rule: Rule, 
         /**
          * The whole explanation.
          */detail: String
@@ -7038,13 +6950,7 @@ public enum TicketChange: Equatable, Hashable {
     /**
      * Submitted.
      */
-    case submitted(
-        /**
-         * The customer.
-         */customer: Uuid, 
-        /**
-         * The category.
-         */category: ProductCategory, 
+    case submitted(customer: Uuid, category: ProductCategory, 
         /**
          * What is wrong.
          */description: String, 
@@ -7058,10 +6964,7 @@ public enum TicketChange: Equatable, Hashable {
     case assigned(
         /**
          * The offer.
-         */assignment: Uuid, 
-        /**
-         * The expert.
-         */expert: Uuid, 
+         */assignment: Uuid, expert: Uuid, 
         /**
          * The answer deadline.
          */respondBy: Timestamp
@@ -7272,10 +7175,7 @@ public enum TicketState: Equatable, Hashable {
     case assigned(
         /**
          * The offer.
-         */assignment: Uuid, 
-        /**
-         * The expert.
-         */expert: Uuid, 
+         */assignment: Uuid, expert: Uuid, 
         /**
          * The answer deadline.
          */respondBy: Timestamp
@@ -7286,10 +7186,7 @@ public enum TicketState: Equatable, Hashable {
     case accepted(
         /**
          * The offer.
-         */assignment: Uuid, 
-        /**
-         * The expert.
-         */expert: Uuid
+         */assignment: Uuid, expert: Uuid
     )
     /**
      * `expert` is working on it.
@@ -7297,10 +7194,7 @@ public enum TicketState: Equatable, Hashable {
     case inProgress(
         /**
          * The offer.
-         */assignment: Uuid, 
-        /**
-         * The expert.
-         */expert: Uuid, 
+         */assignment: Uuid, expert: Uuid, 
         /**
          * When work started.
          */startedAt: Timestamp
@@ -7308,10 +7202,7 @@ public enum TicketState: Equatable, Hashable {
     /**
      * Done.
      */
-    case completed(
-        /**
-         * The expert.
-         */expert: Uuid, 
+    case completed(expert: Uuid, 
         /**
          * When.
          */completedAt: Timestamp, 
@@ -8728,7 +8619,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_expert() != 33997) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_find_experts() != 21277) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_find_experts() != 14298) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_register_expert() != 24084) {
@@ -8755,7 +8646,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_ack_outbox() != 30624) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_poll_outbox() != 63266) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_poll_outbox() != 12283) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_define_plan() != 48265) {
@@ -8797,13 +8688,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_close_ticket() != 26480) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_complete_ticket() != 18624) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_complete_ticket() != 38086) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_count_tickets() != 40860) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_reject_ticket() != 53835) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_reject_ticket() != 25703) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_reopen_ticket() != 24119) {
@@ -8821,7 +8712,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_ticket_history() != 6837) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 9064) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 60376) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_constructor_sysops_open() != 4137) {
