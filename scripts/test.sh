@@ -104,18 +104,22 @@ workspace_build
 bin="$TARGET_DIR/debug"
 
 step docs "cargo doc (warnings denied)"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
+# Every feature but `bindgen` (the uniffi-bindgen command line, whose dependencies would only be
+# checked for nothing: it has no docs of its own).
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked \
+    --features sysops-core/testing,sysops-core/python,sysops-ffi/hostile,sysops-ffi/python
 
 # The fuzz targets: one `cargo fuzz build` compiles them all, so `cargo fuzz run` finds them built;
-# the flags must be the same in both, or the run builds again. cargo-fuzz compiles every crate as
-# one codegen unit unless told otherwise; 16, with the lighter release profile in fuzz/Cargo.toml,
-# makes the instrumented build much cheaper for somewhat fewer runs per second. The fuzz crate is
-# a workspace of its own, built without the lint wrapper.
+# the flags must be the same in both, or the run builds again. A run lasts seconds, so the targets
+# are built unoptimised (`--dev`, with debug assertions and overflow checks) in 16 codegen units
+# per crate (cargo-fuzz would force one): the instrumented build of sqlx, uniffi and tokio costs
+# far less, for fewer runs per second. The fuzz crate is a workspace of its own, built without the
+# lint wrapper.
 step fuzz "${FUZZ_SECONDS}s per target, $FUZZ_JOBS at a time"
 if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --version '^0.13' --locked
 fi
-fuzz_flags=(--sanitizer none --codegen-units 16)
+fuzz_flags=(--dev --sanitizer none --codegen-units 16)
 fuzz_targets=(ticket_workflow untrusted_input ffi_surface)
 fuzz_logs="$(mktemp -d)"
 fuzz_cargo() {

@@ -121,6 +121,15 @@ impl Fixture {
         })
     }
 
+    /// A ticket filter whose fields are drawn: absent, the fixture's own ids, or hostile.
+    fn ticket_filter(&self, d: &mut Draw<'_>) -> TicketFilter {
+        TicketFilter {
+            status: d.opt(|d| d.status()),
+            customer: d.opt(|d| self.id_or(d, self.customer.id)),
+            expert: d.opt(|d| self.id_or(d, self.expert.id)),
+        }
+    }
+
     fn after(&self, d: &mut Draw<'_>) -> Option<Uuid> {
         d.or(None, |d| Some(self.id(d)))
     }
@@ -274,20 +283,12 @@ impl Fixture {
             "ticket" => s.ticket(self.actor_or(d, customer), self.id_or(d, open)).await.map(drop),
             "ticket_history" => s.ticket_history(self.actor_or(d, admin), self.id_or(d, offered)).await.map(drop),
             "tickets" => {
-                let filter = TicketFilter {
-                    status: d.opt(|d| d.status()),
-                    customer: d.opt(|d| self.id_or(d, customer.id)),
-                    expert: d.opt(|d| self.id_or(d, expert.id)),
-                };
+                let filter = self.ticket_filter(d);
                 let (actor, after) = (self.actor_or(d, admin), self.after(d));
                 s.tickets(actor, filter, after, d.int_or(50)).await.map(drop)
             }
             "count_tickets" => {
-                let filter = TicketFilter {
-                    status: d.opt(|d| d.status()),
-                    customer: d.opt(|d| self.id_or(d, customer.id)),
-                    expert: d.opt(|d| self.id_or(d, expert.id)),
-                };
+                let filter = self.ticket_filter(d);
                 s.count_tickets(self.actor_or(d, admin), filter).await.map(drop)
             }
             "run_assignment" => s.run_assignment(self.actor_or(d, system_actor()), d.weights()).await.map(drop),

@@ -2,31 +2,34 @@
 
 use super::{SqliteStore, Tx};
 use crate::error::backend;
-use crate::rows;
+use crate::rows::{self, Bind};
 use crate::sql;
 use sqlx::AssertSqlSafe;
 use sqlx::sqlite::SqlitePool;
 use sysops_core::store::{Change, Page, StoredEvent, StoredState, TicketFilter, TicketIndex, TicketStore};
 use sysops_core::{AggregateKind, StoreError};
 
+/// The index row's columns after the id, in the order both writes below take them.
+fn binds(index: &TicketIndex) -> Vec<Bind> {
+    vec![
+        Bind::Id(index.customer.as_uuid()),
+        Bind::Text(index.status.as_str()),
+        Bind::MaybeId(index.expert.map(|e| e.as_uuid())),
+        Bind::Int(index.priority as i64),
+        Bind::Text(index.category.as_str()),
+        Bind::Time(index.submitted_at),
+    ]
+}
+
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
     )
-    .bind(change.stream().id)
-    .bind(index.customer.as_uuid())
-    .bind(index.status.as_str())
-    .bind(index.expert.map(|e| e.as_uuid()))
-    .bind(index.priority as i64)
-    .bind(index.category.as_str())
-    .bind(index.submitted_at)
-    .execute(&mut **tx)
-    .await
-    .map(drop)
-    .map_err(backend)
+    .bind(change.stream().id);
+    rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map(drop).map_err(backend)
 }
 
 /// A ticket change of one event with its index row, in one statement (the `ticket_writes`
@@ -37,7 +40,7 @@ pub(super) async fn one_statement(
     event: &StoredEvent,
 ) -> Option<Result<(), sqlx::Error>> {
     let index = change.index.get::<TicketIndex>()?;
-    let written = sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO ticket_writes (id, expected, version, state, seq, at, name, event,
              customer, status, expert, priority, category, submitted_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -49,15 +52,8 @@ pub(super) async fn one_statement(
     .bind(rows::to_i64(event.sequence.0))
     .bind(event.at)
     .bind(&event.name)
-    .bind(&event.json)
-    .bind(index.customer.as_uuid())
-    .bind(index.status.as_str())
-    .bind(index.expert.map(|e| e.as_uuid()))
-    .bind(index.priority as i64)
-    .bind(index.category.as_str())
-    .bind(index.submitted_at)
-    .execute(pool)
-    .await;
+    .bind(&event.json);
+    let written = rows::bind_all!(query, binds(index)).execute(pool).await;
     Some(written.map(drop))
 }
 
