@@ -110,16 +110,15 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked \
     --features sysops-core/testing,sysops-core/python,sysops-ffi/hostile,sysops-ffi/python
 
 # The fuzz targets: one `cargo fuzz build` compiles them all, so `cargo fuzz run` finds them built;
-# the flags must be the same in both, or the run builds again. A run lasts seconds, so the targets
-# are built unoptimised (`--dev`, with debug assertions and overflow checks) in 16 codegen units
-# per crate (cargo-fuzz would force one): the instrumented build of sqlx, uniffi and tokio costs
-# far less, for fewer runs per second. The fuzz crate is a workspace of its own, built without the
-# lint wrapper.
+# the flags must be the same in both, or the run builds again. A run lasts seconds, so the build is
+# tuned for compile time (fuzz/Cargo.toml's release profile: the dependencies unoptimised, the
+# fuzzed code at opt-level 1) and uses 16 codegen units per crate (cargo-fuzz would force one).
+# The fuzz crate is a workspace of its own, built without the lint wrapper.
 step fuzz "${FUZZ_SECONDS}s per target, $FUZZ_JOBS at a time"
 if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --version '^0.13' --locked
 fi
-fuzz_flags=(--dev --sanitizer none --codegen-units 16)
+fuzz_flags=(--sanitizer none --codegen-units 16)
 fuzz_targets=(ticket_workflow untrusted_input ffi_surface)
 fuzz_logs="$(mktemp -d)"
 fuzz_cargo() {

@@ -1,8 +1,9 @@
 //! # sysops-ffi
 //!
 //! The UniFFI facade of sysops for Kotlin and Swift. It holds only conversions and
-//! handles: records and enums that mirror the domain, one [`SysopsError`], and the
-//! [`Sysops`] handle whose calls are `suspend` in Kotlin and `async` in Swift. With the
+//! handles: records that mirror the domain, the domain's own enums (`enums.rs`), one
+//! [`SysopsError`], and the [`Sysops`] handle whose calls are `suspend` in Kotlin and
+//! `async` in Swift; each domain's calls are an exported block in its file. With the
 //! `python` feature the same records and enums are also PyO3 classes, so the Python
 //! package (`bindings/python`) converts nothing twice.
 //!
