@@ -111,8 +111,8 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked \
 
 # The fuzz targets: one `cargo fuzz build` compiles them all, so `cargo fuzz run` finds them built;
 # the flags must be the same in both, or the run builds again. A run lasts seconds, so the build is
-# tuned for compile time (fuzz/Cargo.toml's release profile: the dependencies unoptimised, the
-# fuzzed code at opt-level 1) and uses 16 codegen units per crate (cargo-fuzz would force one).
+# tuned for compile time (fuzz/Cargo.toml's release profile: opt-level 1, the largest dependencies
+# unoptimised) and uses 16 codegen units per crate (cargo-fuzz would force one).
 # The fuzz crate is a workspace of its own, built without the lint wrapper.
 step fuzz "${FUZZ_SECONDS}s per target, $FUZZ_JOBS at a time"
 if ! cargo fuzz --version >/dev/null 2>&1; then
