@@ -51,6 +51,7 @@ pub use ctx::Ctx;
 pub use customer::{Address, Contact, Customer, CustomerCommand, CustomerEvent, CustomerIndex};
 pub use error::{ReplayError, StoreError, ValidationError};
 pub use event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence, StreamId};
+pub use stream::ShardKey;
 pub use expert::{
     Capacity, Expert, ExpertCommand, ExpertEvent, ExpertProfile, ExpertQuery, RadiusKm, TimeOff, Unqualified,
     WeeklyHours, WorkWindow,

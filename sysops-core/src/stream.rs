@@ -89,6 +89,51 @@ impl StreamId {
     pub fn new(kind: AggregateKind, id: impl Into<Uuid>) -> Self {
         Self { kind, id: id.into() }
     }
+
+    /// Where the stream is stored on a sharded database: the shard key its id carries.
+    pub fn shard(&self) -> ShardKey {
+        ShardKey::of(self.id)
+    }
+}
+
+/// The shard key an id carries: its last 16 bits, which are random in every id sysops mints.
+///
+/// A distributed database (Citus) places every row by its owner's shard key. An id that
+/// carries its key can be routed to one shard from the id alone, so an aggregate whose
+/// owner is another aggregate is minted with its owner's key ([`ShardKey::stamp`]): a
+/// ticket's id carries its customer's key, and a ticket loaded by its id alone lives on its
+/// customer's shard, with the customer's other tickets.
+///
+/// ```
+/// use sysops_core::ShardKey;
+/// use uuid::Uuid;
+/// let customer = Uuid::now_v7();
+/// let ticket = ShardKey::of(customer).stamp(Uuid::now_v7());
+/// assert_eq!(ShardKey::of(ticket), ShardKey::of(customer));
+/// assert_eq!(ticket.get_version_num(), 7);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ShardKey(u16);
+
+impl ShardKey {
+    /// The key `id` carries.
+    pub const fn of(id: Uuid) -> Self {
+        let bytes = id.as_bytes();
+        Self(u16::from_be_bytes([bytes[14], bytes[15]]))
+    }
+
+    /// `id` with this key in place of its own, so that it is stored with this key's owner.
+    /// Only the last 16 of the id's random bits change; its version and variant stay.
+    pub fn stamp(self, id: Uuid) -> Uuid {
+        let mut bytes = *id.as_bytes();
+        bytes[14..].copy_from_slice(&self.0.to_be_bytes());
+        Uuid::from_bytes(bytes)
+    }
+
+    /// The key as stored (`0..=65535`).
+    pub const fn get(self) -> u16 {
+        self.0
+    }
 }
 
 impl fmt::Display for StreamId {

@@ -53,6 +53,8 @@ pub(crate) enum Bind {
     MaybeId(Option<Uuid>),
     Int(i64),
     Small(i16),
+    /// A shard key, bound as the `INTEGER` column's own type so Citus can prune by it.
+    Shard(i32),
     Float(f64),
     Time(DateTime<Utc>),
 }
@@ -69,6 +71,7 @@ macro_rules! bind_all {
                 $crate::rows::Bind::MaybeId(v) => query.bind(v),
                 $crate::rows::Bind::Int(v) => query.bind(v),
                 $crate::rows::Bind::Small(v) => query.bind(v),
+                $crate::rows::Bind::Shard(v) => query.bind(v),
                 $crate::rows::Bind::Float(v) => query.bind(v),
                 $crate::rows::Bind::Time(v) => query.bind(v),
             };
@@ -96,12 +99,26 @@ pub(crate) fn check_ack(consumer: &ConsumerName, position: u64, last: u64) -> Re
 }
 
 /// How a backend numbers bind parameters.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Placeholders {
     /// `?1, ?2, ...`
     Sqlite,
-    /// `$1, $2, ...`
+    /// `$1, $2, ...`, on tables whose rows carry their shard key.
     Postgres,
+    /// As `Postgres`, on tables Citus distributes: a query about one owner also names the
+    /// owner's shard key, so that Citus routes it to one shard.
+    Citus,
+}
+
+impl Placeholders {
+    /// `{a}.shard = {b}.shard AND ` where rows carry shard keys: the condition that makes a
+    /// join of two distributed tables co-located on Citus.
+    pub(crate) fn same_shard(self, a: &str, b: &str) -> String {
+        match self {
+            Placeholders::Sqlite => String::new(),
+            Placeholders::Postgres | Placeholders::Citus => format!("{a}.shard = {b}.shard AND "),
+        }
+    }
 }
 
 /// Builds SQL from fixed fragments, numbering parameters in order.
@@ -122,7 +139,7 @@ impl Sql {
             if c == '#' {
                 let sigil = match self.style {
                     Placeholders::Sqlite => '?',
-                    Placeholders::Postgres => '$',
+                    Placeholders::Postgres | Placeholders::Citus => '$',
                 };
                 let _ = write!(self.text, "{sigil}{}", self.next);
                 self.next += 1;

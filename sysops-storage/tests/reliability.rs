@@ -7,7 +7,7 @@ use common::{block_on, fresh_pg, fresh_sqlite, pg_url};
 use std::sync::Arc;
 use sysops_core::store::{AssignmentStore, Change, ConsumerName, EventStore, Outbox};
 use sysops_core::testing::fixtures::{World, contact};
-use sysops_core::{Aggregate, Customer, CustomerCommand, Decide, Error, Sequence, Ticket};
+use sysops_core::{Aggregate, Customer, CustomerCommand, Decide, Error, Sequence, ShardKey, Ticket};
 use sysops_storage::{OpenError, PgStore, SqliteStore, Sysops};
 
 fn skip_without_pg() -> bool {
@@ -27,16 +27,21 @@ fn the_outbox_delivers_rows_whose_transactions_commit_out_of_order() {
         let store = fresh_pg().await;
         let consumer = ConsumerName::new("notifications").unwrap();
         // Each transaction stores an event and its outbox row, as a commit does.
-        let insert = "WITH e AS (INSERT INTO events (kind, id, seq, at, name, json)
-                                 VALUES ('ticket', $1, 1, now(), 'TicketSubmitted', '{}') RETURNING kind, id, seq)
-                      INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e RETURNING id";
-        let (early_id, late_id) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let insert = "WITH e AS (INSERT INTO events (shard, kind, id, seq, at, name, json)
+                                 VALUES ($2, 'ticket', $1, 1, now(), 'TicketSubmitted', '{}')
+                                 RETURNING shard, kind, id, seq)
+                      INSERT INTO outbox (shard, kind, agg_id, seq) SELECT shard, kind, id, seq FROM e RETURNING id";
+        // Two tickets of one customer: one shard, so on Citus too the row ids come from one node.
+        let early_id = uuid::Uuid::now_v7();
+        let shard = ShardKey::of(early_id);
+        let late_id = shard.stamp(uuid::Uuid::now_v7());
+        let key = i32::from(shard.get());
 
         // Transaction A takes the lower insertion id but commits last.
         let mut a = store.pool().begin().await.unwrap();
-        let a_row: i64 = sqlx::query_scalar(insert).bind(early_id).fetch_one(&mut *a).await.unwrap();
+        let a_row: i64 = sqlx::query_scalar(insert).bind(early_id).bind(key).fetch_one(&mut *a).await.unwrap();
         let mut b = store.pool().begin().await.unwrap();
-        let b_row: i64 = sqlx::query_scalar(insert).bind(late_id).fetch_one(&mut *b).await.unwrap();
+        let b_row: i64 = sqlx::query_scalar(insert).bind(late_id).bind(key).fetch_one(&mut *b).await.unwrap();
         assert!(a_row < b_row, "A's row precedes B's: a cursor over insertion ids would skip A");
         b.commit().await.unwrap();
 

@@ -10,6 +10,7 @@ use crate::id::{ExpertId, TicketId};
 use crate::plan::SupportPlan;
 use crate::rule::Refused;
 use crate::skill::{ProductCategory, SkillLevel};
+use crate::stream::ShardKey;
 use crate::text::{Description, Reason, WorkNotes};
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +98,8 @@ impl Ticket {
             return Err(TicketError::NotCovered { plan: plan.id, category: request.category }.into());
         }
         plan.terms.targets.deadlines_from(ctx.now)?;
-        let ticket: TicketId = ctx.new_id();
+        // The ticket lives on its customer's shard (see `ShardKey`).
+        let ticket = TicketId::from(ShardKey::of(customer.id.as_uuid()).stamp(ctx.new_id()));
         let channel = if ctx.actor.role == Role::Customer { Channel::Web } else { Channel::Phone };
         Ok(ctx.stamp(
             ticket,

@@ -1,10 +1,11 @@
-//! The assignment batch on PostgreSQL: open tickets and active experts claimed with
-//! `FOR UPDATE SKIP LOCKED`, so concurrent jobs share the work.
+//! The assignment batch on PostgreSQL: on one node, open tickets and active experts claimed
+//! with `FOR UPDATE SKIP LOCKED`, so concurrent jobs share the work; on Citus, jobs take turns.
 
 use super::PgStore;
 use crate::error::backend;
 use crate::rows;
 use crate::sql::assignment::{LOADS_SQL, load};
+use sqlx::AssertSqlSafe;
 use sysops_core::store::{AssignmentStore, Change, Claim, ExpertLoad};
 use sysops_core::{AggregateKind, StoreError};
 
@@ -20,20 +21,33 @@ impl AssignmentStore for PgStore {
         R: Send,
         F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
     {
-        // Rows another batch holds are skipped, not waited for: concurrent jobs share the work.
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let tickets: Vec<rows::ListedRow> = sqlx::query_as(
-            "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id
-             WHERE t.status = 'open' ORDER BY t.id LIMIT $1 FOR UPDATE OF t SKIP LOCKED",
-        )
+        // One node: rows another batch holds are skipped, not waited for, so concurrent jobs
+        // share the work. Citus locks rows only within one shard, so there jobs take turns
+        // holding the one `assignment_turn` row, and read what they plan unlocked: a ticket
+        // changed meanwhile fails the batch's guarded write as a conflict, never twice offered.
+        let lock = if self.citus { "" } else { " FOR UPDATE OF t SKIP LOCKED" };
+        if self.citus {
+            sqlx::query("SELECT singleton FROM assignment_turn WHERE singleton FOR UPDATE")
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        let tickets: Vec<rows::ListedRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT t.id, s.version, s.json FROM tickets t
+             JOIN states s ON s.shard = t.shard AND s.kind = 'ticket' AND s.id = t.id
+             WHERE t.status = 'open' ORDER BY t.id LIMIT $1{lock}"
+        )))
         .bind(i64::from(limit))
         .fetch_all(&mut *tx)
         .await
         .map_err(backend)?;
-        let experts: Vec<rows::ListedRow> = sqlx::query_as(
-            "SELECT e.id, s.version, s.json FROM experts e JOIN states s ON s.kind = 'expert' AND s.id = e.id
-             WHERE e.active ORDER BY e.id FOR UPDATE OF e SKIP LOCKED",
-        )
+        let lock = lock.replace("OF t", "OF e");
+        let experts: Vec<rows::ListedRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT e.id, s.version, s.json FROM experts e
+             JOIN states s ON s.shard = e.shard AND s.kind = 'expert' AND s.id = e.id
+             WHERE e.active ORDER BY e.id{lock}"
+        )))
         .fetch_all(&mut *tx)
         .await
         .map_err(backend)?;

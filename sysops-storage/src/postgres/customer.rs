@@ -1,16 +1,16 @@
 //! Customers on PostgreSQL: the `customers` index rows helpdesk looks callers up by.
 
-use super::{OneStatement, Tx, one_event_sql};
+use super::{OneStatement, Tx, one_event_sql, shard};
 use crate::error::backend;
 use crate::rows::{self, Bind};
 use sysops_core::store::Change;
 use sysops_core::{CustomerIndex, StoreError};
 
-/// The customer's index row as a CTE of [`OneStatement`]: parameters $10..=$12.
+/// The customer's index row as a CTE of [`OneStatement`]: parameters $11..=$13.
 macro_rules! customer_index {
     () => {
-        ", x AS (INSERT INTO customers (id, name, email, phone) SELECT id, $10, $11, $12 FROM s \
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone)"
+        ", x AS (INSERT INTO customers (shard, id, name, email, phone) SELECT shard, id, $11, $12, $13 FROM s \
+         ON CONFLICT (shard, id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone)"
     };
 }
 
@@ -30,9 +30,10 @@ pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     let Some(index) = change.index.get::<CustomerIndex>() else { return Ok(()) };
     let query = sqlx::query(
-        "INSERT INTO customers (id, name, email, phone) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone",
+        "INSERT INTO customers (shard, id, name, email, phone) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (shard, id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone",
     )
+    .bind(shard(change.stream()))
     .bind(change.stream().id);
     rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map(drop).map_err(backend)
 }

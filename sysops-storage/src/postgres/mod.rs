@@ -32,6 +32,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Whether the tables are distributed by Citus, which changes how the assignment job
+    /// serializes (see `assignment.rs`) and how a customer's tickets are found.
+    citus: bool,
 }
 
 impl PgStore {
@@ -76,7 +79,29 @@ impl PgStore {
             };
         rows::refuse_newer_schema(&MIGRATOR, applied)?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        let citus: bool = sqlx::query_scalar(
+            "SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL
+                AND EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'events'::regclass)",
+        )
+        .fetch_one(&pool)
+        .await
+        .or_else(|e| match &e {
+            // Without Citus the catalog does not exist, and PostgreSQL may plan the EXISTS anyway.
+            sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01") => Ok(false),
+            _ => Err(e),
+        })
+        .map_err(|e| OpenError::Store(backend(e)))?;
+        Ok(Self { pool, citus })
+    }
+
+    /// How generated queries number parameters and route by shard key.
+    fn placeholders(&self) -> rows::Placeholders {
+        if self.citus { rows::Placeholders::Citus } else { rows::Placeholders::Postgres }
+    }
+
+    /// Whether the tables are distributed by Citus (found when the store was opened).
+    pub fn is_distributed(&self) -> bool {
+        self.citus
     }
 
     /// The connection pool, for tests that need raw SQL.
@@ -94,46 +119,42 @@ impl PgStore {
         let stream = change.stream();
         let kind = stream.kind.as_str();
         let version = rows::to_i64(change.state.version.0);
+        let shard = shard(stream);
         let written = if change.expected == Sequence::NONE {
             sqlx::query(
-                "INSERT INTO states (kind, id, version, json) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (kind, id) DO NOTHING",
+                "INSERT INTO states (shard, kind, id, version, json) VALUES ($5, $1, $2, $3, $4)
+                 ON CONFLICT (shard, kind, id) DO NOTHING",
             )
             .bind(kind)
             .bind(stream.id)
             .bind(version)
             .bind(&change.state.json)
+            .bind(shard)
             .execute(&mut **tx)
             .await
         } else {
-            sqlx::query("UPDATE states SET version = $3, json = $4 WHERE kind = $1 AND id = $2 AND version = $5")
-                .bind(kind)
-                .bind(stream.id)
-                .bind(version)
-                .bind(&change.state.json)
-                .bind(rows::to_i64(change.expected.0))
-                .execute(&mut **tx)
-                .await
+            sqlx::query(
+                "UPDATE states SET version = $3, json = $4
+                 WHERE shard = $6 AND kind = $1 AND id = $2 AND version = $5",
+            )
+            .bind(kind)
+            .bind(stream.id)
+            .bind(version)
+            .bind(&change.state.json)
+            .bind(rows::to_i64(change.expected.0))
+            .bind(shard)
+            .execute(&mut **tx)
+            .await
         }
         .map_err(backend)?;
         if written.rows_affected() != 1 {
-            let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = $1 AND id = $2")
-                .bind(kind)
-                .bind(stream.id)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(backend)?;
-            return Err(StoreError::Conflict {
-                stream,
-                expected: change.expected,
-                actual: Sequence(actual.map_or(0, rows::to_u64)),
-            });
+            return Err(conflict(&mut **tx, change).await);
         }
         for event in &change.events {
             sqlx::query(
-                "WITH e AS (INSERT INTO events (kind, id, seq, at, name, json) VALUES ($1, $2, $3, $4, $5, $6)
-                            RETURNING kind, id, seq)
-                 INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e",
+                "WITH e AS (INSERT INTO events (shard, kind, id, seq, at, name, json)
+                            VALUES ($7, $1, $2, $3, $4, $5, $6) RETURNING shard, kind, id, seq)
+                 INSERT INTO outbox (shard, kind, agg_id, seq) SELECT shard, kind, id, seq FROM e",
             )
             .bind(kind)
             .bind(stream.id)
@@ -141,17 +162,46 @@ impl PgStore {
             .bind(event.at)
             .bind(&event.name)
             .bind(&event.json)
+            .bind(shard)
             .execute(&mut **tx)
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict { stream, expected: change.expected, actual: event.sequence }
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| event_conflict(e, change, event.sequence))?;
         }
         write_index(tx, change).await
+    }
+}
+
+/// The stored shard key of `stream` (see [`sysops_core::ShardKey`]).
+pub(crate) fn shard(stream: StreamId) -> i32 {
+    i32::from(stream.shard().get())
+}
+
+/// A second writer's event hit the events' primary key: an optimistic-concurrency conflict.
+fn event_conflict(error: sqlx::Error, change: &Change, sequence: Sequence) -> StoreError {
+    if is_unique_violation(&error) {
+        StoreError::Conflict { stream: change.stream(), expected: change.expected, actual: sequence }
+    } else {
+        backend(error)
+    }
+}
+
+/// The conflict of a change whose guarded state write matched no row, with the version found.
+async fn conflict<'c, E: sqlx::PgExecutor<'c>>(executor: E, change: &Change) -> StoreError {
+    let stream = change.stream();
+    let actual: Result<Option<i64>, _> =
+        sqlx::query_scalar("SELECT version FROM states WHERE shard = $3 AND kind = $1 AND id = $2")
+            .bind(stream.kind.as_str())
+            .bind(stream.id)
+            .bind(shard(stream))
+            .fetch_optional(executor)
+            .await;
+    match actual {
+        Ok(actual) => StoreError::Conflict {
+            stream,
+            expected: change.expected,
+            actual: Sequence(actual.map_or(0, rows::to_u64)),
+        },
+        Err(e) => backend(e),
     }
 }
 
@@ -173,8 +223,9 @@ fn one_statement(change: &Change) -> Option<OneStatement> {
 }
 
 /// A change of one event stored in a single statement: the state guarded by its version,
-/// the event, its outbox row and the domain's index row (a CTE reading the id from `s`, with
-/// parameters from $10 bound from `index`). A single statement is atomic on its own, so the
+/// the event, its outbox row and the domain's index row (a CTE reading the shard key and id
+/// from `s`, with parameters from $11 bound from `index`). Every row it writes carries the
+/// stream's shard key, so on Citus the statement is routed to one shard. A single statement is atomic on its own, so the
 /// hot path (every ticket command) needs one round trip and no explicit transaction.
 struct OneStatement {
     /// For a new aggregate.
@@ -188,22 +239,23 @@ struct OneStatement {
 /// event, its outbox row and the index row. A single statement is atomic on its own, so the
 /// hot path (every ticket command) needs one round trip and no explicit transaction.
 /// Parameters: $1 kind, $2 id, $3 version, $4 state, $5 expected version,
-/// $6 seq, $7 at, $8 name, $9 event, then the index columns from $10.
+/// $6 seq, $7 at, $8 name, $9 event, $10 shard key, then the index columns from $11.
 macro_rules! one_event_sql {
     (new, $index:expr) => {
-        one_event_sql!(@ "WITH s AS (INSERT INTO states (kind, id, version, json) SELECT $1, $2, $3, $4 \
-            WHERE $5::bigint = 0 ON CONFLICT (kind, id) DO NOTHING RETURNING id)", $index)
+        one_event_sql!(@ "WITH s AS (INSERT INTO states (shard, kind, id, version, json) \
+            SELECT $10, $1, $2, $3, $4 WHERE $5::bigint = 0 \
+            ON CONFLICT (shard, kind, id) DO NOTHING RETURNING shard, id)", $index)
     };
     (update, $index:expr) => {
         one_event_sql!(@ "WITH s AS (UPDATE states SET version = $3, json = $4 \
-            WHERE kind = $1 AND id = $2 AND version = $5 RETURNING id)", $index)
+            WHERE shard = $10 AND kind = $1 AND id = $2 AND version = $5 RETURNING shard, id)", $index)
     };
     (@ $state:literal, $index:expr) => {
         concat!(
             $state,
-            ", e AS (INSERT INTO events (kind, id, seq, at, name, json) SELECT $1, id, $6, $7, $8, $9 FROM s \
-             RETURNING kind, id, seq), \
-             o AS (INSERT INTO outbox (kind, agg_id, seq) SELECT kind, id, seq FROM e)",
+            ", e AS (INSERT INTO events (shard, kind, id, seq, at, name, json) \
+             SELECT shard, $1, id, $6, $7, $8, $9 FROM s RETURNING shard, kind, id, seq), \
+             o AS (INSERT INTO outbox (shard, kind, agg_id, seq) SELECT shard, kind, id, seq FROM e)",
             $index,
             " SELECT count(*) FROM s"
         )
@@ -229,29 +281,14 @@ impl PgStore {
             .bind(rows::to_i64(event.sequence.0))
             .bind(event.at)
             .bind(&event.name)
-            .bind(&event.json);
+            .bind(&event.json)
+            .bind(shard(stream));
         let query = rows::bind_all!(query, statement.index);
-        let written = query.fetch_one(&self.pool).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Conflict { stream, expected: change.expected, actual: event.sequence }
-            } else {
-                backend(e)
-            }
-        })?;
+        let written = query.fetch_one(&self.pool).await.map_err(|e| event_conflict(e, change, event.sequence))?;
         if written == 1 {
             return Ok(Some(()));
         }
-        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM states WHERE kind = $1 AND id = $2")
-            .bind(stream.kind.as_str())
-            .bind(stream.id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        Err(StoreError::Conflict {
-            stream,
-            expected: change.expected,
-            actual: Sequence(actual.map_or(0, rows::to_u64)),
-        })
+        Err(conflict(&self.pool, change).await)
     }
 }
 
@@ -271,9 +308,10 @@ impl EventStore for PgStore {
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {
         let row: Option<rows::StateRow> =
-            sqlx::query_as("SELECT version, json FROM states WHERE kind = $1 AND id = $2")
+            sqlx::query_as("SELECT version, json FROM states WHERE shard = $3 AND kind = $1 AND id = $2")
                 .bind(stream.kind.as_str())
                 .bind(stream.id)
+                .bind(shard(stream))
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(backend)?;
@@ -281,10 +319,12 @@ impl EventStore for PgStore {
     }
 
     async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
-        let found: Vec<rows::EventRow> =
-            sqlx::query_as("SELECT seq, at, name, json FROM events WHERE kind = $1 AND id = $2 ORDER BY seq")
-                .bind(stream.kind.as_str())
-                .bind(stream.id)
+        let found: Vec<rows::EventRow> = sqlx::query_as(
+            "SELECT seq, at, name, json FROM events WHERE shard = $3 AND kind = $1 AND id = $2 ORDER BY seq",
+        )
+        .bind(stream.kind.as_str())
+        .bind(stream.id)
+        .bind(shard(stream))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(backend)?;

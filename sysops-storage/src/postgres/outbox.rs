@@ -1,18 +1,27 @@
-//! The outbox on PostgreSQL: positions handed out by a relay step, in commit-visible order.
+//! The outbox on PostgreSQL: rows written with their events on the event's shard, moved into
+//! one numbered log by a relay step, in commit-visible order (see the v2 migration's comment).
 
 use super::PgStore;
 use crate::error::backend;
 use crate::rows;
+use std::collections::HashMap;
 use sysops_core::StoreError;
 use sysops_core::store::{ConsumerName, Outbox, OutboxEntry};
+use uuid::Uuid;
 
-/// How many outbox rows one relay step numbers at most.
+/// How many aggregates' pending rows one relay step moves at most.
 const RELAY_BATCH: i64 = 10_000;
 
+/// A pending outbox row: shard key, row id, aggregate kind and id, sequence.
+type PendingRow = (i32, i64, String, Uuid, i64);
+
 impl PgStore {
-    /// Numbers committed outbox rows in commit-visible order (see the migration's comment).
+    /// Moves committed outbox rows into the numbered log (see the v2 migration's comment).
+    ///
+    /// One step takes every pending row of the aggregates that wrote first, so that no
+    /// aggregate's later event is numbered before an earlier one left behind.
     async fn relay(&self) -> Result<(), StoreError> {
-        let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE position IS NULL)")
+        let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox)")
             .fetch_one(&self.pool)
             .await
             .map_err(backend)?;
@@ -24,19 +33,47 @@ impl PgStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(backend)?;
-        let numbered = sqlx::query(
-            "WITH pending AS (SELECT id FROM outbox WHERE position IS NULL ORDER BY id LIMIT $2),
-                  numbered AS (SELECT id, $1 + row_number() OVER (ORDER BY id) AS pos FROM pending)
-             UPDATE outbox o SET position = numbered.pos FROM numbered WHERE o.id = numbered.id",
+        let found: Vec<PendingRow> = sqlx::query_as(
+            "SELECT shard, id, kind, agg_id, seq FROM outbox
+             WHERE (kind, agg_id) IN (SELECT kind, agg_id FROM outbox ORDER BY id LIMIT $1)
+             ORDER BY id",
         )
-        .bind(last)
         .bind(RELAY_BATCH)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if found.is_empty() {
+            return Ok(());
+        }
+        let rows = in_delivery_order(found);
+        let positions: Vec<i64> = (1..).map(|n| last + n).take(rows.len()).collect();
+        let shards: Vec<i32> = rows.iter().map(|r| r.0).collect();
+        let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        let kinds: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+        let aggregates: Vec<Uuid> = rows.iter().map(|r| r.3).collect();
+        let seqs: Vec<i64> = rows.iter().map(|r| r.4).collect();
+        sqlx::query(
+            "INSERT INTO outbox_log (position, shard, kind, agg_id, seq)
+             SELECT * FROM UNNEST($1::bigint[], $2::int[], $3::text[], $4::uuid[], $5::bigint[])",
+        )
+        .bind(&positions)
+        .bind(&shards)
+        .bind(&kinds)
+        .bind(&aggregates)
+        .bind(&seqs)
         .execute(&mut *tx)
         .await
-        .map_err(backend)?
-        .rows_affected();
+        .map_err(backend)?;
+        // Row ids are unique across the table (one sequence, per-node ranges on Citus); the
+        // shard keys only let Citus skip the shards that hold none of them.
+        sqlx::query("DELETE FROM outbox WHERE shard = ANY($1) AND id = ANY($2)")
+            .bind(&shards)
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         sqlx::query("UPDATE outbox_relay SET last_position = $1 WHERE singleton")
-            .bind(last + rows::to_i64(numbered))
+            .bind(last + rows::to_i64(rows.len() as u64))
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
@@ -44,17 +81,53 @@ impl PgStore {
     }
 }
 
+/// `rows` (in row-id order) with each aggregate's rows in sequence order, in the slots its
+/// rows had. Row ids follow commit order on one node; on Citus they come from per-node ranges,
+/// so after a shard moved an aggregate's later event can have the smaller id.
+fn in_delivery_order(rows: Vec<PendingRow>) -> Vec<PendingRow> {
+    let mut slots: HashMap<(&str, Uuid), Vec<usize>> = HashMap::new();
+    for (slot, row) in rows.iter().enumerate() {
+        slots.entry((row.2.as_str(), row.3)).or_default().push(slot);
+    }
+    let mut ordered = rows.clone();
+    for taken in slots.into_values() {
+        let mut own: Vec<&PendingRow> = taken.iter().map(|&slot| &rows[slot]).collect();
+        own.sort_by_key(|row| row.4);
+        for (&slot, row) in taken.iter().zip(own) {
+            ordered[slot] = row.clone();
+        }
+    }
+    ordered
+}
+
 impl Outbox for PgStore {
     async fn poll(&self, consumer: &ConsumerName, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         self.relay().await?;
-        let found: Vec<rows::OutboxRow> = sqlx::query_as(
-            "SELECT o.position, o.kind, o.agg_id, o.seq, e.at, e.name, e.json FROM outbox o
-             JOIN events e ON e.kind = o.kind AND e.id = o.agg_id AND e.seq = o.seq
-             WHERE o.position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = $1), 0)
-             ORDER BY o.position LIMIT $2",
+        // The log and the cursors share one shard; the events are read where each one lives.
+        let logged: Vec<(i64, i32, String, Uuid, i64)> = sqlx::query_as(
+            "SELECT position, shard, kind, agg_id, seq FROM outbox_log
+             WHERE position > COALESCE((SELECT position FROM outbox_cursors WHERE consumer = $1), 0)
+             ORDER BY position LIMIT $2",
         )
         .bind(consumer.as_str())
         .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        if logged.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found: Vec<rows::OutboxRow> = sqlx::query_as(
+            "SELECT k.position, e.kind, e.id, e.seq, e.at, e.name, e.json FROM events e
+             JOIN UNNEST($1::bigint[], $2::int[], $3::text[], $4::uuid[], $5::bigint[]) AS k(position, shard, kind, id, seq)
+               ON e.shard = k.shard AND e.kind = k.kind AND e.id = k.id AND e.seq = k.seq
+             ORDER BY k.position",
+        )
+        .bind(logged.iter().map(|r| r.0).collect::<Vec<_>>())
+        .bind(logged.iter().map(|r| r.1).collect::<Vec<_>>())
+        .bind(logged.iter().map(|r| r.2.as_str()).collect::<Vec<_>>())
+        .bind(logged.iter().map(|r| r.3).collect::<Vec<_>>())
+        .bind(logged.iter().map(|r| r.4).collect::<Vec<_>>())
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;

@@ -1,6 +1,6 @@
 //! Tickets on PostgreSQL: the `tickets` index rows and the ticket listing.
 
-use super::{OneStatement, PgStore, Tx, one_event_sql};
+use super::{OneStatement, PgStore, Tx, one_event_sql, shard};
 use crate::error::backend;
 use crate::rows::{self, Bind};
 use crate::sql;
@@ -8,12 +8,12 @@ use sqlx::AssertSqlSafe;
 use sysops_core::store::{Change, Page, StoredState, TicketFilter, TicketIndex, TicketStore};
 use sysops_core::{AggregateKind, StoreError};
 
-/// The ticket's index row as a CTE of [`OneStatement`]: parameters $10..=$15.
+/// The ticket's index row as a CTE of [`OneStatement`]: parameters $11..=$16.
 macro_rules! ticket_index {
     () => {
-        ", x AS (INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at) \
-         SELECT id, $10, $11, $12, $13, $14, $15 FROM s \
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert)"
+        ", x AS (INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at) \
+         SELECT shard, id, $11, $12, $13, $14, $15, $16 FROM s \
+         ON CONFLICT (shard, id) DO UPDATE SET status = excluded.status, expert = excluded.expert)"
     };
 }
 
@@ -40,10 +40,11 @@ pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
     let query = sqlx::query(
-        "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
+        "INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (shard, id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
     )
+    .bind(shard(change.stream()))
     .bind(change.stream().id);
     rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map(drop).map_err(backend)
 }
@@ -51,10 +52,11 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
 impl TicketStore for PgStore {
     async fn tickets(&self, filter: TicketFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
         let (sql, binds) = sql::ticket::ticket_query(
-            "SELECT t.id, s.version, s.json FROM tickets t JOIN states s ON s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
+            "SELECT t.id, s.version, s.json FROM tickets t
+             JOIN states s ON s.shard = t.shard AND s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
             &filter,
             &page,
-            rows::Placeholders::Postgres,
+            self.placeholders(),
         );
         let found: Vec<rows::ListedRow> =
             rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds).fetch_all(&self.pool).await.map_err(backend)?;
@@ -62,7 +64,7 @@ impl TicketStore for PgStore {
     }
 
     async fn count_tickets(&self, filter: TicketFilter) -> Result<u64, StoreError> {
-        let (sql, binds) = sql::ticket::count_query(&filter, rows::Placeholders::Postgres);
+        let (sql, binds) = sql::ticket::count_query(&filter, self.placeholders());
         let count: i64 = rows::bind_all!(sqlx::query_scalar(AssertSqlSafe(sql)), binds)
             .fetch_one(&self.pool)
             .await

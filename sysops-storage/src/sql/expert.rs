@@ -15,17 +15,19 @@ pub(crate) type ExpertRow = (Uuid, i64, String, f64, f64, i32);
 /// The service area is prefiltered by a latitude band wide enough for the largest
 /// radius; [`page_experts`] then applies the exact great-circle test.
 pub(crate) fn expert_query(query: &ExpertQuery, page: &Page, style: Placeholders) -> (String, Vec<Bind>) {
-    let mut sql = Sql::new(
+    let head = format!(
         "SELECT e.id, s.version, s.json, e.lat, e.lon, e.radius_km FROM experts e \
-         JOIN states s ON s.kind = 'expert' AND s.id = e.id WHERE TRUE",
-        style,
+         JOIN states s ON {}s.kind = 'expert' AND s.id = e.id WHERE TRUE",
+        style.same_shard("s", "e")
     );
+    let mut sql = Sql::new(&head, style);
     let mut binds = Vec::new();
     if query.active_only {
         sql.push(" AND e.active = TRUE");
     }
     if let Some(category) = query.category {
-        sql.push(" AND EXISTS (SELECT 1 FROM expert_skills k WHERE k.expert = e.id AND k.category = #");
+        let skill = format!(" AND EXISTS (SELECT 1 FROM expert_skills k WHERE {}", style.same_shard("k", "e"));
+        sql.push(&skill).push("k.expert = e.id AND k.category = #");
         binds.push(Bind::Text(category.as_str()));
         if let Some(level) = query.min_level {
             sql.push(" AND k.level >= #");

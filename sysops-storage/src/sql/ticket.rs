@@ -1,6 +1,7 @@
 //! The ticket listing query, in either backend's placeholder style.
 
 use crate::rows::{Bind, Placeholders, Sql, to_i64};
+use sysops_core::ShardKey;
 use sysops_core::store::{Page, TicketFilter};
 
 /// Tickets by the filter's fields, keyset-paged by id, after `head` (which selects id, version
@@ -33,6 +34,11 @@ fn filtered(head: &str, filter: &TicketFilter, style: Placeholders) -> (Sql, Vec
     if let Some(customer) = filter.customer {
         sql.push(" AND t.customer = #");
         binds.push(Bind::Id(customer.as_uuid()));
+        if style == Placeholders::Citus {
+            // A customer's tickets carry the customer's shard key: one shard holds them all.
+            sql.push(" AND t.shard = #");
+            binds.push(Bind::Shard(i32::from(ShardKey::of(customer.as_uuid()).get())));
+        }
     }
     if let Some(expert) = filter.expert {
         sql.push(" AND t.expert = #");
