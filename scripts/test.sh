@@ -38,7 +38,7 @@ timings() {
     printf '    %-14s %5ds  (%dm %ds)\n' total "$SECONDS" $((SECONDS / 60)) $((SECONDS % 60))
 }
 
-pg_started="" prefetch_pid=""
+pg_started="" citus_started="" prefetch_pid=""
 on_exit() {
     local status=$? failed="$stage"
     if [ -n "$prefetch_pid" ]; then
@@ -46,6 +46,9 @@ on_exit() {
     fi
     if [ -n "$pg_started" ]; then
         pg_stop
+    fi
+    if [ -n "$citus_started" ]; then
+        citus_stop
     fi
     timings
     if [ "$status" -ne 0 ]; then
@@ -56,6 +59,8 @@ trap on_exit EXIT
 
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
+# shellcheck source=scripts/citus.sh
+source scripts/citus.sh
 # shellcheck source=scripts/bindings.sh
 source scripts/bindings.sh
 
@@ -94,6 +99,19 @@ if [ -n "${SYSOPS_PG_URL:-}" ]; then
 else
     pg_started=1
     pg_start
+fi
+# The Citus suite needs a cluster: SYSOPS_CITUS_URL, else one started here when Citus is installed
+# or can be (see scripts/citus.sh). Without either it is skipped and says how to enable it, except
+# under CI=true, where it must run.
+if [ -n "${SYSOPS_CITUS_URL:-}" ]; then
+    echo "using the Citus coordinator at SYSOPS_CITUS_URL"
+elif citus_start; then
+    citus_started=1
+elif [ "${CI:-}" = "true" ]; then
+    echo "CI=true but no Citus cluster could be started" >&2
+    exit 1
+else
+    echo "Citus suite skipped: set SYSOPS_CITUS_URL to a Citus 13 coordinator, or install Citus 13 for PostgreSQL 15"
 fi
 
 # One build of everything, linted as it compiles (see lint_while_building in scripts/bindings.sh):
@@ -186,3 +204,19 @@ step py-bench "Python vs. Rust read benchmark (smoke run on the debug build)"
 
 step rust-tests "cargo test (SQLite, PostgreSQL, in-memory; the crash test)"
 cargo test --workspace --all-features --locked
+
+# The suites that touch PostgreSQL again, on the Citus coordinator: the same adapter, distributed.
+# (`tests/citus.rs`, the Citus-only cases, ran above with SYSOPS_CITUS_URL.)
+if [ -n "${SYSOPS_CITUS_URL:-}" ]; then
+    step citus "conformance, reliability, the crash test and the expert's day on Citus"
+    on_citus() { SYSOPS_PG_URL="$SYSOPS_CITUS_URL" cargo test --all-features --locked "$@"; }
+    on_citus -p sysops-storage --test conformance -- postgres::
+    on_citus -p sysops-storage --test reliability
+    on_citus -p sysops-e2e --test crash -- postgres
+    citus_day="$(mktemp -d)"
+    "$bin/expert-day" "sqlite://$citus_day/day.db" >"$citus_day/sqlite.txt"
+    "$bin/expert-day" "$SYSOPS_CITUS_URL" >"$citus_day/citus.txt"
+    diff -u "$citus_day/sqlite.txt" "$citus_day/citus.txt"
+    echo "expert's day: the same final state on Citus as on SQLite"
+    rm -rf "$citus_day"
+fi

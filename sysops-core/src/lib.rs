@@ -51,7 +51,6 @@ pub use ctx::Ctx;
 pub use customer::{Address, Contact, Customer, CustomerCommand, CustomerEvent, CustomerIndex};
 pub use error::{ReplayError, StoreError, ValidationError};
 pub use event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence, StreamId};
-pub use stream::ShardKey;
 pub use expert::{
     Capacity, Expert, ExpertCommand, ExpertEvent, ExpertProfile, ExpertQuery, RadiusKm, TimeOff, Unqualified,
     WeeklyHours, WorkWindow,
@@ -66,6 +65,7 @@ pub use service::{AssignmentReport, Error, Service, WaitingTicket};
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
 pub use store::{MemoryStore, Store};
+pub use stream::ShardKey;
 pub use text::{AddressLine, Description, Email, PersonName, Phone, PlanName, Reason, WorkNotes};
 pub use ticket::{
     Assignment, Channel, CostFactor, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketCommand, TicketError,

@@ -13,7 +13,7 @@ mod ticket;
 use crate::error::{OpenError, backend, is_unique_violation};
 use crate::rows::{self, Bind};
 use crate::url::redact;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -114,7 +114,18 @@ impl PgStore {
         self.pool.close().await;
     }
 
-    async fn write_change(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    /// Writes `change` in `tx`: one statement where it can (see [`OneStatement`]), else its
+    /// state, then each event with its outbox row, then the domain's index rows.
+    ///
+    /// On Citus a statement that inserts from a CTE is run through the coordinator as several
+    /// steps, while plain statements naming one shard key go straight to that shard: there
+    /// every change is written statement by statement.
+    async fn write_change(&self, tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+        if !self.citus {
+            if let Some(()) = write_one_event(tx, change).await? {
+                return Ok(());
+            }
+        }
         change.check()?;
         let stream = change.stream();
         let kind = stream.kind.as_str();
@@ -151,14 +162,13 @@ impl PgStore {
             return Err(conflict(&mut **tx, change).await);
         }
         for event in &change.events {
+            let seq = rows::to_i64(event.sequence.0);
             sqlx::query(
-                "WITH e AS (INSERT INTO events (shard, kind, id, seq, at, name, json)
-                            VALUES ($7, $1, $2, $3, $4, $5, $6) RETURNING shard, kind, id, seq)
-                 INSERT INTO outbox (shard, kind, agg_id, seq) SELECT shard, kind, id, seq FROM e",
+                "INSERT INTO events (shard, kind, id, seq, at, name, json) VALUES ($7, $1, $2, $3, $4, $5, $6)",
             )
             .bind(kind)
             .bind(stream.id)
-            .bind(rows::to_i64(event.sequence.0))
+            .bind(seq)
             .bind(event.at)
             .bind(&event.name)
             .bind(&event.json)
@@ -166,6 +176,14 @@ impl PgStore {
             .execute(&mut **tx)
             .await
             .map_err(|e| event_conflict(e, change, event.sequence))?;
+            sqlx::query("INSERT INTO outbox (shard, kind, agg_id, seq) VALUES ($4, $1, $2, $3)")
+                .bind(kind)
+                .bind(stream.id)
+                .bind(seq)
+                .bind(shard)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend)?;
         }
         write_index(tx, change).await
     }
@@ -196,11 +214,9 @@ async fn conflict<'c, E: sqlx::PgExecutor<'c>>(executor: E, change: &Change) -> 
             .fetch_optional(executor)
             .await;
     match actual {
-        Ok(actual) => StoreError::Conflict {
-            stream,
-            expected: change.expected,
-            actual: Sequence(actual.map_or(0, rows::to_u64)),
-        },
+        Ok(actual) => {
+            StoreError::Conflict { stream, expected: change.expected, actual: Sequence(actual.map_or(0, rows::to_u64)) }
+        }
         Err(e) => backend(e),
     }
 }
@@ -263,45 +279,44 @@ macro_rules! one_event_sql {
 }
 pub(crate) use one_event_sql;
 
-impl PgStore {
-    /// The single-statement write of a change with one event, when its index allows it.
-    async fn commit_one_event(&self, change: &Change) -> Result<Option<()>, StoreError> {
-        let [event] = change.events.as_slice() else { return Ok(None) };
-        let new = change.expected == Sequence::NONE;
-        let Some(statement) = one_statement(change) else { return Ok(None) };
-        let sql = if new { statement.new } else { statement.update };
-        change.check()?;
-        let stream = change.stream();
-        let query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
-            .bind(stream.kind.as_str())
-            .bind(stream.id)
-            .bind(rows::to_i64(change.state.version.0))
-            .bind(&change.state.json)
-            .bind(rows::to_i64(change.expected.0))
-            .bind(rows::to_i64(event.sequence.0))
-            .bind(event.at)
-            .bind(&event.name)
-            .bind(&event.json)
-            .bind(shard(stream));
-        let query = rows::bind_all!(query, statement.index);
-        let written = query.fetch_one(&self.pool).await.map_err(|e| event_conflict(e, change, event.sequence))?;
-        if written == 1 {
-            return Ok(Some(()));
-        }
-        Err(conflict(&self.pool, change).await)
+/// The single-statement write of a change with one event, when its index allows it.
+async fn write_one_event(conn: &mut PgConnection, change: &Change) -> Result<Option<()>, StoreError> {
+    let [event] = change.events.as_slice() else { return Ok(None) };
+    let new = change.expected == Sequence::NONE;
+    let Some(statement) = one_statement(change) else { return Ok(None) };
+    let sql = if new { statement.new } else { statement.update };
+    change.check()?;
+    let stream = change.stream();
+    let query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
+        .bind(stream.kind.as_str())
+        .bind(stream.id)
+        .bind(rows::to_i64(change.state.version.0))
+        .bind(&change.state.json)
+        .bind(rows::to_i64(change.expected.0))
+        .bind(rows::to_i64(event.sequence.0))
+        .bind(event.at)
+        .bind(&event.name)
+        .bind(&event.json)
+        .bind(shard(stream));
+    let query = rows::bind_all!(query, statement.index);
+    let written = query.fetch_one(&mut *conn).await.map_err(|e| event_conflict(e, change, event.sequence))?;
+    if written == 1 {
+        return Ok(Some(()));
     }
+    Err(conflict(conn, change).await)
 }
 
 impl EventStore for PgStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
-        if let [change] = changes.as_slice() {
-            if let Some(()) = self.commit_one_event(change).await? {
+        if let ([change], false) = (changes.as_slice(), self.citus) {
+            let mut conn = self.pool.acquire().await.map_err(backend)?;
+            if let Some(()) = write_one_event(&mut conn, change).await? {
                 return Ok(());
             }
         }
         let mut tx = self.pool.begin().await.map_err(backend)?;
         for change in &changes {
-            Self::write_change(&mut tx, change).await?;
+            self.write_change(&mut tx, change).await?;
         }
         tx.commit().await.map_err(backend)
     }
@@ -325,9 +340,9 @@ impl EventStore for PgStore {
         .bind(stream.kind.as_str())
         .bind(stream.id)
         .bind(shard(stream))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(backend)?;
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
         Ok(found.into_iter().map(|r| rows::event(r, stream)).collect())
     }
 

@@ -21,10 +21,8 @@ impl PgStore {
     /// One step takes every pending row of the aggregates that wrote first, so that no
     /// aggregate's later event is numbered before an earlier one left behind.
     async fn relay(&self) -> Result<(), StoreError> {
-        let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox)")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)?;
+        let pending: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox)").fetch_one(&self.pool).await.map_err(backend)?;
         if !pending {
             return Ok(());
         }
