@@ -111,7 +111,7 @@ impl Sysops {
         })
     }
 
-    /// `"sqlite"` or `"postgres"`.
+    /// `"sqlite"`, `"postgres"`, or `"citus"` (PostgreSQL with the tables distributed by Citus).
     pub fn backend(&self) -> String {
         self.inner.backend_name().to_owned()
     }

@@ -63,7 +63,7 @@ impl Sysops {
         Ok(Self { service: Service::new(store, options.clock, options.ids) })
     }
 
-    /// `"sqlite"` or `"postgres"`.
+    /// `"sqlite"`, `"postgres"`, or `"citus"` (PostgreSQL with the tables distributed by Citus).
     pub fn backend_name(&self) -> &'static str {
         self.service.store().backend_name()
     }

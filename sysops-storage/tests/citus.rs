@@ -259,15 +259,25 @@ fn a_shard_moved_to_the_other_worker_while_tickets_are_submitted_and_consumed_lo
         };
 
         tokio::time::sleep(Duration::from_millis(700)).await;
-        sqlx::query(
-            "SELECT citus_move_shard_placement($1, '127.0.0.1', $2, '127.0.0.1', $3, shard_transfer_mode => 'block_writes')",
-        )
-        .bind(shard)
-        .bind(from)
-        .bind(to)
-        .execute(world.service.store().pool())
-        .await
-        .unwrap();
+        // Tests in other schemas share the co-location group and may be creating tables: retry.
+        for attempt in 1.. {
+            let moved = sqlx::query(
+                "SELECT citus_move_shard_placement($1, '127.0.0.1', $2, '127.0.0.1', $3,
+                                                   shard_transfer_mode => 'block_writes')",
+            )
+            .bind(shard)
+            .bind(from)
+            .bind(to)
+            .execute(world.service.store().pool())
+            .await;
+            match moved {
+                Ok(_) => break,
+                Err(e) if attempt < 50 && e.to_string().contains("could not acquire the lock") => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("moving the shard: {e}"),
+            }
+        }
         assert_eq!(worker_of(world.service.store(), key).await.1, to, "the shard moved");
         tokio::time::sleep(Duration::from_millis(700)).await;
         moving.store(false, Ordering::SeqCst);

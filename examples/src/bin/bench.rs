@@ -1,11 +1,13 @@
 //! sysops benchmarks: each scenario runs sysops and a hand-written baseline in the same process and prints the ratio.
 //!
 //! ```text
-//! cargo run --release --bin sysops-bench -- submit [--ops N] [--pg URL] [--json]
+//! cargo run --release --bin sysops-bench -- submit [--ops N] [--clients N,M] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
-//! PostgreSQL is taken from `--pg URL` or `SYSOPS_PG_URL`; without either only SQLite runs (and says so).
+//! PostgreSQL is taken from `--pg URL` (repeatable), else `SYSOPS_PG_URL` and `SYSOPS_CITUS_URL`;
+//! without any only SQLite runs (and says so). A server whose sysops tables Citus distributes is
+//! reported as backend `citus`.
 #![allow(clippy::expect_used, clippy::indexing_slicing)] // generated, static data; see lib.rs
 
 use chrono::{DateTime, Utc};
@@ -13,13 +15,13 @@ use sqlx::{AssertSqlSafe, Executor};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sysops_core::{Actor, Customer, SequentialIds, SupportPlan, SystemClock};
+use sysops_core::{Actor, Customer, SequentialIds, SystemClock};
 use sysops_examples::cities::Cities;
 use sysops_examples::rng::Rng;
 use sysops_examples::scenario::{bootstrap, customer_details, plan_catalog, ticket_request};
 use sysops_storage::{Options, Sysops};
 
-const USAGE: &str = "usage: sysops-bench SCENARIO [--ops N] [--pg URL] [--json]
+const USAGE: &str = "usage: sysops-bench SCENARIO [--ops N] [--clients N,M] [--pg URL]... [--json]
 
 scenarios:
   submit   tickets/s through the sysops facade vs. a minimal hand-written sqlx transaction
@@ -30,14 +32,19 @@ scenarios:
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
 
   --ops N   operations per backend (default 3000)
-  --pg URL  PostgreSQL server (default: $SYSOPS_PG_URL; without it only SQLite runs)
+  --clients N,M
+            (submit) concurrent submitters, each count run in turn (default 1); the
+            baseline runs at the same concurrency
+  --pg URL  a PostgreSQL server, plain or a Citus coordinator; repeat for several
+            (default: $SYSOPS_PG_URL and $SYSOPS_CITUS_URL; without any only SQLite runs)
   --json    one JSON object per line instead of a table
   --dump D  (assign) write the instance and each method's answer as CSV into directory D";
 
 struct Args {
     scenario: String,
     ops: usize,
-    pg: Option<String>,
+    clients: Vec<usize>,
+    pg: Vec<String>,
     json: bool,
     dump: Option<std::path::PathBuf>,
     db: Option<String>,
@@ -51,7 +58,8 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         scenario,
         ops: 3000,
-        pg: std::env::var("SYSOPS_PG_URL").ok().filter(|u| !u.is_empty()),
+        clients: vec![1],
+        pg: Vec::new(),
         json: false,
         dump: None,
         db: None,
@@ -64,7 +72,15 @@ fn parse_args() -> Result<Args, String> {
                 let v = it.next().ok_or("--ops needs a value")?;
                 args.ops = v.parse().map_err(|_| format!("--ops: {v:?} is not a number"))?;
             }
-            "--pg" => args.pg = Some(it.next().ok_or("--pg needs a URL")?),
+            "--clients" => {
+                let v = it.next().ok_or("--clients needs a value")?;
+                args.clients = v
+                    .split(',')
+                    .map(|n| n.trim().parse().ok().filter(|&n| (1..=256).contains(&n)))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| format!("--clients: {v:?} is not a list of counts from 1 to 256"))?;
+            }
+            "--pg" => args.pg.push(it.next().ok_or("--pg needs a URL")?),
             "--json" => args.json = true,
             "--dump" => args.dump = Some(it.next().ok_or("--dump needs a directory")?.into()),
             "--db" => args.db = Some(it.next().ok_or("--db needs a URL")?),
@@ -72,6 +88,10 @@ fn parse_args() -> Result<Args, String> {
             "--actor" => args.actor = Some(it.next().ok_or("--actor needs ROLE:ID")?),
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if args.pg.is_empty() {
+        let env = ["SYSOPS_PG_URL", "SYSOPS_CITUS_URL"].map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
+        args.pg = env.into_iter().flatten().collect();
     }
     Ok(args)
 }
@@ -114,35 +134,40 @@ fn targets(args: &Args, tag: &str) -> Result<Vec<Target>, BoxError> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let mut targets = vec![Target { backend: "sqlite", url, schema: None, _dir: Some(dir) }];
-    match &args.pg {
-        Some(pg) => targets.push(Target {
+    for (n, pg) in args.pg.iter().enumerate() {
+        targets.push(Target {
             backend: "postgres",
             url: pg.clone(),
-            schema: Some(format!("bench_{tag}_{}", Utc::now().format("%Y%m%d%H%M%S%f"))),
+            schema: Some(format!("bench_{tag}_{n}_{}", Utc::now().format("%Y%m%d%H%M%S%f"))),
             _dir: None,
-        }),
-        None if !args.json => println!("PostgreSQL: not given (--pg URL or SYSOPS_PG_URL), running SQLite alone"),
-        None => eprintln!("PostgreSQL: not given (--pg URL or SYSOPS_PG_URL), running SQLite alone"),
+        });
+    }
+    if args.pg.is_empty() {
+        let note = "PostgreSQL: not given (--pg URL, SYSOPS_PG_URL or SYSOPS_CITUS_URL), running SQLite alone";
+        if args.json { eprintln!("{note}") } else { println!("{note}") }
     }
     Ok(targets)
 }
 
-/// Submitting tickets: sysops's facade vs. one hand-written transaction per ticket.
+/// Submitting tickets: sysops's facade vs. one hand-written transaction per ticket, by
+/// `clients` concurrent submitters each.
 async fn submit(args: &Args) -> Result<(), BoxError> {
     if !args.json {
         println!(
-            "submit: {} tickets per backend, durable commits, sysops vs. hand-written sqlx in the same run",
+            "submit: {} tickets per backend and client count, durable commits, sysops vs. hand-written sqlx in the same run",
             args.ops
         );
     }
+    let most = args.clients.iter().copied().max().unwrap_or(1);
     for target in targets(args, "submit")? {
         let options = Options {
             clock: Arc::new(SystemClock),
             ids: Arc::new(SequentialIds::new(1)),
             pg_schema: target.schema.clone(),
-            pg_max_connections: 4,
+            pg_max_connections: most.max(4) as u32,
         };
         let sysops = Sysops::open_with(&target.url, options).await?;
+        let backend = sysops.backend_name();
         let (admin, helpdesk) = bootstrap(&sysops).await?;
         let plan = sysops.define_plan(admin, plan_catalog().swap_remove(2)).await?;
         let cities = Cities::load();
@@ -152,55 +177,98 @@ async fn submit(args: &Args) -> Result<(), BoxError> {
             let (contact, address) = customer_details(n, cities.sample(&mut rng), &mut rng);
             customers.push(sysops.register_customer(helpdesk, contact, address, plan.id).await?);
         }
-        let baseline = Baseline::open(&target).await?;
+        let baseline = Baseline::open(&target, most).await?;
 
-        // Alternate the two in rounds so that machine noise hits both alike.
-        let rounds = 6;
-        let per_round = (args.ops / rounds).max(1);
-        let (mut lib, mut base) = (Duration::ZERO, Duration::ZERO);
-        for _ in 0..rounds {
-            lib += submit_through_sysops(&sysops, &customers, &plan, per_round, &mut rng).await?;
-            base += baseline.submit(&customers, per_round, &mut rng).await?;
+        for &clients in &args.clients {
+            // Alternate the two in rounds so that machine noise hits both alike.
+            let rounds = 6;
+            let per_round = (args.ops / rounds).max(clients);
+            let (mut lib, mut base) = (Duration::ZERO, Duration::ZERO);
+            for _ in 0..rounds {
+                let requests: Vec<_> = (0..per_round)
+                    .map(|_| {
+                        (
+                            customers[rng.range(0, customers.len() as u64 - 1) as usize].id,
+                            ticket_request(&plan, &mut rng),
+                        )
+                    })
+                    .collect();
+                lib += concurrently(requests, clients, |(customer, request)| {
+                    let sysops = &sysops;
+                    async move { sysops.submit_ticket(Actor::customer(customer), customer, request).await.map(drop) }
+                })
+                .await?;
+                let rows = (0..per_round).map(|_| baseline_row(&customers, &mut rng)).collect();
+                base += concurrently(rows, clients, |row| baseline.submit(row)).await?;
+            }
+            let ops = per_round * rounds;
+            let lib_per_s = ops as f64 / lib.as_secs_f64();
+            let baseline_per_s = ops as f64 / base.as_secs_f64();
+            report(args, "submit", backend, clients, ops, lib_per_s, baseline_per_s);
         }
-        let ops = per_round * rounds;
-        let lib_per_s = ops as f64 / lib.as_secs_f64();
-        let baseline_per_s = ops as f64 / base.as_secs_f64();
-        report(args, "submit", target.backend, ops, lib_per_s, baseline_per_s);
         sysops.close().await;
     }
     Ok(())
 }
 
-async fn submit_through_sysops(
-    sysops: &Sysops,
-    customers: &[Customer],
-    plan: &SupportPlan,
-    n: usize,
-    rng: &mut Rng,
-) -> Result<Duration, BoxError> {
-    let requests: Vec<_> = (0..n)
-        .map(|_| (customers[rng.range(0, customers.len() as u64 - 1) as usize].id, ticket_request(plan, rng)))
-        .collect();
+/// Runs `work` on every item with `clients` callers at once, each taking the next item when it
+/// finishes one; the time all of it took.
+async fn concurrently<T, F, Fut, E>(items: Vec<T>, clients: usize, work: F) -> Result<Duration, BoxError>
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Result<(), E>>,
+    E: Into<BoxError>,
+{
+    let queue = std::sync::Mutex::new(items.into_iter());
+    let next = || queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+    let caller = || async {
+        while let Some(item) = next() {
+            work(item).await.map_err(Into::into)?;
+        }
+        Ok::<(), BoxError>(())
+    };
     let started = Instant::now();
-    for (customer, request) in requests {
-        sysops.submit_ticket(Actor::customer(customer), customer, request).await?;
+    let callers: Vec<_> = (0..clients).map(|_| caller()).collect();
+    for result in join_all(callers).await {
+        result?;
     }
     Ok(started.elapsed())
 }
 
-fn report(args: &Args, scenario: &str, backend: &str, ops: usize, lib_per_s: f64, baseline_per_s: f64) {
+/// Polls every future to completion on this task, concurrently (the callers wait on the
+/// database, not on the CPU), and returns their outputs in order.
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+fn report(args: &Args, scenario: &str, backend: &str, clients: usize, ops: usize, lib_per_s: f64, baseline_per_s: f64) {
     let ratio = lib_per_s / baseline_per_s;
     let rss = sysops_examples::peak_rss_mb();
     if args.json {
         let line = serde_json::json!({
-            "scenario": scenario, "backend": backend, "ops": ops,
+            "scenario": scenario, "backend": backend, "clients": clients, "ops": ops,
             "lib_per_s": round2(lib_per_s), "baseline_per_s": round2(baseline_per_s),
             "ratio": (ratio * 1000.0).round() / 1000.0, "peak_rss_mb": round2(rss),
         });
         println!("{line}");
     } else {
         println!(
-            "{backend:>9}: sysops {lib_per_s:>8.0}/s   baseline {baseline_per_s:>8.0}/s   ratio {ratio:.2}   ({ops} ops, peak RSS {rss:.0} MiB)"
+            "{backend:>9} × {clients:<3}: sysops {lib_per_s:>8.0}/s   baseline {baseline_per_s:>8.0}/s   ratio {ratio:.2}   ({ops} ops, peak RSS {rss:.0} MiB)"
         );
     }
 }
@@ -243,14 +311,23 @@ fn round2(x: f64) -> f64 {
 }
 
 /// The minimal durable work of accepting a ticket, written by hand: one transaction
-/// inserting the ticket row and its event row, on the same engine and settings.
+/// inserting the ticket row and its event row, on the same engine and settings. On Citus both
+/// tables are distributed by customer, as sysops's are, so each transaction is on one shard.
 enum Baseline {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
 }
 
+/// A ticket for the baseline: id, customer, description, time.
+type BaselineRow = (uuid::Uuid, uuid::Uuid, String, DateTime<Utc>);
+
+fn baseline_row(customers: &[Customer], rng: &mut Rng) -> BaselineRow {
+    let customer = customers[rng.range(0, customers.len() as u64 - 1) as usize].id.as_uuid();
+    (uuid::Uuid::now_v7(), customer, format!("problem {}", rng.next_u64()), Utc::now())
+}
+
 impl Baseline {
-    async fn open(target: &Target) -> Result<Self, BoxError> {
+    async fn open(target: &Target, connections: usize) -> Result<Self, BoxError> {
         if target.backend == "sqlite" {
             let path = target.url.trim_start_matches("sqlite://").replace("bench.db", "baseline.db");
             let options = sqlx::sqlite::SqliteConnectOptions::new()
@@ -273,77 +350,79 @@ impl Baseline {
             Ok(Baseline::Sqlite(pool))
         } else {
             let schema = format!("{}_baseline", target.schema.as_deref().unwrap_or("bench"));
-            let pool = sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(&target.url).await?;
+            let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&target.url).await?;
             pool.execute(AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).await?;
+            pool.close().await;
             let options =
                 target.url.parse::<sqlx::postgres::PgConnectOptions>()?.options([("search_path", schema.as_str())]);
-            pool.close().await;
             let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(4)
+                .max_connections(connections.max(4) as u32)
                 .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             pool.execute(
-                "CREATE TABLE tickets (id UUID PRIMARY KEY, customer UUID NOT NULL, status TEXT NOT NULL,
-                    description TEXT NOT NULL, submitted_at TIMESTAMPTZ NOT NULL);
-                 CREATE TABLE ticket_events (id UUID NOT NULL, seq BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL,
-                    json TEXT NOT NULL, PRIMARY KEY (id, seq));",
+                "CREATE TABLE tickets (customer UUID NOT NULL, id UUID NOT NULL, status TEXT NOT NULL,
+                    description TEXT NOT NULL, submitted_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (customer, id));
+                 CREATE TABLE ticket_events (customer UUID NOT NULL, id UUID NOT NULL, seq BIGINT NOT NULL,
+                    at TIMESTAMPTZ NOT NULL, json TEXT NOT NULL, PRIMARY KEY (customer, id, seq));",
             )
             .await?;
+            let citus: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+                .fetch_one(&pool)
+                .await?;
+            if citus {
+                pool.execute(
+                    "SELECT create_distributed_table('tickets', 'customer');
+                     SELECT create_distributed_table('ticket_events', 'customer', colocate_with => 'tickets');",
+                )
+                .await?;
+            }
             Ok(Baseline::Postgres(pool))
         }
     }
 
-    async fn submit(&self, customers: &[Customer], n: usize, rng: &mut Rng) -> Result<Duration, BoxError> {
-        let rows: Vec<(uuid::Uuid, uuid::Uuid, String, DateTime<Utc>)> = (0..n)
-            .map(|_| {
-                let customer = customers[rng.range(0, customers.len() as u64 - 1) as usize].id.as_uuid();
-                (uuid::Uuid::now_v7(), customer, format!("problem {}", rng.next_u64()), Utc::now())
-            })
-            .collect();
-        let started = Instant::now();
-        for (id, customer, description, at) in rows {
-            let event = serde_json::json!({"type": "TicketSubmitted", "ticket": id, "customer": customer,
-                                           "description": description})
-            .to_string();
-            match self {
-                Baseline::Sqlite(pool) => {
-                    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                    sqlx::query("INSERT INTO tickets VALUES (?1, ?2, 'open', ?3, ?4)")
-                        .bind(id)
-                        .bind(customer)
-                        .bind(&description)
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("INSERT INTO ticket_events VALUES (?1, 1, ?2, ?3)")
-                        .bind(id)
-                        .bind(at)
-                        .bind(&event)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                }
-                Baseline::Postgres(pool) => {
-                    let mut tx = pool.begin().await?;
-                    sqlx::query("INSERT INTO tickets VALUES ($1, $2, 'open', $3, $4)")
-                        .bind(id)
-                        .bind(customer)
-                        .bind(&description)
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("INSERT INTO ticket_events VALUES ($1, 1, $2, $3)")
-                        .bind(id)
-                        .bind(at)
-                        .bind(&event)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                }
+    async fn submit(&self, (id, customer, description, at): BaselineRow) -> Result<(), BoxError> {
+        let event = serde_json::json!({"type": "TicketSubmitted", "ticket": id, "customer": customer,
+                                       "description": description})
+        .to_string();
+        match self {
+            Baseline::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                sqlx::query("INSERT INTO tickets VALUES (?1, ?2, 'open', ?3, ?4)")
+                    .bind(id)
+                    .bind(customer)
+                    .bind(&description)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO ticket_events VALUES (?1, 1, ?2, ?3)")
+                    .bind(id)
+                    .bind(at)
+                    .bind(&event)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            Baseline::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("INSERT INTO tickets VALUES ($1, $2, 'open', $3, $4)")
+                    .bind(customer)
+                    .bind(id)
+                    .bind(&description)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO ticket_events VALUES ($1, $2, 1, $3, $4)")
+                    .bind(customer)
+                    .bind(id)
+                    .bind(at)
+                    .bind(&event)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
             }
         }
-        Ok(started.elapsed())
+        Ok(())
     }
 }
 

@@ -25,6 +25,7 @@ impl AnyStore {
     pub fn backend_name(&self) -> &'static str {
         match self {
             AnyStore::Sqlite(_) => "sqlite",
+            AnyStore::Postgres(store) if store.is_distributed() => "citus",
             AnyStore::Postgres(_) => "postgres",
         }
     }

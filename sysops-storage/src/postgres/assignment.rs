@@ -66,7 +66,7 @@ impl AssignmentStore for PgStore {
         };
         let (changes, result) = decide(claim)?;
         for change in &changes {
-            self.write_change(&mut tx, change).await?;
+            PgStore::write_change(&mut tx, change).await?;
         }
         tx.commit().await.map_err(backend)?;
         Ok(result)

@@ -116,15 +116,9 @@ impl PgStore {
 
     /// Writes `change` in `tx`: one statement where it can (see [`OneStatement`]), else its
     /// state, then each event with its outbox row, then the domain's index rows.
-    ///
-    /// On Citus a statement that inserts from a CTE is run through the coordinator as several
-    /// steps, while plain statements naming one shard key go straight to that shard: there
-    /// every change is written statement by statement.
-    async fn write_change(&self, tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
-        if !self.citus {
-            if let Some(()) = write_one_event(tx, change).await? {
-                return Ok(());
-            }
+    async fn write_change(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+        if let Some(()) = write_one_event(tx, change).await? {
+            return Ok(());
         }
         change.check()?;
         let stream = change.stream();
@@ -233,61 +227,33 @@ async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
 /// `None` when the change's domain writes its index in several statements.
 fn one_statement(change: &Change) -> Option<OneStatement> {
     if change.index.is_none() {
-        return Some(OneStatement { new: one_event_sql!(new, ""), update: one_event_sql!(update, ""), index: vec![] });
+        return Some(OneStatement {
+            call: "SELECT sysops_write_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            index: vec![],
+        });
     }
     ticket::one_statement(change).or_else(|| customer::one_statement(change))
 }
 
-/// A change of one event stored in a single statement: the state guarded by its version,
-/// the event, its outbox row and the domain's index row (a CTE reading the shard key and id
-/// from `s`, with parameters from $11 bound from `index`). Every row it writes carries the
-/// stream's shard key, so on Citus the statement is routed to one shard. A single statement is atomic on its own, so the
-/// hot path (every ticket command) needs one round trip and no explicit transaction.
+/// A change of one event stored by one call of a database function (the migrations'
+/// `sysops_write_event`, or a domain's that also writes its index row): the state guarded by
+/// its version, the event, its outbox row and the index row, atomic on its own, in one round
+/// trip and no explicit transaction. On Citus the call runs on the worker holding the shard.
+/// Parameters: $1 kind, $2 id, $3 version, $4 state, $5 expected version, $6 seq, $7 at,
+/// $8 name, $9 event, $10 shard key, then the index columns from $11, bound from `index`.
+/// The function returns 1, or 0 when the state was not at the expected version.
 struct OneStatement {
-    /// For a new aggregate.
-    new: &'static str,
-    /// For an existing one.
-    update: &'static str,
+    call: &'static str,
     index: Vec<Bind>,
 }
-
-/// One statement that stores a change of one event: the state guarded by its version, the
-/// event, its outbox row and the index row. A single statement is atomic on its own, so the
-/// hot path (every ticket command) needs one round trip and no explicit transaction.
-/// Parameters: $1 kind, $2 id, $3 version, $4 state, $5 expected version,
-/// $6 seq, $7 at, $8 name, $9 event, $10 shard key, then the index columns from $11.
-macro_rules! one_event_sql {
-    (new, $index:expr) => {
-        one_event_sql!(@ "WITH s AS (INSERT INTO states (shard, kind, id, version, json) \
-            SELECT $10, $1, $2, $3, $4 WHERE $5::bigint = 0 \
-            ON CONFLICT (shard, kind, id) DO NOTHING RETURNING shard, id)", $index)
-    };
-    (update, $index:expr) => {
-        one_event_sql!(@ "WITH s AS (UPDATE states SET version = $3, json = $4 \
-            WHERE shard = $10 AND kind = $1 AND id = $2 AND version = $5 RETURNING shard, id)", $index)
-    };
-    (@ $state:literal, $index:expr) => {
-        concat!(
-            $state,
-            ", e AS (INSERT INTO events (shard, kind, id, seq, at, name, json) \
-             SELECT shard, $1, id, $6, $7, $8, $9 FROM s RETURNING shard, kind, id, seq), \
-             o AS (INSERT INTO outbox (shard, kind, agg_id, seq) SELECT shard, kind, id, seq FROM e)",
-            $index,
-            " SELECT count(*) FROM s"
-        )
-    };
-}
-pub(crate) use one_event_sql;
 
 /// The single-statement write of a change with one event, when its index allows it.
 async fn write_one_event(conn: &mut PgConnection, change: &Change) -> Result<Option<()>, StoreError> {
     let [event] = change.events.as_slice() else { return Ok(None) };
-    let new = change.expected == Sequence::NONE;
     let Some(statement) = one_statement(change) else { return Ok(None) };
-    let sql = if new { statement.new } else { statement.update };
     change.check()?;
     let stream = change.stream();
-    let query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
+    let query = sqlx::query_scalar::<_, i64>(statement.call)
         .bind(stream.kind.as_str())
         .bind(stream.id)
         .bind(rows::to_i64(change.state.version.0))
@@ -308,7 +274,7 @@ async fn write_one_event(conn: &mut PgConnection, change: &Change) -> Result<Opt
 
 impl EventStore for PgStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
-        if let ([change], false) = (changes.as_slice(), self.citus) {
+        if let [change] = changes.as_slice() {
             let mut conn = self.pool.acquire().await.map_err(backend)?;
             if let Some(()) = write_one_event(&mut conn, change).await? {
                 return Ok(());
@@ -316,7 +282,7 @@ impl EventStore for PgStore {
         }
         let mut tx = self.pool.begin().await.map_err(backend)?;
         for change in &changes {
-            self.write_change(&mut tx, change).await?;
+            Self::write_change(&mut tx, change).await?;
         }
         tx.commit().await.map_err(backend)
     }

@@ -1,21 +1,12 @@
 //! Tickets on PostgreSQL: the `tickets` index rows and the ticket listing.
 
-use super::{OneStatement, PgStore, Tx, one_event_sql, shard};
+use super::{OneStatement, PgStore, Tx, shard};
 use crate::error::backend;
 use crate::rows::{self, Bind};
 use crate::sql;
 use sqlx::AssertSqlSafe;
 use sysops_core::store::{Change, Page, StoredState, TicketFilter, TicketIndex, TicketStore};
 use sysops_core::{AggregateKind, StoreError};
-
-/// The ticket's index row as a CTE of [`OneStatement`]: parameters $11..=$16.
-macro_rules! ticket_index {
-    () => {
-        ", x AS (INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at) \
-         SELECT shard, id, $11, $12, $13, $14, $15, $16 FROM s \
-         ON CONFLICT (shard, id) DO UPDATE SET status = excluded.status, expert = excluded.expert)"
-    };
-}
 
 fn binds(index: &TicketIndex) -> Vec<Bind> {
     vec![
@@ -31,8 +22,7 @@ fn binds(index: &TicketIndex) -> Vec<Bind> {
 pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
     let index = change.index.get::<TicketIndex>()?;
     Some(OneStatement {
-        new: one_event_sql!(new, ticket_index!()),
-        update: one_event_sql!(update, ticket_index!()),
+        call: "SELECT sysops_write_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         index: binds(index),
     })
 }

@@ -87,7 +87,7 @@ impl Sysops {
         Ok(self.inner.now()?)
     }
 
-    /// `"sqlite"` or `"postgres"`.
+    /// `"sqlite"`, `"postgres"`, or `"citus"` (PostgreSQL with the tables distributed by Citus).
     #[getter]
     fn backend(&self) -> String {
         self.inner.backend()
