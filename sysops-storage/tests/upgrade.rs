@@ -1,11 +1,11 @@
 //! A database written by the v1 schema (one shared write view, ticket states in `tickets`) opens
 //! in place under today's migrations, and every record, index row and outbox entry reads back.
-//! (PostgreSQL's schema has not changed since v1, so only SQLite has an upgrade to run.)
+//! PostgreSQL's v1 schema (no shard keys, one globally numbered outbox) upgrades the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
-use common::block_on;
+use common::{block_on, pg_url};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use sysops_core::store::{
     AssignmentStore, ConsumerName, EventStore, ExpertIndex, ExpertQuery, ExpertStore, MemoryStore, Outbox, Page,
@@ -15,7 +15,8 @@ use sysops_core::testing::fixtures::{World, tv_ticket};
 use sysops_core::{
     Aggregate, AggregateKind, Customer, CustomerIndex, Expert, Service, StreamId, Ticket, TicketCommand, TicketStatus,
 };
-use sysops_storage::SqliteStore;
+use sysops_storage::{PgStore, SqliteStore};
+use uuid::Uuid;
 
 const KINDS: [AggregateKind; 5] = [
     AggregateKind::Plan,
@@ -200,5 +201,194 @@ fn a_v1_sqlite_database_opens_in_place_and_every_record_reads_back() {
             let audit = service.quarantined_records(world.admin, kind, page).await.unwrap();
             assert!(audit.quarantined.is_empty(), "{kind:?}: {:?}", audit.quarantined);
         }
+    });
+}
+
+/// Writes `memory`'s records into a PostgreSQL schema migrated only to v1, as v1 stored them,
+/// plus a ticket minted before v2 (its id does not carry its customer's shard key); half of the
+/// outbox is numbered and `notifications` has acknowledged two entries. Returns that ticket.
+async fn write_pg_v1(memory: &MemoryStore, url: &str, schema: &str) -> StreamId {
+    let admin = sqlx::PgPool::connect(url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+    admin.close().await;
+    let options = url.parse::<sqlx::postgres::PgConnectOptions>().unwrap().options([("search_path", schema)]);
+    let pool = sqlx::PgPool::connect_with(options).await.unwrap();
+    let v1 = tempfile::tempdir().unwrap();
+    let init = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres/0001_init.sql");
+    std::fs::copy(init, v1.path().join("0001_init.sql")).unwrap();
+    sqlx::migrate::Migrator::new(v1.path()).await.unwrap().run(&pool).await.unwrap();
+
+    let mut states = Vec::new();
+    for kind in KINDS {
+        states.extend(all_states(memory, kind).await);
+    }
+    // The pre-v2 ticket: a copy of the first one under an id with another shard key.
+    let first = states.iter().find(|s| s.stream.kind == AggregateKind::Ticket).unwrap().clone();
+    let mut bytes = *first.stream.id.as_bytes();
+    bytes[14] ^= 0xff;
+    let legacy = StreamId::new(AggregateKind::Ticket, Uuid::from_bytes(bytes));
+    let rename = |json: &str| json.replace(&first.stream.id.to_string(), &legacy.id.to_string());
+    let mut events = memory.poll(&ConsumerName::new("copy").unwrap(), u32::MAX).await.unwrap();
+    let copies: Vec<_> = events.iter().filter(|e| e.event.stream == first.stream).cloned().collect();
+    for mut copy in copies {
+        copy.event.stream = legacy;
+        copy.event.json = rename(&copy.event.json);
+        events.push(copy);
+    }
+    states.push(sysops_core::store::StoredState { stream: legacy, version: first.version, json: rename(&first.json) });
+
+    for state in &states {
+        let (kind, id) = (state.stream.kind, state.stream.id);
+        sqlx::query("INSERT INTO states (kind, id, version, json) VALUES ($1, $2, $3, $4)")
+            .bind(kind.as_str())
+            .bind(id)
+            .bind(state.version.0 as i64)
+            .bind(&state.json)
+            .execute(&pool)
+            .await
+            .unwrap();
+        if kind == AggregateKind::Ticket {
+            let ticket: Ticket = serde_json::from_str(&state.json).unwrap();
+            let index = ticket.index();
+            let t = index.get::<TicketIndex>().unwrap();
+            sqlx::query(
+                "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(t.customer.as_uuid())
+            .bind(t.status.as_str())
+            .bind(t.expert.map(|e| e.as_uuid()))
+            .bind(t.priority as i16)
+            .bind(t.category.as_str())
+            .bind(t.submitted_at)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        if kind == AggregateKind::Customer {
+            let customer: Customer = serde_json::from_str(&state.json).unwrap();
+            let index = customer.index();
+            let c = index.get::<CustomerIndex>().unwrap();
+            sqlx::query("INSERT INTO customers (id, name, email, phone) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(&c.name)
+                .bind(&c.email)
+                .bind(&c.phone)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        if kind == AggregateKind::Expert {
+            let expert: Expert = serde_json::from_str(&state.json).unwrap();
+            let index = expert.index();
+            let e = index.get::<ExpertIndex>().unwrap();
+            sqlx::query("INSERT INTO experts (id, active, lat, lon, radius_km) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(e.active)
+                .bind(e.base.lat())
+                .bind(e.base.lon())
+                .bind(i32::from(e.radius_km))
+                .execute(&pool)
+                .await
+                .unwrap();
+            for (category, level) in &e.skills {
+                sqlx::query("INSERT INTO expert_skills (expert, category, level) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(category.as_str())
+                    .bind(i16::from(level.get()))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    // Events in commit order; v1's relay had numbered the first half of the outbox.
+    let numbered = events.len() / 2;
+    for (n, entry) in events.iter().enumerate() {
+        let e = &entry.event;
+        sqlx::query(
+            "WITH e AS (INSERT INTO events (kind, id, seq, at, name, json) VALUES ($1, $2, $3, $4, $5, $6)
+                        RETURNING kind, id, seq)
+             INSERT INTO outbox (kind, agg_id, seq, position) SELECT kind, id, seq, $7 FROM e",
+        )
+        .bind(e.stream.kind.as_str())
+        .bind(e.stream.id)
+        .bind(e.sequence.0 as i64)
+        .bind(e.at)
+        .bind(&e.name)
+        .bind(&e.json)
+        .bind((n < numbered).then_some(n as i64 + 1))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query("UPDATE outbox_relay SET last_position = $1").bind(numbered as i64).execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO outbox_cursors (consumer, position) VALUES ('notifications', 2)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    legacy
+}
+
+#[test]
+fn a_v1_postgres_schema_upgrades_in_place_and_every_record_reads_back() {
+    let Some(url) = pg_url() else {
+        eprintln!("skipped: SYSOPS_PG_URL not set");
+        return;
+    };
+    block_on(async {
+        let world = world().await;
+        let memory = world.service.store();
+        let schema = format!("v1_{}", Uuid::now_v7().simple());
+        let legacy = write_pg_v1(memory, &url, &schema).await;
+
+        let upgraded = PgStore::open(&url, Some(&schema), 4).await.expect("a v1 schema opens and is migrated");
+        for kind in KINDS {
+            for state in all_states(memory, kind).await {
+                assert_eq!(upgraded.load(state.stream).await.unwrap(), Some(state.clone()));
+                assert_eq!(upgraded.events(state.stream).await.unwrap(), memory.events(state.stream).await.unwrap());
+            }
+        }
+        assert!(upgraded.load(legacy).await.unwrap().is_some(), "a pre-v2 ticket loads by its id alone");
+        let page = Page::first(Page::MAX_LIMIT);
+        let active = ExpertQuery { active_only: true, ..ExpertQuery::default() };
+        assert_eq!(upgraded.experts(active, page).await.unwrap(), memory.experts(active, page).await.unwrap());
+        let mut legacy_listed = false;
+        for customer in &world.customers {
+            let filter = TicketFilter::of_customer(customer.id);
+            let mut listed = upgraded.tickets(filter, page).await.unwrap();
+            legacy_listed |= listed.iter().any(|t| t.stream == legacy);
+            listed.retain(|t| t.stream != legacy);
+            assert_eq!(listed, memory.tickets(filter, page).await.unwrap());
+        }
+        assert!(legacy_listed, "the pre-v2 ticket is among its customer's tickets");
+        let everyone = TicketFilter::default();
+        let listed = upgraded.tickets(everyone, page).await.unwrap();
+        assert!(listed.iter().any(|t| t.stream == legacy), "the pre-v2 ticket is listed");
+
+        // The outbox resumes where v1 left off: the numbered half keeps its positions, the rest
+        // follows, and the cursor still stands after the second entry.
+        let consumer = ConsumerName::new("notifications").unwrap();
+        let delivered = upgraded.poll(&consumer, u32::MAX).await.unwrap();
+        let written =
+            memory.poll(&consumer, u32::MAX).await.unwrap().len() + upgraded.events(legacy).await.unwrap().len();
+        assert_eq!(delivered.len(), written - 2);
+        assert_eq!(delivered[0].position, 3);
+        assert!(delivered.windows(2).all(|p| p[0].position < p[1].position));
+        upgraded.ack(&consumer, delivered.last().unwrap().position).await.unwrap();
+
+        let service = Service::new(upgraded, world.clock.clone(), sysops_core::SequentialIds::new(10_000));
+        let ticket = service
+            .submit_ticket(world.customer(0), world.customers[0].id, tv_ticket("Still no picture"))
+            .await
+            .unwrap();
+        let mine = service.tickets(world.customer(0), TicketFilter::of_customer(world.customers[0].id), page).await;
+        assert!(mine.unwrap().iter().any(|t| t.id == ticket.id));
+        let report = service.run_assignment(world.admin, &Default::default()).await.unwrap();
+        assert!(report.quarantined.is_empty());
+        let fresh = service.store().poll(&consumer, u32::MAX).await.unwrap();
+        assert!(fresh.iter().any(|e| e.event.stream.id == ticket.id.as_uuid()), "new events follow");
     });
 }
