@@ -46,7 +46,13 @@ pub struct OutboxEntry {
 
 /// Consumers read the outbox with a durable named cursor: [`poll`](Outbox::poll) returns
 /// entries after the cursor, [`ack`](Outbox::ack) moves it. Delivery is at-least-once (what
-/// is not acked is delivered again) and in commit order, so per aggregate in sequence order.
+/// is not acked is delivered again), positions only grow, nothing committed is ever skipped,
+/// and each aggregate's events come in sequence order.
+///
+/// Across aggregates: on one node (memory, SQLite, PostgreSQL) in commit order. On a
+/// distributed database (Citus) commits on different nodes have no common order; entries
+/// come in the order the relay saw them committed, which keeps each shard key's (each
+/// customer's) commits in order.
 pub trait Outbox: Send + Sync {
     /// Up to `limit` outbox entries after `consumer`'s cursor, in delivery order.
     fn poll(

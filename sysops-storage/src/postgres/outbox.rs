@@ -4,7 +4,7 @@
 use super::PgStore;
 use crate::error::backend;
 use crate::rows;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use sysops_core::StoreError;
 use sysops_core::store::{ConsumerName, Outbox, OutboxEntry};
 use uuid::Uuid;
@@ -83,19 +83,15 @@ impl PgStore {
 /// rows had. Row ids follow commit order on one node; on Citus they come from per-node ranges,
 /// so after a shard moved an aggregate's later event can have the smaller id.
 fn in_delivery_order(rows: Vec<PendingRow>) -> Vec<PendingRow> {
-    let mut slots: HashMap<(&str, Uuid), Vec<usize>> = HashMap::new();
-    for (slot, row) in rows.iter().enumerate() {
-        slots.entry((row.2.as_str(), row.3)).or_default().push(slot);
+    let slots: Vec<(String, Uuid)> = rows.iter().map(|row| (row.2.clone(), row.3)).collect();
+    let mut own: HashMap<(String, Uuid), VecDeque<PendingRow>> = HashMap::new();
+    for row in rows {
+        own.entry((row.2.clone(), row.3)).or_default().push_back(row);
     }
-    let mut ordered = rows.clone();
-    for taken in slots.into_values() {
-        let mut own: Vec<&PendingRow> = taken.iter().map(|&slot| &rows[slot]).collect();
-        own.sort_by_key(|row| row.4);
-        for (&slot, row) in taken.iter().zip(own) {
-            ordered[slot] = row.clone();
-        }
+    for rows in own.values_mut() {
+        rows.make_contiguous().sort_by_key(|row| row.4);
     }
-    ordered
+    slots.into_iter().filter_map(|slot| own.get_mut(&slot).and_then(VecDeque::pop_front)).collect()
 }
 
 impl Outbox for PgStore {
@@ -148,5 +144,20 @@ impl Outbox for PgStore {
         .await
         .map(drop)
         .map_err(backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_aggregate_is_relayed_in_sequence_order_in_the_slots_its_rows_had() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let row = |id: i64, agg: Uuid, seq: i64| (0, id, "ticket".to_owned(), agg, seq);
+        // After a shard move, `a`'s second event got the smaller row id.
+        let rows = vec![row(1, a, 2), row(2, b, 1), row(3, a, 1), row(4, b, 2)];
+        let ordered: Vec<(Uuid, i64)> = in_delivery_order(rows).into_iter().map(|r| (r.3, r.4)).collect();
+        assert_eq!(ordered, [(a, 1), (b, 1), (a, 2), (b, 2)]);
     }
 }
