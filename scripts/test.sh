@@ -176,7 +176,7 @@ step smoke "demo and benchmark smoke runs (debug build, small sizes)"
 smoke_dir="$(mktemp -d)"
 "$bin/sysops-demo" --db "sqlite://$smoke_dir/demo.db" --customers 100 --experts 20 --tickets 200 | tail -n 12
 "$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 | grep -E "tickets submitted"
-"$bin/sysops-bench" submit --ops 120 --json
+"$bin/sysops-bench" submit --ops 120 --clients 1,8 --json
 "$bin/sysops-bench" assign --json
 rm -rf "$smoke_dir"
 

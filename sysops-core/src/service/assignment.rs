@@ -13,10 +13,17 @@ use crate::id::{ExpertId, TicketId};
 use crate::persist::{self, Change, Listing, Page, Quarantined, decode_state};
 use crate::store::Store;
 use crate::ticket::{Ticket, TicketCommand, TicketFilter, TicketState, TicketStatus};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// Most open tickets one assignment batch claims.
 const ASSIGNMENT_BATCH: u32 = 50_000;
+/// How many times a run plans again after its batch met a concurrent change.
+const ASSIGNMENT_ATTEMPTS: u32 = 3;
+
+/// What one batch decided: the offers made, the tickets left waiting, whether another job held
+/// experts, and what it skipped.
+type Batch = (Vec<Offer>, Vec<(TicketId, WaitReason)>, bool, Vec<Quarantined>);
 
 /// What one run of the assignment job did.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -122,10 +129,25 @@ impl<S: Store> Service<S> {
         let mut quarantined = Vec::new();
         let expired = self.expire_overdue(actor, &mut quarantined).await?;
         let now = self.now()?;
+        // A batch that does not lock what it plans (Citus's turn-taking jobs) fails as a
+        // conflict when a ticket changed meanwhile: planning again on fresh data resolves it.
+        let mut attempt = 1;
+        let outcome = loop {
+            match self.assignment_batch(actor, now, weights).await {
+                Err(e) if e.is_conflict() && attempt < ASSIGNMENT_ATTEMPTS => attempt += 1,
+                result => break result?,
+            }
+        };
+        let (offers, waiting, contended, skipped) = outcome;
+        quarantined.extend(skipped);
+        Ok(AssignmentReport { expired, offers, waiting, contended, quarantined })
+    }
+
+    /// One claim, plan and commit of the assignment job.
+    async fn assignment_batch(&self, actor: Actor, now: DateTime<Utc>, weights: &CostWeights) -> Result<Batch, Error> {
         let ids = self.ids.clone();
         let weights = *weights;
-        let outcome = self
-            .store
+        self.store
             .assignment_batch(ASSIGNMENT_BATCH, move |claim| {
                 let mut skipped = Vec::new();
                 let tickets: Vec<Ticket> = persist::decode_all(&claim.tickets, decode_state, &mut skipped)?;
@@ -148,10 +170,8 @@ impl<S: Store> Service<S> {
                 }
                 Ok((changes, (offers, plan.waiting, claim.contended, skipped)))
             })
-            .await?;
-        let (offers, waiting, contended, skipped) = outcome;
-        quarantined.extend(skipped);
-        Ok(AssignmentReport { expired, offers, waiting, contended, quarantined })
+            .await
+            .map_err(Error::from)
     }
 
     /// Tickets waiting for an accepted expert longer than their plan allows, oldest first, with

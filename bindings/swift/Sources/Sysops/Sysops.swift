@@ -699,7 +699,7 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func advanceClock(by: TimeDelta) throws  -> Timestamp
     
     /**
-     * `"sqlite"` or `"postgres"`.
+     * `"sqlite"`, `"postgres"`, or `"citus"` (PostgreSQL with the tables distributed by Citus).
      */
     func backend()  -> String
     
@@ -1084,7 +1084,7 @@ open func advanceClock(by: TimeDelta)throws  -> Timestamp  {
 }
     
     /**
-     * `"sqlite"` or `"postgres"`.
+     * `"sqlite"`, `"postgres"`, or `"citus"` (PostgreSQL with the tables distributed by Citus).
      */
 open func backend() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -8589,7 +8589,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_advance_clock() != 2923) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_backend() != 63018) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_backend() != 22997) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_now() != 986) {
