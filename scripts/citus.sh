@@ -75,9 +75,13 @@ citus_start() {
         local dir="$CITUS_DIR/n$port"
         runuser -u postgres -- "$CITUS_BIN/initdb" -D "$dir" -A trust -U postgres -E UTF8 --no-locale \
             >"$CITUS_DIR/initdb.log" 2>&1 || { cat "$CITUS_DIR/initdb.log"; return 1; }
+        # Eight shards per distributed table instead of 32: on one machine the tests create many
+        # schemas, and each table's shards are created one by one; eight still spread every
+        # co-location group over both workers.
         {
             echo "shared_preload_libraries = 'citus'"
             echo "max_connections = 300"
+            echo "citus.shard_count = 8"
         } >>"$dir/postgresql.conf"
         (cd / && citus_node "$dir" "$port") || return 1
     done
