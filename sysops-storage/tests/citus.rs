@@ -297,3 +297,63 @@ fn a_shard_moved_to_the_other_worker_while_tickets_are_submitted_and_consumed_lo
         assert_all_delivered(world.service.store(), &streams, &seen).await;
     });
 }
+
+#[test]
+fn assignment_jobs_taking_turns_while_customers_cancel_offer_no_ticket_twice() {
+    use sysops_core::assignment::CostWeights;
+    use sysops_core::store::AssignmentStore;
+    let Some(url) = citus_url() else { return };
+    block_on(async {
+        let (store, _) = fresh(&url).await;
+        let world = Arc::new(World::new(store, 10, 8).await.unwrap());
+        let mut open = Vec::new();
+        for n in 0..200 {
+            let customer = n % 10;
+            let ticket =
+                world.service.submit_ticket(world.customer(customer), world.customers[customer].id, tv_ticket("x"));
+            open.push((customer, ticket.await.unwrap().id));
+        }
+        // Customers cancel every third ticket while two jobs plan and offer.
+        let cancellers: Vec<_> = open
+            .chunks(50)
+            .map(|chunk| {
+                let (world, chunk) = (world.clone(), chunk.to_vec());
+                tokio::spawn(async move {
+                    for (customer, ticket) in chunk.into_iter().step_by(3) {
+                        let reason = Reason::new("fixed it myself").unwrap();
+                        // An offer accepted meanwhile can no longer be cancelled: that is a rule, not a race.
+                        let _ = world
+                            .service
+                            .handle_ticket(world.customer(customer), ticket, TicketCommand::Cancel { reason })
+                            .await;
+                    }
+                })
+            })
+            .collect();
+        let jobs: Vec<_> = (0..2)
+            .map(|_| {
+                let world = world.clone();
+                tokio::spawn(async move {
+                    for _ in 0..6 {
+                        match world.service.run_assignment(world.admin, &CostWeights::default()).await {
+                            Ok(_) => {}
+                            Err(e) => assert!(e.is_conflict(), "a job fails only with a retryable conflict: {e}"),
+                        }
+                    }
+                })
+            })
+            .collect();
+        for task in cancellers.into_iter().chain(jobs) {
+            task.await.unwrap();
+        }
+        for (_, ticket) in &open {
+            let history = world.service.ticket_history(world.admin, *ticket).await.unwrap();
+            let offers =
+                history.iter().filter(|e| matches!(e.payload, sysops_core::TicketEvent::Assigned { .. })).count();
+            assert!(offers <= 1, "{ticket} was offered {offers} times");
+        }
+        for load in world.service.store().expert_loads().await.unwrap() {
+            assert!(load.active <= 5, "{:?} holds {} tickets, over its capacity of 5", load.expert, load.active);
+        }
+    });
+}
