@@ -59,8 +59,7 @@ UPDATE outbox SET shard = ('x' || right(agg_id::text, 4))::bit(16)::int;
 ALTER TABLE outbox ALTER COLUMN shard SET NOT NULL,
     DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (shard, id);
 
--- Assignment jobs on Citus take turns holding this row: a lock on one shard, where the
--- single-node adapter claims rows with `FOR UPDATE SKIP LOCKED` instead.
+-- Assignment jobs take turns holding this row (on Citus, a lock on one shard).
 CREATE TABLE assignment_turn (
     singleton BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton)
 );

@@ -1,5 +1,5 @@
-//! The assignment batch on PostgreSQL: on one node, open tickets and active experts claimed
-//! with `FOR UPDATE SKIP LOCKED`, so concurrent jobs share the work; on Citus, jobs take turns.
+//! The assignment batch on PostgreSQL: concurrent jobs take turns, and on one node a batch
+//! also locks the open tickets and active experts it plans.
 
 use super::PgStore;
 use crate::error::backend;
@@ -22,17 +22,18 @@ impl AssignmentStore for PgStore {
         F: FnOnce(Claim) -> Result<(Vec<Change>, R), StoreError> + Send,
     {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        // One node: rows another batch holds are skipped, not waited for, so concurrent jobs
-        // share the work. Citus locks rows only within one shard, so there jobs take turns
-        // holding the one `assignment_turn` row, and read what they plan unlocked: a ticket
-        // changed meanwhile fails the batch's guarded write as a conflict, never twice offered.
+        // Jobs take turns holding the one `assignment_turn` row: a batch plans every open ticket
+        // against every expert, so two jobs splitting tickets and experts between them would
+        // each hold what the other needs and offer less than one job alone.
+        sqlx::query("SELECT singleton FROM assignment_turn WHERE singleton FOR UPDATE")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // On one node the batch also locks what it plans, skipping rows a customer or an
+        // administrator is writing right now (the next run takes them). Citus locks rows only
+        // within one shard, so there the batch reads unlocked: a ticket changed meanwhile fails
+        // the batch's guarded write as a conflict, never twice offered.
         let lock = if self.citus { "" } else { " FOR UPDATE OF t SKIP LOCKED" };
-        if self.citus {
-            sqlx::query("SELECT singleton FROM assignment_turn WHERE singleton FOR UPDATE")
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-        }
         let tickets: Vec<rows::ListedRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT t.id, s.version, s.json FROM tickets t
              JOIN states s ON s.shard = t.shard AND s.kind = 'ticket' AND s.id = t.id
