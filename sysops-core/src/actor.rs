@@ -132,6 +132,16 @@ pub enum Action {
     ListCustomerTickets,
     ListExpertTickets,
     AuditRecords,
+    StartSubscription,
+    ReplaceCard,
+    CancelSubscription,
+    ViewBilling,
+    RunBilling,
+    RetryPayment,
+    RefundPayment,
+    VoidInvoice,
+    WriteOffInvoice,
+    RotateCardKeys,
 }
 
 /// How far a role's permission for an action reaches.
@@ -149,7 +159,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 47] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -187,6 +197,16 @@ impl Action {
         Action::ListCustomerTickets,
         Action::ListExpertTickets,
         Action::AuditRecords,
+        Action::StartSubscription,
+        Action::ReplaceCard,
+        Action::CancelSubscription,
+        Action::ViewBilling,
+        Action::RunBilling,
+        Action::RetryPayment,
+        Action::RefundPayment,
+        Action::VoidInvoice,
+        Action::WriteOffInvoice,
+        Action::RotateCardKeys,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -249,6 +269,15 @@ impl Action {
             (ListExpertTickets, Expert) => S::Own,
             // Integrity: which stored records are quarantined.
             (AuditRecords, Administrator | System) => S::All,
+            // Billing (the billing quantum): customers manage their own subscription and card
+            // and read their own statements; administrators handle billing problems. Helpdesk,
+            // managers and experts never see billing records, card details least of all.
+            (StartSubscription | ReplaceCard | CancelSubscription, Administrator) => S::All,
+            (StartSubscription | ReplaceCard | CancelSubscription, Customer) => S::Own,
+            (ViewBilling, Administrator | System) => S::All,
+            (ViewBilling, Customer) => S::Own,
+            (RunBilling | RetryPayment | RotateCardKeys, Administrator | System) => S::All,
+            (RefundPayment | VoidInvoice | WriteOffInvoice, Administrator) => S::All,
             _ => S::None,
         }
     }

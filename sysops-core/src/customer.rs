@@ -6,7 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::ReplayError;
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
-use crate::id::{CustomerId, PlanId};
+use crate::id::{CustomerId, InvoiceId, PlanId};
 use crate::plan::SupportPlan;
 use crate::rule::{Refused, RuleError};
 use crate::text::{AddressLine, Email, PersonName, Phone};
@@ -53,6 +53,10 @@ pub struct Customer {
     pub plan: PlanId,
     /// When the customer registered.
     pub registered_at: DateTime<Utc>,
+    /// The unpaid invoice the account is suspended for: the customer can read their tickets
+    /// but not submit new ones until it is paid, voided or written off.
+    #[serde(default)]
+    pub suspended_for: Option<InvoiceId>,
     version: Sequence,
 }
 
@@ -87,6 +91,16 @@ pub enum CustomerEvent {
         /// The new plan.
         to: PlanId,
     },
+    /// Every scheduled payment of `invoice` failed: no new tickets until it is settled.
+    Suspended {
+        /// The unpaid invoice.
+        invoice: InvoiceId,
+    },
+    /// The invoice the account was suspended for was settled.
+    Reinstated {
+        /// The settled invoice.
+        invoice: InvoiceId,
+    },
 }
 
 impl EventName for CustomerEvent {
@@ -96,6 +110,8 @@ impl EventName for CustomerEvent {
             CustomerEvent::ContactChanged { .. } => "CustomerContactChanged",
             CustomerEvent::Moved { .. } => "CustomerMoved",
             CustomerEvent::PlanChanged { .. } => "CustomerPlanChanged",
+            CustomerEvent::Suspended { .. } => "CustomerSuspended",
+            CustomerEvent::Reinstated { .. } => "CustomerReinstated",
         }
     }
 }
@@ -107,6 +123,10 @@ pub enum CustomerCommand {
     UpdateContact(Contact),
     /// Replace the address.
     Move(Address),
+    /// Suspend the account for an invoice whose every scheduled payment failed (the billing run).
+    Suspend(InvoiceId),
+    /// Lift the suspension once that invoice is settled (the billing run, an administrator).
+    Reinstate(InvoiceId),
 }
 
 fn no_change(action: Action) -> Refused<RuleError> {
@@ -160,6 +180,7 @@ impl Decide for Customer {
         match command {
             CustomerCommand::UpdateContact(_) => Action::UpdateCustomerContact,
             CustomerCommand::Move(_) => Action::MoveCustomer,
+            CustomerCommand::Suspend(_) | CustomerCommand::Reinstate(_) => Action::RunBilling,
         }
     }
 
@@ -179,6 +200,20 @@ impl Decide for Customer {
                     return Err(no_change(Action::MoveCustomer));
                 }
                 CustomerEvent::Moved { address: address.clone() }
+            }
+            CustomerCommand::Suspend(invoice) => {
+                authorize(&ctx.actor, Action::RunBilling, Target::default())?;
+                if self.suspended_for.is_some() {
+                    return Err(no_change(Action::RunBilling));
+                }
+                CustomerEvent::Suspended { invoice: *invoice }
+            }
+            CustomerCommand::Reinstate(invoice) => {
+                authorize(&ctx.actor, Action::RunBilling, Target::default())?;
+                if self.suspended_for != Some(*invoice) {
+                    return Err(no_change(Action::RunBilling));
+                }
+                CustomerEvent::Reinstated { invoice: *invoice }
             }
         };
         Ok(ctx.stamp(self.id, self.version, vec![event]))
@@ -205,6 +240,7 @@ impl Aggregate for Customer {
                 address: address.clone(),
                 plan: *plan,
                 registered_at: first.at,
+                suspended_for: None,
                 version: first.sequence,
             }),
             other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
@@ -216,7 +252,11 @@ impl Aggregate for Customer {
             CustomerEvent::ContactChanged { contact } => self.contact = contact.clone(),
             CustomerEvent::Moved { address } => self.address = address.clone(),
             CustomerEvent::PlanChanged { to, .. } => self.plan = *to,
-            other @ CustomerEvent::Registered { .. } => {
+            CustomerEvent::Suspended { invoice } if self.suspended_for.is_none() => self.suspended_for = Some(*invoice),
+            CustomerEvent::Reinstated { invoice } if self.suspended_for == Some(*invoice) => self.suspended_for = None,
+            other @ (CustomerEvent::Registered { .. }
+            | CustomerEvent::Suspended { .. }
+            | CustomerEvent::Reinstated { .. }) => {
                 return Err(ReplayError::DoesNotApply { event: other.name(), state: "Customer" });
             }
         }

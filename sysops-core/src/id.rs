@@ -88,6 +88,49 @@ id_type!(
     "AssignmentId"
 );
 
+id_type!(
+    /// A customer's subscription to a support plan, in the billing quantum. A customer has
+    /// one, and it is the same UUID as the customer.
+    SubscriptionId,
+    "SubscriptionId"
+);
+id_type!(
+    /// One month's invoice of a subscription. Derived from the subscription and the period
+    /// ([`InvoiceId::of`]), so a rerun of the billing run finds the invoice it already issued.
+    InvoiceId,
+    "InvoiceId"
+);
+id_type!(
+    /// The vault's handle on a card number: all that leaves the vault.
+    CardToken,
+    "CardToken"
+);
+
+impl From<CustomerId> for SubscriptionId {
+    /// A customer's subscription shares the customer's id.
+    fn from(customer: CustomerId) -> Self {
+        SubscriptionId(customer.0)
+    }
+}
+
+impl InvoiceId {
+    /// The invoice of `subscription` for the period numbered `period` (months since year 0):
+    /// a UUID v8 holding the subscription's id with the period mixed into its timestamp bits,
+    /// stored on the subscription's (its customer's) shard. Two periods of one subscription
+    /// never share an id; two subscriptions could only if their ids agreed in their last 12
+    /// bytes, 74 of whose bits are random.
+    pub fn of(subscription: SubscriptionId, period: u32) -> Self {
+        let mut bytes = *subscription.0.as_bytes();
+        // The first six bytes of a v7 id are its millisecond timestamp; XOR-ing the period
+        // into the first four keeps the mapping one-to-one for a fixed subscription, and the
+        // rest of the subscription's 74 random bits tell subscriptions apart.
+        for (byte, p) in bytes.iter_mut().zip(period.to_be_bytes()) {
+            *byte ^= p;
+        }
+        Self(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+    }
+}
+
 impl From<UserId> for ExpertId {
     /// An expert's profile shares the id of the expert's staff account.
     fn from(user: UserId) -> Self {

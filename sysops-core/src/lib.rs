@@ -11,7 +11,7 @@
 //! conformance suite in `testing` (feature `testing`).
 //!
 //! Each domain is a module of its own (`ticket`, `expert`, `customer`, `plan`,
-//! `staff`, `assignment`) holding its types, rules, errors and storage queries; the
+//! `staff`, `assignment`, `billing`) holding its types, rules, errors and storage queries; the
 //! shared modules below them (`error`, `stream`, `actor`, `persist`) import no
 //! domain. See ARCHITECTURE.md at the repository root.
 #![forbid(unsafe_code)]
@@ -19,6 +19,7 @@
 mod actor;
 mod aggregate;
 pub mod assignment;
+pub mod billing;
 mod clock;
 mod ctx;
 mod customer;
@@ -56,12 +57,12 @@ pub use expert::{
     WeeklyHours, WorkWindow,
 };
 pub use geo::{EARTH_RADIUS_KM, GeoPoint};
-pub use id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId, UserId};
+pub use id::{AssignmentId, CardToken, CustomerId, ExpertId, InvoiceId, PlanId, SubscriptionId, TicketId, UserId};
 pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
 pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
 pub use rule::{Refused, RuleError};
-pub use service::{AssignmentReport, Error, Service, WaitingTicket};
+pub use service::{AssignmentReport, BillingReport, Error, Service, WaitingTicket};
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
 pub use store::{MemoryStore, Store};

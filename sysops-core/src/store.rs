@@ -1,6 +1,7 @@
 //! The whole storage contract, split by subsystem as each backend implements it: the event
 //! store and the outbox every domain shares ([`EventStore`], [`Outbox`]), and one query
-//! trait per domain ([`TicketStore`], [`ExpertStore`], [`AssignmentStore`]). [`Store`] is
+//! trait per domain ([`TicketStore`], [`ExpertStore`], [`AssignmentStore`], [`BillingStore`]
+//! and the [`CardVault`]). [`Store`] is
 //! all of them; adding a domain's queries adds its trait here, and nothing else here changes.
 //!
 //! Each trait has its conformance suite in `testing` (feature `testing`), which every
@@ -8,6 +9,7 @@
 
 pub use crate::aggregate::Index;
 pub use crate::assignment::{AssignmentStore, Claim, ExpertLoad};
+pub use crate::billing::{BillingStore, CardVault, InvoiceFilter, InvoiceIndex, SubscriptionIndex};
 pub use crate::expert::{ExpertIndex, ExpertQuery, ExpertStore};
 pub use crate::persist::{
     Change, ConsumerName, EventStore, Listing, MemoryStore, Outbox, OutboxEntry, Page, Quarantined, StoredEvent,
@@ -17,6 +19,6 @@ pub use crate::ticket::{TicketFilter, TicketIndex, TicketStore};
 
 /// Everything a [`Service`](crate::Service) needs from a backend; implemented for every type
 /// that implements each part.
-pub trait Store: EventStore + Outbox + TicketStore + ExpertStore + AssignmentStore {}
+pub trait Store: EventStore + Outbox + TicketStore + ExpertStore + AssignmentStore + BillingStore + CardVault {}
 
-impl<T: EventStore + Outbox + TicketStore + ExpertStore + AssignmentStore> Store for T {}
+impl<T: EventStore + Outbox + TicketStore + ExpertStore + AssignmentStore + BillingStore + CardVault> Store for T {}

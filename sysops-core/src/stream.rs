@@ -53,6 +53,10 @@ pub enum AggregateKind {
     StaffAccount,
     /// [`Ticket`](crate::Ticket)
     Ticket,
+    /// [`Subscription`](crate::billing::Subscription)
+    Subscription,
+    /// [`Invoice`](crate::billing::Invoice)
+    Invoice,
 }
 
 impl AggregateKind {
@@ -64,12 +68,14 @@ impl AggregateKind {
             AggregateKind::Expert => "expert",
             AggregateKind::StaffAccount => "staff_account",
             AggregateKind::Ticket => "ticket",
+            AggregateKind::Subscription => "subscription",
+            AggregateKind::Invoice => "invoice",
         }
     }
 
     /// Parses [`as_str`](Self::as_str)'s output.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Plan, Self::Customer, Self::Expert, Self::StaffAccount, Self::Ticket]
+        [Self::Plan, Self::Customer, Self::Expert, Self::StaffAccount, Self::Ticket, Self::Subscription, Self::Invoice]
             .into_iter()
             .find(|k| k.as_str() == name)
     }

@@ -8,12 +8,14 @@
 
 use chrono::Duration;
 use futures::executor::block_on;
+use sysops_core::billing::{BillingPeriod, CardExpiry, CardNumber, NewCard, Simulated, SimulatedGateway};
 use sysops_core::store::{ExpertQuery, Page, TicketFilter};
 use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, profile, tv_ticket};
 use sysops_core::{
     Action, Actor, Capacity, Clock, CustomerCommand, CustomerId, DenyReason, Email, Error, ExpertCommand, MemoryStore,
     PersonName, Reason, Role, StaffCommand, StaffRole, Ticket, TicketCommand, TicketStatus, UserId, WorkNotes,
 };
+use sysops_core::{Currency, InvoiceId, Money};
 use uuid::Uuid;
 
 /// Columns: administrator, helpdesk, manager, system, the customer who owns the data,
@@ -210,7 +212,69 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
         Action::AuditRecords => {
             block_on(s.quarantined_records(actor, sysops_core::AggregateKind::Ticket, Page::first(10))).map(drop)
         }
+        Action::StartSubscription => {
+            block_on(s.start_subscription(actor, customer, card(w, "4242424242424242"))).map(drop)
+        }
+        Action::ReplaceCard => {
+            subscribe(w);
+            block_on(s.replace_card(actor, customer, card(w, "5555555555554444"))).map(drop)
+        }
+        Action::CancelSubscription => {
+            subscribe(w);
+            block_on(s.cancel_subscription(actor, customer)).map(drop)
+        }
+        Action::ViewBilling => {
+            subscribe(w);
+            block_on(s.subscription(actor, customer)).map(drop)
+        }
+        Action::RunBilling => {
+            subscribe(w);
+            w.clock.advance(Duration::days(31)).unwrap();
+            block_on(s.run_billing(actor, march(), &SimulatedGateway::new())).map(drop)
+        }
+        Action::RetryPayment => {
+            let (invoice, gateway) = billed(w, false);
+            block_on(s.retry_payment(actor, invoice, reason(), &gateway)).map(drop)
+        }
+        Action::RefundPayment => {
+            let (invoice, gateway) = billed(w, true);
+            let amount = Money::new(1.into(), Currency::Usd);
+            block_on(s.refund_payment(actor, invoice, amount, reason(), &gateway)).map(drop)
+        }
+        Action::VoidInvoice => block_on(s.void_invoice(actor, billed(w, false).0, reason())).map(drop),
+        Action::WriteOffInvoice => block_on(s.write_off_invoice(actor, billed(w, false).0, reason())).map(drop),
+        Action::RotateCardKeys => block_on(s.rotate_card_keys(actor)).map(drop),
     }
+}
+
+fn card(w: &W, number: &str) -> NewCard {
+    NewCard {
+        number: CardNumber::parse(number).unwrap(),
+        expiry: CardExpiry::new(2040, 1).unwrap(),
+        holder: w.customers[0].contact.name.clone(),
+        cvv: None,
+    }
+}
+
+/// Customer 0 subscribes (as an administrator would for them).
+fn subscribe(w: &W) {
+    block_on(w.service.start_subscription(w.admin, w.customers[0].id, card(w, "4242424242424242"))).unwrap();
+}
+
+fn march() -> BillingPeriod {
+    BillingPeriod::parse("2026-03").unwrap()
+}
+
+/// Customer 0's March invoice, billed by the system: paid, or declined once.
+fn billed(w: &W, paid: bool) -> (InvoiceId, SimulatedGateway) {
+    subscribe(w);
+    let gateway = SimulatedGateway::new();
+    if !paid {
+        gateway.script(&CardNumber::parse("4242424242424242").unwrap(), vec![Simulated::Decline("no".into())]);
+    }
+    w.clock.advance(Duration::days(31)).unwrap();
+    let report = block_on(w.service.run_billing(Actor::system(), march(), &gateway)).unwrap();
+    (report.issued[0], gateway)
 }
 
 fn fresh() -> W {

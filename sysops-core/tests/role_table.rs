@@ -34,17 +34,19 @@ enum Domain {
     Experts,
     Tickets,
     Assignment,
+    Billing,
     Integrity,
 }
 
 /// The page's groups, in order.
-const DOMAINS: [Domain; 7] = [
+const DOMAINS: [Domain; 8] = [
     Domain::StaffAccounts,
     Domain::Plans,
     Domain::Customers,
     Domain::Experts,
     Domain::Tickets,
     Domain::Assignment,
+    Domain::Billing,
     Domain::Integrity,
 ];
 
@@ -57,6 +59,7 @@ impl Domain {
             Domain::Experts => "Experts",
             Domain::Tickets => "Tickets",
             Domain::Assignment => "Assignment",
+            Domain::Billing => "Billing",
             Domain::Integrity => "Integrity",
         }
     }
@@ -77,7 +80,7 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("RegisterCustomer", Customers, "Register a customer (a customer signs themself up)"),
         ("UpdateCustomerContact", Customers, "Update a customer's contact details"),
         ("MoveCustomer", Customers, "Change a customer's address"),
-        ("ChangeCustomerPlan", Customers, "Move a customer to another support plan"),
+        ("ChangeCustomerPlan", Customers, "Move a customer to another support plan (their subscription follows)"),
         ("ViewCustomer", Customers, "View a customer's profile"),
         ("RegisterExpert", Experts, "Register the expert profile of an expert staff account"),
         ("UpdateExpertSkills", Experts, "Set an expert's skills"),
@@ -102,6 +105,16 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("AcceptAssignment", Assignment, "Accept a ticket offered to the expert"),
         ("RejectAssignment", Assignment, "Decline a ticket offered to the expert, with a reason"),
         ("ExpireAssignment", Assignment, "Expire an offer not answered by its deadline"),
+        ("StartSubscription", Billing, "Subscribe a customer to their plan with a card (the number goes to the vault)"),
+        ("ReplaceCard", Billing, "Charge another card from now on"),
+        ("CancelSubscription", Billing, "Cancel a subscription; the days used are still billed"),
+        ("ViewBilling", Billing, "Read a subscription, invoices and statements (never a card number)"),
+        ("RunBilling", Billing, "Run the monthly billing: invoices, charges, retries, suspensions"),
+        ("RetryPayment", Billing, "Charge an unpaid invoice now, with a reason"),
+        ("RefundPayment", Billing, "Refund part or all of a paid invoice, with a reason"),
+        ("VoidInvoice", Billing, "Void an unpaid invoice, with a reason"),
+        ("WriteOffInvoice", Billing, "Write off an unpaid invoice, with a reason"),
+        ("RotateCardKeys", Billing, "Re-encrypt every stored card under the current key"),
         ("AuditRecords", Integrity, "List stored records that do not decode or replay (quarantined)"),
     ]
 };

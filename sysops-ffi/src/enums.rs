@@ -218,6 +218,10 @@ domain_enum!(
         StaffAccount,
         /// A ticket.
         Ticket,
+        /// A customer's subscription (billing).
+        Subscription,
+        /// One month's invoice (billing).
+        Invoice,
     }
 );
 
@@ -261,5 +265,15 @@ domain_enum!(
         ListCustomerTickets,
         ListExpertTickets,
         AuditRecords,
+        StartSubscription,
+        ReplaceCard,
+        CancelSubscription,
+        ViewBilling,
+        RunBilling,
+        RetryPayment,
+        RefundPayment,
+        VoidInvoice,
+        WriteOffInvoice,
+        RotateCardKeys,
     }
 );

@@ -5,6 +5,7 @@
 //! Swift `SysopsError.NotFound`, Python `sysops.NotFoundError`.
 
 use crate::enums::{Action, Role, TicketStatus};
+use sysops_core::billing::{BillingError, CardError, VaultError};
 use sysops_core::{self as core, Error, RuleError, StoreError, TicketError, ValidationError};
 use sysops_storage::OpenError;
 
@@ -60,6 +61,21 @@ pub enum Rule {
     ExpertUnqualified,
     /// Only a handle opened with `open_simulated` has a clock to advance.
     RealClock,
+    /// The customer's account is suspended for an unpaid invoice: no new tickets until it is
+    /// paid, voided or written off.
+    AccountSuspended,
+    /// The customer has no active subscription.
+    NoActiveSubscription,
+    /// The customer already has an active subscription.
+    AlreadySubscribed,
+    /// The card on file has expired.
+    CardExpired,
+    /// The invoice's status does not allow the action (refund an unpaid one, void a paid one).
+    InvoiceNotActionable,
+    /// A refund larger than what was paid and not yet refunded.
+    RefundTooLarge,
+    /// A billing run for a month that has not ended.
+    PeriodNotEnded,
 }
 
 /// Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
@@ -194,6 +210,12 @@ impl From<Error> for SysopsError {
             }
             Error::Ticket(e) => ticket_error(e, detail),
             Error::Rule(e) => SysopsError::RuleViolated { rule: rule(&e), detail },
+            Error::Billing(e) => billing_error(e, detail),
+            Error::Vault(VaultError::UnknownToken { token }) => {
+                SysopsError::NotFound { kind: "card".to_owned(), id: token.to_string() }
+            }
+            Error::Vault(VaultError::Store(e)) => e.into(),
+            Error::Vault(_) => SysopsError::Storage { detail },
             Error::Store(e) => e.into(),
             Error::Replay(_) => SysopsError::Internal { detail },
         }
@@ -213,6 +235,33 @@ fn ticket_error(error: TicketError, detail: String) -> SysopsError {
         TicketError::ReopenWindowClosed { .. } => Rule::ReopenWindowClosed,
         TicketError::NotCovered { .. } => Rule::NotCovered,
         TicketError::ExpertUnqualified { .. } => Rule::ExpertUnqualified,
+        TicketError::AccountSuspended { .. } => Rule::AccountSuspended,
+    };
+    SysopsError::RuleViolated { rule, detail }
+}
+
+/// A refused billing command: a card refused at intake is invalid input naming the field,
+/// the rest are rules.
+fn billing_error(error: BillingError, detail: String) -> SysopsError {
+    let rule = match error {
+        BillingError::Card(card) => {
+            let field = match card {
+                CardError::InvalidExpiry { .. } | CardError::Expired { .. } => "card_expiry",
+                CardError::InvalidCvv => "cvv",
+                _ => "card_number",
+            };
+            return SysopsError::InvalidInput { field: field.to_owned(), reason: detail };
+        }
+        BillingError::NotPositive { field } => {
+            return SysopsError::InvalidInput { field: field.replace(' ', "_"), reason: detail };
+        }
+        BillingError::Rule(e) => rule(&e),
+        BillingError::NoActiveSubscription { .. } => Rule::NoActiveSubscription,
+        BillingError::AlreadySubscribed { .. } => Rule::AlreadySubscribed,
+        BillingError::CardExpired { .. } => Rule::CardExpired,
+        BillingError::InvoiceNotActionable { .. } => Rule::InvoiceNotActionable,
+        BillingError::RefundTooLarge { .. } => Rule::RefundTooLarge,
+        BillingError::NotEnded { .. } => Rule::PeriodNotEnded,
     };
     SysopsError::RuleViolated { rule, detail }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::OpenError;
 use crate::url::StoreUrl;
-use crate::{AnyStore, PgStore, SqliteStore};
+use crate::{AnyStore, KeyProvider, PgStore, SqliteStore};
 use std::ops::Deref;
 use std::sync::Arc;
 use sysops_core::store::{ConsumerName, Outbox, OutboxEntry};
@@ -19,12 +19,36 @@ pub struct Options {
     pub pg_schema: Option<String>,
     /// PostgreSQL only: the connection pool's size.
     pub pg_max_connections: u32,
+    /// Where the billing quantum lives (subscriptions, invoices, the card vault), when it is
+    /// kept in a database of its own (ADR-4); by default, in the main store. Same URL forms.
+    pub billing_url: Option<String>,
+    /// The keys the card vault seals card numbers with; without them every card operation
+    /// is refused.
+    pub card_keys: Option<Arc<dyn KeyProvider>>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { clock: Arc::new(SystemClock), ids: Arc::new(UuidV7Ids), pg_schema: None, pg_max_connections: 10 }
+        Self {
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(UuidV7Ids),
+            pg_schema: None,
+            pg_max_connections: 10,
+            billing_url: None,
+            card_keys: None,
+        }
     }
+}
+
+/// Opens the store at `url` with `options`.
+async fn open_store(url: &str, options: &Options) -> Result<AnyStore, OpenError> {
+    Ok(match StoreUrl::parse(url)? {
+        StoreUrl::SqliteFile(path) => AnyStore::Sqlite(SqliteStore::open(&path).await?),
+        StoreUrl::SqliteMemory => AnyStore::Sqlite(SqliteStore::in_memory().await?),
+        StoreUrl::Postgres(url) => {
+            AnyStore::Postgres(PgStore::open(&url, options.pg_schema.as_deref(), options.pg_max_connections).await?)
+        }
+    })
 }
 
 /// Sysops on durable storage: every command and query of [`Service`] (through
@@ -51,16 +75,27 @@ impl Sysops {
         Self::open_with(url, Options::default()).await
     }
 
-    /// Opens the store at `url` with `options`.
+    /// Opens the store at `url` with `options` (and the billing store at
+    /// `options.billing_url`, if given).
     pub async fn open_with(url: &str, options: Options) -> Result<Self, OpenError> {
-        let store = match StoreUrl::parse(url)? {
-            StoreUrl::SqliteFile(path) => AnyStore::Sqlite(SqliteStore::open(&path).await?),
-            StoreUrl::SqliteMemory => AnyStore::Sqlite(SqliteStore::in_memory().await?),
-            StoreUrl::Postgres(url) => {
-                AnyStore::Postgres(PgStore::open(&url, options.pg_schema.as_deref(), options.pg_max_connections).await?)
+        let mut store = open_store(url, &options).await?;
+        let billing = match &options.billing_url {
+            Some(billing_url) => Some(open_store(billing_url, &options).await?),
+            None => None,
+        };
+        let billing = match (billing, options.card_keys.clone()) {
+            (Some(billing), Some(keys)) => Some(billing.with_card_keys(keys)),
+            (billing, None) => billing,
+            (None, Some(keys)) => {
+                store = store.with_card_keys(keys);
+                None
             }
         };
-        Ok(Self { service: Service::new(store, options.clock, options.ids) })
+        let mut service = Service::new(store, options.clock, options.ids);
+        if let Some(billing) = billing {
+            service = service.with_billing_store(billing);
+        }
+        Ok(Self { service })
     }
 
     /// `"sqlite"`, `"postgres"`, or `"citus"` (PostgreSQL with the tables distributed by Citus).
@@ -78,9 +113,26 @@ impl Sysops {
         self.service.store().ack(consumer, position).await
     }
 
+    /// Up to `limit` billing outbox entries `consumer` has not acknowledged yet: the same as
+    /// [`poll_outbox`](Self::poll_outbox) unless billing lives in a database of its own.
+    pub async fn poll_billing_outbox(
+        &self,
+        consumer: &ConsumerName,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.service.billing_store().poll(consumer, limit).await
+    }
+
+    /// Records that `consumer` has handled the billing outbox up to `position`.
+    pub async fn ack_billing_outbox(&self, consumer: &ConsumerName, position: u64) -> Result<(), StoreError> {
+        self.service.billing_store().ack(consumer, position).await
+    }
+
     /// Closes the database connections; later calls fail with a storage error.
     pub async fn close(&self) {
         self.service.store().close().await;
+        // The main store again when billing shares it: closing twice is harmless.
+        self.service.billing_store().close().await;
     }
 }
 

@@ -20,6 +20,7 @@ mod rows;
 mod sql;
 mod sqlite;
 mod url;
+mod vault;
 
 pub use any::AnyStore;
 pub use error::OpenError;
@@ -27,3 +28,4 @@ pub use facade::{Options, Sysops};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use url::{StoreUrl, redact};
+pub use vault::{CardKey, KeyProvider, StaticKeys};

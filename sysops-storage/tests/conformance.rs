@@ -9,9 +9,9 @@ mod sqlite_file {
 }
 
 mod sqlite_memory {
-    use super::common::block_on;
+    use super::common::{block_on, card_keys};
     sysops_core::store_conformance_tests!(block_on, async {
-        sysops_storage::SqliteStore::in_memory().await.expect("in-memory SQLite")
+        sysops_storage::SqliteStore::in_memory().await.expect("in-memory SQLite").with_card_keys(card_keys())
     });
 }
 

@@ -16,6 +16,8 @@ pub(crate) struct Inner {
     events: BTreeMap<StreamId, Vec<StoredEvent>>,
     outbox: Vec<OutboxEntry>,
     cursors: BTreeMap<ConsumerName, u64>,
+    /// The billing domain's card vault, by token: kept in process memory, like everything here.
+    pub(crate) vault: BTreeMap<uuid::Uuid, String>,
 }
 
 /// Keeps everything in process memory behind one lock; commits are atomic and checked like a database's.

@@ -42,7 +42,8 @@ impl<S: Store> Service<S> {
         self.execute(actor, customer, command).await
     }
 
-    /// Moves a customer to another plan.
+    /// Moves a customer to another plan; their subscription, if they have one, is billed for
+    /// the new plan from now on (prorated by day).
     pub async fn change_customer_plan(
         &self,
         actor: Actor,
@@ -52,7 +53,10 @@ impl<S: Store> Service<S> {
         let ctx = self.ctx(actor, Action::ChangeCustomerPlan).await?;
         let current: Customer = self.get(customer).await?;
         let plan: SupportPlan = self.get(plan).await?;
-        self.save(Some(&current), current.change_plan(&plan, &ctx)?).await
+        let events = current.change_plan(&plan, &ctx)?;
+        // The subscription follows first: a retry after a failure in between finds it moved.
+        self.follow_plan(&ctx, customer, &plan).await?;
+        self.save(Some(&current), events).await
     }
 
     /// A customer's profile.

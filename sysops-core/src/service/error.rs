@@ -1,6 +1,7 @@
 //! Every error the service returns, gathered from the layers and domains below it.
 
 use crate::actor::Forbidden;
+use crate::billing::{BillingError, CardError, VaultError};
 use crate::error::{ReplayError, StoreError, ValidationError};
 use crate::rule::{Refused, RuleError};
 use crate::stream::AggregateKind;
@@ -30,6 +31,12 @@ pub enum Error {
     /// Another rule refused the command.
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// A billing rule refused the command (a card refused at intake among them).
+    #[error(transparent)]
+    Billing(#[from] BillingError),
+    /// The card vault could not store or reveal a card.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
     /// Storage failed or a concurrent writer won (see [`StoreError::Conflict`]).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -47,6 +54,12 @@ impl Error {
     /// True for an optimistic-concurrency conflict, after which a reload and retry may succeed.
     pub fn is_conflict(&self) -> bool {
         matches!(self, Error::Store(StoreError::Conflict { .. }))
+    }
+}
+
+impl From<CardError> for Error {
+    fn from(error: CardError) -> Self {
+        Error::Billing(BillingError::Card(error))
     }
 }
 

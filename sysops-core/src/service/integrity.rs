@@ -2,6 +2,7 @@
 
 use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
+use crate::billing::{Invoice, Subscription};
 use crate::customer::Customer;
 use crate::event::{AggregateKind, StreamId};
 use crate::expert::Expert;
@@ -24,16 +25,23 @@ impl<S: Store> Service<S> {
     ) -> Result<Listing<StreamId>, Error> {
         let actor = self.verify(actor, Action::AuditRecords).await?;
         authorize(&actor, Action::AuditRecords, Target::default())?;
-        let rows = self.store.states(kind, page).await?;
+        // Billing records may live in a database of their own.
+        let store = match kind {
+            AggregateKind::Subscription | AggregateKind::Invoice => self.billing_store(),
+            _ => &self.store,
+        };
+        let rows = store.states(kind, page).await?;
         let mut listing =
             Listing { items: Vec::new(), quarantined: Vec::new(), next: persist::next_after(&rows, page) };
         for row in &rows {
             let audit = match kind {
-                AggregateKind::Plan => persist::audit_stream::<SupportPlan, S>(&self.store, row).await,
-                AggregateKind::Customer => persist::audit_stream::<Customer, S>(&self.store, row).await,
-                AggregateKind::Expert => persist::audit_stream::<Expert, S>(&self.store, row).await,
-                AggregateKind::StaffAccount => persist::audit_stream::<StaffAccount, S>(&self.store, row).await,
-                AggregateKind::Ticket => persist::audit_stream::<Ticket, S>(&self.store, row).await,
+                AggregateKind::Plan => persist::audit_stream::<SupportPlan, S>(store, row).await,
+                AggregateKind::Customer => persist::audit_stream::<Customer, S>(store, row).await,
+                AggregateKind::Expert => persist::audit_stream::<Expert, S>(store, row).await,
+                AggregateKind::StaffAccount => persist::audit_stream::<StaffAccount, S>(store, row).await,
+                AggregateKind::Ticket => persist::audit_stream::<Ticket, S>(store, row).await,
+                AggregateKind::Subscription => persist::audit_stream::<Subscription, S>(store, row).await,
+                AggregateKind::Invoice => persist::audit_stream::<Invoice, S>(store, row).await,
             };
             match audit {
                 Ok(()) => listing.items.push(row.stream),

@@ -6,6 +6,7 @@
 //! domain's commands and queries are an `impl` block in this folder's file of that name.
 
 mod assignment;
+mod billing;
 mod customer;
 mod error;
 mod expert;
@@ -15,6 +16,7 @@ mod staff;
 mod ticket;
 
 pub use assignment::{AssignmentReport, WaitingTicket};
+pub use billing::BillingReport;
 pub use error::Error;
 
 use crate::actor::{Action, Actor, DenyReason, Role};
@@ -48,6 +50,8 @@ use uuid::Uuid;
 /// ```
 pub struct Service<S> {
     store: S,
+    /// Where billing records live when they are kept apart from the rest (ADR-4).
+    billing: Option<S>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     /// Plans by id. A plan's terms never change once defined (only `retired` does, which
@@ -58,7 +62,14 @@ pub struct Service<S> {
 impl<S: Store> Service<S> {
     /// A service over `store`, reading time from `clock` and taking ids from `ids`.
     pub fn new(store: S, clock: impl Clock + 'static, ids: impl IdGen + 'static) -> Self {
-        Self { store, clock: Arc::new(clock), ids: Arc::new(ids), plan_terms: RwLock::default() }
+        Self { store, billing: None, clock: Arc::new(clock), ids: Arc::new(ids), plan_terms: RwLock::default() }
+    }
+
+    /// Keeps billing records (subscriptions, invoices, the card vault) in `billing`, another
+    /// database than the rest, instead of the main store (ADR-4: the billing quantum).
+    pub fn with_billing_store(mut self, billing: S) -> Self {
+        self.billing = Some(billing);
+        self
     }
 
     /// The underlying store.

@@ -94,6 +94,9 @@ impl Ticket {
         ctx: &Ctx<'_>,
     ) -> Result<Vec<Envelope<TicketEvent>>, Refused<TicketError>> {
         authorize(&ctx.actor, Action::SubmitTicket, Target::owned_by(customer.id))?;
+        if let Some(invoice) = customer.suspended_for {
+            return Err(TicketError::AccountSuspended { customer: customer.id, invoice }.into());
+        }
         if !plan.covers(request.category) {
             return Err(TicketError::NotCovered { plan: plan.id, category: request.category }.into());
         }

@@ -3,7 +3,7 @@
 use super::TicketStatus;
 use crate::actor::Action;
 use crate::expert::Unqualified;
-use crate::id::{ExpertId, PlanId, TicketId};
+use crate::id::{CustomerId, ExpertId, InvoiceId, PlanId, TicketId};
 use crate::rule::Refused;
 use crate::skill::ProductCategory;
 use chrono::{DateTime, Utc};
@@ -55,6 +55,14 @@ pub enum TicketError {
         plan: PlanId,
         /// The category asked for.
         category: ProductCategory,
+    },
+    /// The customer's account is suspended for an unpaid invoice: they can still read their
+    /// tickets, but submit new ones only once it is paid, voided or written off.
+    #[error("the account of customer {customer} is suspended until invoice {invoice} is settled")]
+    AccountSuspended {
+        customer: CustomerId,
+        /// The unpaid invoice.
+        invoice: InvoiceId,
     },
     /// The expert may not be given this ticket (manual assignment checks).
     #[error("expert {expert} cannot take ticket {ticket}: {why:?}")]

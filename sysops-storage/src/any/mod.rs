@@ -4,6 +4,7 @@
 //! Each domain's queries are delegated in this folder's file of that name.
 
 mod assignment;
+mod billing;
 mod expert;
 mod ticket;
 

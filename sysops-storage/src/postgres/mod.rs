@@ -5,6 +5,7 @@
 //! holds the connection, the migrations and the event store every domain writes through.
 
 mod assignment;
+mod billing;
 mod customer;
 mod expert;
 mod outbox;
@@ -13,9 +14,11 @@ mod ticket;
 use crate::error::{OpenError, backend, is_unique_violation};
 use crate::rows::{self, Bind};
 use crate::url::redact;
+use crate::vault::{KeyProvider, Keys};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use sysops_core::store::{Change, EventStore, Page, StoredEvent, StoredState};
 use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
@@ -35,6 +38,7 @@ pub struct PgStore {
     /// Whether the tables are distributed by Citus, which changes how the assignment job
     /// serializes (see `assignment.rs`) and how a customer's tickets are found.
     citus: bool,
+    keys: Keys,
 }
 
 impl PgStore {
@@ -91,7 +95,14 @@ impl PgStore {
             _ => Err(e),
         })
         .map_err(|e| OpenError::Store(backend(e)))?;
-        Ok(Self { pool, citus })
+        Ok(Self { pool, citus, keys: Keys::default() })
+    }
+
+    /// Seals card numbers in the vault with keys from `keys`; without them every card
+    /// operation is refused with [`VaultError::KeyProvider`](sysops_core::billing::VaultError).
+    pub fn with_card_keys(mut self, keys: Arc<dyn KeyProvider>) -> Self {
+        self.keys = Keys::new(keys);
+        self
     }
 
     /// How generated queries number parameters and route by shard key.
@@ -220,7 +231,8 @@ async fn conflict<'c, E: sqlx::PgExecutor<'c>>(executor: E, change: &Change) -> 
 async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     ticket::write_index(tx, change).await?;
     expert::write_index(tx, change).await?;
-    customer::write_index(tx, change).await
+    customer::write_index(tx, change).await?;
+    billing::write_index(tx, change).await
 }
 
 /// The one statement that stores a one-event change with its index row: see [`OneStatement`].

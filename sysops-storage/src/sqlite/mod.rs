@@ -4,6 +4,7 @@
 //! holds the connections, the migrations and the event store every domain writes through.
 
 mod assignment;
+mod billing;
 mod customer;
 mod expert;
 mod outbox;
@@ -11,9 +12,11 @@ mod ticket;
 
 use crate::error::{OpenError, backend, is_unique_violation};
 use crate::rows;
+use crate::vault::{KeyProvider, Keys};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, Transaction};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use sysops_core::store::{Change, EventStore, Page, StoredEvent, StoredState};
 use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
@@ -32,6 +35,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    keys: Keys,
 }
 
 impl SqliteStore {
@@ -62,7 +66,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| classify(e, path))?;
-        Ok(Self { writer, reader })
+        Ok(Self { writer, reader, keys: Keys::default() })
     }
 
     /// A private in-memory database (for tests and demos), gone when dropped.
@@ -78,7 +82,14 @@ impl SqliteStore {
             .await
             .map_err(|e| OpenError::Store(backend(e)))?;
         migrate(&pool).await?;
-        Ok(Self { writer: pool.clone(), reader: pool })
+        Ok(Self { writer: pool.clone(), reader: pool, keys: Keys::default() })
+    }
+
+    /// Seals card numbers in the vault with keys from `keys`; without them every card
+    /// operation is refused with [`VaultError::KeyProvider`](sysops_core::billing::VaultError).
+    pub fn with_card_keys(mut self, keys: Arc<dyn KeyProvider>) -> Self {
+        self.keys = Keys::new(keys);
+        self
     }
 
     /// Runs SQLite's full `PRAGMA integrity_check`; `Ok(())` when the file is sound.
@@ -167,7 +178,8 @@ async fn write_change(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
 async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     ticket::write_index(tx, change).await?;
     expert::write_index(tx, change).await?;
-    customer::write_index(tx, change).await
+    customer::write_index(tx, change).await?;
+    billing::write_index(tx, change).await
 }
 
 /// The [`StoreError::Conflict`] of a change whose version guard refused it, with the version found.

@@ -2,7 +2,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
-use sysops_storage::{PgStore, SqliteStore};
+use std::sync::Arc;
+use sysops_storage::{CardKey, KeyProvider, PgStore, SqliteStore, StaticKeys};
 
 /// Runs `future` on a fresh multi-threaded tokio runtime.
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
@@ -26,11 +27,16 @@ pub(crate) fn pg_url() -> Option<String> {
 pub(crate) async fn fresh_pg() -> PgStore {
     let url = pg_url().expect("SYSOPS_PG_URL");
     let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-    PgStore::open(&url, Some(&schema), 8).await.expect("open PostgreSQL")
+    PgStore::open(&url, Some(&schema), 8).await.expect("open PostgreSQL").with_card_keys(card_keys())
+}
+
+/// The card keys test stores seal cards with: a fixed test key (never a real one).
+pub(crate) fn card_keys() -> Arc<dyn KeyProvider> {
+    Arc::new(StaticKeys::new(CardKey::new("test-2026", &[0x5a; 32]).unwrap(), []))
 }
 
 /// A fresh SQLite database file in a temporary directory that lives as long as the test process.
 pub(crate) async fn fresh_sqlite() -> SqliteStore {
     let dir = tempfile::tempdir().expect("tempdir").keep();
-    SqliteStore::open(&dir.join("sysops.db")).await.expect("open SQLite")
+    SqliteStore::open(&dir.join("sysops.db")).await.expect("open SQLite").with_card_keys(card_keys())
 }

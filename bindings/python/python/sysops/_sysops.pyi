@@ -198,6 +198,16 @@ class Action(_Enum):
     LIST_CUSTOMER_TICKETS: ClassVar[Action]
     LIST_EXPERT_TICKETS: ClassVar[Action]
     AUDIT_RECORDS: ClassVar[Action]
+    START_SUBSCRIPTION: ClassVar[Action]
+    REPLACE_CARD: ClassVar[Action]
+    CANCEL_SUBSCRIPTION: ClassVar[Action]
+    VIEW_BILLING: ClassVar[Action]
+    RUN_BILLING: ClassVar[Action]
+    RETRY_PAYMENT: ClassVar[Action]
+    REFUND_PAYMENT: ClassVar[Action]
+    VOID_INVOICE: ClassVar[Action]
+    WRITE_OFF_INVOICE: ClassVar[Action]
+    ROTATE_CARD_KEYS: ClassVar[Action]
 
 @final
 class DenyReason(_Enum):
@@ -224,6 +234,13 @@ class Rule(_Enum):
     NOT_COVERED: ClassVar[Rule]
     EXPERT_UNQUALIFIED: ClassVar[Rule]
     REAL_CLOCK: ClassVar[Rule]
+    ACCOUNT_SUSPENDED: ClassVar[Rule]
+    NO_ACTIVE_SUBSCRIPTION: ClassVar[Rule]
+    ALREADY_SUBSCRIBED: ClassVar[Rule]
+    CARD_EXPIRED: ClassVar[Rule]
+    INVOICE_NOT_ACTIONABLE: ClassVar[Rule]
+    REFUND_TOO_LARGE: ClassVar[Rule]
+    PERIOD_NOT_ENDED: ClassVar[Rule]
 
 @final
 class RecordKind(_Enum):
@@ -233,6 +250,8 @@ class RecordKind(_Enum):
     EXPERT: ClassVar[RecordKind]
     STAFF_ACCOUNT: ClassVar[RecordKind]
     TICKET: ClassVar[RecordKind]
+    SUBSCRIPTION: ClassVar[RecordKind]
+    INVOICE: ClassVar[RecordKind]
 
 @final
 class Weekday(_Enum):

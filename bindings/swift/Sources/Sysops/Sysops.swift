@@ -5095,6 +5095,16 @@ public enum Action: Equatable, Hashable {
     case listCustomerTickets
     case listExpertTickets
     case auditRecords
+    case startSubscription
+    case replaceCard
+    case cancelSubscription
+    case viewBilling
+    case runBilling
+    case retryPayment
+    case refundPayment
+    case voidInvoice
+    case writeOffInvoice
+    case rotateCardKeys
 
 
 
@@ -5189,6 +5199,26 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         case 36: return .listExpertTickets
         
         case 37: return .auditRecords
+        
+        case 38: return .startSubscription
+        
+        case 39: return .replaceCard
+        
+        case 40: return .cancelSubscription
+        
+        case 41: return .viewBilling
+        
+        case 42: return .runBilling
+        
+        case 43: return .retryPayment
+        
+        case 44: return .refundPayment
+        
+        case 45: return .voidInvoice
+        
+        case 46: return .writeOffInvoice
+        
+        case 47: return .rotateCardKeys
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5344,6 +5374,46 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case .auditRecords:
             writeInt(&buf, Int32(37))
+        
+        
+        case .startSubscription:
+            writeInt(&buf, Int32(38))
+        
+        
+        case .replaceCard:
+            writeInt(&buf, Int32(39))
+        
+        
+        case .cancelSubscription:
+            writeInt(&buf, Int32(40))
+        
+        
+        case .viewBilling:
+            writeInt(&buf, Int32(41))
+        
+        
+        case .runBilling:
+            writeInt(&buf, Int32(42))
+        
+        
+        case .retryPayment:
+            writeInt(&buf, Int32(43))
+        
+        
+        case .refundPayment:
+            writeInt(&buf, Int32(44))
+        
+        
+        case .voidInvoice:
+            writeInt(&buf, Int32(45))
+        
+        
+        case .writeOffInvoice:
+            writeInt(&buf, Int32(46))
+        
+        
+        case .rotateCardKeys:
+            writeInt(&buf, Int32(47))
         
         }
     }
@@ -6127,6 +6197,14 @@ public enum RecordKind: Equatable, Hashable {
      * A ticket.
      */
     case ticket
+    /**
+     * A customer's subscription (billing).
+     */
+    case subscription
+    /**
+     * One month's invoice (billing).
+     */
+    case invoice
 
 
 
@@ -6158,6 +6236,10 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case 5: return .ticket
         
+        case 6: return .subscription
+        
+        case 7: return .invoice
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6184,6 +6266,14 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case .ticket:
             writeInt(&buf, Int32(5))
+        
+        
+        case .subscription:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .invoice:
+            writeInt(&buf, Int32(7))
         
         }
     }
@@ -6368,6 +6458,35 @@ public enum Rule: Equatable, Hashable {
      * Only a handle opened with `open_simulated` has a clock to advance.
      */
     case realClock
+    /**
+     * The customer's account is suspended for an unpaid invoice: no new tickets until it is
+     * paid, voided or written off.
+     */
+    case accountSuspended
+    /**
+     * The customer has no active subscription.
+     */
+    case noActiveSubscription
+    /**
+     * The customer already has an active subscription.
+     */
+    case alreadySubscribed
+    /**
+     * The card on file has expired.
+     */
+    case cardExpired
+    /**
+     * The invoice's status does not allow the action (refund an unpaid one, void a paid one).
+     */
+    case invoiceNotActionable
+    /**
+     * A refund larger than what was paid and not yet refunded.
+     */
+    case refundTooLarge
+    /**
+     * A billing run for a month that has not ended.
+     */
+    case periodNotEnded
 
 
 
@@ -6410,6 +6529,20 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         case 10: return .expertUnqualified
         
         case 11: return .realClock
+        
+        case 12: return .accountSuspended
+        
+        case 13: return .noActiveSubscription
+        
+        case 14: return .alreadySubscribed
+        
+        case 15: return .cardExpired
+        
+        case 16: return .invoiceNotActionable
+        
+        case 17: return .refundTooLarge
+        
+        case 18: return .periodNotEnded
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6461,6 +6594,34 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         
         case .realClock:
             writeInt(&buf, Int32(11))
+        
+        
+        case .accountSuspended:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .noActiveSubscription:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .alreadySubscribed:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .cardExpired:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .invoiceNotActionable:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .refundTooLarge:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .periodNotEnded:
+            writeInt(&buf, Int32(18))
         
         }
     }

@@ -28,6 +28,7 @@ pub(super) async fn submit(args: &Args) -> Result<(), BoxError> {
             ids: Arc::new(SequentialIds::new(1)),
             pg_schema: target.schema.clone(),
             pg_max_connections: most.max(4) as u32,
+            ..Options::default()
         };
         let sysops = Sysops::open_with(&target.url, options).await?;
         let backend = sysops.backend_name();

@@ -15,12 +15,14 @@
 //! second argument makes a fresh, empty store (an `async` block, awaited per case).
 
 mod assignment;
+mod billing;
 mod event_store;
 mod expert;
 mod outbox;
 mod ticket;
 
 pub use assignment::*;
+pub use billing::*;
 pub use event_store::*;
 pub use expert::*;
 pub use outbox::*;
@@ -54,6 +56,8 @@ where
     the_assignment_job_offers_every_open_ticket_once_to_a_qualified_expert(fresh().await).await;
     a_declined_ticket_goes_to_someone_else_or_waits_with_the_reason(fresh().await).await;
     every_record_is_walked_once_by_kind_and_passes_the_audit(fresh().await).await;
+    a_card_is_revealed_only_by_its_token(fresh().await).await;
+    a_month_of_declines_retries_and_lost_answers_balances_the_books(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the
@@ -75,6 +79,7 @@ macro_rules! store_conformance_tests {
         $crate::ticket_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::expert_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::assignment_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
+        $crate::billing_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
     };
 }
 

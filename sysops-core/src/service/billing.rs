@@ -1,0 +1,447 @@
+//! Billing: subscriptions and cards, the monthly run, statements, and administrators' actions
+//! on invoices. Billing records live in the billing store ([`Service::with_billing_store`]),
+//! which may be another database than the rest (ADR-4).
+
+use super::{Error, Service};
+use crate::actor::{Action, Actor, Target, authorize};
+use crate::aggregate::{Aggregate, Decide, applied, replay};
+use crate::billing::{
+    AttemptOutcome, BillingError, BillingPeriod, CardOnFile, ChargeAnswer, ChargeRequest, Invoice, InvoiceCommand,
+    InvoiceFilter, InvoiceStatus, NewCard, PaymentGateway, Subscription, SubscriptionCommand, prorate,
+};
+use crate::ctx::Ctx;
+use crate::customer::{Customer, CustomerCommand};
+use crate::event::{Envelope, Sequence};
+use crate::id::{CardToken, CustomerId, InvoiceId, SubscriptionId};
+use crate::money::Money;
+use crate::persist::{self, Change, Listing, Page, Quarantined, decode_state};
+use crate::plan::SupportPlan;
+use crate::store::Store;
+use crate::stream::{ShardKey, StreamId};
+use crate::text::Reason;
+use uuid::Uuid;
+
+/// How many subscriptions and invoices the billing run holds in memory at once.
+const BILLING_PAGE: u32 = 500;
+
+/// What one billing run did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BillingReport {
+    /// Invoices issued by this run.
+    pub issued: Vec<InvoiceId>,
+    /// Invoices charged successfully by this run.
+    pub paid: Vec<InvoiceId>,
+    /// Invoices whose charge was declined, with the gateway's reason.
+    pub declined: Vec<(InvoiceId, String)>,
+    /// Invoices whose charge got no answer (outage, timeout): the next run asks again with
+    /// the same idempotency key.
+    pub unanswered: Vec<InvoiceId>,
+    /// Customers suspended because every scheduled payment of an invoice failed.
+    pub suspended: Vec<CustomerId>,
+    /// Customers reinstated because the invoice they were suspended for was settled.
+    pub reinstated: Vec<CustomerId>,
+    /// Records the run skipped: undecodable records, cards the vault could not reveal.
+    pub quarantined: Vec<Quarantined>,
+}
+
+/// The store a billing record of `stream` lives in, for the errors that name it.
+fn skipped(stream: StreamId, why: &dyn std::fmt::Display) -> Quarantined {
+    Quarantined { stream, problem: why.to_string() }
+}
+
+impl<S: Store> Service<S> {
+    /// Where billing records live: the billing store if one was given, else the main store.
+    pub fn billing_store(&self) -> &S {
+        self.billing.as_ref().unwrap_or(&self.store)
+    }
+
+    async fn find_billing<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<Option<A>, Error> {
+        Ok(persist::load::<A, S>(self.billing_store(), id).await?)
+    }
+
+    async fn get_billing<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<A, Error> {
+        let id = id.into();
+        self.find_billing(id).await?.ok_or(Error::NotFound { kind: A::KIND, id })
+    }
+
+    async fn save_billing<A: Aggregate>(
+        &self,
+        current: Option<&A>,
+        events: Vec<Envelope<A::Event>>,
+    ) -> Result<A, Error> {
+        let next = match current {
+            Some(current) => applied(current, &events)?,
+            None => replay::<A>(&events)?,
+        };
+        let expected = current.map_or(Sequence::NONE, Aggregate::version);
+        self.billing_store().commit(vec![Change::of(expected, &next, &events)?]).await?;
+        Ok(next)
+    }
+
+    async fn execute_billing<A>(&self, actor: Actor, id: impl Into<Uuid>, command: A::Command) -> Result<A, Error>
+    where
+        A: Decide,
+        Error: From<A::Error>,
+    {
+        let ctx = self.ctx(actor, A::action(&command)).await?;
+        let current: A = self.get_billing(id).await?;
+        let events = current.decide(&command, &ctx)?;
+        self.save_billing(Some(&current), events).await
+    }
+
+    /// Puts `card` in the vault for `customer` and returns what may be known of it.
+    async fn vault_card(&self, customer: CustomerId, card: &NewCard, ctx: &Ctx<'_>) -> Result<CardOnFile, Error> {
+        if card.expiry.has_expired(ctx.now) {
+            return Err(BillingError::CardExpired { customer }.into());
+        }
+        // The token carries the customer's shard key, so the vault row sits with their records.
+        let token = CardToken::from(ShardKey::of(customer.as_uuid()).stamp(ctx.new_id()));
+        self.billing_store().store_card(token, customer, &card.number).await?;
+        Ok(CardOnFile::of(card, token))
+    }
+
+    /// Subscribes `customer` to their plan, charged monthly to `card` (or resumes their
+    /// cancelled subscription with it). The card's number goes to the vault; the subscription
+    /// keeps only its token, brand, last four digits and expiry.
+    pub async fn start_subscription(
+        &self,
+        actor: Actor,
+        customer: CustomerId,
+        card: NewCard,
+    ) -> Result<Subscription, Error> {
+        let ctx = self.ctx(actor, Action::StartSubscription).await?;
+        authorize(&ctx.actor, Action::StartSubscription, Target::owned_by(customer))?;
+        let found: Customer = self.get(customer).await?;
+        let existing: Option<Subscription> = self.find_billing(SubscriptionId::from(customer)).await?;
+        if existing.as_ref().is_some_and(Subscription::is_active) {
+            return Err(BillingError::AlreadySubscribed { customer }.into());
+        }
+        let plan: SupportPlan = self.get(found.plan).await?;
+        let card = self.vault_card(customer, &card, &ctx).await?;
+        let Some(cancelled) = existing else {
+            return self.save_billing(None, Subscription::start(customer, &plan, card, &ctx)?).await;
+        };
+        // A cancelled subscription resumes on the customer's plan with the new card, at once.
+        let mut events = cancelled.decide(&SubscriptionCommand::ReplaceCard(card), &ctx)?;
+        let with_card = applied(&cancelled, &events)?;
+        events.extend(with_card.decide(&SubscriptionCommand::ChangePlan(plan), &ctx)?);
+        self.save_billing(Some(&cancelled), events).await
+    }
+
+    /// Charges another card from now on.
+    pub async fn replace_card(&self, actor: Actor, customer: CustomerId, card: NewCard) -> Result<Subscription, Error> {
+        let ctx = self.ctx(actor, Action::ReplaceCard).await?;
+        authorize(&ctx.actor, Action::ReplaceCard, Target::owned_by(customer))?;
+        let current: Subscription = self.get_billing(SubscriptionId::from(customer)).await?;
+        let card = self.vault_card(customer, &card, &ctx).await?;
+        let events = current.decide(&SubscriptionCommand::ReplaceCard(card), &ctx)?;
+        self.save_billing(Some(&current), events).await
+    }
+
+    /// Cancels the subscription at once; the days already used this month are billed.
+    pub async fn cancel_subscription(&self, actor: Actor, customer: CustomerId) -> Result<Subscription, Error> {
+        self.execute_billing(actor, SubscriptionId::from(customer), SubscriptionCommand::Cancel).await
+    }
+
+    /// Moves the customer's subscription, if they have one, to `plan` (called by
+    /// [`Service::change_customer_plan`] before the customer changes, so that a retry after a
+    /// failure in between finds the subscription already moved).
+    pub(super) async fn follow_plan(
+        &self,
+        ctx: &Ctx<'_>,
+        customer: CustomerId,
+        plan: &SupportPlan,
+    ) -> Result<(), Error> {
+        let Some(current) = self.find_billing::<Subscription>(SubscriptionId::from(customer)).await? else {
+            return Ok(());
+        };
+        if current.plan().is_none_or(|p| p.plan == plan.id) {
+            return Ok(());
+        }
+        let events = current.decide(&SubscriptionCommand::ChangePlan(plan.clone()), ctx)?;
+        self.save_billing(Some(&current), events).await.map(drop)
+    }
+
+    /// A customer's subscription (the customer themself, administrators).
+    pub async fn subscription(&self, actor: Actor, customer: CustomerId) -> Result<Subscription, Error> {
+        let actor = self.verify(actor, Action::ViewBilling).await?;
+        authorize(&actor, Action::ViewBilling, Target::owned_by(customer))?;
+        self.get_billing(SubscriptionId::from(customer)).await
+    }
+
+    /// A customer's invoices, in id order (the customer themself, administrators).
+    pub async fn invoices(&self, actor: Actor, customer: CustomerId, page: Page) -> Result<Listing<Invoice>, Error> {
+        let actor = self.verify(actor, Action::ViewBilling).await?;
+        authorize(&actor, Action::ViewBilling, Target::owned_by(customer))?;
+        let rows = self.billing_store().invoices(InvoiceFilter::of_customer(customer), page).await?;
+        Ok(Listing::decode(&rows, page, decode_state::<Invoice>)?)
+    }
+
+    /// One invoice (its customer, administrators).
+    pub async fn invoice(&self, actor: Actor, invoice: InvoiceId) -> Result<Invoice, Error> {
+        let actor = self.verify(actor, Action::ViewBilling).await?;
+        let found: Option<Invoice> = self.find_billing(invoice).await?;
+        // Authorize before revealing whether the invoice exists.
+        let owner = found.as_ref().map(|i| i.customer.as_uuid());
+        authorize(&actor, Action::ViewBilling, Target { owner, assigned_to_actor: false })?;
+        found.ok_or(Error::not_found(Invoice::KIND, invoice))
+    }
+
+    /// The monthly run for `period`, which must have ended: issues one invoice per
+    /// subscription that owes for it (rerunning finds the invoices already issued), charges
+    /// every unpaid invoice whose charge is due (retries of earlier months included), resumes
+    /// charges and refunds whose answer was lost, and suspends or reinstates accounts.
+    ///
+    /// Safe to rerun, to crash at any point and run again, and to run from several processes
+    /// at once: an invoice's id is derived from its subscription and period, and every charge
+    /// is recorded with its idempotency key before the gateway is asked.
+    pub async fn run_billing(
+        &self,
+        actor: Actor,
+        period: BillingPeriod,
+        gateway: &dyn PaymentGateway,
+    ) -> Result<BillingReport, Error> {
+        let ctx = self.ctx(actor, Action::RunBilling).await?;
+        authorize(&ctx.actor, Action::RunBilling, Target::default())?;
+        if period.end() > ctx.now {
+            return Err(BillingError::NotEnded { period }.into());
+        }
+        let mut report = BillingReport::default();
+        let mut page = Page::first(BILLING_PAGE);
+        loop {
+            let rows = self.billing_store().states(Subscription::KIND, page).await?;
+            let subscriptions = persist::decode_all(&rows, decode_state::<Subscription>, &mut report.quarantined)?;
+            for subscription in &subscriptions {
+                if let Some(invoice) = self.issue(subscription, period, &ctx, &mut report).await? {
+                    self.settle(invoice, Some(subscription), gateway, &ctx, &mut report).await?;
+                }
+            }
+            match persist::next_after(&rows, page) {
+                Some(last) => page = Page::after(last, BILLING_PAGE),
+                None => break,
+            }
+        }
+        // Retries of earlier months, and charges or refunds whose answer was lost.
+        let mut page = Page::first(BILLING_PAGE);
+        loop {
+            let rows = self.billing_store().invoices(InvoiceFilter::work_due_by(ctx.now), page).await?;
+            let invoices = persist::decode_all(&rows, decode_state::<Invoice>, &mut report.quarantined)?;
+            // This period's invoices were settled above.
+            for invoice in invoices.into_iter().filter(|i| i.period != period) {
+                self.settle(invoice, None, gateway, &ctx, &mut report).await?;
+            }
+            match persist::next_after(&rows, page) {
+                Some(last) => page = Page::after(last, BILLING_PAGE),
+                None => break,
+            }
+        }
+        Ok(report)
+    }
+
+    /// The invoice of `subscription` for `period`: the one already issued, or a new one, or
+    /// `None` when the subscription owes nothing for it.
+    async fn issue(
+        &self,
+        subscription: &Subscription,
+        period: BillingPeriod,
+        ctx: &Ctx<'_>,
+        report: &mut BillingReport,
+    ) -> Result<Option<Invoice>, Error> {
+        let id = InvoiceId::of(subscription.id, period.ordinal());
+        if let Some(existing) = self.find_billing::<Invoice>(id).await? {
+            return Ok(Some(existing));
+        }
+        let lines = prorate(period, &subscription.spans)?;
+        if lines.is_empty() {
+            return Ok(None);
+        }
+        let events = Invoice::issue(subscription.id, subscription.customer, period, lines, ctx)?;
+        match self.save_billing::<Invoice>(None, events).await {
+            Ok(invoice) => {
+                report.issued.push(invoice.id);
+                Ok(Some(invoice))
+            }
+            // Another run issued it first.
+            Err(e) if e.is_conflict() => self.find_billing(id).await,
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Charges `invoice` if it is due (or asks again for a lost answer), finishes a pending
+    /// refund, and suspends or reinstates its customer as its state now says. An invoice
+    /// another run is working on at the same moment is left to it.
+    async fn settle(
+        &self,
+        mut invoice: Invoice,
+        subscription: Option<&Subscription>,
+        gateway: &dyn PaymentGateway,
+        ctx: &Ctx<'_>,
+        report: &mut BillingReport,
+    ) -> Result<(), Error> {
+        if invoice.pending_attempt().is_none() && invoice.is_due(ctx.now) {
+            let card = match subscription {
+                Some(s) => s.card.token,
+                None => self.get_billing::<Subscription>(invoice.subscription).await?.card.token,
+            };
+            match self.invoice_step(&invoice, InvoiceCommand::StartAttempt { card }, ctx).await {
+                Ok(next) => invoice = next,
+                Err(e) if e.is_conflict() => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(attempt) = invoice.pending_attempt().cloned() {
+            let card = match self.billing_store().reveal_card(attempt.card).await {
+                Ok(card) => card,
+                Err(e) => {
+                    report.quarantined.push(skipped(StreamId::new(Invoice::KIND, invoice.id), &e));
+                    return Ok(());
+                }
+            };
+            let expiry = match subscription {
+                Some(s) if s.card.token == attempt.card => s.card.expiry,
+                _ => self.get_billing::<Subscription>(invoice.subscription).await?.card.expiry,
+            };
+            let request = ChargeRequest { key: attempt.key.clone(), amount: invoice.total, card, expiry };
+            let outcome = match gateway.charge(request).await {
+                Ok(ChargeAnswer::Charged(charge)) => AttemptOutcome::Charged { charge },
+                Ok(ChargeAnswer::Declined(reason)) => AttemptOutcome::Declined { reason },
+                Err(_) => {
+                    report.unanswered.push(invoice.id);
+                    return Ok(());
+                }
+            };
+            match self.invoice_step(&invoice, InvoiceCommand::RecordOutcome(outcome.clone()), ctx).await {
+                Ok(next) => invoice = next,
+                Err(e) if e.is_conflict() => return Ok(()),
+                Err(e) => return Err(e),
+            }
+            match outcome {
+                AttemptOutcome::Charged { .. } => report.paid.push(invoice.id),
+                AttemptOutcome::Declined { reason } => report.declined.push((invoice.id, reason)),
+            }
+        }
+        if let Some(refund) = invoice.pending_refund().cloned() {
+            invoice = self.finish_refund(&invoice, &refund, gateway, ctx).await?;
+        }
+        self.suspend_or_reinstate(&invoice, ctx, report).await
+    }
+
+    /// Applies one command of the billing run to `invoice` and commits it.
+    async fn invoice_step(&self, invoice: &Invoice, command: InvoiceCommand, ctx: &Ctx<'_>) -> Result<Invoice, Error> {
+        let events = invoice.decide(&command, ctx)?;
+        self.save_billing(Some(invoice), events).await
+    }
+
+    async fn finish_refund(
+        &self,
+        invoice: &Invoice,
+        refund: &crate::billing::Refund,
+        gateway: &dyn PaymentGateway,
+        ctx: &Ctx<'_>,
+    ) -> Result<Invoice, Error> {
+        let charge = invoice.attempts.iter().find_map(|a| match &a.outcome {
+            Some(AttemptOutcome::Charged { charge }) => Some(charge.clone()),
+            _ => None,
+        });
+        let Some(charge) = charge else { return Ok(invoice.clone()) };
+        match gateway.refund(refund.key.clone(), charge, refund.amount).await {
+            Ok(id) => self.invoice_step(invoice, InvoiceCommand::RecordRefund { refund: id }, ctx).await,
+            // No answer: the next run asks again with the same key.
+            Err(_) => Ok(invoice.clone()),
+        }
+    }
+
+    /// Suspends the customer when `invoice` became uncollectible, and reinstates them when
+    /// the invoice they were suspended for is settled.
+    async fn suspend_or_reinstate(
+        &self,
+        invoice: &Invoice,
+        ctx: &Ctx<'_>,
+        report: &mut BillingReport,
+    ) -> Result<(), Error> {
+        // Only an invoice whose every retry failed, or a settled one that had failed, can
+        // change a suspension: the common case (paid at the first attempt) reads no customer.
+        let failed_before = invoice.attempts.iter().any(|a| matches!(a.outcome, Some(AttemptOutcome::Declined { .. })));
+        if !(invoice.status == InvoiceStatus::Uncollectible || (failed_before && !invoice.status.is_unpaid())) {
+            return Ok(());
+        }
+        let customer: Customer = self.get(invoice.customer).await?;
+        let command = match (invoice.status, customer.suspended_for) {
+            (InvoiceStatus::Uncollectible, None) => CustomerCommand::Suspend(invoice.id),
+            (status, Some(held)) if held == invoice.id && !status.is_unpaid() => CustomerCommand::Reinstate(invoice.id),
+            _ => return Ok(()),
+        };
+        let suspending = matches!(command, CustomerCommand::Suspend(_));
+        let events = customer.decide(&command, ctx)?;
+        match self.save(Some(&customer), events).await {
+            Ok(_) if suspending => report.suspended.push(customer.id),
+            Ok(_) => report.reinstated.push(customer.id),
+            // Someone changed the customer meanwhile: the next run decides again.
+            Err(e) if e.is_conflict() => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+
+    /// An administrator charges an unpaid invoice now, with why.
+    pub async fn retry_payment(
+        &self,
+        actor: Actor,
+        invoice: InvoiceId,
+        reason: Reason,
+        gateway: &dyn PaymentGateway,
+    ) -> Result<Invoice, Error> {
+        let ctx = self.ctx(actor, Action::RetryPayment).await?;
+        let current: Invoice = self.get_billing(invoice).await?;
+        let requested = self.invoice_step(&current, InvoiceCommand::RetryNow(reason), &ctx).await?;
+        let mut report = BillingReport::default();
+        self.settle(requested, None, gateway, &ctx, &mut report).await?;
+        self.get_billing(invoice).await
+    }
+
+    /// An administrator refunds `amount` of a paid invoice, with why.
+    pub async fn refund_payment(
+        &self,
+        actor: Actor,
+        invoice: InvoiceId,
+        amount: Money,
+        reason: Reason,
+        gateway: &dyn PaymentGateway,
+    ) -> Result<Invoice, Error> {
+        let ctx = self.ctx(actor, Action::RefundPayment).await?;
+        let current: Invoice = self.get_billing(invoice).await?;
+        let started = self.invoice_step(&current, InvoiceCommand::StartRefund { amount, reason }, &ctx).await?;
+        let Some(refund) = started.pending_refund().cloned() else { return Ok(started) };
+        self.finish_refund(&started, &refund, gateway, &ctx).await
+    }
+
+    /// An administrator voids an unpaid invoice, with why; a suspension for it is lifted.
+    pub async fn void_invoice(&self, actor: Actor, invoice: InvoiceId, reason: Reason) -> Result<Invoice, Error> {
+        self.settle_by_admin(actor, invoice, InvoiceCommand::Void(reason)).await
+    }
+
+    /// An administrator writes an unpaid invoice off, with why; a suspension for it is lifted.
+    pub async fn write_off_invoice(&self, actor: Actor, invoice: InvoiceId, reason: Reason) -> Result<Invoice, Error> {
+        self.settle_by_admin(actor, invoice, InvoiceCommand::WriteOff(reason)).await
+    }
+
+    async fn settle_by_admin(
+        &self,
+        actor: Actor,
+        invoice: InvoiceId,
+        command: InvoiceCommand,
+    ) -> Result<Invoice, Error> {
+        let settled: Invoice = self.execute_billing(actor, invoice, command).await?;
+        // Lifting the suspension is the billing run's work, done as the system.
+        let ctx = Ctx::new(Actor::system(), self.now()?, self.ids.as_ref());
+        self.suspend_or_reinstate(&settled, &ctx, &mut BillingReport::default()).await?;
+        Ok(settled)
+    }
+
+    /// Re-encrypts every card not under the key provider's current key.
+    pub async fn rotate_card_keys(&self, actor: Actor) -> Result<crate::billing::RotationReport, Error> {
+        let actor = self.verify(actor, Action::RotateCardKeys).await?;
+        authorize(&actor, Action::RotateCardKeys, Target::default())?;
+        Ok(self.billing_store().rotate_card_keys().await?)
+    }
+}

@@ -1,0 +1,247 @@
+//! Billing: the card vault, the invoice listings, and a billing history whose books must
+//! balance on every backend: never two invoices for one subscription and period, never a
+//! charge without an invoice, never two charges of one invoice, money conserved to the cent.
+
+use crate::billing::{
+    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardNumber, Invoice, InvoiceStatus, NewCard, Simulated,
+    SimulatedGateway, VaultError,
+};
+use crate::store::Page;
+use crate::testing::fixtures::{World, plan_terms};
+use crate::{Actor, CardToken, Clock, Currency, CustomerId, Error, InvoiceId, Money, PlanTerms, Reason, Store};
+use chrono::Duration;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Generates one `#[test]` per billing case ([`BillingStore`](crate::store::BillingStore) and
+/// [`CardVault`]) for a backend; see [`store_conformance_tests!`](crate::store_conformance_tests).
+#[macro_export]
+macro_rules! billing_store_conformance_tests {
+    ($block_on:path, $fresh:expr) => {
+        $crate::billing_store_conformance_tests!($block_on, $fresh, skip_unless = true);
+    };
+    ($block_on:path, $fresh:expr, skip_unless = $available:expr) => {
+        $crate::conformance_cases!($block_on, $fresh, $available;
+            a_card_is_revealed_only_by_its_token,
+            a_month_of_declines_retries_and_lost_answers_balances_the_books,
+        );
+    };
+}
+
+/// The test cards the histories use, one per customer.
+pub const CARDS: [&str; 3] = ["4242424242424242", "5555555555554444", "378282246310005"];
+
+fn usd(cents: i64) -> Money {
+    Money::new(Decimal::new(cents, 2), Currency::Usd)
+}
+
+pub async fn a_card_is_revealed_only_by_its_token<S: Store>(store: S) {
+    let card = CardNumber::parse(CARDS[0]).unwrap();
+    let token = CardToken::from_uuid(uuid::Uuid::now_v7());
+    let customer = CustomerId::from_uuid(uuid::Uuid::now_v7());
+    store.store_card(token, customer, &card).await.expect("store");
+    assert_eq!(store.reveal_card(token).await.expect("reveal"), card);
+    let unknown = CardToken::from_uuid(uuid::Uuid::now_v7());
+    assert!(matches!(store.reveal_card(unknown).await, Err(VaultError::UnknownToken { token }) if token == unknown));
+    let report = store.rotate_card_keys().await.expect("rotate");
+    assert_eq!((report.rotated, report.current), (0, 1), "nothing to rotate under an unchanged key");
+}
+
+pub async fn a_month_of_declines_retries_and_lost_answers_balances_the_books<S: Store>(store: S) {
+    use Step::*;
+    let decline = || Simulated::Decline("insufficient funds".into());
+    check_history(
+        store,
+        vec![
+            Script(1, vec![decline(), decline(), Simulated::Approve]),
+            Script(2, vec![Simulated::LostAnswer, Simulated::Approve]),
+            Days(20),
+            SwitchPlan(0),
+            Days(15),
+            Run,
+            RunTwice,
+            Days(1),
+            Run,
+            Days(2),
+            Run,
+            Refund(0, 1000),
+            Refund(0, 999_999),
+            Script(0, vec![Simulated::Timeout, Simulated::Unavailable, decline()]),
+            Days(30),
+            Run,
+            Run,
+            Days(8),
+            Run,
+            Days(8),
+            Run,
+            Retry(0),
+            WriteOff(0),
+            Cancel(2),
+            Days(30),
+            Run,
+        ],
+    )
+    .await;
+}
+
+/// One step of a billing history: what time, customers, administrators and the gateway do.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Time passes.
+    Days(i64),
+    /// The billing run for the month that ended last (or a rerun of it).
+    Run,
+    /// Two runs at once.
+    RunTwice,
+    /// Customer `.0`'s card does this on its next new charges (the last step repeats).
+    Script(usize, Vec<Simulated>),
+    /// The customer moves to the other plan.
+    SwitchPlan(usize),
+    /// The customer cancels (refused when already cancelled).
+    Cancel(usize),
+    /// An administrator charges the customer's oldest unpaid invoice now.
+    Retry(usize),
+    /// An administrator refunds this many cents of the customer's oldest paid invoice.
+    Refund(usize, i64),
+    /// An administrator writes off the customer's oldest unpaid invoice.
+    WriteOff(usize),
+}
+
+async fn oldest<S: Store>(w: &World<S>, c: usize, keep: impl Fn(&Invoice) -> bool) -> Option<Invoice> {
+    let listing = w.service.invoices(w.admin, w.customers[c].id, Page::first(1000)).await.unwrap();
+    listing.items.into_iter().filter(|i| keep(i)).min_by_key(|i| i.period)
+}
+
+/// Three customers with cards on a fresh `store` live through `steps`; the books are checked
+/// after every step (see [`check_books`]).
+pub async fn check_history<S: Store>(store: S, steps: Vec<Step>) {
+    let w = World::new(store, 3, 0).await.unwrap();
+    let premium = w.service.define_plan(w.admin, PlanTerms { monthly_fee: usd(6100), ..plan_terms() }).await.unwrap();
+    let gateway = SimulatedGateway::new();
+    let mut cards = Vec::new();
+    for (n, digits) in CARDS.iter().enumerate() {
+        let number = CardNumber::parse(digits).unwrap();
+        let card = NewCard {
+            number: number.clone(),
+            expiry: CardExpiry::new(2040, 1).unwrap(),
+            holder: w.customers[n].contact.name.clone(),
+            cvv: None,
+        };
+        w.service.start_subscription(w.customer(n), w.customers[n].id, card).await.unwrap();
+        cards.push(number);
+    }
+    let reason = Reason::new("the customer called").unwrap();
+    for step in steps {
+        let now = w.clock.now();
+        let this_month = BillingPeriod::containing(now).unwrap();
+        let last_month = BillingPeriod::containing(this_month.start() - Duration::days(1)).unwrap();
+        match step {
+            Step::Days(d) => {
+                w.clock.advance(Duration::days(d)).unwrap();
+            }
+            Step::Run => {
+                w.service.run_billing(Actor::system(), last_month, &gateway).await.unwrap();
+            }
+            Step::RunTwice => {
+                let (a, b) = futures::future::join(
+                    w.service.run_billing(Actor::system(), last_month, &gateway),
+                    w.service.run_billing(w.admin, last_month, &gateway),
+                )
+                .await;
+                a.unwrap();
+                b.unwrap();
+            }
+            Step::Script(c, steps) => gateway.script(&cards[c], steps),
+            Step::SwitchPlan(c) => {
+                let customer = w.service.customer(w.admin, w.customers[c].id).await.unwrap();
+                let to = if customer.plan == w.plan.id { premium.id } else { w.plan.id };
+                w.service.change_customer_plan(w.customer(c), customer.id, to).await.unwrap();
+            }
+            Step::Cancel(c) => match w.service.cancel_subscription(w.customer(c), w.customers[c].id).await {
+                Ok(_) | Err(Error::Billing(BillingError::NoActiveSubscription { .. })) => {}
+                Err(e) => panic!("cancel: {e}"),
+            },
+            Step::Retry(c) => {
+                let unpaid = oldest(&w, c, |i| i.status.is_unpaid() && i.pending_attempt().is_none()).await;
+                if let Some(i) = unpaid {
+                    w.service.retry_payment(w.admin, i.id, reason.clone(), &gateway).await.unwrap();
+                }
+            }
+            Step::Refund(c, cents) => {
+                let paid = oldest(&w, c, |i| i.status == InvoiceStatus::Paid && i.pending_refund().is_none()).await;
+                if let Some(i) = paid {
+                    let refundable = i.paid().checked_sub(i.refunded().unwrap()).unwrap();
+                    let asked = usd(cents);
+                    let result = w.service.refund_payment(w.admin, i.id, asked, reason.clone(), &gateway).await;
+                    if asked.amount() <= refundable.amount() {
+                        result.unwrap();
+                    } else {
+                        assert!(
+                            matches!(result, Err(Error::Billing(BillingError::RefundTooLarge { .. }))),
+                            "{result:?}"
+                        );
+                    }
+                }
+            }
+            Step::WriteOff(c) => {
+                let unpaid = oldest(&w, c, |i| i.status.is_unpaid() && i.pending_attempt().is_none()).await;
+                if let Some(i) = unpaid {
+                    w.service.write_off_invoice(w.admin, i.id, reason.clone()).await.unwrap();
+                }
+            }
+        }
+        check_books(&w, &gateway).await;
+    }
+}
+
+/// The accountant's invariants over every invoice of `w`'s customers and every call the
+/// gateway answered, and a suspension exactly while an invoice is uncollectible.
+pub async fn check_books<S: Store>(w: &World<S>, gateway: &SimulatedGateway) {
+    let mut invoices = Vec::new();
+    for customer in &w.customers {
+        let listing = w.service.invoices(w.admin, customer.id, Page::first(1000)).await.unwrap();
+        assert!(listing.quarantined.is_empty());
+        let mut periods: Vec<_> = listing.items.iter().map(|i| i.period).collect();
+        periods.sort();
+        periods.dedup();
+        assert_eq!(periods.len(), listing.items.len(), "two invoices for one period");
+        let suspended = w.service.customer(w.admin, customer.id).await.unwrap().suspended_for;
+        if let Some(held) = suspended {
+            let unpaid = listing.items.iter().any(|i| i.id == held && i.status.is_unpaid());
+            assert!(unpaid, "suspended for a settled invoice");
+        } else {
+            // Suspension follows within the run that made the invoice uncollectible.
+            let uncollectible = listing.items.iter().any(|i| i.status == InvoiceStatus::Uncollectible);
+            assert!(!uncollectible, "an uncollectible invoice without a suspension");
+        }
+        invoices.extend(listing.items);
+    }
+    let by_key: HashMap<&str, &Invoice> =
+        invoices.iter().flat_map(|i| i.attempts.iter().map(move |a| (a.key.as_str(), i))).collect();
+    let mut charged: HashMap<InvoiceId, Money> = HashMap::new();
+    for charge in gateway.charges() {
+        let invoice = by_key.get(charge.key.as_str()).expect("a charge without an invoice attempt");
+        assert_eq!(charge.amount, invoice.total);
+        let sum = charged.entry(invoice.id).or_insert(usd(0));
+        *sum = sum.checked_add(charge.amount).unwrap();
+        assert!(sum.amount() <= invoice.total.amount(), "invoice {} charged twice", invoice.id);
+    }
+    for invoice in &invoices {
+        let lines = invoice.lines.iter().try_fold(usd(0), |sum, l| sum.checked_add(l.amount)).unwrap();
+        assert_eq!(lines, invoice.total, "the lines add up to the total");
+        let recorded =
+            invoice.attempts.iter().filter(|a| matches!(a.outcome, Some(AttemptOutcome::Charged { .. }))).count();
+        assert!(recorded <= 1, "two recorded charges");
+        if recorded == 1 {
+            assert_eq!(charged.get(&invoice.id), Some(&invoice.total), "a recorded charge the gateway never made");
+        }
+        if invoice.status == InvoiceStatus::Paid && !invoice.total.amount().is_zero() {
+            assert_eq!(recorded, 1, "paid without a charge");
+        }
+        assert!(invoice.refunded().unwrap().amount() <= invoice.paid().amount(), "refunded more than paid");
+    }
+    let refunded: Decimal = gateway.refunds().iter().map(|(_, m)| m.amount()).sum();
+    let recorded: Decimal =
+        invoices.iter().flat_map(|i| &i.refunds).filter(|r| r.refund.is_some()).map(|r| r.amount.amount()).sum();
+    assert_eq!(refunded, recorded, "refunds conserved to the cent");
+}

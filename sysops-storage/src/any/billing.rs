@@ -1,0 +1,39 @@
+//! Billing queries and the card vault on either backend.
+
+use super::{AnyStore, delegate};
+use crate::KeyProvider;
+use std::sync::Arc;
+use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
+use sysops_core::store::{BillingStore, InvoiceFilter, Page, StoredState};
+use sysops_core::{CardToken, CustomerId, StoreError};
+
+impl AnyStore {
+    /// Seals card numbers in the vault with keys from `keys` (see
+    /// [`SqliteStore::with_card_keys`](crate::SqliteStore::with_card_keys)).
+    pub fn with_card_keys(self, keys: Arc<dyn KeyProvider>) -> Self {
+        match self {
+            AnyStore::Sqlite(s) => AnyStore::Sqlite(s.with_card_keys(keys)),
+            AnyStore::Postgres(p) => AnyStore::Postgres(p.with_card_keys(keys)),
+        }
+    }
+}
+
+impl BillingStore for AnyStore {
+    async fn invoices(&self, filter: InvoiceFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.invoices(filter, page))
+    }
+}
+
+impl CardVault for AnyStore {
+    async fn store_card(&self, token: CardToken, customer: CustomerId, card: &CardNumber) -> Result<(), VaultError> {
+        delegate!(self.store_card(token, customer, card))
+    }
+
+    async fn reveal_card(&self, token: CardToken) -> Result<CardNumber, VaultError> {
+        delegate!(self.reveal_card(token))
+    }
+
+    async fn rotate_card_keys(&self) -> Result<RotationReport, VaultError> {
+        delegate!(self.rotate_card_keys())
+    }
+}

@@ -1,0 +1,130 @@
+//! Billing on SQLite: the `subscriptions` and `invoices` index rows, the invoice listing, and
+//! the card vault.
+
+use super::{SqliteStore, Tx};
+use crate::error::backend;
+use crate::rows;
+use crate::sql;
+use crate::vault::{ROTATION_PAGE, Sealed};
+use sqlx::AssertSqlSafe;
+use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
+use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
+use sysops_core::{AggregateKind, CardToken, CustomerId, StoreError};
+
+pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
+    let id = change.stream().id;
+    if let Some(index) = change.index.get::<SubscriptionIndex>() {
+        sqlx::query(
+            "INSERT INTO subscriptions (id, customer, active) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET active = excluded.active",
+        )
+        .bind(id)
+        .bind(index.customer.as_uuid())
+        .bind(index.active)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    if let Some(index) = change.index.get::<InvoiceIndex>() {
+        sqlx::query(
+            "INSERT INTO invoices (id, customer, period, status, next_attempt_at, pending)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+                 next_attempt_at = excluded.next_attempt_at, pending = excluded.pending",
+        )
+        .bind(id)
+        .bind(index.customer.as_uuid())
+        .bind(index.period.to_string())
+        .bind(index.status.as_str())
+        .bind(index.next_attempt_at)
+        .bind(index.pending)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+impl BillingStore for SqliteStore {
+    async fn invoices(&self, filter: InvoiceFilter, page: Page) -> Result<Vec<StoredState>, StoreError> {
+        let (sql, binds) = sql::billing::invoice_query(
+            "SELECT i.id, s.version, s.json FROM invoices i JOIN states s ON s.kind = 'invoice' AND s.id = i.id WHERE TRUE",
+            &filter,
+            &page,
+            rows::Placeholders::Sqlite,
+        );
+        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Invoice)).collect())
+    }
+}
+
+impl CardVault for SqliteStore {
+    async fn store_card(&self, token: CardToken, customer: CustomerId, card: &CardNumber) -> Result<(), VaultError> {
+        let sealed = self.keys.seal(token, card)?;
+        sqlx::query("INSERT INTO card_vault (token, customer, key_id, nonce, ciphertext) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(token.as_uuid())
+            .bind(customer.as_uuid())
+            .bind(&sealed.key_id)
+            .bind(&sealed.nonce)
+            .bind(&sealed.ciphertext)
+            .execute(&self.writer)
+            .await
+            .map(drop)
+            .map_err(|e| VaultError::Store(backend(e)))
+    }
+
+    async fn reveal_card(&self, token: CardToken) -> Result<CardNumber, VaultError> {
+        let sealed: Option<Sealed> =
+            sqlx::query_as("SELECT key_id, nonce, ciphertext FROM card_vault WHERE token = ?1")
+                .bind(token.as_uuid())
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(|e| VaultError::Store(backend(e)))?;
+        self.keys.open(token, &sealed.ok_or(VaultError::UnknownToken { token })?)
+    }
+
+    async fn rotate_card_keys(&self) -> Result<RotationReport, VaultError> {
+        let current = self.keys.current_id()?;
+        let store = |e| VaultError::Store(backend(e));
+        let already: i64 = sqlx::query_scalar("SELECT count(*) FROM card_vault WHERE key_id = ?1")
+            .bind(&current)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(store)?;
+        let mut report = RotationReport { rotated: 0, current: rows::to_u64(already) };
+        loop {
+            let stale: Vec<(uuid::Uuid, String, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+                "SELECT token, key_id, nonce, ciphertext FROM card_vault WHERE key_id <> ?1 ORDER BY token LIMIT ?2",
+            )
+            .bind(&current)
+            .bind(ROTATION_PAGE)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(store)?;
+            if stale.is_empty() {
+                return Ok(report);
+            }
+            for (token, key_id, nonce, ciphertext) in stale {
+                let token = CardToken::from_uuid(token);
+                let card = self.keys.open(token, &Sealed { key_id: key_id.clone(), nonce, ciphertext })?;
+                let sealed = self.keys.seal(token, &card)?;
+                // Guarded by the old key id: a card sealed again meanwhile is left as it is.
+                let updated = sqlx::query(
+                    "UPDATE card_vault SET key_id = ?2, nonce = ?3, ciphertext = ?4 WHERE token = ?1 AND key_id = ?5",
+                )
+                .bind(token.as_uuid())
+                .bind(&sealed.key_id)
+                .bind(&sealed.nonce)
+                .bind(&sealed.ciphertext)
+                .bind(&key_id)
+                .execute(&self.writer)
+                .await
+                .map_err(store)?;
+                report.rotated += updated.rows_affected();
+            }
+        }
+    }
+}
