@@ -67,6 +67,37 @@ impl Sysops {
         .await
     }
 
+    /// Opens `url` with the billing quantum's settings: `billing_url`, a database of its own
+    /// for subscriptions, invoices and the card vault (by default the same database), and the
+    /// `card_keys` the vault seals card numbers with (the first seals new cards; without keys
+    /// every card operation is refused). With `simulated_start`, time starts there and moves
+    /// only by [`advance_clock`](Self::advance_clock), and ids are deterministic for `id_seed`.
+    #[uniffi::constructor]
+    pub async fn open_with(
+        url: String,
+        billing_url: Option<String>,
+        card_keys: Vec<Arc<crate::billing::CardKey>>,
+        simulated_start: Option<Timestamp>,
+        id_seed: u64,
+    ) -> Result<Arc<Self>, SysopsError> {
+        guard(async move {
+            let mut options =
+                Options { billing_url, card_keys: crate::billing::key_provider(&card_keys), ..Options::default() };
+            let clock = match simulated_start {
+                Some(start) => {
+                    let clock = Arc::new(core::ManualClock::new(start)?);
+                    options.clock = clock.clone();
+                    options.ids = Arc::new(core::SequentialIds::new(id_seed));
+                    Some(clock)
+                }
+                None => None,
+            };
+            let inner = sysops_storage::Sysops::open_with(&url, options).await?;
+            Ok(Arc::new(Sysops { inner, clock, closed: AtomicBool::new(false) }))
+        })
+        .await
+    }
+
     /// Opens `url` for a simulation or a test: time starts at `start` and moves only by
     /// [`advance_clock`](Self::advance_clock); ids are deterministic for `id_seed`, so the same
     /// calls give the same records in every language.

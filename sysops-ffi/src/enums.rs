@@ -277,3 +277,41 @@ domain_enum!(
         RotateCardKeys,
     }
 );
+
+domain_enum!(
+    /// The card networks sysops accepts.
+    CardBrand = core::billing::CardBrand {
+        /// Visa.
+        Visa,
+        /// Mastercard.
+        Mastercard,
+        /// American Express.
+        Amex,
+        /// Discover.
+        Discover,
+        /// Diners Club.
+        DinersClub,
+        /// JCB.
+        Jcb,
+        /// UnionPay.
+        UnionPay,
+    }
+);
+
+domain_enum!(
+    /// Where an invoice stands.
+    InvoiceStatus = core::billing::InvoiceStatus {
+        /// Issued, not yet charged.
+        Open,
+        /// A charge was declined; another is scheduled.
+        PaymentFailed,
+        /// Every scheduled charge was declined: the account is suspended until it is settled.
+        Uncollectible,
+        /// Charged (refunds may follow).
+        Paid,
+        /// Voided by an administrator before it was paid.
+        Void,
+        /// Written off by an administrator.
+        WrittenOff,
+    }
+);

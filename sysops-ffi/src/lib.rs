@@ -16,6 +16,7 @@
 uniffi::setup_scaffolding!();
 
 mod assignment;
+mod billing;
 mod client;
 mod customer;
 mod enums;
@@ -37,11 +38,15 @@ mod value;
 pub use assignment::{
     AssignmentReport, CostWeights, Offer, TicketWait, WaitingTicket, WaitingTickets, default_cost_weights,
 };
+pub use billing::{
+    AdminAction, BillingReport, Card, CardKey, CardOnFile, Declined, Invoice, InvoiceLine, InvoicePage, PaymentAttempt,
+    PlanSpan, Refund, RotationReport, Simulated, SimulatedGateway, Subscription,
+};
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};
 pub use enums::{
-    Action, Channel, CostFactor, Currency, Priority, ProductCategory, RecordKind, Role, StaffRole, TicketStatus,
-    WaitReason, Weekday,
+    Action, CardBrand, Channel, CostFactor, Currency, InvoiceStatus, Priority, ProductCategory, RecordKind, Role,
+    StaffRole, TicketStatus, WaitReason, Weekday,
 };
 pub use error::{DenyReason, Rule, SysopsError};
 pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};

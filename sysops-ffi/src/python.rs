@@ -51,6 +51,18 @@ debug_repr!(
     crate::WorkWindow,
     crate::QuarantinedRecord,
     crate::RecordAudit,
+    crate::AdminAction,
+    crate::BillingReport,
+    crate::CardOnFile,
+    crate::Declined,
+    crate::Invoice,
+    crate::InvoiceLine,
+    crate::InvoicePage,
+    crate::PaymentAttempt,
+    crate::PlanSpan,
+    crate::Refund,
+    crate::RotationReport,
+    crate::Subscription,
 );
 
 // --- exceptions: every failure is a `sysops.SysopsError` subclass with the data as attributes ---
@@ -396,3 +408,81 @@ macro_rules! variant_kind {
     };
 }
 pub(crate) use variant_kind;
+
+// --- billing: the objects that hold a card number or a key, which never show it ---
+
+#[pymethods]
+impl crate::Card {
+    /// `repr()` shows the brand, the last four digits and the expiry, never the number.
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    #[pyo3(signature = (number, expiry_year, expiry_month, holder, cvv = None))]
+    fn py_new(
+        number: &str,
+        expiry_year: &Bound<'_, PyAny>,
+        expiry_month: &Bound<'_, PyAny>,
+        holder: String,
+        cvv: Option<String>,
+    ) -> PyResult<Self> {
+        let (year, month) = (int("expiry_year", expiry_year)?, int("expiry_month", expiry_month)?);
+        Ok(crate::Card::parse(number, year, month, holder, cvv).map_err(Failure)?)
+    }
+
+    /// The card's network.
+    #[getter(brand)]
+    fn py_brand(&self) -> crate::CardBrand {
+        self.brand()
+    }
+
+    /// The last four digits.
+    #[getter(last4)]
+    fn py_last4(&self) -> String {
+        self.last4()
+    }
+}
+
+#[pymethods]
+impl crate::CardKey {
+    /// `repr()` shows the key's id, never its bytes.
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    fn py_new(id: &str, key: &[u8]) -> PyResult<Self> {
+        Ok(crate::CardKey::parse(id, key).map_err(Failure)?)
+    }
+}
+
+#[pymethods]
+impl crate::SimulatedGateway {
+    fn __repr__(&self) -> String {
+        format!("SimulatedGateway(charges={}, refunds={})", self.inner.charges().len(), self.inner.refunds().len())
+    }
+
+    #[new]
+    fn py_new() -> Self {
+        crate::SimulatedGateway::default()
+    }
+
+    /// What the next new charges of `card` do, in order; the last step repeats.
+    #[pyo3(name = "script", signature = (card, steps, decline_reason = "card declined".to_owned()))]
+    fn py_script(&self, card: &crate::Card, steps: Vec<crate::Simulated>, decline_reason: String) -> PyResult<()> {
+        Ok(self.script_card(card, steps, decline_reason).map_err(Failure)?)
+    }
+
+    /// How many charges it made.
+    #[getter(charges)]
+    fn py_charges(&self) -> u64 {
+        self.charges()
+    }
+
+    /// How many refunds it made.
+    #[getter(refunds)]
+    fn py_refunds(&self) -> u64 {
+        self.refunds()
+    }
+}

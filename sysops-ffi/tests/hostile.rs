@@ -17,7 +17,8 @@ fn runtime() -> tokio::runtime::Runtime {
 /// A fresh office on a private in-memory SQLite database with a simulated clock.
 async fn sqlite_office(seed: u64) -> Fixture {
     let start = Utc.with_ymd_and_hms(2026, 7, 1, 15, 0, 0).unwrap();
-    let sysops = Sysops::open_simulated("sqlite::memory:".to_owned(), start, seed).await.unwrap();
+    let keys = sysops_ffi::hostile::test_card_keys();
+    let sysops = Sysops::open_with("sqlite::memory:".to_owned(), None, keys, Some(start), seed).await.unwrap();
     Fixture::new(sysops, "sqlite").await.unwrap()
 }
 
@@ -36,8 +37,17 @@ async fn drive(office: &Fixture, calls: &[(usize, Vec<u8>)]) -> Result<(), Strin
 fn exported_operations() -> BTreeSet<String> {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut names = BTreeSet::new();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+    // Every source file, those of a domain's folder (`billing/`) included.
+    let mut files = Vec::new();
+    let mut dirs = vec![src];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { dirs.push(path) } else { files.push(path) }
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
         for (at, _) in text.match_indices("#[uniffi::export") {
             let rest = &text[at..];
             let after_attribute = &rest[rest.find('\n').unwrap() + 1..];
@@ -131,8 +141,11 @@ fn postgres_every_operation_survives_hostile_arguments() {
     runtime().block_on(each_operation_with_every_argument_poisoned(
         async |_| {
             // A schema of its own per operation, so each integrity walk reads only its office.
+            let keys =
+                sysops_storage::StaticKeys::new(sysops_storage::CardKey::new("hostile-test", &[7; 32]).unwrap(), []);
             let options = sysops_storage::Options {
                 pg_schema: Some(format!("h_{}", uuid::Uuid::now_v7().simple())),
+                card_keys: Some(std::sync::Arc::new(keys)),
                 ..Default::default()
             };
             let facade = sysops_storage::Sysops::open_with(&url, options).await.unwrap();

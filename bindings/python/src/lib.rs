@@ -95,5 +95,23 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::Weekday>()?;
     m.add_class::<ffi::WeeklyHours>()?;
     m.add_class::<ffi::WorkWindow>()?;
+    m.add_class::<ffi::AdminAction>()?;
+    m.add_class::<ffi::BillingReport>()?;
+    m.add_class::<ffi::Card>()?;
+    m.add_class::<ffi::CardBrand>()?;
+    m.add_class::<ffi::CardKey>()?;
+    m.add_class::<ffi::CardOnFile>()?;
+    m.add_class::<ffi::Declined>()?;
+    m.add_class::<ffi::Invoice>()?;
+    m.add_class::<ffi::InvoiceLine>()?;
+    m.add_class::<ffi::InvoicePage>()?;
+    m.add_class::<ffi::InvoiceStatus>()?;
+    m.add_class::<ffi::PaymentAttempt>()?;
+    m.add_class::<ffi::PlanSpan>()?;
+    m.add_class::<ffi::Refund>()?;
+    m.add_class::<ffi::RotationReport>()?;
+    m.add_class::<ffi::Simulated>()?;
+    m.add_class::<ffi::SimulatedGateway>()?;
+    m.add_class::<ffi::Subscription>()?;
     Ok(())
 }

@@ -103,6 +103,20 @@ const TEXTS: [&str; 34] = [
     "ffffffff-ffff-ffff-ffff-ffffffffffff",
 ];
 
+/// Card numbers: valid ones of three brands, then a wrong check digit, 25 digits, letters,
+/// an unknown network, spaces only, and Arabic-Indic digits.
+pub(super) const CARD_NUMBERS: [&str; 9] = [
+    "4242 4242 4242 4242",
+    "5555-5555-5555-4444",
+    "378282246310005",
+    "4242424242424241",
+    "4111111111111111111111111",
+    "4242-4242-4242-424x",
+    "9111111111111111",
+    "                ",
+    "٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢",
+];
+
 pub(super) const URLS: [&str; 8] = [
     "sqlite::memory:",
     "",
@@ -386,6 +400,15 @@ impl<'a> Draw<'a> {
             rating_per_missing_star: d.real_or(10.0),
             fairness: d.real_or(15.0),
         })
+    }
+
+    /// A card: valid fields, or hostile ones (numbers, expiry, holder, CVV), checked by `Card::new`.
+    pub(super) fn card(&mut self) -> Result<std::sync::Arc<crate::Card>, crate::SysopsError> {
+        let number = self.or(CARD_NUMBERS[0], |d| d.pick(&CARD_NUMBERS));
+        let (year, month) = (self.int_or(2031), self.int_or(7));
+        let holder = self.text_or("Carla Customer");
+        let cvv = self.or(Some("123".to_owned()), |d| d.opt(|d| d.text()));
+        crate::Card::new(number.to_owned(), year, month, holder, cvv)
     }
 
     pub(super) fn status(&mut self) -> TicketStatus {

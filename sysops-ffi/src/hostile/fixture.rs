@@ -21,6 +21,8 @@ pub struct Fixture {
     tickets: Vec<Uuid>,
     /// An expert staff account without a profile yet, for `register_expert`.
     spare: Uuid,
+    /// The simulated gateway billing calls charge through.
+    gateway: Arc<SimulatedGateway>,
 }
 
 impl Fixture {
@@ -80,7 +82,11 @@ impl Fixture {
         sysops.assign_ticket(admin, tickets[2], expert.id).await?;
         sysops.accept_ticket(expert, tickets[2]).await?;
         sysops.start_work(expert, tickets[2]).await?;
-        Ok(Fixture { sysops, admin, helpdesk, manager, customer, expert, plan, tickets, spare })
+        // The customer pays by card: the billing calls have a subscription to act on.
+        let card = Card::new("4242424242424242".into(), 2031, 7, "Carla".into(), Some("123".into()))?;
+        sysops.start_subscription(customer, customer.id, card).await?;
+        let gateway = SimulatedGateway::new();
+        Ok(Fixture { sysops, admin, helpdesk, manager, customer, expert, plan, tickets, spare, gateway })
     }
 
     fn id(&self, d: &mut Draw<'_>) -> Uuid {
@@ -313,6 +319,76 @@ impl Fixture {
                 product_category_name(d.category());
                 Ok(())
             }
+            "open_with" => {
+                let url = d.or("sqlite::memory:", |d| d.pick(&URLS));
+                let billing = d.or(None, |d| Some(d.pick(&URLS).to_owned()));
+                let keys = match d.or(None, |d| Some(CardKey::new(d.text(), vec![d.byte(); d.below(40)]))) {
+                    Some(key) => vec![key?],
+                    None => super::test_card_keys(),
+                };
+                let start = d.or(None, |d| Some(d.time()));
+                Sysops::open_with(url.to_owned(), billing, keys, start, d.unsigned_or(1)).await.map(drop)
+            }
+            // Every exported constructor of the other objects: a card, a card key, a gateway.
+            "new" => {
+                d.card()?;
+                CardKey::new(d.text_or("k1"), d.or(vec![1; 32], |d| vec![d.byte(); d.below(64)]))?;
+                SimulatedGateway::new();
+                Ok(())
+            }
+            "brand" => d.card().map(|c| {
+                c.brand();
+            }),
+            "last4" => d.card().map(|c| drop(c.last4())),
+            "script" => {
+                let steps = d.or(vec![Simulated::Decline], |d| vec![Simulated::LostAnswer; d.below(2000)]);
+                self.gateway.script(d.card()?, steps, d.text_or("insufficient funds"))
+            }
+            "charges" => {
+                self.gateway.charges();
+                Ok(())
+            }
+            "refunds" => {
+                self.gateway.refunds();
+                Ok(())
+            }
+            "start_subscription" => {
+                let (actor, id) = (self.actor_or(d, customer), self.id_or(d, customer.id));
+                s.start_subscription(actor, id, d.card()?).await.map(drop)
+            }
+            "replace_card" => {
+                let (actor, id) = (self.actor_or(d, customer), self.id_or(d, customer.id));
+                s.replace_card(actor, id, d.card()?).await.map(drop)
+            }
+            "cancel_subscription" => {
+                s.cancel_subscription(self.actor_or(d, customer), self.id_or(d, customer.id)).await.map(drop)
+            }
+            "subscription" => s.subscription(self.actor_or(d, customer), self.id_or(d, customer.id)).await.map(drop),
+            "invoices" => {
+                let (actor, id, after) = (self.actor_or(d, customer), self.id_or(d, customer.id), self.after(d));
+                s.invoices(actor, id, after, d.int_or(100)).await.map(drop)
+            }
+            "invoice" => s.invoice(self.actor_or(d, customer), self.id(d)).await.map(drop),
+            "run_billing" => {
+                let period = d.or("2026-06".to_owned(), |d| d.text());
+                s.run_billing(self.actor_or(d, admin), period, self.gateway.clone()).await.map(drop)
+            }
+            "retry_payment" => {
+                let (actor, id, why) = (self.actor_or(d, admin), self.id(d), d.text_or("card fixed"));
+                s.retry_payment(actor, id, why, self.gateway.clone()).await.map(drop)
+            }
+            "refund_payment" => {
+                let (actor, id) = (self.actor_or(d, admin), self.id(d));
+                let amount = Money { amount: d.decimal(), currency: Currency::Usd };
+                s.refund_payment(actor, id, amount, d.text_or("goodwill"), self.gateway.clone()).await.map(drop)
+            }
+            "void_invoice" => {
+                s.void_invoice(self.actor_or(d, admin), self.id(d), d.text_or("billed twice")).await.map(drop)
+            }
+            "write_off_invoice" => {
+                s.write_off_invoice(self.actor_or(d, admin), self.id(d), d.text_or("bankrupt")).await.map(drop)
+            }
+            "rotate_card_keys" => s.rotate_card_keys(self.actor_or(d, admin)).await.map(drop),
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }
     }
@@ -329,9 +405,15 @@ impl Fixture {
             }
             _ => {}
         }
-        for kind in
-            [RecordKind::Plan, RecordKind::Customer, RecordKind::Expert, RecordKind::StaffAccount, RecordKind::Ticket]
-        {
+        for kind in [
+            RecordKind::Plan,
+            RecordKind::Customer,
+            RecordKind::Expert,
+            RecordKind::StaffAccount,
+            RecordKind::Ticket,
+            RecordKind::Subscription,
+            RecordKind::Invoice,
+        ] {
             let mut after = None;
             loop {
                 let audit = self

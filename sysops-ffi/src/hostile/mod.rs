@@ -72,4 +72,28 @@ pub const OPERATIONS: &[&str] = &[
     "default_cost_weights",
     "product_category_named",
     "product_category_name",
+    "open_with",
+    "new",
+    "brand",
+    "last4",
+    "script",
+    "charges",
+    "refunds",
+    "start_subscription",
+    "replace_card",
+    "cancel_subscription",
+    "subscription",
+    "invoices",
+    "invoice",
+    "run_billing",
+    "retry_payment",
+    "refund_payment",
+    "void_invoice",
+    "write_off_invoice",
+    "rotate_card_keys",
 ];
+
+/// The card key hostile offices seal cards with (a fixed test key).
+pub fn test_card_keys() -> Vec<std::sync::Arc<crate::CardKey>> {
+    crate::CardKey::new("hostile-test".to_owned(), vec![7; 32]).into_iter().collect()
+}

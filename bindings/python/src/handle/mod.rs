@@ -1,6 +1,7 @@
 //! `sysops.Sysops`: the blocking handle. Every call releases the GIL while the database works.
 
 mod assignment;
+mod billing;
 mod customer;
 mod expert;
 mod integrity;
@@ -74,6 +75,26 @@ impl Sysops {
         let start = loose::instant("start", start)?;
         let id_seed = id_seed.map_or(Ok(1), |seed| loose::unsigned("id_seed", seed))?;
         Ok(Sysops { inner: blocking(py, ffi::Sysops::open_simulated(url, start, id_seed))? })
+    }
+
+    /// Opens `url` with the billing quantum's settings: `billing_url` keeps subscriptions,
+    /// invoices and the card vault in a database of their own; `card_keys` seal card numbers
+    /// (the first seals new cards; without keys every card operation is refused). With `start`,
+    /// the clock is simulated as in `open_simulated`.
+    #[staticmethod]
+    #[pyo3(signature = (url, billing_url = None, card_keys = Vec::new(), start = None, id_seed = None))]
+    fn open_with(
+        py: Python<'_>,
+        url: String,
+        billing_url: Option<String>,
+        card_keys: Vec<PyRef<'_, ffi::CardKey>>,
+        start: Option<&Bound<'_, PyAny>>,
+        id_seed: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let start = start.map(|s| loose::instant("start", s)).transpose()?;
+        let id_seed = id_seed.map_or(Ok(1), |seed| loose::unsigned("id_seed", seed))?;
+        let keys: Vec<Arc<ffi::CardKey>> = card_keys.iter().map(|k| Arc::new(ffi::CardKey::clone(k))).collect();
+        Ok(Sysops { inner: blocking(py, ffi::Sysops::open_with(url, billing_url, keys, start, id_seed))? })
     }
 
     /// Moves the simulated clock forward; returns the new time.

@@ -481,6 +481,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -599,6 +615,24 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
     typealias SwiftType = Date
 
@@ -671,6 +705,527 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
+ * A payment card as the customer hands it in: checked when made (Luhn check digit, a known
+ * brand at a length it issues, expiry month 1–12 of 2000–2199, CVV of 3 or 4 digits), then
+ * given to `start_subscription` or `replace_card`, which refuse an expired one. It never
+ * shows its number: printed, it is `Card(Visa •••• 4242, 07/2031)`.
+ */
+public protocol CardProtocol: AnyObject, Sendable {
+    
+    /**
+     * The card's network.
+     */
+    func brand()  -> CardBrand
+    
+    /**
+     * The last four digits.
+     */
+    func last4()  -> String
+    
+}
+/**
+ * A payment card as the customer hands it in: checked when made (Luhn check digit, a known
+ * brand at a length it issues, expiry month 1–12 of 2000–2199, CVV of 3 or 4 digits), then
+ * given to `start_subscription` or `replace_card`, which refuse an expired one. It never
+ * shows its number: printed, it is `Card(Visa •••• 4242, 07/2031)`.
+ */
+open class Card: CardProtocol, @unchecked Sendable, CustomDebugStringConvertible, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_card(self.handle, $0) }
+    }
+    /**
+     * Checks a card (see the type's rules); `cvv` is optional and never stored.
+     */
+public convenience init(number: String, expiryYear: Int64, expiryMonth: Int64, holder: String, cvv: String?)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeSysopsError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_constructor_card_new(
+        FfiConverterString.lower(number),
+        FfiConverterInt64.lower(expiryYear),
+        FfiConverterInt64.lower(expiryMonth),
+        FfiConverterString.lower(holder),
+        FfiConverterOptionString.lower(cvv),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_card(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The card's network.
+     */
+open func brand() -> CardBrand  {
+    return try!  FfiConverterTypeCardBrand_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_card_brand(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The last four digits.
+     */
+open func last4() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_card_last4(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_card_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_card_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCard: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Card
+
+    public static func lift(_ handle: UInt64) throws -> Card {
+        return Card(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Card) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Card {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Card, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCard_lift(_ handle: UInt64) throws -> Card {
+    return try FfiConverterTypeCard.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCard_lower(_ value: Card) -> UInt64 {
+    return FfiConverterTypeCard.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A 256-bit key the card vault seals card numbers with, named by an id stored beside every
+ * card it seals. Never printed: `CardKey("2026-12", ••••)`.
+ */
+public protocol CardKeyProtocol: AnyObject, Sendable {
+    
+}
+/**
+ * A 256-bit key the card vault seals card numbers with, named by an id stored beside every
+ * card it seals. Never printed: `CardKey("2026-12", ••••)`.
+ */
+open class CardKey: CardKeyProtocol, @unchecked Sendable, CustomDebugStringConvertible, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_cardkey(self.handle, $0) }
+    }
+    /**
+     * A key of exactly 32 bytes named `id` (1 to 64 printable ASCII characters).
+     */
+public convenience init(id: String, key: Data)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeSysopsError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_constructor_cardkey_new(
+        FfiConverterString.lower(id),
+        FfiConverterData.lower(key),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_cardkey(handle, $0) }
+    }
+
+    
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_cardkey_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_cardkey_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardKey: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CardKey
+
+    public static func lift(_ handle: UInt64) throws -> CardKey {
+        return CardKey(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CardKey) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardKey {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CardKey, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardKey_lift(_ handle: UInt64) throws -> CardKey {
+    return try FfiConverterTypeCardKey.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardKey_lower(_ value: CardKey) -> UInt64 {
+    return FfiConverterTypeCardKey.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A deterministic payment gateway for tests and demos: approves every card unless told
+ * otherwise per card, honours idempotency keys like a real one, and counts what it charged.
+ * Clones share one gateway.
+ */
+public protocol SimulatedGatewayProtocol: AnyObject, Sendable {
+    
+    /**
+     * How many charges it made.
+     */
+    func charges()  -> UInt64
+    
+    /**
+     * How many refunds it made.
+     */
+    func refunds()  -> UInt64
+    
+    /**
+     * What the next new charges of `card` do, in order; the last step repeats. At most 1,000
+     * steps; declines give `decline_reason` (1–500 characters).
+     */
+    func script(card: Card, steps: [Simulated], declineReason: String) throws 
+    
+}
+/**
+ * A deterministic payment gateway for tests and demos: approves every card unless told
+ * otherwise per card, honours idempotency keys like a real one, and counts what it charged.
+ * Clones share one gateway.
+ */
+open class SimulatedGateway: SimulatedGatewayProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_simulatedgateway(self.handle, $0) }
+    }
+    /**
+     * A gateway that approves every card.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_constructor_simulatedgateway_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_simulatedgateway(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * How many charges it made.
+     */
+open func charges() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_simulatedgateway_charges(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many refunds it made.
+     */
+open func refunds() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_simulatedgateway_refunds(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What the next new charges of `card` do, in order; the last step repeats. At most 1,000
+     * steps; declines give `decline_reason` (1–500 characters).
+     */
+open func script(card: Card, steps: [Simulated], declineReason: String)throws   {try rustCallWithError(FfiConverterTypeSysopsError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_simulatedgateway_script(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCard_lower(card),
+        FfiConverterSequenceTypeSimulated.lower(steps),
+        FfiConverterString.lower(declineReason),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSimulatedGateway: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SimulatedGateway
+
+    public static func lift(_ handle: UInt64) throws -> SimulatedGateway {
+        return SimulatedGateway(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SimulatedGateway) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SimulatedGateway {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SimulatedGateway, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSimulatedGateway_lift(_ handle: UInt64) throws -> SimulatedGateway {
+    return try FfiConverterTypeSimulatedGateway.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSimulatedGateway_lower(_ value: SimulatedGateway) -> UInt64 {
+    return FfiConverterTypeSimulatedGateway.lower(value)
+}
+
+
+
+
+
+
+/**
  * Sysops on a database: open it once, share it, call it from any thread.
  *
  * Every call names the acting [`Actor`](crate::Actor) and is authorized before anything changes.
@@ -692,6 +1247,71 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * Tickets waiting longer than their plan allows, most overdue first, with why.
      */
     func ticketsWaitingTooLong(actor: Actor) async throws  -> WaitingTickets
+    
+    /**
+     * Cancels the subscription at once; the days already used this month are still billed.
+     */
+    func cancelSubscription(actor: Actor, customer: Uuid) async throws  -> Subscription
+    
+    /**
+     * One invoice (its customer or an administrator).
+     */
+    func invoice(actor: Actor, invoice: Uuid) async throws  -> Invoice
+    
+    /**
+     * A customer's invoices, `limit` (1–10,000) after `after` in id order: their statements.
+     */
+    func invoices(actor: Actor, customer: Uuid, after: Uuid?, limit: Int64) async throws  -> InvoicePage
+    
+    /**
+     * An administrator refunds `amount` (more than zero, at most what was paid and not yet
+     * refunded) of a paid invoice, with why.
+     */
+    func refundPayment(actor: Actor, invoice: Uuid, amount: Money, why: String, gateway: SimulatedGateway) async throws  -> Invoice
+    
+    /**
+     * Charges another card from now on (the customer themself or an administrator).
+     */
+    func replaceCard(actor: Actor, customer: Uuid, card: Card) async throws  -> Subscription
+    
+    /**
+     * An administrator (or the system) charges an unpaid invoice now, with why.
+     */
+    func retryPayment(actor: Actor, invoice: Uuid, why: String, gateway: SimulatedGateway) async throws  -> Invoice
+    
+    /**
+     * Re-encrypts every stored card under the current card key (administrators, the system).
+     */
+    func rotateCardKeys(actor: Actor) async throws  -> RotationReport
+    
+    /**
+     * The monthly run for `period` (`YYYY-MM`, a month that has ended): one invoice per
+     * subscription, charges through `gateway`, retries of earlier months, suspensions. Safe
+     * to rerun and to run from several processes at once. Administrators and the system.
+     */
+    func runBilling(actor: Actor, period: String, gateway: SimulatedGateway) async throws  -> BillingReport
+    
+    /**
+     * Subscribes `customer` to their plan, charged monthly to `card` (or resumes their
+     * cancelled subscription with it). The number goes to the card vault; only the token,
+     * brand, last four digits and expiry come back. The customer themself or an administrator.
+     */
+    func startSubscription(actor: Actor, customer: Uuid, card: Card) async throws  -> Subscription
+    
+    /**
+     * A customer's subscription (the customer themself or an administrator).
+     */
+    func subscription(actor: Actor, customer: Uuid) async throws  -> Subscription
+    
+    /**
+     * An administrator voids an unpaid invoice, with why; a suspension for it is lifted.
+     */
+    func voidInvoice(actor: Actor, invoice: Uuid, why: String) async throws  -> Invoice
+    
+    /**
+     * An administrator writes off an unpaid invoice, with why; a suspension for it is lifted.
+     */
+    func writeOffInvoice(actor: Actor, invoice: Uuid, why: String) async throws  -> Invoice
     
     /**
      * Moves a simulated clock forward; refused on a handle opened with the real clock.
@@ -1011,6 +1631,28 @@ public static func openSimulated(url: String, start: Timestamp, idSeed: UInt64)a
         )
 }
     
+    /**
+     * Opens `url` with the billing quantum's settings: `billing_url`, a database of its own
+     * for subscriptions, invoices and the card vault (by default the same database), and the
+     * `card_keys` the vault seals card numbers with (the first seals new cards; without keys
+     * every card operation is refused). With `simulated_start`, time starts there and moves
+     * only by [`advance_clock`](Self::advance_clock), and ids are deterministic for `id_seed`.
+     */
+public static func openWith(url: String, billingUrl: String?, cardKeys: [CardKey], simulatedStart: Timestamp?, idSeed: UInt64)async throws  -> Sysops  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_constructor_sysops_open_with(FfiConverterString.lower(url),FfiConverterOptionString.lower(billingUrl),FfiConverterSequenceTypeCardKey.lower(cardKeys),FfiConverterOptionTypeTimestamp.lower(simulatedStart),FfiConverterUInt64.lower(idSeed)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_u64,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_u64,
+            freeFunc: ffi_sysops_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeSysops_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
 
     
     /**
@@ -1066,6 +1708,239 @@ open func ticketsWaitingTooLong(actor: Actor)async throws  -> WaitingTickets  {
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeWaitingTickets_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Cancels the subscription at once; the days already used this month are still billed.
+     */
+open func cancelSubscription(actor: Actor, customer: Uuid)async throws  -> Subscription  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_cancel_subscription(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSubscription_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * One invoice (its customer or an administrator).
+     */
+open func invoice(actor: Actor, invoice: Uuid)async throws  -> Invoice  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_invoice(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoice_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * A customer's invoices, `limit` (1–10,000) after `after` in id order: their statements.
+     */
+open func invoices(actor: Actor, customer: Uuid, after: Uuid?, limit: Int64)async throws  -> InvoicePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_invoices(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer),FfiConverterOptionTypeUuid.lower(after),FfiConverterInt64.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoicePage_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * An administrator refunds `amount` (more than zero, at most what was paid and not yet
+     * refunded) of a paid invoice, with why.
+     */
+open func refundPayment(actor: Actor, invoice: Uuid, amount: Money, why: String, gateway: SimulatedGateway)async throws  -> Invoice  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_refund_payment(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterTypeMoney_lower(amount),FfiConverterString.lower(why),FfiConverterTypeSimulatedGateway_lower(gateway)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoice_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Charges another card from now on (the customer themself or an administrator).
+     */
+open func replaceCard(actor: Actor, customer: Uuid, card: Card)async throws  -> Subscription  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_replace_card(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer),FfiConverterTypeCard_lower(card)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSubscription_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * An administrator (or the system) charges an unpaid invoice now, with why.
+     */
+open func retryPayment(actor: Actor, invoice: Uuid, why: String, gateway: SimulatedGateway)async throws  -> Invoice  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_retry_payment(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterString.lower(why),FfiConverterTypeSimulatedGateway_lower(gateway)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoice_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Re-encrypts every stored card under the current card key (administrators, the system).
+     */
+open func rotateCardKeys(actor: Actor)async throws  -> RotationReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_rotate_card_keys(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRotationReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The monthly run for `period` (`YYYY-MM`, a month that has ended): one invoice per
+     * subscription, charges through `gateway`, retries of earlier months, suspensions. Safe
+     * to rerun and to run from several processes at once. Administrators and the system.
+     */
+open func runBilling(actor: Actor, period: String, gateway: SimulatedGateway)async throws  -> BillingReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_run_billing(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterString.lower(period),FfiConverterTypeSimulatedGateway_lower(gateway)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeBillingReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Subscribes `customer` to their plan, charged monthly to `card` (or resumes their
+     * cancelled subscription with it). The number goes to the card vault; only the token,
+     * brand, last four digits and expiry come back. The customer themself or an administrator.
+     */
+open func startSubscription(actor: Actor, customer: Uuid, card: Card)async throws  -> Subscription  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_start_subscription(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer),FfiConverterTypeCard_lower(card)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSubscription_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * A customer's subscription (the customer themself or an administrator).
+     */
+open func subscription(actor: Actor, customer: Uuid)async throws  -> Subscription  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_subscription(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSubscription_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * An administrator voids an unpaid invoice, with why; a suspension for it is lifted.
+     */
+open func voidInvoice(actor: Actor, invoice: Uuid, why: String)async throws  -> Invoice  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_void_invoice(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterString.lower(why)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoice_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * An administrator writes off an unpaid invoice, with why; a suspension for it is lifted.
+     */
+open func writeOffInvoice(actor: Actor, invoice: Uuid, why: String)async throws  -> Invoice  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_write_off_invoice(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterString.lower(why)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoice_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -2093,6 +2968,71 @@ public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
 
 
 /**
+ * An administrator's action on an invoice: what, why, who and when.
+ */
+public struct AdminAction: Equatable, Hashable {
+    public var action: Action
+    public var reason: String
+    public var by: Actor
+    public var at: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(action: Action, reason: String, by: Actor, at: Timestamp) {
+        self.action = action
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AdminAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAdminAction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AdminAction {
+        return
+            try AdminAction(
+                action: FfiConverterTypeAction.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                by: FfiConverterTypeActor.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AdminAction, into buf: inout [UInt8]) {
+        FfiConverterTypeAction.write(value.action, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterTypeActor.write(value.by, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAdminAction_lift(_ buf: RustBuffer) throws -> AdminAction {
+    return try FfiConverterTypeAdminAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAdminAction_lower(_ value: AdminAction) -> RustBuffer {
+    return FfiConverterTypeAdminAction.lower(value)
+}
+
+
+/**
  * One offer of a ticket to an expert.
  */
 public struct Assignment: Equatable, Hashable {
@@ -2287,6 +3227,198 @@ public func FfiConverterTypeAssignmentReport_lift(_ buf: RustBuffer) throws -> A
 #endif
 public func FfiConverterTypeAssignmentReport_lower(_ value: AssignmentReport) -> RustBuffer {
     return FfiConverterTypeAssignmentReport.lower(value)
+}
+
+
+/**
+ * What one billing run did.
+ */
+public struct BillingReport: Equatable, Hashable {
+    /**
+     * Invoices issued by this run.
+     */
+    public var issued: [Uuid]
+    /**
+     * Invoices charged successfully.
+     */
+    public var paid: [Uuid]
+    public var declined: [Declined]
+    /**
+     * Charges that got no answer: the next run asks again with the same key.
+     */
+    public var unanswered: [Uuid]
+    /**
+     * Customers suspended: every scheduled charge of an invoice failed.
+     */
+    public var suspended: [Uuid]
+    /**
+     * Customers whose suspension was lifted.
+     */
+    public var reinstated: [Uuid]
+    public var quarantined: [QuarantinedRecord]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Invoices issued by this run.
+         */issued: [Uuid], 
+        /**
+         * Invoices charged successfully.
+         */paid: [Uuid], declined: [Declined], 
+        /**
+         * Charges that got no answer: the next run asks again with the same key.
+         */unanswered: [Uuid], 
+        /**
+         * Customers suspended: every scheduled charge of an invoice failed.
+         */suspended: [Uuid], 
+        /**
+         * Customers whose suspension was lifted.
+         */reinstated: [Uuid], quarantined: [QuarantinedRecord]) {
+        self.issued = issued
+        self.paid = paid
+        self.declined = declined
+        self.unanswered = unanswered
+        self.suspended = suspended
+        self.reinstated = reinstated
+        self.quarantined = quarantined
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BillingReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBillingReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BillingReport {
+        return
+            try BillingReport(
+                issued: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                paid: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                declined: FfiConverterSequenceTypeDeclined.read(from: &buf), 
+                unanswered: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                suspended: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                reinstated: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BillingReport, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeUuid.write(value.issued, into: &buf)
+        FfiConverterSequenceTypeUuid.write(value.paid, into: &buf)
+        FfiConverterSequenceTypeDeclined.write(value.declined, into: &buf)
+        FfiConverterSequenceTypeUuid.write(value.unanswered, into: &buf)
+        FfiConverterSequenceTypeUuid.write(value.suspended, into: &buf)
+        FfiConverterSequenceTypeUuid.write(value.reinstated, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBillingReport_lift(_ buf: RustBuffer) throws -> BillingReport {
+    return try FfiConverterTypeBillingReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBillingReport_lower(_ value: BillingReport) -> RustBuffer {
+    return FfiConverterTypeBillingReport.lower(value)
+}
+
+
+/**
+ * A card on file, as everything outside the vault knows it.
+ */
+public struct CardOnFile: Equatable, Hashable {
+    /**
+     * The vault's handle on the number.
+     */
+    public var token: Uuid
+    public var brand: CardBrand
+    public var last4: String
+    public var expiryYear: Int32
+    public var expiryMonth: UInt32
+    /**
+     * The name on the card.
+     */
+    public var holder: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The vault's handle on the number.
+         */token: Uuid, brand: CardBrand, last4: String, expiryYear: Int32, expiryMonth: UInt32, 
+        /**
+         * The name on the card.
+         */holder: String) {
+        self.token = token
+        self.brand = brand
+        self.last4 = last4
+        self.expiryYear = expiryYear
+        self.expiryMonth = expiryMonth
+        self.holder = holder
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardOnFile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardOnFile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardOnFile {
+        return
+            try CardOnFile(
+                token: FfiConverterTypeUuid.read(from: &buf), 
+                brand: FfiConverterTypeCardBrand.read(from: &buf), 
+                last4: FfiConverterString.read(from: &buf), 
+                expiryYear: FfiConverterInt32.read(from: &buf), 
+                expiryMonth: FfiConverterUInt32.read(from: &buf), 
+                holder: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardOnFile, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.token, into: &buf)
+        FfiConverterTypeCardBrand.write(value.brand, into: &buf)
+        FfiConverterString.write(value.last4, into: &buf)
+        FfiConverterInt32.write(value.expiryYear, into: &buf)
+        FfiConverterUInt32.write(value.expiryMonth, into: &buf)
+        FfiConverterString.write(value.holder, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardOnFile_lift(_ buf: RustBuffer) throws -> CardOnFile {
+    return try FfiConverterTypeCardOnFile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardOnFile_lower(_ value: CardOnFile) -> RustBuffer {
+    return FfiConverterTypeCardOnFile.lower(value)
 }
 
 
@@ -2639,6 +3771,63 @@ public func FfiConverterTypeCustomer_lift(_ buf: RustBuffer) throws -> Customer 
 #endif
 public func FfiConverterTypeCustomer_lower(_ value: Customer) -> RustBuffer {
     return FfiConverterTypeCustomer.lower(value)
+}
+
+
+/**
+ * A declined charge: the invoice and the gateway's reason.
+ */
+public struct Declined: Equatable, Hashable {
+    public var invoice: Uuid
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(invoice: Uuid, reason: String) {
+        self.invoice = invoice
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Declined: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeclined: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Declined {
+        return
+            try Declined(
+                invoice: FfiConverterTypeUuid.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Declined, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.invoice, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeclined_lift(_ buf: RustBuffer) throws -> Declined {
+    return try FfiConverterTypeDeclined.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeclined_lower(_ value: Declined) -> RustBuffer {
+    return FfiConverterTypeDeclined.lower(value)
 }
 
 
@@ -3078,6 +4267,265 @@ public func FfiConverterTypeGeoPoint_lower(_ value: GeoPoint) -> RustBuffer {
 
 
 /**
+ * One month's bill of a subscription; its lines add up to its total.
+ */
+public struct Invoice: Equatable, Hashable {
+    public var id: Uuid
+    public var customer: Uuid
+    /**
+     * `YYYY-MM`.
+     */
+    public var period: String
+    public var lines: [InvoiceLine]
+    public var total: Money
+    public var issuedAt: Timestamp
+    public var status: InvoiceStatus
+    /**
+     * When the next charge is due, while one is.
+     */
+    public var nextAttemptAt: Timestamp?
+    public var attempts: [PaymentAttempt]
+    public var refunds: [Refund]
+    public var adminActions: [AdminAction]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: Uuid, customer: Uuid, 
+        /**
+         * `YYYY-MM`.
+         */period: String, lines: [InvoiceLine], total: Money, issuedAt: Timestamp, status: InvoiceStatus, 
+        /**
+         * When the next charge is due, while one is.
+         */nextAttemptAt: Timestamp?, attempts: [PaymentAttempt], refunds: [Refund], adminActions: [AdminAction]) {
+        self.id = id
+        self.customer = customer
+        self.period = period
+        self.lines = lines
+        self.total = total
+        self.issuedAt = issuedAt
+        self.status = status
+        self.nextAttemptAt = nextAttemptAt
+        self.attempts = attempts
+        self.refunds = refunds
+        self.adminActions = adminActions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Invoice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Invoice {
+        return
+            try Invoice(
+                id: FfiConverterTypeUuid.read(from: &buf), 
+                customer: FfiConverterTypeUuid.read(from: &buf), 
+                period: FfiConverterString.read(from: &buf), 
+                lines: FfiConverterSequenceTypeInvoiceLine.read(from: &buf), 
+                total: FfiConverterTypeMoney.read(from: &buf), 
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                status: FfiConverterTypeInvoiceStatus.read(from: &buf), 
+                nextAttemptAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                attempts: FfiConverterSequenceTypePaymentAttempt.read(from: &buf), 
+                refunds: FfiConverterSequenceTypeRefund.read(from: &buf), 
+                adminActions: FfiConverterSequenceTypeAdminAction.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Invoice, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.id, into: &buf)
+        FfiConverterTypeUuid.write(value.customer, into: &buf)
+        FfiConverterString.write(value.period, into: &buf)
+        FfiConverterSequenceTypeInvoiceLine.write(value.lines, into: &buf)
+        FfiConverterTypeMoney.write(value.total, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
+        FfiConverterTypeInvoiceStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.nextAttemptAt, into: &buf)
+        FfiConverterSequenceTypePaymentAttempt.write(value.attempts, into: &buf)
+        FfiConverterSequenceTypeRefund.write(value.refunds, into: &buf)
+        FfiConverterSequenceTypeAdminAction.write(value.adminActions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoice_lift(_ buf: RustBuffer) throws -> Invoice {
+    return try FfiConverterTypeInvoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoice_lower(_ value: Invoice) -> RustBuffer {
+    return FfiConverterTypeInvoice.lower(value)
+}
+
+
+/**
+ * Consecutive days of a month on one plan.
+ */
+public struct InvoiceLine: Equatable, Hashable {
+    public var plan: Uuid
+    public var description: String
+    /**
+     * The first day billed, `YYYY-MM-DD` (UTC).
+     */
+    public var firstDay: String
+    public var days: UInt32
+    /**
+     * `monthly fee × days ÷ days in the month`, rounded half away from zero to the cent.
+     */
+    public var amount: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(plan: Uuid, description: String, 
+        /**
+         * The first day billed, `YYYY-MM-DD` (UTC).
+         */firstDay: String, days: UInt32, 
+        /**
+         * `monthly fee × days ÷ days in the month`, rounded half away from zero to the cent.
+         */amount: Money) {
+        self.plan = plan
+        self.description = description
+        self.firstDay = firstDay
+        self.days = days
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InvoiceLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoiceLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InvoiceLine {
+        return
+            try InvoiceLine(
+                plan: FfiConverterTypeUuid.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                firstDay: FfiConverterString.read(from: &buf), 
+                days: FfiConverterUInt32.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InvoiceLine, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.plan, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.firstDay, into: &buf)
+        FfiConverterUInt32.write(value.days, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceLine_lift(_ buf: RustBuffer) throws -> InvoiceLine {
+    return try FfiConverterTypeInvoiceLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceLine_lower(_ value: InvoiceLine) -> RustBuffer {
+    return FfiConverterTypeInvoiceLine.lower(value)
+}
+
+
+/**
+ * A page of invoices, in id order.
+ */
+public struct InvoicePage: Equatable, Hashable {
+    public var invoices: [Invoice]
+    /**
+     * Records of this page that could not be decoded.
+     */
+    public var quarantined: [QuarantinedRecord]
+    /**
+     * Pass as `after` for the next page; `None` on the last.
+     */
+    public var next: Uuid?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(invoices: [Invoice], 
+        /**
+         * Records of this page that could not be decoded.
+         */quarantined: [QuarantinedRecord], 
+        /**
+         * Pass as `after` for the next page; `None` on the last.
+         */next: Uuid?) {
+        self.invoices = invoices
+        self.quarantined = quarantined
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InvoicePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoicePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InvoicePage {
+        return
+            try InvoicePage(
+                invoices: FfiConverterSequenceTypeInvoice.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf), 
+                next: FfiConverterOptionTypeUuid.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InvoicePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeInvoice.write(value.invoices, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoicePage_lift(_ buf: RustBuffer) throws -> InvoicePage {
+    return try FfiConverterTypeInvoicePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoicePage_lower(_ value: InvoicePage) -> RustBuffer {
+    return FfiConverterTypeInvoicePage.lower(value)
+}
+
+
+/**
  * An exact amount of money; amounts are rounded half away from zero to cents.
  */
 public struct Money: Equatable, Hashable {
@@ -3406,6 +4854,174 @@ public func FfiConverterTypeOutboxEntry_lower(_ value: OutboxEntry) -> RustBuffe
 
 
 /**
+ * One charge asked of the gateway, and its answer once given.
+ */
+public struct PaymentAttempt: Equatable, Hashable {
+    public var number: UInt32
+    /**
+     * The idempotency key the gateway was given (the same for every retry of this attempt).
+     */
+    public var key: String
+    public var card: Uuid
+    public var at: Timestamp
+    /**
+     * The gateway's id of the charge, when it charged.
+     */
+    public var charge: String?
+    /**
+     * The gateway's reason, when it declined.
+     */
+    public var declined: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(number: UInt32, 
+        /**
+         * The idempotency key the gateway was given (the same for every retry of this attempt).
+         */key: String, card: Uuid, at: Timestamp, 
+        /**
+         * The gateway's id of the charge, when it charged.
+         */charge: String?, 
+        /**
+         * The gateway's reason, when it declined.
+         */declined: String?) {
+        self.number = number
+        self.key = key
+        self.card = card
+        self.at = at
+        self.charge = charge
+        self.declined = declined
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PaymentAttempt: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentAttempt: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentAttempt {
+        return
+            try PaymentAttempt(
+                number: FfiConverterUInt32.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                card: FfiConverterTypeUuid.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                charge: FfiConverterOptionString.read(from: &buf), 
+                declined: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PaymentAttempt, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterTypeUuid.write(value.card, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.charge, into: &buf)
+        FfiConverterOptionString.write(value.declined, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentAttempt_lift(_ buf: RustBuffer) throws -> PaymentAttempt {
+    return try FfiConverterTypePaymentAttempt.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentAttempt_lower(_ value: PaymentAttempt) -> RustBuffer {
+    return FfiConverterTypePaymentAttempt.lower(value)
+}
+
+
+/**
+ * What a subscription is from an instant on: a plan at its monthly fee, or cancelled.
+ */
+public struct PlanSpan: Equatable, Hashable {
+    /**
+     * When it took effect.
+     */
+    public var since: Timestamp
+    /**
+     * `None` once cancelled (as are the name and the fee).
+     */
+    public var plan: Uuid?
+    public var planName: String?
+    public var monthlyFee: Money?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it took effect.
+         */since: Timestamp, 
+        /**
+         * `None` once cancelled (as are the name and the fee).
+         */plan: Uuid?, planName: String?, monthlyFee: Money?) {
+        self.since = since
+        self.plan = plan
+        self.planName = planName
+        self.monthlyFee = monthlyFee
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanSpan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanSpan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanSpan {
+        return
+            try PlanSpan(
+                since: FfiConverterTypeTimestamp.read(from: &buf), 
+                plan: FfiConverterOptionTypeUuid.read(from: &buf), 
+                planName: FfiConverterOptionString.read(from: &buf), 
+                monthlyFee: FfiConverterOptionTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanSpan, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.since, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.plan, into: &buf)
+        FfiConverterOptionString.write(value.planName, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.monthlyFee, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanSpan_lift(_ buf: RustBuffer) throws -> PlanSpan {
+    return try FfiConverterTypePlanSpan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanSpan_lower(_ value: PlanSpan) -> RustBuffer {
+    return FfiConverterTypePlanSpan.lower(value)
+}
+
+
+/**
  * What a plan costs, covers and promises.
  */
 public struct PlanTerms: Equatable, Hashable {
@@ -3707,6 +5323,154 @@ public func FfiConverterTypeRecordAudit_lift(_ buf: RustBuffer) throws -> Record
 #endif
 public func FfiConverterTypeRecordAudit_lower(_ value: RecordAudit) -> RustBuffer {
     return FfiConverterTypeRecordAudit.lower(value)
+}
+
+
+/**
+ * A refund of part or all of a paid invoice.
+ */
+public struct Refund: Equatable, Hashable {
+    public var number: UInt32
+    public var amount: Money
+    public var reason: String
+    public var by: Actor
+    public var at: Timestamp
+    /**
+     * The gateway's id of the refund, once it answered.
+     */
+    public var refund: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(number: UInt32, amount: Money, reason: String, by: Actor, at: Timestamp, 
+        /**
+         * The gateway's id of the refund, once it answered.
+         */refund: String?) {
+        self.number = number
+        self.amount = amount
+        self.reason = reason
+        self.by = by
+        self.at = at
+        self.refund = refund
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Refund: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefund: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Refund {
+        return
+            try Refund(
+                number: FfiConverterUInt32.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                by: FfiConverterTypeActor.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                refund: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Refund, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterTypeActor.write(value.by, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.refund, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefund_lift(_ buf: RustBuffer) throws -> Refund {
+    return try FfiConverterTypeRefund.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefund_lower(_ value: Refund) -> RustBuffer {
+    return FfiConverterTypeRefund.lower(value)
+}
+
+
+/**
+ * What a key rotation did.
+ */
+public struct RotationReport: Equatable, Hashable {
+    /**
+     * Cards re-encrypted under the current key.
+     */
+    public var rotated: UInt64
+    /**
+     * Cards that were under it already.
+     */
+    public var current: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Cards re-encrypted under the current key.
+         */rotated: UInt64, 
+        /**
+         * Cards that were under it already.
+         */current: UInt64) {
+        self.rotated = rotated
+        self.current = current
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RotationReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRotationReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RotationReport {
+        return
+            try RotationReport(
+                rotated: FfiConverterUInt64.read(from: &buf), 
+                current: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RotationReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.rotated, into: &buf)
+        FfiConverterUInt64.write(value.current, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRotationReport_lift(_ buf: RustBuffer) throws -> RotationReport {
+    return try FfiConverterTypeRotationReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRotationReport_lower(_ value: RotationReport) -> RustBuffer {
+    return FfiConverterTypeRotationReport.lower(value)
 }
 
 
@@ -4073,6 +5837,83 @@ public func FfiConverterTypeStaffEvent_lift(_ buf: RustBuffer) throws -> StaffEv
 #endif
 public func FfiConverterTypeStaffEvent_lower(_ value: StaffEvent) -> RustBuffer {
     return FfiConverterTypeStaffEvent.lower(value)
+}
+
+
+/**
+ * A customer's subscription: the card charged monthly and the plans billed over time.
+ */
+public struct Subscription: Equatable, Hashable {
+    public var customer: Uuid
+    /**
+     * True while a plan is billed.
+     */
+    public var active: Bool
+    public var card: CardOnFile
+    /**
+     * Every plan it was on, and its cancellations, in order (the last one is in force).
+     */
+    public var spans: [PlanSpan]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(customer: Uuid, 
+        /**
+         * True while a plan is billed.
+         */active: Bool, card: CardOnFile, 
+        /**
+         * Every plan it was on, and its cancellations, in order (the last one is in force).
+         */spans: [PlanSpan]) {
+        self.customer = customer
+        self.active = active
+        self.card = card
+        self.spans = spans
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Subscription: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubscription: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Subscription {
+        return
+            try Subscription(
+                customer: FfiConverterTypeUuid.read(from: &buf), 
+                active: FfiConverterBool.read(from: &buf), 
+                card: FfiConverterTypeCardOnFile.read(from: &buf), 
+                spans: FfiConverterSequenceTypePlanSpan.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Subscription, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.customer, into: &buf)
+        FfiConverterBool.write(value.active, into: &buf)
+        FfiConverterTypeCardOnFile.write(value.card, into: &buf)
+        FfiConverterSequenceTypePlanSpan.write(value.spans, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscription_lift(_ buf: RustBuffer) throws -> Subscription {
+    return try FfiConverterTypeSubscription.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubscription_lower(_ value: Subscription) -> RustBuffer {
+    return FfiConverterTypeSubscription.lower(value)
 }
 
 
@@ -5437,6 +7278,128 @@ public func FfiConverterTypeAction_lower(_ value: Action) -> RustBuffer {
 
 
 
+public enum CardBrand: Equatable, Hashable {
+    
+    /**
+     * Visa.
+     */
+    case visa
+    /**
+     * Mastercard.
+     */
+    case mastercard
+    /**
+     * American Express.
+     */
+    case amex
+    /**
+     * Discover.
+     */
+    case discover
+    /**
+     * Diners Club.
+     */
+    case dinersClub
+    /**
+     * JCB.
+     */
+    case jcb
+    /**
+     * UnionPay.
+     */
+    case unionPay
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CardBrand: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardBrand: FfiConverterRustBuffer {
+    typealias SwiftType = CardBrand
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardBrand {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .visa
+        
+        case 2: return .mastercard
+        
+        case 3: return .amex
+        
+        case 4: return .discover
+        
+        case 5: return .dinersClub
+        
+        case 6: return .jcb
+        
+        case 7: return .unionPay
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CardBrand, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .visa:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .mastercard:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .amex:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .discover:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .dinersClub:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .jcb:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .unionPay:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardBrand_lift(_ buf: RustBuffer) throws -> CardBrand {
+    return try FfiConverterTypeCardBrand.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardBrand_lower(_ value: CardBrand) -> RustBuffer {
+    return FfiConverterTypeCardBrand.lower(value)
+}
+
+
+
+
 public enum Channel: Equatable, Hashable {
     
     /**
@@ -5813,6 +7776,118 @@ public func FfiConverterTypeDenyReason_lift(_ buf: RustBuffer) throws -> DenyRea
 #endif
 public func FfiConverterTypeDenyReason_lower(_ value: DenyReason) -> RustBuffer {
     return FfiConverterTypeDenyReason.lower(value)
+}
+
+
+
+
+public enum InvoiceStatus: Equatable, Hashable {
+    
+    /**
+     * Issued, not yet charged.
+     */
+    case `open`
+    /**
+     * A charge was declined; another is scheduled.
+     */
+    case paymentFailed
+    /**
+     * Every scheduled charge was declined: the account is suspended until it is settled.
+     */
+    case uncollectible
+    /**
+     * Charged (refunds may follow).
+     */
+    case paid
+    /**
+     * Voided by an administrator before it was paid.
+     */
+    case void
+    /**
+     * Written off by an administrator.
+     */
+    case writtenOff
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InvoiceStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoiceStatus: FfiConverterRustBuffer {
+    typealias SwiftType = InvoiceStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InvoiceStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`
+        
+        case 2: return .paymentFailed
+        
+        case 3: return .uncollectible
+        
+        case 4: return .paid
+        
+        case 5: return .void
+        
+        case 6: return .writtenOff
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InvoiceStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .paymentFailed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .uncollectible:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .paid:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .void:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .writtenOff:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceStatus_lift(_ buf: RustBuffer) throws -> InvoiceStatus {
+    return try FfiConverterTypeInvoiceStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceStatus_lower(_ value: InvoiceStatus) -> RustBuffer {
+    return FfiConverterTypeInvoiceStatus.lower(value)
 }
 
 
@@ -6640,6 +8715,111 @@ public func FfiConverterTypeRule_lift(_ buf: RustBuffer) throws -> Rule {
 #endif
 public func FfiConverterTypeRule_lower(_ value: Rule) -> RustBuffer {
     return FfiConverterTypeRule.lower(value)
+}
+
+
+
+/**
+ * What the simulated gateway does with one new charge of a card.
+ */
+
+public enum Simulated: Equatable, Hashable {
+    
+    /**
+     * Charge the card.
+     */
+    case approve
+    /**
+     * Decline it (with the reason given to `script`).
+     */
+    case decline
+    /**
+     * Fail before reaching the bank: nothing charged, no answer.
+     */
+    case unavailable
+    /**
+     * Time out before reaching the bank: nothing charged, no answer.
+     */
+    case timeout
+    /**
+     * Charge, then lose the answer: the next call with the same key answers "charged".
+     */
+    case lostAnswer
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Simulated: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSimulated: FfiConverterRustBuffer {
+    typealias SwiftType = Simulated
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Simulated {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .approve
+        
+        case 2: return .decline
+        
+        case 3: return .unavailable
+        
+        case 4: return .timeout
+        
+        case 5: return .lostAnswer
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Simulated, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .approve:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .decline:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unavailable:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .timeout:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .lostAnswer:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSimulated_lift(_ buf: RustBuffer) throws -> Simulated {
+    return try FfiConverterTypeSimulated.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSimulated_lower(_ value: Simulated) -> RustBuffer {
+    return FfiConverterTypeSimulated.lower(value)
 }
 
 
@@ -7855,6 +10035,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCostWeights: FfiConverterRustBuffer {
     typealias SwiftType = CostWeights?
 
@@ -7895,6 +10099,30 @@ fileprivate struct FfiConverterOptionTypeGeoPoint: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeGeoPoint.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMoney: FfiConverterRustBuffer {
+    typealias SwiftType = Money?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMoney.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMoney.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7999,6 +10227,30 @@ fileprivate struct FfiConverterOptionTypeTicketStatus: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Timestamp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeUuid: FfiConverterRustBuffer {
     typealias SwiftType = Uuid?
 
@@ -8017,6 +10269,56 @@ fileprivate struct FfiConverterOptionTypeUuid: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeUuid.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCardKey: FfiConverterRustBuffer {
+    typealias SwiftType = [CardKey]
+
+    public static func write(_ value: [CardKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCardKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CardKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCardKey.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAdminAction: FfiConverterRustBuffer {
+    typealias SwiftType = [AdminAction]
+
+    public static func write(_ value: [AdminAction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAdminAction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AdminAction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AdminAction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAdminAction.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -8073,6 +10375,31 @@ fileprivate struct FfiConverterSequenceTypeCostTerm: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDeclined: FfiConverterRustBuffer {
+    typealias SwiftType = [Declined]
+
+    public static func write(_ value: [Declined], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDeclined.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Declined] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Declined]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDeclined.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeExpert: FfiConverterRustBuffer {
     typealias SwiftType = [Expert]
 
@@ -8090,6 +10417,56 @@ fileprivate struct FfiConverterSequenceTypeExpert: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeExpert.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeInvoice: FfiConverterRustBuffer {
+    typealias SwiftType = [Invoice]
+
+    public static func write(_ value: [Invoice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInvoice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Invoice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Invoice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInvoice.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeInvoiceLine: FfiConverterRustBuffer {
+    typealias SwiftType = [InvoiceLine]
+
+    public static func write(_ value: [InvoiceLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInvoiceLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [InvoiceLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [InvoiceLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInvoiceLine.read(from: &buf))
         }
         return seq
     }
@@ -8148,6 +10525,56 @@ fileprivate struct FfiConverterSequenceTypeOutboxEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePaymentAttempt: FfiConverterRustBuffer {
+    typealias SwiftType = [PaymentAttempt]
+
+    public static func write(_ value: [PaymentAttempt], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePaymentAttempt.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PaymentAttempt] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PaymentAttempt]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePaymentAttempt.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanSpan: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanSpan]
+
+    public static func write(_ value: [PlanSpan], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanSpan.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanSpan] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanSpan]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanSpan.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeQuarantinedRecord: FfiConverterRustBuffer {
     typealias SwiftType = [QuarantinedRecord]
 
@@ -8165,6 +10592,31 @@ fileprivate struct FfiConverterSequenceTypeQuarantinedRecord: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeQuarantinedRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRefund: FfiConverterRustBuffer {
+    typealias SwiftType = [Refund]
+
+    public static func write(_ value: [Refund], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRefund.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Refund] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Refund]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRefund.read(from: &buf))
         }
         return seq
     }
@@ -8390,6 +10842,31 @@ fileprivate struct FfiConverterSequenceTypeProductCategory: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeProductCategory.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSimulated: FfiConverterRustBuffer {
+    typealias SwiftType = [Simulated]
+
+    public static func write(_ value: [Simulated], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSimulated.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Simulated] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Simulated]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSimulated.read(from: &buf))
         }
         return seq
     }
@@ -8738,6 +11215,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_func_system_actor() != 57924) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_card_brand() != 42906) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_card_last4() != 42406) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_simulatedgateway_charges() != 26198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_simulatedgateway_refunds() != 41894) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_simulatedgateway_script() != 52585) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers() != 31955) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8745,6 +11237,42 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long() != 36996) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_cancel_subscription() != 55790) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_invoice() != 28423) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_invoices() != 35065) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_refund_payment() != 30834) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_replace_card() != 23267) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_retry_payment() != 12668) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_rotate_card_keys() != 57006) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_run_billing() != 50580) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_start_subscription() != 63713) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_subscription() != 9392) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_void_invoice() != 48905) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_write_off_invoice() != 49114) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_advance_clock() != 2923) {
@@ -8876,10 +11404,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 60376) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_constructor_card_new() != 44585) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_constructor_cardkey_new() != 15746) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_constructor_simulatedgateway_new() != 57661) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_constructor_sysops_open() != 4137) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_constructor_sysops_open_simulated() != 33621) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_constructor_sysops_open_with() != 43860) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -243,6 +243,97 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARD
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARD
+uint64_t uniffi_sysops_ffi_fn_clone_card(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_CARD
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_CARD
+void uniffi_sysops_ffi_fn_free_card(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_CARD_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_CARD_NEW
+uint64_t uniffi_sysops_ffi_fn_constructor_card_new(RustBuffer number, int64_t expiry_year, int64_t expiry_month, RustBuffer holder, RustBuffer cvv, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_BRAND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_BRAND
+RustBuffer uniffi_sysops_ffi_fn_method_card_brand(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_LAST4
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_LAST4
+RustBuffer uniffi_sysops_ffi_fn_method_card_last4(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_sysops_ffi_fn_method_card_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARD_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_sysops_ffi_fn_method_card_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARDKEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARDKEY
+uint64_t uniffi_sysops_ffi_fn_clone_cardkey(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_CARDKEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_CARDKEY
+void uniffi_sysops_ffi_fn_free_cardkey(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_CARDKEY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_CARDKEY_NEW
+uint64_t uniffi_sysops_ffi_fn_constructor_cardkey_new(RustBuffer id, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARDKEY_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARDKEY_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_sysops_ffi_fn_method_cardkey_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARDKEY_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CARDKEY_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_sysops_ffi_fn_method_cardkey_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_SIMULATEDGATEWAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_SIMULATEDGATEWAY
+uint64_t uniffi_sysops_ffi_fn_clone_simulatedgateway(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_SIMULATEDGATEWAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_SIMULATEDGATEWAY
+void uniffi_sysops_ffi_fn_free_simulatedgateway(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SIMULATEDGATEWAY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SIMULATEDGATEWAY_NEW
+uint64_t uniffi_sysops_ffi_fn_constructor_simulatedgateway_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_CHARGES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_CHARGES
+uint64_t uniffi_sysops_ffi_fn_method_simulatedgateway_charges(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_REFUNDS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_REFUNDS
+uint64_t uniffi_sysops_ffi_fn_method_simulatedgateway_refunds(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_SCRIPT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_SCRIPT
+void uniffi_sysops_ffi_fn_method_simulatedgateway_script(uint64_t ptr, uint64_t card, RustBuffer steps, RustBuffer decline_reason, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_SYSOPS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_SYSOPS
 uint64_t uniffi_sysops_ffi_fn_clone_sysops(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -263,6 +354,11 @@ uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open(RustBuffer url
 uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_simulated(RustBuffer url, RustBuffer start, uint64_t id_seed
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SYSOPS_OPEN_WITH
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SYSOPS_OPEN_WITH
+uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_with(RustBuffer url, RustBuffer billing_url, RustBuffer card_keys, RustBuffer simulated_start, uint64_t id_seed
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
 uint64_t uniffi_sysops_ffi_fn_method_sysops_expire_overdue_offers(uint64_t ptr, RustBuffer actor
@@ -276,6 +372,66 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_run_assignment(uint64_t ptr, RustBuf
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
 uint64_t uniffi_sysops_ffi_fn_method_sysops_tickets_waiting_too_long(uint64_t ptr, RustBuffer actor
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CANCEL_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CANCEL_SUBSCRIPTION
+uint64_t uniffi_sysops_ffi_fn_method_sysops_cancel_subscription(uint64_t ptr, RustBuffer actor, RustBuffer customer
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_INVOICE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_INVOICE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_invoice(uint64_t ptr, RustBuffer actor, RustBuffer invoice
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_INVOICES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_INVOICES
+uint64_t uniffi_sysops_ffi_fn_method_sysops_invoices(uint64_t ptr, RustBuffer actor, RustBuffer customer, RustBuffer after, int64_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REFUND_PAYMENT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REFUND_PAYMENT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_refund_payment(uint64_t ptr, RustBuffer actor, RustBuffer invoice, RustBuffer amount, RustBuffer why, uint64_t gateway
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REPLACE_CARD
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REPLACE_CARD
+uint64_t uniffi_sysops_ffi_fn_method_sysops_replace_card(uint64_t ptr, RustBuffer actor, RustBuffer customer, uint64_t card
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETRY_PAYMENT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETRY_PAYMENT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_retry_payment(uint64_t ptr, RustBuffer actor, RustBuffer invoice, RustBuffer why, uint64_t gateway
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ROTATE_CARD_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ROTATE_CARD_KEYS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_rotate_card_keys(uint64_t ptr, RustBuffer actor
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_BILLING
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_BILLING
+uint64_t uniffi_sysops_ffi_fn_method_sysops_run_billing(uint64_t ptr, RustBuffer actor, RustBuffer period, uint64_t gateway
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_START_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_START_SUBSCRIPTION
+uint64_t uniffi_sysops_ffi_fn_method_sysops_start_subscription(uint64_t ptr, RustBuffer actor, RustBuffer customer, uint64_t card
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SUBSCRIPTION
+uint64_t uniffi_sysops_ffi_fn_method_sysops_subscription(uint64_t ptr, RustBuffer actor, RustBuffer customer
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_VOID_INVOICE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_VOID_INVOICE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_void_invoice(uint64_t ptr, RustBuffer actor, RustBuffer invoice, RustBuffer why
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_WRITE_OFF_INVOICE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_WRITE_OFF_INVOICE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_write_off_invoice(uint64_t ptr, RustBuffer actor, RustBuffer invoice, RustBuffer why
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ADVANCE_CLOCK
@@ -799,6 +955,36 @@ uint16_t uniffi_sysops_ffi_checksum_func_system_actor(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CARD_BRAND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CARD_BRAND
+uint16_t uniffi_sysops_ffi_checksum_method_card_brand(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CARD_LAST4
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CARD_LAST4
+uint16_t uniffi_sysops_ffi_checksum_method_card_last4(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_CHARGES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_CHARGES
+uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_charges(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_REFUNDS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_REFUNDS
+uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_refunds(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_SCRIPT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_SCRIPT
+uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_script(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers(void
@@ -814,6 +1000,78 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_run_assignment(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS_WAITING_TOO_LONG
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_tickets_waiting_too_long(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CANCEL_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CANCEL_SUBSCRIPTION
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_cancel_subscription(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_INVOICE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_INVOICE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_invoice(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_INVOICES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_INVOICES
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_invoices(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REFUND_PAYMENT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REFUND_PAYMENT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_refund_payment(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REPLACE_CARD
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REPLACE_CARD
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_replace_card(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETRY_PAYMENT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETRY_PAYMENT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_retry_payment(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ROTATE_CARD_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ROTATE_CARD_KEYS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_rotate_card_keys(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_BILLING
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_BILLING
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_run_billing(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_START_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_START_SUBSCRIPTION
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_start_subscription(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SUBSCRIPTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SUBSCRIPTION
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_subscription(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_VOID_INVOICE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_VOID_INVOICE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_void_invoice(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_WRITE_OFF_INVOICE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_WRITE_OFF_INVOICE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_write_off_invoice(void
     
 );
 #endif
@@ -1075,6 +1333,24 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_tickets(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARD_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARD_NEW
+uint16_t uniffi_sysops_ffi_checksum_constructor_card_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARDKEY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARDKEY_NEW
+uint16_t uniffi_sysops_ffi_checksum_constructor_cardkey_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SIMULATEDGATEWAY_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SIMULATEDGATEWAY_NEW
+uint16_t uniffi_sysops_ffi_checksum_constructor_simulatedgateway_new(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN
 uint16_t uniffi_sysops_ffi_checksum_constructor_sysops_open(void
@@ -1084,6 +1360,12 @@ uint16_t uniffi_sysops_ffi_checksum_constructor_sysops_open(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN_SIMULATED
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN_SIMULATED
 uint16_t uniffi_sysops_ffi_checksum_constructor_sysops_open_simulated(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN_WITH
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN_WITH
+uint16_t uniffi_sysops_ffi_checksum_constructor_sysops_open_with(void
     
 );
 #endif
