@@ -4,6 +4,7 @@
 // Generators over static, valid data: a failed `expect` here is a bug in the generator, not bad input.
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
+pub mod billing;
 pub mod cities;
 pub mod instance;
 pub mod rng;

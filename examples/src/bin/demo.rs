@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --bin sysops-demo                      # SQLite file sysops-demo.db
 //! cargo run --release --bin sysops-demo -- --db postgres://user@localhost/sysops
+//! cargo run --release --bin sysops-demo -- --billing-db sqlite://sysops-billing.db  # billing apart
 //! ```
 #![allow(clippy::expect_used, clippy::indexing_slicing)] // generated, static data; see lib.rs
 
@@ -20,6 +21,7 @@ use sysops_storage::{Options, Sysops, redact};
 
 struct Args {
     db: String,
+    billing_db: Option<String>,
     customers: usize,
     experts: usize,
     tickets: usize,
@@ -30,20 +32,29 @@ const USAGE: &str = "usage: sysops-demo [--db URL] [--customers N] [--experts N]
 
   --db URL         sqlite://FILE (default sqlite://sysops-demo.db, recreated each run) or postgres://...
                    (a fresh schema is used on PostgreSQL)
+  --billing-db URL keep billing (subscriptions, invoices, the card vault) in this database
+                   instead (ADR-4); same forms, recreated each run
   --customers N    customers to register (default 2000)
   --experts N      experts to place (default 1000)
   --tickets N      tickets submitted over the simulated day (default 3000)
   --seed N         random seed (default 7)";
 
 fn parse_args() -> Result<Args, String> {
-    let mut args =
-        Args { db: "sqlite://sysops-demo.db".into(), customers: 2000, experts: 1000, tickets: 3000, seed: 7 };
+    let mut args = Args {
+        db: "sqlite://sysops-demo.db".into(),
+        billing_db: None,
+        customers: 2000,
+        experts: 1000,
+        tickets: 3000,
+        seed: 7,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         let number = |v: String| v.parse::<u64>().map_err(|_| format!("{flag}: {v:?} is not a number"));
         match flag.as_str() {
             "--db" => args.db = value()?,
+            "--billing-db" => args.billing_db = Some(value()?),
             "--customers" => args.customers = number(value()?)?.max(1) as usize,
             "--experts" => args.experts = number(value()?)? as usize,
             "--tickets" => args.tickets = number(value()?)? as usize,
@@ -91,16 +102,27 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let day = Utc.with_ymd_and_hms(2026, 3, 2, 11, 0, 0).single().ok_or("bad start")?; // Monday 06:00 EST
     let clock = Arc::new(ManualClock::new(day)?);
-    let mut options = Options { clock: clock.clone(), ids: Arc::new(UuidV7Ids), ..Options::default() };
-    if let Some(path) = args.db.strip_prefix("sqlite://").or_else(|| args.db.strip_prefix("sqlite:")) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    let mut options = Options {
+        clock: clock.clone(),
+        ids: Arc::new(UuidV7Ids),
+        billing_url: args.billing_db.clone(),
+        card_keys: Some(sysops_examples::billing::demo_card_keys()),
+        ..Options::default()
+    };
+    for url in std::iter::once(&args.db).chain(&args.billing_db) {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        } else if url.starts_with("postgres") {
+            options.pg_schema = Some(format!("demo_{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
         }
-    } else if args.db.starts_with("postgres") {
-        options.pg_schema = Some(format!("demo_{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
     }
     let sysops = Sysops::open_with(&args.db, options.clone()).await?;
     println!("sysops demo on {} ({})", redact(&args.db), sysops.backend_name());
+    if let Some(billing) = &args.billing_db {
+        println!("billing kept apart in {}", redact(billing));
+    }
     if let Some(schema) = &options.pg_schema {
         println!("PostgreSQL schema: {schema}");
     }
@@ -142,7 +164,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     progress.finish();
 
     let day = simulate_day(&sysops, &clock, &customers, helpdesk, args.tickets, &mut rng).await?;
-    summarize(&sysops, &args, &expert_states, &customer_cities, &day, started).await
+    let registered: Vec<_> = customers.iter().map(|(c, _)| c.clone()).collect();
+    let month = sysops_examples::billing::bill_the_month(&sysops, &clock, admin, &registered, &mut rng).await?;
+    summarize(&sysops, &args, &expert_states, &customer_cities, &day, started).await?;
+    print_month(&month);
+    sysops.close().await;
+    Ok(())
 }
 
 /// What happened during the simulated day, for the summary.
@@ -348,8 +375,24 @@ async fn summarize(
         started.elapsed().as_secs_f64(),
         sysops_examples::peak_rss_mb()
     );
-    sysops.close().await;
     Ok(())
+}
+
+fn print_month(month: &sysops_examples::billing::Month) {
+    let money = |m: Option<sysops_core::Money>| m.map_or_else(|| "0".to_owned(), |m| m.to_string());
+    println!("\n=== The month's billing (simulated gateway) ===");
+    println!("invoices issued       {:>8}  one per subscription", month.issued);
+    println!(
+        "paid at the first try {:>8}  declined {}, no answer {} (asked again with the same key)",
+        month.paid_first_time, month.declined, month.unanswered
+    );
+    for (days, paid, declined) in &month.retries {
+        println!("retry after +{days} day(s)  {paid:>6} paid, {declined} declined again");
+    }
+    println!("accounts suspended    {:>8}  after the last retry failed", month.suspended);
+    println!("billed                {:>14}", money(month.billed));
+    println!("collected             {:>14}", money(month.collected));
+    println!("invoices by status:   {}", list(month.by_status.iter().map(|(k, v)| (k.as_str(), *v))));
 }
 
 fn list<'a>(items: impl Iterator<Item = (&'a str, usize)>) -> String {
