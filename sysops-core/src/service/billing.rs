@@ -33,8 +33,8 @@ pub struct BillingReport {
     pub paid: Vec<InvoiceId>,
     /// Invoices whose charge was declined, with the gateway's reason.
     pub declined: Vec<(InvoiceId, String)>,
-    /// Invoices whose charge got no answer (outage, timeout): the next run asks again with
-    /// the same idempotency key.
+    /// Invoices whose charge got no answer (outage, timeout), even when asked once more at
+    /// the end of the run: the next run asks again with the same idempotency key.
     pub unanswered: Vec<InvoiceId>,
     /// Customers suspended because every scheduled payment of an invoice failed.
     pub suspended: Vec<CustomerId>,
@@ -226,8 +226,10 @@ impl<S: Store> Service<S> {
         loop {
             let rows = self.billing_store().invoices(InvoiceFilter::work_due_by(ctx.now), page).await?;
             let invoices = persist::decode_all(&rows, decode_state::<Invoice>, &mut report.quarantined)?;
-            // This period's invoices were settled above.
-            for invoice in invoices.into_iter().filter(|i| i.period != period) {
+            // This period's invoices were settled above; those whose answer was lost there are
+            // asked once more (with the same key) before the run ends.
+            let again = |i: &Invoice| i.pending_attempt().is_some() || i.pending_refund().is_some();
+            for invoice in invoices.into_iter().filter(|i| i.period != period || again(i)) {
                 self.settle(invoice, None, gateway, &ctx, &mut report).await?;
             }
             match persist::next_after(&rows, page) {
@@ -235,6 +237,10 @@ impl<S: Store> Service<S> {
                 None => break,
             }
         }
+        // An answer lost twice is reported once.
+        report.unanswered.sort();
+        report.unanswered.dedup();
+        report.unanswered.retain(|id| !report.paid.contains(id) && !report.declined.iter().any(|(d, _)| d == id));
         Ok(report)
     }
 

@@ -222,7 +222,8 @@ pub struct BillingReport {
     /// Invoices charged successfully.
     pub paid: Vec<Uuid>,
     pub declined: Vec<Declined>,
-    /// Charges that got no answer: the next run asks again with the same key.
+    /// Charges that got no answer, even when asked once more at the end of the run: the next
+    /// run asks again with the same key.
     pub unanswered: Vec<Uuid>,
     /// Customers suspended: every scheduled charge of an invoice failed.
     pub suspended: Vec<Uuid>,
