@@ -178,6 +178,7 @@ smoke_dir="$(mktemp -d)"
 "$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 | grep -E "tickets submitted"
 "$bin/sysops-bench" submit --ops 120 --clients 1,8 --json
 "$bin/sysops-bench" assign --json
+"$bin/sysops-bench" billing --customers 150 --json
 rm -rf "$smoke_dir"
 
 # The bindings use the workspace build's libraries (see ffi_build and python_install in

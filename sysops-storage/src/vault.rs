@@ -12,9 +12,10 @@ use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use sysops_core::CardToken;
-use sysops_core::billing::{CardNumber, VaultError};
+use sysops_core::billing::{CardNumber, RotationReport, VaultError};
 
 /// A 256-bit card key with its id. Never shows its bytes.
 #[derive(Clone)]
@@ -153,6 +154,41 @@ pub(crate) struct Sealed {
 
 /// How many sealed cards a rotation reads at once.
 pub(crate) const ROTATION_PAGE: i64 = 500;
+
+/// A sealed card as a rotation reads it: token, key id, nonce, ciphertext.
+pub(crate) type StaleCard = (uuid::Uuid, String, Vec<u8>, Vec<u8>);
+
+/// Re-seals under the current key, a page at a time, every card sealed under another:
+/// `stale(current)` reads the next page of such cards, `reseal(token, old key id, sealed)`
+/// writes one back guarded by its old key id (a card sealed again meanwhile is left as it is)
+/// and answers how many rows it changed. `already` counts the cards under the current key.
+pub(crate) async fn rotate<S, SF, R, RF>(
+    keys: &Keys,
+    already: i64,
+    stale: S,
+    reseal: R,
+) -> Result<RotationReport, VaultError>
+where
+    S: Fn(String) -> SF,
+    SF: Future<Output = Result<Vec<StaleCard>, sqlx::Error>>,
+    R: Fn(CardToken, String, Sealed) -> RF,
+    RF: Future<Output = Result<u64, sqlx::Error>>,
+{
+    let store = |e| VaultError::Store(crate::error::backend(e));
+    let current = keys.current_id()?;
+    let mut report = RotationReport { rotated: 0, current: u64::try_from(already).unwrap_or(0) };
+    loop {
+        let page = stale(current.clone()).await.map_err(store)?;
+        if page.is_empty() {
+            return Ok(report);
+        }
+        for (token, key_id, nonce, ciphertext) in page {
+            let token = CardToken::from_uuid(token);
+            let card = keys.open(token, &Sealed { key_id: key_id.clone(), nonce, ciphertext })?;
+            report.rotated += reseal(token, key_id, keys.seal(token, &card)?).await.map_err(store)?;
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

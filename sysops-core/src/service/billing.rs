@@ -6,11 +6,13 @@ use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::aggregate::{Aggregate, Decide, applied, replay};
 use crate::billing::{
-    AttemptOutcome, BillingError, BillingPeriod, CardOnFile, ChargeAnswer, ChargeRequest, Invoice, InvoiceCommand,
-    InvoiceFilter, InvoiceStatus, NewCard, PaymentGateway, Subscription, SubscriptionCommand, prorate,
+    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardOnFile, ChargeAnswer, ChargeRequest, Invoice,
+    InvoiceCommand, InvoiceFilter, InvoiceStatus, NewCard, PaymentAttempt, PaymentGateway, Subscription,
+    SubscriptionCommand, prorate,
 };
 use crate::ctx::Ctx;
 use crate::customer::{Customer, CustomerCommand};
+use crate::error::StoreError;
 use crate::event::{Envelope, Sequence};
 use crate::id::{CardToken, CustomerId, InvoiceId, SubscriptionId};
 use crate::money::Money;
@@ -44,7 +46,16 @@ pub struct BillingReport {
     pub quarantined: Vec<Quarantined>,
 }
 
-/// The store a billing record of `stream` lives in, for the errors that name it.
+impl BillingReport {
+    fn record(&mut self, invoice: InvoiceId, outcome: AttemptOutcome) {
+        match outcome {
+            AttemptOutcome::Charged { .. } => self.paid.push(invoice),
+            AttemptOutcome::Declined { reason } => self.declined.push((invoice, reason)),
+        }
+    }
+}
+
+/// The report entry of a billing record the run had to skip, and why.
 fn skipped(stream: StreamId, why: &dyn std::fmt::Display) -> Quarantined {
     Quarantined { stream, problem: why.to_string() }
 }
@@ -211,11 +222,7 @@ impl<S: Store> Service<S> {
         loop {
             let rows = self.billing_store().states(Subscription::KIND, page).await?;
             let subscriptions = persist::decode_all(&rows, decode_state::<Subscription>, &mut report.quarantined)?;
-            for subscription in &subscriptions {
-                if let Some(invoice) = self.issue(subscription, period, &ctx, &mut report).await? {
-                    self.settle(invoice, Some(subscription), gateway, &ctx, &mut report).await?;
-                }
-            }
+            self.bill_page(&subscriptions, period, gateway, &ctx, &mut report).await?;
             match persist::next_after(&rows, page) {
                 Some(last) => page = Page::after(last, BILLING_PAGE),
                 None => break,
@@ -242,6 +249,113 @@ impl<S: Store> Service<S> {
         report.unanswered.dedup();
         report.unanswered.retain(|id| !report.paid.contains(id) && !report.declined.iter().any(|(d, _)| d == id));
         Ok(report)
+    }
+
+    /// Bills a page of subscriptions in three commits: every invoice issued at once, every
+    /// first attempt recorded at once, the gateway asked for each, every answer recorded at
+    /// once. When any of them meets another run's work (a rerun, two runs at once), the page
+    /// is billed again one invoice at a time, which finds and finishes what exists.
+    async fn bill_page(
+        &self,
+        subscriptions: &[Subscription],
+        period: BillingPeriod,
+        gateway: &dyn PaymentGateway,
+        ctx: &Ctx<'_>,
+        report: &mut BillingReport,
+    ) -> Result<(), Error> {
+        let mut issued = Vec::new();
+        let mut changes = Vec::new();
+        for subscription in subscriptions {
+            let lines = prorate(period, &subscription.spans)?;
+            if lines.is_empty() {
+                continue;
+            }
+            let events = Invoice::issue(subscription.id, subscription.customer, period, lines, ctx)?;
+            let invoice = replay::<Invoice>(&events)?;
+            changes.push(Change::of(Sequence::NONE, &invoice, &events)?);
+            issued.push((invoice, subscription));
+        }
+        let mut one_by_one = !self.commit_all(changes).await?;
+        if !one_by_one {
+            report.issued.extend(issued.iter().map(|(i, _)| i.id));
+            let mut started = Vec::new();
+            let mut changes = Vec::new();
+            for (invoice, subscription) in issued.into_iter().filter(|(i, _)| i.is_due(ctx.now)) {
+                let events = invoice.decide(&InvoiceCommand::StartAttempt { card: subscription.card.token }, ctx)?;
+                let next = applied(&invoice, &events)?;
+                changes.push(Change::of(invoice.version(), &next, &events)?);
+                started.push((next, subscription));
+            }
+            one_by_one = !self.commit_all(changes).await?;
+            if !one_by_one {
+                let mut answered = Vec::new();
+                let mut changes = Vec::new();
+                for (invoice, subscription) in &started {
+                    let Some(attempt) = invoice.pending_attempt() else { continue };
+                    let asked = self.ask_gateway(invoice, attempt, subscription.card.expiry, gateway, report).await;
+                    let Some(outcome) = asked else { continue };
+                    let events = invoice.decide(&InvoiceCommand::RecordOutcome(outcome.clone()), ctx)?;
+                    changes.push(Change::of(invoice.version(), &applied(invoice, &events)?, &events)?);
+                    answered.push((invoice.id, outcome));
+                }
+                one_by_one = !self.commit_all(changes).await?;
+                if !one_by_one {
+                    for (invoice, outcome) in answered {
+                        report.record(invoice, outcome);
+                    }
+                }
+            }
+        }
+        if one_by_one {
+            for subscription in subscriptions {
+                if let Some(invoice) = self.issue(subscription, period, ctx, report).await? {
+                    self.settle(invoice, Some(subscription), gateway, ctx, report).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits `changes` together; `false` when one of them met a concurrent change (nothing
+    /// was written then).
+    async fn commit_all(&self, changes: Vec<Change>) -> Result<bool, Error> {
+        if changes.is_empty() {
+            return Ok(true);
+        }
+        match self.billing_store().commit(changes).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::Conflict { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Asks the gateway for the charge of `attempt` (revealing the card from the vault for this
+    /// call only); `None` when no answer came or the vault could not reveal the card, both
+    /// reported.
+    async fn ask_gateway(
+        &self,
+        invoice: &Invoice,
+        attempt: &PaymentAttempt,
+        expiry: CardExpiry,
+        gateway: &dyn PaymentGateway,
+        report: &mut BillingReport,
+    ) -> Option<AttemptOutcome> {
+        let card = match self.billing_store().reveal_card(attempt.card).await {
+            Ok(card) => card,
+            Err(e) => {
+                report.quarantined.push(skipped(StreamId::new(Invoice::KIND, invoice.id), &e));
+                return None;
+            }
+        };
+        let request = ChargeRequest { key: attempt.key.clone(), amount: invoice.total, card, expiry };
+        match gateway.charge(request).await {
+            Ok(ChargeAnswer::Charged(charge)) => Some(AttemptOutcome::Charged { charge }),
+            Ok(ChargeAnswer::Declined(reason)) => Some(AttemptOutcome::Declined { reason }),
+            Err(_) => {
+                report.unanswered.push(invoice.id);
+                None
+            }
+        }
     }
 
     /// The invoice of `subscription` for `period`: the one already issued, or a new one, or
@@ -296,35 +410,19 @@ impl<S: Store> Service<S> {
             }
         }
         if let Some(attempt) = invoice.pending_attempt().cloned() {
-            let card = match self.billing_store().reveal_card(attempt.card).await {
-                Ok(card) => card,
-                Err(e) => {
-                    report.quarantined.push(skipped(StreamId::new(Invoice::KIND, invoice.id), &e));
-                    return Ok(());
-                }
-            };
             let expiry = match subscription {
                 Some(s) if s.card.token == attempt.card => s.card.expiry,
                 _ => self.get_billing::<Subscription>(invoice.subscription).await?.card.expiry,
             };
-            let request = ChargeRequest { key: attempt.key.clone(), amount: invoice.total, card, expiry };
-            let outcome = match gateway.charge(request).await {
-                Ok(ChargeAnswer::Charged(charge)) => AttemptOutcome::Charged { charge },
-                Ok(ChargeAnswer::Declined(reason)) => AttemptOutcome::Declined { reason },
-                Err(_) => {
-                    report.unanswered.push(invoice.id);
-                    return Ok(());
-                }
+            let Some(outcome) = self.ask_gateway(&invoice, &attempt, expiry, gateway, report).await else {
+                return Ok(());
             };
             match self.invoice_step(&invoice, InvoiceCommand::RecordOutcome(outcome.clone()), ctx).await {
                 Ok(next) => invoice = next,
                 Err(e) if e.is_conflict() => return Ok(()),
                 Err(e) => return Err(e),
             }
-            match outcome {
-                AttemptOutcome::Charged { .. } => report.paid.push(invoice.id),
-                AttemptOutcome::Declined { reason } => report.declined.push((invoice.id, reason)),
-            }
+            report.record(invoice.id, outcome);
         }
         if let Some(refund) = invoice.pending_refund().cloned() {
             invoice = self.finish_refund(&invoice, &refund, gateway, ctx).await?;

@@ -5,7 +5,7 @@ use super::{PgStore, Tx, shard};
 use crate::error::backend;
 use crate::rows;
 use crate::sql;
-use crate::vault::{ROTATION_PAGE, Sealed};
+use crate::vault::{self, ROTATION_PAGE, Sealed};
 use sqlx::AssertSqlSafe;
 use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
@@ -96,46 +96,34 @@ impl CardVault for PgStore {
     }
 
     async fn rotate_card_keys(&self) -> Result<RotationReport, VaultError> {
-        let current = self.keys.current_id()?;
-        let store = |e| VaultError::Store(backend(e));
         let already: i64 = sqlx::query_scalar("SELECT count(*) FROM card_vault WHERE key_id = $1")
-            .bind(&current)
+            .bind(self.keys.current_id()?)
             .fetch_one(&self.pool)
             .await
-            .map_err(store)?;
-        let mut report = RotationReport { rotated: 0, current: rows::to_u64(already) };
-        loop {
-            let stale: Vec<(uuid::Uuid, String, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+            .map_err(|e| VaultError::Store(backend(e)))?;
+        let stale = |current: String| {
+            sqlx::query_as(
                 "SELECT token, key_id, nonce, ciphertext FROM card_vault WHERE key_id <> $1 ORDER BY token LIMIT $2",
             )
-            .bind(&current)
+            .bind(current)
             .bind(ROTATION_PAGE)
             .fetch_all(&self.pool)
+        };
+        let reseal = |token: CardToken, old: String, sealed: Sealed| async move {
+            sqlx::query(
+                "UPDATE card_vault SET key_id = $3, nonce = $4, ciphertext = $5
+                 WHERE shard = $1 AND token = $2 AND key_id = $6",
+            )
+            .bind(token_shard(token))
+            .bind(token.as_uuid())
+            .bind(&sealed.key_id)
+            .bind(&sealed.nonce)
+            .bind(&sealed.ciphertext)
+            .bind(old)
+            .execute(&self.pool)
             .await
-            .map_err(store)?;
-            if stale.is_empty() {
-                return Ok(report);
-            }
-            for (token, key_id, nonce, ciphertext) in stale {
-                let token = CardToken::from_uuid(token);
-                let card = self.keys.open(token, &Sealed { key_id: key_id.clone(), nonce, ciphertext })?;
-                let sealed = self.keys.seal(token, &card)?;
-                // Guarded by the old key id: a card sealed again meanwhile is left as it is.
-                let updated = sqlx::query(
-                    "UPDATE card_vault SET key_id = $3, nonce = $4, ciphertext = $5
-                     WHERE shard = $1 AND token = $2 AND key_id = $6",
-                )
-                .bind(token_shard(token))
-                .bind(token.as_uuid())
-                .bind(&sealed.key_id)
-                .bind(&sealed.nonce)
-                .bind(&sealed.ciphertext)
-                .bind(&key_id)
-                .execute(&self.pool)
-                .await
-                .map_err(store)?;
-                report.rotated += updated.rows_affected();
-            }
-        }
+            .map(|done| done.rows_affected())
+        };
+        vault::rotate(&self.keys, already, stale, reseal).await
     }
 }

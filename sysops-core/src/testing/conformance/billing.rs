@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 /// Generates one `#[test]` per billing case ([`BillingStore`](crate::store::BillingStore) and
-/// [`CardVault`]) for a backend; see [`store_conformance_tests!`](crate::store_conformance_tests).
+/// [`CardVault`](crate::store::CardVault)) for a backend; see [`store_conformance_tests!`](crate::store_conformance_tests).
 #[macro_export]
 macro_rules! billing_store_conformance_tests {
     ($block_on:path, $fresh:expr) => {
