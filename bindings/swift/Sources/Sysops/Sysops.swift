@@ -3244,7 +3244,8 @@ public struct BillingReport: Equatable, Hashable {
     public var paid: [Uuid]
     public var declined: [Declined]
     /**
-     * Charges that got no answer: the next run asks again with the same key.
+     * Charges that got no answer, even when asked once more at the end of the run: the next
+     * run asks again with the same key.
      */
     public var unanswered: [Uuid]
     /**
@@ -3267,7 +3268,8 @@ public struct BillingReport: Equatable, Hashable {
          * Invoices charged successfully.
          */paid: [Uuid], declined: [Declined], 
         /**
-         * Charges that got no answer: the next run asks again with the same key.
+         * Charges that got no answer, even when asked once more at the end of the run: the next
+         * run asks again with the same key.
          */unanswered: [Uuid], 
         /**
          * Customers suspended: every scheduled charge of an invoice failed.
