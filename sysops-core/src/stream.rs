@@ -73,6 +73,12 @@ impl AggregateKind {
         }
     }
 
+    /// True for the records of the billing quantum (ADR-4), which live in the billing store
+    /// when one is given (`Service::with_billing_store`).
+    pub const fn in_billing_quantum(self) -> bool {
+        matches!(self, AggregateKind::Subscription | AggregateKind::Invoice)
+    }
+
     /// Parses [`as_str`](Self::as_str)'s output.
     pub fn parse(name: &str) -> Option<Self> {
         [Self::Plan, Self::Customer, Self::Expert, Self::StaffAccount, Self::Ticket, Self::Subscription, Self::Invoice]

@@ -13,7 +13,7 @@ use crate::billing::{
 use crate::ctx::Ctx;
 use crate::customer::{Customer, CustomerCommand};
 use crate::error::StoreError;
-use crate::event::{Envelope, Sequence};
+use crate::event::Sequence;
 use crate::id::{CardToken, CustomerId, InvoiceId, SubscriptionId};
 use crate::money::Money;
 use crate::persist::{self, Change, Listing, Page, Quarantined, decode_state};
@@ -21,7 +21,6 @@ use crate::plan::SupportPlan;
 use crate::store::Store;
 use crate::stream::{ShardKey, StreamId};
 use crate::text::Reason;
-use uuid::Uuid;
 
 /// How many subscriptions and invoices the billing run holds in memory at once.
 const BILLING_PAGE: u32 = 500;
@@ -61,45 +60,6 @@ fn skipped(stream: StreamId, why: &dyn std::fmt::Display) -> Quarantined {
 }
 
 impl<S: Store> Service<S> {
-    /// Where billing records live: the billing store if one was given, else the main store.
-    pub fn billing_store(&self) -> &S {
-        self.billing.as_ref().unwrap_or(&self.store)
-    }
-
-    async fn find_billing<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<Option<A>, Error> {
-        Ok(persist::load::<A, S>(self.billing_store(), id).await?)
-    }
-
-    async fn get_billing<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<A, Error> {
-        let id = id.into();
-        self.find_billing(id).await?.ok_or(Error::NotFound { kind: A::KIND, id })
-    }
-
-    async fn save_billing<A: Aggregate>(
-        &self,
-        current: Option<&A>,
-        events: Vec<Envelope<A::Event>>,
-    ) -> Result<A, Error> {
-        let next = match current {
-            Some(current) => applied(current, &events)?,
-            None => replay::<A>(&events)?,
-        };
-        let expected = current.map_or(Sequence::NONE, Aggregate::version);
-        self.billing_store().commit(vec![Change::of(expected, &next, &events)?]).await?;
-        Ok(next)
-    }
-
-    async fn execute_billing<A>(&self, actor: Actor, id: impl Into<Uuid>, command: A::Command) -> Result<A, Error>
-    where
-        A: Decide,
-        Error: From<A::Error>,
-    {
-        let ctx = self.ctx(actor, A::action(&command)).await?;
-        let current: A = self.get_billing(id).await?;
-        let events = current.decide(&command, &ctx)?;
-        self.save_billing(Some(&current), events).await
-    }
-
     /// Puts `card` in the vault for `customer` and returns what may be known of it.
     async fn vault_card(&self, customer: CustomerId, card: &NewCard, ctx: &Ctx<'_>) -> Result<CardOnFile, Error> {
         if card.expiry.has_expired(ctx.now) {
@@ -123,35 +83,35 @@ impl<S: Store> Service<S> {
         let ctx = self.ctx(actor, Action::StartSubscription).await?;
         authorize(&ctx.actor, Action::StartSubscription, Target::owned_by(customer))?;
         let found: Customer = self.get(customer).await?;
-        let existing: Option<Subscription> = self.find_billing(SubscriptionId::from(customer)).await?;
+        let existing: Option<Subscription> = self.find(SubscriptionId::from(customer)).await?;
         if existing.as_ref().is_some_and(Subscription::is_active) {
             return Err(BillingError::AlreadySubscribed { customer }.into());
         }
         let plan: SupportPlan = self.get(found.plan).await?;
         let card = self.vault_card(customer, &card, &ctx).await?;
         let Some(cancelled) = existing else {
-            return self.save_billing(None, Subscription::start(customer, &plan, card, &ctx)?).await;
+            return self.save(None, Subscription::start(customer, &plan, card, &ctx)?).await;
         };
         // A cancelled subscription resumes on the customer's plan with the new card, at once.
         let mut events = cancelled.decide(&SubscriptionCommand::ReplaceCard(card), &ctx)?;
         let with_card = applied(&cancelled, &events)?;
         events.extend(with_card.decide(&SubscriptionCommand::ChangePlan(plan), &ctx)?);
-        self.save_billing(Some(&cancelled), events).await
+        self.save(Some(&cancelled), events).await
     }
 
     /// Charges another card from now on.
     pub async fn replace_card(&self, actor: Actor, customer: CustomerId, card: NewCard) -> Result<Subscription, Error> {
         let ctx = self.ctx(actor, Action::ReplaceCard).await?;
         authorize(&ctx.actor, Action::ReplaceCard, Target::owned_by(customer))?;
-        let current: Subscription = self.get_billing(SubscriptionId::from(customer)).await?;
+        let current: Subscription = self.get(SubscriptionId::from(customer)).await?;
         let card = self.vault_card(customer, &card, &ctx).await?;
         let events = current.decide(&SubscriptionCommand::ReplaceCard(card), &ctx)?;
-        self.save_billing(Some(&current), events).await
+        self.save(Some(&current), events).await
     }
 
     /// Cancels the subscription at once; the days already used this month are billed.
     pub async fn cancel_subscription(&self, actor: Actor, customer: CustomerId) -> Result<Subscription, Error> {
-        self.execute_billing(actor, SubscriptionId::from(customer), SubscriptionCommand::Cancel).await
+        self.execute(actor, SubscriptionId::from(customer), SubscriptionCommand::Cancel).await
     }
 
     /// Moves the customer's subscription, if they have one, to `plan` (called by
@@ -163,21 +123,21 @@ impl<S: Store> Service<S> {
         customer: CustomerId,
         plan: &SupportPlan,
     ) -> Result<(), Error> {
-        let Some(current) = self.find_billing::<Subscription>(SubscriptionId::from(customer)).await? else {
+        let Some(current) = self.find::<Subscription>(SubscriptionId::from(customer)).await? else {
             return Ok(());
         };
         if current.plan().is_none_or(|p| p.plan == plan.id) {
             return Ok(());
         }
         let events = current.decide(&SubscriptionCommand::ChangePlan(plan.clone()), ctx)?;
-        self.save_billing(Some(&current), events).await.map(drop)
+        self.save(Some(&current), events).await.map(drop)
     }
 
     /// A customer's subscription (the customer themself, administrators).
     pub async fn subscription(&self, actor: Actor, customer: CustomerId) -> Result<Subscription, Error> {
         let actor = self.verify(actor, Action::ViewBilling).await?;
         authorize(&actor, Action::ViewBilling, Target::owned_by(customer))?;
-        self.get_billing(SubscriptionId::from(customer)).await
+        self.get(SubscriptionId::from(customer)).await
     }
 
     /// A customer's invoices, in id order (the customer themself, administrators).
@@ -191,7 +151,7 @@ impl<S: Store> Service<S> {
     /// One invoice (its customer, administrators).
     pub async fn invoice(&self, actor: Actor, invoice: InvoiceId) -> Result<Invoice, Error> {
         let actor = self.verify(actor, Action::ViewBilling).await?;
-        let found: Option<Invoice> = self.find_billing(invoice).await?;
+        let found: Option<Invoice> = self.find(invoice).await?;
         // Authorize before revealing whether the invoice exists.
         let owner = found.as_ref().map(|i| i.customer.as_uuid());
         authorize(&actor, Action::ViewBilling, Target { owner, assigned_to_actor: false })?;
@@ -368,7 +328,7 @@ impl<S: Store> Service<S> {
         report: &mut BillingReport,
     ) -> Result<Option<Invoice>, Error> {
         let id = InvoiceId::of(subscription.id, period.ordinal());
-        if let Some(existing) = self.find_billing::<Invoice>(id).await? {
+        if let Some(existing) = self.find::<Invoice>(id).await? {
             return Ok(Some(existing));
         }
         let lines = prorate(period, &subscription.spans)?;
@@ -376,13 +336,13 @@ impl<S: Store> Service<S> {
             return Ok(None);
         }
         let events = Invoice::issue(subscription.id, subscription.customer, period, lines, ctx)?;
-        match self.save_billing::<Invoice>(None, events).await {
+        match self.save::<Invoice>(None, events).await {
             Ok(invoice) => {
                 report.issued.push(invoice.id);
                 Ok(Some(invoice))
             }
             // Another run issued it first.
-            Err(e) if e.is_conflict() => self.find_billing(id).await,
+            Err(e) if e.is_conflict() => self.find(id).await,
             Err(e) => Err(e),
         }
     }
@@ -401,7 +361,7 @@ impl<S: Store> Service<S> {
         if invoice.pending_attempt().is_none() && invoice.is_due(ctx.now) {
             let card = match subscription {
                 Some(s) => s.card.token,
-                None => self.get_billing::<Subscription>(invoice.subscription).await?.card.token,
+                None => self.get::<Subscription>(invoice.subscription).await?.card.token,
             };
             match self.invoice_step(&invoice, InvoiceCommand::StartAttempt { card }, ctx).await {
                 Ok(next) => invoice = next,
@@ -412,7 +372,7 @@ impl<S: Store> Service<S> {
         if let Some(attempt) = invoice.pending_attempt().cloned() {
             let expiry = match subscription {
                 Some(s) if s.card.token == attempt.card => s.card.expiry,
-                _ => self.get_billing::<Subscription>(invoice.subscription).await?.card.expiry,
+                _ => self.get::<Subscription>(invoice.subscription).await?.card.expiry,
             };
             let Some(outcome) = self.ask_gateway(&invoice, &attempt, expiry, gateway, report).await else {
                 return Ok(());
@@ -433,7 +393,7 @@ impl<S: Store> Service<S> {
     /// Applies one command of the billing run to `invoice` and commits it.
     async fn invoice_step(&self, invoice: &Invoice, command: InvoiceCommand, ctx: &Ctx<'_>) -> Result<Invoice, Error> {
         let events = invoice.decide(&command, ctx)?;
-        self.save_billing(Some(invoice), events).await
+        self.save(Some(invoice), events).await
     }
 
     async fn finish_refund(
@@ -496,11 +456,11 @@ impl<S: Store> Service<S> {
         gateway: &dyn PaymentGateway,
     ) -> Result<Invoice, Error> {
         let ctx = self.ctx(actor, Action::RetryPayment).await?;
-        let current: Invoice = self.get_billing(invoice).await?;
+        let current: Invoice = self.get(invoice).await?;
         let requested = self.invoice_step(&current, InvoiceCommand::RetryNow(reason), &ctx).await?;
         let mut report = BillingReport::default();
         self.settle(requested, None, gateway, &ctx, &mut report).await?;
-        self.get_billing(invoice).await
+        self.get(invoice).await
     }
 
     /// An administrator refunds `amount` of a paid invoice, with why.
@@ -513,7 +473,7 @@ impl<S: Store> Service<S> {
         gateway: &dyn PaymentGateway,
     ) -> Result<Invoice, Error> {
         let ctx = self.ctx(actor, Action::RefundPayment).await?;
-        let current: Invoice = self.get_billing(invoice).await?;
+        let current: Invoice = self.get(invoice).await?;
         let started = self.invoice_step(&current, InvoiceCommand::StartRefund { amount, reason }, &ctx).await?;
         let Some(refund) = started.pending_refund().cloned() else { return Ok(started) };
         self.finish_refund(&started, &refund, gateway, &ctx).await
@@ -535,7 +495,7 @@ impl<S: Store> Service<S> {
         invoice: InvoiceId,
         command: InvoiceCommand,
     ) -> Result<Invoice, Error> {
-        let settled: Invoice = self.execute_billing(actor, invoice, command).await?;
+        let settled: Invoice = self.execute(actor, invoice, command).await?;
         // Lifting the suspension is the billing run's work, done as the system.
         let ctx = Ctx::new(Actor::system(), self.now()?, self.ids.as_ref());
         self.suspend_or_reinstate(&settled, &ctx, &mut BillingReport::default()).await?;

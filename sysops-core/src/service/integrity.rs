@@ -25,11 +25,7 @@ impl<S: Store> Service<S> {
     ) -> Result<Listing<StreamId>, Error> {
         let actor = self.verify(actor, Action::AuditRecords).await?;
         authorize(&actor, Action::AuditRecords, Target::default())?;
-        // Billing records may live in a database of their own.
-        let store = match kind {
-            AggregateKind::Subscription | AggregateKind::Invoice => self.billing_store(),
-            _ => &self.store,
-        };
+        let store = self.store_for(kind);
         let rows = store.states(kind, page).await?;
         let mut listing =
             Listing { items: Vec::new(), quarantined: Vec::new(), next: persist::next_after(&rows, page) };

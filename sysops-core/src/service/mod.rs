@@ -24,7 +24,7 @@ use crate::aggregate::{Aggregate, Decide, applied};
 use crate::clock::Clock;
 use crate::ctx::Ctx;
 use crate::customer::Customer;
-use crate::event::{Envelope, Sequence};
+use crate::event::{AggregateKind, Envelope, Sequence};
 use crate::id::PlanId;
 use crate::idgen::IdGen;
 use crate::persist::{self, Change};
@@ -107,8 +107,18 @@ impl<S: Store> Service<S> {
         Ok(crate::time::check("clock", self.clock.now())?)
     }
 
+    /// Where billing records live: the billing store if one was given, else the main store.
+    pub fn billing_store(&self) -> &S {
+        self.billing.as_ref().unwrap_or(&self.store)
+    }
+
+    /// The store records of `kind` live in (see [`AggregateKind::in_billing_quantum`]).
+    fn store_for(&self, kind: AggregateKind) -> &S {
+        if kind.in_billing_quantum() { self.billing_store() } else { &self.store }
+    }
+
     async fn find<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<Option<A>, Error> {
-        Ok(persist::load::<A, S>(&self.store, id).await?)
+        Ok(persist::load::<A, S>(self.store_for(A::KIND), id).await?)
     }
 
     async fn get<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<A, Error> {
@@ -122,7 +132,7 @@ impl<S: Store> Service<S> {
             None => crate::aggregate::replay::<A>(&events)?,
         };
         let expected = current.map_or(Sequence::NONE, Aggregate::version);
-        self.store.commit(vec![Change::of(expected, &next, &events)?]).await?;
+        self.store_for(A::KIND).commit(vec![Change::of(expected, &next, &events)?]).await?;
         Ok(next)
     }
 
@@ -158,7 +168,7 @@ impl<S: Store> Service<S> {
     /// Rebuilds an aggregate from its events, to audit that the stored state matches its history.
     pub async fn replayed<A: Aggregate>(&self, id: impl Into<Uuid>) -> Result<A, Error> {
         let id = id.into();
-        let events = persist::history::<A, S>(&self.store, id).await?;
+        let events = persist::history::<A, S>(self.store_for(A::KIND), id).await?;
         if events.is_empty() {
             return Err(Error::NotFound { kind: A::KIND, id });
         }
