@@ -12,7 +12,8 @@
 
 CITUS_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 CITUS_LIB="$(dirname "$CITUS_BIN")/lib"
-CITUS_PORT="${CITUS_PORT:-56001}"
+# Below the ephemeral port range, like PG_PORT (see postgres.sh).
+CITUS_PORT="${CITUS_PORT:-26001}"
 
 # Where a prebuilt Citus may be found: the variable, else shared/citus beside the checkout.
 citus_dist() {

@@ -8,7 +8,9 @@
 # The binaries are installed with apt-get when missing.
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-PG_PORT="${PG_PORT:-55432}"
+# Below Linux's ephemeral range (32768-60999): a port there can be taken for a moment by any
+# outgoing connection's local end, and the server would then fail to bind it.
+PG_PORT="${PG_PORT:-25432}"
 
 pg_install() {
     if [ ! -x "$PG_BIN/initdb" ]; then
