@@ -100,6 +100,9 @@ pub struct Customer {
     pub plan: Uuid,
     /// When they registered.
     pub registered_at: Timestamp,
+    /// The unpaid invoice the account is suspended for, if it is: the customer reads their
+    /// tickets but cannot submit new ones until it is paid, voided or written off.
+    pub suspended_for: Option<Uuid>,
 }
 
 impl From<core::Customer> for Customer {
@@ -110,6 +113,7 @@ impl From<core::Customer> for Customer {
             address: c.address.into(),
             plan: c.plan.as_uuid(),
             registered_at: c.registered_at,
+            suspended_for: c.suspended_for.map(|i| i.as_uuid()),
         }
     }
 }

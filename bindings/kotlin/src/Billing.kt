@@ -88,6 +88,7 @@ fun main(args: Array<String>) = runBlocking {
         report = s.runBilling(systemActor(), "2026-04", gateway)
     }
     check(report.suspended == listOf(carla.id), "suspended after the last retry")
+    check(s.customer(me, carla.id).suspendedFor != null, "the customer sees the suspension")
     expectRule(Rule.ACCOUNT_SUSPENDED, "a suspended customer submitting") {
         s.submitTicket(me, carla.id, NewTicket(ProductCategory.TELEVISION, "No picture", 1))
     }

@@ -72,6 +72,7 @@ def test_an_administrator_handles_a_card_that_keeps_failing(tmp_path: Path) -> N
     assert refused.value.rule == sysops.Rule.ACCOUNT_SUSPENDED
     invoice = s.invoice(admin, first.issued[0])
     assert invoice.status == InvoiceStatus.UNCOLLECTIBLE
+    assert s.customer(me, me.id).suspended_for == invoice.id
     assert [a.number for a in invoice.attempts] == [1, 2, 3, 4]
 
     with pytest.raises(sysops.InvalidInputError):
@@ -81,6 +82,7 @@ def test_an_administrator_handles_a_card_that_keeps_failing(tmp_path: Path) -> N
     assert [(a.action, a.reason, a.by) for a in written_off.admin_actions] == [
         (sysops.Action.WRITE_OFF_INVOICE, "customer in hardship", admin)
     ]
+    assert s.customer(me, me.id).suspended_for is None
     s.submit_ticket(me, me.id, category="television", description="No picture")  # reinstated
     s.close()
 

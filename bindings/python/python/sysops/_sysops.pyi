@@ -451,6 +451,9 @@ class Customer:
     def plan(self) -> uuid.UUID: ...
     @property
     def registered_at(self) -> datetime: ...
+    @property
+    def suspended_for(self) -> Optional[uuid.UUID]:
+        """The unpaid invoice the account is suspended for: no new tickets until it is settled."""
 
 @final
 class StaffAccount:

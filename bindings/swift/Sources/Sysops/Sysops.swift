@@ -3704,6 +3704,11 @@ public struct Customer: Equatable, Hashable {
      * When they registered.
      */
     public var registeredAt: Timestamp
+    /**
+     * The unpaid invoice the account is suspended for, if it is: the customer reads their
+     * tickets but cannot submit new ones until it is paid, voided or written off.
+     */
+    public var suspendedFor: Uuid?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3719,12 +3724,17 @@ public struct Customer: Equatable, Hashable {
          */address: Address, plan: Uuid, 
         /**
          * When they registered.
-         */registeredAt: Timestamp) {
+         */registeredAt: Timestamp, 
+        /**
+         * The unpaid invoice the account is suspended for, if it is: the customer reads their
+         * tickets but cannot submit new ones until it is paid, voided or written off.
+         */suspendedFor: Uuid?) {
         self.id = id
         self.contact = contact
         self.address = address
         self.plan = plan
         self.registeredAt = registeredAt
+        self.suspendedFor = suspendedFor
     }
 
     
@@ -3747,7 +3757,8 @@ public struct FfiConverterTypeCustomer: FfiConverterRustBuffer {
                 contact: FfiConverterTypeContact.read(from: &buf), 
                 address: FfiConverterTypeAddress.read(from: &buf), 
                 plan: FfiConverterTypeUuid.read(from: &buf), 
-                registeredAt: FfiConverterTypeTimestamp.read(from: &buf)
+                registeredAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                suspendedFor: FfiConverterOptionTypeUuid.read(from: &buf)
         )
     }
 
@@ -3757,6 +3768,7 @@ public struct FfiConverterTypeCustomer: FfiConverterRustBuffer {
         FfiConverterTypeAddress.write(value.address, into: &buf)
         FfiConverterTypeUuid.write(value.plan, into: &buf)
         FfiConverterTypeTimestamp.write(value.registeredAt, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.suspendedFor, into: &buf)
     }
 }
 
