@@ -358,22 +358,24 @@ impl<S: Store> Service<S> {
         ctx: &Ctx<'_>,
         report: &mut BillingReport,
     ) -> Result<(), Error> {
-        if invoice.pending_attempt().is_none() && invoice.is_due(ctx.now) {
-            let card = match subscription {
-                Some(s) => s.card.token,
-                None => self.get::<Subscription>(invoice.subscription).await?.card.token,
-            };
+        // The card on file, read once, and only when there is a charge to make or to ask again.
+        let card = match subscription {
+            Some(s) => Some(s.card.clone()),
+            None if invoice.pending_attempt().is_some() || invoice.is_due(ctx.now) => {
+                Some(self.get::<Subscription>(invoice.subscription).await?.card)
+            }
+            None => None,
+        };
+        if let (None, Some(card)) = (invoice.pending_attempt(), card.as_ref().filter(|_| invoice.is_due(ctx.now))) {
+            let card = card.token;
             match self.invoice_step(&invoice, InvoiceCommand::StartAttempt { card }, ctx).await {
                 Ok(next) => invoice = next,
                 Err(e) if e.is_conflict() => return Ok(()),
                 Err(e) => return Err(e),
             }
         }
-        if let Some(attempt) = invoice.pending_attempt().cloned() {
-            let expiry = match subscription {
-                Some(s) if s.card.token == attempt.card => s.card.expiry,
-                _ => self.get::<Subscription>(invoice.subscription).await?.card.expiry,
-            };
+        if let (Some(attempt), Some(card)) = (invoice.pending_attempt().cloned(), card.as_ref()) {
+            let expiry = card.expiry;
             let Some(outcome) = self.ask_gateway(&invoice, &attempt, expiry, gateway, report).await else {
                 return Ok(());
             };
