@@ -68,6 +68,41 @@ async fn worker_of(store: &PgStore, key: ShardKey) -> (i64, i32) {
     .unwrap()
 }
 
+/// Moves a shard (with every co-located shard) between workers, as an operator rebalancing the
+/// cluster would. Tests in other schemas share the co-location group and may be creating tables
+/// at that moment, which Citus refuses to move during: retry.
+async fn move_shard(store: &PgStore, shard: i64, from: i32, to: i32) {
+    for attempt in 1.. {
+        let moved = sqlx::query(
+            "SELECT citus_move_shard_placement($1, '127.0.0.1', $2, '127.0.0.1', $3,
+                                               shard_transfer_mode => 'block_writes')",
+        )
+        .bind(shard)
+        .bind(from)
+        .bind(to)
+        .execute(store.pool())
+        .await;
+        match moved {
+            Ok(_) => return,
+            Err(e) if attempt < 50 && e.to_string().contains("could not acquire the lock") => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("moving the shard: {e}"),
+        }
+    }
+}
+
+/// The worker other than `port`.
+async fn other_worker(store: &PgStore, port: i32) -> i32 {
+    sqlx::query_scalar(
+        "SELECT nodeport FROM pg_dist_node WHERE noderole = 'primary' AND nodeport <> $1 AND groupid > 0",
+    )
+    .bind(port)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
 #[test]
 fn every_single_customer_operation_is_routed_to_one_shard() {
     let Some(url) = citus_url() else { return };
@@ -213,13 +248,7 @@ fn a_shard_moved_to_the_other_worker_while_tickets_are_submitted_and_consumed_lo
         let world = Arc::new(World::new(store, 1, 0).await.unwrap());
         let key = ShardKey::of(world.customers[0].id.as_uuid());
         let (shard, from) = worker_of(world.service.store(), key).await;
-        let to: i32 = sqlx::query_scalar(
-            "SELECT nodeport FROM pg_dist_node WHERE noderole = 'primary' AND nodeport <> $1 AND groupid > 0",
-        )
-        .bind(from)
-        .fetch_one(world.service.store().pool())
-        .await
-        .unwrap();
+        let to = other_worker(world.service.store(), from).await;
 
         let moving = Arc::new(AtomicBool::new(true));
         let mut submitters = Vec::new();
@@ -259,25 +288,7 @@ fn a_shard_moved_to_the_other_worker_while_tickets_are_submitted_and_consumed_lo
         };
 
         tokio::time::sleep(Duration::from_millis(700)).await;
-        // Tests in other schemas share the co-location group and may be creating tables: retry.
-        for attempt in 1.. {
-            let moved = sqlx::query(
-                "SELECT citus_move_shard_placement($1, '127.0.0.1', $2, '127.0.0.1', $3,
-                                                   shard_transfer_mode => 'block_writes')",
-            )
-            .bind(shard)
-            .bind(from)
-            .bind(to)
-            .execute(world.service.store().pool())
-            .await;
-            match moved {
-                Ok(_) => break,
-                Err(e) if attempt < 50 && e.to_string().contains("could not acquire the lock") => {
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => panic!("moving the shard: {e}"),
-            }
-        }
+        move_shard(world.service.store(), shard, from, to).await;
         assert_eq!(worker_of(world.service.store(), key).await.1, to, "the shard moved");
         tokio::time::sleep(Duration::from_millis(700)).await;
         moving.store(false, Ordering::SeqCst);
@@ -355,5 +366,28 @@ fn assignment_jobs_taking_turns_while_customers_cancel_offer_no_ticket_twice() {
         for load in world.service.store().expert_loads().await.unwrap() {
             assert!(load.active <= 5, "{:?} holds {} tickets, over its capacity of 5", load.expert, load.active);
         }
+    });
+}
+
+#[test]
+fn a_new_deployment_migrates_while_an_operator_moves_shards_of_another() {
+    let Some(url) = citus_url() else { return };
+    block_on(async {
+        let (store, _) = fresh(&url).await;
+        let (shard, home) = worker_of(&store, ShardKey::of(Uuid::nil())).await;
+        let away = other_worker(&store, home).await;
+        // An operator rebalancing: the shard to the other worker and back.
+        let mover = tokio::spawn(async move {
+            move_shard(&store, shard, home, away).await;
+            move_shard(&store, shard, away, home).await;
+        });
+        // Citus refuses to distribute a table while a shard of its co-location group moves; the
+        // store waits the move out instead of failing to open.
+        let mut opened = 0;
+        while opened < 3 || !mover.is_finished() {
+            fresh(&url).await;
+            opened += 1;
+        }
+        mover.await.unwrap();
     });
 }

@@ -41,6 +41,39 @@ pub struct PgStore {
     keys: Keys,
 }
 
+/// Runs the migrations, waiting out a Citus shard move elsewhere in the cluster: Citus refuses
+/// (rather than waits for) the co-location lock a move holds, and each migration is one
+/// transaction, so running again resumes at the one that was refused.
+///
+/// Each run has a connection of its own, closed afterwards: a failed run keeps the migrator's
+/// session lock, which would stop every later migration of the database if the connection went
+/// back to a pool.
+async fn migrate(options: &PgConnectOptions, shown: &str) -> Result<(), OpenError> {
+    let mut pause = Duration::from_millis(50);
+    let patience = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let single = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options.clone())
+            .await
+            .map_err(|source| OpenError::Unreachable { url: shown.to_owned(), source })?;
+        let ran = MIGRATOR.run(&single).await;
+        single.close().await;
+        match ran {
+            Err(sqlx::migrate::MigrateError::ExecuteMigration(sqlx::Error::Database(e), _))
+                if e.code().as_deref() == Some("XX000")
+                    && e.message().starts_with("could not acquire the lock required to")
+                    && tokio::time::Instant::now() < patience =>
+            {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(1));
+            }
+            done => return Ok(done?),
+        }
+    }
+}
+
 impl PgStore {
     /// Connects to `url`, optionally inside `schema` (created if missing), and migrates.
     pub async fn open(url: &str, schema: Option<&str>, max_connections: u32) -> Result<Self, OpenError> {
@@ -72,7 +105,7 @@ impl PgStore {
             .max_connections(max_connections.max(1))
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(unreachable)?;
         let applied: Option<i64> =
@@ -82,7 +115,7 @@ impl PgStore {
                 Err(e) => return Err(OpenError::Store(backend(e))),
             };
         rows::refuse_newer_schema(&MIGRATOR, applied)?;
-        MIGRATOR.run(&pool).await?;
+        migrate(&options, &shown).await?;
         let citus: bool = sqlx::query_scalar(
             "SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL
                 AND EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'events'::regclass)",
