@@ -38,6 +38,32 @@ pub enum ChargeAnswer {
     Declined(String),
 }
 
+/// The longest charge id, refund id or decline reason sysops keeps from a gateway, in characters.
+pub const MAX_GATEWAY_TEXT: usize = 500;
+
+/// `text` from a gateway's answer if sysops can keep it: 1–[`MAX_GATEWAY_TEXT`] characters,
+/// no control characters. An answer that is not is no answer: the call is repeated later with
+/// the same key, and a gateway honouring keys answers it the same way without acting twice.
+pub fn checked_gateway_text(what: &str, text: String) -> Result<String, GatewayError> {
+    let chars = text.chars().count();
+    if chars == 0 || chars > MAX_GATEWAY_TEXT || text.chars().any(char::is_control) {
+        return Err(GatewayError::Unavailable(format!(
+            "unusable answer: a {what} must be 1-{MAX_GATEWAY_TEXT} characters without control characters"
+        )));
+    }
+    Ok(text)
+}
+
+impl ChargeAnswer {
+    /// The answer if its id or reason is one sysops can keep ([`checked_gateway_text`]).
+    pub fn checked(self) -> Result<Self, GatewayError> {
+        Ok(match self {
+            ChargeAnswer::Charged(id) => ChargeAnswer::Charged(checked_gateway_text("charge id", id)?),
+            ChargeAnswer::Declined(why) => ChargeAnswer::Declined(checked_gateway_text("decline reason", why)?),
+        })
+    }
+}
+
 /// No answer came: the gateway may or may not have acted, so the call is repeated later
 /// with the same key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

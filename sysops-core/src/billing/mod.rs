@@ -19,8 +19,8 @@ mod subscription;
 pub use card::{CardBrand, CardExpiry, CardNumber, CardOnFile, Cvv, Last4, NewCard};
 pub use error::{BillingError, CardError};
 pub use gateway::{
-    ChargeAnswer, ChargeRequest, GatewayError, GatewayFuture, PaymentGateway, Simulated, SimulatedCharge,
-    SimulatedGateway,
+    ChargeAnswer, ChargeRequest, GatewayError, GatewayFuture, MAX_GATEWAY_TEXT, PaymentGateway, Simulated,
+    SimulatedCharge, SimulatedGateway, checked_gateway_text,
 };
 pub use invoice::{
     AdminAction, AttemptOutcome, Invoice, InvoiceCommand, InvoiceEvent, InvoiceIndex, InvoiceStatus, PaymentAttempt,

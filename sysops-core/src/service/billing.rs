@@ -8,7 +8,7 @@ use crate::aggregate::{Aggregate, Decide, applied, replay};
 use crate::billing::{
     AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardOnFile, ChargeAnswer, ChargeRequest, Invoice,
     InvoiceCommand, InvoiceFilter, InvoiceStatus, NewCard, PaymentAttempt, PaymentGateway, Subscription,
-    SubscriptionCommand, prorate,
+    SubscriptionCommand, checked_gateway_text, prorate,
 };
 use crate::ctx::Ctx;
 use crate::customer::{Customer, CustomerCommand};
@@ -308,7 +308,7 @@ impl<S: Store> Service<S> {
             }
         };
         let request = ChargeRequest { key: attempt.key.clone(), amount: invoice.total, card, expiry };
-        match gateway.charge(request).await {
+        match gateway.charge(request).await.and_then(ChargeAnswer::checked) {
             Ok(ChargeAnswer::Charged(charge)) => Some(AttemptOutcome::Charged { charge }),
             Ok(ChargeAnswer::Declined(reason)) => Some(AttemptOutcome::Declined { reason }),
             Err(_) => {
@@ -410,7 +410,8 @@ impl<S: Store> Service<S> {
             _ => None,
         });
         let Some(charge) = charge else { return Ok(invoice.clone()) };
-        match gateway.refund(refund.key.clone(), charge, refund.amount).await {
+        let answer = gateway.refund(refund.key.clone(), charge, refund.amount).await;
+        match answer.and_then(|id| checked_gateway_text("refund id", id)) {
             Ok(id) => self.invoice_step(invoice, InvoiceCommand::RecordRefund { refund: id }, ctx).await,
             // No answer: the next run asks again with the same key.
             Err(_) => Ok(invoice.clone()),

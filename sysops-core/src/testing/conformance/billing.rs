@@ -3,8 +3,8 @@
 //! charge without an invoice, never two charges of one invoice, money conserved to the cent.
 
 use crate::billing::{
-    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardNumber, Invoice, InvoiceStatus, NewCard, Simulated,
-    SimulatedGateway, VaultError,
+    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardNumber, ChargeAnswer, ChargeRequest, GatewayFuture,
+    Invoice, InvoiceStatus, NewCard, PaymentGateway, Simulated, SimulatedGateway, VaultError,
 };
 use crate::store::Page;
 use crate::testing::fixtures::{World, plan_terms};
@@ -24,6 +24,7 @@ macro_rules! billing_store_conformance_tests {
         $crate::conformance_cases!($block_on, $fresh, $available;
             a_card_is_revealed_only_by_its_token,
             a_month_of_declines_retries_and_lost_answers_balances_the_books,
+            a_gateway_answer_sysops_cannot_keep_is_asked_again_with_the_same_key,
         );
     };
 }
@@ -82,6 +83,65 @@ pub async fn a_month_of_declines_retries_and_lost_answers_balances_the_books<S: 
         ],
     )
     .await;
+}
+
+/// A gateway that charges like `inner` but, while `garbling`, answers each charge with the
+/// next id sysops cannot keep in turn: a host's gateway answering what cannot be stored.
+struct Garbling {
+    inner: SimulatedGateway,
+    garbling: std::sync::atomic::AtomicBool,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl Garbling {
+    fn unusable(n: usize) -> String {
+        match n % 3 {
+            0 => String::new(),
+            1 => "x".repeat(crate::billing::MAX_GATEWAY_TEXT + 1),
+            _ => "ch_1\n".to_owned(),
+        }
+    }
+}
+
+impl PaymentGateway for Garbling {
+    fn charge(&self, request: ChargeRequest) -> GatewayFuture<'_, ChargeAnswer> {
+        use std::sync::atomic::Ordering::SeqCst;
+        Box::pin(async move {
+            let answer = self.inner.charge(request).await?;
+            let n = self.calls.fetch_add(1, SeqCst);
+            Ok(if self.garbling.load(SeqCst) { ChargeAnswer::Charged(Self::unusable(n)) } else { answer })
+        })
+    }
+
+    fn refund(&self, key: String, charge: String, amount: Money) -> GatewayFuture<'_, String> {
+        self.inner.refund(key, charge, amount)
+    }
+}
+
+pub async fn a_gateway_answer_sysops_cannot_keep_is_asked_again_with_the_same_key<S: Store>(store: S) {
+    use std::sync::atomic::Ordering::SeqCst;
+    let w = World::new(store, 1, 0).await.unwrap();
+    let card = NewCard {
+        number: CardNumber::parse(CARDS[0]).unwrap(),
+        expiry: CardExpiry::new(2040, 1).unwrap(),
+        holder: w.customers[0].contact.name.clone(),
+        cvv: None,
+    };
+    w.service.start_subscription(w.customer(0), w.customers[0].id, card).await.unwrap();
+    w.clock.advance(Duration::days(40)).unwrap();
+    let month = BillingPeriod::containing(w.clock.now() - Duration::days(31)).unwrap();
+    let gateway = Garbling { inner: SimulatedGateway::new(), garbling: true.into(), calls: 0.into() };
+    while gateway.calls.load(SeqCst) < 3 {
+        let report = w.service.run_billing(Actor::system(), month, &gateway).await.unwrap();
+        assert!(report.paid.is_empty(), "an answer that cannot be kept does not pay the invoice");
+        assert_eq!(report.unanswered.len(), 1, "it is reported as no answer");
+    }
+    gateway.garbling.store(false, SeqCst);
+    let report = w.service.run_billing(Actor::system(), month, &gateway).await.unwrap();
+    assert_eq!(report.paid.len(), 1, "asked again with the same key, the gateway's answer is kept");
+    let invoice = w.service.invoice(w.admin, report.paid[0]).await.unwrap();
+    assert_eq!((invoice.status, invoice.attempts.len()), (InvoiceStatus::Paid, 1), "one attempt, one key");
+    assert_eq!(gateway.inner.charges().len(), 1, "charged once");
 }
 
 /// One step of a billing history: what time, customers, administrators and the gateway do.

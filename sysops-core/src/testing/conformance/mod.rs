@@ -58,6 +58,7 @@ where
     every_record_is_walked_once_by_kind_and_passes_the_audit(fresh().await).await;
     a_card_is_revealed_only_by_its_token(fresh().await).await;
     a_month_of_declines_retries_and_lost_answers_balances_the_books(fresh().await).await;
+    a_gateway_answer_sysops_cannot_keep_is_asked_again_with_the_same_key(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the
