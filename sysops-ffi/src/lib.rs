@@ -39,8 +39,9 @@ pub use assignment::{
     AssignmentReport, CostWeights, Offer, TicketWait, WaitingTicket, WaitingTickets, default_cost_weights,
 };
 pub use billing::{
-    AdminAction, BillingReport, Card, CardKey, CardOnFile, Declined, Invoice, InvoiceLine, InvoicePage, PaymentAttempt,
-    PlanSpan, Refund, RotationReport, Simulated, SimulatedGateway, Subscription,
+    AdminAction, BillingReport, Card, CardKey, CardOnFile, ChargeAnswer, ChargeRequest, Declined, GatewayError,
+    Invoice, InvoiceLine, InvoicePage, PaymentAttempt, PaymentGateway, PlanSpan, Refund, RefundRequest, RotationReport,
+    Simulated, SimulatedGateway, Subscription,
 };
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};

@@ -486,3 +486,53 @@ impl crate::SimulatedGateway {
         self.refunds()
     }
 }
+
+/// What a gateway written in Python reads of a charge; `repr()` never shows the number.
+#[pymethods]
+impl crate::ChargeRequest {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    /// The idempotency key, the same for every call about one attempt.
+    #[getter(key)]
+    fn py_key(&self) -> String {
+        self.key()
+    }
+
+    /// How much to charge.
+    #[getter(amount)]
+    fn py_amount(&self) -> crate::Money {
+        self.amount()
+    }
+
+    /// The card number, digits only: send it to the provider, never log or keep it.
+    #[pyo3(name = "number")]
+    fn py_number(&self) -> String {
+        self.number()
+    }
+
+    /// The card's expiry year.
+    #[getter(expiry_year)]
+    fn py_expiry_year(&self) -> u32 {
+        self.expiry_year()
+    }
+
+    /// The card's expiry month, 1–12.
+    #[getter(expiry_month)]
+    fn py_expiry_month(&self) -> u32 {
+        self.expiry_month()
+    }
+
+    /// The card's network.
+    #[getter(card_brand)]
+    fn py_card_brand(&self) -> crate::CardBrand {
+        self.card_brand()
+    }
+
+    /// The card's last four digits.
+    #[getter(card_last4)]
+    fn py_card_last4(&self) -> String {
+        self.card_last4()
+    }
+}

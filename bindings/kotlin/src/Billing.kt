@@ -97,5 +97,34 @@ fun main(args: Array<String>) = runBlocking {
     check(written.status == InvoiceStatus.WRITTEN_OFF && written.adminActions.single().by == admin, "written off by the admin")
     s.submitTicket(me, carla.id, NewTicket(ProductCategory.TELEVISION, "No picture", 1))
     println("ok  written off with a reason; the customer can submit again")
+
+    // The host's own gateway: May is charged through Kotlin code, which honours keys; a
+    // throw is no answer, asked again with the same key; a refund goes through it too.
+    val provider = ProviderGateway()
+    s.advanceClock(Duration.ofDays(31))
+    val may = s.runBilling(systemActor(), "2026-05", provider)
+    check(may.paid == may.issued && may.issued.size == 1, "May paid through the Kotlin gateway: $may")
+    check(provider.charged.size == 1 && provider.calls == 2, "the throw was asked again with one key: ${provider.calls}")
+    check(provider.seen.all { !it.contains("4242424242424242") && it.contains("4242") }, "a request never prints the number")
+    val mayRefund = s.refundPayment(admin, may.issued.single(), Money(BigDecimal("5.00"), Currency.USD), "goodwill", provider)
+    check(mayRefund.refunds.single().refund == "re_1", "refunded through the Kotlin gateway: $mayRefund")
+    println("ok  the host's gateway charges once per key and refunds")
     s.shutdown()
+}
+
+/** A provider's API as a Kotlin app would wrap it: its first call fails, and it honours keys. */
+class ProviderGateway : PaymentGateway {
+    val charged = mutableMapOf<String, ChargeAnswer>()
+    val seen = mutableListOf<String>()
+    var calls = 0
+
+    override fun charge(request: ChargeRequest): ChargeAnswer {
+        calls += 1
+        seen.add(request.toString())
+        check(request.number() == "4242424242424242" && request.expiryYear() == 2031u, "the card reaches the gateway")
+        if (calls == 1) throw IllegalStateException("provider down")
+        return charged.getOrPut(request.key()) { ChargeAnswer.Charged("ch_${charged.size + 1}") }
+    }
+
+    override fun refund(request: RefundRequest): String = "re_1"
 }

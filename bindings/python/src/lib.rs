@@ -112,6 +112,9 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::RotationReport>()?;
     m.add_class::<ffi::Simulated>()?;
     m.add_class::<ffi::SimulatedGateway>()?;
+    m.add_class::<ffi::ChargeAnswer>()?;
+    m.add_class::<ffi::ChargeRequest>()?;
+    m.add_class::<ffi::RefundRequest>()?;
     m.add_class::<ffi::Subscription>()?;
     Ok(())
 }

@@ -156,3 +156,83 @@ def test_billing_can_live_in_a_database_of_its_own(tmp_path: Path) -> None:
         for stored in path.parent.glob(path.name + "*"):
             data = stored.read_bytes()
             assert b"4242424242424242" not in data and "4242424242424242".encode("utf-16-le") not in data
+
+
+class ProviderGateway:
+    """A gateway written in Python, as a host's would wrap its provider's API: it declines
+    once, times out once after charging (the answer lost), and honours keys."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, sysops.ChargeAnswer] = {}
+        self.seen: list[str] = []
+        self.refunded: dict[str, str] = {}
+        self.script = ["decline", "charge-then-time-out"]
+
+    def charge(self, request: sysops.ChargeRequest) -> sysops.ChargeAnswer:
+        self.seen.append(repr(request))
+        assert request.number() == NUMBER.replace(" ", "") and request.card_last4 == "4242"
+        assert (request.expiry_year, request.expiry_month) == (2031, 7)
+        if request.key in self.by_key:
+            return self.by_key[request.key]
+        step = self.script.pop(0) if self.script else "charge"
+        if step == "decline":
+            answer: sysops.ChargeAnswer = sysops.ChargeAnswer.Declined(reason="do not honour")
+            self.by_key[request.key] = answer
+            return answer
+        self.by_key[request.key] = sysops.ChargeAnswer.Charged(charge=f"ch_{len(self.by_key) + 1}")
+        if step == "charge-then-time-out":
+            raise TimeoutError("the provider did not answer in time")
+        return self.by_key[request.key]
+
+    def refund(self, request: sysops.RefundRequest) -> str:
+        return self.refunded.setdefault(request.key, f"re_{request.charge}")
+
+
+def test_the_hosts_own_gateway_charges_once_per_key_and_never_sees_the_number_printed(tmp_path: Path) -> None:
+    s, admin, me = open_office(f"sqlite://{tmp_path / 'sysops.db'}")
+    gateway = ProviderGateway()
+    s.advance_clock(timedelta(days=30))
+    first = s.run_billing(sysops.system_actor(), "2026-03", gateway)
+    assert [d.reason for d in first.declined] == ["do not honour"]
+    s.advance_clock(timedelta(days=1))
+    retried = s.run_billing(sysops.system_actor(), "2026-03", gateway)
+    # The retry charged, lost its answer, and was asked again with the same key in the run.
+    assert retried.paid == first.issued and retried.unanswered == []
+    invoice = s.invoice(admin, first.issued[0])
+    assert invoice.status == InvoiceStatus.PAID
+    assert len({key for key, answer in gateway.by_key.items() if isinstance(answer, sysops.ChargeAnswer.Charged)}) == 1
+    refunded = s.refund_payment(admin, invoice.id, Money(Decimal("5.00"), Currency.USD), "goodwill", gateway)
+    assert [r.refund for r in refunded.refunds] == ["re_ch_2"]
+    assert gateway.seen and all("4242424242424242" not in shown and "4242 4242" not in shown for shown in gateway.seen)
+    assert all("4242" in shown for shown in gateway.seen), "the request shows its last four digits"
+    s.close()
+
+
+def test_a_gateway_that_raises_or_answers_garbage_gives_no_answer_and_is_asked_again(tmp_path: Path) -> None:
+    s, admin, me = open_office(f"sqlite://{tmp_path / 'sysops.db'}")
+
+    class Broken:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def charge(self, request: sysops.ChargeRequest) -> sysops.ChargeAnswer:
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError(f"provider down while charging {request.number()}")
+            return sysops.ChargeAnswer.Charged(charge="")  # an id sysops cannot keep
+
+        def refund(self, request: sysops.RefundRequest) -> str:
+            return "re_1"
+
+    s.advance_clock(timedelta(days=30))
+    broken = Broken()
+    report = s.run_billing(sysops.system_actor(), "2026-03", broken)
+    assert report.paid == [] and report.unanswered == report.issued and broken.calls == 2
+    invoice = s.invoice(admin, report.issued[0])
+    assert "4242424242424242" not in repr(invoice), "the exception's message is not recorded"
+    with pytest.raises(sysops.InvalidInputError) as refused:
+        s.run_billing(sysops.system_actor(), "2026-03", object())  # type: ignore[arg-type]
+    assert refused.value.field == "gateway"
+    paid = s.run_billing(sysops.system_actor(), "2026-03", sysops.SimulatedGateway())
+    assert paid.paid == report.issued, "asked again with the same key, the invoice is paid"
+    s.close()

@@ -1,6 +1,8 @@
-//! The simulated payment gateway hosts test and demo billing with.
+//! The simulated payment gateway hosts test and demo billing with: a [`PaymentGateway`] like
+//! one of their own, scripted per card.
 
 use super::card::Card;
+use super::host::{ChargeAnswer, ChargeRequest, GatewayError, PaymentGateway, RefundRequest};
 use crate::client::reason;
 use crate::error::SysopsError;
 use crate::guard::guard_sync;
@@ -69,6 +71,20 @@ impl SimulatedGateway {
     /// How many refunds it made.
     pub fn refunds(&self) -> u64 {
         self.inner.refunds().len() as u64
+    }
+}
+
+/// The simulated gateway is a gateway: pass it wherever one is asked for.
+#[uniffi::export]
+impl PaymentGateway for SimulatedGateway {
+    fn charge(&self, request: Arc<ChargeRequest>) -> Result<ChargeAnswer, GatewayError> {
+        let answer = bill::PaymentGateway::charge(self.inner.as_ref(), request.inner.clone());
+        Ok(futures::executor::block_on(answer)?.into())
+    }
+
+    fn refund(&self, request: RefundRequest) -> Result<String, GatewayError> {
+        let RefundRequest { key, charge, amount } = request;
+        Ok(futures::executor::block_on(bill::PaymentGateway::refund(self.inner.as_ref(), key, charge, amount.into()))?)
     }
 }
 

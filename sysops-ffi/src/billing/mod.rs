@@ -1,6 +1,7 @@
 //! Billing: cards, subscriptions, invoices and payments, as Kotlin, Swift and Python see them.
 //! `card.rs` holds the values that carry a secret, `records.rs` what is read back,
-//! `gateway.rs` the simulated gateway; this file the handle's billing calls.
+//! `host.rs` the gateway a host implements, `gateway.rs` the simulated one; this file the
+//! handle's billing calls.
 //!
 //! A card number crosses the boundary once, into a [`Card`], which checks it at once and
 //! never shows it: `toString()` in Kotlin, `description` in Swift and `repr()` in Python print
@@ -8,11 +9,14 @@
 
 mod card;
 mod gateway;
+mod host;
 mod records;
 
 pub(crate) use card::key_provider;
 pub use card::{Card, CardKey, CardOnFile};
 pub use gateway::{Simulated, SimulatedGateway};
+use host::HostGateway;
+pub use host::{ChargeAnswer, ChargeRequest, GatewayError, PaymentGateway, RefundRequest};
 pub use records::{
     AdminAction, BillingReport, Declined, Invoice, InvoiceLine, InvoicePage, PaymentAttempt, PlanSpan, Refund,
     RotationReport, Subscription,
@@ -103,17 +107,18 @@ impl Sysops {
     }
 
     /// The monthly run for `period` (`YYYY-MM`, a month that has ended): one invoice per
-    /// subscription, charges through `gateway`, retries of earlier months, suspensions. Safe
-    /// to rerun and to run from several processes at once. Administrators and the system.
+    /// subscription, charges through `gateway` (the host's own, or a [`SimulatedGateway`]),
+    /// retries of earlier months, suspensions. Safe to rerun and to run from several processes
+    /// at once. Administrators and the system.
     pub async fn run_billing(
         &self,
         actor: Actor,
         period: String,
-        gateway: Arc<SimulatedGateway>,
+        gateway: Arc<dyn PaymentGateway>,
     ) -> Result<BillingReport, SysopsError> {
         guard(async move {
             let period = self::period(period)?;
-            Ok(self.api()?.run_billing(actor.into(), period, gateway.inner.as_ref()).await?.into())
+            Ok(self.api()?.run_billing(actor.into(), period, &HostGateway(gateway)).await?.into())
         })
         .await
     }
@@ -124,11 +129,11 @@ impl Sysops {
         actor: Actor,
         invoice: Uuid,
         why: String,
-        gateway: Arc<SimulatedGateway>,
+        gateway: Arc<dyn PaymentGateway>,
     ) -> Result<Invoice, SysopsError> {
         guard(async move {
             let why = reason(why)?;
-            Ok(self.api()?.retry_payment(actor.into(), invoice_id(invoice), why, gateway.inner.as_ref()).await?.into())
+            Ok(self.api()?.retry_payment(actor.into(), invoice_id(invoice), why, &HostGateway(gateway)).await?.into())
         })
         .await
     }
@@ -141,14 +146,14 @@ impl Sysops {
         invoice: Uuid,
         amount: Money,
         why: String,
-        gateway: Arc<SimulatedGateway>,
+        gateway: Arc<dyn PaymentGateway>,
     ) -> Result<Invoice, SysopsError> {
         guard(async move {
             let why = reason(why)?;
             let invoice = invoice_id(invoice);
             Ok(self
                 .api()?
-                .refund_payment(actor.into(), invoice, amount.into(), why, gateway.inner.as_ref())
+                .refund_payment(actor.into(), invoice, amount.into(), why, &HostGateway(gateway))
                 .await?
                 .into())
         })

@@ -25,7 +25,49 @@ pub struct Fixture {
     gateway: Arc<SimulatedGateway>,
 }
 
+/// A host's gateway answering whatever was drawn: ids and reasons of any text, no answer,
+/// or a panic.
+struct DrawnGateway {
+    charge: Result<ChargeAnswer, GatewayError>,
+    refund: Result<String, GatewayError>,
+    panics: bool,
+}
+
+impl PaymentGateway for DrawnGateway {
+    fn charge(&self, _: Arc<ChargeRequest>) -> Result<ChargeAnswer, GatewayError> {
+        #[allow(clippy::panic)]
+        if self.panics {
+            panic!("the host's gateway panicked");
+        }
+        self.charge.clone()
+    }
+
+    fn refund(&self, _: RefundRequest) -> Result<String, GatewayError> {
+        self.refund.clone()
+    }
+}
+
 impl Fixture {
+    /// The simulated gateway, or a host's gateway answering what `d` draws.
+    fn gateway(&self, d: &mut Draw) -> Arc<dyn PaymentGateway> {
+        let drawn = d.or(None, |d| {
+            let answer = |d: &mut Draw| match d.below(4) {
+                0 => Err(GatewayError::Timeout),
+                1 => Err(GatewayError::Unavailable { detail: d.text() }),
+                _ => Ok(d.text()),
+            };
+            let charge = match d.below(2) {
+                0 => answer(d).map(|charge| ChargeAnswer::Charged { charge }),
+                _ => answer(d).map(|reason| ChargeAnswer::Declined { reason }),
+            };
+            Some(DrawnGateway { charge, refund: answer(d), panics: d.below(8) == 0 })
+        });
+        match drawn {
+            Some(gateway) => Arc::new(gateway),
+            None => self.gateway.clone(),
+        }
+    }
+
     /// Builds the office on `sysops`; `tag` keeps emails unique when several share a database.
     pub async fn new(sysops: Arc<Sysops>, tag: &str) -> Result<Self, SysopsError> {
         let staff = |name: &str, role| {
@@ -371,16 +413,35 @@ impl Fixture {
             "invoice" => s.invoice(self.actor_or(d, customer), self.id(d)).await.map(drop),
             "run_billing" => {
                 let period = d.or("2026-06".to_owned(), |d| d.text());
-                s.run_billing(self.actor_or(d, admin), period, self.gateway.clone()).await.map(drop)
+                s.run_billing(self.actor_or(d, admin), period, self.gateway(d)).await.map(drop)
             }
             "retry_payment" => {
                 let (actor, id, why) = (self.actor_or(d, admin), self.id(d), d.text_or("card fixed"));
-                s.retry_payment(actor, id, why, self.gateway.clone()).await.map(drop)
+                s.retry_payment(actor, id, why, self.gateway(d)).await.map(drop)
             }
             "refund_payment" => {
                 let (actor, id) = (self.actor_or(d, admin), self.id(d));
                 let amount = Money { amount: d.decimal(), currency: Currency::Usd };
-                s.refund_payment(actor, id, amount, d.text_or("goodwill"), self.gateway.clone()).await.map(drop)
+                s.refund_payment(actor, id, amount, d.text_or("goodwill"), self.gateway(d)).await.map(drop)
+            }
+            // What a host's gateway reads of a charge request.
+            "key" | "amount" | "number" | "expiry_year" | "expiry_month" | "card_brand" | "card_last4" => {
+                let card = d.card()?;
+                let request = ChargeRequest {
+                    inner: sysops_core::billing::ChargeRequest {
+                        key: d.text_or("invoice-1-charge-1"),
+                        amount: Money { amount: d.decimal(), currency: Currency::Usd }.into(),
+                        card: card.inner.number.clone(),
+                        expiry: card.inner.expiry,
+                    },
+                };
+                let shown = format!("{request} {request:?}");
+                if shown.contains(&request.number()) {
+                    return Err(SysopsError::Internal { detail: "a charge request shows its card number".into() });
+                }
+                let _ = (request.key(), request.amount(), request.expiry_year(), request.expiry_month());
+                let _ = (request.card_brand(), request.card_last4());
+                Ok(())
             }
             "void_invoice" => {
                 s.void_invoice(self.actor_or(d, admin), self.id(d), d.text_or("billed twice")).await.map(drop)

@@ -91,6 +91,13 @@ pub const OPERATIONS: &[&str] = &[
     "void_invoice",
     "write_off_invoice",
     "rotate_card_keys",
+    "key",
+    "amount",
+    "number",
+    "expiry_year",
+    "expiry_month",
+    "card_brand",
+    "card_last4",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

@@ -11,7 +11,32 @@ Every call releases the GIL while the database works. Every failure is a
 :class:`SysopsError` subclass carrying its data as attributes.
 """
 
+from typing import Protocol
+
 from ._sysops import *  # noqa: F401,F403
 from . import _sysops
+from ._sysops import ChargeAnswer, ChargeRequest, RefundRequest
 
-__all__ = [name for name in dir(_sysops) if not name.startswith("_")]
+
+class PaymentGateway(Protocol):
+    """The host's payment provider, passed to ``run_billing``, ``retry_payment`` and
+    ``refund_payment`` (or a :class:`SimulatedGateway`). sysops calls it from a background
+    thread and waits for the answer.
+
+    Both calls must honour ``request.key`` as an idempotency key: asked twice with one key,
+    charge or refund at most once and answer the second call as the first. sysops records
+    every key before it calls and asks again with the same key when no answer came. Raising
+    is no answer: ``TimeoutError`` a timeout, anything else the provider unavailable
+    (recorded by the exception's type name only).
+    """
+
+    def charge(self, request: ChargeRequest) -> ChargeAnswer:
+        """Charges ``request.amount`` to the card ``request.number()``."""
+        ...
+
+    def refund(self, request: RefundRequest) -> str:
+        """Refunds ``request.amount`` of the charge ``request.charge``; answers the refund's id."""
+        ...
+
+
+__all__ = [name for name in dir(_sysops) if not name.startswith("_")] + ["PaymentGateway"]

@@ -8,6 +8,55 @@ use pyo3::prelude::*;
 use std::sync::Arc;
 use sysops_ffi as ffi;
 
+/// A gateway written in Python: an object with `charge(request) -> ChargeAnswer` and
+/// `refund(request) -> str`. An exception is no answer (asked again later with the same key):
+/// `TimeoutError` a timeout, any other the provider unavailable, recorded by its type's name
+/// only, as its message might hold what the request held.
+struct PythonGateway(Py<PyAny>);
+
+impl PythonGateway {
+    fn ask<T>(
+        &self,
+        method: &str,
+        request: impl for<'py> IntoPyObject<'py>,
+        answer: impl FnOnce(&Bound<'_, PyAny>) -> PyResult<T>,
+    ) -> Result<T, ffi::GatewayError> {
+        Python::attach(|py| {
+            let asked = self.0.bind(py).call_method1(method, (request,)).and_then(|a| answer(&a));
+            asked.map_err(|e| {
+                if e.is_instance_of::<pyo3::exceptions::PyTimeoutError>(py) {
+                    return ffi::GatewayError::Timeout;
+                }
+                let kind = e.get_type(py).name().map_or_else(|_| "an exception".to_owned(), |n| n.to_string());
+                ffi::GatewayError::Unavailable { detail: format!("the Python gateway raised {kind}") }
+            })
+        })
+    }
+}
+
+impl ffi::PaymentGateway for PythonGateway {
+    fn charge(&self, request: Arc<ffi::ChargeRequest>) -> Result<ffi::ChargeAnswer, ffi::GatewayError> {
+        let request = ffi::ChargeRequest::clone(&request);
+        self.ask("charge", request, |a| a.extract::<ffi::ChargeAnswer>().map_err(Into::into))
+    }
+
+    fn refund(&self, request: ffi::RefundRequest) -> Result<String, ffi::GatewayError> {
+        self.ask("refund", request, |a| a.extract::<String>())
+    }
+}
+
+/// `gateway` as the run calls it: the simulated one, or one written in Python.
+fn host_gateway(gateway: &Bound<'_, PyAny>) -> Result<Arc<dyn ffi::PaymentGateway>, Failure> {
+    if let Ok(simulated) = gateway.cast::<ffi::SimulatedGateway>() {
+        return Ok(Arc::new(simulated.get().clone()));
+    }
+    if !["charge", "refund"].iter().all(|m| gateway.hasattr(m).unwrap_or(false)) {
+        let reason = "a SimulatedGateway, or an object with charge(request) and refund(request) methods".into();
+        return Err(Failure(ffi::SysopsError::InvalidInput { field: "gateway".into(), reason }));
+    }
+    Ok(Arc::new(PythonGateway(gateway.clone().unbind())))
+}
+
 #[pymethods]
 impl Sysops {
     /// Subscribes the customer to their plan, charged monthly to `card` (the number goes to
@@ -72,9 +121,9 @@ impl Sysops {
         py: Python<'_>,
         actor: ffi::Actor,
         period: String,
-        gateway: &ffi::SimulatedGateway,
+        gateway: &Bound<'_, PyAny>,
     ) -> Result<ffi::BillingReport, Failure> {
-        blocking(py, self.inner.run_billing(actor, period, Arc::new(gateway.clone())))
+        blocking(py, self.inner.run_billing(actor, period, host_gateway(gateway)?))
     }
 
     /// An administrator charges an unpaid invoice now, with why.
@@ -84,9 +133,9 @@ impl Sysops {
         actor: ffi::Actor,
         invoice: Id,
         reason: String,
-        gateway: &ffi::SimulatedGateway,
+        gateway: &Bound<'_, PyAny>,
     ) -> Result<ffi::Invoice, Failure> {
-        blocking(py, self.inner.retry_payment(actor, invoice.0, reason, Arc::new(gateway.clone())))
+        blocking(py, self.inner.retry_payment(actor, invoice.0, reason, host_gateway(gateway)?))
     }
 
     /// An administrator refunds `amount` of a paid invoice, with why.
@@ -97,9 +146,9 @@ impl Sysops {
         invoice: Id,
         amount: ffi::Money,
         reason: String,
-        gateway: &ffi::SimulatedGateway,
+        gateway: &Bound<'_, PyAny>,
     ) -> Result<ffi::Invoice, Failure> {
-        blocking(py, self.inner.refund_payment(actor, invoice.0, amount, reason, Arc::new(gateway.clone())))
+        blocking(py, self.inner.refund_payment(actor, invoice.0, amount, reason, host_gateway(gateway)?))
     }
 
     /// An administrator voids an unpaid invoice, with why.

@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -1044,16 +1050,552 @@ public func FfiConverterTypeCardKey_lower(_ value: CardKey) -> UInt64 {
 
 
 /**
+ * A charge to make: the idempotency key, the amount and the card, revealed by the vault for
+ * this call only. `number()` is the one place a card number leaves sysops; printed, the
+ * request shows the brand and the last four digits only.
+ */
+public protocol ChargeRequestProtocol: AnyObject, Sendable {
+    
+    /**
+     * How much to charge.
+     */
+    func amount()  -> Money
+    
+    /**
+     * The card's network.
+     */
+    func cardBrand()  -> CardBrand
+    
+    /**
+     * The card's last four digits.
+     */
+    func cardLast4()  -> String
+    
+    /**
+     * The card's expiry month, 1–12.
+     */
+    func expiryMonth()  -> UInt32
+    
+    /**
+     * The card's expiry year, e.g. 2031.
+     */
+    func expiryYear()  -> UInt32
+    
+    /**
+     * The idempotency key, the same for every call about one attempt.
+     */
+    func key()  -> String
+    
+    /**
+     * The card number, digits only. Send it to the provider; never log or keep it.
+     */
+    func number()  -> String
+    
+}
+/**
+ * A charge to make: the idempotency key, the amount and the card, revealed by the vault for
+ * this call only. `number()` is the one place a card number leaves sysops; printed, the
+ * request shows the brand and the last four digits only.
+ */
+open class ChargeRequest: ChargeRequestProtocol, @unchecked Sendable, CustomDebugStringConvertible, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_chargerequest(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_chargerequest(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * How much to charge.
+     */
+open func amount() -> Money  {
+    return try!  FfiConverterTypeMoney_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_amount(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The card's network.
+     */
+open func cardBrand() -> CardBrand  {
+    return try!  FfiConverterTypeCardBrand_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_card_brand(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The card's last four digits.
+     */
+open func cardLast4() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_card_last4(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The card's expiry month, 1–12.
+     */
+open func expiryMonth() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_expiry_month(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The card's expiry year, e.g. 2031.
+     */
+open func expiryYear() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_expiry_year(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The idempotency key, the same for every call about one attempt.
+     */
+open func key() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The card number, digits only. Send it to the provider; never log or keep it.
+     */
+open func number() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_number(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_chargerequest_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChargeRequest: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ChargeRequest
+
+    public static func lift(_ handle: UInt64) throws -> ChargeRequest {
+        return ChargeRequest(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ChargeRequest) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChargeRequest {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ChargeRequest, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChargeRequest_lift(_ handle: UInt64) throws -> ChargeRequest {
+    return try FfiConverterTypeChargeRequest.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChargeRequest_lower(_ value: ChargeRequest) -> UInt64 {
+    return FfiConverterTypeChargeRequest.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A payment service provider the host implements, e.g. over its provider's HTTPS API. sysops
+ * calls it from a background thread, one call at a time per billing run, and waits for the
+ * answer; a call may block (a network request) but should give up within its own timeout
+ * with [`GatewayError::Timeout`].
+ *
+ * Both calls must honour the idempotency key: asked twice with one key, charge or refund at
+ * most once and answer the second call as the first. sysops records every key before it
+ * calls and calls again with the same key when no answer came (an error, a crash, a
+ * timeout), so a key honoured is a customer never charged twice. Throwing anything else
+ * counts as no answer. Answers are kept only when their id or reason is 1–500 characters
+ * without control characters; any other answer counts as no answer too.
+ */
+public protocol PaymentGateway: AnyObject, Sendable {
+    
+    /**
+     * Charges `request.amount()` to the card in `request`.
+     */
+    func charge(request: ChargeRequest) throws  -> ChargeAnswer
+    
+    /**
+     * Refunds `request.amount` of the charge `request.charge`; answers the refund's id.
+     */
+    func refund(request: RefundRequest) throws  -> String
+    
+}
+/**
+ * A payment service provider the host implements, e.g. over its provider's HTTPS API. sysops
+ * calls it from a background thread, one call at a time per billing run, and waits for the
+ * answer; a call may block (a network request) but should give up within its own timeout
+ * with [`GatewayError::Timeout`].
+ *
+ * Both calls must honour the idempotency key: asked twice with one key, charge or refund at
+ * most once and answer the second call as the first. sysops records every key before it
+ * calls and calls again with the same key when no answer came (an error, a crash, a
+ * timeout), so a key honoured is a customer never charged twice. Throwing anything else
+ * counts as no answer. Answers are kept only when their id or reason is 1–500 characters
+ * without control characters; any other answer counts as no answer too.
+ */
+open class PaymentGatewayImpl: PaymentGateway, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_paymentgateway(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_paymentgateway(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Charges `request.amount()` to the card in `request`.
+     */
+open func charge(request: ChargeRequest)throws  -> ChargeAnswer  {
+    return try  FfiConverterTypeChargeAnswer_lift(try rustCallWithError(FfiConverterTypeGatewayError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_paymentgateway_charge(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeChargeRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Refunds `request.amount` of the charge `request.charge`; answers the refund's id.
+     */
+open func refund(request: RefundRequest)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeGatewayError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_paymentgateway_refund(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRefundRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfacePaymentGateway {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfacePaymentGateway = UniffiVTableCallbackInterfacePaymentGateway(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypePaymentGateway.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface PaymentGateway: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypePaymentGateway.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface PaymentGateway: handle missing in uniffiClone")
+            }
+        },
+        charge: { (
+            uniffiHandle: UInt64,
+            request: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> ChargeAnswer in
+                guard let uniffiObj = try? FfiConverterTypePaymentGateway.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.charge(
+                     request: try FfiConverterTypeChargeRequest_lift(request)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeChargeAnswer_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeGatewayError_lower
+            )
+        },
+        refund: { (
+            uniffiHandle: UInt64,
+            request: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> String in
+                guard let uniffiObj = try? FfiConverterTypePaymentGateway.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.refund(
+                     request: try FfiConverterTypeRefundRequest_lift(request)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterString.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeGatewayError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfacePaymentGateway> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfacePaymentGateway>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitPaymentGateway() {
+    uniffi_sysops_ffi_fn_init_callback_vtable_paymentgateway(UniffiCallbackInterfacePaymentGateway.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentGateway: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<PaymentGateway>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = PaymentGateway
+
+    public static func lift(_ handle: UInt64) throws -> PaymentGateway {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return PaymentGatewayImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: PaymentGateway) -> UInt64 {
+         if let rustImpl = value as? PaymentGatewayImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentGateway {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PaymentGateway, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentGateway_lift(_ handle: UInt64) throws -> PaymentGateway {
+    return try FfiConverterTypePaymentGateway.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentGateway_lower(_ value: PaymentGateway) -> UInt64 {
+    return FfiConverterTypePaymentGateway.lower(value)
+}
+
+
+
+
+
+
+/**
  * A deterministic payment gateway for tests and demos: approves every card unless told
  * otherwise per card, honours idempotency keys like a real one, and counts what it charged.
  * Clones share one gateway.
  */
 public protocol SimulatedGatewayProtocol: AnyObject, Sendable {
     
+    func charge(request: ChargeRequest) throws  -> ChargeAnswer
+    
     /**
      * How many charges it made.
      */
     func charges()  -> UInt64
+    
+    func refund(request: RefundRequest) throws  -> String
     
     /**
      * How many refunds it made.
@@ -1136,6 +1678,16 @@ public convenience init() {
     
 
     
+open func charge(request: ChargeRequest)throws  -> ChargeAnswer  {
+    return try  FfiConverterTypeChargeAnswer_lift(try rustCallWithError(FfiConverterTypeGatewayError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_simulatedgateway_charge(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeChargeRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
     /**
      * How many charges it made.
      */
@@ -1144,6 +1696,16 @@ open func charges() -> UInt64  {
         uniffiCallStatus in
     uniffi_sysops_ffi_fn_method_simulatedgateway_charges(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func refund(request: RefundRequest)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeGatewayError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_simulatedgateway_refund(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRefundRequest_lower(request),uniffiCallStatus
     )
 })
 }
@@ -1204,6 +1766,8 @@ public struct FfiConverterTypeSimulatedGateway: FfiConverter {
         writeInt(&buf, lower(value))
     }
 }
+extension SimulatedGateway: PaymentGateway {}
+
 
 
 #if swift(>=5.8)
@@ -1267,7 +1831,7 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * An administrator refunds `amount` (more than zero, at most what was paid and not yet
      * refunded) of a paid invoice, with why.
      */
-    func refundPayment(actor: Actor, invoice: Uuid, amount: Money, why: String, gateway: SimulatedGateway) async throws  -> Invoice
+    func refundPayment(actor: Actor, invoice: Uuid, amount: Money, why: String, gateway: PaymentGateway) async throws  -> Invoice
     
     /**
      * Charges another card from now on (the customer themself or an administrator).
@@ -1277,7 +1841,7 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     /**
      * An administrator (or the system) charges an unpaid invoice now, with why.
      */
-    func retryPayment(actor: Actor, invoice: Uuid, why: String, gateway: SimulatedGateway) async throws  -> Invoice
+    func retryPayment(actor: Actor, invoice: Uuid, why: String, gateway: PaymentGateway) async throws  -> Invoice
     
     /**
      * Re-encrypts every stored card under the current card key (administrators, the system).
@@ -1286,10 +1850,11 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     
     /**
      * The monthly run for `period` (`YYYY-MM`, a month that has ended): one invoice per
-     * subscription, charges through `gateway`, retries of earlier months, suspensions. Safe
-     * to rerun and to run from several processes at once. Administrators and the system.
+     * subscription, charges through `gateway` (the host's own, or a [`SimulatedGateway`]),
+     * retries of earlier months, suspensions. Safe to rerun and to run from several processes
+     * at once. Administrators and the system.
      */
-    func runBilling(actor: Actor, period: String, gateway: SimulatedGateway) async throws  -> BillingReport
+    func runBilling(actor: Actor, period: String, gateway: PaymentGateway) async throws  -> BillingReport
     
     /**
      * Subscribes `customer` to their plan, charged monthly to `card` (or resumes their
@@ -1773,12 +2338,12 @@ open func invoices(actor: Actor, customer: Uuid, after: Uuid?, limit: Int64)asyn
      * An administrator refunds `amount` (more than zero, at most what was paid and not yet
      * refunded) of a paid invoice, with why.
      */
-open func refundPayment(actor: Actor, invoice: Uuid, amount: Money, why: String, gateway: SimulatedGateway)async throws  -> Invoice  {
+open func refundPayment(actor: Actor, invoice: Uuid, amount: Money, why: String, gateway: PaymentGateway)async throws  -> Invoice  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_sysops_ffi_fn_method_sysops_refund_payment(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterTypeMoney_lower(amount),FfiConverterString.lower(why),FfiConverterTypeSimulatedGateway_lower(gateway)
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterTypeMoney_lower(amount),FfiConverterString.lower(why),FfiConverterTypePaymentGateway_lower(gateway)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
@@ -1811,12 +2376,12 @@ open func replaceCard(actor: Actor, customer: Uuid, card: Card)async throws  -> 
     /**
      * An administrator (or the system) charges an unpaid invoice now, with why.
      */
-open func retryPayment(actor: Actor, invoice: Uuid, why: String, gateway: SimulatedGateway)async throws  -> Invoice  {
+open func retryPayment(actor: Actor, invoice: Uuid, why: String, gateway: PaymentGateway)async throws  -> Invoice  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_sysops_ffi_fn_method_sysops_retry_payment(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterString.lower(why),FfiConverterTypeSimulatedGateway_lower(gateway)
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(invoice),FfiConverterString.lower(why),FfiConverterTypePaymentGateway_lower(gateway)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
@@ -1848,15 +2413,16 @@ open func rotateCardKeys(actor: Actor)async throws  -> RotationReport  {
     
     /**
      * The monthly run for `period` (`YYYY-MM`, a month that has ended): one invoice per
-     * subscription, charges through `gateway`, retries of earlier months, suspensions. Safe
-     * to rerun and to run from several processes at once. Administrators and the system.
+     * subscription, charges through `gateway` (the host's own, or a [`SimulatedGateway`]),
+     * retries of earlier months, suspensions. Safe to rerun and to run from several processes
+     * at once. Administrators and the system.
      */
-open func runBilling(actor: Actor, period: String, gateway: SimulatedGateway)async throws  -> BillingReport  {
+open func runBilling(actor: Actor, period: String, gateway: PaymentGateway)async throws  -> BillingReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_sysops_ffi_fn_method_sysops_run_billing(
-                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterString.lower(period),FfiConverterTypeSimulatedGateway_lower(gateway)
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterString.lower(period),FfiConverterTypePaymentGateway_lower(gateway)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
@@ -5420,6 +5986,85 @@ public func FfiConverterTypeRefund_lower(_ value: Refund) -> RustBuffer {
 
 
 /**
+ * A refund to make of an earlier charge.
+ */
+public struct RefundRequest: Equatable, Hashable {
+    /**
+     * The idempotency key, the same for every call about one refund.
+     */
+    public var key: String
+    /**
+     * The gateway's id of the charge to refund.
+     */
+    public var charge: String
+    /**
+     * How much of it.
+     */
+    public var amount: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The idempotency key, the same for every call about one refund.
+         */key: String, 
+        /**
+         * The gateway's id of the charge to refund.
+         */charge: String, 
+        /**
+         * How much of it.
+         */amount: Money) {
+        self.key = key
+        self.charge = charge
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RefundRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefundRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefundRequest {
+        return
+            try RefundRequest(
+                key: FfiConverterString.read(from: &buf), 
+                charge: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RefundRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.charge, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundRequest_lift(_ buf: RustBuffer) throws -> RefundRequest {
+    return try FfiConverterTypeRefundRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundRequest_lower(_ value: RefundRequest) -> RustBuffer {
+    return FfiConverterTypeRefundRequest.lower(value)
+}
+
+
+/**
  * What a key rotation did.
  */
 public struct RotationReport: Equatable, Hashable {
@@ -7485,6 +8130,87 @@ public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
 
 
 
+/**
+ * The gateway's answer to a charge.
+ */
+
+public enum ChargeAnswer: Equatable, Hashable {
+    
+    /**
+     * Charged; the gateway's id of the charge.
+     */
+    case charged(charge: String
+    )
+    /**
+     * Declined by the bank or the provider, with why (retried on the billing schedule).
+     */
+    case declined(reason: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ChargeAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChargeAnswer: FfiConverterRustBuffer {
+    typealias SwiftType = ChargeAnswer
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChargeAnswer {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .charged(charge: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .declined(reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ChargeAnswer, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .charged(charge):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(charge, into: &buf)
+            
+        
+        case let .declined(reason):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChargeAnswer_lift(_ buf: RustBuffer) throws -> ChargeAnswer {
+    return try FfiConverterTypeChargeAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChargeAnswer_lower(_ value: ChargeAnswer) -> RustBuffer {
+    return FfiConverterTypeChargeAnswer.lower(value)
+}
+
+
+
 
 public enum CostFactor: Equatable, Hashable {
     
@@ -7792,6 +8518,97 @@ public func FfiConverterTypeDenyReason_lower(_ value: DenyReason) -> RustBuffer 
     return FfiConverterTypeDenyReason.lower(value)
 }
 
+
+
+/**
+ * No answer: the gateway may or may not have acted, so sysops asks again later with the
+ * same key.
+ */
+public 
+enum GatewayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The provider could not be reached, or failed.
+     */
+    case Unavailable(detail: String
+    )
+    /**
+     * The provider did not answer in time.
+     */
+    case Timeout
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension GatewayError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGatewayError: FfiConverterRustBuffer {
+    typealias SwiftType = GatewayError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GatewayError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Unavailable(
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .Timeout
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: GatewayError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Unavailable(detail):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case .Timeout:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGatewayError_lift(_ buf: RustBuffer) throws -> GatewayError {
+    return try FfiConverterTypeGatewayError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGatewayError_lower(_ value: GatewayError) -> RustBuffer {
+    return FfiConverterTypeGatewayError.lower(value)
+}
 
 
 
@@ -11235,13 +12052,46 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_card_last4() != 42406) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_simulatedgateway_charge() != 15465) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_simulatedgateway_charges() != 26198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_simulatedgateway_refund() != 2059) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_simulatedgateway_refunds() != 41894) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_simulatedgateway_script() != 52585) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_chargerequest_amount() != 35303) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_chargerequest_card_brand() != 56122) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_chargerequest_card_last4() != 6987) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_chargerequest_expiry_month() != 53368) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_chargerequest_expiry_year() != 20968) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_chargerequest_key() != 36911) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_chargerequest_number() != 3950) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_paymentgateway_charge() != 57509) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_paymentgateway_refund() != 46667) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_expire_overdue_offers() != 31955) {
@@ -11262,19 +12112,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_invoices() != 35065) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_refund_payment() != 30834) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_refund_payment() != 45401) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_replace_card() != 23267) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_retry_payment() != 12668) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_retry_payment() != 56964) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_rotate_card_keys() != 57006) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_run_billing() != 50580) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_run_billing() != 40989) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_start_subscription() != 63713) {
@@ -11437,6 +12287,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitPaymentGateway()
     return InitializationResult.ok
 }()
 

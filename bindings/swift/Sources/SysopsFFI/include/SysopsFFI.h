@@ -243,6 +243,30 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PAYMENT_GATEWAY_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PAYMENT_GATEWAY_METHOD0
+typedef void (*UniffiCallbackInterfacePaymentGatewayMethod0)(uint64_t, uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PAYMENT_GATEWAY_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PAYMENT_GATEWAY_METHOD1
+typedef void (*UniffiCallbackInterfacePaymentGatewayMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PAYMENT_GATEWAY
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PAYMENT_GATEWAY
+typedef struct UniffiVTableCallbackInterfacePaymentGateway {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfacePaymentGatewayMethod0 _Nonnull charge;
+    UniffiCallbackInterfacePaymentGatewayMethod1 _Nonnull refund;
+} UniffiVTableCallbackInterfacePaymentGateway;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARD
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARD
 uint64_t uniffi_sysops_ffi_fn_clone_card(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -319,9 +343,19 @@ uint64_t uniffi_sysops_ffi_fn_constructor_simulatedgateway_new(RustCallStatus *_
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_CHARGE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_CHARGE
+RustBuffer uniffi_sysops_ffi_fn_method_simulatedgateway_charge(uint64_t ptr, uint64_t request, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_CHARGES
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_CHARGES
 uint64_t uniffi_sysops_ffi_fn_method_simulatedgateway_charges(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_REFUND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_REFUND
+RustBuffer uniffi_sysops_ffi_fn_method_simulatedgateway_refund(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_REFUNDS
@@ -332,6 +366,86 @@ uint64_t uniffi_sysops_ffi_fn_method_simulatedgateway_refunds(uint64_t ptr, Rust
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_SCRIPT
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SIMULATEDGATEWAY_SCRIPT
 void uniffi_sysops_ffi_fn_method_simulatedgateway_script(uint64_t ptr, uint64_t card, RustBuffer steps, RustBuffer decline_reason, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CHARGEREQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CHARGEREQUEST
+uint64_t uniffi_sysops_ffi_fn_clone_chargerequest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_CHARGEREQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_CHARGEREQUEST
+void uniffi_sysops_ffi_fn_free_chargerequest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_AMOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_AMOUNT
+RustBuffer uniffi_sysops_ffi_fn_method_chargerequest_amount(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_CARD_BRAND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_CARD_BRAND
+RustBuffer uniffi_sysops_ffi_fn_method_chargerequest_card_brand(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_CARD_LAST4
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_CARD_LAST4
+RustBuffer uniffi_sysops_ffi_fn_method_chargerequest_card_last4(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_EXPIRY_MONTH
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_EXPIRY_MONTH
+uint32_t uniffi_sysops_ffi_fn_method_chargerequest_expiry_month(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_EXPIRY_YEAR
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_EXPIRY_YEAR
+uint32_t uniffi_sysops_ffi_fn_method_chargerequest_expiry_year(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_KEY
+RustBuffer uniffi_sysops_ffi_fn_method_chargerequest_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_NUMBER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_NUMBER
+RustBuffer uniffi_sysops_ffi_fn_method_chargerequest_number(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_sysops_ffi_fn_method_chargerequest_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_CHARGEREQUEST_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_sysops_ffi_fn_method_chargerequest_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_PAYMENTGATEWAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_PAYMENTGATEWAY
+uint64_t uniffi_sysops_ffi_fn_clone_paymentgateway(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_PAYMENTGATEWAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_PAYMENTGATEWAY
+void uniffi_sysops_ffi_fn_free_paymentgateway(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_INIT_CALLBACK_VTABLE_PAYMENTGATEWAY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_INIT_CALLBACK_VTABLE_PAYMENTGATEWAY
+void uniffi_sysops_ffi_fn_init_callback_vtable_paymentgateway(const UniffiVTableCallbackInterfacePaymentGateway* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_PAYMENTGATEWAY_CHARGE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_PAYMENTGATEWAY_CHARGE
+RustBuffer uniffi_sysops_ffi_fn_method_paymentgateway_charge(uint64_t ptr, uint64_t request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_PAYMENTGATEWAY_REFUND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_PAYMENTGATEWAY_REFUND
+RustBuffer uniffi_sysops_ffi_fn_method_paymentgateway_refund(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_SYSOPS
@@ -967,9 +1081,21 @@ uint16_t uniffi_sysops_ffi_checksum_method_card_last4(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_CHARGE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_CHARGE
+uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_charge(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_CHARGES
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_CHARGES
 uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_charges(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_REFUND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_REFUND
+uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_refund(void
     
 );
 #endif
@@ -982,6 +1108,60 @@ uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_refunds(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_SCRIPT
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SIMULATEDGATEWAY_SCRIPT
 uint16_t uniffi_sysops_ffi_checksum_method_simulatedgateway_script(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_AMOUNT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_AMOUNT
+uint16_t uniffi_sysops_ffi_checksum_method_chargerequest_amount(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_CARD_BRAND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_CARD_BRAND
+uint16_t uniffi_sysops_ffi_checksum_method_chargerequest_card_brand(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_CARD_LAST4
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_CARD_LAST4
+uint16_t uniffi_sysops_ffi_checksum_method_chargerequest_card_last4(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_EXPIRY_MONTH
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_EXPIRY_MONTH
+uint16_t uniffi_sysops_ffi_checksum_method_chargerequest_expiry_month(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_EXPIRY_YEAR
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_EXPIRY_YEAR
+uint16_t uniffi_sysops_ffi_checksum_method_chargerequest_expiry_year(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_KEY
+uint16_t uniffi_sysops_ffi_checksum_method_chargerequest_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_NUMBER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_CHARGEREQUEST_NUMBER
+uint16_t uniffi_sysops_ffi_checksum_method_chargerequest_number(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_PAYMENTGATEWAY_CHARGE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_PAYMENTGATEWAY_CHARGE
+uint16_t uniffi_sysops_ffi_checksum_method_paymentgateway_charge(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_PAYMENTGATEWAY_REFUND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_PAYMENTGATEWAY_REFUND
+uint16_t uniffi_sysops_ffi_checksum_method_paymentgateway_refund(void
     
 );
 #endif
