@@ -57,6 +57,10 @@ on_exit() {
 }
 trap on_exit EXIT
 
+# Everything the run prints is kept, to be searched for card data at the end (the leaks stage).
+logs="$(mktemp -d)"
+exec > >(tee "$logs/transcript.txt") 2>&1
+
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
 # shellcheck source=scripts/citus.sh
@@ -174,8 +178,10 @@ rm -rf "$fuzz_logs"
 
 step smoke "demo and benchmark smoke runs (debug build, small sizes)"
 smoke_dir="$(mktemp -d)"
-"$bin/sysops-demo" --db "sqlite://$smoke_dir/demo.db" --customers 100 --experts 20 --tickets 200 | tail -n 12
-"$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 | grep -E "tickets submitted"
+"$bin/sysops-demo" --db "sqlite://$smoke_dir/demo.db" --customers 100 --experts 20 --tickets 200 >"$logs/demo-sqlite.txt"
+tail -n 12 "$logs/demo-sqlite.txt"
+"$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 >"$logs/demo-postgres.txt"
+grep -E "tickets submitted" "$logs/demo-postgres.txt"
 "$bin/sysops-bench" submit --ops 120 --clients 1,8 --json
 "$bin/sysops-bench" assign --json
 "$bin/sysops-bench" billing --customers 150 --json
@@ -204,7 +210,14 @@ step py-bench "Python vs. Rust read benchmark (smoke run on the debug build)"
 "$VENV/bin/python" bindings/python/bench.py --binary "$bin/sysops-bench" --ops 500 --rounds 2
 
 step rust-tests "cargo test (SQLite, PostgreSQL, in-memory; the crash test)"
-cargo test --workspace --all-features --locked
+# What passing tests print is kept too (--nocapture), in a file of its own: the leaks stage
+# searches it, and the transcript shows the summaries.
+if ! cargo test --workspace --all-features --locked -- --nocapture >"$logs/rust-tests.txt" 2>&1; then
+    grep -E "^test .* FAILED$|panicked at" "$logs/rust-tests.txt" || true
+    tail -n 200 "$logs/rust-tests.txt"
+    exit 1
+fi
+grep -E "^ +(Running|Doc-tests) |^test result" "$logs/rust-tests.txt"
 
 # The suites that touch PostgreSQL again, on the Citus coordinator: the same adapter, distributed.
 # (`tests/citus.rs`, the Citus-only cases, ran above with SYSOPS_CITUS_URL.)
@@ -220,3 +233,7 @@ if [ -n "${SYSOPS_CITUS_URL:-}" ]; then
     echo "expert's day: the same final state on Citus as on SQLite"
     rm -rf "$citus_day"
 fi
+
+step leaks "card numbers or CVVs in anything this run printed: stages, demo, tests (leak-scan)"
+"$bin/leak-scan" "$logs"
+rm -rf "$logs"

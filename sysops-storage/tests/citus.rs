@@ -376,11 +376,9 @@ fn a_new_deployment_migrates_while_an_operator_moves_shards_of_another() {
         let (store, _) = fresh(&url).await;
         let (shard, home) = worker_of(&store, ShardKey::of(Uuid::nil())).await;
         let away = other_worker(&store, home).await;
-        // An operator rebalancing: the shard to the other worker and back.
-        let mover = tokio::spawn(async move {
-            move_shard(&store, shard, home, away).await;
-            move_shard(&store, shard, away, home).await;
-        });
+        // An operator rebalancing: the shard to the other worker. (Moving it straight back
+        // would meet the copy the first move left behind, which Citus removes later.)
+        let mover = tokio::spawn(async move { move_shard(&store, shard, home, away).await });
         // Citus refuses to distribute a table while a shard of its co-location group moves; the
         // store waits the move out instead of failing to open.
         let mut opened = 0;

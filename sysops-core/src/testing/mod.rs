@@ -10,4 +10,5 @@
 
 pub mod conformance;
 pub mod fixtures;
+pub mod leaks;
 pub mod model;

@@ -196,3 +196,46 @@ impl bill::PaymentGateway for HostGateway {
         Box::pin(self.call(move |g| g.refund(request)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sysops_core::billing::PaymentGateway as _;
+
+    /// A host's gateway with a bug.
+    struct Panicking;
+
+    impl PaymentGateway for Panicking {
+        #[allow(clippy::panic)]
+        fn charge(&self, _: Arc<ChargeRequest>) -> Result<ChargeAnswer, GatewayError> {
+            panic!("a bug in the host's gateway")
+        }
+
+        fn refund(&self, _: RefundRequest) -> Result<String, GatewayError> {
+            Err(GatewayError::Timeout)
+        }
+    }
+
+    #[test]
+    fn a_panicking_host_gateway_is_no_answer_and_a_request_never_shows_its_number() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let request = bill::ChargeRequest {
+            key: "invoice-1-charge-1".into(),
+            amount: sysops_core::Money::new(10.into(), sysops_core::Currency::Usd),
+            card: bill::CardNumber::parse("4242424242424242").unwrap(),
+            expiry: bill::CardExpiry::new(2031, 7).unwrap(),
+        };
+        let shown = ChargeRequest { inner: request.clone() };
+        assert!(!format!("{shown} {shown:?}").contains("4242424242424242"));
+        assert!(format!("{shown}").contains("4242"), "the last four digits are shown");
+        let gateway = HostGateway(Arc::new(Panicking));
+        let answer = runtime.block_on(gateway.charge(request));
+        assert!(matches!(answer, Err(bill::GatewayError::Unavailable(_))), "{answer:?}");
+        let refund = runtime.block_on(gateway.refund(
+            "k".into(),
+            "ch".into(),
+            sysops_core::Money::new(1.into(), sysops_core::Currency::Usd),
+        ));
+        assert_eq!(refund, Err(bill::GatewayError::Timeout));
+    }
+}
