@@ -211,10 +211,10 @@ impl<S: Store> Service<S> {
         Ok(report)
     }
 
-    /// Bills a page of subscriptions in three commits: every invoice issued at once, every
-    /// first attempt recorded at once, the gateway asked for each, every answer recorded at
-    /// once. When any of them meets another run's work (a rerun, two runs at once), the page
-    /// is billed again one invoice at a time, which finds and finishes what exists.
+    /// Bills a page of subscriptions in two commits: every invoice issued with its first
+    /// attempt recorded (when due) at once, the gateway asked for each, every answer recorded
+    /// at once. When either meets another run's work (a rerun, two runs at once), the page is
+    /// billed again one invoice at a time, which finds and finishes what exists.
     async fn bill_page(
         &self,
         subscriptions: &[Subscription],
@@ -230,39 +230,33 @@ impl<S: Store> Service<S> {
             if lines.is_empty() {
                 continue;
             }
-            let events = Invoice::issue(subscription.id, subscription.customer, period, lines, ctx)?;
-            let invoice = replay::<Invoice>(&events)?;
+            let mut events = Invoice::issue(subscription.id, subscription.customer, period, lines, ctx)?;
+            let mut invoice = replay::<Invoice>(&events)?;
+            if invoice.is_due(ctx.now) {
+                let started = invoice.decide(&InvoiceCommand::StartAttempt { card: subscription.card.token }, ctx)?;
+                invoice = applied(&invoice, &started)?;
+                events.extend(started);
+            }
             changes.push(Change::of(Sequence::NONE, &invoice, &events)?);
             issued.push((invoice, subscription));
         }
         let mut one_by_one = !self.commit_all(changes).await?;
         if !one_by_one {
             report.issued.extend(issued.iter().map(|(i, _)| i.id));
-            let mut started = Vec::new();
+            let mut answered = Vec::new();
             let mut changes = Vec::new();
-            for (invoice, subscription) in issued.into_iter().filter(|(i, _)| i.is_due(ctx.now)) {
-                let events = invoice.decide(&InvoiceCommand::StartAttempt { card: subscription.card.token }, ctx)?;
-                let next = applied(&invoice, &events)?;
-                changes.push(Change::of(invoice.version(), &next, &events)?);
-                started.push((next, subscription));
+            for (invoice, subscription) in &issued {
+                let Some(attempt) = invoice.pending_attempt() else { continue };
+                let asked = self.ask_gateway(invoice, attempt, subscription.card.expiry, gateway, report).await;
+                let Some(outcome) = asked else { continue };
+                let events = invoice.decide(&InvoiceCommand::RecordOutcome(outcome.clone()), ctx)?;
+                changes.push(Change::of(invoice.version(), &applied(invoice, &events)?, &events)?);
+                answered.push((invoice.id, outcome));
             }
             one_by_one = !self.commit_all(changes).await?;
             if !one_by_one {
-                let mut answered = Vec::new();
-                let mut changes = Vec::new();
-                for (invoice, subscription) in &started {
-                    let Some(attempt) = invoice.pending_attempt() else { continue };
-                    let asked = self.ask_gateway(invoice, attempt, subscription.card.expiry, gateway, report).await;
-                    let Some(outcome) = asked else { continue };
-                    let events = invoice.decide(&InvoiceCommand::RecordOutcome(outcome.clone()), ctx)?;
-                    changes.push(Change::of(invoice.version(), &applied(invoice, &events)?, &events)?);
-                    answered.push((invoice.id, outcome));
-                }
-                one_by_one = !self.commit_all(changes).await?;
-                if !one_by_one {
-                    for (invoice, outcome) in answered {
-                        report.record(invoice, outcome);
-                    }
+                for (invoice, outcome) in answered {
+                    report.record(invoice, outcome);
                 }
             }
         }
