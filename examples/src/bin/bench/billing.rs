@@ -2,8 +2,9 @@
 //! the simulated gateway, record: every step durable) against a hand-written sqlx baseline
 //! that only inserts the same invoice rows, 500 per statement, and peak memory.
 
+use super::baseline::BaselineDb;
 use super::{Args, BoxError, Target, report, targets};
-use sqlx::{AssertSqlSafe, Executor};
+use sqlx::AssertSqlSafe;
 use std::sync::Arc;
 use std::time::Instant;
 use sysops_core::billing::{BillingPeriod, CardExpiry, CardNumber, NewCard, SimulatedGateway};
@@ -103,59 +104,33 @@ async fn rows(sysops: &Sysops, admin: Actor, issued: &[sysops_core::InvoiceId]) 
 /// Seconds to insert `rows` by hand, `BATCH` rows per statement, one transaction per batch,
 /// on the same engine and durability settings.
 async fn baseline(target: &Target, rows: &[Row]) -> Result<f64, BoxError> {
+    let db = BaselineDb::open(target, 1).await?;
     let table = "CREATE TABLE invoices (id UUID NOT NULL, customer UUID NOT NULL, period TEXT NOT NULL,
         total TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (customer, id))";
-    let values = |n: usize, dollar: bool| -> String {
-        (0..n)
-            .map(|r| {
-                let p: Vec<String> = (1..=5)
-                    .map(|c| if dollar { format!("${}", r * 5 + c) } else { format!("?{}", r * 5 + c) })
-                    .collect();
-                format!("({})", p.join(", "))
-            })
+    db.create(&table.replace("UUID", "BLOB"), table, "SELECT create_distributed_table('invoices', 'customer')").await?;
+    let dollar = matches!(db, BaselineDb::Postgres { .. });
+    let started = Instant::now();
+    for batch in rows.chunks(BATCH) {
+        let values: Vec<String> = (0..batch.len() * 5)
+            .map(|n| if dollar { format!("${}", n + 1) } else { format!("?{}", n + 1) })
             .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if target.backend == "sqlite" {
-        let path = target.url.trim_start_matches("sqlite://").replace("bench.db", "baseline.db");
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Full);
-        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
-        pool.execute(AssertSqlSafe(table.replace("UUID", "BLOB"))).await?;
-        let started = Instant::now();
-        for batch in rows.chunks(BATCH) {
-            let sql = format!("INSERT INTO invoices VALUES {}", values(batch.len(), false));
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (id, customer, period, total, json) in batch {
-                query = query.bind(id).bind(customer).bind(period).bind(total).bind(json);
-            }
-            query.execute(&pool).await?;
+            .chunks(5)
+            .map(|row| format!("({})", row.join(", ")))
+            .collect();
+        let sql = format!("INSERT INTO invoices VALUES {}", values.join(", "));
+        macro_rules! insert {
+            ($pool:expr) => {{
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for (id, customer, period, total, json) in batch {
+                    query = query.bind(id).bind(customer).bind(period).bind(total).bind(json);
+                }
+                query.execute($pool).await?;
+            }};
         }
-        Ok(started.elapsed().as_secs_f64())
-    } else {
-        let schema = format!("{}_baseline", target.schema.as_deref().unwrap_or("bench"));
-        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&target.url).await?;
-        pool.execute(AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).await?;
-        pool.execute(AssertSqlSafe(format!("SET search_path TO {schema}"))).await?;
-        pool.execute(AssertSqlSafe(table)).await?;
-        let citus: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
-            .fetch_one(&pool)
-            .await?;
-        if citus {
-            pool.execute("SELECT create_distributed_table('invoices', 'customer')").await?;
+        match &db {
+            BaselineDb::Sqlite(pool) => insert!(pool),
+            BaselineDb::Postgres { pool, .. } => insert!(pool),
         }
-        let started = Instant::now();
-        for batch in rows.chunks(BATCH) {
-            let sql = format!("INSERT INTO invoices VALUES {}", values(batch.len(), true));
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (id, customer, period, total, json) in batch {
-                query = query.bind(id).bind(customer).bind(period).bind(total).bind(json);
-            }
-            query.execute(&pool).await?;
-        }
-        Ok(started.elapsed().as_secs_f64())
     }
+    Ok(started.elapsed().as_secs_f64())
 }

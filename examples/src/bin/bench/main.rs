@@ -11,6 +11,7 @@
 //! reported as backend `citus`.
 #![allow(clippy::expect_used, clippy::indexing_slicing)] // generated, static data; see lib.rs
 
+mod baseline;
 mod billing;
 mod submit;
 

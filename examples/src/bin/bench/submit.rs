@@ -1,9 +1,9 @@
 //! The `submit` scenario: tickets/s through sysops's facade against a hand-written sqlx
 //! baseline, on every backend, by any number of concurrent submitters.
 
+use super::baseline::BaselineDb;
 use super::{Args, BoxError, Target, report, targets};
 use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, Executor};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use sysops_core::{Actor, Customer, SequentialIds, SystemClock};
@@ -123,10 +123,7 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
 /// The minimal durable work of accepting a ticket, written by hand: one transaction
 /// inserting the ticket row and its event row, on the same engine and settings. On Citus both
 /// tables are distributed by customer, as sysops's are, so each transaction is on one shard.
-enum Baseline {
-    Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
-}
+struct Baseline(BaselineDb);
 
 /// A ticket for the baseline: id, customer, description, time.
 type BaselineRow = (uuid::Uuid, uuid::Uuid, String, DateTime<Utc>);
@@ -138,65 +135,29 @@ fn baseline_row(customers: &[Customer], rng: &mut Rng) -> BaselineRow {
 
 impl Baseline {
     async fn open(target: &Target, connections: usize) -> Result<Self, BoxError> {
-        if target.backend == "sqlite" {
-            let path = target.url.trim_start_matches("sqlite://").replace("bench.db", "baseline.db");
-            let options = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&path)
-                .create_if_missing(true)
-                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sqlx::sqlite::SqliteSynchronous::Full);
-            let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(1)
-                .test_before_acquire(false)
-                .connect_with(options)
-                .await?;
-            pool.execute(
-                "CREATE TABLE tickets (id BLOB PRIMARY KEY, customer BLOB NOT NULL, status TEXT NOT NULL,
-                    description TEXT NOT NULL, submitted_at TEXT NOT NULL) WITHOUT ROWID;
-                 CREATE TABLE ticket_events (id BLOB NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
-                    json TEXT NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID;",
-            )
-            .await?;
-            Ok(Baseline::Sqlite(pool))
-        } else {
-            let schema = format!("{}_baseline", target.schema.as_deref().unwrap_or("bench"));
-            let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&target.url).await?;
-            pool.execute(AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).await?;
-            pool.close().await;
-            let options =
-                target.url.parse::<sqlx::postgres::PgConnectOptions>()?.options([("search_path", schema.as_str())]);
-            let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(connections.max(4) as u32)
-                .test_before_acquire(false)
-                .connect_with(options)
-                .await?;
-            pool.execute(
-                "CREATE TABLE tickets (customer UUID NOT NULL, id UUID NOT NULL, status TEXT NOT NULL,
-                    description TEXT NOT NULL, submitted_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (customer, id));
-                 CREATE TABLE ticket_events (customer UUID NOT NULL, id UUID NOT NULL, seq BIGINT NOT NULL,
-                    at TIMESTAMPTZ NOT NULL, json TEXT NOT NULL, PRIMARY KEY (customer, id, seq));",
-            )
-            .await?;
-            let citus: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
-                .fetch_one(&pool)
-                .await?;
-            if citus {
-                pool.execute(
-                    "SELECT create_distributed_table('tickets', 'customer');
-                     SELECT create_distributed_table('ticket_events', 'customer', colocate_with => 'tickets');",
-                )
-                .await?;
-            }
-            Ok(Baseline::Postgres(pool))
-        }
+        let db = BaselineDb::open(target, connections.max(4) as u32).await?;
+        db.create(
+            "CREATE TABLE tickets (id BLOB PRIMARY KEY, customer BLOB NOT NULL, status TEXT NOT NULL,
+                description TEXT NOT NULL, submitted_at TEXT NOT NULL) WITHOUT ROWID;
+             CREATE TABLE ticket_events (id BLOB NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
+                json TEXT NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID;",
+            "CREATE TABLE tickets (customer UUID NOT NULL, id UUID NOT NULL, status TEXT NOT NULL,
+                description TEXT NOT NULL, submitted_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (customer, id));
+             CREATE TABLE ticket_events (customer UUID NOT NULL, id UUID NOT NULL, seq BIGINT NOT NULL,
+                at TIMESTAMPTZ NOT NULL, json TEXT NOT NULL, PRIMARY KEY (customer, id, seq));",
+            "SELECT create_distributed_table('tickets', 'customer');
+             SELECT create_distributed_table('ticket_events', 'customer', colocate_with => 'tickets');",
+        )
+        .await?;
+        Ok(Baseline(db))
     }
 
     async fn submit(&self, (id, customer, description, at): BaselineRow) -> Result<(), BoxError> {
         let event = serde_json::json!({"type": "TicketSubmitted", "ticket": id, "customer": customer,
                                        "description": description})
         .to_string();
-        match self {
-            Baseline::Sqlite(pool) => {
+        match &self.0 {
+            BaselineDb::Sqlite(pool) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 sqlx::query("INSERT INTO tickets VALUES (?1, ?2, 'open', ?3, ?4)")
                     .bind(id)
@@ -213,7 +174,7 @@ impl Baseline {
                     .await?;
                 tx.commit().await?;
             }
-            Baseline::Postgres(pool) => {
+            BaselineDb::Postgres { pool, .. } => {
                 let mut tx = pool.begin().await?;
                 sqlx::query("INSERT INTO tickets VALUES ($1, $2, 'open', $3, $4)")
                     .bind(customer)
