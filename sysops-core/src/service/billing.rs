@@ -360,17 +360,15 @@ impl<S: Store> Service<S> {
             }
             None => None,
         };
-        if let (None, Some(card)) = (invoice.pending_attempt(), card.as_ref().filter(|_| invoice.is_due(ctx.now))) {
-            let card = card.token;
-            match self.invoice_step(&invoice, InvoiceCommand::StartAttempt { card }, ctx).await {
+        if let Some(card) = card.as_ref().filter(|_| invoice.pending_attempt().is_none() && invoice.is_due(ctx.now)) {
+            match self.invoice_step(&invoice, InvoiceCommand::StartAttempt { card: card.token }, ctx).await {
                 Ok(next) => invoice = next,
                 Err(e) if e.is_conflict() => return Ok(()),
                 Err(e) => return Err(e),
             }
         }
         if let (Some(attempt), Some(card)) = (invoice.pending_attempt().cloned(), card.as_ref()) {
-            let expiry = card.expiry;
-            let Some(outcome) = self.ask_gateway(&invoice, &attempt, expiry, gateway, report).await else {
+            let Some(outcome) = self.ask_gateway(&invoice, &attempt, card.expiry, gateway, report).await else {
                 return Ok(());
             };
             match self.invoice_step(&invoice, InvoiceCommand::RecordOutcome(outcome.clone()), ctx).await {
