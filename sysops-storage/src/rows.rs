@@ -150,3 +150,21 @@ impl Sql {
         self
     }
 }
+
+/// Whether `changes` are written as one batch (each table's rows in one statement) rather than
+/// change by change: more than one, each of a stream of its own, so that every version guard
+/// is checked against the state before the commit.
+pub(crate) fn batchable(changes: &[sysops_core::store::Change]) -> bool {
+    let mut streams = std::collections::HashSet::with_capacity(changes.len());
+    changes.len() > 1 && changes.iter().all(|change| streams.insert(change.stream()))
+}
+
+/// The streams named by `(kind, id)` rows a batch's state writes returned: those written.
+pub(crate) fn written_streams(rows: Vec<(String, Uuid)>) -> std::collections::HashSet<StreamId> {
+    rows.into_iter().filter_map(|(kind, id)| AggregateKind::parse(&kind).map(|kind| StreamId::new(kind, id))).collect()
+}
+
+/// One column of `rows`, for binding as an array (PostgreSQL's `UNNEST`).
+pub(crate) fn column<T, U>(rows: &[T], value: impl Fn(&T) -> U) -> Vec<U> {
+    rows.iter().map(value).collect()
+}

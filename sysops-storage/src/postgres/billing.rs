@@ -11,35 +11,38 @@ use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
 use sysops_core::{AggregateKind, CardToken, CustomerId, ShardKey, StoreError};
 
-pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
-    let (key, id) = (shard(change.stream()), change.stream().id);
-    if let Some(index) = change.index.get::<SubscriptionIndex>() {
+/// The subscriptions' and invoices' index rows of `changes`, each table's in one statement.
+pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
+    let subscriptions: Vec<_> = changes.iter().filter_map(|c| Some((c, c.index.get::<SubscriptionIndex>()?))).collect();
+    if !subscriptions.is_empty() {
         sqlx::query(
-            "INSERT INTO subscriptions (shard, id, customer, active) VALUES ($1, $2, $3, $4)
+            "INSERT INTO subscriptions (shard, id, customer, active)
+             SELECT * FROM UNNEST($1::int4[], $2::uuid[], $3::uuid[], $4::bool[])
              ON CONFLICT (shard, id) DO UPDATE SET active = excluded.active",
         )
-        .bind(key)
-        .bind(id)
-        .bind(index.customer.as_uuid())
-        .bind(index.active)
+        .bind(rows::column(&subscriptions, |(c, _)| shard(c.stream())))
+        .bind(rows::column(&subscriptions, |(c, _)| c.stream().id))
+        .bind(rows::column(&subscriptions, |(_, i)| i.customer.as_uuid()))
+        .bind(rows::column(&subscriptions, |(_, i)| i.active))
         .execute(&mut **tx)
         .await
         .map_err(backend)?;
     }
-    if let Some(index) = change.index.get::<InvoiceIndex>() {
+    let invoices: Vec<_> = changes.iter().filter_map(|c| Some((c, c.index.get::<InvoiceIndex>()?))).collect();
+    if !invoices.is_empty() {
         sqlx::query(
             "INSERT INTO invoices (shard, id, customer, period, status, next_attempt_at, pending)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             SELECT * FROM UNNEST($1::int4[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bool[])
              ON CONFLICT (shard, id) DO UPDATE SET status = excluded.status,
                  next_attempt_at = excluded.next_attempt_at, pending = excluded.pending",
         )
-        .bind(key)
-        .bind(id)
-        .bind(index.customer.as_uuid())
-        .bind(index.period.to_string())
-        .bind(index.status.as_str())
-        .bind(index.next_attempt_at)
-        .bind(index.pending)
+        .bind(rows::column(&invoices, |(c, _)| shard(c.stream())))
+        .bind(rows::column(&invoices, |(c, _)| c.stream().id))
+        .bind(rows::column(&invoices, |(_, i)| i.customer.as_uuid()))
+        .bind(rows::column(&invoices, |(_, i)| i.period.to_string()))
+        .bind(rows::column(&invoices, |(_, i)| i.status.as_str()))
+        .bind(rows::column(&invoices, |(_, i)| i.next_attempt_at))
+        .bind(rows::column(&invoices, |(_, i)| i.pending))
         .execute(&mut **tx)
         .await
         .map_err(backend)?;

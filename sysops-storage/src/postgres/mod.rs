@@ -5,6 +5,7 @@
 //! holds the connection, the migrations and the event store every domain writes through.
 
 mod assignment;
+mod batch;
 mod billing;
 mod customer;
 mod expert;
@@ -223,7 +224,7 @@ impl PgStore {
                 .await
                 .map_err(backend)?;
         }
-        write_index(tx, change).await
+        write_index(tx, std::slice::from_ref(change)).await
     }
 }
 
@@ -259,13 +260,16 @@ async fn conflict<'c, E: sqlx::PgExecutor<'c>>(executor: E, change: &Change) -> 
     }
 }
 
-/// Each domain's index rows for `change`, in the transaction of its events. A domain with
-/// queries registers its writer here.
-async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
-    ticket::write_index(tx, change).await?;
-    expert::write_index(tx, change).await?;
-    customer::write_index(tx, change).await?;
-    billing::write_index(tx, change).await
+/// Each domain's index rows for `changes`, in the transaction of their events. A domain with
+/// queries registers its writer here: one change at a time, or the whole commit at once for a
+/// domain whose changes come in pages (billing), which writes each table's rows in one statement.
+async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
+    for change in changes {
+        ticket::write_index(tx, change).await?;
+        expert::write_index(tx, change).await?;
+        customer::write_index(tx, change).await?;
+    }
+    billing::write_index(tx, changes).await
 }
 
 /// The one statement that stores a one-event change with its index row: see [`OneStatement`].
@@ -326,8 +330,12 @@ impl EventStore for PgStore {
             }
         }
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        for change in &changes {
-            Self::write_change(&mut tx, change).await?;
+        if rows::batchable(&changes) {
+            batch::write_batch(&mut tx, &changes).await?;
+        } else {
+            for change in &changes {
+                Self::write_change(&mut tx, change).await?;
+            }
         }
         tx.commit().await.map_err(backend)
     }

@@ -1,46 +1,46 @@
 //! Billing on SQLite: the `subscriptions` and `invoices` index rows, the invoice listing, and
 //! the card vault.
 
+use super::batch::ROWS_PER_STATEMENT;
 use super::{SqliteStore, Tx};
 use crate::error::backend;
 use crate::rows;
 use crate::sql;
 use crate::vault::{self, ROTATION_PAGE, Sealed};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
 use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
 use sysops_core::{AggregateKind, CardToken, CustomerId, StoreError};
 
-pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
-    let id = change.stream().id;
-    if let Some(index) = change.index.get::<SubscriptionIndex>() {
-        sqlx::query(
-            "INSERT INTO subscriptions (id, customer, active) VALUES (?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET active = excluded.active",
-        )
-        .bind(id)
-        .bind(index.customer.as_uuid())
-        .bind(index.active)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
+/// The subscriptions' and invoices' index rows of `changes`, in as few statements as fit.
+pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
+    let subscriptions: Vec<_> = changes.iter().filter_map(|c| Some((c, c.index.get::<SubscriptionIndex>()?))).collect();
+    for page in subscriptions.chunks(ROWS_PER_STATEMENT) {
+        let mut upsert = QueryBuilder::<Sqlite>::new("INSERT INTO subscriptions (id, customer, active) ");
+        upsert.push_values(page, |mut row, (change, index)| {
+            row.push_bind(change.stream().id).push_bind(index.customer.as_uuid()).push_bind(index.active);
+        });
+        upsert.push(" ON CONFLICT (id) DO UPDATE SET active = excluded.active");
+        upsert.build().execute(&mut **tx).await.map_err(backend)?;
     }
-    if let Some(index) = change.index.get::<InvoiceIndex>() {
-        sqlx::query(
-            "INSERT INTO invoices (id, customer, period, status, next_attempt_at, pending)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+    let invoices: Vec<_> = changes.iter().filter_map(|c| Some((c, c.index.get::<InvoiceIndex>()?))).collect();
+    for page in invoices.chunks(ROWS_PER_STATEMENT) {
+        let mut upsert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO invoices (id, customer, period, status, next_attempt_at, pending) ",
+        );
+        upsert.push_values(page, |mut row, (change, index)| {
+            row.push_bind(change.stream().id)
+                .push_bind(index.customer.as_uuid())
+                .push_bind(index.period.to_string())
+                .push_bind(index.status.as_str())
+                .push_bind(index.next_attempt_at)
+                .push_bind(index.pending);
+        });
+        upsert.push(
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status,
                  next_attempt_at = excluded.next_attempt_at, pending = excluded.pending",
-        )
-        .bind(id)
-        .bind(index.customer.as_uuid())
-        .bind(index.period.to_string())
-        .bind(index.status.as_str())
-        .bind(index.next_attempt_at)
-        .bind(index.pending)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
+        );
+        upsert.build().execute(&mut **tx).await.map_err(backend)?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The event store: commits, versions, loads, histories, the integrity walk.
 
 use super::{submit, ticket_change, world};
-use crate::store::{self, Page, TicketFilter};
+use crate::store::{self, Change, Page, TicketFilter};
 use crate::testing::model::Simulation;
 use crate::{
     Aggregate, AggregateKind, Description, Error, NewTicket, ProductCategory, Reason, Sequence, SkillLevel, Store,
@@ -20,6 +20,8 @@ macro_rules! event_store_conformance_tests {
             a_new_stream_commits_and_loads_back,
             a_stale_version_is_a_conflict_and_writes_nothing,
             a_commit_of_several_streams_is_all_or_nothing,
+            a_page_of_new_and_moved_streams_commits_at_once,
+            a_stale_change_in_a_page_writes_nothing_of_the_page,
             a_malformed_change_is_refused,
             unknown_streams_are_absent_not_errors,
             concurrent_writers_of_one_version_exactly_one_wins,
@@ -66,6 +68,70 @@ pub async fn a_commit_of_several_streams_is_all_or_nothing<S: Store>(store: S) {
     assert!(store::load::<Ticket, S>(w.service.store(), first.id).await.expect("load").is_none());
     w.service.store().commit(vec![first_change]).await.expect("first alone still fits");
     assert!(store::load::<Ticket, S>(w.service.store(), second.id).await.expect("load").is_some());
+}
+
+/// `ticket` cancelled by the administrator, as a change against its stored version.
+fn cancelled(w: &super::World<impl Store>, ticket: &Ticket, version: Sequence) -> (Ticket, Change) {
+    let ids = crate::SequentialIds::new(5_000);
+    let ctx = crate::Ctx::new(w.admin, crate::testing::fixtures::t0(), &ids);
+    let command = TicketCommand::Cancel { reason: Reason::new("customer moved away").expect("reason") };
+    let events = crate::Decide::decide(ticket, &command, &ctx).expect("decide");
+    let next = crate::applied(ticket, &events).expect("apply");
+    let change = Change::of(version, &next, &events).expect("encode");
+    (next, change)
+}
+
+/// A page of changes (the billing run commits hundreds at once) is written in a few
+/// statements per table: new and moved streams together, with their events, outbox rows and
+/// index rows exactly as if written one by one.
+pub async fn a_page_of_new_and_moved_streams_commits_at_once<S: Store>(store: S) {
+    let w = world(store).await;
+    let store = w.service.store();
+    let (first, first_new) = ticket_change(&w, 0);
+    let (second, second_new) = ticket_change(&w, 1);
+    store.commit(vec![first_new, second_new]).await.expect("two new streams at once");
+    let (first_cancelled, first_moved) = cancelled(&w, &first, Sequence(1));
+    let (second_cancelled, second_moved) = cancelled(&w, &second, Sequence(1));
+    let (third, third_new) = ticket_change(&w, 2);
+    store.commit(vec![first_moved, third_new, second_moved]).await.expect("a page of new and moved streams");
+
+    for (id, expected, events) in [(first.id, &first_cancelled, 2), (second.id, &second_cancelled, 2), (third.id, &third, 1)] {
+        assert_eq!(store::load::<Ticket, S>(store, id).await.expect("load").as_ref(), Some(expected));
+        let stored = store.events(StreamId::new(Ticket::KIND, id)).await.expect("events");
+        assert_eq!(stored.len(), events, "every event of {id}");
+        assert_eq!(stored.last().map(|e| e.name.as_str()), Some(if events == 2 { "TicketCancelled" } else { "TicketSubmitted" }));
+    }
+    let open = store.tickets(TicketFilter::open(), Page::first(10)).await.expect("listing");
+    let open: Vec<_> = open.iter().map(|s| s.stream.id).collect();
+    assert_eq!(open, vec![third.id.as_uuid()], "the index rows follow the page");
+    let delivered = store.poll(&crate::store::ConsumerName::new("page").expect("name"), 1_000).await.expect("poll");
+    let of = |id: crate::TicketId| delivered.iter().filter(|e| e.event.stream.id == id.as_uuid()).count();
+    assert_eq!((of(first.id), of(second.id), of(third.id)), (2, 2, 1), "every event reaches the outbox once");
+}
+
+/// One stale change refuses its whole page: nothing of the page is written, and the conflict
+/// names the stale stream and the version found.
+pub async fn a_stale_change_in_a_page_writes_nothing_of_the_page<S: Store>(store: S) {
+    let w = world(store).await;
+    let store = w.service.store();
+    let (first, first_new) = ticket_change(&w, 0);
+    let (second, second_new) = ticket_change(&w, 1);
+    store.commit(vec![first_new, second_new]).await.expect("two new streams");
+    let (_, first_moved) = cancelled(&w, &first, Sequence(1));
+    store.commit(vec![first_moved.clone()]).await.expect("cancelled by someone else first");
+    let (_, second_moved) = cancelled(&w, &second, Sequence(1));
+    let (third, third_new) = ticket_change(&w, 2);
+    match store.commit(vec![third_new, second_moved, first_moved]).await {
+        Err(StoreError::Conflict { stream, expected, actual }) => {
+            assert_eq!(stream, StreamId::new(Ticket::KIND, first.id));
+            assert_eq!((expected, actual), (Sequence(1), Sequence(2)));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert!(store::load::<Ticket, S>(store, third.id).await.expect("load").is_none(), "the new stream was not written");
+    let second_now: Ticket = store::load(store, second.id).await.expect("load").expect("present");
+    assert_eq!(second_now.status(), TicketStatus::Open, "the fresh change was not written either");
+    assert_eq!(store.events(StreamId::new(Ticket::KIND, second.id)).await.expect("events").len(), 1);
 }
 
 pub async fn a_malformed_change_is_refused<S: Store>(store: S) {
