@@ -10,7 +10,8 @@
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -126,22 +127,46 @@ impl Keys {
         Ok(Sealed { key_id: key.id, nonce: nonce.to_vec(), ciphertext })
     }
 
-    /// The card `sealed` holds for `token`.
-    pub(crate) fn open(&self, token: CardToken, sealed: &Sealed) -> Result<CardNumber, VaultError> {
-        let tampered = || VaultError::Tampered { token, key_id: sealed.key_id.clone() };
+    /// The cards of `tokens`, in order, from the vault rows `found` (in any order; a token
+    /// without a row is unknown). The provider is asked once per key, not once per card: it
+    /// may be the host's code behind a foreign-language call.
+    pub(crate) fn open_all(&self, tokens: &[CardToken], found: Vec<SealedRow>) -> Vec<Result<CardNumber, VaultError>> {
+        let found: HashMap<uuid::Uuid, Sealed> = found
+            .into_iter()
+            .map(|(token, key_id, nonce, ciphertext)| (token, Sealed { key_id, nonce, ciphertext }))
+            .collect();
+        let mut ciphers: HashMap<&str, Aes256Gcm> = HashMap::new();
+        let mut open = |token: CardToken| {
+            let sealed = found.get(&token.as_uuid()).ok_or(VaultError::UnknownToken { token })?;
+            let cipher = match ciphers.entry(&sealed.key_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(self.cipher(token, &sealed.key_id)?),
+            };
+            open_with(cipher, token, sealed)
+        };
+        tokens.iter().map(|token| open(*token)).collect()
+    }
+
+    /// The cipher of the key `key_id`, which sealed `token`'s card.
+    fn cipher(&self, token: CardToken, key_id: &str) -> Result<Aes256Gcm, VaultError> {
         let key = self
             .provider()?
-            .key(&sealed.key_id)?
-            .ok_or_else(|| VaultError::UnknownKey { token, key_id: sealed.key_id.clone() })?;
-        let cipher = Aes256Gcm::new_from_slice(&key.bytes).map_err(|e| VaultError::KeyProvider(e.to_string()))?;
-        let nonce: [u8; 12] = sealed.nonce.as_slice().try_into().map_err(|_| tampered())?;
-        let aad = token.as_uuid();
-        let digits = cipher
-            .decrypt(&Nonce::from(nonce), Payload { msg: &sealed.ciphertext, aad: aad.as_bytes() })
-            .map_err(|_| tampered())?;
-        let digits = String::from_utf8(digits).map_err(|_| tampered())?;
-        CardNumber::parse(&digits).map_err(|_| tampered())
+            .key(key_id)?
+            .ok_or_else(|| VaultError::UnknownKey { token, key_id: key_id.to_owned() })?;
+        Aes256Gcm::new_from_slice(&key.bytes).map_err(|e| VaultError::KeyProvider(e.to_string()))
     }
+}
+
+/// The card `sealed` holds for `token`, under the key's `cipher`.
+fn open_with(cipher: &Aes256Gcm, token: CardToken, sealed: &Sealed) -> Result<CardNumber, VaultError> {
+    let tampered = || VaultError::Tampered { token, key_id: sealed.key_id.clone() };
+    let nonce: [u8; 12] = sealed.nonce.as_slice().try_into().map_err(|_| tampered())?;
+    let aad = token.as_uuid();
+    let digits = cipher
+        .decrypt(&Nonce::from(nonce), Payload { msg: &sealed.ciphertext, aad: aad.as_bytes() })
+        .map_err(|_| tampered())?;
+    let digits = String::from_utf8(digits).map_err(|_| tampered())?;
+    CardNumber::parse(&digits).map_err(|_| tampered())
 }
 
 /// A card as the vault table stores it.
@@ -155,8 +180,8 @@ pub(crate) struct Sealed {
 /// How many sealed cards a rotation reads at once.
 pub(crate) const ROTATION_PAGE: i64 = 500;
 
-/// A sealed card as a rotation reads it: token, key id, nonce, ciphertext.
-pub(crate) type StaleCard = (uuid::Uuid, String, Vec<u8>, Vec<u8>);
+/// A vault row as read with its token: token, key id, nonce, ciphertext.
+pub(crate) type SealedRow = (uuid::Uuid, String, Vec<u8>, Vec<u8>);
 
 /// Re-seals under the current key, a page at a time, every card sealed under another:
 /// `stale(current)` reads the next page of such cards, `reseal(token, old key id, sealed)`
@@ -170,7 +195,7 @@ pub(crate) async fn rotate<S, SF, R, RF>(
 ) -> Result<RotationReport, VaultError>
 where
     S: Fn(String) -> SF,
-    SF: Future<Output = Result<Vec<StaleCard>, sqlx::Error>>,
+    SF: Future<Output = Result<Vec<SealedRow>, sqlx::Error>>,
     R: Fn(CardToken, String, Sealed) -> RF,
     RF: Future<Output = Result<u64, sqlx::Error>>,
 {
@@ -182,10 +207,11 @@ where
         if page.is_empty() {
             return Ok(report);
         }
-        for (token, key_id, nonce, ciphertext) in page {
-            let token = CardToken::from_uuid(token);
-            let card = keys.open(token, &Sealed { key_id: key_id.clone(), nonce, ciphertext })?;
-            report.rotated += reseal(token, key_id, keys.seal(token, &card)?).await.map_err(store)?;
+        let tokens: Vec<CardToken> = page.iter().map(|(token, ..)| CardToken::from_uuid(*token)).collect();
+        let old_keys: Vec<String> = page.iter().map(|(_, key_id, ..)| key_id.clone()).collect();
+        let cards = keys.open_all(&tokens, page);
+        for ((token, old_key), card) in tokens.into_iter().zip(old_keys).zip(cards) {
+            report.rotated += reseal(token, old_key, keys.seal(token, &card?)?).await.map_err(store)?;
         }
     }
 }
@@ -194,6 +220,14 @@ where
 mod tests {
     use super::*;
     use uuid::Uuid;
+
+    impl Keys {
+        /// The card `sealed` holds for `token`, alone.
+        fn open(&self, token: CardToken, sealed: &Sealed) -> Result<CardNumber, VaultError> {
+            let row = (token.as_uuid(), sealed.key_id.clone(), sealed.nonce.clone(), sealed.ciphertext.clone());
+            self.open_all(&[token], vec![row]).remove(0)
+        }
+    }
 
     fn keys(current: &str, older: &[&str]) -> Keys {
         let key = |id: &str| CardKey::new(id, &[id.len() as u8; 32]).unwrap();
@@ -214,6 +248,41 @@ mod tests {
         flipped.ciphertext[0] ^= 1;
         assert!(matches!(keys("k1", &[]).open(token, &flipped), Err(VaultError::Tampered { .. })));
         assert!(matches!(Keys::default().seal(token, &card), Err(VaultError::KeyProvider(_))));
+    }
+
+    #[test]
+    fn a_page_of_cards_opens_in_order_asking_the_provider_once_per_key() {
+        struct Counting(StaticKeys, std::sync::atomic::AtomicUsize);
+        impl KeyProvider for Counting {
+            fn current(&self) -> Result<CardKey, VaultError> {
+                self.0.current()
+            }
+            fn key(&self, id: &str) -> Result<Option<CardKey>, VaultError> {
+                self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.0.key(id)
+            }
+        }
+        let key = |id: &str| CardKey::new(id, &[id.len() as u8; 32]).unwrap();
+        let (old, new) = (keys("k1", &[]), keys("k22", &[]));
+        let numbers = ["4242424242424242", "5555555555554444", "378282246310005", "4000056655665556"];
+        let mut tokens = Vec::new();
+        let mut rows = Vec::new();
+        for (n, digits) in numbers.iter().enumerate() {
+            let token = CardToken::from_uuid(Uuid::now_v7());
+            let sealed = if n % 2 == 0 { &old } else { &new }.seal(token, &CardNumber::parse(digits).unwrap()).unwrap();
+            tokens.push(token);
+            rows.push((token.as_uuid(), sealed.key_id, sealed.nonce, sealed.ciphertext));
+        }
+        let missing = CardToken::from_uuid(Uuid::now_v7());
+        tokens.insert(2, missing);
+        rows.reverse();
+        let provider = Arc::new(Counting(StaticKeys::new(key("k22"), [key("k1")]), Default::default()));
+        let opened = Keys::new(provider.clone()).open_all(&tokens, rows);
+        let digits: Vec<_> = opened.iter().map(|c| c.as_ref().map(|c| c.expose_digits().to_owned())).collect();
+        assert!(matches!(&digits[2], Err(VaultError::UnknownToken { token }) if *token == missing));
+        let found: Vec<_> = digits.into_iter().filter_map(Result::ok).collect();
+        assert_eq!(found, numbers, "each card answers its own token, in the order asked");
+        assert_eq!(provider.1.load(std::sync::atomic::Ordering::Relaxed), 2, "once per key");
     }
 
     #[test]

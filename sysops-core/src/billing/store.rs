@@ -112,8 +112,21 @@ pub trait CardVault: Send + Sync {
         card: &CardNumber,
     ) -> impl Future<Output = Result<(), VaultError>> + Send;
 
+    /// Decrypts the cards stored under `tokens` (the billing run reveals a page's cards in one
+    /// read): one answer per token, in order, each the card or why it cannot be revealed; the
+    /// outer error is a vault that could not be read at all.
+    fn reveal_cards(
+        &self,
+        tokens: &[CardToken],
+    ) -> impl Future<Output = Result<Vec<Result<CardNumber, VaultError>>, VaultError>> + Send;
+
     /// Decrypts the card stored under `token`.
-    fn reveal_card(&self, token: CardToken) -> impl Future<Output = Result<CardNumber, VaultError>> + Send;
+    fn reveal_card(&self, token: CardToken) -> impl Future<Output = Result<CardNumber, VaultError>> + Send {
+        async move {
+            let mut revealed = self.reveal_cards(&[token]).await?;
+            revealed.pop().unwrap_or(Err(VaultError::UnknownToken { token }))
+        }
+    }
 
     /// Re-encrypts every card not under the key provider's current key, a page at a time,
     /// while the system runs.
@@ -126,9 +139,13 @@ impl CardVault for MemoryStore {
         Ok(())
     }
 
-    async fn reveal_card(&self, token: CardToken) -> Result<CardNumber, VaultError> {
-        let digits = self.lock().vault.get(&token.as_uuid()).cloned().ok_or(VaultError::UnknownToken { token })?;
-        CardNumber::parse(&digits).map_err(|_| VaultError::Tampered { token, key_id: String::new() })
+    async fn reveal_cards(&self, tokens: &[CardToken]) -> Result<Vec<Result<CardNumber, VaultError>>, VaultError> {
+        let state = self.lock();
+        let reveal = |token: CardToken| {
+            let digits = state.vault.get(&token.as_uuid()).ok_or(VaultError::UnknownToken { token })?;
+            CardNumber::parse(digits).map_err(|_| VaultError::Tampered { token, key_id: String::new() })
+        };
+        Ok(tokens.iter().map(|t| reveal(*t)).collect())
     }
 
     /// The memory store keeps cards in the process only, unencrypted: there is nothing to rotate.

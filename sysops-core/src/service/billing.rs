@@ -6,9 +6,9 @@ use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::aggregate::{Aggregate, Decide, applied, replay};
 use crate::billing::{
-    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardOnFile, ChargeAnswer, ChargeRequest, Invoice,
+    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardNumber, CardOnFile, ChargeAnswer, ChargeRequest, Invoice,
     InvoiceCommand, InvoiceFilter, InvoiceStatus, NewCard, PaymentAttempt, PaymentGateway, Subscription,
-    SubscriptionCommand, checked_gateway_text, prorate,
+    SubscriptionCommand, VaultError, checked_gateway_text, prorate,
 };
 use crate::ctx::Ctx;
 use crate::customer::{Customer, CustomerCommand};
@@ -245,9 +245,11 @@ impl<S: Store> Service<S> {
             report.issued.extend(issued.iter().map(|(i, _)| i.id));
             let mut answered = Vec::new();
             let mut changes = Vec::new();
-            for (invoice, subscription) in &issued {
-                let Some(attempt) = invoice.pending_attempt() else { continue };
-                let asked = self.ask_gateway(invoice, attempt, subscription.card.expiry, gateway, report).await;
+            let charging: Vec<_> = issued.iter().filter_map(|(i, s)| Some((i, s, i.pending_attempt()?))).collect();
+            let tokens: Vec<CardToken> = charging.iter().map(|(_, _, attempt)| attempt.card).collect();
+            let cards = self.billing_store().reveal_cards(&tokens).await?;
+            for ((invoice, subscription, attempt), card) in charging.into_iter().zip(cards) {
+                let asked = self.ask_gateway(invoice, attempt, card, subscription.card.expiry, gateway, report).await;
                 let Some(outcome) = asked else { continue };
                 let events = invoice.decide(&InvoiceCommand::RecordOutcome(outcome.clone()), ctx)?;
                 changes.push(Change::of(invoice.version(), &applied(invoice, &events)?, &events)?);
@@ -283,18 +285,18 @@ impl<S: Store> Service<S> {
         }
     }
 
-    /// Asks the gateway for the charge of `attempt` (revealing the card from the vault for this
-    /// call only); `None` when no answer came or the vault could not reveal the card, both
-    /// reported.
+    /// Asks the gateway for the charge of `attempt` with `card`, as the vault revealed it;
+    /// `None` when no answer came or the vault could not reveal the card, both reported.
     async fn ask_gateway(
         &self,
         invoice: &Invoice,
         attempt: &PaymentAttempt,
+        card: Result<CardNumber, VaultError>,
         expiry: CardExpiry,
         gateway: &dyn PaymentGateway,
         report: &mut BillingReport,
     ) -> Option<AttemptOutcome> {
-        let card = match self.billing_store().reveal_card(attempt.card).await {
+        let card = match card {
             Ok(card) => card,
             Err(e) => {
                 report.quarantined.push(skipped(StreamId::new(Invoice::KIND, invoice.id), &e));
@@ -368,7 +370,8 @@ impl<S: Store> Service<S> {
             }
         }
         if let (Some(attempt), Some(card)) = (invoice.pending_attempt().cloned(), card.as_ref()) {
-            let Some(outcome) = self.ask_gateway(&invoice, &attempt, card.expiry, gateway, report).await else {
+            let number = self.billing_store().reveal_card(attempt.card).await;
+            let Some(outcome) = self.ask_gateway(&invoice, &attempt, number, card.expiry, gateway, report).await else {
                 return Ok(());
             };
             match self.invoice_step(&invoice, InvoiceCommand::RecordOutcome(outcome.clone()), ctx).await {

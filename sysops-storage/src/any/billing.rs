@@ -29,8 +29,8 @@ impl CardVault for AnyStore {
         delegate!(self.store_card(token, customer, card))
     }
 
-    async fn reveal_card(&self, token: CardToken) -> Result<CardNumber, VaultError> {
-        delegate!(self.reveal_card(token))
+    async fn reveal_cards(&self, tokens: &[CardToken]) -> Result<Vec<Result<CardNumber, VaultError>>, VaultError> {
+        delegate!(self.reveal_cards(tokens))
     }
 
     async fn rotate_card_keys(&self) -> Result<RotationReport, VaultError> {

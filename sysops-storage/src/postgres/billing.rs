@@ -5,7 +5,7 @@ use super::{PgStore, Tx, shard};
 use crate::error::backend;
 use crate::rows;
 use crate::sql;
-use crate::vault::{self, ROTATION_PAGE, Sealed};
+use crate::vault::{self, ROTATION_PAGE, Sealed, SealedRow};
 use sqlx::AssertSqlSafe;
 use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
@@ -87,15 +87,18 @@ impl CardVault for PgStore {
         .map_err(|e| VaultError::Store(backend(e)))
     }
 
-    async fn reveal_card(&self, token: CardToken) -> Result<CardNumber, VaultError> {
-        let sealed: Option<Sealed> =
-            sqlx::query_as("SELECT key_id, nonce, ciphertext FROM card_vault WHERE shard = $1 AND token = $2")
-                .bind(token_shard(token))
-                .bind(token.as_uuid())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| VaultError::Store(backend(e)))?;
-        self.keys.open(token, &sealed.ok_or(VaultError::UnknownToken { token })?)
+    async fn reveal_cards(&self, tokens: &[CardToken]) -> Result<Vec<Result<CardNumber, VaultError>>, VaultError> {
+        let found: Vec<SealedRow> = sqlx::query_as(
+            "SELECT v.token, v.key_id, v.nonce, v.ciphertext
+             FROM card_vault v JOIN UNNEST($1::int4[], $2::uuid[]) AS t(shard, token)
+                 ON v.shard = t.shard AND v.token = t.token",
+        )
+        .bind(rows::column(tokens, |t| token_shard(*t)))
+        .bind(rows::column(tokens, |t| t.as_uuid()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| VaultError::Store(backend(e)))?;
+        Ok(self.keys.open_all(tokens, found))
     }
 
     async fn rotate_card_keys(&self) -> Result<RotationReport, VaultError> {

@@ -6,7 +6,7 @@ use super::{SqliteStore, Tx};
 use crate::error::backend;
 use crate::rows;
 use crate::sql;
-use crate::vault::{self, ROTATION_PAGE, Sealed};
+use crate::vault::{self, ROTATION_PAGE, Sealed, SealedRow};
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
 use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
@@ -76,14 +76,20 @@ impl CardVault for SqliteStore {
             .map_err(|e| VaultError::Store(backend(e)))
     }
 
-    async fn reveal_card(&self, token: CardToken) -> Result<CardNumber, VaultError> {
-        let sealed: Option<Sealed> =
-            sqlx::query_as("SELECT key_id, nonce, ciphertext FROM card_vault WHERE token = ?1")
-                .bind(token.as_uuid())
-                .fetch_optional(&self.reader)
-                .await
-                .map_err(|e| VaultError::Store(backend(e)))?;
-        self.keys.open(token, &sealed.ok_or(VaultError::UnknownToken { token })?)
+    async fn reveal_cards(&self, tokens: &[CardToken]) -> Result<Vec<Result<CardNumber, VaultError>>, VaultError> {
+        let mut found: Vec<SealedRow> = Vec::with_capacity(tokens.len());
+        for page in tokens.chunks(ROWS_PER_STATEMENT) {
+            let mut select =
+                QueryBuilder::<Sqlite>::new("SELECT token, key_id, nonce, ciphertext FROM card_vault WHERE token IN (");
+            let mut listed = select.separated(", ");
+            for token in page {
+                listed.push_bind(token.as_uuid());
+            }
+            select.push(")");
+            let rows = select.build_query_as().fetch_all(&self.reader).await;
+            found.extend(rows.map_err(|e| VaultError::Store(backend(e)))?);
+        }
+        Ok(self.keys.open_all(tokens, found))
     }
 
     async fn rotate_card_keys(&self) -> Result<RotationReport, VaultError> {

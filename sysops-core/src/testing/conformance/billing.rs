@@ -23,6 +23,7 @@ macro_rules! billing_store_conformance_tests {
     ($block_on:path, $fresh:expr, skip_unless = $available:expr) => {
         $crate::conformance_cases!($block_on, $fresh, $available;
             a_card_is_revealed_only_by_its_token,
+            a_page_of_cards_is_revealed_at_once_each_by_its_own_token,
             a_month_of_declines_retries_and_lost_answers_balances_the_books,
             a_gateway_answer_sysops_cannot_keep_is_asked_again_with_the_same_key,
         );
@@ -46,6 +47,34 @@ pub async fn a_card_is_revealed_only_by_its_token<S: Store>(store: S) {
     assert!(matches!(store.reveal_card(unknown).await, Err(VaultError::UnknownToken { token }) if token == unknown));
     let report = store.rotate_card_keys().await.expect("rotate");
     assert_eq!((report.rotated, report.current), (0, 1), "nothing to rotate under an unchanged key");
+}
+
+/// The billing run reveals a page's cards in one read: each answer is the card of its own
+/// token, in the order asked, and an unknown token fails alone.
+pub async fn a_page_of_cards_is_revealed_at_once_each_by_its_own_token<S: Store>(store: S) {
+    let mut tokens = Vec::new();
+    for (n, digits) in CARDS.iter().cycle().take(1_500).enumerate() {
+        let token = CardToken::from_uuid(uuid::Uuid::from_u128(0x0195_0000_0000_7000_8000_0000_0000_0000 + n as u128));
+        let customer = CustomerId::from_uuid(uuid::Uuid::now_v7());
+        store.store_card(token, customer, &CardNumber::parse(digits).unwrap()).await.expect("store");
+        tokens.push(token);
+    }
+    tokens.reverse();
+    let unknown = CardToken::from_uuid(uuid::Uuid::now_v7());
+    tokens.insert(700, unknown);
+    let revealed = store.reveal_cards(&tokens).await.expect("one read");
+    assert_eq!(revealed.len(), tokens.len());
+    for (n, (token, card)) in tokens.iter().zip(&revealed).enumerate() {
+        match card {
+            Ok(card) => {
+                let stored = 1_499 - if n > 700 { n - 1 } else { n };
+                assert_eq!(card.expose_digits(), CARDS[stored % CARDS.len()], "the card of {token}");
+            }
+            Err(VaultError::UnknownToken { token }) => assert_eq!((*token, n), (unknown, 700)),
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert!(store.reveal_cards(&[]).await.expect("nothing to read").is_empty());
 }
 
 pub async fn a_month_of_declines_retries_and_lost_answers_balances_the_books<S: Store>(store: S) {
