@@ -40,12 +40,12 @@ fn card_number(rng: &mut Rng) -> CardNumber {
 #[derive(Default)]
 #[allow(missing_docs)]
 pub struct Month {
-    pub issued: usize,
-    pub paid_first_time: usize,
+    pub issued: u64,
+    pub paid_first_time: u64,
     pub declined: usize,
     pub unanswered: usize,
     /// Per retry run: days after the previous run, invoices paid, declined again.
-    pub retries: Vec<(i64, usize, usize)>,
+    pub retries: Vec<(i64, u64, usize)>,
     pub suspended: usize,
     pub billed: Option<Money>,
     pub collected: Option<Money>,
@@ -91,13 +91,13 @@ pub async fn bill_the_month(
     clock.advance(period.end() - clock.now() + Duration::hours(2))?;
     let mut month = Month::default();
     let first = sysops.run_billing(Actor::system(), period, &gateway).await?;
-    (month.issued, month.paid_first_time) = (first.issued.len(), first.paid.len());
+    (month.issued, month.paid_first_time) = (first.issued, first.paid);
     (month.declined, month.unanswered) = (first.declined.len(), first.unanswered.len());
     month.suspended += first.suspended.len();
     for days in [1, 2, 4] {
         clock.advance(Duration::days(days))?;
         let retry = sysops.run_billing(Actor::system(), period, &gateway).await?;
-        month.retries.push((days, retry.paid.len(), retry.declined.len()));
+        month.retries.push((days, retry.paid, retry.declined.len()));
         month.suspended += retry.suspended.len();
     }
     for customer in customers {

@@ -9,7 +9,7 @@
 
 pub use crate::aggregate::Index;
 pub use crate::assignment::{AssignmentStore, Claim, ExpertLoad};
-pub use crate::billing::{BillingStore, CardVault, InvoiceFilter, InvoiceIndex, SubscriptionIndex};
+pub use crate::billing::{BillingStore, CardVault, InvoiceFilter, InvoiceIndex, SubscriptionIndex, VaultEntry};
 pub use crate::expert::{ExpertIndex, ExpertQuery, ExpertStore};
 pub use crate::persist::{
     Change, ConsumerName, EventStore, Listing, MemoryStore, Outbox, OutboxEntry, Page, Quarantined, StoredEvent,

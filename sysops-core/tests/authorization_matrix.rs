@@ -15,7 +15,7 @@ use sysops_core::{
     Action, Actor, Capacity, Clock, CustomerCommand, CustomerId, DenyReason, Email, Error, ExpertCommand, MemoryStore,
     PersonName, Reason, Role, StaffCommand, StaffRole, Ticket, TicketCommand, TicketStatus, UserId, WorkNotes,
 };
-use sysops_core::{Currency, InvoiceId, Money};
+use sysops_core::{Currency, InvoiceId, Money, SubscriptionId};
 use uuid::Uuid;
 
 /// Columns: administrator, helpdesk, manager, system, the customer who owns the data,
@@ -274,7 +274,8 @@ fn billed(w: &W, paid: bool) -> (InvoiceId, SimulatedGateway) {
     }
     w.clock.advance(Duration::days(31)).unwrap();
     let report = block_on(w.service.run_billing(Actor::system(), march(), &gateway)).unwrap();
-    (report.issued[0], gateway)
+    assert_eq!(report.issued, 1);
+    (InvoiceId::of(SubscriptionId::from(w.customers[0].id), march().ordinal()), gateway)
 }
 
 fn fresh() -> W {

@@ -149,10 +149,8 @@ impl Keys {
 
     /// The cipher of the key `key_id`, which sealed `token`'s card.
     fn cipher(&self, token: CardToken, key_id: &str) -> Result<Aes256Gcm, VaultError> {
-        let key = self
-            .provider()?
-            .key(key_id)?
-            .ok_or_else(|| VaultError::UnknownKey { token, key_id: key_id.to_owned() })?;
+        let key =
+            self.provider()?.key(key_id)?.ok_or_else(|| VaultError::UnknownKey { token, key_id: key_id.to_owned() })?;
         Aes256Gcm::new_from_slice(&key.bytes).map_err(|e| VaultError::KeyProvider(e.to_string()))
     }
 }

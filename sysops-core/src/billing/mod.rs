@@ -27,7 +27,7 @@ pub use invoice::{
     RETRY_AFTER_DAYS, Refund,
 };
 pub use period::{BilledPlan, BillingPeriod, InvoiceLine, PlanSpan, prorate};
-pub use store::{BillingStore, CardVault, InvoiceFilter, RotationReport, VaultError};
+pub use store::{BillingStore, CardVault, InvoiceFilter, RotationReport, VaultEntry, VaultError};
 pub use subscription::{Subscription, SubscriptionCommand, SubscriptionEvent, SubscriptionIndex};
 
 #[cfg(test)]

@@ -101,16 +101,31 @@ pub struct RotationReport {
     pub current: u64,
 }
 
+/// A card to put in the vault: its token, its customer, its number.
+#[derive(Debug, Clone, Copy)]
+#[allow(missing_docs)]
+pub struct VaultEntry<'c> {
+    pub token: CardToken,
+    pub customer: CustomerId,
+    pub card: &'c CardNumber,
+}
+
 /// Where card numbers live, encrypted: only a token leaves it, and only the payment path asks
 /// for a number back.
 pub trait CardVault: Send + Sync {
+    /// Encrypts and stores each card for its customer under its token, all or none, in one
+    /// write (cards imported a page at a time).
+    fn store_cards(&self, cards: &[VaultEntry<'_>]) -> impl Future<Output = Result<(), VaultError>> + Send;
+
     /// Encrypts and stores `card` for `customer` under `token`.
     fn store_card(
         &self,
         token: CardToken,
         customer: CustomerId,
         card: &CardNumber,
-    ) -> impl Future<Output = Result<(), VaultError>> + Send;
+    ) -> impl Future<Output = Result<(), VaultError>> + Send {
+        async move { self.store_cards(&[VaultEntry { token, customer, card }]).await }
+    }
 
     /// Decrypts the cards stored under `tokens` (the billing run reveals a page's cards in one
     /// read): one answer per token, in order, each the card or why it cannot be revealed; the
@@ -134,8 +149,11 @@ pub trait CardVault: Send + Sync {
 }
 
 impl CardVault for MemoryStore {
-    async fn store_card(&self, token: CardToken, _customer: CustomerId, card: &CardNumber) -> Result<(), VaultError> {
-        self.lock().vault.insert(token.as_uuid(), card.expose_digits().to_owned());
+    async fn store_cards(&self, cards: &[VaultEntry<'_>]) -> Result<(), VaultError> {
+        let mut state = self.lock();
+        for entry in cards {
+            state.vault.insert(entry.token.as_uuid(), entry.card.expose_digits().to_owned());
+        }
         Ok(())
     }
 

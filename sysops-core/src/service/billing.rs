@@ -6,14 +6,16 @@ use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::aggregate::{Aggregate, Decide, applied, replay};
 use crate::billing::{
-    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardNumber, CardOnFile, ChargeAnswer, ChargeRequest, Invoice,
-    InvoiceCommand, InvoiceFilter, InvoiceStatus, NewCard, PaymentAttempt, PaymentGateway, Subscription,
+    AttemptOutcome, BillingError, BillingPeriod, CardExpiry, CardNumber, CardOnFile, ChargeAnswer, ChargeRequest,
+    Invoice, InvoiceCommand, InvoiceFilter, InvoiceStatus, NewCard, PaymentAttempt, PaymentGateway, Subscription,
     SubscriptionCommand, VaultError, checked_gateway_text, prorate,
 };
 use crate::ctx::Ctx;
 use crate::customer::{Customer, CustomerCommand};
 use crate::error::StoreError;
 use crate::event::Sequence;
+use std::collections::BTreeSet;
+
 use crate::id::{CardToken, CustomerId, InvoiceId, SubscriptionId};
 use crate::money::Money;
 use crate::persist::{self, Change, Listing, Page, Quarantined, decode_state};
@@ -22,16 +24,23 @@ use crate::store::Store;
 use crate::stream::{ShardKey, StreamId};
 use crate::text::Reason;
 
-/// How many subscriptions and invoices the billing run holds in memory at once.
+/// How many subscriptions the billing run bills in one pair of commits.
 const BILLING_PAGE: u32 = 500;
 
-/// What one billing run did.
+/// How many pages the run bills at once: while one waits for the database, the next is decided
+/// and encoded, so the process and the database work side by side. The run holds this many
+/// pages in memory, whatever the number of customers.
+const PAGES_IN_FLIGHT: u32 = 2;
+
+/// What one billing run did. Its bulk, the invoices issued and paid, is counted, so that a
+/// run over a million customers holds no list of a million ids; what needs someone's attention
+/// is listed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingReport {
-    /// Invoices issued by this run.
-    pub issued: Vec<InvoiceId>,
-    /// Invoices charged successfully by this run.
-    pub paid: Vec<InvoiceId>,
+    /// How many invoices this run issued.
+    pub issued: u64,
+    /// How many invoices this run charged successfully.
+    pub paid: u64,
     /// Invoices whose charge was declined, with the gateway's reason.
     pub declined: Vec<(InvoiceId, String)>,
     /// Invoices whose charge got no answer (outage, timeout), even when asked once more at
@@ -45,12 +54,38 @@ pub struct BillingReport {
     pub quarantined: Vec<Quarantined>,
 }
 
-impl BillingReport {
+/// A billing run's report while it runs, with the charges whose answer is lost so far: one
+/// asked again and answered later in the run leaves that set.
+#[derive(Default)]
+struct Tally {
+    report: BillingReport,
+    lost: BTreeSet<InvoiceId>,
+}
+
+impl Tally {
     fn record(&mut self, invoice: InvoiceId, outcome: AttemptOutcome) {
+        self.lost.remove(&invoice);
         match outcome {
-            AttemptOutcome::Charged { .. } => self.paid.push(invoice),
-            AttemptOutcome::Declined { reason } => self.declined.push((invoice, reason)),
+            AttemptOutcome::Charged { .. } => self.report.paid += 1,
+            AttemptOutcome::Declined { reason } => self.report.declined.push((invoice, reason)),
         }
+    }
+
+    /// Adds what another part of the same run did.
+    fn merge(&mut self, other: Tally) {
+        let (mine, theirs) = (&mut self.report, other.report);
+        mine.issued += theirs.issued;
+        mine.paid += theirs.paid;
+        mine.declined.extend(theirs.declined);
+        mine.suspended.extend(theirs.suspended);
+        mine.reinstated.extend(theirs.reinstated);
+        mine.quarantined.extend(theirs.quarantined);
+        self.lost.extend(other.lost);
+    }
+
+    fn finish(mut self) -> BillingReport {
+        self.report.unanswered = self.lost.into_iter().collect();
+        self.report
     }
 }
 
@@ -177,14 +212,23 @@ impl<S: Store> Service<S> {
         if period.end() > ctx.now {
             return Err(BillingError::NotEnded { period }.into());
         }
-        let mut report = BillingReport::default();
-        let mut page = Page::first(BILLING_PAGE);
+        let ctx = &ctx;
+        let mut tally = Tally::default();
+        let read = BILLING_PAGE * PAGES_IN_FLIGHT;
+        let mut page = Page::first(read);
         loop {
             let rows = self.billing_store().states(Subscription::KIND, page).await?;
-            let subscriptions = persist::decode_all(&rows, decode_state::<Subscription>, &mut report.quarantined)?;
-            self.bill_page(&subscriptions, period, gateway, &ctx, &mut report).await?;
+            let subscriptions =
+                persist::decode_all(&rows, decode_state::<Subscription>, &mut tally.report.quarantined)?;
+            let pages = subscriptions.chunks(BILLING_PAGE as usize).map(|subscriptions| async move {
+                let mut part = Tally::default();
+                self.bill_page(subscriptions, period, gateway, ctx, &mut part).await.map(|()| part)
+            });
+            for part in futures::future::try_join_all(pages).await? {
+                tally.merge(part);
+            }
             match persist::next_after(&rows, page) {
-                Some(last) => page = Page::after(last, BILLING_PAGE),
+                Some(last) => page = Page::after(last, read),
                 None => break,
             }
         }
@@ -192,23 +236,19 @@ impl<S: Store> Service<S> {
         let mut page = Page::first(BILLING_PAGE);
         loop {
             let rows = self.billing_store().invoices(InvoiceFilter::work_due_by(ctx.now), page).await?;
-            let invoices = persist::decode_all(&rows, decode_state::<Invoice>, &mut report.quarantined)?;
+            let invoices = persist::decode_all(&rows, decode_state::<Invoice>, &mut tally.report.quarantined)?;
             // This period's invoices were settled above; those whose answer was lost there are
             // asked once more (with the same key) before the run ends.
             let again = |i: &Invoice| i.pending_attempt().is_some() || i.pending_refund().is_some();
             for invoice in invoices.into_iter().filter(|i| i.period != period || again(i)) {
-                self.settle(invoice, None, gateway, &ctx, &mut report).await?;
+                self.settle(invoice, None, gateway, ctx, &mut tally).await?;
             }
             match persist::next_after(&rows, page) {
                 Some(last) => page = Page::after(last, BILLING_PAGE),
                 None => break,
             }
         }
-        // An answer lost twice is reported once.
-        report.unanswered.sort();
-        report.unanswered.dedup();
-        report.unanswered.retain(|id| !report.paid.contains(id) && !report.declined.iter().any(|(d, _)| d == id));
-        Ok(report)
+        Ok(tally.finish())
     }
 
     /// Bills a page of subscriptions in two commits: every invoice issued with its first
@@ -221,7 +261,7 @@ impl<S: Store> Service<S> {
         period: BillingPeriod,
         gateway: &dyn PaymentGateway,
         ctx: &Ctx<'_>,
-        report: &mut BillingReport,
+        tally: &mut Tally,
     ) -> Result<(), Error> {
         let mut issued = Vec::new();
         let mut changes = Vec::new();
@@ -242,14 +282,14 @@ impl<S: Store> Service<S> {
         }
         let mut one_by_one = !self.commit_all(changes).await?;
         if !one_by_one {
-            report.issued.extend(issued.iter().map(|(i, _)| i.id));
+            tally.report.issued += issued.len() as u64;
             let mut answered = Vec::new();
             let mut changes = Vec::new();
             let charging: Vec<_> = issued.iter().filter_map(|(i, s)| Some((i, s, i.pending_attempt()?))).collect();
             let tokens: Vec<CardToken> = charging.iter().map(|(_, _, attempt)| attempt.card).collect();
             let cards = self.billing_store().reveal_cards(&tokens).await?;
             for ((invoice, subscription, attempt), card) in charging.into_iter().zip(cards) {
-                let asked = self.ask_gateway(invoice, attempt, card, subscription.card.expiry, gateway, report).await;
+                let asked = self.ask_gateway(invoice, attempt, card, subscription.card.expiry, gateway, tally).await;
                 let Some(outcome) = asked else { continue };
                 let events = invoice.decide(&InvoiceCommand::RecordOutcome(outcome.clone()), ctx)?;
                 changes.push(Change::of(invoice.version(), &applied(invoice, &events)?, &events)?);
@@ -258,14 +298,14 @@ impl<S: Store> Service<S> {
             one_by_one = !self.commit_all(changes).await?;
             if !one_by_one {
                 for (invoice, outcome) in answered {
-                    report.record(invoice, outcome);
+                    tally.record(invoice, outcome);
                 }
             }
         }
         if one_by_one {
             for subscription in subscriptions {
-                if let Some(invoice) = self.issue(subscription, period, ctx, report).await? {
-                    self.settle(invoice, Some(subscription), gateway, ctx, report).await?;
+                if let Some(invoice) = self.issue(subscription, period, ctx, tally).await? {
+                    self.settle(invoice, Some(subscription), gateway, ctx, tally).await?;
                 }
             }
         }
@@ -294,12 +334,12 @@ impl<S: Store> Service<S> {
         card: Result<CardNumber, VaultError>,
         expiry: CardExpiry,
         gateway: &dyn PaymentGateway,
-        report: &mut BillingReport,
+        tally: &mut Tally,
     ) -> Option<AttemptOutcome> {
         let card = match card {
             Ok(card) => card,
             Err(e) => {
-                report.quarantined.push(skipped(StreamId::new(Invoice::KIND, invoice.id), &e));
+                tally.report.quarantined.push(skipped(StreamId::new(Invoice::KIND, invoice.id), &e));
                 return None;
             }
         };
@@ -308,7 +348,7 @@ impl<S: Store> Service<S> {
             Ok(ChargeAnswer::Charged(charge)) => Some(AttemptOutcome::Charged { charge }),
             Ok(ChargeAnswer::Declined(reason)) => Some(AttemptOutcome::Declined { reason }),
             Err(_) => {
-                report.unanswered.push(invoice.id);
+                tally.lost.insert(invoice.id);
                 None
             }
         }
@@ -321,7 +361,7 @@ impl<S: Store> Service<S> {
         subscription: &Subscription,
         period: BillingPeriod,
         ctx: &Ctx<'_>,
-        report: &mut BillingReport,
+        tally: &mut Tally,
     ) -> Result<Option<Invoice>, Error> {
         let id = InvoiceId::of(subscription.id, period.ordinal());
         if let Some(existing) = self.find::<Invoice>(id).await? {
@@ -334,7 +374,7 @@ impl<S: Store> Service<S> {
         let events = Invoice::issue(subscription.id, subscription.customer, period, lines, ctx)?;
         match self.save::<Invoice>(None, events).await {
             Ok(invoice) => {
-                report.issued.push(invoice.id);
+                tally.report.issued += 1;
                 Ok(Some(invoice))
             }
             // Another run issued it first.
@@ -352,7 +392,7 @@ impl<S: Store> Service<S> {
         subscription: Option<&Subscription>,
         gateway: &dyn PaymentGateway,
         ctx: &Ctx<'_>,
-        report: &mut BillingReport,
+        tally: &mut Tally,
     ) -> Result<(), Error> {
         // The card on file, read once, and only when there is a charge to make or to ask again.
         let card = match subscription {
@@ -371,7 +411,7 @@ impl<S: Store> Service<S> {
         }
         if let (Some(attempt), Some(card)) = (invoice.pending_attempt().cloned(), card.as_ref()) {
             let number = self.billing_store().reveal_card(attempt.card).await;
-            let Some(outcome) = self.ask_gateway(&invoice, &attempt, number, card.expiry, gateway, report).await else {
+            let Some(outcome) = self.ask_gateway(&invoice, &attempt, number, card.expiry, gateway, tally).await else {
                 return Ok(());
             };
             match self.invoice_step(&invoice, InvoiceCommand::RecordOutcome(outcome.clone()), ctx).await {
@@ -379,12 +419,12 @@ impl<S: Store> Service<S> {
                 Err(e) if e.is_conflict() => return Ok(()),
                 Err(e) => return Err(e),
             }
-            report.record(invoice.id, outcome);
+            tally.record(invoice.id, outcome);
         }
         if let Some(refund) = invoice.pending_refund().cloned() {
             invoice = self.finish_refund(&invoice, &refund, gateway, ctx).await?;
         }
-        self.suspend_or_reinstate(&invoice, ctx, report).await
+        self.suspend_or_reinstate(&invoice, ctx, tally).await
     }
 
     /// Applies one command of the billing run to `invoice` and commits it.
@@ -415,12 +455,7 @@ impl<S: Store> Service<S> {
 
     /// Suspends the customer when `invoice` became uncollectible, and reinstates them when
     /// the invoice they were suspended for is settled.
-    async fn suspend_or_reinstate(
-        &self,
-        invoice: &Invoice,
-        ctx: &Ctx<'_>,
-        report: &mut BillingReport,
-    ) -> Result<(), Error> {
+    async fn suspend_or_reinstate(&self, invoice: &Invoice, ctx: &Ctx<'_>, tally: &mut Tally) -> Result<(), Error> {
         // Only an invoice whose every retry failed, or a settled one that had failed, can
         // change a suspension: the common case (paid at the first attempt) reads no customer.
         let failed_before = invoice.attempts.iter().any(|a| matches!(a.outcome, Some(AttemptOutcome::Declined { .. })));
@@ -436,8 +471,8 @@ impl<S: Store> Service<S> {
         let suspending = matches!(command, CustomerCommand::Suspend(_));
         let events = customer.decide(&command, ctx)?;
         match self.save(Some(&customer), events).await {
-            Ok(_) if suspending => report.suspended.push(customer.id),
-            Ok(_) => report.reinstated.push(customer.id),
+            Ok(_) if suspending => tally.report.suspended.push(customer.id),
+            Ok(_) => tally.report.reinstated.push(customer.id),
             // Someone changed the customer meanwhile: the next run decides again.
             Err(e) if e.is_conflict() => {}
             Err(e) => return Err(e),
@@ -456,8 +491,7 @@ impl<S: Store> Service<S> {
         let ctx = self.ctx(actor, Action::RetryPayment).await?;
         let current: Invoice = self.get(invoice).await?;
         let requested = self.invoice_step(&current, InvoiceCommand::RetryNow(reason), &ctx).await?;
-        let mut report = BillingReport::default();
-        self.settle(requested, None, gateway, &ctx, &mut report).await?;
+        self.settle(requested, None, gateway, &ctx, &mut Tally::default()).await?;
         self.get(invoice).await
     }
 
@@ -496,7 +530,7 @@ impl<S: Store> Service<S> {
         let settled: Invoice = self.execute(actor, invoice, command).await?;
         // Lifting the suspension is the billing run's work, done as the system.
         let ctx = Ctx::new(Actor::system(), self.now()?, self.ids.as_ref());
-        self.suspend_or_reinstate(&settled, &ctx, &mut BillingReport::default()).await?;
+        self.suspend_or_reinstate(&settled, &ctx, &mut Tally::default()).await?;
         Ok(settled)
     }
 

@@ -212,15 +212,16 @@ pub struct Declined {
     pub reason: String,
 }
 
-/// What one billing run did.
+/// What one billing run did: its bulk counted (a run over a million customers returns no
+/// million ids), what needs attention listed.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
 #[allow(missing_docs)]
 pub struct BillingReport {
-    /// Invoices issued by this run.
-    pub issued: Vec<Uuid>,
-    /// Invoices charged successfully.
-    pub paid: Vec<Uuid>,
+    /// How many invoices this run issued.
+    pub issued: u64,
+    /// How many invoices this run charged successfully.
+    pub paid: u64,
     pub declined: Vec<Declined>,
     /// Charges that got no answer, even when asked once more at the end of the run: the next
     /// run asks again with the same key.
@@ -237,8 +238,8 @@ impl From<core::BillingReport> for BillingReport {
         let ids = |v: Vec<InvoiceId>| v.into_iter().map(|i| i.as_uuid()).collect();
         let customers = |v: Vec<CustomerId>| v.into_iter().map(|c| c.as_uuid()).collect();
         BillingReport {
-            issued: ids(r.issued),
-            paid: ids(r.paid),
+            issued: r.issued,
+            paid: r.paid,
             declined: r.declined.into_iter().map(|(i, reason)| Declined { invoice: i.as_uuid(), reason }).collect(),
             unanswered: ids(r.unanswered),
             suspended: customers(r.suspended),

@@ -3,9 +3,9 @@
 use super::{AnyStore, delegate};
 use crate::KeyProvider;
 use std::sync::Arc;
-use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
+use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultEntry, VaultError};
 use sysops_core::store::{BillingStore, InvoiceFilter, Page, StoredState};
-use sysops_core::{CardToken, CustomerId, StoreError};
+use sysops_core::{CardToken, StoreError};
 
 impl AnyStore {
     /// Seals card numbers in the vault with keys from `keys` (see
@@ -25,8 +25,8 @@ impl BillingStore for AnyStore {
 }
 
 impl CardVault for AnyStore {
-    async fn store_card(&self, token: CardToken, customer: CustomerId, card: &CardNumber) -> Result<(), VaultError> {
-        delegate!(self.store_card(token, customer, card))
+    async fn store_cards(&self, cards: &[VaultEntry<'_>]) -> Result<(), VaultError> {
+        delegate!(self.store_cards(cards))
     }
 
     async fn reveal_cards(&self, tokens: &[CardToken]) -> Result<Vec<Result<CardNumber, VaultError>>, VaultError> {

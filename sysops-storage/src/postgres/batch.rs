@@ -82,37 +82,37 @@ pub(super) async fn write_batch(tx: &mut Tx, changes: &[Change]) -> Result<(), S
     let mut written: Vec<(String, Uuid)> = Vec::with_capacity(changes.len());
     if !new.id.is_empty() {
         let inserted: Vec<(String, Uuid)> = sqlx::query_as(
-        "INSERT INTO states (shard, kind, id, version, json)
+            "INSERT INTO states (shard, kind, id, version, json)
          SELECT * FROM UNNEST($1::int4[], $2::text[], $3::uuid[], $4::int8[], $5::text[])
          ON CONFLICT (shard, kind, id) DO NOTHING RETURNING kind, id",
-    )
-    .bind(new.shard)
-    .bind(new.kind)
-    .bind(new.id)
-    .bind(new.version)
-    .bind(new.json)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(backend)?;
+        )
+        .bind(new.shard)
+        .bind(new.kind)
+        .bind(new.id)
+        .bind(new.version)
+        .bind(new.json)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)?;
         written.extend(inserted);
     }
     if !moved.id.is_empty() {
         let updated: Vec<(String, Uuid)> = sqlx::query_as(
-        "UPDATE states s SET version = u.version, json = u.json
+            "UPDATE states s SET version = u.version, json = u.json
          FROM UNNEST($1::int4[], $2::text[], $3::uuid[], $4::int8[], $5::text[], $6::int8[])
              AS u(shard, kind, id, version, json, expected)
          WHERE s.shard = u.shard AND s.kind = u.kind AND s.id = u.id AND s.version = u.expected
          RETURNING s.kind, s.id",
-    )
-    .bind(moved.shard)
-    .bind(moved.kind)
-    .bind(moved.id)
-    .bind(moved.version)
-    .bind(moved.json)
-    .bind(moved.expected)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(backend)?;
+        )
+        .bind(moved.shard)
+        .bind(moved.kind)
+        .bind(moved.id)
+        .bind(moved.version)
+        .bind(moved.json)
+        .bind(moved.expected)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)?;
         written.extend(updated);
     }
     let written = written_streams(written);

@@ -7,9 +7,9 @@ use crate::rows;
 use crate::sql;
 use crate::vault::{self, ROTATION_PAGE, Sealed, SealedRow};
 use sqlx::AssertSqlSafe;
-use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
+use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultEntry, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
-use sysops_core::{AggregateKind, CardToken, CustomerId, ShardKey, StoreError};
+use sysops_core::{AggregateKind, CardToken, ShardKey, StoreError};
 
 /// The subscriptions' and invoices' index rows of `changes`, each table's in one statement.
 pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
@@ -70,17 +70,19 @@ impl BillingStore for PgStore {
 }
 
 impl CardVault for PgStore {
-    async fn store_card(&self, token: CardToken, customer: CustomerId, card: &CardNumber) -> Result<(), VaultError> {
-        let sealed = self.keys.seal(token, card)?;
+    async fn store_cards(&self, cards: &[VaultEntry<'_>]) -> Result<(), VaultError> {
+        let sealed =
+            cards.iter().map(|entry| self.keys.seal(entry.token, entry.card)).collect::<Result<Vec<_>, _>>()?;
         sqlx::query(
-            "INSERT INTO card_vault (shard, token, customer, key_id, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO card_vault (shard, token, customer, key_id, nonce, ciphertext)
+             SELECT * FROM UNNEST($1::int4[], $2::uuid[], $3::uuid[], $4::text[], $5::bytea[], $6::bytea[])",
         )
-        .bind(token_shard(token))
-        .bind(token.as_uuid())
-        .bind(customer.as_uuid())
-        .bind(&sealed.key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
+        .bind(rows::column(cards, |entry| token_shard(entry.token)))
+        .bind(rows::column(cards, |entry| entry.token.as_uuid()))
+        .bind(rows::column(cards, |entry| entry.customer.as_uuid()))
+        .bind(rows::column(&sealed, |s| s.key_id.clone()))
+        .bind(rows::column(&sealed, |s| s.nonce.clone()))
+        .bind(rows::column(&sealed, |s| s.ciphertext.clone()))
         .execute(&self.pool)
         .await
         .map(drop)

@@ -8,9 +8,9 @@ use crate::rows;
 use crate::sql;
 use crate::vault::{self, ROTATION_PAGE, Sealed, SealedRow};
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
-use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultError};
+use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultEntry, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
-use sysops_core::{AggregateKind, CardToken, CustomerId, StoreError};
+use sysops_core::{AggregateKind, CardToken, StoreError};
 
 /// The subscriptions' and invoices' index rows of `changes`, in as few statements as fit.
 pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
@@ -62,18 +62,24 @@ impl BillingStore for SqliteStore {
 }
 
 impl CardVault for SqliteStore {
-    async fn store_card(&self, token: CardToken, customer: CustomerId, card: &CardNumber) -> Result<(), VaultError> {
-        let sealed = self.keys.seal(token, card)?;
-        sqlx::query("INSERT INTO card_vault (token, customer, key_id, nonce, ciphertext) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(token.as_uuid())
-            .bind(customer.as_uuid())
-            .bind(&sealed.key_id)
-            .bind(&sealed.nonce)
-            .bind(&sealed.ciphertext)
-            .execute(&self.writer)
-            .await
-            .map(drop)
-            .map_err(|e| VaultError::Store(backend(e)))
+    async fn store_cards(&self, cards: &[VaultEntry<'_>]) -> Result<(), VaultError> {
+        let sealed =
+            cards.iter().map(|entry| self.keys.seal(entry.token, entry.card)).collect::<Result<Vec<_>, _>>()?;
+        let store = |e| VaultError::Store(backend(e));
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store)?;
+        for page in cards.iter().zip(&sealed).collect::<Vec<_>>().chunks(ROWS_PER_STATEMENT) {
+            let mut insert =
+                QueryBuilder::<Sqlite>::new("INSERT INTO card_vault (token, customer, key_id, nonce, ciphertext) ");
+            insert.push_values(page, |mut row, (entry, sealed)| {
+                row.push_bind(entry.token.as_uuid())
+                    .push_bind(entry.customer.as_uuid())
+                    .push_bind(sealed.key_id.as_str())
+                    .push_bind(sealed.nonce.as_slice())
+                    .push_bind(sealed.ciphertext.as_slice());
+            });
+            insert.build().execute(&mut *tx).await.map_err(store)?;
+        }
+        tx.commit().await.map_err(store)
     }
 
     async fn reveal_cards(&self, tokens: &[CardToken]) -> Result<Vec<Result<CardNumber, VaultError>>, VaultError> {

@@ -99,11 +99,6 @@ async fn run(url: &str, file: PathBuf, pg_schema: Option<String>) -> Result<(), 
     println!("started");
     std::io::stdout().flush()?;
     let report = sysops.run_billing(Actor::system(), BillingPeriod::parse("2026-03")?, &gateway).await?;
-    println!(
-        "done: issued {}, paid {}, unanswered {}",
-        report.issued.len(),
-        report.paid.len(),
-        report.unanswered.len()
-    );
+    println!("done: issued {}, paid {}, unanswered {}", report.issued, report.paid, report.unanswered.len());
     Ok(())
 }

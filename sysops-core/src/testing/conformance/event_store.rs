@@ -95,11 +95,16 @@ pub async fn a_page_of_new_and_moved_streams_commits_at_once<S: Store>(store: S)
     let (third, third_new) = ticket_change(&w, 2);
     store.commit(vec![first_moved, third_new, second_moved]).await.expect("a page of new and moved streams");
 
-    for (id, expected, events) in [(first.id, &first_cancelled, 2), (second.id, &second_cancelled, 2), (third.id, &third, 1)] {
+    for (id, expected, events) in
+        [(first.id, &first_cancelled, 2), (second.id, &second_cancelled, 2), (third.id, &third, 1)]
+    {
         assert_eq!(store::load::<Ticket, S>(store, id).await.expect("load").as_ref(), Some(expected));
         let stored = store.events(StreamId::new(Ticket::KIND, id)).await.expect("events");
         assert_eq!(stored.len(), events, "every event of {id}");
-        assert_eq!(stored.last().map(|e| e.name.as_str()), Some(if events == 2 { "TicketCancelled" } else { "TicketSubmitted" }));
+        assert_eq!(
+            stored.last().map(|e| e.name.as_str()),
+            Some(if events == 2 { "TicketCancelled" } else { "TicketSubmitted" })
+        );
     }
     let open = store.tickets(TicketFilter::open(), Page::first(10)).await.expect("listing");
     let open: Vec<_> = open.iter().map(|s| s.stream.id).collect();
