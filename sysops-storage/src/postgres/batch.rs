@@ -134,7 +134,10 @@ pub(super) async fn write_batch(tx: &mut Tx, changes: &[Change]) -> Result<(), S
     .execute(&mut **tx)
     .await
     // Every state's guard held, so an event already stored means a concurrent writer.
-    .map_err(|e| event_conflict(e, &changes[0], changes[0].state.version))?;
+    .map_err(|e| match changes.first() {
+        Some(first) => event_conflict(e, first, first.state.version),
+        None => backend(e),
+    })?;
     sqlx::query(
         "INSERT INTO outbox (shard, kind, agg_id, seq)
          SELECT * FROM UNNEST($1::int4[], $2::text[], $3::uuid[], $4::int8[])",

@@ -65,14 +65,12 @@ pub(super) async fn write_batch(tx: &mut Tx, changes: &[Change]) -> Result<(), S
                 .push_bind(event.name.as_str())
                 .push_bind(event.json.as_str());
         });
-        insert.build().execute(&mut **tx).await.map_err(|e| {
+        insert.build().execute(&mut **tx).await.map_err(|e| match changes.first() {
             // Every state's guard held, so an event already stored means a concurrent writer.
-            if is_unique_violation(&e) {
-                let first = &changes[0];
+            Some(first) if is_unique_violation(&e) => {
                 StoreError::Conflict { stream: first.stream(), expected: first.expected, actual: first.state.version }
-            } else {
-                backend(e)
             }
+            _ => backend(e),
         })?;
     }
     write_index(tx, changes).await

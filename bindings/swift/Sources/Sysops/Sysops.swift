@@ -3797,17 +3797,18 @@ public func FfiConverterTypeAssignmentReport_lower(_ value: AssignmentReport) ->
 
 
 /**
- * What one billing run did.
+ * What one billing run did: its bulk counted (a run over a million customers returns no
+ * million ids), what needs attention listed.
  */
 public struct BillingReport: Equatable, Hashable {
     /**
-     * Invoices issued by this run.
+     * How many invoices this run issued.
      */
-    public var issued: [Uuid]
+    public var issued: UInt64
     /**
-     * Invoices charged successfully.
+     * How many invoices this run charged successfully.
      */
-    public var paid: [Uuid]
+    public var paid: UInt64
     public var declined: [Declined]
     /**
      * Charges that got no answer, even when asked once more at the end of the run: the next
@@ -3828,11 +3829,11 @@ public struct BillingReport: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Invoices issued by this run.
-         */issued: [Uuid], 
+         * How many invoices this run issued.
+         */issued: UInt64, 
         /**
-         * Invoices charged successfully.
-         */paid: [Uuid], declined: [Declined], 
+         * How many invoices this run charged successfully.
+         */paid: UInt64, declined: [Declined], 
         /**
          * Charges that got no answer, even when asked once more at the end of the run: the next
          * run asks again with the same key.
@@ -3868,8 +3869,8 @@ public struct FfiConverterTypeBillingReport: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BillingReport {
         return
             try BillingReport(
-                issued: FfiConverterSequenceTypeUuid.read(from: &buf), 
-                paid: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                issued: FfiConverterUInt64.read(from: &buf), 
+                paid: FfiConverterUInt64.read(from: &buf), 
                 declined: FfiConverterSequenceTypeDeclined.read(from: &buf), 
                 unanswered: FfiConverterSequenceTypeUuid.read(from: &buf), 
                 suspended: FfiConverterSequenceTypeUuid.read(from: &buf), 
@@ -3879,8 +3880,8 @@ public struct FfiConverterTypeBillingReport: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: BillingReport, into buf: inout [UInt8]) {
-        FfiConverterSequenceTypeUuid.write(value.issued, into: &buf)
-        FfiConverterSequenceTypeUuid.write(value.paid, into: &buf)
+        FfiConverterUInt64.write(value.issued, into: &buf)
+        FfiConverterUInt64.write(value.paid, into: &buf)
         FfiConverterSequenceTypeDeclined.write(value.declined, into: &buf)
         FfiConverterSequenceTypeUuid.write(value.unanswered, into: &buf)
         FfiConverterSequenceTypeUuid.write(value.suspended, into: &buf)
