@@ -53,12 +53,10 @@ impl SqliteStore {
             .pragma("wal_autocheckpoint", "4000");
         let corrupt = |source| OpenError::Corrupt { path: path.display().to_string(), source };
         // A local file needs no liveness ping before each use.
-        // The single writer keeps up to 16 MiB of pages cached (SQLite's default is 2 MiB): a
-        // bounded cost, and the billing run's pages of writes stay fast as the file grows.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect_with(options.clone().pragma("cache_size", "-16384"))
+            .connect_with(options.clone())
             .await
             .map_err(|e| classify(e, path))?;
         check_health(&writer).await.map_err(corrupt)?;

@@ -27,8 +27,9 @@ scenarios:
   submit   tickets/s through the sysops facade vs. a minimal hand-written sqlx transaction
   assign   10,000 open tickets and 2,000 experts at real US cities: our optimal batch vs.
            greedy (each ticket takes its cheapest feasible expert) vs. first-match
-  billing  invoices/s of the monthly run (issue, charge through the simulated gateway,
-           record) vs. inserting the same invoice rows by hand, 500 per statement; peak memory
+  billing  invoices/s of the monthly run (issue, charge through a gateway that approves
+           everything, record) vs. inserting invoice rows of the same size by hand, 500 per
+           statement; peak memory
 
   read     microseconds per read of one ticket through the Rust facade, the Rust side of
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
