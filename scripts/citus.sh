@@ -50,6 +50,11 @@ citus_node() {
             echo "Citus needs a newer PostgreSQL 15 minor release: upgrading the server package"
             export DEBIAN_FRONTEND=noninteractive
             apt-get update -qq >/dev/null && apt-get install -y -qq postgresql-15 >/dev/null
+            # A server started before the upgrade (scripts/postgres.sh's) runs the old binary
+            # against the new libraries, and fails to load plpgsql: restart it on the new one.
+            if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ]; then
+                runuser -u postgres -- "$CITUS_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -m fast restart >/dev/null
+            fi
             citus_node "$dir" "$port"
             return
         fi

@@ -142,6 +142,10 @@ pub enum Action {
     VoidInvoice,
     WriteOffInvoice,
     RotateCardKeys,
+    WriteArticle,
+    ReviseArticle,
+    RetireArticle,
+    ReadArticles,
 }
 
 /// How far a role's permission for an action reaches.
@@ -159,7 +163,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 51] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -207,6 +211,10 @@ impl Action {
         Action::VoidInvoice,
         Action::WriteOffInvoice,
         Action::RotateCardKeys,
+        Action::WriteArticle,
+        Action::ReviseArticle,
+        Action::RetireArticle,
+        Action::ReadArticles,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -278,6 +286,13 @@ impl Action {
             (ViewBilling, Customer) => S::Own,
             (RunBilling | RetryPayment | RotateCardKeys, Administrator | System) => S::All,
             (RefundPayment | VoidInvoice | WriteOffInvoice, Administrator) => S::All,
+            // The knowledge base (UC-5, UC-9): experts write and improve articles, retire their
+            // own; administrators curate all; every staff role and the library's jobs read.
+            // Customers never see the internal troubleshooting notes.
+            (WriteArticle | ReviseArticle | RetireArticle, Administrator) => S::All,
+            (WriteArticle | ReviseArticle, Expert) => S::All,
+            (RetireArticle, Expert) => S::Own,
+            (ReadArticles, Administrator | Helpdesk | Expert | Manager | System) => S::All,
             _ => S::None,
         }
     }

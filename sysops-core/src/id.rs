@@ -105,6 +105,11 @@ id_type!(
     CardToken,
     "CardToken"
 );
+id_type!(
+    /// A knowledge-base article, the same through all its revisions.
+    ArticleId,
+    "ArticleId"
+);
 
 impl From<CustomerId> for SubscriptionId {
     /// A customer's subscription shares the customer's id.

@@ -11,7 +11,7 @@
 //! conformance suite in `testing` (feature `testing`).
 //!
 //! Each domain is a module of its own (`ticket`, `expert`, `customer`, `plan`,
-//! `staff`, `assignment`, `billing`) holding its types, rules, errors and storage queries; the
+//! `staff`, `assignment`, `billing`, `kb`) holding its types, rules, errors and storage queries; the
 //! shared modules below them (`error`, `stream`, `actor`, `persist`) import no
 //! domain. See ARCHITECTURE.md at the repository root.
 #![forbid(unsafe_code)]
@@ -29,6 +29,7 @@ mod expert;
 mod geo;
 mod id;
 mod idgen;
+pub mod kb;
 mod money;
 mod persist;
 mod plan;
@@ -57,7 +58,9 @@ pub use expert::{
     WeeklyHours, WorkWindow,
 };
 pub use geo::{EARTH_RADIUS_KM, GeoPoint};
-pub use id::{AssignmentId, CardToken, CustomerId, ExpertId, InvoiceId, PlanId, SubscriptionId, TicketId, UserId};
+pub use id::{
+    ArticleId, AssignmentId, CardToken, CustomerId, ExpertId, InvoiceId, PlanId, SubscriptionId, TicketId, UserId,
+};
 pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
 pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};

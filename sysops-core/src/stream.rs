@@ -57,6 +57,8 @@ pub enum AggregateKind {
     Subscription,
     /// [`Invoice`](crate::billing::Invoice)
     Invoice,
+    /// [`Article`](crate::kb::Article)
+    Article,
 }
 
 impl AggregateKind {
@@ -70,6 +72,7 @@ impl AggregateKind {
             AggregateKind::Ticket => "ticket",
             AggregateKind::Subscription => "subscription",
             AggregateKind::Invoice => "invoice",
+            AggregateKind::Article => "article",
         }
     }
 
@@ -81,9 +84,18 @@ impl AggregateKind {
 
     /// Parses [`as_str`](Self::as_str)'s output.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Plan, Self::Customer, Self::Expert, Self::StaffAccount, Self::Ticket, Self::Subscription, Self::Invoice]
-            .into_iter()
-            .find(|k| k.as_str() == name)
+        [
+            Self::Plan,
+            Self::Customer,
+            Self::Expert,
+            Self::StaffAccount,
+            Self::Ticket,
+            Self::Subscription,
+            Self::Invoice,
+            Self::Article,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
     }
 }
 

@@ -42,7 +42,7 @@ macro_rules! text_type {
 
             /// Trims `value` and checks it is neither empty nor longer than [`Self::MAX_CHARS`].
             pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-                bounded($field, value.into(), Self::MAX_CHARS).map(Self)
+                $crate::text::bounded($field, value.into(), Self::MAX_CHARS).map(Self)
             }
 
             /// The text.
@@ -51,11 +51,12 @@ macro_rules! text_type {
             }
         }
 
-        string_conversions!($name);
+        $crate::text::string_conversions!($name);
     };
 }
+pub(crate) use {string_conversions, text_type};
 
-fn bounded(field: &'static str, value: String, max: usize) -> Result<String, ValidationError> {
+pub(crate) fn bounded(field: &'static str, value: String, max: usize) -> Result<String, ValidationError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(ValidationError::Empty { field });

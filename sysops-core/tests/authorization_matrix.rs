@@ -8,14 +8,16 @@
 
 use chrono::Duration;
 use futures::executor::block_on;
+use std::collections::BTreeSet;
 use sysops_core::billing::{BillingPeriod, CardExpiry, CardNumber, NewCard, Simulated, SimulatedGateway};
+use sysops_core::kb::{ArticleBody, ArticleContent, ArticleTitle};
 use sysops_core::store::{ExpertQuery, Page, TicketFilter};
 use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, profile, tv_ticket};
 use sysops_core::{
     Action, Actor, Capacity, Clock, CustomerCommand, CustomerId, DenyReason, Email, Error, ExpertCommand, MemoryStore,
     PersonName, Reason, Role, StaffCommand, StaffRole, Ticket, TicketCommand, TicketStatus, UserId, WorkNotes,
 };
-use sysops_core::{Currency, InvoiceId, Money, SubscriptionId};
+use sysops_core::{ArticleId, Currency, InvoiceId, Money, ProductCategory, SubscriptionId};
 use uuid::Uuid;
 
 /// Columns: administrator, helpdesk, manager, system, the customer who owns the data,
@@ -244,7 +246,26 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
         Action::VoidInvoice => block_on(s.void_invoice(actor, billed(w, false).0, reason())).map(drop),
         Action::WriteOffInvoice => block_on(s.write_off_invoice(actor, billed(w, false).0, reason())).map(drop),
         Action::RotateCardKeys => block_on(s.rotate_card_keys(actor)).map(drop),
+        Action::WriteArticle => block_on(s.write_article(actor, article("Paper jam"))).map(drop),
+        Action::ReviseArticle => {
+            let why = Reason::new("clearer").unwrap();
+            block_on(s.revise_article(actor, expert_article(w), article("Paper jam, tray 2"), why)).map(drop)
+        }
+        Action::RetireArticle => block_on(s.retire_article(actor, expert_article(w), reason())).map(drop),
+        Action::ReadArticles => block_on(s.article(actor, expert_article(w))).map(drop),
     }
+}
+
+fn article(title: &str) -> ArticleContent {
+    let tags = BTreeSet::new();
+    let body = ArticleBody::new("Open the tray.").unwrap();
+    ArticleContent::new(ArticleTitle::new(title).unwrap(), body, BTreeSet::from([ProductCategory::Printer]), tags)
+        .unwrap()
+}
+
+/// An article written by expert 0.
+fn expert_article(w: &W) -> ArticleId {
+    block_on(w.service.write_article(w.expert(0), article("Paper jam"))).unwrap().id
 }
 
 fn card(w: &W, number: &str) -> NewCard {

@@ -35,11 +35,12 @@ enum Domain {
     Tickets,
     Assignment,
     Billing,
+    KnowledgeBase,
     Integrity,
 }
 
 /// The page's groups, in order.
-const DOMAINS: [Domain; 8] = [
+const DOMAINS: [Domain; 9] = [
     Domain::StaffAccounts,
     Domain::Plans,
     Domain::Customers,
@@ -47,6 +48,7 @@ const DOMAINS: [Domain; 8] = [
     Domain::Tickets,
     Domain::Assignment,
     Domain::Billing,
+    Domain::KnowledgeBase,
     Domain::Integrity,
 ];
 
@@ -60,6 +62,7 @@ impl Domain {
             Domain::Tickets => "Tickets",
             Domain::Assignment => "Assignment",
             Domain::Billing => "Billing",
+            Domain::KnowledgeBase => "Knowledge base",
             Domain::Integrity => "Integrity",
         }
     }
@@ -115,6 +118,10 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("VoidInvoice", Billing, "Void an unpaid invoice, with a reason"),
         ("WriteOffInvoice", Billing, "Write off an unpaid invoice, with a reason"),
         ("RotateCardKeys", Billing, "Re-encrypt every stored card under the current key"),
+        ("WriteArticle", KnowledgeBase, "Write a new knowledge-base article (its first revision)"),
+        ("ReviseArticle", KnowledgeBase, "Write the next revision of an article, saying why"),
+        ("RetireArticle", KnowledgeBase, "Take an article out of search; its revisions stay readable"),
+        ("ReadArticles", KnowledgeBase, "Search articles, read any revision and compare two"),
         ("AuditRecords", Integrity, "List stored records that do not decode or replay (quarantined)"),
     ]
 };

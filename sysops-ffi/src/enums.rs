@@ -222,6 +222,8 @@ domain_enum!(
         Subscription,
         /// One month's invoice (billing).
         Invoice,
+        /// A knowledge-base article.
+        Article,
     }
 );
 
@@ -275,6 +277,10 @@ domain_enum!(
         VoidInvoice,
         WriteOffInvoice,
         RotateCardKeys,
+        WriteArticle,
+        ReviseArticle,
+        RetireArticle,
+        ReadArticles,
     }
 );
 

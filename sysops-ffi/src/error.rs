@@ -6,6 +6,7 @@
 
 use crate::enums::{Action, Role, TicketStatus};
 use sysops_core::billing::{BillingError, CardError, VaultError};
+use sysops_core::kb::KbError;
 use sysops_core::{self as core, Error, RuleError, StoreError, TicketError, ValidationError};
 use sysops_storage::OpenError;
 
@@ -76,6 +77,8 @@ pub enum Rule {
     RefundTooLarge,
     /// A billing run for a month that has not ended.
     PeriodNotEnded,
+    /// A retired knowledge-base article can be read but no longer revised.
+    ArticleRetired,
 }
 
 /// Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
@@ -211,6 +214,7 @@ impl From<Error> for SysopsError {
             Error::Ticket(e) => ticket_error(e, detail),
             Error::Rule(e) => SysopsError::RuleViolated { rule: rule(&e), detail },
             Error::Billing(e) => billing_error(e, detail),
+            Error::Kb(e) => kb_error(e, detail),
             Error::Vault(VaultError::UnknownToken { token }) => {
                 SysopsError::NotFound { kind: "card".to_owned(), id: token.to_string() }
             }
@@ -262,6 +266,20 @@ fn billing_error(error: BillingError, detail: String) -> SysopsError {
         BillingError::InvoiceNotActionable { .. } => Rule::InvoiceNotActionable,
         BillingError::RefundTooLarge { .. } => Rule::RefundTooLarge,
         BillingError::NotEnded { .. } => Rule::PeriodNotEnded,
+    };
+    SysopsError::RuleViolated { rule, detail }
+}
+
+/// A refused knowledge-base command or query: a query that cannot run is invalid input, an
+/// unknown revision is not found, the rest are rules.
+fn kb_error(error: KbError, detail: String) -> SysopsError {
+    let rule = match error {
+        KbError::Query(_) => return SysopsError::InvalidInput { field: "query".to_owned(), reason: detail },
+        KbError::UnknownRevision { article, revision, .. } => {
+            return SysopsError::NotFound { kind: "article_revision".to_owned(), id: format!("{article}#{revision}") };
+        }
+        KbError::Retired { .. } => Rule::ArticleRetired,
+        KbError::Rule(e) => rule(&e),
     };
     SysopsError::RuleViolated { rule, detail }
 }

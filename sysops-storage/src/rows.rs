@@ -3,8 +3,9 @@
 use crate::error::OpenError;
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
+use sysops_core::kb::{ArticleHit, SnippetPart};
 use sysops_core::store::{ConsumerName, OutboxEntry, StoredEvent, StoredState};
-use sysops_core::{AggregateKind, Sequence, StoreError, StreamId};
+use sysops_core::{AggregateKind, ArticleId, Sequence, StoreError, StreamId};
 use uuid::Uuid;
 
 pub(crate) fn to_u64(v: i64) -> u64 {
@@ -23,6 +24,8 @@ pub(crate) type EventRow = (i64, DateTime<Utc>, String, String);
 pub(crate) type ListedRow = (Uuid, i64, String);
 /// An outbox row joined with its event: position, kind, id, sequence, time, name and JSON.
 pub(crate) type OutboxRow = (i64, String, Uuid, i64, DateTime<Utc>, String, String);
+/// A knowledge-base search hit: article id, revision, title and the engine's marked snippet.
+pub(crate) type HitRow = (Uuid, i64, String, String);
 /// An expert row: id, version, JSON, base latitude and longitude, radius in km.
 pub(crate) fn state((version, json): StateRow, stream: StreamId) -> StoredState {
     StoredState { stream, version: Sequence(to_u64(version)), json }
@@ -30,6 +33,15 @@ pub(crate) fn state((version, json): StateRow, stream: StreamId) -> StoredState 
 
 pub(crate) fn event((seq, at, name, json): EventRow, stream: StreamId) -> StoredEvent {
     StoredEvent { stream, sequence: Sequence(to_u64(seq)), at, name, json }
+}
+
+pub(crate) fn article_hit((id, revision, title, snippet): HitRow) -> ArticleHit {
+    ArticleHit {
+        article: ArticleId::from_uuid(id),
+        revision: u32::try_from(revision).unwrap_or(0),
+        title,
+        snippet: SnippetPart::parse(&snippet),
+    }
 }
 
 pub(crate) fn listed((id, version, json): ListedRow, kind: AggregateKind) -> StoredState {

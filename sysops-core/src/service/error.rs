@@ -3,6 +3,7 @@
 use crate::actor::Forbidden;
 use crate::billing::{BillingError, CardError, VaultError};
 use crate::error::{ReplayError, StoreError, ValidationError};
+use crate::kb::KbError;
 use crate::rule::{Refused, RuleError};
 use crate::stream::AggregateKind;
 use crate::ticket::TicketError;
@@ -34,6 +35,9 @@ pub enum Error {
     /// A billing rule refused the command (a card refused at intake among them).
     #[error(transparent)]
     Billing(#[from] BillingError),
+    /// A knowledge-base rule refused the command, or a search query cannot be run.
+    #[error(transparent)]
+    Kb(#[from] KbError),
     /// The card vault could not store or reveal a card.
     #[error(transparent)]
     Vault(#[from] VaultError),

@@ -6,6 +6,7 @@ use crate::billing::{Invoice, Subscription};
 use crate::customer::Customer;
 use crate::event::{AggregateKind, StreamId};
 use crate::expert::Expert;
+use crate::kb::Article;
 use crate::persist::{self, Listing, Page, Quarantined};
 use crate::plan::SupportPlan;
 use crate::staff::StaffAccount;
@@ -38,6 +39,7 @@ impl<S: Store> Service<S> {
                 AggregateKind::Ticket => persist::audit_stream::<Ticket, S>(store, row).await,
                 AggregateKind::Subscription => persist::audit_stream::<Subscription, S>(store, row).await,
                 AggregateKind::Invoice => persist::audit_stream::<Invoice, S>(store, row).await,
+                AggregateKind::Article => persist::audit_stream::<Article, S>(store, row).await,
             };
             match audit {
                 Ok(()) => listing.items.push(row.stream),

@@ -11,6 +11,7 @@ mod customer;
 mod error;
 mod expert;
 mod integrity;
+mod kb;
 mod plan;
 mod staff;
 mod ticket;

@@ -6,6 +6,7 @@
 mod assignment;
 mod billing;
 mod expert;
+mod kb;
 mod ticket;
 
 use crate::{PgStore, SqliteStore};

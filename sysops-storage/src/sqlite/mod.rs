@@ -8,6 +8,7 @@ mod batch;
 mod billing;
 mod customer;
 mod expert;
+mod kb;
 mod outbox;
 mod ticket;
 
@@ -186,6 +187,7 @@ async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> 
         ticket::write_index(tx, change).await?;
         expert::write_index(tx, change).await?;
         customer::write_index(tx, change).await?;
+        kb::write_index(tx, change).await?;
     }
     billing::write_index(tx, changes).await
 }

@@ -213,6 +213,10 @@ class Action(_Enum):
     VOID_INVOICE: ClassVar[Action]
     WRITE_OFF_INVOICE: ClassVar[Action]
     ROTATE_CARD_KEYS: ClassVar[Action]
+    WRITE_ARTICLE: ClassVar[Action]
+    REVISE_ARTICLE: ClassVar[Action]
+    RETIRE_ARTICLE: ClassVar[Action]
+    READ_ARTICLES: ClassVar[Action]
 
 @final
 class DenyReason(_Enum):
@@ -246,6 +250,7 @@ class Rule(_Enum):
     INVOICE_NOT_ACTIONABLE: ClassVar[Rule]
     REFUND_TOO_LARGE: ClassVar[Rule]
     PERIOD_NOT_ENDED: ClassVar[Rule]
+    ARTICLE_RETIRED: ClassVar[Rule]
 
 @final
 class RecordKind(_Enum):
@@ -257,6 +262,7 @@ class RecordKind(_Enum):
     TICKET: ClassVar[RecordKind]
     SUBSCRIPTION: ClassVar[RecordKind]
     INVOICE: ClassVar[RecordKind]
+    ARTICLE: ClassVar[RecordKind]
 
 @final
 class Weekday(_Enum):

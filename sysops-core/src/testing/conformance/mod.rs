@@ -18,6 +18,7 @@ mod assignment;
 mod billing;
 mod event_store;
 mod expert;
+mod kb;
 mod outbox;
 mod ticket;
 
@@ -25,6 +26,7 @@ pub use assignment::*;
 pub use billing::*;
 pub use event_store::*;
 pub use expert::*;
+pub use kb::*;
 pub use outbox::*;
 pub use ticket::*;
 
@@ -59,6 +61,11 @@ where
     a_card_is_revealed_only_by_its_token(fresh().await).await;
     a_month_of_declines_retries_and_lost_answers_balances_the_books(fresh().await).await;
     a_gateway_answer_sysops_cannot_keep_is_asked_again_with_the_same_key(fresh().await).await;
+    articles_are_found_by_words_phrases_and_prefixes_title_matches_first(fresh().await).await;
+    searches_filter_by_category_and_tag_and_page_without_repeats(fresh().await).await;
+    a_revision_replaces_what_is_found_and_a_retired_article_leaves_search(fresh().await).await;
+    a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed(fresh().await).await;
+    any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the
@@ -81,6 +88,7 @@ macro_rules! store_conformance_tests {
         $crate::expert_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::assignment_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::billing_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
+        $crate::kb_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
     };
 }
 

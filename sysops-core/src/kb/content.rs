@@ -1,0 +1,106 @@
+//! What an article says: validated title, Markdown body, product categories and tags.
+
+use crate::error::ValidationError;
+use crate::skill::ProductCategory;
+use crate::text::text_type;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+text_type!(
+    /// An article's title (1–300 characters).
+    ArticleTitle,
+    field = "title",
+    max = 300
+);
+text_type!(
+    /// An article's body in Markdown (1–500,000 characters: the longest manual page of the
+    /// reference corpus is 318,000).
+    ArticleBody,
+    field = "body",
+    max = 500_000
+);
+
+/// A tag an article is filed under: 1–40 lower-case letters, digits, `-` or `_`, stored as
+/// given but lower-cased (`"Wi-Fi"` is `"wi-fi"`).
+///
+/// ```
+/// use sysops_core::kb::Tag;
+/// assert_eq!(Tag::new(" Wi-Fi ").unwrap().as_str(), "wi-fi");
+/// assert!(Tag::new("two words").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Tag(String);
+
+impl Tag {
+    /// Longest accepted tag, in characters.
+    pub const MAX_CHARS: usize = 40;
+
+    /// Trims and lower-cases `value`, refusing anything but letters, digits, `-` and `_`.
+    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let value = crate::text::bounded("tag", value.into(), Self::MAX_CHARS)?.to_lowercase();
+        if value.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+            Ok(Self(value))
+        } else {
+            Err(ValidationError::Unknown {
+                field: "tag (letters, digits, '-' and '_')",
+                value: crate::error::clip(&value),
+            })
+        }
+    }
+
+    /// The tag.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::string_conversions!(Tag);
+
+/// One revision's content. Every article is filed under at least one product category (the
+/// skills whose experts carry it offline) and at most [`ArticleContent::MAX_TAGS`] tags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleContent {
+    /// The title, weighted above the body in search.
+    pub title: ArticleTitle,
+    /// The body, in Markdown.
+    pub body: ArticleBody,
+    /// The products it is about (one or more).
+    pub categories: BTreeSet<ProductCategory>,
+    /// Free tags (up to 20).
+    pub tags: BTreeSet<Tag>,
+}
+
+impl ArticleContent {
+    /// Most tags an article carries.
+    pub const MAX_TAGS: usize = 20;
+
+    /// Checks the lists: at least one category, at most [`Self::MAX_TAGS`] tags.
+    pub fn new(
+        title: ArticleTitle,
+        body: ArticleBody,
+        categories: BTreeSet<ProductCategory>,
+        tags: BTreeSet<Tag>,
+    ) -> Result<Self, ValidationError> {
+        let content = Self { title, body, categories, tags };
+        content.check()?;
+        Ok(content)
+    }
+
+    /// The list rules [`new`](Self::new) checks, for content built field by field.
+    pub fn check(&self) -> Result<(), ValidationError> {
+        if self.categories.is_empty() {
+            return Err(ValidationError::NoEntries { field: "categories" });
+        }
+        if self.tags.len() > Self::MAX_TAGS {
+            return Err(ValidationError::OutOfRange {
+                field: "tags",
+                value: i64::try_from(self.tags.len()).unwrap_or(i64::MAX),
+                min: 0,
+                max: Self::MAX_TAGS as i64,
+            });
+        }
+        Ok(())
+    }
+}

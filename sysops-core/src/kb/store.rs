@@ -1,0 +1,256 @@
+//! The knowledge base's part of the storage contract: the index row of an article's current
+//! revision, the search request and its hits, and the [`KbStore`] trait with its
+//! `MemoryStore` implementation.
+
+use super::content::Tag;
+use super::query::{SearchQuery, Term, VOCABULARY_CHARS, deletion_keys, words};
+use super::{Article, ArticleContent};
+use crate::error::{StoreError, ValidationError};
+use crate::event::AggregateKind;
+use crate::id::ArticleId;
+use crate::persist::MemoryStore;
+use crate::skill::ProductCategory;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+
+/// What storage indexes an article by: its current revision's text and filters, and its
+/// vocabulary (the words the typo fallback corrects against). Written by each backend's kb
+/// storage file in the transaction that stores the article's events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct ArticleIndex {
+    pub revision: u32,
+    pub title: String,
+    pub body: String,
+    pub categories: BTreeSet<ProductCategory>,
+    pub tags: BTreeSet<String>,
+    /// Retired articles leave search.
+    pub retired: bool,
+    /// The distinct words of title, body and tags of [`VOCABULARY_CHARS`] characters.
+    pub words: BTreeSet<String>,
+}
+
+impl ArticleIndex {
+    pub(super) fn of(article: &Article) -> Self {
+        let ArticleContent { title, body, categories, tags } = &article.content;
+        let text = [title.as_str(), body.as_str()].into_iter().chain(tags.iter().map(Tag::as_str));
+        let words = text.flat_map(words).filter(|w| VOCABULARY_CHARS.contains(&w.chars().count())).collect();
+        ArticleIndex {
+            revision: article.revision(),
+            title: title.to_string(),
+            body: body.to_string(),
+            categories: categories.clone(),
+            tags: tags.iter().map(|t| t.as_str().to_owned()).collect(),
+            retired: article.retired.is_some(),
+            words,
+        }
+    }
+}
+
+/// The vocabulary rows of `words`: each word's [`deletion_keys`], as (key, word) pairs.
+pub fn known_word_keys<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<(String, &'a str)> {
+    words.into_iter().flat_map(|w| deletion_keys(w).into_iter().map(move |k| (k, w))).collect()
+}
+
+/// A search: the query, its filters and the page wanted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleSearch {
+    /// What to find.
+    pub query: SearchQuery,
+    /// Only articles about one of these products (none: any product).
+    pub categories: BTreeSet<ProductCategory>,
+    /// Only articles carrying every one of these tags.
+    pub tags: BTreeSet<Tag>,
+    /// Hits to skip (0 to [`ArticleSearch::MAX_OFFSET`]).
+    pub offset: u32,
+    /// Hits wanted (1 to [`ArticleSearch::MAX_LIMIT`]).
+    pub limit: u32,
+}
+
+impl ArticleSearch {
+    /// Most hits on one page.
+    pub const MAX_LIMIT: u32 = 100;
+    /// Deepest a search pages: nobody reads past the first thousand hits, and an engine must
+    /// rank every hit before the page to skip them.
+    pub const MAX_OFFSET: u32 = 1_000;
+
+    /// The first 20 hits for `query`, unfiltered.
+    pub fn new(query: SearchQuery) -> Self {
+        Self { query, categories: BTreeSet::new(), tags: BTreeSet::new(), offset: 0, limit: 20 }
+    }
+
+    /// Checks the page is within bounds.
+    pub fn check(&self) -> Result<(), ValidationError> {
+        let out = |field, value: u32, min, max| ValidationError::OutOfRange { field, value: value.into(), min, max };
+        if !(1..=Self::MAX_LIMIT).contains(&self.limit) {
+            return Err(out("limit", self.limit, 1, Self::MAX_LIMIT.into()));
+        }
+        if self.offset > Self::MAX_OFFSET {
+            return Err(out("offset", self.offset, 0, Self::MAX_OFFSET.into()));
+        }
+        Ok(())
+    }
+}
+
+/// A piece of a snippet: highlighted where it matched the query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    /// The text.
+    pub text: String,
+    /// True where the query matched.
+    pub highlighted: bool,
+}
+
+impl SnippetPart {
+    /// Opens a highlighted stretch in the text an engine returns (a control character, which
+    /// article text cannot hold).
+    pub const START: char = '\u{2}';
+    /// Closes it.
+    pub const END: char = '\u{3}';
+
+    /// The parts of `marked`, where [`Self::START`] and [`Self::END`] delimit matches.
+    pub fn parse(marked: &str) -> Vec<SnippetPart> {
+        let mut parts = Vec::new();
+        let mut highlighted = false;
+        for piece in marked.split([Self::START, Self::END]) {
+            if !piece.is_empty() {
+                parts.push(SnippetPart { text: piece.to_owned(), highlighted });
+            }
+            highlighted = !highlighted;
+        }
+        parts
+    }
+}
+
+/// One article found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleHit {
+    /// The article.
+    pub article: ArticleId,
+    /// Its current revision, the one searched.
+    pub revision: u32,
+    /// Its title.
+    pub title: String,
+    /// A short passage of the body around the matches.
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// A page of hits, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The hits.
+    pub hits: Vec<ArticleHit>,
+    /// The query that was run instead when nothing matched what was typed and the typo
+    /// fallback found words it most likely meant ("did you mean …").
+    pub corrected: Option<SearchQuery>,
+    /// The offset of the next page, if there are more hits.
+    pub next_offset: Option<u32>,
+}
+
+/// Knowledge-base queries every backend answers.
+pub trait KbStore: Send + Sync {
+    /// Current revisions of articles not retired that match `search`, best first: titles
+    /// weigh more than bodies. At most `search.limit` hits after `search.offset`.
+    fn search_articles(
+        &self,
+        search: &ArticleSearch,
+    ) -> impl Future<Output = Result<Vec<ArticleHit>, StoreError>> + Send;
+
+    /// The vocabulary words that have one of `keys` among their [`deletion_keys`], each with
+    /// how many article revisions used it.
+    fn similar_words(&self, keys: &[String]) -> impl Future<Output = Result<Vec<(String, u64)>, StoreError>> + Send;
+}
+
+impl KbStore for MemoryStore {
+    async fn search_articles(&self, search: &ArticleSearch) -> Result<Vec<ArticleHit>, StoreError> {
+        let inner = self.lock();
+        let mut scored: Vec<(u64, ArticleHit)> = inner
+            .states
+            .iter()
+            .filter(|(stream, _)| stream.kind == AggregateKind::Article)
+            .filter_map(|(stream, (_, index))| {
+                let index: &ArticleIndex = index.get()?;
+                let wanted = !index.retired
+                    && (search.categories.is_empty() || !search.categories.is_disjoint(&index.categories))
+                    && search.tags.iter().all(|t| index.tags.contains(t.as_str()));
+                if !wanted {
+                    return None;
+                }
+                let title: Vec<String> = words(&index.title).collect();
+                let body: Vec<String> = words(&index.body).collect();
+                let found = |t: &Term| matches(t, &title).max(matches(t, &body)) > 0;
+                if !search.query.required().iter().all(found) || search.query.excluded().iter().any(found) {
+                    return None;
+                }
+                let score = search.query.required().iter().map(|t| 10 * matches(t, &title) + matches(t, &body)).sum();
+                let snippet = snippet(&search.query, &body);
+                let hit = ArticleHit {
+                    article: ArticleId::from_uuid(stream.id),
+                    revision: index.revision,
+                    title: index.title.clone(),
+                    snippet,
+                };
+                Some((score, hit))
+            })
+            .collect();
+        scored.sort_by(|(a, x), (b, y)| b.cmp(a).then(x.article.cmp(&y.article)));
+        let page = scored.into_iter().skip(search.offset as usize).take(search.limit as usize);
+        Ok(page.map(|(_, hit)| hit).collect())
+    }
+
+    async fn similar_words(&self, keys: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
+        let inner = self.lock();
+        let mut uses: BTreeMap<&str, u64> = BTreeMap::new();
+        for (_, index) in inner.states.values() {
+            if let Some(index) = index.get::<ArticleIndex>() {
+                for word in &index.words {
+                    *uses.entry(word).or_default() += 1;
+                }
+            }
+        }
+        let keys: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
+        Ok(uses
+            .into_iter()
+            .filter(|(word, _)| deletion_keys(word).iter().any(|k| keys.contains(k.as_str())))
+            .map(|(word, n)| (word.to_owned(), n))
+            .collect())
+    }
+}
+
+/// How often `term` occurs in `text` (a prefix counts each word it starts).
+fn matches(term: &Term, text: &[String]) -> u64 {
+    let count = match term {
+        Term::Word(w) => text.iter().filter(|t| *t == w).count(),
+        Term::Prefix(p) => text.iter().filter(|t| t.starts_with(p.as_str())).count(),
+        Term::Phrase(ws) => text.windows(ws.len()).filter(|window| window == ws).count(),
+    };
+    count as u64
+}
+
+/// Up to 16 words of `body` around its first match, the matched words highlighted.
+fn snippet(query: &SearchQuery, body: &[String]) -> Vec<SnippetPart> {
+    let hit = |w: &String| {
+        query.required().iter().any(|t| match t {
+            Term::Word(x) => x == w,
+            Term::Prefix(p) => w.starts_with(p.as_str()),
+            Term::Phrase(ws) => ws.contains(w),
+        })
+    };
+    let first = body.iter().position(hit).unwrap_or(0);
+    let start = first.saturating_sub(6);
+    let mut marked = String::new();
+    for word in body.iter().skip(start).take(16) {
+        if !marked.is_empty() {
+            marked.push(' ');
+        }
+        if hit(word) {
+            marked.extend([SnippetPart::START]);
+            marked.push_str(word);
+            marked.extend([SnippetPart::END]);
+        } else {
+            marked.push_str(word);
+        }
+    }
+    SnippetPart::parse(&marked)
+}

@@ -1,0 +1,140 @@
+//! The knowledge base: writing, revising and retiring articles, reading and comparing their
+//! revisions, and searching them with a typo-tolerant fallback.
+
+use super::{Error, Service};
+use crate::actor::{Action, Actor, Target, authorize};
+use crate::ctx::Ctx;
+use crate::id::ArticleId;
+use crate::kb::{
+    Article, ArticleCommand, ArticleContent, ArticleEvent, ArticleRevision, ArticleSearch, DiffLine, KbError,
+    SearchQuery, SearchResults, best_correction, deletion_keys, line_diff,
+};
+use crate::persist;
+use crate::store::Store;
+use crate::text::Reason;
+use std::collections::BTreeMap;
+
+impl<S: Store> Service<S> {
+    /// Writes a new article (revision 1) as its author.
+    pub async fn write_article(&self, actor: Actor, content: ArticleContent) -> Result<Article, Error> {
+        let ctx: Ctx<'_> = self.ctx(actor, Action::WriteArticle).await?;
+        self.save(None, Article::write(content, &ctx)?).await
+    }
+
+    /// Writes the next revision of an article, saying why.
+    pub async fn revise_article(
+        &self,
+        actor: Actor,
+        article: ArticleId,
+        content: ArticleContent,
+        why: Reason,
+    ) -> Result<Article, Error> {
+        self.execute(actor, article, ArticleCommand::Revise { content, why }).await
+    }
+
+    /// Takes an article out of search; its revisions stay readable.
+    pub async fn retire_article(&self, actor: Actor, article: ArticleId, why: Reason) -> Result<Article, Error> {
+        self.execute(actor, article, ArticleCommand::Retire { why }).await
+    }
+
+    /// An article at its latest revision, with the list of its revisions.
+    pub async fn article(&self, actor: Actor, article: ArticleId) -> Result<Article, Error> {
+        self.may_read_articles(actor).await?;
+        self.get(article).await
+    }
+
+    /// Revision `revision` (1 is the first) of an article, as it was written.
+    pub async fn article_revision(
+        &self,
+        actor: Actor,
+        article: ArticleId,
+        revision: u32,
+    ) -> Result<ArticleRevision, Error> {
+        self.may_read_articles(actor).await?;
+        let history = self.article_history(article).await?;
+        Ok(Article::revision_of(&history, revision)?)
+    }
+
+    /// The line diff of an article's body from revision `from` to revision `to`.
+    pub async fn compare_revisions(
+        &self,
+        actor: Actor,
+        article: ArticleId,
+        from: u32,
+        to: u32,
+    ) -> Result<Vec<DiffLine>, Error> {
+        self.may_read_articles(actor).await?;
+        let history = self.article_history(article).await?;
+        let (old, new) = (Article::revision_of(&history, from)?, Article::revision_of(&history, to)?);
+        Ok(line_diff(old.content.body.as_str(), new.content.body.as_str()))
+    }
+
+    /// Searches the current revisions of articles not retired. When nothing matches and some
+    /// typed words are not in the articles' vocabulary, each is replaced by the word it most
+    /// likely meant (one edit away; two for words of eight characters or more) and the
+    /// corrected query is run and returned in [`SearchResults::corrected`].
+    pub async fn search_articles(&self, actor: Actor, search: ArticleSearch) -> Result<SearchResults, Error> {
+        self.may_read_articles(actor).await?;
+        search.check()?;
+        let results = self.search_page(&search).await?;
+        if !results.hits.is_empty() || search.offset > 0 {
+            return Ok(results);
+        }
+        let Some(corrected) = self.corrected(&search.query).await? else { return Ok(results) };
+        let retry = ArticleSearch { query: corrected.clone(), ..search };
+        Ok(SearchResults { corrected: Some(corrected), ..self.search_page(&retry).await? })
+    }
+
+    /// One page, asking the store for one hit more to know whether another page follows.
+    async fn search_page(&self, search: &ArticleSearch) -> Result<SearchResults, Error> {
+        let probe = ArticleSearch { limit: search.limit + 1, ..search.clone() };
+        let mut hits = self.store.search_articles(&probe).await?;
+        let more = hits.len() > search.limit as usize;
+        hits.truncate(search.limit as usize);
+        Ok(SearchResults { hits, corrected: None, next_offset: more.then_some(search.offset + search.limit) })
+    }
+
+    /// `query` with its misspelt words corrected, if any was.
+    async fn corrected(&self, query: &SearchQuery) -> Result<Option<SearchQuery>, Error> {
+        let words = query.correctable_words();
+        let keys: Vec<String> = words.iter().flat_map(|w| deletion_keys(w)).collect();
+        if keys.is_empty() {
+            return Ok(None);
+        }
+        let vocabulary = self.store.similar_words(&keys).await?;
+        let corrections: BTreeMap<&str, String> = words
+            .iter()
+            .filter_map(|&word| {
+                let keys = deletion_keys(word);
+                let candidates = vocabulary
+                    .iter()
+                    .filter(|(w, _)| deletion_keys(w).iter().any(|k| keys.contains(k)))
+                    .map(|(w, uses)| (w.as_str(), *uses));
+                best_correction(word, candidates).map(|better| (word, better))
+            })
+            .collect();
+        if corrections.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(query.corrected(|w| corrections.get(w).cloned())))
+    }
+
+    async fn may_read_articles(&self, actor: Actor) -> Result<(), Error> {
+        let actor = self.verify(actor, Action::ReadArticles).await?;
+        Ok(authorize(&actor, Action::ReadArticles, Target::default())?)
+    }
+
+    async fn article_history(&self, article: ArticleId) -> Result<Vec<crate::event::Envelope<ArticleEvent>>, Error> {
+        let history = persist::history::<Article, S>(&self.store, article).await?;
+        if history.is_empty() {
+            return Err(Error::not_found(crate::event::AggregateKind::Article, article));
+        }
+        Ok(history)
+    }
+}
+
+impl From<crate::kb::QueryError> for Error {
+    fn from(error: crate::kb::QueryError) -> Self {
+        Error::Kb(KbError::Query(error))
+    }
+}

@@ -1,0 +1,228 @@
+//! The knowledge base's search: ranked full text with snippets, filters and pages, revisions
+//! replacing what is found, retired articles leaving search, the typo fallback, and any text
+//! a user can type answered without an engine error.
+
+use super::world;
+use crate::kb::{ArticleBody, ArticleContent, ArticleSearch, ArticleTitle, SearchQuery, SearchResults, Tag};
+use crate::testing::fixtures::World;
+use crate::{Error, ProductCategory, Reason, Store};
+use std::collections::BTreeSet;
+
+/// Generates one `#[test]` per [`KbStore`](crate::store::KbStore) case for a backend; see
+/// [`store_conformance_tests!`](crate::store_conformance_tests) for the arguments.
+#[macro_export]
+macro_rules! kb_store_conformance_tests {
+    ($block_on:path, $fresh:expr) => {
+        $crate::kb_store_conformance_tests!($block_on, $fresh, skip_unless = true);
+    };
+    ($block_on:path, $fresh:expr, skip_unless = $available:expr) => {
+        $crate::conformance_cases!($block_on, $fresh, $available;
+            articles_are_found_by_words_phrases_and_prefixes_title_matches_first,
+            searches_filter_by_category_and_tag_and_page_without_repeats,
+            a_revision_replaces_what_is_found_and_a_retired_article_leaves_search,
+            a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed,
+            any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error,
+        );
+    };
+}
+
+fn content(title: &str, body: &str, category: ProductCategory, tags: &[&str]) -> ArticleContent {
+    ArticleContent::new(
+        ArticleTitle::new(title).expect("title"),
+        ArticleBody::new(body).expect("body"),
+        BTreeSet::from([category]),
+        tags.iter().map(|t| Tag::new(*t).expect("tag")).collect(),
+    )
+    .expect("content")
+}
+
+async fn write<S: Store>(
+    w: &World<S>,
+    title: &str,
+    body: &str,
+    category: ProductCategory,
+    tags: &[&str],
+) -> crate::ArticleId {
+    w.service.write_article(w.expert(0), content(title, body, category, tags)).await.expect("write").id
+}
+
+async fn search<S: Store>(w: &World<S>, text: &str) -> SearchResults {
+    let search = ArticleSearch::new(SearchQuery::parse(text).expect("query"));
+    w.service.search_articles(w.helpdesk, search).await.expect("search")
+}
+
+fn titles(results: &SearchResults) -> Vec<&str> {
+    results.hits.iter().map(|h| h.title.as_str()).collect()
+}
+
+/// A small printer and networking knowledge base.
+async fn library<S: Store>(w: &World<S>) {
+    use ProductCategory::{Networking, Printer};
+    write(w, "Paper jam in tray two", "Open tray two and pull the sheet out slowly.", Printer, &["paper"]).await;
+    write(
+        w,
+        "Streaks on printed pages",
+        "Clean the drum. A jam of dust on the drum leaves paper streaked.",
+        Printer,
+        &[],
+    )
+    .await;
+    write(
+        w,
+        "Router drops connections",
+        "Move the router away from the microwave; update its firmware.",
+        Networking,
+        &["wifi"],
+    )
+    .await;
+    write(
+        w,
+        "Printer offline after update",
+        "Reconnect the printer to the router and print a test page.",
+        Printer,
+        &["wifi"],
+    )
+    .await;
+}
+
+pub async fn articles_are_found_by_words_phrases_and_prefixes_title_matches_first<S: Store>(store: S) {
+    let w = world(store).await;
+    library(&w).await;
+
+    let paper = search(&w, "paper").await;
+    assert_eq!(titles(&paper), ["Paper jam in tray two", "Streaks on printed pages"], "the title match first");
+    let snippet = &paper.hits.get(1).expect("second hit").snippet;
+    assert!(snippet.iter().any(|p| p.highlighted && p.text.to_lowercase().contains("paper")), "{snippet:?}");
+
+    assert_eq!(titles(&search(&w, "\"paper jam\"").await), ["Paper jam in tray two"]);
+    assert_eq!(titles(&search(&w, "\"jam paper\"").await), Vec::<&str>::new(), "a phrase keeps its order");
+    let routers = search(&w, "rout*").await;
+    let mut routers = titles(&routers);
+    routers.sort_unstable();
+    assert_eq!(routers, ["Printer offline after update", "Router drops connections"]);
+    assert_eq!(titles(&search(&w, "router -microwave").await), ["Printer offline after update"]);
+    assert_eq!(titles(&search(&w, "drum streaked").await), ["Streaks on printed pages"], "every word must match");
+}
+
+pub async fn searches_filter_by_category_and_tag_and_page_without_repeats<S: Store>(store: S) {
+    let w = world(store).await;
+    library(&w).await;
+    for n in 0..23 {
+        let category = if n % 2 == 0 { ProductCategory::Television } else { ProductCategory::Audio };
+        let tags: &[&str] = if n % 3 == 0 { &["reset", "remote"] } else { &["reset"] };
+        write(&w, &format!("Factory reset {n}"), "Hold the button for ten seconds to reset.", category, tags).await;
+    }
+    let find = |categories: &[ProductCategory], tags: &[&str], offset, limit| {
+        let mut search = ArticleSearch::new(SearchQuery::parse("reset").expect("query"));
+        search.categories = categories.iter().copied().collect();
+        search.tags = tags.iter().map(|t| Tag::new(*t).expect("tag")).collect();
+        search.offset = offset;
+        search.limit = limit;
+        w.service.search_articles(w.expert(1), search)
+    };
+    let tv = find(&[ProductCategory::Television], &[], 0, 100).await.expect("search");
+    assert_eq!(tv.hits.len(), 12);
+    let printers = find(&[ProductCategory::Printer], &[], 0, 100).await.expect("search");
+    assert!(printers.hits.is_empty());
+    let both = find(&[ProductCategory::Television, ProductCategory::Audio], &["reset", "remote"], 0, 100).await;
+    assert_eq!(both.expect("search").hits.len(), 8, "every tag must be carried");
+
+    let mut seen = BTreeSet::new();
+    let mut offset = Some(0);
+    let mut pages = Vec::new();
+    while let Some(at) = offset {
+        let page = find(&[], &[], at, 10).await.expect("page");
+        pages.push(page.hits.len());
+        seen.extend(page.hits.iter().map(|h| h.article));
+        offset = page.next_offset;
+    }
+    assert_eq!(pages, [10, 10, 3]);
+    assert_eq!(seen.len(), 23);
+
+    let too_big = find(&[], &[], 0, ArticleSearch::MAX_LIMIT + 1).await;
+    assert!(matches!(too_big, Err(Error::Invalid(_))), "{too_big:?}");
+}
+
+pub async fn a_revision_replaces_what_is_found_and_a_retired_article_leaves_search<S: Store>(store: S) {
+    let w = world(store).await;
+    let id = write(&w, "Speaker hums", "Check the ground loop isolator.", ProductCategory::Audio, &[]).await;
+    let revised = content("Speaker hums", "Replace the shielded cable first.", ProductCategory::Audio, &[]);
+    let why = Reason::new("isolators rarely help").expect("reason");
+    w.service.revise_article(w.expert(1), id, revised, why).await.expect("revise");
+
+    assert!(search(&w, "isolator").await.hits.is_empty(), "the old revision is no longer searched");
+    let found = search(&w, "shielded cable").await;
+    assert_eq!(found.hits.iter().map(|h| (h.article, h.revision)).collect::<Vec<_>>(), [(id, 2)]);
+
+    w.service.retire_article(w.admin, id, Reason::new("model withdrawn").expect("reason")).await.expect("retire");
+    assert!(search(&w, "shielded").await.hits.is_empty(), "retired articles leave search");
+    let first = w.service.article_revision(w.helpdesk, id, 1).await.expect("history stays");
+    assert_eq!(first.content.body.as_str(), "Check the ground loop isolator.");
+    let diff = w.service.compare_revisions(w.manager, id, 1, 2).await.expect("diff");
+    assert_eq!(diff.len(), 2);
+}
+
+pub async fn a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed<S: Store>(store: S) {
+    let w = world(store).await;
+    library(&w).await;
+    let typo = search(&w, "pritner offline").await;
+    assert_eq!(typo.corrected.as_ref().map(ToString::to_string).as_deref(), Some("printer offline"));
+    assert_eq!(titles(&typo), ["Printer offline after update"]);
+
+    let far = search(&w, "xylophone").await;
+    assert!(far.hits.is_empty() && far.corrected.is_none(), "{far:?}");
+    let known_words = search(&w, "microwave drum").await;
+    assert!(known_words.hits.is_empty() && known_words.corrected.is_none(), "real words are not corrected");
+}
+
+pub async fn any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error<S: Store>(store: S) {
+    let w = world(store).await;
+    library(&w).await;
+    let ten_kb = "paper ".repeat(1_700);
+    let long_word = "x".repeat(65);
+    let hostile = [
+        "\"",
+        "\"\"",
+        "(((",
+        ")",
+        "paper)",
+        "*",
+        "pa*",
+        "p*",
+        "-",
+        "--paper",
+        "paper -",
+        "NOT paper",
+        "paper OR",
+        "paper AND NOT",
+        "NEAR(paper jam)",
+        "title:paper",
+        "^paper",
+        "paper^2",
+        "{paper jam}",
+        "'; DROP TABLE kb_articles; --",
+        "a & !b | c:*",
+        "paper:* & jam",
+        "paper <-> jam",
+        "🖨️ paper 🧻",
+        "ｐａｐｅｒ",
+        "İstanbul",
+        "e\u{301}cran",
+        "\\",
+        "%_%",
+        "paper\u{0}jam",
+        long_word.as_str(),
+        ten_kb.as_str(),
+    ];
+    for text in hostile {
+        match SearchQuery::parse(text) {
+            Ok(query) => {
+                let result = w.service.search_articles(w.helpdesk, ArticleSearch::new(query)).await;
+                assert!(result.is_ok(), "{text:?}: {result:?}");
+            }
+            // A typed `QueryError`, which reaches hosts as a query error with its reason.
+            Err(_) => {}
+        }
+    }
+    assert!(!search(&w, "paper)").await.hits.is_empty());
+}

@@ -1,0 +1,15 @@
+//! Knowledge-base queries on whichever backend this is.
+
+use super::{AnyStore, delegate};
+use sysops_core::StoreError;
+use sysops_core::kb::{ArticleHit, ArticleSearch, KbStore};
+
+impl KbStore for AnyStore {
+    async fn search_articles(&self, search: &ArticleSearch) -> Result<Vec<ArticleHit>, StoreError> {
+        delegate!(self.search_articles(search))
+    }
+
+    async fn similar_words(&self, keys: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
+        delegate!(self.similar_words(keys))
+    }
+}
