@@ -321,3 +321,15 @@ domain_enum!(
         WrittenOff,
     }
 );
+
+domain_enum!(
+    /// What happened to a line between two revisions of an article.
+    DiffOp = core::kb::DiffOp {
+        /// In both.
+        Same,
+        /// Only in the newer revision.
+        Added,
+        /// Only in the older revision.
+        Removed,
+    }
+);

@@ -26,6 +26,7 @@ mod guard;
 #[cfg(feature = "hostile")]
 pub mod hostile;
 mod integrity;
+mod kb;
 mod outbox;
 mod plan;
 #[cfg(feature = "python")]
@@ -46,13 +47,16 @@ pub use billing::{
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};
 pub use enums::{
-    Action, CardBrand, Channel, CostFactor, Currency, InvoiceStatus, Priority, ProductCategory, RecordKind, Role,
-    StaffRole, TicketStatus, WaitReason, Weekday,
+    Action, CardBrand, Channel, CostFactor, Currency, DiffOp, InvoiceStatus, Priority, ProductCategory, RecordKind,
+    Role, StaffRole, TicketStatus, WaitReason, Weekday,
 };
 pub use error::{DenyReason, Rule, SysopsError};
 pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
 pub use guard::{guard, guard_sync};
 pub use integrity::{QuarantinedRecord, RecordAudit};
+pub use kb::{
+    Article, ArticleContent, ArticleHit, ArticleRevision, DiffLine, RevisionInfo, SearchResults, SnippetPart,
+};
 pub use outbox::OutboxEntry;
 pub use plan::{PlanTerms, ServiceTargets, SupportPlan};
 pub use staff::{StaffAccount, StaffChange, StaffEvent};

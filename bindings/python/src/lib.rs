@@ -96,6 +96,15 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::WeeklyHours>()?;
     m.add_class::<ffi::WorkWindow>()?;
     m.add_class::<ffi::AdminAction>()?;
+    m.add_class::<ffi::Article>()?;
+    m.add_class::<ffi::ArticleContent>()?;
+    m.add_class::<ffi::ArticleHit>()?;
+    m.add_class::<ffi::ArticleRevision>()?;
+    m.add_class::<ffi::DiffLine>()?;
+    m.add_class::<ffi::DiffOp>()?;
+    m.add_class::<ffi::RevisionInfo>()?;
+    m.add_class::<ffi::SearchResults>()?;
+    m.add_class::<ffi::SnippetPart>()?;
     m.add_class::<ffi::BillingReport>()?;
     m.add_class::<ffi::Card>()?;
     m.add_class::<ffi::CardBrand>()?;

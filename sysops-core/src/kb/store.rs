@@ -60,7 +60,7 @@ pub struct ArticleSearch {
     pub query: SearchQuery,
     /// Only articles about one of these products (none: any product).
     pub categories: BTreeSet<ProductCategory>,
-    /// Only articles carrying every one of these tags.
+    /// Only articles carrying every one of these tags (at most [`ArticleContent::MAX_TAGS`]).
     pub tags: BTreeSet<Tag>,
     /// Hits to skip (0 to [`ArticleSearch::MAX_OFFSET`]).
     pub offset: u32,
@@ -88,6 +88,11 @@ impl ArticleSearch {
         }
         if self.offset > Self::MAX_OFFSET {
             return Err(out("offset", self.offset, 0, Self::MAX_OFFSET.into()));
+        }
+        // No article carries more tags, so no search needs more.
+        let most = ArticleContent::MAX_TAGS as u32;
+        if self.tags.len() > ArticleContent::MAX_TAGS {
+            return Err(out("tags", u32::try_from(self.tags.len()).unwrap_or(u32::MAX), 0, most.into()));
         }
         Ok(())
     }

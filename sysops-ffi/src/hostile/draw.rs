@@ -392,6 +392,12 @@ impl<'a> Draw<'a> {
         }
     }
 
+    pub(super) fn article(&mut self) -> ArticleContent {
+        let categories = self.or(vec![ProductCategory::Printer], |d| (0..d.below(4)).map(|_| d.category()).collect());
+        let tags = self.or(vec!["paper".to_owned()], |d| (0..d.below(30)).map(|_| d.text()).collect());
+        ArticleContent { title: self.text_or("Paper jam"), body: self.text_or("Open tray 2."), categories, tags }
+    }
+
     pub(super) fn weights(&mut self) -> Option<CostWeights> {
         self.opt(|d| CostWeights {
             distance_per_km: d.real_or(1.0),

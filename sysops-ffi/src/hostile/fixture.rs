@@ -23,6 +23,8 @@ pub struct Fixture {
     spare: Uuid,
     /// The simulated gateway billing calls charge through.
     gateway: Arc<SimulatedGateway>,
+    /// A knowledge-base article the expert wrote, revised once.
+    article: Uuid,
 }
 
 /// A host's gateway answering whatever was drawn: ids and reasons of any text, or no answer.
@@ -123,7 +125,16 @@ impl Fixture {
         let card = Card::new("4242424242424242".into(), 2031, 7, "Carla".into(), Some("123".into()))?;
         sysops.start_subscription(customer, customer.id, card).await?;
         let gateway = SimulatedGateway::new();
-        Ok(Fixture { sysops, admin, helpdesk, manager, customer, expert, plan, tickets, spare, gateway })
+        let mut content = ArticleContent {
+            title: "No picture".into(),
+            body: "Check the input source.".into(),
+            categories: vec![ProductCategory::Television],
+            tags: vec!["hdmi".into()],
+        };
+        let article = sysops.write_article(expert, content.clone()).await?.id;
+        content.body.push_str("\nThen the cable.");
+        sysops.revise_article(expert, article, content, "cable first".into()).await?;
+        Ok(Fixture { sysops, admin, helpdesk, manager, customer, expert, plan, tickets, spare, gateway, article })
     }
 
     fn id(&self, d: &mut Draw<'_>) -> Uuid {
@@ -445,6 +456,32 @@ impl Fixture {
                 s.write_off_invoice(self.actor_or(d, admin), self.id(d), d.text_or("bankrupt")).await.map(drop)
             }
             "rotate_card_keys" => s.rotate_card_keys(self.actor_or(d, admin)).await.map(drop),
+            "write_article" => s.write_article(self.actor_or(d, expert), d.article()).await.map(drop),
+            "revise_article" => {
+                let (actor, id, content) = (self.actor_or(d, expert), self.id_or(d, self.article), d.article());
+                s.revise_article(actor, id, content, d.text_or("clearer")).await.map(drop)
+            }
+            "retire_article" => {
+                let (actor, id) = (self.actor_or(d, admin), self.id_or(d, self.article));
+                s.retire_article(actor, id, d.text_or("outdated")).await.map(drop)
+            }
+            "article" => s.article(self.actor_or(d, helpdesk), self.id_or(d, self.article)).await.map(drop),
+            "article_revision" => {
+                let (actor, id) = (self.actor_or(d, helpdesk), self.id_or(d, self.article));
+                s.article_revision(actor, id, d.or(1, |d| d.unsigned() as u32)).await.map(drop)
+            }
+            "compare_revisions" => {
+                let (actor, id) = (self.actor_or(d, manager), self.id_or(d, self.article));
+                let (from, to) = (d.or(1, |d| d.unsigned() as u32), d.or(2, |d| d.unsigned() as u32));
+                s.compare_revisions(actor, id, from, to).await.map(drop)
+            }
+            "search_articles" => {
+                let (actor, query) = (self.actor_or(d, expert), d.text_or("input cable"));
+                let categories = d.or(vec![], |d| (0..d.below(12)).map(|_| d.category()).collect());
+                let tags = d.or(vec![], |d| (0..d.below(30)).map(|_| d.text()).collect());
+                let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));
+                s.search_articles(actor, query, categories, tags, offset, limit).await.map(drop)
+            }
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }
     }
@@ -469,6 +506,7 @@ impl Fixture {
             RecordKind::Ticket,
             RecordKind::Subscription,
             RecordKind::Invoice,
+            RecordKind::Article,
         ] {
             let mut after = None;
             loop {

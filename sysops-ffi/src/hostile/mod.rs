@@ -98,6 +98,13 @@ pub const OPERATIONS: &[&str] = &[
     "expiry_month",
     "card_brand",
     "card_last4",
+    "write_article",
+    "revise_article",
+    "retire_article",
+    "article",
+    "article_revision",
+    "compare_revisions",
+    "search_articles",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

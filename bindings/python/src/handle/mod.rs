@@ -5,6 +5,7 @@ mod billing;
 mod customer;
 mod expert;
 mod integrity;
+mod kb;
 mod outbox;
 mod plan;
 mod staff;

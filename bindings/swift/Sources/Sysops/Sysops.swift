@@ -1977,6 +1977,45 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64) async throws  -> RecordAudit
     
     /**
+     * An article at its latest revision, with the list of its revisions.
+     */
+    func article(actor: Actor, article: Uuid) async throws  -> Article
+    
+    /**
+     * Revision `revision` of an article (1 is the first) as it was written.
+     */
+    func articleRevision(actor: Actor, article: Uuid, revision: UInt32) async throws  -> ArticleRevision
+    
+    /**
+     * The line diff of an article's body from revision `from` to revision `to`.
+     */
+    func compareRevisions(actor: Actor, article: Uuid, from: UInt32, to: UInt32) async throws  -> [DiffLine]
+    
+    /**
+     * Takes an article out of search, saying why; administrators, or the expert who wrote it.
+     */
+    func retireArticle(actor: Actor, article: Uuid, why: String) async throws  -> Article
+    
+    /**
+     * Writes the next revision of an article, saying why (1–2,000 characters).
+     */
+    func reviseArticle(actor: Actor, article: Uuid, content: ArticleContent, why: String) async throws  -> Article
+    
+    /**
+     * Searches the current revisions of articles not retired, best first. `query` is words
+     * (all must match), `"a phrase"`, `prefix*` and `-excluded` terms; at most 10,000
+     * characters and 32 words. Only articles about one of `categories` (empty: any) that
+     * carry every one of `tags`; `limit` 1–100 hits after `offset` (0–1,000). When nothing
+     * matches, misspelt words are corrected and the search is run again (`corrected`).
+     */
+    func searchArticles(actor: Actor, query: String, categories: [ProductCategory], tags: [String], offset: UInt32, limit: UInt32) async throws  -> SearchResults
+    
+    /**
+     * Writes a new article (revision 1); administrators and experts.
+     */
+    func writeArticle(actor: Actor, content: ArticleContent) async throws  -> Article
+    
+    /**
      * Records that `consumer` handled everything up to `position`.
      */
     func ackOutbox(consumer: String, position: UInt64) async throws 
@@ -2856,6 +2895,143 @@ open func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit
 }
     
     /**
+     * An article at its latest revision, with the list of its revisions.
+     */
+open func article(actor: Actor, article: Uuid)async throws  -> Article  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_article(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(article)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeArticle_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Revision `revision` of an article (1 is the first) as it was written.
+     */
+open func articleRevision(actor: Actor, article: Uuid, revision: UInt32)async throws  -> ArticleRevision  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_article_revision(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(article),FfiConverterUInt32.lower(revision)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeArticleRevision_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The line diff of an article's body from revision `from` to revision `to`.
+     */
+open func compareRevisions(actor: Actor, article: Uuid, from: UInt32, to: UInt32)async throws  -> [DiffLine]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_compare_revisions(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(article),FfiConverterUInt32.lower(from),FfiConverterUInt32.lower(to)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDiffLine.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Takes an article out of search, saying why; administrators, or the expert who wrote it.
+     */
+open func retireArticle(actor: Actor, article: Uuid, why: String)async throws  -> Article  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_retire_article(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(article),FfiConverterString.lower(why)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeArticle_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Writes the next revision of an article, saying why (1–2,000 characters).
+     */
+open func reviseArticle(actor: Actor, article: Uuid, content: ArticleContent, why: String)async throws  -> Article  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_revise_article(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(article),FfiConverterTypeArticleContent_lower(content),FfiConverterString.lower(why)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeArticle_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Searches the current revisions of articles not retired, best first. `query` is words
+     * (all must match), `"a phrase"`, `prefix*` and `-excluded` terms; at most 10,000
+     * characters and 32 words. Only articles about one of `categories` (empty: any) that
+     * carry every one of `tags`; `limit` 1–100 hits after `offset` (0–1,000). When nothing
+     * matches, misspelt words are corrected and the search is run again (`corrected`).
+     */
+open func searchArticles(actor: Actor, query: String, categories: [ProductCategory], tags: [String], offset: UInt32, limit: UInt32)async throws  -> SearchResults  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_search_articles(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterString.lower(query),FfiConverterSequenceTypeProductCategory.lower(categories),FfiConverterSequenceString.lower(tags),FfiConverterUInt32.lower(offset),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSearchResults_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Writes a new article (revision 1); administrators and experts.
+     */
+open func writeArticle(actor: Actor, content: ArticleContent)async throws  -> Article  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_write_article(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeArticleContent_lower(content)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeArticle_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
      * Records that `consumer` handled everything up to `position`.
      */
 open func ackOutbox(consumer: String, position: UInt64)async throws   {
@@ -3595,6 +3771,278 @@ public func FfiConverterTypeAdminAction_lift(_ buf: RustBuffer) throws -> AdminA
 #endif
 public func FfiConverterTypeAdminAction_lower(_ value: AdminAction) -> RustBuffer {
     return FfiConverterTypeAdminAction.lower(value)
+}
+
+
+/**
+ * An article at its latest revision.
+ */
+public struct Article: Equatable, Hashable {
+    public var id: Uuid
+    /**
+     * The latest revision's content.
+     */
+    public var content: ArticleContent
+    /**
+     * Every revision, oldest first; the last is the current one.
+     */
+    public var revisions: [RevisionInfo]
+    /**
+     * When it was retired (it left search; its revisions stay readable).
+     */
+    public var retiredAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: Uuid, 
+        /**
+         * The latest revision's content.
+         */content: ArticleContent, 
+        /**
+         * Every revision, oldest first; the last is the current one.
+         */revisions: [RevisionInfo], 
+        /**
+         * When it was retired (it left search; its revisions stay readable).
+         */retiredAt: Timestamp?) {
+        self.id = id
+        self.content = content
+        self.revisions = revisions
+        self.retiredAt = retiredAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Article: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeArticle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Article {
+        return
+            try Article(
+                id: FfiConverterTypeUuid.read(from: &buf), 
+                content: FfiConverterTypeArticleContent.read(from: &buf), 
+                revisions: FfiConverterSequenceTypeRevisionInfo.read(from: &buf), 
+                retiredAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Article, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.id, into: &buf)
+        FfiConverterTypeArticleContent.write(value.content, into: &buf)
+        FfiConverterSequenceTypeRevisionInfo.write(value.revisions, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.retiredAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticle_lift(_ buf: RustBuffer) throws -> Article {
+    return try FfiConverterTypeArticle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticle_lower(_ value: Article) -> RustBuffer {
+    return FfiConverterTypeArticle.lower(value)
+}
+
+
+/**
+ * What an article says: title (1–300 characters), Markdown body (1–500,000 characters), one
+ * or more product categories, and up to 20 tags (1–40 letters, digits, `-` or `_` each,
+ * stored lower-cased).
+ */
+public struct ArticleContent: Equatable, Hashable {
+    public var title: String
+    public var body: String
+    public var categories: [ProductCategory]
+    public var tags: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(title: String, body: String, categories: [ProductCategory], tags: [String]) {
+        self.title = title
+        self.body = body
+        self.categories = categories
+        self.tags = tags
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ArticleContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeArticleContent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArticleContent {
+        return
+            try ArticleContent(
+                title: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                categories: FfiConverterSequenceTypeProductCategory.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ArticleContent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterSequenceTypeProductCategory.write(value.categories, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleContent_lift(_ buf: RustBuffer) throws -> ArticleContent {
+    return try FfiConverterTypeArticleContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleContent_lower(_ value: ArticleContent) -> RustBuffer {
+    return FfiConverterTypeArticleContent.lower(value)
+}
+
+
+/**
+ * One article found: its current revision, title and a passage around the matches.
+ */
+public struct ArticleHit: Equatable, Hashable {
+    public var article: Uuid
+    public var revision: UInt32
+    public var title: String
+    public var snippet: [SnippetPart]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(article: Uuid, revision: UInt32, title: String, snippet: [SnippetPart]) {
+        self.article = article
+        self.revision = revision
+        self.title = title
+        self.snippet = snippet
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ArticleHit: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeArticleHit: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArticleHit {
+        return
+            try ArticleHit(
+                article: FfiConverterTypeUuid.read(from: &buf), 
+                revision: FfiConverterUInt32.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                snippet: FfiConverterSequenceTypeSnippetPart.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ArticleHit, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.article, into: &buf)
+        FfiConverterUInt32.write(value.revision, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterSequenceTypeSnippetPart.write(value.snippet, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleHit_lift(_ buf: RustBuffer) throws -> ArticleHit {
+    return try FfiConverterTypeArticleHit.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleHit_lower(_ value: ArticleHit) -> RustBuffer {
+    return FfiConverterTypeArticleHit.lower(value)
+}
+
+
+/**
+ * One revision as it was written.
+ */
+public struct ArticleRevision: Equatable, Hashable {
+    public var info: RevisionInfo
+    public var content: ArticleContent
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(info: RevisionInfo, content: ArticleContent) {
+        self.info = info
+        self.content = content
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ArticleRevision: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeArticleRevision: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArticleRevision {
+        return
+            try ArticleRevision(
+                info: FfiConverterTypeRevisionInfo.read(from: &buf), 
+                content: FfiConverterTypeArticleContent.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ArticleRevision, into buf: inout [UInt8]) {
+        FfiConverterTypeRevisionInfo.write(value.info, into: &buf)
+        FfiConverterTypeArticleContent.write(value.content, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleRevision_lift(_ buf: RustBuffer) throws -> ArticleRevision {
+    return try FfiConverterTypeArticleRevision.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleRevision_lower(_ value: ArticleRevision) -> RustBuffer {
+    return FfiConverterTypeArticleRevision.lower(value)
 }
 
 
@@ -4409,6 +4857,63 @@ public func FfiConverterTypeDeclined_lift(_ buf: RustBuffer) throws -> Declined 
 #endif
 public func FfiConverterTypeDeclined_lower(_ value: Declined) -> RustBuffer {
     return FfiConverterTypeDeclined.lower(value)
+}
+
+
+/**
+ * A line of a comparison of two revisions' bodies.
+ */
+public struct DiffLine: Equatable, Hashable {
+    public var op: DiffOp
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(op: DiffOp, text: String) {
+        self.op = op
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DiffLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiffLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiffLine {
+        return
+            try DiffLine(
+                op: FfiConverterTypeDiffOp.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DiffLine, into buf: inout [UInt8]) {
+        FfiConverterTypeDiffOp.write(value.op, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiffLine_lift(_ buf: RustBuffer) throws -> DiffLine {
+    return try FfiConverterTypeDiffLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiffLine_lower(_ value: DiffLine) -> RustBuffer {
+    return FfiConverterTypeDiffLine.lower(value)
 }
 
 
@@ -6066,6 +6571,71 @@ public func FfiConverterTypeRefundRequest_lower(_ value: RefundRequest) -> RustB
 
 
 /**
+ * Who wrote a revision, when and why (`why` is empty for revision 1).
+ */
+public struct RevisionInfo: Equatable, Hashable {
+    public var revision: UInt32
+    public var by: Uuid
+    public var at: Timestamp
+    public var why: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(revision: UInt32, by: Uuid, at: Timestamp, why: String?) {
+        self.revision = revision
+        self.by = by
+        self.at = at
+        self.why = why
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RevisionInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRevisionInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RevisionInfo {
+        return
+            try RevisionInfo(
+                revision: FfiConverterUInt32.read(from: &buf), 
+                by: FfiConverterTypeUuid.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf), 
+                why: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RevisionInfo, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.revision, into: &buf)
+        FfiConverterTypeUuid.write(value.by, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.why, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevisionInfo_lift(_ buf: RustBuffer) throws -> RevisionInfo {
+    return try FfiConverterTypeRevisionInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevisionInfo_lower(_ value: RevisionInfo) -> RustBuffer {
+    return FfiConverterTypeRevisionInfo.lower(value)
+}
+
+
+/**
  * What a key rotation did.
  */
 public struct RotationReport: Equatable, Hashable {
@@ -6131,6 +6701,79 @@ public func FfiConverterTypeRotationReport_lift(_ buf: RustBuffer) throws -> Rot
 #endif
 public func FfiConverterTypeRotationReport_lower(_ value: RotationReport) -> RustBuffer {
     return FfiConverterTypeRotationReport.lower(value)
+}
+
+
+/**
+ * A page of hits, best first.
+ */
+public struct SearchResults: Equatable, Hashable {
+    public var hits: [ArticleHit]
+    /**
+     * The query run instead when nothing matched what was typed ("did you mean …").
+     */
+    public var corrected: String?
+    /**
+     * Pass as `offset` for the next page; absent on the last one.
+     */
+    public var nextOffset: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(hits: [ArticleHit], 
+        /**
+         * The query run instead when nothing matched what was typed ("did you mean …").
+         */corrected: String?, 
+        /**
+         * Pass as `offset` for the next page; absent on the last one.
+         */nextOffset: UInt32?) {
+        self.hits = hits
+        self.corrected = corrected
+        self.nextOffset = nextOffset
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SearchResults: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSearchResults: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SearchResults {
+        return
+            try SearchResults(
+                hits: FfiConverterSequenceTypeArticleHit.read(from: &buf), 
+                corrected: FfiConverterOptionString.read(from: &buf), 
+                nextOffset: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SearchResults, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeArticleHit.write(value.hits, into: &buf)
+        FfiConverterOptionString.write(value.corrected, into: &buf)
+        FfiConverterOptionUInt32.write(value.nextOffset, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSearchResults_lift(_ buf: RustBuffer) throws -> SearchResults {
+    return try FfiConverterTypeSearchResults.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSearchResults_lower(_ value: SearchResults) -> RustBuffer {
+    return FfiConverterTypeSearchResults.lower(value)
 }
 
 
@@ -6289,6 +6932,63 @@ public func FfiConverterTypeSkill_lift(_ buf: RustBuffer) throws -> Skill {
 #endif
 public func FfiConverterTypeSkill_lower(_ value: Skill) -> RustBuffer {
     return FfiConverterTypeSkill.lower(value)
+}
+
+
+/**
+ * A piece of a snippet; `highlighted` where the query matched.
+ */
+public struct SnippetPart: Equatable, Hashable {
+    public var text: String
+    public var highlighted: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(text: String, highlighted: Bool) {
+        self.text = text
+        self.highlighted = highlighted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SnippetPart: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSnippetPart: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SnippetPart {
+        return
+            try SnippetPart(
+                text: FfiConverterString.read(from: &buf), 
+                highlighted: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SnippetPart, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterBool.write(value.highlighted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSnippetPart_lift(_ buf: RustBuffer) throws -> SnippetPart {
+    return try FfiConverterTypeSnippetPart.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSnippetPart_lower(_ value: SnippetPart) -> RustBuffer {
+    return FfiConverterTypeSnippetPart.lower(value)
 }
 
 
@@ -7606,6 +8306,10 @@ public enum Action: Equatable, Hashable {
     case voidInvoice
     case writeOffInvoice
     case rotateCardKeys
+    case writeArticle
+    case reviseArticle
+    case retireArticle
+    case readArticles
 
 
 
@@ -7720,6 +8424,14 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         case 46: return .writeOffInvoice
         
         case 47: return .rotateCardKeys
+        
+        case 48: return .writeArticle
+        
+        case 49: return .reviseArticle
+        
+        case 50: return .retireArticle
+        
+        case 51: return .readArticles
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -7915,6 +8627,22 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case .rotateCardKeys:
             writeInt(&buf, Int32(47))
+        
+        
+        case .writeArticle:
+            writeInt(&buf, Int32(48))
+        
+        
+        case .reviseArticle:
+            writeInt(&buf, Int32(49))
+        
+        
+        case .retireArticle:
+            writeInt(&buf, Int32(50))
+        
+        
+        case .readArticles:
+            writeInt(&buf, Int32(51))
         
         }
     }
@@ -8521,6 +9249,88 @@ public func FfiConverterTypeDenyReason_lower(_ value: DenyReason) -> RustBuffer 
 
 
 
+
+public enum DiffOp: Equatable, Hashable {
+    
+    /**
+     * In both.
+     */
+    case same
+    /**
+     * Only in the newer revision.
+     */
+    case added
+    /**
+     * Only in the older revision.
+     */
+    case removed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DiffOp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiffOp: FfiConverterRustBuffer {
+    typealias SwiftType = DiffOp
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiffOp {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .same
+        
+        case 2: return .added
+        
+        case 3: return .removed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DiffOp, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .same:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .added:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .removed:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiffOp_lift(_ buf: RustBuffer) throws -> DiffOp {
+    return try FfiConverterTypeDiffOp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiffOp_lower(_ value: DiffOp) -> RustBuffer {
+    return FfiConverterTypeDiffOp.lower(value)
+}
+
+
+
 /**
  * No answer: the gateway may or may not have acted, so sysops asks again later with the
  * same key.
@@ -9112,6 +9922,10 @@ public enum RecordKind: Equatable, Hashable {
      * One month's invoice (billing).
      */
     case invoice
+    /**
+     * A knowledge-base article.
+     */
+    case article
 
 
 
@@ -9147,6 +9961,8 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case 7: return .invoice
         
+        case 8: return .article
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -9181,6 +9997,10 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case .invoice:
             writeInt(&buf, Int32(7))
+        
+        
+        case .article:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -9394,6 +10214,10 @@ public enum Rule: Equatable, Hashable {
      * A billing run for a month that has not ended.
      */
     case periodNotEnded
+    /**
+     * A retired knowledge-base article can be read but no longer revised.
+     */
+    case articleRetired
 
 
 
@@ -9450,6 +10274,8 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         case 17: return .refundTooLarge
         
         case 18: return .periodNotEnded
+        
+        case 19: return .articleRetired
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9529,6 +10355,10 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         
         case .periodNotEnded:
             writeInt(&buf, Int32(18))
+        
+        
+        case .articleRetired:
+            writeInt(&buf, Int32(19))
         
         }
     }
@@ -10843,6 +11673,30 @@ public func FfiConverterTypeWeekday_lower(_ value: Weekday) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
     typealias SwiftType = Int64?
 
@@ -11107,6 +11961,31 @@ fileprivate struct FfiConverterOptionTypeUuid: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCardKey: FfiConverterRustBuffer {
     typealias SwiftType = [CardKey]
 
@@ -11149,6 +12028,31 @@ fileprivate struct FfiConverterSequenceTypeAdminAction: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAdminAction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeArticleHit: FfiConverterRustBuffer {
+    typealias SwiftType = [ArticleHit]
+
+    public static func write(_ value: [ArticleHit], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeArticleHit.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ArticleHit] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ArticleHit]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeArticleHit.read(from: &buf))
         }
         return seq
     }
@@ -11224,6 +12128,31 @@ fileprivate struct FfiConverterSequenceTypeDeclined: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDeclined.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDiffLine: FfiConverterRustBuffer {
+    typealias SwiftType = [DiffLine]
+
+    public static func write(_ value: [DiffLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDiffLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DiffLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DiffLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDiffLine.read(from: &buf))
         }
         return seq
     }
@@ -11457,6 +12386,31 @@ fileprivate struct FfiConverterSequenceTypeRefund: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRevisionInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [RevisionInfo]
+
+    public static func write(_ value: [RevisionInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRevisionInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RevisionInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RevisionInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRevisionInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSkill: FfiConverterRustBuffer {
     typealias SwiftType = [Skill]
 
@@ -11474,6 +12428,31 @@ fileprivate struct FfiConverterSequenceTypeSkill: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSkill.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSnippetPart: FfiConverterRustBuffer {
+    typealias SwiftType = [SnippetPart]
+
+    public static func write(_ value: [SnippetPart], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSnippetPart.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SnippetPart] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SnippetPart]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSnippetPart.read(from: &buf))
         }
         return seq
     }
@@ -12195,6 +13174,27 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_quarantined_records() != 12405) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_article() != 19371) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_article_revision() != 32105) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_compare_revisions() != 34353) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_retire_article() != 1171) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_revise_article() != 2681) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_search_articles() != 20266) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_write_article() != 449) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_ack_outbox() != 30624) {

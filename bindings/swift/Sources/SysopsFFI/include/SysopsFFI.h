@@ -643,6 +643,41 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_set_expert_skills(uint64_t ptr, Rust
 uint64_t uniffi_sysops_ffi_fn_method_sysops_quarantined_records(uint64_t ptr, RustBuffer actor, RustBuffer kind, RustBuffer after, int64_t limit
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_article(uint64_t ptr, RustBuffer actor, RustBuffer article
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_REVISION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_REVISION
+uint64_t uniffi_sysops_ffi_fn_method_sysops_article_revision(uint64_t ptr, RustBuffer actor, RustBuffer article, uint32_t revision
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COMPARE_REVISIONS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COMPARE_REVISIONS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_compare_revisions(uint64_t ptr, RustBuffer actor, RustBuffer article, uint32_t from, uint32_t to
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_ARTICLE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_retire_article(uint64_t ptr, RustBuffer actor, RustBuffer article, RustBuffer why
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REVISE_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REVISE_ARTICLE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_revise_article(uint64_t ptr, RustBuffer actor, RustBuffer article, RustBuffer content, RustBuffer why
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SEARCH_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SEARCH_ARTICLES
+uint64_t uniffi_sysops_ffi_fn_method_sysops_search_articles(uint64_t ptr, RustBuffer actor, RustBuffer query, RustBuffer categories, RustBuffer tags, uint32_t offset, uint32_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_WRITE_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_WRITE_ARTICLE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_write_article(uint64_t ptr, RustBuffer actor, RustBuffer content
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
 uint64_t uniffi_sysops_ffi_fn_method_sysops_ack_outbox(uint64_t ptr, RustBuffer consumer, uint64_t position
@@ -1366,6 +1401,48 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_set_expert_skills(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_QUARANTINED_RECORDS
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_quarantined_records(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_article(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_REVISION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_REVISION
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_article_revision(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COMPARE_REVISIONS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_COMPARE_REVISIONS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_compare_revisions(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_ARTICLE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_retire_article(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REVISE_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REVISE_ARTICLE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_revise_article(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SEARCH_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SEARCH_ARTICLES
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_search_articles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_WRITE_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_WRITE_ARTICLE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_write_article(void
     
 );
 #endif

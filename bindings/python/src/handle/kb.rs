@@ -1,0 +1,99 @@
+//! The knowledge base, as methods of the Python handle.
+
+use super::{Sysops, blocking};
+use crate::args::{Category, Id};
+use crate::errors::Failure;
+use pyo3::prelude::*;
+use sysops_ffi as ffi;
+
+/// A count Python passes as any int: one outside 0..=u32::MAX is the typed invalid input the
+/// search would give for it anyway, not an `OverflowError`.
+fn count(field: &str, value: i64) -> Result<u32, Failure> {
+    u32::try_from(value).map_err(|_| {
+        Failure(ffi::SysopsError::InvalidInput { field: field.to_owned(), reason: format!("{value} is out of range") })
+    })
+}
+
+#[pymethods]
+impl Sysops {
+    /// Writes a new article (revision 1).
+    fn write_article(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        content: ffi::ArticleContent,
+    ) -> Result<ffi::Article, Failure> {
+        blocking(py, self.inner.write_article(actor, content))
+    }
+
+    /// Writes the next revision of an article, saying why.
+    fn revise_article(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        article: Id,
+        content: ffi::ArticleContent,
+        why: String,
+    ) -> Result<ffi::Article, Failure> {
+        blocking(py, self.inner.revise_article(actor, article.0, content, why))
+    }
+
+    /// Takes an article out of search; its revisions stay readable.
+    fn retire_article(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        article: Id,
+        why: String,
+    ) -> Result<ffi::Article, Failure> {
+        blocking(py, self.inner.retire_article(actor, article.0, why))
+    }
+
+    /// An article at its latest revision.
+    fn article(&self, py: Python<'_>, actor: ffi::Actor, article: Id) -> Result<ffi::Article, Failure> {
+        blocking(py, self.inner.article(actor, article.0))
+    }
+
+    /// One revision of an article, as it was written.
+    fn article_revision(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        article: Id,
+        revision: i64,
+    ) -> Result<ffi::ArticleRevision, Failure> {
+        let revision = count("revision", revision)?;
+        blocking(py, self.inner.article_revision(actor, article.0, revision))
+    }
+
+    /// The line diff of an article's body between two revisions.
+    fn compare_revisions(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        article: Id,
+        from_revision: i64,
+        to_revision: i64,
+    ) -> Result<Vec<ffi::DiffLine>, Failure> {
+        let (from, to) = (count("from_revision", from_revision)?, count("to_revision", to_revision)?);
+        blocking(py, self.inner.compare_revisions(actor, article.0, from, to))
+    }
+
+    /// Searches articles; see the stub for the query language and limits.
+    #[pyo3(signature = (actor, query, categories = Vec::new(), tags = Vec::new(), offset = 0, limit = 20))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, each with its default
+    fn search_articles(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        query: String,
+        categories: Vec<Category>,
+        tags: Vec<String>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<ffi::SearchResults, Failure> {
+        let categories = categories.into_iter().map(|c| c.0).collect();
+        let (offset, limit) = (count("offset", offset)?, count("limit", limit)?);
+        blocking(py, self.inner.search_articles(actor, query, categories, tags, offset, limit))
+    }
+}

@@ -1,0 +1,78 @@
+"""The knowledge base from Python: an expert writes and improves an article, helpdesk finds it
+while the caller is on the line (typos and all), every revision stays readable, and whatever is
+typed in the search box is answered or refused with a typed error."""
+
+from __future__ import annotations
+
+import pytest
+
+import sysops
+from conftest import Office, caller_address
+from sysops import ArticleContent, DiffOp, ProductCategory
+
+
+def content(title: str, body: str, tags: list[str]) -> ArticleContent:
+    return ArticleContent(title, body, [ProductCategory.TELEVISION], tags)
+
+
+def test_an_expert_improves_an_article_and_helpdesk_finds_it(office: Office) -> None:
+    s = office.sysops
+    first = s.write_article(office.expert, content("No picture on HDMI", "Check the input source.", ["hdmi"]))
+    s.write_article(office.expert, content("Remote does not pair", "Replace the batteries.", ["remote"]))
+    revised = s.revise_article(
+        office.expert, first.id, content("No picture on HDMI", "Check the input source.\nReseat the cable.", ["HDMI"]), "cable is the usual cause"
+    )
+    assert [r.revision for r in revised.revisions] == [1, 2]
+    assert revised.revisions[1].why == "cable is the usual cause"
+    assert revised.content.tags == ["hdmi"], "tags are stored lower-cased"
+
+    found = s.search_articles(office.helpdesk, "reseat cable")
+    assert [(h.article, h.revision, h.title) for h in found.hits] == [(first.id, 2, "No picture on HDMI")]
+    assert any(part.highlighted for part in found.hits[0].snippet)
+    assert found.corrected is None and found.next_offset is None
+
+    typo = s.search_articles(office.helpdesk, "batteires")
+    assert typo.corrected == "batteries"
+    assert [h.title for h in typo.hits] == ["Remote does not pair"]
+
+    only_remote = s.search_articles(office.helpdesk, "pair OR picture", categories=["television"], tags=["remote"])
+    assert only_remote.hits == [], "every word must match: OR is a word"
+
+    assert s.article_revision(office.helpdesk, first.id, 1).content.body == "Check the input source."
+    diff = s.compare_revisions(office.admin, first.id, 1, 2)
+    assert [(line.op, line.text) for line in diff] == [(DiffOp.SAME, "Check the input source."), (DiffOp.ADDED, "Reseat the cable.")]
+
+
+def test_a_retired_article_leaves_search_but_not_history(office: Office) -> None:
+    s = office.sysops
+    article = s.write_article(office.admin, content("Old set-top box", "Hold reset for ten seconds.", []))
+    retired = s.retire_article(office.admin, article.id, "box no longer supported")
+    assert retired.retired_at is not None
+    assert s.search_articles(office.helpdesk, "reset").hits == []
+    assert s.article(office.helpdesk, article.id).content.title == "Old set-top box"
+    with pytest.raises(sysops.RuleViolatedError) as refused:
+        s.revise_article(office.admin, article.id, content("Old set-top box", "new", []), "again")
+    assert refused.value.rule == sysops.Rule.ARTICLE_RETIRED
+
+
+def test_whatever_is_typed_is_answered_or_a_typed_error(office: Office) -> None:
+    s = office.sysops
+    s.write_article(office.expert, content("Sound but no picture", "Try another HDMI port.", []))
+    for text in ['"', "(((", "NEAR(a b)", "title:hdmi", "'; DROP TABLE kb_articles; --", "a & !b | c:*", "📺 hdmi", "x" * 10_000]:
+        try:
+            s.search_articles(office.helpdesk, text)
+        except sysops.InvalidInputError as e:
+            assert e.field == "query"
+    with pytest.raises(sysops.InvalidInputError) as too_long:
+        s.search_articles(office.helpdesk, "x" * 10_001)
+    assert too_long.value.field == "query"
+    for offset, limit in [(0, 0), (0, 101), (-1, 20), (2**40, 20), (1_001, 20)]:
+        with pytest.raises(sysops.InvalidInputError):
+            s.search_articles(office.helpdesk, "hdmi", offset=offset, limit=limit)
+
+
+def test_customers_cannot_read_the_knowledge_base(office: Office) -> None:
+    s = office.sysops
+    customer = s.register_customer(office.helpdesk, sysops.Contact("Cy", "cy@example.com", "+13125550111"), caller_address(), office.plan.id)
+    with pytest.raises(sysops.ForbiddenError):
+        s.search_articles(sysops.Actor(sysops.Role.CUSTOMER, customer.id), "hdmi")

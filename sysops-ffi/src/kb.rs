@@ -1,0 +1,254 @@
+//! The knowledge base: articles and their revisions, compared and searched.
+
+use crate::client::Sysops;
+use crate::enums::{DiffOp, ProductCategory};
+use crate::error::SysopsError;
+use crate::guard::guard;
+use crate::types::Timestamp;
+use crate::value::Actor;
+use sysops_core::kb::{self as core, ArticleBody, ArticleSearch, ArticleTitle, SearchQuery, Tag};
+use sysops_core::{ArticleId, Reason};
+use uuid::Uuid;
+
+/// What an article says: title (1–300 characters), Markdown body (1–500,000 characters), one
+/// or more product categories, and up to 20 tags (1–40 letters, digits, `-` or `_` each,
+/// stored lower-cased).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
+)]
+#[allow(missing_docs)]
+pub struct ArticleContent {
+    pub title: String,
+    pub body: String,
+    pub categories: Vec<ProductCategory>,
+    pub tags: Vec<String>,
+}
+
+impl From<core::ArticleContent> for ArticleContent {
+    fn from(c: core::ArticleContent) -> Self {
+        ArticleContent {
+            title: c.title.into(),
+            body: c.body.into(),
+            categories: c.categories.into_iter().collect(),
+            tags: c.tags.into_iter().map(String::from).collect(),
+        }
+    }
+}
+
+impl TryFrom<ArticleContent> for core::ArticleContent {
+    type Error = SysopsError;
+    fn try_from(c: ArticleContent) -> Result<Self, SysopsError> {
+        if c.tags.len() > core::ArticleContent::MAX_TAGS {
+            let reason = format!("at most {} tags", core::ArticleContent::MAX_TAGS);
+            return Err(SysopsError::InvalidInput { field: "tags".to_owned(), reason });
+        }
+        let tags = c.tags.into_iter().map(Tag::new).collect::<Result<_, _>>()?;
+        Ok(core::ArticleContent::new(
+            ArticleTitle::new(c.title)?,
+            ArticleBody::new(c.body)?,
+            c.categories.into_iter().collect(),
+            tags,
+        )?)
+    }
+}
+
+/// Who wrote a revision, when and why (`why` is empty for revision 1).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
+pub struct RevisionInfo {
+    pub revision: u32,
+    pub by: Uuid,
+    pub at: Timestamp,
+    pub why: Option<String>,
+}
+
+impl From<core::RevisionInfo> for RevisionInfo {
+    fn from(r: core::RevisionInfo) -> Self {
+        RevisionInfo { revision: r.revision, by: r.by.as_uuid(), at: r.at, why: r.why.map(String::from) }
+    }
+}
+
+/// An article at its latest revision.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
+pub struct Article {
+    pub id: Uuid,
+    /// The latest revision's content.
+    pub content: ArticleContent,
+    /// Every revision, oldest first; the last is the current one.
+    pub revisions: Vec<RevisionInfo>,
+    /// When it was retired (it left search; its revisions stay readable).
+    pub retired_at: Option<Timestamp>,
+}
+
+impl From<core::Article> for Article {
+    fn from(a: core::Article) -> Self {
+        Article {
+            id: a.id.as_uuid(),
+            content: a.content.into(),
+            revisions: a.history.into_iter().map(Into::into).collect(),
+            retired_at: a.retired.map(|r| r.at),
+        }
+    }
+}
+
+/// One revision as it was written.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
+pub struct ArticleRevision {
+    pub info: RevisionInfo,
+    pub content: ArticleContent,
+}
+
+/// A line of a comparison of two revisions' bodies.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
+pub struct DiffLine {
+    pub op: DiffOp,
+    pub text: String,
+}
+
+/// A piece of a snippet; `highlighted` where the query matched.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
+pub struct SnippetPart {
+    pub text: String,
+    pub highlighted: bool,
+}
+
+/// One article found: its current revision, title and a passage around the matches.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
+pub struct ArticleHit {
+    pub article: Uuid,
+    pub revision: u32,
+    pub title: String,
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// A page of hits, best first.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+#[allow(missing_docs)]
+pub struct SearchResults {
+    pub hits: Vec<ArticleHit>,
+    /// The query run instead when nothing matched what was typed ("did you mean …").
+    pub corrected: Option<String>,
+    /// Pass as `offset` for the next page; absent on the last one.
+    pub next_offset: Option<u32>,
+}
+
+impl From<core::SearchResults> for SearchResults {
+    fn from(r: core::SearchResults) -> Self {
+        let hits = r.hits.into_iter().map(|h| ArticleHit {
+            article: h.article.as_uuid(),
+            revision: h.revision,
+            title: h.title,
+            snippet: h.snippet.into_iter().map(|p| SnippetPart { text: p.text, highlighted: p.highlighted }).collect(),
+        });
+        SearchResults {
+            hits: hits.collect(),
+            corrected: r.corrected.map(|q| q.to_string()),
+            next_offset: r.next_offset,
+        }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sysops {
+    /// Writes a new article (revision 1); administrators and experts.
+    pub async fn write_article(&self, actor: Actor, content: ArticleContent) -> Result<Article, SysopsError> {
+        guard(async move { Ok(self.api()?.write_article(actor.into(), content.try_into()?).await?.into()) }).await
+    }
+
+    /// Writes the next revision of an article, saying why (1–2,000 characters).
+    pub async fn revise_article(
+        &self,
+        actor: Actor,
+        article: Uuid,
+        content: ArticleContent,
+        why: String,
+    ) -> Result<Article, SysopsError> {
+        guard(async move {
+            let (content, why) = (content.try_into()?, Reason::new(why)?);
+            Ok(self.api()?.revise_article(actor.into(), ArticleId::from_uuid(article), content, why).await?.into())
+        })
+        .await
+    }
+
+    /// Takes an article out of search, saying why; administrators, or the expert who wrote it.
+    pub async fn retire_article(&self, actor: Actor, article: Uuid, why: String) -> Result<Article, SysopsError> {
+        guard(async move {
+            let why = Reason::new(why)?;
+            Ok(self.api()?.retire_article(actor.into(), ArticleId::from_uuid(article), why).await?.into())
+        })
+        .await
+    }
+
+    /// An article at its latest revision, with the list of its revisions.
+    pub async fn article(&self, actor: Actor, article: Uuid) -> Result<Article, SysopsError> {
+        guard(async move { Ok(self.api()?.article(actor.into(), ArticleId::from_uuid(article)).await?.into()) }).await
+    }
+
+    /// Revision `revision` of an article (1 is the first) as it was written.
+    pub async fn article_revision(
+        &self,
+        actor: Actor,
+        article: Uuid,
+        revision: u32,
+    ) -> Result<ArticleRevision, SysopsError> {
+        guard(async move {
+            let found = self.api()?.article_revision(actor.into(), ArticleId::from_uuid(article), revision).await?;
+            Ok(ArticleRevision { info: found.info.into(), content: found.content.into() })
+        })
+        .await
+    }
+
+    /// The line diff of an article's body from revision `from` to revision `to`.
+    pub async fn compare_revisions(
+        &self,
+        actor: Actor,
+        article: Uuid,
+        from: u32,
+        to: u32,
+    ) -> Result<Vec<DiffLine>, SysopsError> {
+        guard(async move {
+            let diff = self.api()?.compare_revisions(actor.into(), ArticleId::from_uuid(article), from, to).await?;
+            Ok(diff.into_iter().map(|l| DiffLine { op: l.op, text: l.text }).collect())
+        })
+        .await
+    }
+
+    /// Searches the current revisions of articles not retired, best first. `query` is words
+    /// (all must match), `"a phrase"`, `prefix*` and `-excluded` terms; at most 10,000
+    /// characters and 32 words. Only articles about one of `categories` (empty: any) that
+    /// carry every one of `tags`; `limit` 1–100 hits after `offset` (0–1,000). When nothing
+    /// matches, misspelt words are corrected and the search is run again (`corrected`).
+    pub async fn search_articles(
+        &self,
+        actor: Actor,
+        query: String,
+        categories: Vec<ProductCategory>,
+        tags: Vec<String>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<SearchResults, SysopsError> {
+        guard(async move {
+            let mut search = ArticleSearch::new(SearchQuery::parse(&query).map_err(sysops_core::Error::from)?);
+            search.categories = categories.into_iter().collect();
+            search.tags = tags.into_iter().map(Tag::new).collect::<Result<_, _>>()?;
+            search.offset = offset;
+            search.limit = limit;
+            Ok(self.api()?.search_articles(actor.into(), search).await?.into())
+        })
+        .await
+    }
+}
