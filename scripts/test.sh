@@ -141,7 +141,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --version '^0.13' --locked
 fi
 fuzz_flags=(--sanitizer none --codegen-units 16)
-fuzz_targets=(ticket_workflow untrusted_input ffi_surface)
+fuzz_targets=(ticket_workflow untrusted_input search_query ffi_surface)
 fuzz_logs="$(mktemp -d)"
 fuzz_cargo() {
     (cd fuzz && env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS RUSTC_BOOTSTRAP=1 cargo fuzz "$@")

@@ -1,0 +1,31 @@
+//! Whatever a user types in a search box: the query parser answers (a query or a typed error),
+//! a parsed query reads back as itself, and its renderings hold nothing but quoted words and the
+//! engines' own operators. The same bytes, cut in two, are diffed as two revisions.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sysops_core::kb::{DiffOp, SearchQuery, deletion_keys, edit_distance, line_diff};
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(query) = SearchQuery::parse(&text) {
+        assert_eq!(SearchQuery::parse(&query.to_string()).as_ref(), Ok(&query), "{text:?}");
+        let fts5 = query.to_fts5();
+        for quoted in fts5.split('"').skip(1).step_by(2) {
+            assert!(quoted.chars().all(|c| c.is_alphanumeric() || c == ' '), "{fts5:?}");
+        }
+        let tsquery = query.to_tsquery();
+        for quoted in tsquery.split('\'').skip(1).step_by(2) {
+            assert!(quoted.chars().all(char::is_alphanumeric), "{tsquery:?}");
+        }
+        for word in query.correctable_words() {
+            assert!(deletion_keys(word).contains(word));
+            assert_eq!(edit_distance(word, word), 0);
+        }
+    }
+    let (old, new) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map_or(0, |(i, _)| i));
+    let diff = line_diff(old, new);
+    let side = |keep| diff.iter().filter(move |l| l.op == DiffOp::Same || l.op == keep).map(|l| l.text.as_str());
+    assert!(side(DiffOp::Removed).eq(old.lines()));
+    assert!(side(DiffOp::Added).eq(new.lines()));
+});
