@@ -6,6 +6,7 @@
 
 pub mod billing;
 pub mod cities;
+pub mod corpus;
 pub mod instance;
 pub mod rng;
 pub mod scenario;

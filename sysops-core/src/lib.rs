@@ -65,7 +65,7 @@ pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
 pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
 pub use rule::{Refused, RuleError};
-pub use service::{AssignmentReport, BillingReport, Error, Service, WaitingTicket};
+pub use service::{AssignmentReport, BillingReport, Error, IMPORT_PAGE, ImportProgress, Service, WaitingTicket};
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
 pub use store::{MemoryStore, Store};

@@ -4,21 +4,66 @@
 use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::ctx::Ctx;
+use crate::event::Sequence;
 use crate::id::ArticleId;
 use crate::kb::{
     Article, ArticleCommand, ArticleContent, ArticleEvent, ArticleRevision, ArticleSearch, DiffLine, KbError,
     SearchQuery, SearchResults, best_correction, deletion_keys, line_diff,
 };
-use crate::persist;
+use crate::persist::{self, Change};
 use crate::store::Store;
 use crate::text::Reason;
 use std::collections::BTreeMap;
+
+/// Articles committed together, in one transaction, by [`Service::import_articles`].
+pub const IMPORT_PAGE: usize = 100;
+
+/// How far a bulk import has come, reported after each committed page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// Articles committed so far.
+    pub imported: u64,
+    /// Articles to import in all.
+    pub total: u64,
+}
 
 impl<S: Store> Service<S> {
     /// Writes a new article (revision 1) as its author.
     pub async fn write_article(&self, actor: Actor, content: ArticleContent) -> Result<Article, Error> {
         let ctx: Ctx<'_> = self.ctx(actor, Action::WriteArticle).await?;
         self.save(None, Article::write(content, &ctx)?).await
+    }
+
+    /// Writes many articles (the call center's existing knowledge base): every content is
+    /// checked first, then the articles are committed [`IMPORT_PAGE`] at a time, `progress`
+    /// told after each page. Nothing is written if any content is refused; if storage fails
+    /// part-way, the pages `progress` reported stay imported.
+    pub async fn import_articles(
+        &self,
+        actor: Actor,
+        contents: Vec<ArticleContent>,
+        mut progress: impl FnMut(ImportProgress) + Send,
+    ) -> Result<Vec<ArticleId>, Error> {
+        let ctx: Ctx<'_> = self.ctx(actor, Action::WriteArticle).await?;
+        authorize(&ctx.actor, Action::WriteArticle, Target::default())?;
+        for content in &contents {
+            content.check()?;
+        }
+        let total = contents.len() as u64;
+        let mut ids = Vec::with_capacity(contents.len());
+        let mut contents = contents.into_iter().peekable();
+        while contents.peek().is_some() {
+            let mut changes = Vec::with_capacity(IMPORT_PAGE);
+            for content in contents.by_ref().take(IMPORT_PAGE) {
+                let events = Article::write(content, &ctx)?;
+                let article: Article = crate::aggregate::replay(&events)?;
+                changes.push(Change::of(Sequence::NONE, &article, &events)?);
+                ids.push(article.id);
+            }
+            self.store.commit(changes).await?;
+            progress(ImportProgress { imported: ids.len() as u64, total });
+        }
+        Ok(ids)
     }
 
     /// Writes the next revision of an article, saying why.

@@ -19,6 +19,7 @@ mod ticket;
 pub use assignment::{AssignmentReport, WaitingTicket};
 pub use billing::BillingReport;
 pub use error::Error;
+pub use kb::{IMPORT_PAGE, ImportProgress};
 
 use crate::actor::{Action, Actor, DenyReason, Role};
 use crate::aggregate::{Aggregate, Decide, applied};

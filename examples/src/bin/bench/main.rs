@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --bin sysops-bench -- submit [--ops N] [--clients N,M] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- billing [--customers N] [--pg URL]... [--json]
+//! cargo run --release --bin sysops-bench -- kb-search [--scale N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
@@ -13,6 +14,7 @@
 
 mod baseline;
 mod billing;
+mod kb;
 mod submit;
 
 use chrono::{DateTime, Utc};
@@ -31,12 +33,18 @@ scenarios:
            everything, record) vs. inserting invoice rows of the same size by hand, 500 per
            statement; peak memory
 
+  kb-search
+           the knowledge-base corpus imported (docs/s), then 1,000 queries (rare and common
+           words, phrases, prefixes, misspellings) through search_articles vs. the raw
+           FTS5 / tsquery ranked query on the same tables: p50/p95/p99 ms per kind
+
   read     microseconds per read of one ticket through the Rust facade, the Rust side of
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
 
   --ops N   operations per backend (default 3000)
   --customers N
             (billing) subscriptions to bill (default 100000)
+  --scale N (kb-search) the corpus N times, each further copy a revised one (default 1)
   --clients N,M
             (submit) concurrent submitters, each count run in turn (default 1); the
             baseline runs at the same concurrency
@@ -56,6 +64,7 @@ struct Args {
     ticket: Option<String>,
     actor: Option<String>,
     customers: usize,
+    scale: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -72,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
         ticket: None,
         actor: None,
         customers: 100_000,
+        scale: 1,
     };
     while let Some(flag) = it.next() {
         match flag.as_str() {
@@ -86,6 +96,14 @@ fn parse_args() -> Result<Args, String> {
                     .map(|n| n.trim().parse().ok().filter(|&n| (1..=256).contains(&n)))
                     .collect::<Option<_>>()
                     .ok_or_else(|| format!("--clients: {v:?} is not a list of counts from 1 to 256"))?;
+            }
+            "--scale" => {
+                let v = it.next().ok_or("--scale needs a value")?;
+                args.scale = v
+                    .parse()
+                    .ok()
+                    .filter(|&n| (1..=100).contains(&n))
+                    .ok_or_else(|| format!("--scale: {v:?} is not 1 to 100"))?;
             }
             "--customers" => {
                 let v = it.next().ok_or("--customers needs a value")?;
@@ -120,6 +138,7 @@ async fn main() -> ExitCode {
     let result = match args.scenario.as_str() {
         "submit" => submit::submit(&args).await,
         "billing" => billing::billing(&args).await,
+        "kb-search" => kb::kb_search(&args).await,
         "assign" => assign(&args),
         "read" => read(&args).await,
         other => Err(format!("unknown scenario {other:?}\n\n{USAGE}").into()),
@@ -174,6 +193,38 @@ fn report(args: &Args, scenario: &str, backend: &str, clients: usize, ops: usize
     } else {
         println!(
             "{backend:>9} × {clients:<3}: sysops {lib_per_s:>8.0}/s   baseline {baseline_per_s:>8.0}/s   ratio {ratio:.2}   ({ops} ops, peak RSS {rss:.0} MiB)"
+        );
+    }
+}
+
+/// Latency percentiles of one kind of call, sysops's and the baseline's (sorted here); the
+/// ratio is the baseline's p99 over sysops's.
+fn report_latency(
+    args: &Args,
+    scenario: &str,
+    backend: &str,
+    scale: usize,
+    kind: &str,
+    ours: &mut [f64],
+    theirs: &mut [f64],
+) {
+    let percentile = |xs: &mut [f64], p: f64| {
+        xs.sort_by(f64::total_cmp);
+        xs.get(((xs.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0)
+    };
+    let (p50, p95, p99) = (percentile(ours, 0.50), percentile(ours, 0.95), percentile(ours, 0.99));
+    let baseline_p99 = percentile(theirs, 0.99);
+    let ratio = if p99 > 0.0 { baseline_p99 / p99 } else { 0.0 };
+    if args.json {
+        let line = serde_json::json!({
+            "scenario": scenario, "backend": backend, "scale": scale, "kind": kind, "queries": ours.len(),
+            "p50_ms": round2(p50), "p95_ms": round2(p95), "p99_ms": round2(p99),
+            "baseline_p99_ms": round2(baseline_p99), "ratio": (ratio * 1000.0).round() / 1000.0,
+        });
+        println!("{line}");
+    } else {
+        println!(
+            "{backend:>9} {kind:<9}: p50 {p50:>7.2} ms  p95 {p95:>7.2} ms  p99 {p99:>7.2} ms   raw p99 {baseline_p99:>7.2} ms   ratio {ratio:.2}"
         );
     }
 }

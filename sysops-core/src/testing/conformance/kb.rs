@@ -22,6 +22,7 @@ macro_rules! kb_store_conformance_tests {
             a_revision_replaces_what_is_found_and_a_retired_article_leaves_search,
             a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed,
             any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error,
+            a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_article,
         );
     };
 }
@@ -222,4 +223,34 @@ pub async fn any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error<S
         }
     }
     assert!(!search(&w, "paper)").await.hits.is_empty());
+}
+
+pub async fn a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_article<S: Store>(store: S) {
+    let w = world(store).await;
+    let many: Vec<ArticleContent> = (0..250)
+        .map(|n| {
+            content(
+                &format!("Error code E{n}"),
+                &format!("Power cycle the unit; code E{n} clears."),
+                ProductCategory::Printer,
+                &[],
+            )
+        })
+        .collect();
+    let mut bad = many.clone();
+    if let Some(last) = bad.last_mut() {
+        last.categories.clear();
+    }
+    let refused = w.service.import_articles(w.admin, bad, |_| panic!("nothing is committed")).await;
+    assert!(matches!(refused, Err(Error::Invalid(_))), "{refused:?}");
+    assert!(search(&w, "power").await.hits.is_empty(), "one bad article refuses the whole import");
+
+    let mut progress = Vec::new();
+    let ids = w.service.import_articles(w.admin, many, |p| progress.push((p.imported, p.total))).await.expect("import");
+    assert_eq!(progress, [(100, 250), (200, 250), (250, 250)]);
+    assert_eq!(ids.len(), 250);
+    let hit = search(&w, "E249").await;
+    assert_eq!(hit.hits.iter().map(|h| h.article).collect::<Vec<_>>(), [ids[249]]);
+    let denied = w.service.import_articles(w.helpdesk, Vec::new(), |_| {}).await;
+    assert!(matches!(denied, Err(Error::Forbidden(_))), "{denied:?}");
 }

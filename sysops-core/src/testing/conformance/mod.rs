@@ -66,6 +66,7 @@ where
     a_revision_replaces_what_is_found_and_a_retired_article_leaves_search(fresh().await).await;
     a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed(fresh().await).await;
     any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error(fresh().await).await;
+    a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_article(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the
