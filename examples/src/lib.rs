@@ -8,6 +8,7 @@ pub mod billing;
 pub mod cities;
 pub mod corpus;
 pub mod instance;
+pub mod kb;
 pub mod rng;
 pub mod scenario;
 

@@ -25,6 +25,7 @@ struct Args {
     customers: usize,
     experts: usize,
     tickets: usize,
+    articles: usize,
     seed: u64,
 }
 
@@ -37,6 +38,7 @@ const USAGE: &str = "usage: sysops-demo [--db URL] [--customers N] [--experts N]
   --customers N    customers to register (default 2000)
   --experts N      experts to place (default 1000)
   --tickets N      tickets submitted over the simulated day (default 3000)
+  --articles N     knowledge-base articles imported from the corpus (default all 4947)
   --seed N         random seed (default 7)";
 
 fn parse_args() -> Result<Args, String> {
@@ -46,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
         customers: 2000,
         experts: 1000,
         tickets: 3000,
+        articles: usize::MAX,
         seed: 7,
     };
     let mut it = std::env::args().skip(1);
@@ -58,6 +61,7 @@ fn parse_args() -> Result<Args, String> {
             "--customers" => args.customers = number(value()?)?.max(1) as usize,
             "--experts" => args.experts = number(value()?)? as usize,
             "--tickets" => args.tickets = number(value()?)? as usize,
+            "--articles" => args.articles = number(value()?)? as usize,
             "--seed" => args.seed = number(value()?)?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
@@ -168,6 +172,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let month = sysops_examples::billing::bill_the_month(&sysops, &clock, admin, &registered, &mut rng).await?;
     summarize(&sysops, &args, &expert_states, &customer_cities, &day, started).await?;
     print_month(&month);
+    let expert = sysops.find_experts(admin, Default::default(), Page::first(1)).await?;
+    let expert = expert.items.first().map_or(admin, |e| Actor::expert(e.id));
+    sysops_examples::kb::stock_and_search(&sysops, admin, expert, args.articles).await?;
     sysops.close().await;
     Ok(())
 }

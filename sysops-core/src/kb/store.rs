@@ -137,7 +137,8 @@ pub struct ArticleHit {
     pub revision: u32,
     /// Its title.
     pub title: String,
-    /// A short passage of the body around the matches.
+    /// A short passage of the body around the matches, cut from the body's first 8,000
+    /// characters (where a snippet costs the same for a long manual as for a short note).
     pub snippet: Vec<SnippetPart>,
 }
 

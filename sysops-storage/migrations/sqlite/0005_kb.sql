@@ -9,7 +9,11 @@ CREATE TABLE kb_articles (
     revision INTEGER NOT NULL,
     title    TEXT NOT NULL,
     body     TEXT NOT NULL,
-    retired  INTEGER NOT NULL
+    retired  INTEGER NOT NULL,
+    -- The body as two columns of the index: its lead, which snippets are cut from (so that a
+    -- snippet costs the same for a 300 kB manual as for a short note), and the rest.
+    lead     TEXT GENERATED ALWAYS AS (substr(body, 1, 8000)) VIRTUAL,
+    rest     TEXT GENERATED ALWAYS AS (substr(body, 8001)) VIRTUAL
 );
 
 CREATE TABLE kb_article_categories (
@@ -28,20 +32,20 @@ CREATE INDEX kb_article_tags_by_article ON kb_article_tags (article);
 
 -- English stemming (porter), any script, accents folded: "Printers" finds "printer".
 CREATE VIRTUAL TABLE kb_fts USING fts5(
-    title, body,
+    title, lead, rest,
     content = 'kb_articles', content_rowid = 'rowid',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER kb_articles_indexed AFTER INSERT ON kb_articles WHEN new.retired = 0 BEGIN
-    INSERT INTO kb_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    INSERT INTO kb_fts (rowid, title, lead, rest) VALUES (new.rowid, new.title, new.lead, new.rest);
 END;
 
 CREATE TRIGGER kb_articles_reindexed AFTER UPDATE ON kb_articles BEGIN
-    INSERT INTO kb_fts (kb_fts, rowid, title, body)
-        SELECT 'delete', old.rowid, old.title, old.body WHERE old.retired = 0;
-    INSERT INTO kb_fts (rowid, title, body)
-        SELECT new.rowid, new.title, new.body WHERE new.retired = 0;
+    INSERT INTO kb_fts (kb_fts, rowid, title, lead, rest)
+        SELECT 'delete', old.rowid, old.title, old.lead, old.rest WHERE old.retired = 0;
+    INSERT INTO kb_fts (rowid, title, lead, rest)
+        SELECT new.rowid, new.title, new.lead, new.rest WHERE new.retired = 0;
 END;
 
 -- Every word articles used, with how many revisions used it.

@@ -81,9 +81,10 @@ impl KbStore for PgStore {
             SnippetPart::START,
             SnippetPart::END
         );
-        // The headline re-reads a whole body: made for the page's hits only, after the limit.
+        // A headline re-reads the text it is cut from: made for the page's hits only, after the
+        // limit, from the body's first 8,000 characters (as on SQLite).
         let found: Vec<rows::HitRow> = sqlx::query_as(
-            "SELECT id, revision::bigint, title, ts_headline('english', body, to_tsquery('english', $1), $6)
+            "SELECT id, revision::bigint, title, ts_headline('english', left(body, 8000), to_tsquery('english', $1), $6)
              FROM (SELECT a.id, a.revision, a.title, a.body,
                           ts_rank('{0.1, 0.1, 0.1, 1.0}', a.search, to_tsquery('english', $1)) AS rank
                    FROM kb_articles a

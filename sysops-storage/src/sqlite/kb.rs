@@ -1,6 +1,6 @@
 //! The knowledge base on SQLite: each article's current revision in `kb_articles`, searched
-//! through FTS5 (`kb_fts`, BM25 with titles weighing ten times the body), and the vocabulary
-//! the typo fallback corrects against.
+//! through FTS5 (`kb_fts`, BM25 with titles weighing ten times the body; snippets cut from the
+//! body's first 8,000 characters), and the vocabulary the typo fallback corrects against.
 
 use super::{SqliteStore, Tx};
 use crate::error::backend;
@@ -94,7 +94,7 @@ impl KbStore for SqliteStore {
                     WHERE c.article = a.rowid AND c.category IN (SELECT value FROM json_each(?2))))
                AND (SELECT count(*) FROM kb_article_tags t
                     WHERE t.article = a.rowid AND t.tag IN (SELECT value FROM json_each(?3))) = ?4
-             ORDER BY bm25(kb_fts, 10.0, 1.0), a.rowid
+             ORDER BY bm25(kb_fts, 10.0, 1.0, 1.0), a.rowid
              LIMIT ?5 OFFSET ?6",
         )
         .bind(search.query.to_fts5())

@@ -131,7 +131,7 @@ fn query_mix(docs: &[Document]) -> Vec<(&'static str, String)> {
 fn swap_two_letters(word: &str, df: &HashMap<String, usize>, rng: &mut Rng) -> String {
     let chars: Vec<char> = word.chars().collect();
     for _ in 0..20 {
-        let at = rng.range(1, (chars.len() - 1) as u64) as usize;
+        let at = rng.range(1, (chars.len() - 2) as u64) as usize;
         let mut swapped = chars.clone();
         swapped.swap(at, at + 1);
         let swapped: String = swapped.into_iter().collect();
@@ -163,7 +163,7 @@ impl Raw {
         let rows = match self {
             Raw::Sqlite(pool) => sqlx::query(
                 "SELECT a.id FROM kb_fts JOIN kb_articles a ON a.rowid = kb_fts.rowid WHERE kb_fts MATCH ?1
-                 ORDER BY bm25(kb_fts, 10.0, 1.0) LIMIT 20",
+                 ORDER BY bm25(kb_fts, 10.0, 1.0, 1.0) LIMIT 20",
             )
             .bind(query.to_fts5())
             .fetch_all(pool)
