@@ -137,7 +137,7 @@ pub struct ArticleHit {
     pub revision: u32,
     /// Its title.
     pub title: String,
-    /// A short passage of the body around the matches, cut from the body's first 8,000
+    /// A short passage of the body around the matches, cut from the body's first 4,000
     /// characters (where a snippet costs the same for a long manual as for a short note).
     pub snippet: Vec<SnippetPart>,
 }
@@ -166,6 +166,11 @@ pub trait KbStore: Send + Sync {
     /// The vocabulary words that have one of `keys` among their [`deletion_keys`], each with
     /// how many article revisions used it.
     fn similar_words(&self, keys: &[String]) -> impl Future<Output = Result<Vec<(String, u64)>, StoreError>> + Send;
+
+    /// Brings the search engine up to date with a bulk import just committed, so the first
+    /// searches after it are as fast as later ones (PostgreSQL plans them from fresh table
+    /// statistics, SQLite reads a merged index).
+    fn articles_imported(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 impl KbStore for MemoryStore {
@@ -221,6 +226,10 @@ impl KbStore for MemoryStore {
             .filter(|(word, _)| deletion_keys(word).iter().any(|k| keys.contains(k.as_str())))
             .map(|(word, n)| (word.to_owned(), n))
             .collect())
+    }
+
+    async fn articles_imported(&self) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 

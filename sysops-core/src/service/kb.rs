@@ -63,6 +63,7 @@ impl<S: Store> Service<S> {
             self.store.commit(changes).await?;
             progress(ImportProgress { imported: ids.len() as u64, total });
         }
+        self.store.articles_imported().await?;
         Ok(ids)
     }
 

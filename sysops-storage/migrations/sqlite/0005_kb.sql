@@ -12,8 +12,8 @@ CREATE TABLE kb_articles (
     retired  INTEGER NOT NULL,
     -- The body as two columns of the index: its lead, which snippets are cut from (so that a
     -- snippet costs the same for a 300 kB manual as for a short note), and the rest.
-    lead     TEXT GENERATED ALWAYS AS (substr(body, 1, 8000)) VIRTUAL,
-    rest     TEXT GENERATED ALWAYS AS (substr(body, 8001)) VIRTUAL
+    lead     TEXT GENERATED ALWAYS AS (substr(body, 1, 4000)) VIRTUAL,
+    rest     TEXT GENERATED ALWAYS AS (substr(body, 4001)) VIRTUAL
 );
 
 CREATE TABLE kb_article_categories (

@@ -12,4 +12,8 @@ impl KbStore for AnyStore {
     async fn similar_words(&self, keys: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
         delegate!(self.similar_words(keys))
     }
+
+    async fn articles_imported(&self) -> Result<(), StoreError> {
+        delegate!(self.articles_imported())
+    }
 }

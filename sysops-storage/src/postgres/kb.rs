@@ -1,7 +1,7 @@
 //! The knowledge base on PostgreSQL (one node or Citus): each article's current revision in
-//! `kb_articles` with its weighted `tsvector`, ranked by `ts_rank` (titles ten times the body),
-//! snippets by `ts_headline` on the page's hits only, and the vocabulary the typo fallback
-//! corrects against.
+//! `kb_articles` with its weighted `tsvector`, ranked by `ts_rank` over the title and the body's
+//! first 4,000 characters (titles ten times the body), snippets by `ts_headline` on the page's
+//! hits only, and the vocabulary the typo fallback corrects against.
 
 use super::{PgStore, Tx, shard};
 use crate::error::backend;
@@ -82,11 +82,11 @@ impl KbStore for PgStore {
             SnippetPart::END
         );
         // A headline re-reads the text it is cut from: made for the page's hits only, after the
-        // limit, from the body's first 8,000 characters (as on SQLite).
+        // limit, from the body's first 4,000 characters (as on SQLite).
         let found: Vec<rows::HitRow> = sqlx::query_as(
-            "SELECT id, revision::bigint, title, ts_headline('english', left(body, 8000), to_tsquery('english', $1), $6)
+            "SELECT id, revision::bigint, title, ts_headline('english', left(body, 4000), to_tsquery('english', $1), $6)
              FROM (SELECT a.id, a.revision, a.title, a.body,
-                          ts_rank('{0.1, 0.1, 0.1, 1.0}', a.search, to_tsquery('english', $1)) AS rank
+                          ts_rank('{0.1, 0.1, 0.1, 1.0}', a.ranked, to_tsquery('english', $1)) AS rank
                    FROM kb_articles a
                    WHERE NOT a.retired AND a.search @@ to_tsquery('english', $1)
                      AND (cardinality($2::text[]) = 0 OR a.categories && $2::text[])
@@ -118,5 +118,11 @@ impl KbStore for PgStore {
         .await
         .map_err(backend)?;
         Ok(found.into_iter().map(|(word, uses)| (word, rows::to_u64(uses))).collect())
+    }
+
+    /// Fresh statistics of the tables the import filled: until autovacuum gets to them, the
+    /// planner would take the new articles for an empty table and scan them all.
+    async fn articles_imported(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE kb_articles, kb_words, kb_word_keys").execute(&self.pool).await.map(drop).map_err(backend)
     }
 }

@@ -1,6 +1,6 @@
 //! The knowledge base on SQLite: each article's current revision in `kb_articles`, searched
 //! through FTS5 (`kb_fts`, BM25 with titles weighing ten times the body; snippets cut from the
-//! body's first 8,000 characters), and the vocabulary the typo fallback corrects against.
+//! body's first 4,000 characters), and the vocabulary the typo fallback corrects against.
 
 use super::{SqliteStore, Tx};
 use crate::error::backend;
@@ -119,6 +119,15 @@ impl KbStore for SqliteStore {
         .await
         .map_err(backend)?;
         Ok(found.into_iter().map(|(word, uses)| (word, rows::to_u64(uses))).collect())
+    }
+
+    /// Merges the FTS5 index's segments (a bulk import leaves many), so a query reads one.
+    async fn articles_imported(&self) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO kb_fts (kb_fts) VALUES ('optimize')")
+            .execute(&self.writer)
+            .await
+            .map(drop)
+            .map_err(backend)
     }
 }
 

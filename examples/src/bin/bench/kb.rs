@@ -171,7 +171,7 @@ impl Raw {
             .len(),
             Raw::Postgres(pool) => sqlx::query(
                 "SELECT id FROM kb_articles WHERE NOT retired AND search @@ to_tsquery('english', $1)
-                 ORDER BY ts_rank('{0.1, 0.1, 0.1, 1.0}', search, to_tsquery('english', $1)) DESC LIMIT 20",
+                 ORDER BY ts_rank('{0.1, 0.1, 0.1, 1.0}', ranked, to_tsquery('english', $1)) DESC LIMIT 20",
             )
             .bind(query.to_tsquery())
             .fetch_all(pool)
