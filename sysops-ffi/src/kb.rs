@@ -6,6 +6,8 @@ use crate::error::SysopsError;
 use crate::guard::guard;
 use crate::types::Timestamp;
 use crate::value::Actor;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use sysops_core::kb::{self as core, ArticleBody, ArticleSearch, ArticleTitle, SearchQuery, Tag};
 use sysops_core::{ArticleId, Reason};
 use uuid::Uuid;
@@ -162,8 +164,52 @@ impl From<core::SearchResults> for SearchResults {
     }
 }
 
+/// Told how far a bulk import has come, after each committed page of 100 articles; the host
+/// implements it (a Kotlin interface, a Swift protocol). A listener that fails is ignored: the
+/// import goes on.
+#[uniffi::export(rust, foreign)]
+pub trait ImportListener: Send + Sync {
+    /// `imported` of `total` articles are committed.
+    fn progress(&self, imported: u64, total: u64);
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Sysops {
+    /// Imports many articles (administrators and experts): every content is checked first
+    /// (a bad one is `InvalidInput` whose reason names its position, and nothing is written),
+    /// then they are committed 100 at a time, `listener` told after each page. Returns the new
+    /// articles' ids in the order given.
+    pub async fn import_articles(
+        &self,
+        actor: Actor,
+        contents: Vec<ArticleContent>,
+        listener: Option<Arc<dyn ImportListener>>,
+    ) -> Result<Vec<Uuid>, SysopsError> {
+        guard(async move {
+            let contents = contents
+                .into_iter()
+                .enumerate()
+                .map(|(n, content)| {
+                    content.try_into().map_err(|e| match e {
+                        SysopsError::InvalidInput { field, reason } => {
+                            SysopsError::InvalidInput { field, reason: format!("article {n}: {reason}") }
+                        }
+                        other => other,
+                    })
+                })
+                .collect::<Result<Vec<core::ArticleContent>, SysopsError>>()?;
+            let tell = |p: sysops_core::ImportProgress| {
+                if let Some(listener) = &listener {
+                    let call = AssertUnwindSafe(|| listener.progress(p.imported, p.total));
+                    let _ignored = std::panic::catch_unwind(call);
+                }
+            };
+            let ids = self.api()?.import_articles(actor.into(), contents, tell).await?;
+            Ok(ids.into_iter().map(|id| id.as_uuid()).collect())
+        })
+        .await
+    }
+
     /// Writes a new article (revision 1); administrators and experts.
     pub async fn write_article(&self, actor: Actor, content: ArticleContent) -> Result<Article, SysopsError> {
         guard(async move { Ok(self.api()?.write_article(actor.into(), content.try_into()?).await?.into()) }).await

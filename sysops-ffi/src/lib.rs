@@ -55,7 +55,8 @@ pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff,
 pub use guard::{guard, guard_sync};
 pub use integrity::{QuarantinedRecord, RecordAudit};
 pub use kb::{
-    Article, ArticleContent, ArticleHit, ArticleRevision, DiffLine, RevisionInfo, SearchResults, SnippetPart,
+    Article, ArticleContent, ArticleHit, ArticleRevision, DiffLine, ImportListener, RevisionInfo, SearchResults,
+    SnippetPart,
 };
 pub use outbox::OutboxEntry;
 pub use plan::{PlanTerms, ServiceTargets, SupportPlan};

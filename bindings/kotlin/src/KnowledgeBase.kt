@@ -47,6 +47,19 @@ fun main(args: Array<String>) = runBlocking {
     expectThrows<SysopsException.Forbidden>("a customer searching") {
         runBlocking { s.searchArticles(Actor(Role.CUSTOMER, cy.id), "jam", emptyList(), emptyList(), 0u, 20u) }
     }
+    // The call center's existing articles, imported with a progress listener.
+    val seen = mutableListOf<Pair<ULong, ULong>>()
+    val listener = object : ImportListener {
+        override fun progress(imported: ULong, total: ULong) { seen.add(imported to total) }
+    }
+    val many = (0 until 150).map { article("Error E$it", "Unplug for ten seconds to clear E$it.") }
+    val ids = s.importArticles(admin, many, listener)
+    check(ids.size == 150 && seen == listOf(100uL to 150uL, 150uL to 150uL), "imported with progress: $seen")
+    val bad = expectThrows<SysopsException.InvalidInput>("an import with an empty title") {
+        runBlocking { s.importArticles(admin, listOf(article("ok", "ok"), article("", "body")), null) }
+    }
+    check(bad.reason.contains("article 1"), "the bad article's position: ${bad.reason}")
+    println("ok  150 articles imported, progress after each page of 100")
     s.shutdown()
     println("ok  knowledge base from Kotlin")
 }

@@ -76,3 +76,25 @@ def test_customers_cannot_read_the_knowledge_base(office: Office) -> None:
     customer = s.register_customer(office.helpdesk, sysops.Contact("Cy", "cy@example.com", "+13125550111"), caller_address(), office.plan.id)
     with pytest.raises(sysops.ForbiddenError):
         s.search_articles(sysops.Actor(sysops.Role.CUSTOMER, customer.id), "hdmi")
+
+
+def test_the_call_center_imports_its_articles_with_progress(office: Office) -> None:
+    s = office.sysops
+    contents = [content(f"Error E{n}", f"Unplug for ten seconds to clear E{n}.", []) for n in range(250)]
+    seen: list[tuple[int, int]] = []
+    ids = s.import_articles(office.admin, contents, lambda imported, total: seen.append((imported, total)))
+    assert seen == [(100, 250), (200, 250), (250, 250)]
+    assert len(ids) == 250
+    assert [h.article for h in s.search_articles(office.helpdesk, "E249").hits] == [ids[249]]
+
+    def broken(imported: int, total: int) -> None:
+        raise RuntimeError("a progress bar bug")
+
+    more = s.import_articles(office.admin, [content("Error F1", "Reseat the board.", [])], broken)
+    assert len(more) == 1, "a failing progress callback does not stop the import"
+    bad = contents[:2] + [ArticleContent("", "body", [ProductCategory.TELEVISION], [])]
+    with pytest.raises(sysops.InvalidInputError) as refused:
+        s.import_articles(office.admin, bad)
+    assert "article 2" in refused.value.reason
+    with pytest.raises(sysops.InvalidInputError):
+        s.import_articles(office.admin, [], progress=42)  # type: ignore[arg-type]

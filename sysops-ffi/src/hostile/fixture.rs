@@ -475,6 +475,11 @@ impl Fixture {
                 let (from, to) = (d.or(1, |d| d.unsigned() as u32), d.or(2, |d| d.unsigned() as u32));
                 s.compare_revisions(actor, id, from, to).await.map(drop)
             }
+            "import_articles" => {
+                let one = d.article();
+                let contents = d.or(vec![one], |d| (0..d.below(4)).map(|_| d.article()).collect());
+                s.import_articles(self.actor_or(d, expert), contents, None).await.map(drop)
+            }
             "search_articles" => {
                 let (actor, query) = (self.actor_or(d, expert), d.text_or("input cable"));
                 let categories = d.or(vec![], |d| (0..d.below(12)).map(|_| d.category()).collect());

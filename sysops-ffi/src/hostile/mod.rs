@@ -105,6 +105,7 @@ pub const OPERATIONS: &[&str] = &[
     "article_revision",
     "compare_revisions",
     "search_articles",
+    "import_articles",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
-from typing import ClassVar, Iterator, Optional, Union, final
+from typing import Callable, ClassVar, Iterator, Optional, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
@@ -1402,6 +1402,13 @@ class Sysops:
     # knowledge base: administrators and experts write and revise; administrators (or the
     # author) retire; every staff role reads and searches; customers never see articles
     def write_article(self, actor: Actor, content: ArticleContent) -> Article: ...
+    def import_articles(
+        self, actor: Actor, contents: list[ArticleContent], progress: Optional[Callable[[int, int], object]] = None
+    ) -> list[uuid.UUID]:
+        """Imports many articles: every content is checked first (a bad one is ``InvalidInputError``
+        naming its position, and nothing is written), then 100 are committed at a time and
+        ``progress(imported, total)`` is called after each page (what it returns or raises is
+        ignored). Returns the new ids in the order given."""
     def revise_article(self, actor: Actor, article: _Id, content: ArticleContent, why: str) -> Article: ...
     def retire_article(self, actor: Actor, article: _Id, why: str) -> Article: ...
     def article(self, actor: Actor, article: _Id) -> Article: ...

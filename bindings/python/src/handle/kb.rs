@@ -4,6 +4,7 @@ use super::{Sysops, blocking};
 use crate::args::{Category, Id};
 use crate::errors::Failure;
 use pyo3::prelude::*;
+use std::sync::Arc;
 use sysops_ffi as ffi;
 
 /// A count Python passes as any int: one outside 0..=u32::MAX is the typed invalid input the
@@ -14,8 +15,42 @@ fn count(field: &str, value: i64) -> Result<u32, Failure> {
     })
 }
 
+/// A progress callback written in Python: any callable taking `(imported, total)`. What it
+/// returns or raises is ignored; the import goes on.
+struct PythonListener(Py<PyAny>);
+
+impl ffi::ImportListener for PythonListener {
+    fn progress(&self, imported: u64, total: u64) {
+        Python::attach(|py| {
+            let _ignored = self.0.bind(py).call1((imported, total));
+        });
+    }
+}
+
 #[pymethods]
 impl Sysops {
+    /// Imports many articles, 100 per commit, calling `progress(imported, total)` after each.
+    #[pyo3(signature = (actor, contents, progress = None))]
+    fn import_articles(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        contents: Vec<ffi::ArticleContent>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> Result<Vec<uuid::Uuid>, Failure> {
+        let listener = match progress {
+            Some(callable) if callable.is_callable() => {
+                Some(Arc::new(PythonListener(callable.unbind())) as Arc<dyn ffi::ImportListener>)
+            }
+            Some(_) => {
+                let reason = "a callable taking (imported, total)".to_owned();
+                return Err(Failure(ffi::SysopsError::InvalidInput { field: "progress".to_owned(), reason }));
+            }
+            None => None,
+        };
+        blocking(py, self.inner.import_articles(actor, contents, listener))
+    }
+
     /// Writes a new article (revision 1).
     fn write_article(
         &self,

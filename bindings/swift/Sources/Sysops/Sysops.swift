@@ -1307,6 +1307,223 @@ public func FfiConverterTypeChargeRequest_lower(_ value: ChargeRequest) -> UInt6
 
 
 /**
+ * Told how far a bulk import has come, after each committed page of 100 articles; the host
+ * implements it (a Kotlin interface, a Swift protocol). A listener that fails is ignored: the
+ * import goes on.
+ */
+public protocol ImportListener: AnyObject, Sendable {
+    
+    /**
+     * `imported` of `total` articles are committed.
+     */
+    func progress(imported: UInt64, total: UInt64) 
+    
+}
+/**
+ * Told how far a bulk import has come, after each committed page of 100 articles; the host
+ * implements it (a Kotlin interface, a Swift protocol). A listener that fails is ignored: the
+ * import goes on.
+ */
+open class ImportListenerImpl: ImportListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_importlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_importlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * `imported` of `total` articles are committed.
+     */
+open func progress(imported: UInt64, total: UInt64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_importlistener_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(imported),
+        FfiConverterUInt64.lower(total),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceImportListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceImportListener = UniffiVTableCallbackInterfaceImportListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeImportListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ImportListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeImportListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ImportListener: handle missing in uniffiClone")
+            }
+        },
+        progress: { (
+            uniffiHandle: UInt64,
+            imported: UInt64,
+            total: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeImportListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.progress(
+                     imported: try FfiConverterUInt64.lift(imported),
+                     total: try FfiConverterUInt64.lift(total)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceImportListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceImportListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitImportListener() {
+    uniffi_sysops_ffi_fn_init_callback_vtable_importlistener(UniffiCallbackInterfaceImportListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ImportListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ImportListener
+
+    public static func lift(_ handle: UInt64) throws -> ImportListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ImportListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ImportListener) -> UInt64 {
+         if let rustImpl = value as? ImportListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ImportListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportListener_lift(_ handle: UInt64) throws -> ImportListener {
+    return try FfiConverterTypeImportListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportListener_lower(_ value: ImportListener) -> UInt64 {
+    return FfiConverterTypeImportListener.lower(value)
+}
+
+
+
+
+
+
+/**
  * A payment service provider the host implements, e.g. over its provider's HTTPS API. sysops
  * calls it from a background thread, one call at a time per billing run, and waits for the
  * answer; a call may block (a network request) but should give up within its own timeout
@@ -1990,6 +2207,14 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * The line diff of an article's body from revision `from` to revision `to`.
      */
     func compareRevisions(actor: Actor, article: Uuid, from: UInt32, to: UInt32) async throws  -> [DiffLine]
+    
+    /**
+     * Imports many articles (administrators and experts): every content is checked first
+     * (a bad one is `InvalidInput` whose reason names its position, and nothing is written),
+     * then they are committed 100 at a time, `listener` told after each page. Returns the new
+     * articles' ids in the order given.
+     */
+    func importArticles(actor: Actor, contents: [ArticleContent], listener: ImportListener?) async throws  -> [Uuid]
     
     /**
      * Takes an article out of search, saying why; administrators, or the expert who wrote it.
@@ -2947,6 +3172,28 @@ open func compareRevisions(actor: Actor, article: Uuid, from: UInt32, to: UInt32
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeDiffLine.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Imports many articles (administrators and experts): every content is checked first
+     * (a bad one is `InvalidInput` whose reason names its position, and nothing is written),
+     * then they are committed 100 at a time, `listener` told after each page. Returns the new
+     * articles' ids in the order given.
+     */
+open func importArticles(actor: Actor, contents: [ArticleContent], listener: ImportListener?)async throws  -> [Uuid]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_import_articles(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterSequenceTypeArticleContent.lower(contents),FfiConverterOptionTypeImportListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeUuid.lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -11745,6 +11992,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeImportListener: FfiConverterRustBuffer {
+    typealias SwiftType = ImportListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImportListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImportListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCostWeights: FfiConverterRustBuffer {
     typealias SwiftType = CostWeights?
 
@@ -12028,6 +12299,31 @@ fileprivate struct FfiConverterSequenceTypeAdminAction: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAdminAction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeArticleContent: FfiConverterRustBuffer {
+    typealias SwiftType = [ArticleContent]
+
+    public static func write(_ value: [ArticleContent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeArticleContent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ArticleContent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ArticleContent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeArticleContent.read(from: &buf))
         }
         return seq
     }
@@ -13185,6 +13481,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_compare_revisions() != 34353) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_sysops_import_articles() != 4027) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_retire_article() != 1171) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13269,6 +13568,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 60376) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_importlistener_progress() != 27072) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_constructor_card_new() != 44585) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13288,6 +13590,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitImportListener()
     uniffiCallbackInitPaymentGateway()
     return InitializationResult.ok
 }()

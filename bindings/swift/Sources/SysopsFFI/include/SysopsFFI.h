@@ -257,6 +257,13 @@ typedef void (*UniffiCallbackInterfacePaymentGatewayMethod1)(uint64_t, RustBuffe
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_IMPORT_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_IMPORT_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceImportListenerMethod0)(uint64_t, uint64_t, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PAYMENT_GATEWAY
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PAYMENT_GATEWAY
 typedef struct UniffiVTableCallbackInterfacePaymentGateway {
@@ -265,6 +272,15 @@ typedef struct UniffiVTableCallbackInterfacePaymentGateway {
     UniffiCallbackInterfacePaymentGatewayMethod0 _Nonnull charge;
     UniffiCallbackInterfacePaymentGatewayMethod1 _Nonnull refund;
 } UniffiVTableCallbackInterfacePaymentGateway;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_IMPORT_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_IMPORT_LISTENER
+typedef struct UniffiVTableCallbackInterfaceImportListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceImportListenerMethod0 _Nonnull progress;
+} UniffiVTableCallbackInterfaceImportListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARD
@@ -658,6 +674,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_article_revision(uint64_t ptr, RustB
 uint64_t uniffi_sysops_ffi_fn_method_sysops_compare_revisions(uint64_t ptr, RustBuffer actor, RustBuffer article, uint32_t from, uint32_t to
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_IMPORT_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_IMPORT_ARTICLES
+uint64_t uniffi_sysops_ffi_fn_method_sysops_import_articles(uint64_t ptr, RustBuffer actor, RustBuffer contents, RustBuffer listener
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_ARTICLE
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_ARTICLE
 uint64_t uniffi_sysops_ffi_fn_method_sysops_retire_article(uint64_t ptr, RustBuffer actor, RustBuffer article, RustBuffer why
@@ -796,6 +817,26 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_ticket_history(uint64_t ptr, RustBuf
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS
 uint64_t uniffi_sysops_ffi_fn_method_sysops_tickets(uint64_t ptr, RustBuffer actor, RustBuffer filter, RustBuffer after, int64_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_IMPORTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_IMPORTLISTENER
+uint64_t uniffi_sysops_ffi_fn_clone_importlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_IMPORTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_IMPORTLISTENER
+void uniffi_sysops_ffi_fn_free_importlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_INIT_CALLBACK_VTABLE_IMPORTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_INIT_CALLBACK_VTABLE_IMPORTLISTENER
+void uniffi_sysops_ffi_fn_init_callback_vtable_importlistener(const UniffiVTableCallbackInterfaceImportListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_IMPORTLISTENER_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_IMPORTLISTENER_PROGRESS
+void uniffi_sysops_ffi_fn_method_importlistener_progress(uint64_t ptr, uint64_t imported, uint64_t total, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_COST_WEIGHTS
@@ -1422,6 +1463,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_compare_revisions(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_IMPORT_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_IMPORT_ARTICLES
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_import_articles(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_ARTICLE
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_ARTICLE
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_retire_article(void
@@ -1587,6 +1634,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_ticket_history(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_tickets(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_IMPORTLISTENER_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_IMPORTLISTENER_PROGRESS
+uint16_t uniffi_sysops_ffi_checksum_method_importlistener_progress(void
     
 );
 #endif
