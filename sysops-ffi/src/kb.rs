@@ -42,10 +42,6 @@ impl From<core::ArticleContent> for ArticleContent {
 impl TryFrom<ArticleContent> for core::ArticleContent {
     type Error = SysopsError;
     fn try_from(c: ArticleContent) -> Result<Self, SysopsError> {
-        if c.tags.len() > core::ArticleContent::MAX_TAGS {
-            let reason = format!("at most {} tags", core::ArticleContent::MAX_TAGS);
-            return Err(SysopsError::InvalidInput { field: "tags".to_owned(), reason });
-        }
         let tags = c.tags.into_iter().map(Tag::new).collect::<Result<_, _>>()?;
         Ok(core::ArticleContent::new(
             ArticleTitle::new(c.title)?,

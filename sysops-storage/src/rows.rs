@@ -3,7 +3,7 @@
 use crate::error::OpenError;
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
-use sysops_core::kb::{ArticleHit, SnippetPart};
+use sysops_core::kb::{ArticleHit, ArticleIndex, SnippetPart};
 use sysops_core::store::{ConsumerName, OutboxEntry, StoredEvent, StoredState};
 use sysops_core::{AggregateKind, ArticleId, Sequence, StoreError, StreamId};
 use uuid::Uuid;
@@ -42,6 +42,20 @@ pub(crate) fn article_hit((id, revision, title, snippet): HitRow) -> ArticleHit 
         title,
         snippet: SnippetPart::parse(&snippet),
     }
+}
+
+/// How many of a commit's article revisions use each word (retiring an article uses none):
+/// the vocabulary rows it adds to, in word order.
+pub(crate) fn vocabulary<'a>(
+    indexes: impl Iterator<Item = &'a ArticleIndex>,
+) -> std::collections::BTreeMap<&'a str, i64> {
+    let mut uses = std::collections::BTreeMap::new();
+    for index in indexes.filter(|i| !i.retired) {
+        for word in &index.words {
+            *uses.entry(word.as_str()).or_insert(0) += 1;
+        }
+    }
+    uses
 }
 
 pub(crate) fn listed((id, version, json): ListedRow, kind: AggregateKind) -> StoredState {

@@ -76,7 +76,7 @@ impl ArticleContent {
     /// Most tags an article carries.
     pub const MAX_TAGS: usize = 20;
 
-    /// Checks the lists: at least one category, at most [`Self::MAX_TAGS`] tags.
+    /// Checks the rules of [`check`](Self::check).
     pub fn new(
         title: ArticleTitle,
         body: ArticleBody,
@@ -88,8 +88,37 @@ impl ArticleContent {
         Ok(content)
     }
 
-    /// The list rules [`new`](Self::new) checks, for content built field by field.
+    /// Most distinct words a body may hold, and most bytes they may take together: what every
+    /// engine can index (PostgreSQL refuses a text-search vector over 1 MB). The longest
+    /// manual of the reference corpus holds 4,183 distinct words of 51,268 bytes.
+    pub const MAX_DISTINCT_WORDS: usize = 10_000;
+    /// See [`Self::MAX_DISTINCT_WORDS`].
+    pub const MAX_DISTINCT_WORD_BYTES: usize = 100_000;
+
+    /// At least one category, at most [`Self::MAX_TAGS`] tags, and a body whose distinct words
+    /// stay within [`Self::MAX_DISTINCT_WORDS`] and [`Self::MAX_DISTINCT_WORD_BYTES`]; for
+    /// content built field by field.
     pub fn check(&self) -> Result<(), ValidationError> {
+        let mut distinct = std::collections::HashSet::new();
+        let mut bytes = 0;
+        for word in super::query::words(self.body.as_str()) {
+            let len = word.len();
+            if distinct.insert(word) {
+                bytes += len;
+                let over = |field, value: usize, max: usize| ValidationError::OutOfRange {
+                    field,
+                    value: i64::try_from(value).unwrap_or(i64::MAX),
+                    min: 1,
+                    max: max as i64,
+                };
+                if distinct.len() > Self::MAX_DISTINCT_WORDS {
+                    return Err(over("body_distinct_words", distinct.len(), Self::MAX_DISTINCT_WORDS));
+                }
+                if bytes > Self::MAX_DISTINCT_WORD_BYTES {
+                    return Err(over("body_distinct_word_bytes", bytes, Self::MAX_DISTINCT_WORD_BYTES));
+                }
+            }
+        }
         if self.categories.is_empty() {
             return Err(ValidationError::NoEntries { field: "categories" });
         }

@@ -48,9 +48,13 @@ pub struct SearchQuery {
 }
 
 /// The lower-cased words of `text`, in order: how queries are read and how article text is
-/// split into the vocabulary the typo fallback corrects against.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+/// split into the vocabulary the typo fallback corrects against. Lower-cased first, as
+/// lower-casing can turn one letter into a letter and a mark (`İ` is `i̇`), which separates.
+pub fn words(text: &str) -> impl Iterator<Item = String> {
+    let lowered = text.to_lowercase();
+    let words: Vec<String> =
+        lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
+    words.into_iter()
 }
 
 impl SearchQuery {
@@ -240,9 +244,10 @@ pub fn deletion_keys(word: &str) -> BTreeSet<String> {
     keys
 }
 
-/// The vocabulary word `word` most likely meant: among `candidates` (word, how many articles
-/// use it), those within one edit (two for words of eight characters or more), the closest,
-/// then the most used, then the first in alphabetical order. `None` when `word` itself is
+/// The vocabulary word `word` most likely meant: among `candidates` (word, how many article
+/// revisions used it; a store finds them by [`deletion_keys`], so each is at most one
+/// deletion on each side away), those within one edit (two for words of eight characters or
+/// more), the closest, then the most used, then the first in alphabetical order. `None` when `word` itself is
 /// among them (it is not misspelled) or none is close enough.
 pub fn best_correction<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a str, u64)>) -> Option<String> {
     let allowed = if word.chars().count() >= 8 { 2 } else { 1 };

@@ -99,3 +99,28 @@ fn a_revision_that_changes_nothing_is_refused() {
     let ctx = Ctx::new(expert(1), Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap(), &ids);
     assert!(matches!(article.decide(&same, &ctx), Err(Refused::Rule(KbError::Rule(RuleError::NoChange { .. })))));
 }
+
+#[test]
+fn a_body_no_engine_could_index_is_refused_when_written() {
+    let many: String = (0..10_001).map(|n| format!("w{n} ")).collect();
+    let body = ArticleBody::new(many).unwrap();
+    let refused = ArticleContent::new(
+        ArticleTitle::new("t").unwrap(),
+        body,
+        BTreeSet::from([ProductCategory::Printer]),
+        BTreeSet::new(),
+    );
+    assert!(matches!(refused, Err(crate::error::ValidationError::OutOfRange { field: "body_distinct_words", .. })));
+    let long_words: String = (0..3_000).map(|n| format!("{n:0>40} ")).collect();
+    let body = ArticleBody::new(long_words).unwrap();
+    let refused = ArticleContent::new(
+        ArticleTitle::new("t").unwrap(),
+        body,
+        BTreeSet::from([ProductCategory::Printer]),
+        BTreeSet::new(),
+    );
+    assert!(matches!(
+        refused,
+        Err(crate::error::ValidationError::OutOfRange { field: "body_distinct_word_bytes", .. })
+    ));
+}

@@ -115,15 +115,16 @@ impl<S: Store> Service<S> {
         Ok(line_diff(old.content.body.as_str(), new.content.body.as_str()))
     }
 
-    /// Searches the current revisions of articles not retired. When nothing matches and some
+    /// Searches the current revisions of articles not retired. When a page has no hits and some
     /// typed words are not in the articles' vocabulary, each is replaced by the word it most
-    /// likely meant (one edit away; two for words of eight characters or more) and the
-    /// corrected query is run and returned in [`SearchResults::corrected`].
+    /// likely meant ([`best_correction`]) and the corrected query's page is returned, with the
+    /// query in [`SearchResults::corrected`] (so the next pages of a corrected search come from
+    /// the same call with the next offset). `next_offset` is absent past offset 1,000.
     pub async fn search_articles(&self, actor: Actor, search: ArticleSearch) -> Result<SearchResults, Error> {
         self.may_read_articles(actor).await?;
         search.check()?;
         let results = self.search_page(&search).await?;
-        if !results.hits.is_empty() || search.offset > 0 {
+        if !results.hits.is_empty() {
             return Ok(results);
         }
         let Some(corrected) = self.corrected(&search.query).await? else { return Ok(results) };
@@ -137,7 +138,9 @@ impl<S: Store> Service<S> {
         let mut hits = self.store.search_articles(&probe).await?;
         let more = hits.len() > search.limit as usize;
         hits.truncate(search.limit as usize);
-        Ok(SearchResults { hits, corrected: None, next_offset: more.then_some(search.offset + search.limit) })
+        let next = search.offset + search.limit;
+        let next_offset = (more && next <= ArticleSearch::MAX_OFFSET).then_some(next);
+        Ok(SearchResults { hits, corrected: None, next_offset })
     }
 
     /// `query` with its misspelt words corrected, if any was.

@@ -10,8 +10,17 @@ use sysops_core::StoreError;
 use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SnippetPart, known_word_keys};
 use sysops_core::store::Change;
 
-pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
-    let Some(index) = change.index.get::<ArticleIndex>() else { return Ok(()) };
+/// The commit's article rows, then its vocabulary in one statement.
+pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
+    let articles: Vec<(&Change, &ArticleIndex)> =
+        changes.iter().filter_map(|c| c.index.get::<ArticleIndex>().map(|i| (c, i))).collect();
+    for (change, index) in &articles {
+        write_article(tx, change, index).await?;
+    }
+    write_vocabulary(tx, rows::vocabulary(articles.iter().map(|(_, i)| *i))).await
+}
+
+async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO kb_articles (shard, id, revision, title, body, categories, tags, retired)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -29,25 +38,33 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
     .bind(index.retired)
     .execute(&mut **tx)
     .await
-    .map_err(backend)?;
-    write_vocabulary(tx, index).await
+    .map(drop)
+    .map_err(backend)
 }
 
-/// Counts one more use of each of the revision's words; the words new to the vocabulary also
-/// get their deletion keys.
-async fn write_vocabulary(tx: &mut Tx, index: &ArticleIndex) -> Result<(), StoreError> {
-    let words: Vec<&str> = index.words.iter().map(String::as_str).collect();
+/// Adds the commit's uses of each word; the words new to the vocabulary also get their
+/// deletion keys. The rows are written in word order, so two commits sharing words lock them
+/// in the same order and never wait on each other in a cycle.
+async fn write_vocabulary(tx: &mut Tx, uses: std::collections::BTreeMap<&str, i64>) -> Result<(), StoreError> {
+    if uses.is_empty() {
+        return Ok(());
+    }
+    let words: Vec<&str> = uses.keys().copied().collect();
     let counted: Vec<(String, i64)> = sqlx::query_as(
-        "INSERT INTO kb_words (shard, word, uses) SELECT shard, word, 1 FROM UNNEST($1::int[], $2::text[]) AS w (shard, word)
-         ON CONFLICT (word, shard) DO UPDATE SET uses = kb_words.uses + 1
+        "INSERT INTO kb_words (shard, word, uses)
+         SELECT shard, word, uses FROM UNNEST($1::int[], $2::text[], $3::bigint[]) WITH ORDINALITY AS w (shard, word, uses, n)
+         ORDER BY n
+         ON CONFLICT (word, shard) DO UPDATE SET uses = kb_words.uses + excluded.uses
          RETURNING word, uses",
     )
     .bind(rows::column(&words, |w| word_shard(w)))
     .bind(&words)
+    .bind(uses.values().copied().collect::<Vec<i64>>())
     .fetch_all(&mut **tx)
     .await
     .map_err(backend)?;
-    let new_words = counted.iter().filter(|(_, uses)| *uses == 1).map(|(word, _)| word.as_str());
+    let new_words =
+        counted.iter().filter(|(word, total)| uses.get(word.as_str()) == Some(total)).map(|(w, _)| w.as_str());
     let keys = known_word_keys(new_words);
     if keys.is_empty() {
         return Ok(());
@@ -81,6 +98,8 @@ impl KbStore for PgStore {
             SnippetPart::START,
             SnippetPart::END
         );
+        // English stop words leave a query: one left with only exclusions (`how to -windows`)
+        // would match nearly every article, so it matches none (`querytree` is then 'T').
         // A headline re-reads the text it is cut from: made for the page's hits only, after the
         // limit, from the body's first 4,000 characters (as on SQLite).
         let found: Vec<rows::HitRow> = sqlx::query_as(
@@ -89,6 +108,7 @@ impl KbStore for PgStore {
                           ts_rank('{0.1, 0.1, 0.1, 1.0}', a.ranked, to_tsquery('english', $1)) AS rank
                    FROM kb_articles a
                    WHERE NOT a.retired AND a.search @@ to_tsquery('english', $1)
+                     AND querytree(to_tsquery('english', $1)) <> 'T'
                      AND (cardinality($2::text[]) = 0 OR a.categories && $2::text[])
                      AND a.tags @> $3::text[]
                    ORDER BY rank DESC, a.id

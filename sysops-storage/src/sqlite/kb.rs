@@ -13,8 +13,17 @@ use sysops_core::store::Change;
 /// Rows per multi-row `INSERT` (SQLite allows 32,766 parameters a statement).
 const ROWS_PER_STATEMENT: usize = 1_000;
 
-pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
-    let Some(index) = change.index.get::<ArticleIndex>() else { return Ok(()) };
+/// The commit's article rows, then its vocabulary.
+pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
+    let articles: Vec<(&Change, &ArticleIndex)> =
+        changes.iter().filter_map(|c| c.index.get::<ArticleIndex>().map(|i| (c, i))).collect();
+    for (change, index) in &articles {
+        write_article(tx, change, index).await?;
+    }
+    write_vocabulary(tx, rows::vocabulary(articles.iter().map(|(_, i)| *i))).await
+}
+
+async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Result<(), StoreError> {
     let id = change.stream().id;
     let rowid: i64 = sqlx::query_scalar(
         "INSERT INTO kb_articles (id, revision, title, body, retired) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -53,22 +62,22 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
             .await
             .map_err(backend)?;
     }
-    write_vocabulary(tx, index).await
+    Ok(())
 }
 
-/// Counts one more use of each of the revision's words; the words new to the vocabulary also
-/// get their deletion keys.
-async fn write_vocabulary(tx: &mut Tx, index: &ArticleIndex) -> Result<(), StoreError> {
-    let words: Vec<&String> = index.words.iter().collect();
+/// Adds the commit's uses of each word; the words new to the vocabulary also get their
+/// deletion keys.
+async fn write_vocabulary(tx: &mut Tx, uses: std::collections::BTreeMap<&str, i64>) -> Result<(), StoreError> {
+    let words: Vec<(&str, i64)> = uses.iter().map(|(w, n)| (*w, *n)).collect();
     let mut new_words: Vec<String> = Vec::new();
     for chunk in words.chunks(ROWS_PER_STATEMENT) {
         let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_words (word, uses) ");
-        insert.push_values(chunk, |mut row, word| {
-            row.push_bind(word.as_str()).push("1");
+        insert.push_values(chunk, |mut row, (word, n)| {
+            row.push_bind(*word).push_bind(*n);
         });
-        insert.push(" ON CONFLICT (word) DO UPDATE SET uses = uses + 1 RETURNING word, uses");
+        insert.push(" ON CONFLICT (word) DO UPDATE SET uses = uses + excluded.uses RETURNING word, uses");
         let counted: Vec<(String, i64)> = insert.build_query_as().fetch_all(&mut **tx).await.map_err(backend)?;
-        new_words.extend(counted.into_iter().filter(|(_, uses)| *uses == 1).map(|(word, _)| word));
+        new_words.extend(counted.into_iter().filter(|(w, total)| uses.get(w.as_str()) == Some(total)).map(|(w, _)| w));
     }
     let keys = known_word_keys(new_words.iter().map(String::as_str));
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {

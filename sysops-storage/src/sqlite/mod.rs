@@ -180,15 +180,15 @@ async fn write_change(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
 
 /// Each domain's index rows for `changes`, in the transaction of their events. A domain with
 /// queries registers its writer here: one change at a time, or the whole commit at once for a
-/// domain whose changes come in pages (billing), which writes each table's rows in a few
+/// domain whose changes come in pages (billing, kb), which writes each table's rows in a few
 /// statements.
 async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
     for change in changes {
         ticket::write_index(tx, change).await?;
         expert::write_index(tx, change).await?;
         customer::write_index(tx, change).await?;
-        kb::write_index(tx, change).await?;
     }
+    kb::write_index(tx, changes).await?;
     billing::write_index(tx, changes).await
 }
 
