@@ -39,6 +39,8 @@ def test_an_expert_improves_an_article_and_helpdesk_finds_it(office: Office) -> 
     assert only_remote.hits == [], "every word must match: OR is a word"
 
     assert s.article_revision(office.helpdesk, first.id, 1).content.body == "Check the input source."
+    with pytest.raises(sysops.InvalidInputError):
+        s.article_revision(office.helpdesk, first.id, 2**64)
     diff = s.compare_revisions(office.admin, first.id, 1, 2)
     assert [(line.op, line.text) for line in diff] == [(DiffOp.SAME, "Check the input source."), (DiffOp.ADDED, "Reseat the cable.")]
 
@@ -66,7 +68,7 @@ def test_whatever_is_typed_is_answered_or_a_typed_error(office: Office) -> None:
     with pytest.raises(sysops.InvalidInputError) as too_long:
         s.search_articles(office.helpdesk, "x" * 10_001)
     assert too_long.value.field == "query"
-    for offset, limit in [(0, 0), (0, 101), (-1, 20), (2**40, 20), (1_001, 20)]:
+    for offset, limit in [(0, 0), (0, 101), (-1, 20), (2**40, 20), (1_001, 20), (2**64, 20), (0, -(2**70))]:
         with pytest.raises(sysops.InvalidInputError):
             s.search_articles(office.helpdesk, "hdmi", offset=offset, limit=limit)
 

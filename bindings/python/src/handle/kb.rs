@@ -6,12 +6,15 @@ use crate::errors::Failure;
 use pyo3::prelude::*;
 use std::sync::Arc;
 use sysops_ffi as ffi;
+use sysops_ffi::python as loose;
 
-/// A count Python passes as any int: one outside 0..=u32::MAX is the typed invalid input the
-/// search would give for it anyway, not an `OverflowError`.
-fn count(field: &str, value: i64) -> Result<u32, Failure> {
+/// A count Python passes as any `int`: one outside `0..=u32::MAX` (or beyond 64 bits) is
+/// `InvalidInputError`, like every `int` of the package, never `OverflowError`.
+fn count(field: &str, value: &Bound<'_, PyAny>) -> PyResult<u32> {
+    let value = loose::int(field, value)?;
     u32::try_from(value).map_err(|_| {
-        Failure(ffi::SysopsError::InvalidInput { field: field.to_owned(), reason: format!("{value} is out of range") })
+        let reason = format!("{value} is out of range");
+        Failure(ffi::SysopsError::InvalidInput { field: field.to_owned(), reason }).into()
     })
 }
 
@@ -95,10 +98,10 @@ impl Sysops {
         py: Python<'_>,
         actor: ffi::Actor,
         article: Id,
-        revision: i64,
-    ) -> Result<ffi::ArticleRevision, Failure> {
+        revision: &Bound<'_, PyAny>,
+    ) -> PyResult<ffi::ArticleRevision> {
         let revision = count("revision", revision)?;
-        blocking(py, self.inner.article_revision(actor, article.0, revision))
+        Ok(blocking(py, self.inner.article_revision(actor, article.0, revision))?)
     }
 
     /// The line diff of an article's body between two revisions.
@@ -107,15 +110,18 @@ impl Sysops {
         py: Python<'_>,
         actor: ffi::Actor,
         article: Id,
-        from_revision: i64,
-        to_revision: i64,
-    ) -> Result<Vec<ffi::DiffLine>, Failure> {
+        from_revision: &Bound<'_, PyAny>,
+        to_revision: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<ffi::DiffLine>> {
         let (from, to) = (count("from_revision", from_revision)?, count("to_revision", to_revision)?);
-        blocking(py, self.inner.compare_revisions(actor, article.0, from, to))
+        Ok(blocking(py, self.inner.compare_revisions(actor, article.0, from, to))?)
     }
 
     /// Searches articles; see the stub for the query language and limits.
-    #[pyo3(signature = (actor, query, categories = Vec::new(), tags = Vec::new(), offset = 0, limit = 20))]
+    #[pyo3(
+        signature = (actor, query, categories = Vec::new(), tags = Vec::new(), offset = None, limit = None),
+        text_signature = "($self, actor, query, categories=[], tags=[], offset=0, limit=20)"
+    )]
     #[allow(clippy::too_many_arguments)] // Python's keyword arguments, each with its default
     fn search_articles(
         &self,
@@ -124,11 +130,12 @@ impl Sysops {
         query: String,
         categories: Vec<Category>,
         tags: Vec<String>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<ffi::SearchResults, Failure> {
+        offset: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ffi::SearchResults> {
         let categories = categories.into_iter().map(|c| c.0).collect();
-        let (offset, limit) = (count("offset", offset)?, count("limit", limit)?);
-        blocking(py, self.inner.search_articles(actor, query, categories, tags, offset, limit))
+        let offset = offset.map_or(Ok(0), |o| count("offset", o))?;
+        let limit = limit.map_or(Ok(20), |l| count("limit", l))?;
+        Ok(blocking(py, self.inner.search_articles(actor, query, categories, tags, offset, limit))?)
     }
 }
