@@ -2,7 +2,6 @@
 //! searches during the day (a misspelling among them) and a revision of one article.
 
 use crate::corpus;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 use sysops_core::kb::{ArticleSearch, SearchQuery};
 use sysops_core::{Actor, Reason, Store};
@@ -19,13 +18,7 @@ pub async fn stock_and_search<S: Store>(
     limit: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let contents: Vec<_> = corpus::documents().iter().take(limit).map(corpus::content).collect();
-    let bar = ProgressBar::new(contents.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>12} [{bar:40.cyan/blue}] {pos:>6}/{len:6} {per_sec:>12} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message("articles");
+    let bar = crate::progress_bar(contents.len(), "articles");
     let started = Instant::now();
     let ids = service.import_articles(admin, contents, |p| bar.set_position(p.imported)).await?;
     bar.finish();

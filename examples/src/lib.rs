@@ -12,6 +12,20 @@ pub mod kb;
 pub mod rng;
 pub mod scenario;
 
+/// A progress bar for `len` items of `what`, as the demo draws them.
+pub fn progress_bar(len: usize, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:>12} [{bar:40.cyan/blue}] {pos:>6}/{len:6} {per_sec:>12} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
 /// Peak resident memory of this process in MiB (`VmHWM`), or 0 where unknown.
 pub fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")

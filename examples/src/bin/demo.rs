@@ -8,13 +8,13 @@
 #![allow(clippy::expect_used, clippy::indexing_slicing)] // generated, static data; see lib.rs
 
 use chrono::{Duration, TimeZone, Utc};
-use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 use sysops_core::store::{ConsumerName, Page, TicketFilter};
 use sysops_core::{Actor, Channel, ManualClock, UuidV7Ids};
 use sysops_examples::cities::Cities;
+use sysops_examples::progress_bar as bar;
 use sysops_examples::rng::Rng;
 use sysops_examples::scenario::{bootstrap, customer_details, expert_profile, plan_catalog, ticket_request};
 use sysops_storage::{Options, Sysops, redact};
@@ -68,17 +68,6 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     Ok(args)
-}
-
-fn bar(len: usize, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(len as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>12} [{bar:40.cyan/blue}] {pos:>6}/{len:6} {per_sec:>12} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(what.to_owned());
-    bar
 }
 
 #[tokio::main]

@@ -13,7 +13,7 @@ use crate::kb::{
 use crate::persist::{self, Change};
 use crate::store::Store;
 use crate::text::Reason;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Articles committed together, in one transaction, by [`Service::import_articles`].
 pub const IMPORT_PAGE: usize = 100;
@@ -46,16 +46,14 @@ impl<S: Store> Service<S> {
     ) -> Result<Vec<ArticleId>, Error> {
         let ctx: Ctx<'_> = self.ctx(actor, Action::WriteArticle).await?;
         authorize(&ctx.actor, Action::WriteArticle, Target::default())?;
-        for content in &contents {
-            content.check()?;
-        }
-        let total = contents.len() as u64;
-        let mut ids = Vec::with_capacity(contents.len());
-        let mut contents = contents.into_iter().peekable();
-        while contents.peek().is_some() {
+        // Every article decided (and so checked) before any is written.
+        let decided = contents.into_iter().map(|c| Article::write(c, &ctx)).collect::<Result<Vec<_>, _>>()?;
+        let total = decided.len() as u64;
+        let mut ids = Vec::with_capacity(decided.len());
+        let mut decided = decided.into_iter().peekable();
+        while decided.peek().is_some() {
             let mut changes = Vec::with_capacity(IMPORT_PAGE);
-            for content in contents.by_ref().take(IMPORT_PAGE) {
-                let events = Article::write(content, &ctx)?;
+            for events in decided.by_ref().take(IMPORT_PAGE) {
                 let article: Article = crate::aggregate::replay(&events)?;
                 changes.push(Change::of(Sequence::NONE, &article, &events)?);
                 ids.push(article.id);
@@ -145,22 +143,27 @@ impl<S: Store> Service<S> {
 
     /// `query` with its misspelt words corrected, if any was.
     async fn corrected(&self, query: &SearchQuery) -> Result<Option<SearchQuery>, Error> {
-        let words = query.correctable_words();
-        let keys: Vec<String> = words.iter().flat_map(|w| deletion_keys(w)).collect();
+        let typed: Vec<(&str, BTreeSet<String>)> =
+            query.correctable_words().into_iter().map(|w| (w, deletion_keys(w))).collect();
+        let keys: Vec<String> = typed.iter().flat_map(|(_, keys)| keys.iter().cloned()).collect();
         if keys.is_empty() {
             return Ok(None);
         }
         let vocabulary = self.store.similar_words(&keys).await?;
-        let corrections: BTreeMap<&str, String> = words
-            .iter()
-            .filter_map(|&word| {
-                let keys = deletion_keys(word);
-                let candidates = vocabulary
-                    .iter()
-                    .filter(|(w, _)| deletion_keys(w).iter().any(|k| keys.contains(k)))
-                    .map(|(w, uses)| (w.as_str(), *uses));
-                best_correction(word, candidates).map(|better| (word, better))
-            })
+        // Each vocabulary word's keys computed once, and the word offered to every typed word
+        // sharing one.
+        let mut candidates: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
+        for (word, uses) in &vocabulary {
+            let theirs = deletion_keys(word);
+            for (typed, ours) in &typed {
+                if !ours.is_disjoint(&theirs) {
+                    candidates.entry(typed).or_default().push((word, *uses));
+                }
+            }
+        }
+        let corrections: BTreeMap<&str, String> = candidates
+            .into_iter()
+            .filter_map(|(typed, offered)| best_correction(typed, offered).map(|better| (typed, better)))
             .collect();
         if corrections.is_empty() {
             return Ok(None);

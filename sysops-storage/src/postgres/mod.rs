@@ -368,16 +368,8 @@ impl EventStore for PgStore {
     }
 
     async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
-        // Two texts, not `($2 IS NULL OR id > $2)`: a generic plan cannot seek the key through
-        // that `OR`, so every page would scan the kind from its first record.
-        let sql = match page.after {
-            Some(_) => "SELECT id, version, json FROM states WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3",
-            None => "SELECT id, version, json FROM states WHERE kind = $1 AND $2::uuid IS NULL ORDER BY id LIMIT $3",
-        };
-        let found: Vec<rows::ListedRow> = sqlx::query_as(sql)
-            .bind(kind.as_str())
-            .bind(page.after)
-            .bind(rows::to_i64(page.len() as u64))
+        let (sql, binds) = crate::sql::states_query(kind, &page, self.placeholders());
+        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds)
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;

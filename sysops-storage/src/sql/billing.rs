@@ -1,6 +1,6 @@
 //! The invoice listing query, in either backend's placeholder style.
 
-use crate::rows::{Bind, Placeholders, Sql, to_i64};
+use crate::rows::{Bind, Placeholders, Sql};
 use sysops_core::ShardKey;
 use sysops_core::store::{InvoiceFilter, Page};
 
@@ -31,11 +31,5 @@ pub(crate) fn invoice_query(
         sql.push(" AND (i.pending OR i.next_attempt_at <= #)");
         binds.push(Bind::Time(now));
     }
-    if let Some(after) = page.after {
-        sql.push(" AND i.id > #");
-        binds.push(Bind::Id(after));
-    }
-    sql.push(" ORDER BY i.id LIMIT #");
-    binds.push(Bind::Int(to_i64(page.len() as u64)));
-    (sql.text, binds)
+    super::paged(sql, binds, "i.id", page)
 }

@@ -1,20 +1,14 @@
 //! The ticket listing query, in either backend's placeholder style.
 
-use crate::rows::{Bind, Placeholders, Sql, to_i64};
+use crate::rows::{Bind, Placeholders, Sql};
 use sysops_core::ShardKey;
 use sysops_core::store::{Page, TicketFilter};
 
 /// Tickets by the filter's fields, keyset-paged by id, after `head` (which selects id, version
 /// and state from `tickets t`), with the values to bind.
 pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style: Placeholders) -> (String, Vec<Bind>) {
-    let (mut sql, mut binds) = filtered(head, filter, style);
-    if let Some(after) = page.after {
-        sql.push(" AND t.id > #");
-        binds.push(Bind::Id(after));
-    }
-    sql.push(" ORDER BY t.id LIMIT #");
-    binds.push(Bind::Int(to_i64(page.len() as u64)));
-    (sql.text, binds)
+    let (sql, binds) = filtered(head, filter, style);
+    super::paged(sql, binds, "t.id", page)
 }
 
 /// How many tickets match the filter's fields, with the values to bind.
