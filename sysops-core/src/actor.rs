@@ -146,6 +146,7 @@ pub enum Action {
     ReviseArticle,
     RetireArticle,
     ReadArticles,
+    SearchCallers,
 }
 
 /// How far a role's permission for an action reaches.
@@ -163,7 +164,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 52] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -215,6 +216,7 @@ impl Action {
         Action::ReviseArticle,
         Action::RetireArticle,
         Action::ReadArticles,
+        Action::SearchCallers,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -293,6 +295,10 @@ impl Action {
             (WriteArticle | ReviseArticle, Expert) => S::All,
             (RetireArticle, Expert) => S::Own,
             (ReadArticles, Administrator | Helpdesk | Expert | Manager | System) => S::All,
+            // Helpdesk search (a caller found by ticket number, name, email or phone): the
+            // staff who answer callers or oversee them. It reads every customer's contact
+            // details, so customers and experts may not.
+            (SearchCallers, Administrator | Helpdesk | Manager | System) => S::All,
             _ => S::None,
         }
     }

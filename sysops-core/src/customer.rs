@@ -265,20 +265,35 @@ impl Aggregate for Customer {
     }
 
     fn index(&self) -> Index {
+        let name = self.contact.name.to_string();
+        let email = self.contact.email.to_string();
         Index::of(CustomerIndex {
-            name: self.contact.name.to_string(),
-            email: self.contact.email.to_string(),
+            name_key: crate::helpdesk::name_words(&name).join(" "),
+            email_key: email.to_lowercase(),
+            name,
+            email,
             phone: self.contact.phone.to_string(),
         })
     }
 }
 
-/// The columns helpdesk looks customers up by.
+/// The columns helpdesk looks customers up by (see [`crate::helpdesk`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub struct CustomerIndex {
     pub name: String,
+    /// The name's words, folded for search ([`crate::helpdesk::name_words`]), joined by spaces.
+    pub name_key: String,
     pub email: String,
+    /// The email lower-cased, as searched.
+    pub email_key: String,
     /// E.164.
     pub phone: String,
+}
+
+impl CustomerIndex {
+    /// The distinct words of [`Self::name_key`], as the words table stores them.
+    pub fn name_words(&self) -> std::collections::BTreeSet<&str> {
+        self.name_key.split(' ').filter(|w| !w.is_empty()).collect()
+    }
 }

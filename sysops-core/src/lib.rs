@@ -27,6 +27,7 @@ mod error;
 mod event;
 mod expert;
 mod geo;
+pub mod helpdesk;
 mod id;
 mod idgen;
 pub mod kb;
@@ -73,5 +74,5 @@ pub use stream::ShardKey;
 pub use text::{AddressLine, Description, Email, PersonName, Phone, PlanName, Reason, WorkNotes};
 pub use ticket::{
     Assignment, Channel, CostFactor, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketCommand, TicketError,
-    TicketEvent, TicketFilter, TicketState, TicketStatus,
+    TicketEvent, TicketFilter, TicketNumber, TicketState, TicketStatus,
 };

@@ -10,6 +10,7 @@ mod billing;
 mod customer;
 mod error;
 mod expert;
+mod helpdesk;
 mod integrity;
 mod kb;
 mod plan;

@@ -12,12 +12,14 @@ mod assignment;
 mod command;
 mod error;
 mod event;
+mod number;
 mod store;
 
 pub use assignment::{Assignment, CostFactor, CostTerm, Outcome, Rationale};
 pub use command::{NewTicket, TicketCommand};
 pub use error::TicketError;
 pub use event::TicketEvent;
+pub use number::TicketNumber;
 pub use store::{TicketFilter, TicketIndex, TicketStore};
 
 use crate::aggregate::{Aggregate, Index};
@@ -201,6 +203,11 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// The number customers read out to helpdesk.
+    pub fn number(&self) -> TicketNumber {
+        TicketNumber::of(self.id)
+    }
+
     /// The status without data.
     pub fn status(&self) -> TicketStatus {
         self.state.status()
@@ -364,6 +371,7 @@ impl Aggregate for Ticket {
 
     fn index(&self) -> Index {
         Index::of(TicketIndex {
+            number: self.number(),
             customer: self.customer,
             status: self.status(),
             expert: self.current_expert(),

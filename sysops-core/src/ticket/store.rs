@@ -1,6 +1,6 @@
 //! The ticket domain's part of the storage contract: its index row and its listing query.
 
-use super::TicketStatus;
+use super::{TicketNumber, TicketStatus};
 use crate::aggregate::Index;
 use crate::error::StoreError;
 use crate::event::AggregateKind;
@@ -15,6 +15,7 @@ use std::future::Future;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub struct TicketIndex {
+    pub number: TicketNumber,
     pub customer: CustomerId,
     pub status: TicketStatus,
     /// The expert currently offered or working the ticket.
