@@ -268,7 +268,7 @@ impl Aggregate for Customer {
         let name = self.contact.name.to_string();
         let email = self.contact.email.to_string();
         Index::of(CustomerIndex {
-            name_key: crate::helpdesk::name_words(&name).join(" "),
+            name_key: crate::text::name_key(&name),
             email_key: email.to_lowercase(),
             name,
             email,
@@ -294,6 +294,6 @@ pub struct CustomerIndex {
 impl CustomerIndex {
     /// The distinct words of [`Self::name_key`], as the words table stores them.
     pub fn name_words(&self) -> std::collections::BTreeSet<&str> {
-        self.name_key.split(' ').filter(|w| !w.is_empty()).collect()
+        crate::text::key_words(&self.name_key)
     }
 }

@@ -27,6 +27,14 @@ pub trait Store:
 }
 
 impl<T> Store for T where
-    T: EventStore + Outbox + TicketStore + ExpertStore + AssignmentStore + BillingStore + CardVault + KbStore + HelpdeskStore
+    T: EventStore
+        + Outbox
+        + TicketStore
+        + ExpertStore
+        + AssignmentStore
+        + BillingStore
+        + CardVault
+        + KbStore
+        + HelpdeskStore
 {
 }

@@ -1,8 +1,11 @@
-//! Validated text values: names, emails, E.164 phone numbers, bounded free text.
+//! Validated text values: names, emails, E.164 phone numbers, bounded free text; and names
+//! folded for search.
 
 use crate::error::{ValidationError, clip};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 macro_rules! string_conversions {
     ($($name:ident),*) => {$(
@@ -190,6 +193,30 @@ impl Phone {
 }
 
 string_conversions!(Email, Phone);
+
+/// The words of a name as they are indexed and searched: lower-cased, accents removed
+/// (compatibility decomposition without its combining marks), split at every character that
+/// is not a letter or digit. `José  García-López` gives `jose`, `garcia`, `lopez`.
+///
+/// ```
+/// use sysops_core::helpdesk::name_words;
+/// assert_eq!(name_words("José  García-López"), ["jose", "garcia", "lopez"]);
+/// assert_eq!(name_words("ÅSA Øberg"), ["asa", "øberg"]);
+/// ```
+pub fn name_words(name: &str) -> Vec<String> {
+    let folded: String = name.chars().flat_map(char::to_lowercase).nfkd().filter(|c| !is_combining_mark(*c)).collect();
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// The folded name of `name` as stored: its [`name_words`] joined by spaces.
+pub fn name_key(name: &str) -> String {
+    name_words(name).join(" ")
+}
+
+/// The distinct words of a stored folded name.
+pub fn key_words(name_key: &str) -> std::collections::BTreeSet<&str> {
+    name_key.split(' ').filter(|w| !w.is_empty()).collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -159,6 +159,10 @@ impl Sql {
         Self { text: head.to_owned(), next: 1, style }
     }
 
+    pub(crate) fn style(&self) -> Placeholders {
+        self.style
+    }
+
     /// Appends `fragment`, replacing each `#` with the next parameter.
     pub(crate) fn push(&mut self, fragment: &str) -> &mut Self {
         for c in fragment.chars() {

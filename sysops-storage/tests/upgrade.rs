@@ -8,8 +8,8 @@ mod common;
 use common::{block_on, pg_url};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use sysops_core::store::{
-    AssignmentStore, ConsumerName, EventStore, ExpertIndex, ExpertQuery, ExpertStore, MemoryStore, Outbox, Page,
-    StoredState, TicketFilter, TicketIndex, TicketStore,
+    AssignmentStore, ConsumerName, EventStore, ExpertIndex, ExpertQuery, ExpertStore, HelpdeskStore, MemoryStore,
+    Outbox, Page, StoredState, TicketFilter, TicketIndex, TicketStore,
 };
 use sysops_core::testing::fixtures::{World, tv_ticket};
 use sysops_core::{
@@ -151,6 +151,34 @@ async fn write_v1(memory: &MemoryStore, path: &std::path::Path) {
     pool.close().await;
 }
 
+/// Helpdesk search finds in the upgraded database what it finds in memory: the backfill gave
+/// every v1 customer its folded name, words and email, and every v1 ticket its number.
+async fn helpdesk_agrees<S: HelpdeskStore>(upgraded: &S, memory: &MemoryStore, world: &World<MemoryStore>) {
+    use sysops_core::helpdesk::{CustomerLookup, LookupKey, TicketLookup, Window};
+    let window = Window::new(0, 100).unwrap();
+    let mut texts: Vec<String> = vec!["customer".into()];
+    for customer in &world.customers {
+        texts.extend([customer.contact.name.to_string(), customer.contact.email.to_string().to_uppercase()]);
+        texts.push(customer.contact.phone.as_str().get(2..).unwrap().to_owned());
+    }
+    for ticket in all_states(memory, AggregateKind::Ticket).await {
+        texts.push(sysops_core::TicketNumber::of(ticket.stream.id.into()).to_string());
+    }
+    for text in texts {
+        let key = LookupKey::parse(&text).unwrap();
+        let lookup = CustomerLookup { key: key.clone(), window };
+        let found = upgraded.find_customers(&lookup).await.unwrap();
+        assert!(!found.is_empty(), "{text}");
+        assert_eq!(found, memory.find_customers(&lookup).await.unwrap(), "{text}");
+        let lookup = TicketLookup { key: Some(key), status: None, from: None, to: None, window };
+        assert_eq!(
+            upgraded.find_tickets(&lookup).await.unwrap(),
+            memory.find_tickets(&lookup).await.unwrap(),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn a_v1_sqlite_database_opens_in_place_and_every_record_reads_back() {
     block_on(async {
@@ -186,6 +214,7 @@ fn a_v1_sqlite_database_opens_in_place_and_every_record_reads_back() {
         let expected: Vec<StreamId> =
             memory.poll(&consumer, u32::MAX).await.unwrap().into_iter().map(|e| e.event.stream).collect();
         assert_eq!(delivered, expected, "the outbox delivers every v1 event in commit order");
+        helpdesk_agrees(&upgraded, memory, &world).await;
 
         // The upgraded database keeps working: new tickets are submitted, listed and offered.
         let service = Service::new(upgraded, world.clock.clone(), sysops_core::SequentialIds::new(10_000));
@@ -364,6 +393,17 @@ fn a_v1_postgres_schema_upgrades_in_place_and_every_record_reads_back() {
             assert_eq!(listed, memory.tickets(filter, page).await.unwrap());
         }
         assert!(legacy_listed, "the pre-v2 ticket is among its customer's tickets");
+        let window = sysops_core::helpdesk::Window::new(0, 10).unwrap();
+        let number = sysops_core::TicketNumber::of(legacy.id.into()).to_string();
+        let by_number = sysops_core::helpdesk::TicketSearch { text: Some(number), ..Default::default() };
+        let lookup = by_number.check(window).unwrap();
+        let found = upgraded.find_tickets(&lookup).await.unwrap();
+        assert_eq!(found.iter().map(|t| t.stream).collect::<Vec<_>>(), [legacy], "the backfill numbered v1's tickets");
+        for customer in &world.customers {
+            let key = sysops_core::helpdesk::LookupKey::parse(&customer.contact.name.to_string()).unwrap();
+            let lookup = sysops_core::helpdesk::CustomerLookup { key, window };
+            assert_eq!(upgraded.find_customers(&lookup).await.unwrap(), memory.find_customers(&lookup).await.unwrap());
+        }
         let everyone = TicketFilter::default();
         let listed = upgraded.tickets(everyone, page).await.unwrap();
         assert!(listed.iter().any(|t| t.stream == legacy), "the pre-v2 ticket is listed");

@@ -19,16 +19,15 @@
 
 mod store;
 
+pub use crate::text::{key_words, name_key, name_words};
 pub use store::{CustomerLookup, HelpdeskStore, TicketLookup};
 
 use crate::error::{StoreError, ValidationError};
-use crate::persist::{Quarantined, StoredState, decode_all};
 use crate::id::TicketId;
+use crate::persist::{Quarantined, StoredState, decode_all};
 use crate::ticket::{TicketNumber, TicketStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 /// What a search text was taken as (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -145,20 +144,6 @@ impl LookupKey {
 fn out_of_range(field: &'static str, value: usize, min: usize, max: usize) -> ValidationError {
     let int = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     ValidationError::OutOfRange { field, value: int(value), min: int(min), max: int(max) }
-}
-
-/// The words of a name as they are indexed and searched: lower-cased, accents removed
-/// (compatibility decomposition without its combining marks), split at every character that
-/// is not a letter or digit. `José  García-López` gives `jose`, `garcia`, `lopez`.
-///
-/// ```
-/// use sysops_core::helpdesk::name_words;
-/// assert_eq!(name_words("José  García-López"), ["jose", "garcia", "lopez"]);
-/// assert_eq!(name_words("ÅSA Øberg"), ["asa", "øberg"]);
-/// ```
-pub fn name_words(name: &str) -> Vec<String> {
-    let folded: String = name.chars().flat_map(char::to_lowercase).nfkd().filter(|c| !is_combining_mark(*c)).collect();
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 /// A page of what a helpdesk search found, best match first.

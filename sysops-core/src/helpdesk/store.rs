@@ -107,11 +107,8 @@ impl HelpdeskStore for MemoryStore {
         let ranked = customers
             .filter_map(|(s, (state, index))| {
                 let index = index.get::<CustomerIndex>()?;
-                let rank = if named.contains(&CustomerId::from_uuid(s.id)) {
-                    0
-                } else {
-                    customer_rank(&lookup.key, index)?
-                };
+                let rank =
+                    if named.contains(&CustomerId::from_uuid(s.id)) { 0 } else { customer_rank(&lookup.key, index)? };
                 Some(((Reverse(rank), index.name_key.clone(), s.id), state.clone()))
             })
             .collect();

@@ -23,7 +23,12 @@ impl<S: Store> Service<S> {
     /// Tickets matching a search, best match first, then newest first: the ticket with that
     /// id or number, or the tickets of the customers matching the text; narrowed by status
     /// and submission time. Helpdesk, managers and administrators may search.
-    pub async fn find_tickets(&self, actor: Actor, search: &TicketSearch, window: Window) -> Result<Found<Ticket>, Error> {
+    pub async fn find_tickets(
+        &self,
+        actor: Actor,
+        search: &TicketSearch,
+        window: Window,
+    ) -> Result<Found<Ticket>, Error> {
         self.may_search(actor).await?;
         let lookup = search.check(window)?;
         let matched_by = lookup.key.as_ref().map(LookupKey::kind);

@@ -6,6 +6,7 @@
 mod assignment;
 mod billing;
 mod expert;
+mod helpdesk;
 mod kb;
 mod ticket;
 

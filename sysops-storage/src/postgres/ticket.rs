@@ -16,13 +16,14 @@ fn binds(index: &TicketIndex) -> Vec<Bind> {
         Bind::Small(index.priority as i16),
         Bind::Text(index.category.as_str()),
         Bind::Time(index.submitted_at),
+        Bind::Int(rows::to_i64(index.number.get())),
     ]
 }
 
 pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
     let index = change.index.get::<TicketIndex>()?;
     Some(OneStatement {
-        call: "SELECT sysops_write_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        call: "SELECT sysops_write_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         index: binds(index),
     })
 }
@@ -30,8 +31,8 @@ pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
     let query = sqlx::query(
-        "INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at, number)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (shard, id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
     )
     .bind(shard(change.stream()))

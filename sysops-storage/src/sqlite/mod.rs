@@ -8,6 +8,7 @@ mod batch;
 mod billing;
 mod customer;
 mod expert;
+mod helpdesk;
 mod kb;
 mod outbox;
 mod ticket;
@@ -261,7 +262,7 @@ async fn migrate(pool: &SqlitePool) -> Result<(), OpenError> {
         };
     rows::refuse_newer_schema(&MIGRATOR, applied)?;
     MIGRATOR.run(pool).await?;
-    Ok(())
+    helpdesk::backfill(pool).await.map_err(OpenError::Store)
 }
 
 /// SQLITE_NOTADB (26) and SQLITE_CORRUPT (11) mean the file is damaged.

@@ -18,14 +18,15 @@ fn binds(index: &TicketIndex) -> Vec<Bind> {
         Bind::Int(index.priority as i64),
         Bind::Text(index.category.as_str()),
         Bind::Time(index.submitted_at),
+        Bind::Int(rows::to_i64(index.number.get())),
     ]
 }
 
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
     let query = sqlx::query(
-        "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at, number)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
     )
     .bind(change.stream().id);
@@ -42,8 +43,8 @@ pub(super) async fn one_statement(
     let index = change.index.get::<TicketIndex>()?;
     let query = sqlx::query(
         "INSERT INTO ticket_writes (id, expected, version, state, seq, at, name, event,
-             customer, status, expert, priority, category, submitted_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             customer, status, expert, priority, category, submitted_at, number)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )
     .bind(change.stream().id)
     .bind(rows::to_i64(change.expected.0))

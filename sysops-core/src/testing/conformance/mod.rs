@@ -18,6 +18,7 @@ mod assignment;
 mod billing;
 mod event_store;
 mod expert;
+mod helpdesk;
 mod kb;
 mod outbox;
 mod ticket;
@@ -26,6 +27,7 @@ pub use assignment::*;
 pub use billing::*;
 pub use event_store::*;
 pub use expert::*;
+pub use helpdesk::*;
 pub use kb::*;
 pub use outbox::*;
 pub use ticket::*;
@@ -67,6 +69,11 @@ where
     a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed(fresh().await).await;
     any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error(fresh().await).await;
     a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_article(fresh().await).await;
+    a_caller_is_found_by_phone_in_any_formatting_by_email_and_by_name(fresh().await).await;
+    tickets_are_found_by_number_and_by_caller_narrowed_by_status_and_time(fresh().await).await;
+    helpdesk_results_page_without_repeats_and_only_staff_may_search(fresh().await).await;
+    a_customer_is_found_by_their_new_details_only(fresh().await).await;
+    anything_typed_into_the_helpdesk_box_finds_callers_or_is_a_typed_error(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the
@@ -90,6 +97,7 @@ macro_rules! store_conformance_tests {
         $crate::assignment_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::billing_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::kb_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
+        $crate::helpdesk_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
     };
 }
 

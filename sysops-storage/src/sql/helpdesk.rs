@@ -1,0 +1,157 @@
+//! The helpdesk search queries, in either backend's placeholder style, ranked as
+//! `HelpdeskStore` documents.
+//!
+//! Both are built around `m`, the customers a key matches with their rank: the join of `m`
+//! with `customers` (a customer search) or `tickets` (a ticket search) names the shard key
+//! on PostgreSQL, so Citus runs each shard's part on that shard.
+
+use crate::rows::{Bind, Placeholders, Sql, to_i64};
+use sysops_core::ShardKey;
+use sysops_core::helpdesk::{CustomerLookup, LookupKey, PhoneKey, TicketLookup, Window};
+
+/// Customers matching the lookup, best first, with the values to bind.
+pub(crate) fn customers_query(lookup: &CustomerLookup, style: Placeholders) -> (String, Vec<Bind>) {
+    let mut sql = Sql::new("SELECT c.id, s.version, s.json FROM (", style);
+    let mut binds = Vec::new();
+    matches(&lookup.key, &mut sql, &mut binds);
+    sql.push(&format!(
+        ") m JOIN customers c ON {}c.id = m.customer
+         JOIN states s ON {}s.kind = 'customer' AND s.id = c.id
+         ORDER BY m.rank DESC, c.name_key, c.id",
+        style.same_shard("c", "m"),
+        style.same_shard("s", "c"),
+    ));
+    window(&mut sql, &mut binds, lookup.window);
+    (sql.text, binds)
+}
+
+/// Tickets matching the lookup, best first and then newest first, with the values to bind.
+pub(crate) fn tickets_query(lookup: &TicketLookup, style: Placeholders) -> (String, Vec<Bind>) {
+    let mut sql = Sql::new("SELECT t.id, s.version, s.json FROM tickets t", style);
+    let mut binds = Vec::new();
+    let customer_key =
+        lookup.key.as_ref().filter(|k| !matches!(k, LookupKey::TicketId(_) | LookupKey::TicketNumber(_)));
+    if let Some(key) = customer_key {
+        sql.push(" JOIN (");
+        matches(key, &mut sql, &mut binds);
+        sql.push(&format!(") m ON {}t.customer = m.customer", style.same_shard("t", "m")));
+    }
+    sql.push(&format!(" JOIN states s ON {}s.kind = 'ticket' AND s.id = t.id WHERE TRUE", style.same_shard("s", "t")));
+    match &lookup.key {
+        Some(LookupKey::TicketId(id)) => {
+            sql.push(" AND t.id = #");
+            binds.push(Bind::Id(id.as_uuid()));
+            shard_of(&mut sql, &mut binds, "t", id.as_uuid(), style);
+        }
+        Some(LookupKey::TicketNumber(number)) => {
+            sql.push(" AND t.number = #");
+            binds.push(Bind::Int(to_i64(number.get())));
+        }
+        _ => {}
+    }
+    if let Some(status) = lookup.status {
+        sql.push(" AND t.status = #");
+        binds.push(Bind::Text(status.as_str()));
+    }
+    if let Some(from) = lookup.from {
+        sql.push(" AND t.submitted_at >= #");
+        binds.push(Bind::Time(from));
+    }
+    if let Some(to) = lookup.to {
+        sql.push(" AND t.submitted_at < #");
+        binds.push(Bind::Time(to));
+    }
+    sql.push(if customer_key.is_some() { " ORDER BY m.rank DESC, t.id DESC" } else { " ORDER BY t.id DESC" });
+    window(&mut sql, &mut binds, lookup.window);
+    (sql.text, binds)
+}
+
+/// The subquery `(customer[, shard], rank)` of the customers `key` matches.
+fn matches(key: &LookupKey, sql: &mut Sql, binds: &mut Vec<Bind>) {
+    let style = sql.style();
+    let shard = |alias: &str| if style == Placeholders::Sqlite { String::new() } else { format!(", {alias}.shard") };
+    match key {
+        LookupKey::TicketId(id) => {
+            sql.push(&format!("SELECT t0.customer{}, 0 AS rank FROM tickets t0 WHERE t0.id = #", shard("t0")));
+            binds.push(Bind::Id(id.as_uuid()));
+            shard_of(sql, binds, "t0", id.as_uuid(), style);
+        }
+        LookupKey::TicketNumber(number) => {
+            sql.push(&format!(
+                "SELECT DISTINCT t0.customer{}, 0 AS rank FROM tickets t0 WHERE t0.number = #",
+                shard("t0")
+            ));
+            binds.push(Bind::Int(to_i64(number.get())));
+        }
+        LookupKey::Email(email) => {
+            sql.push(&format!(
+                "SELECT c0.id AS customer{}, 0 AS rank FROM customers c0 WHERE c0.email_key = #",
+                shard("c0")
+            ));
+            binds.push(Bind::String(email.clone()));
+        }
+        LookupKey::Phone(PhoneKey { digits, international }) => {
+            let whole = format!("+{digits}");
+            sql.push(&format!(
+                "SELECT c0.id AS customer{}, CASE WHEN c0.phone = # THEN 1 ELSE 0 END AS rank",
+                shard("c0")
+            ));
+            binds.push(Bind::String(whole.clone()));
+            if *international {
+                sql.push(" FROM customers c0 WHERE c0.phone = #");
+                binds.push(Bind::String(whole));
+            } else {
+                // The seven-digit tail is the indexed expression; the whole tail then narrows.
+                let tail = |n: usize| match style {
+                    Placeholders::Sqlite => format!("substr(c0.phone, -{n})"),
+                    Placeholders::Postgres | Placeholders::Citus => format!("right(c0.phone, {n})"),
+                };
+                let last_seven = digits.get(digits.len().saturating_sub(7)..).unwrap_or(digits);
+                sql.push(&format!(" FROM customers c0 WHERE {} = # AND {} = #", tail(7), tail(digits.len())));
+                binds.push(Bind::String(last_seven.to_owned()));
+                binds.push(Bind::String(digits.clone()));
+            }
+        }
+        LookupKey::Name(words) => {
+            // A customer matches when each typed word starts one of their name's words; the
+            // rank counts the name's words typed whole.
+            let starts = |sql: &mut Sql, binds: &mut Vec<Bind>, word: &str| {
+                sql.push("w.word >= # AND w.word < #");
+                binds.push(Bind::String(word.to_owned()));
+                binds.push(Bind::String(format!("{word}\u{10FFFF}")));
+            };
+            sql.push(&format!("SELECT w.customer{}, sum(CASE WHEN w.word IN (", shard("w")));
+            for (i, word) in words.iter().enumerate() {
+                sql.push(if i == 0 { "#" } else { ", #" });
+                binds.push(Bind::String(word.clone()));
+            }
+            sql.push(") THEN 1 ELSE 0 END) AS rank FROM customer_words w WHERE ");
+            for (i, word) in words.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { " OR (" });
+                starts(sql, binds, word);
+                sql.push(")");
+            }
+            sql.push(&format!(" GROUP BY w.customer{} HAVING ", shard("w")));
+            for (i, word) in words.iter().enumerate() {
+                sql.push(if i == 0 { "max(CASE WHEN " } else { " AND max(CASE WHEN " });
+                starts(sql, binds, word);
+                sql.push(" THEN 1 ELSE 0 END) = 1");
+            }
+        }
+    }
+}
+
+/// On Citus, the shard condition that routes a statement about one ticket to its shard.
+fn shard_of(sql: &mut Sql, binds: &mut Vec<Bind>, alias: &str, id: uuid::Uuid, style: Placeholders) {
+    if style == Placeholders::Citus {
+        sql.push(&format!(" AND {alias}.shard = #"));
+        binds.push(Bind::Shard(i32::from(ShardKey::of(id).get())));
+    }
+}
+
+/// The page: one row more than the limit, so the caller knows whether another follows.
+fn window(sql: &mut Sql, binds: &mut Vec<Bind>, window: Window) {
+    sql.push(" LIMIT # OFFSET #");
+    binds.push(Bind::Int(i64::from(window.limit) + 1));
+    binds.push(Bind::Int(i64::from(window.offset)));
+}
