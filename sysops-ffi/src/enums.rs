@@ -281,6 +281,7 @@ domain_enum!(
         ReviseArticle,
         RetireArticle,
         ReadArticles,
+        SearchCallers,
     }
 );
 
@@ -331,5 +332,21 @@ domain_enum!(
         Added,
         /// Only in the older revision.
         Removed,
+    }
+);
+
+domain_enum!(
+    /// What a helpdesk search text was taken as.
+    LookupKind = core::helpdesk::LookupKind {
+        /// A ticket's id (a UUID).
+        TicketId,
+        /// A ticket's number (`HX4TZ-9K2M7`).
+        TicketNumber,
+        /// An email address.
+        Email,
+        /// A phone number.
+        Phone,
+        /// Words of a customer's name.
+        Name,
     }
 );

@@ -23,6 +23,7 @@ mod enums;
 mod error;
 mod expert;
 mod guard;
+mod helpdesk;
 #[cfg(feature = "hostile")]
 pub mod hostile;
 mod integrity;
@@ -47,12 +48,13 @@ pub use billing::{
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};
 pub use enums::{
-    Action, CardBrand, Channel, CostFactor, Currency, DiffOp, InvoiceStatus, Priority, ProductCategory, RecordKind,
-    Role, StaffRole, TicketStatus, WaitReason, Weekday,
+    Action, CardBrand, Channel, CostFactor, Currency, DiffOp, InvoiceStatus, LookupKind, Priority, ProductCategory,
+    RecordKind, Role, StaffRole, TicketStatus, WaitReason, Weekday,
 };
 pub use error::{DenyReason, Rule, SysopsError};
 pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
 pub use guard::{guard, guard_sync};
+pub use helpdesk::{CustomerResults, TicketResults};
 pub use integrity::{QuarantinedRecord, RecordAudit};
 pub use kb::{
     Article, ArticleContent, ArticleHit, ArticleRevision, DiffLine, ImportListener, RevisionInfo, SearchResults,

@@ -226,8 +226,11 @@ impl From<core::TicketState> for TicketState {
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
 #[allow(missing_docs)]
 pub struct Ticket {
-    /// Its id (also its ticket number).
     pub id: Uuid,
+    /// The number customers read out to helpdesk, `HX4TZ-9K2M7`: ten symbols, a letter
+    /// first and a check digit last, derived from the id (`find_tickets` finds it however
+    /// it is typed).
+    pub number: String,
     pub customer: Uuid,
     /// The customer's plan when submitted.
     pub plan: Uuid,
@@ -270,6 +273,7 @@ impl From<core::Ticket> for Ticket {
         use core::Aggregate;
         Ticket {
             id: t.id.as_uuid(),
+            number: t.number().to_string(),
             customer: t.customer.as_uuid(),
             plan: t.plan.as_uuid(),
             category: t.category,

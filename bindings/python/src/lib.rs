@@ -104,6 +104,9 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::DiffOp>()?;
     m.add_class::<ffi::RevisionInfo>()?;
     m.add_class::<ffi::SearchResults>()?;
+    m.add_class::<ffi::CustomerResults>()?;
+    m.add_class::<ffi::TicketResults>()?;
+    m.add_class::<ffi::LookupKind>()?;
     m.add_class::<ffi::SnippetPart>()?;
     m.add_class::<ffi::BillingReport>()?;
     m.add_class::<ffi::Card>()?;

@@ -487,6 +487,18 @@ impl Fixture {
                 let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));
                 s.search_articles(actor, query, categories, tags, offset, limit).await.map(drop)
             }
+            "find_customers" => {
+                let (actor, text) = (self.actor_or(d, helpdesk), d.text_or("(312) 555-0100"));
+                let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));
+                s.find_customers(actor, text, offset, limit).await.map(drop)
+            }
+            "find_tickets" => {
+                let (actor, text) = (self.actor_or(d, helpdesk), d.or(None, |d| Some(d.text())));
+                let (status, from, to) =
+                    (d.or(None, |d| Some(d.status())), d.or(None, |d| Some(d.time())), d.or(None, |d| Some(d.time())));
+                let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));
+                s.find_tickets(actor, text, status, from, to, offset, limit).await.map(drop)
+            }
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }
     }

@@ -106,6 +106,8 @@ pub const OPERATIONS: &[&str] = &[
     "compare_revisions",
     "search_articles",
     "import_articles",
+    "find_customers",
+    "find_tickets",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

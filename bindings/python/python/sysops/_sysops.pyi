@@ -13,7 +13,7 @@ from . import PaymentGateway
 
 __all__ = [
     'Action', 'Actor', 'Address', 'AdminAction', 'Article', 'ArticleContent', 'ArticleHit', 'ArticleRevision',
-    'DiffLine', 'DiffOp', 'RevisionInfo', 'SearchResults', 'SnippetPart', 'Assignment', 'AssignmentReport', 'BillingReport', 'Card', 'ChargeAnswer', 'ChargeRequest', 'RefundRequest',
+    'DiffLine', 'DiffOp', 'RevisionInfo', 'SearchResults', 'CustomerResults', 'TicketResults', 'LookupKind', 'SnippetPart', 'Assignment', 'AssignmentReport', 'BillingReport', 'Card', 'ChargeAnswer', 'ChargeRequest', 'RefundRequest',
     'CardBrand', 'CardKey', 'CardOnFile', 'Channel', 'ClosedError', 'ConflictError', 'Declined', 'Invoice',
     'InvoiceLine', 'InvoicePage', 'InvoiceStatus', 'PaymentAttempt', 'PlanSpan', 'Refund', 'RotationReport',
     'Simulated', 'SimulatedGateway', 'Subscription',
@@ -218,6 +218,7 @@ class Action(_Enum):
     REVISE_ARTICLE: ClassVar[Action]
     RETIRE_ARTICLE: ClassVar[Action]
     READ_ARTICLES: ClassVar[Action]
+    SEARCH_CALLERS: ClassVar[Action]
 
 @final
 class DenyReason(_Enum):
@@ -687,6 +688,10 @@ class Ticket:
     @property
     def id(self) -> uuid.UUID: ...
     @property
+    def number(self) -> str:
+        """What customers read out to helpdesk, ``HX4TZ-9K2M7``: ten symbols, a letter first and
+        a check digit last, derived from the id; ``find_tickets`` finds it however it is typed."""
+    @property
     def customer(self) -> uuid.UUID: ...
     @property
     def plan(self) -> uuid.UUID: ...
@@ -964,6 +969,43 @@ class DiffOp(_Enum):
     SAME: ClassVar[DiffOp]
     ADDED: ClassVar[DiffOp]
     REMOVED: ClassVar[DiffOp]
+
+@final
+class LookupKind(_Enum):
+    """What a helpdesk search text was taken as."""
+    TICKET_ID: ClassVar[LookupKind]
+    TICKET_NUMBER: ClassVar[LookupKind]
+    EMAIL: ClassVar[LookupKind]
+    PHONE: ClassVar[LookupKind]
+    NAME: ClassVar[LookupKind]
+
+@final
+class CustomerResults:
+    """A page of customers a helpdesk search found, best match first; ``next_offset`` is
+    absent on the last page."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def customers(self) -> list[Customer]: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]: ...
+    @property
+    def matched_by(self) -> LookupKind: ...
+    @property
+    def next_offset(self) -> Optional[int]: ...
+
+@final
+class TicketResults:
+    """A page of tickets a helpdesk search found, best match first, then newest first;
+    ``matched_by`` is absent when no text was given."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def tickets(self) -> list[Ticket]: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]: ...
+    @property
+    def matched_by(self) -> Optional[LookupKind]: ...
+    @property
+    def next_offset(self) -> Optional[int]: ...
 
 @final
 class ArticleContent:
@@ -1482,6 +1524,33 @@ class Sysops:
         expert: Optional[_Id] = None,
     ) -> int:
         """How many tickets match the filters; whoever may list them may count them."""
+    # helpdesk
+    def find_customers(self, actor: Actor, text: str, *, offset: int = 0, limit: int = 20) -> CustomerResults:
+        """Customers matching what a caller said, best match first. ``text`` is one search box:
+        a ticket id or number (its customer), an email (any case), a phone number in any
+        formatting (``(312) 555-0100``, ``312.555.0100``, ``+1 312 555 0100``: 7–15 digits; with
+        its country code the whole number must match, without one the numbers ending with it),
+        or words of the name (each the start of a name word, any case or accents). At most 320
+        characters and 8 name words, else ``InvalidInputError``; ``limit`` 1–100 after
+        ``offset`` 0–1,000. Helpdesk, managers and administrators may search
+        (``ForbiddenError`` for customers and experts)."""
+    def find_tickets(
+        self,
+        actor: Actor,
+        text: Optional[str] = None,
+        *,
+        status: Optional[TicketStatus] = None,
+        submitted_from: Optional[datetime] = None,
+        submitted_to: Optional[datetime] = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> TicketResults:
+        """Tickets matching a search, best match first, then newest first: ``text`` as in
+        ``find_customers`` (a ticket id or number finds that ticket, anything else the tickets
+        of the customers it finds; absent: everyone's), narrowed to ``status`` and to
+        submission at or after ``submitted_from`` and before ``submitted_to`` (aware
+        datetimes; the window must not be empty). Same limits and permissions as
+        ``find_customers``."""
     # assignment
     def run_assignment(self, actor: Actor, weights: Optional[CostWeights] = None) -> AssignmentReport: ...
     def expire_overdue_offers(self, actor: Actor) -> list[uuid.UUID]: ...

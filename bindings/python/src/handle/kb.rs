@@ -1,22 +1,11 @@
 //! The knowledge base, as methods of the Python handle.
 
-use super::{Sysops, blocking};
+use super::{Sysops, blocking, count};
 use crate::args::{Category, Id};
 use crate::errors::Failure;
 use pyo3::prelude::*;
 use std::sync::Arc;
 use sysops_ffi as ffi;
-use sysops_ffi::python as loose;
-
-/// A count Python passes as any `int`: one outside `0..=u32::MAX` (or beyond 64 bits) is
-/// `InvalidInputError`, like every `int` of the package, never `OverflowError`.
-fn count(field: &str, value: &Bound<'_, PyAny>) -> PyResult<u32> {
-    let value = loose::int(field, value)?;
-    u32::try_from(value).map_err(|_| {
-        let reason = format!("{value} is out of range");
-        Failure(ffi::SysopsError::InvalidInput { field: field.to_owned(), reason }).into()
-    })
-}
 
 /// A progress callback written in Python: any callable taking `(imported, total)`. What it
 /// returns or raises is ignored; the import goes on.

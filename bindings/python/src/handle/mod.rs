@@ -4,6 +4,7 @@ mod assignment;
 mod billing;
 mod customer;
 mod expert;
+mod helpdesk;
 mod integrity;
 mod kb;
 mod outbox;
@@ -44,6 +45,16 @@ fn blocking<T: Send>(
 ) -> Result<T, Failure> {
     let runtime = runtime()?;
     py.detach(|| ffi::guard_sync(|| runtime.block_on(call))).map_err(Failure)
+}
+
+/// A count Python passes as any `int`: one outside `0..=u32::MAX` (or beyond 64 bits) is
+/// `InvalidInputError`, like every `int` of the package, never `OverflowError`.
+fn count(field: &str, value: &Bound<'_, PyAny>) -> PyResult<u32> {
+    let value = loose::int(field, value)?;
+    u32::try_from(value).map_err(|_| {
+        let reason = format!("{value} is out of range");
+        Failure(ffi::SysopsError::InvalidInput { field: field.to_owned(), reason }).into()
+    })
 }
 
 /// Sysops on a database. Open it once and share it between threads.

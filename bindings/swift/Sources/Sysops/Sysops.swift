@@ -2188,6 +2188,27 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func setExpertSkills(actor: Actor, expert: Uuid, skills: [Skill]) async throws  -> Expert
     
     /**
+     * Customers matching what a caller said, best match first. `text` is one search box:
+     * a ticket id or number (its customer), an email address (any case), a phone number in
+     * any formatting (`(312) 555-0100`, `312.555.0100`, `+1 312 555 0100`: 7–15 digits; with
+     * its country code it must match the whole number, without one the numbers ending with
+     * it), or words of the name (each the start of a name word, any case or accents); at most
+     * 320 characters and 8 name words. `limit` 1–100 after `offset` (0–1,000). Helpdesk,
+     * managers and administrators may search.
+     */
+    func findCustomers(actor: Actor, text: String, offset: UInt32, limit: UInt32) async throws  -> CustomerResults
+    
+    /**
+     * Tickets matching a search, best match first, then newest first: `text` as in
+     * `find_customers` (a ticket id or number finds that ticket, anything else the tickets of
+     * the customers it finds; absent: everyone's tickets), narrowed to `status` and to
+     * submission at or after `submitted_from` and before `submitted_to` (each optional; the
+     * window must not be empty). `limit` 1–100 after `offset` (0–1,000). Helpdesk, managers
+     * and administrators may search.
+     */
+    func findTickets(actor: Actor, text: String?, status: TicketStatus?, submittedFrom: Timestamp?, submittedTo: Timestamp?, offset: UInt32, limit: UInt32) async throws  -> TicketResults
+    
+    /**
      * Audits `limit` stored records of `kind` after the id `after` (administrators): which
      * read back and replay exactly, and which are quarantined and why.
      */
@@ -3095,6 +3116,55 @@ open func setExpertSkills(actor: Actor, expert: Uuid, skills: [Skill])async thro
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeExpert_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Customers matching what a caller said, best match first. `text` is one search box:
+     * a ticket id or number (its customer), an email address (any case), a phone number in
+     * any formatting (`(312) 555-0100`, `312.555.0100`, `+1 312 555 0100`: 7–15 digits; with
+     * its country code it must match the whole number, without one the numbers ending with
+     * it), or words of the name (each the start of a name word, any case or accents); at most
+     * 320 characters and 8 name words. `limit` 1–100 after `offset` (0–1,000). Helpdesk,
+     * managers and administrators may search.
+     */
+open func findCustomers(actor: Actor, text: String, offset: UInt32, limit: UInt32)async throws  -> CustomerResults  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_find_customers(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterString.lower(text),FfiConverterUInt32.lower(offset),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCustomerResults_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Tickets matching a search, best match first, then newest first: `text` as in
+     * `find_customers` (a ticket id or number finds that ticket, anything else the tickets of
+     * the customers it finds; absent: everyone's tickets), narrowed to `status` and to
+     * submission at or after `submitted_from` and before `submitted_to` (each optional; the
+     * window must not be empty). `limit` 1–100 after `offset` (0–1,000). Helpdesk, managers
+     * and administrators may search.
+     */
+open func findTickets(actor: Actor, text: String?, status: TicketStatus?, submittedFrom: Timestamp?, submittedTo: Timestamp?, offset: UInt32, limit: UInt32)async throws  -> TicketResults  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_find_tickets(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterOptionString.lower(text),FfiConverterOptionTypeTicketStatus.lower(status),FfiConverterOptionTypeTimestamp.lower(submittedFrom),FfiConverterOptionTypeTimestamp.lower(submittedTo),FfiConverterUInt32.lower(offset),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicketResults_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -5047,6 +5117,95 @@ public func FfiConverterTypeCustomer_lift(_ buf: RustBuffer) throws -> Customer 
 #endif
 public func FfiConverterTypeCustomer_lower(_ value: Customer) -> RustBuffer {
     return FfiConverterTypeCustomer.lower(value)
+}
+
+
+/**
+ * A page of customers a helpdesk search found, best match first.
+ */
+public struct CustomerResults: Equatable, Hashable {
+    /**
+     * The customers on this page.
+     */
+    public var customers: [Customer]
+    /**
+     * Matches whose stored record cannot be read.
+     */
+    public var quarantined: [QuarantinedRecord]
+    /**
+     * What the text was taken as.
+     */
+    public var matchedBy: LookupKind
+    /**
+     * The `offset` of the next page, if there are more matches.
+     */
+    public var nextOffset: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customers on this page.
+         */customers: [Customer], 
+        /**
+         * Matches whose stored record cannot be read.
+         */quarantined: [QuarantinedRecord], 
+        /**
+         * What the text was taken as.
+         */matchedBy: LookupKind, 
+        /**
+         * The `offset` of the next page, if there are more matches.
+         */nextOffset: UInt32?) {
+        self.customers = customers
+        self.quarantined = quarantined
+        self.matchedBy = matchedBy
+        self.nextOffset = nextOffset
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CustomerResults: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCustomerResults: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CustomerResults {
+        return
+            try CustomerResults(
+                customers: FfiConverterSequenceTypeCustomer.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf), 
+                matchedBy: FfiConverterTypeLookupKind.read(from: &buf), 
+                nextOffset: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CustomerResults, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCustomer.write(value.customers, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+        FfiConverterTypeLookupKind.write(value.matchedBy, into: &buf)
+        FfiConverterOptionUInt32.write(value.nextOffset, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomerResults_lift(_ buf: RustBuffer) throws -> CustomerResults {
+    return try FfiConverterTypeCustomerResults.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomerResults_lower(_ value: CustomerResults) -> RustBuffer {
+    return FfiConverterTypeCustomerResults.lower(value)
 }
 
 
@@ -7601,10 +7760,13 @@ public func FfiConverterTypeSupportPlan_lower(_ value: SupportPlan) -> RustBuffe
  * A trouble ticket.
  */
 public struct Ticket: Equatable, Hashable {
-    /**
-     * Its id (also its ticket number).
-     */
     public var id: Uuid
+    /**
+     * The number customers read out to helpdesk, `HX4TZ-9K2M7`: ten symbols, a letter
+     * first and a check digit last, derived from the id (`find_tickets` finds it however
+     * it is typed).
+     */
+    public var number: String
     public var customer: Uuid
     /**
      * The customer's plan when submitted.
@@ -7677,10 +7839,12 @@ public struct Ticket: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(
+    public init(id: Uuid, 
         /**
-         * Its id (also its ticket number).
-         */id: Uuid, customer: Uuid, 
+         * The number customers read out to helpdesk, `HX4TZ-9K2M7`: ten symbols, a letter
+         * first and a check digit last, derived from the id (`find_tickets` finds it however
+         * it is typed).
+         */number: String, customer: Uuid, 
         /**
          * The customer's plan when submitted.
          */plan: Uuid, 
@@ -7733,6 +7897,7 @@ public struct Ticket: Equatable, Hashable {
          * How many events it has (its version for optimistic concurrency).
          */version: UInt64) {
         self.id = id
+        self.number = number
         self.customer = customer
         self.plan = plan
         self.category = category
@@ -7770,6 +7935,7 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
         return
             try Ticket(
                 id: FfiConverterTypeUuid.read(from: &buf), 
+                number: FfiConverterString.read(from: &buf), 
                 customer: FfiConverterTypeUuid.read(from: &buf), 
                 plan: FfiConverterTypeUuid.read(from: &buf), 
                 category: FfiConverterTypeProductCategory.read(from: &buf), 
@@ -7793,6 +7959,7 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
 
     public static func write(_ value: Ticket, into buf: inout [UInt8]) {
         FfiConverterTypeUuid.write(value.id, into: &buf)
+        FfiConverterString.write(value.number, into: &buf)
         FfiConverterTypeUuid.write(value.customer, into: &buf)
         FfiConverterTypeUuid.write(value.plan, into: &buf)
         FfiConverterTypeProductCategory.write(value.category, into: &buf)
@@ -8084,6 +8251,95 @@ public func FfiConverterTypeTicketPage_lift(_ buf: RustBuffer) throws -> TicketP
 #endif
 public func FfiConverterTypeTicketPage_lower(_ value: TicketPage) -> RustBuffer {
     return FfiConverterTypeTicketPage.lower(value)
+}
+
+
+/**
+ * A page of tickets a helpdesk search found, best match first, then newest first.
+ */
+public struct TicketResults: Equatable, Hashable {
+    /**
+     * The tickets on this page.
+     */
+    public var tickets: [Ticket]
+    /**
+     * Matches whose stored record cannot be read.
+     */
+    public var quarantined: [QuarantinedRecord]
+    /**
+     * What the text was taken as; absent when no text was given.
+     */
+    public var matchedBy: LookupKind?
+    /**
+     * The `offset` of the next page, if there are more matches.
+     */
+    public var nextOffset: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tickets on this page.
+         */tickets: [Ticket], 
+        /**
+         * Matches whose stored record cannot be read.
+         */quarantined: [QuarantinedRecord], 
+        /**
+         * What the text was taken as; absent when no text was given.
+         */matchedBy: LookupKind?, 
+        /**
+         * The `offset` of the next page, if there are more matches.
+         */nextOffset: UInt32?) {
+        self.tickets = tickets
+        self.quarantined = quarantined
+        self.matchedBy = matchedBy
+        self.nextOffset = nextOffset
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketResults: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketResults: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketResults {
+        return
+            try TicketResults(
+                tickets: FfiConverterSequenceTypeTicket.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf), 
+                matchedBy: FfiConverterOptionTypeLookupKind.read(from: &buf), 
+                nextOffset: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketResults, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTicket.write(value.tickets, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+        FfiConverterOptionTypeLookupKind.write(value.matchedBy, into: &buf)
+        FfiConverterOptionUInt32.write(value.nextOffset, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketResults_lift(_ buf: RustBuffer) throws -> TicketResults {
+    return try FfiConverterTypeTicketResults.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketResults_lower(_ value: TicketResults) -> RustBuffer {
+    return FfiConverterTypeTicketResults.lower(value)
 }
 
 
@@ -8557,6 +8813,7 @@ public enum Action: Equatable, Hashable {
     case reviseArticle
     case retireArticle
     case readArticles
+    case searchCallers
 
 
 
@@ -8679,6 +8936,8 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         case 50: return .retireArticle
         
         case 51: return .readArticles
+        
+        case 52: return .searchCallers
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -8890,6 +9149,10 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case .readArticles:
             writeInt(&buf, Int32(51))
+        
+        
+        case .searchCallers:
+            writeInt(&buf, Int32(52))
         
         }
     }
@@ -9777,6 +10040,108 @@ public func FfiConverterTypeInvoiceStatus_lift(_ buf: RustBuffer) throws -> Invo
 #endif
 public func FfiConverterTypeInvoiceStatus_lower(_ value: InvoiceStatus) -> RustBuffer {
     return FfiConverterTypeInvoiceStatus.lower(value)
+}
+
+
+
+
+public enum LookupKind: Equatable, Hashable {
+    
+    /**
+     * A ticket's id (a UUID).
+     */
+    case ticketId
+    /**
+     * A ticket's number (`HX4TZ-9K2M7`).
+     */
+    case ticketNumber
+    /**
+     * An email address.
+     */
+    case email
+    /**
+     * A phone number.
+     */
+    case phone
+    /**
+     * Words of a customer's name.
+     */
+    case name
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LookupKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLookupKind: FfiConverterRustBuffer {
+    typealias SwiftType = LookupKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LookupKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ticketId
+        
+        case 2: return .ticketNumber
+        
+        case 3: return .email
+        
+        case 4: return .phone
+        
+        case 5: return .name
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LookupKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ticketId:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .ticketNumber:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .email:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .phone:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .name:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLookupKind_lift(_ buf: RustBuffer) throws -> LookupKind {
+    return try FfiConverterTypeLookupKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLookupKind_lower(_ value: LookupKind) -> RustBuffer {
+    return FfiConverterTypeLookupKind.lower(value)
 }
 
 
@@ -12112,6 +12477,30 @@ fileprivate struct FfiConverterOptionTypeRationale: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeLookupKind: FfiConverterRustBuffer {
+    typealias SwiftType = LookupKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLookupKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLookupKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProductCategory: FfiConverterRustBuffer {
     typealias SwiftType = ProductCategory?
 
@@ -12399,6 +12788,31 @@ fileprivate struct FfiConverterSequenceTypeCostTerm: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCostTerm.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCustomer: FfiConverterRustBuffer {
+    typealias SwiftType = [Customer]
+
+    public static func write(_ value: [Customer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCustomer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Customer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Customer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCustomer.read(from: &buf))
         }
         return seq
     }
@@ -13467,6 +13881,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_set_expert_skills() != 30087) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_find_customers() != 59797) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_find_tickets() != 26903) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_quarantined_records() != 12405) {

@@ -654,6 +654,16 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_set_expert_service_area(uint64_t ptr
 uint64_t uniffi_sysops_ffi_fn_method_sysops_set_expert_skills(uint64_t ptr, RustBuffer actor, RustBuffer expert, RustBuffer skills
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_CUSTOMERS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_CUSTOMERS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_find_customers(uint64_t ptr, RustBuffer actor, RustBuffer text, uint32_t offset, uint32_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_TICKETS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FIND_TICKETS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_find_tickets(uint64_t ptr, RustBuffer actor, RustBuffer text, RustBuffer status, RustBuffer submitted_from, RustBuffer submitted_to, uint32_t offset, uint32_t limit
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_QUARANTINED_RECORDS
 uint64_t uniffi_sysops_ffi_fn_method_sysops_quarantined_records(uint64_t ptr, RustBuffer actor, RustBuffer kind, RustBuffer after, int64_t limit
@@ -1436,6 +1446,18 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_set_expert_service_area(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SET_EXPERT_SKILLS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SET_EXPERT_SKILLS
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_set_expert_skills(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_CUSTOMERS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_CUSTOMERS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_find_customers(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_TICKETS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FIND_TICKETS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_find_tickets(void
     
 );
 #endif
