@@ -136,6 +136,11 @@ fn every_single_customer_operation_is_routed_to_one_shard() {
         let mine = strict.tickets(world.customer(0), filter, Page::first(50)).await.unwrap();
         assert_eq!(mine.items.len(), 2);
         assert_eq!(strict.count_tickets(world.customer(0), filter).await.unwrap(), 2);
+        // Helpdesk reading a ticket id off the caller's screen: one shard too.
+        let by_id = sysops_core::helpdesk::TicketSearch { text: Some(web.id.to_string()), ..Default::default() };
+        let window = sysops_core::helpdesk::Window::new(0, 10).unwrap();
+        let found = strict.find_tickets(world.helpdesk, &by_id, window).await.unwrap();
+        assert_eq!(found.items, std::slice::from_ref(&done));
 
         // Ack (polling relays across shards; acknowledging touches the log's one shard).
         let consumer = ConsumerName::new("notifications").unwrap();

@@ -1,18 +1,31 @@
 -- Helpdesk search (sysops-core's `helpdesk` module): tickets by number, customers by their
 -- name's folded words, their lower-cased email and the last digits of their phone. The
--- ticket and customer database functions write these columns with the rest of their index
--- rows; rows stored before this migration get them when the library next opens the database
--- (`helpdesk::backfill`), which finds them by the NULLs.
-ALTER TABLE tickets ADD COLUMN number BIGINT;
-CREATE INDEX tickets_by_number ON tickets (number);
+-- ticket and customer database functions write these rows with the rest of their index
+-- rows. Rows stored before this migration are keyed when the library next opens the
+-- database (`helpdesk::backfill`), once: `helpdesk_backfill` records that it ran. The keys
+-- live in tables of their own, created and indexed here before Citus distributes them:
+-- Citus cannot add an index to an already distributed table inside a migration's
+-- transaction.
+CREATE TABLE ticket_numbers (
+    shard  INTEGER NOT NULL,
+    number BIGINT NOT NULL,
+    ticket UUID NOT NULL,
+    PRIMARY KEY (number, ticket, shard)
+);
 
 -- Names and words compare by code point ("C"), the order the typed prefix's range assumes.
-ALTER TABLE customers ADD COLUMN name_key TEXT COLLATE "C", ADD COLUMN email_key TEXT;
-CREATE INDEX customers_by_email_key ON customers (email_key);
+CREATE TABLE customer_keys (
+    shard     INTEGER NOT NULL,
+    customer  UUID NOT NULL,
+    name_key  TEXT COLLATE "C" NOT NULL,
+    email_key TEXT NOT NULL,
+    phone     TEXT NOT NULL,
+    PRIMARY KEY (customer, shard)
+);
+CREATE INDEX customer_keys_by_email ON customer_keys (email_key);
 -- A phone typed without its country code matches the numbers ending with its digits: every
 -- search has at least seven, and this index finds the numbers ending with the last seven.
-CREATE INDEX customers_by_phone_tail ON customers (right(phone, 7));
-CREATE INDEX customers_unindexed ON customers (id) WHERE name_key IS NULL;
+CREATE INDEX customer_keys_by_phone_tail ON customer_keys (right(phone, 7));
 
 -- Each distinct word of each customer's name, on the customer's shard.
 CREATE TABLE customer_words (
@@ -22,6 +35,8 @@ CREATE TABLE customer_words (
     PRIMARY KEY (word, customer, shard)
 );
 CREATE INDEX customer_words_by_customer ON customer_words (customer, shard);
+
+CREATE TABLE helpdesk_backfill (done_at TIMESTAMPTZ NOT NULL);
 
 DROP FUNCTION sysops_write_ticket(text, uuid, bigint, text, bigint, bigint, timestamptz, text, text, integer,
                                   uuid, text, uuid, smallint, text, timestamptz);
@@ -35,9 +50,12 @@ BEGIN
     IF sysops_write_event(p_kind, p_id, p_version, p_state, p_expected, p_seq, p_at, p_name, p_event, p_shard) = 0 THEN
         RETURN 0;
     END IF;
-    INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at, number)
-        VALUES (p_shard, p_id, p_customer, p_status, p_expert, p_priority, p_category, p_submitted_at, p_number)
+    INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at)
+        VALUES (p_shard, p_id, p_customer, p_status, p_expert, p_priority, p_category, p_submitted_at)
         ON CONFLICT (shard, id) DO UPDATE SET status = excluded.status, expert = excluded.expert;
+    IF p_expected = 0 THEN
+        INSERT INTO ticket_numbers (shard, number, ticket) VALUES (p_shard, p_number, p_id);
+    END IF;
     RETURN 1;
 END
 $$;
@@ -58,19 +76,21 @@ BEGIN
 END
 $$;
 
--- The index row and name words of a customer: the one-statement write above and the
--- customer storage file's write inside a larger transaction both use it.
+-- A customer's index row, search keys and name words: the one-statement write above, the
+-- customer storage file's write inside a larger transaction and the backfill all use it.
 CREATE FUNCTION sysops_write_customer_index(
     p_shard INTEGER, p_id UUID, p_customer_name TEXT, p_email TEXT, p_phone TEXT, p_name_key TEXT, p_email_key TEXT
 ) RETURNS VOID LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
     v_old TEXT;
 BEGIN
-    SELECT name_key INTO v_old FROM customers WHERE id = p_id AND shard = p_shard;
-    INSERT INTO customers (shard, id, name, email, phone, name_key, email_key)
-        VALUES (p_shard, p_id, p_customer_name, p_email, p_phone, p_name_key, p_email_key)
-        ON CONFLICT (id, shard) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
-            name_key = excluded.name_key, email_key = excluded.email_key;
+    INSERT INTO customers (shard, id, name, email, phone) VALUES (p_shard, p_id, p_customer_name, p_email, p_phone)
+        ON CONFLICT (shard, id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone;
+    SELECT name_key INTO v_old FROM customer_keys WHERE customer = p_id AND shard = p_shard;
+    INSERT INTO customer_keys (shard, customer, name_key, email_key, phone)
+        VALUES (p_shard, p_id, p_name_key, p_email_key, p_phone)
+        ON CONFLICT (customer, shard) DO UPDATE SET name_key = excluded.name_key, email_key = excluded.email_key,
+            phone = excluded.phone;
     IF v_old IS DISTINCT FROM p_name_key THEN
         DELETE FROM customer_words WHERE customer = p_id AND shard = p_shard;
         INSERT INTO customer_words (shard, word, customer)
@@ -82,7 +102,10 @@ $$;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        PERFORM create_distributed_table('ticket_numbers', 'shard', colocate_with => 'events');
+        PERFORM create_distributed_table('customer_keys', 'shard', colocate_with => 'events');
         PERFORM create_distributed_table('customer_words', 'shard', colocate_with => 'events');
+        PERFORM create_reference_table('helpdesk_backfill');
         PERFORM create_distributed_function(
             'sysops_write_ticket(text, uuid, bigint, text, bigint, bigint, timestamptz, text, text, integer,
                                  uuid, text, uuid, smallint, text, timestamptz, bigint)',

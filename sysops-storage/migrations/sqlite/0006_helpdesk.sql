@@ -1,18 +1,26 @@
 -- Helpdesk search (sysops-core's `helpdesk` module): tickets by number, customers by their
 -- name's folded words, their lower-cased email and the last digits of their phone. The
--- ticket and customer storage files write these columns with the rest of their index rows;
--- rows stored before this migration get them when the library next opens the database
--- (`helpdesk::backfill`), which finds them by the NULLs.
-ALTER TABLE tickets ADD COLUMN number INTEGER;
-CREATE INDEX tickets_by_number ON tickets (number);
+-- ticket and customer storage files write these rows with the rest of their index rows.
+-- Rows stored before this migration are keyed when the library next opens the database
+-- (`helpdesk::backfill`), once: `helpdesk_backfill` records that it ran. (The same tables
+-- as on PostgreSQL, where Citus cannot add an index to a distributed table inside a
+-- migration's transaction, so the keys live in tables of their own.)
+CREATE TABLE ticket_numbers (
+    number INTEGER NOT NULL,
+    ticket BLOB NOT NULL,
+    PRIMARY KEY (number, ticket)
+) WITHOUT ROWID;
 
-ALTER TABLE customers ADD COLUMN name_key TEXT;
-ALTER TABLE customers ADD COLUMN email_key TEXT;
-CREATE INDEX customers_by_email_key ON customers (email_key);
+CREATE TABLE customer_keys (
+    customer BLOB PRIMARY KEY,
+    name_key TEXT NOT NULL,
+    email_key TEXT NOT NULL,
+    phone TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX customer_keys_by_email ON customer_keys (email_key);
 -- A phone typed without its country code matches the numbers ending with its digits: every
 -- search has at least seven, and this index finds the numbers ending with the last seven.
-CREATE INDEX customers_by_phone_tail ON customers (substr(phone, -7));
-CREATE INDEX customers_unindexed ON customers (id) WHERE name_key IS NULL;
+CREATE INDEX customer_keys_by_phone_tail ON customer_keys (substr(phone, -7));
 
 -- Each distinct word of each customer's name: a typed word finds the names with a word
 -- that starts with it by a range of this key.
@@ -23,7 +31,9 @@ CREATE TABLE customer_words (
 ) WITHOUT ROWID;
 CREATE INDEX customer_words_by_customer ON customer_words (customer);
 
--- The ticket hot path's view writes the number too.
+CREATE TABLE helpdesk_backfill (done_at TEXT NOT NULL);
+
+-- The ticket hot path's view numbers a new ticket.
 DROP TRIGGER ticket_writes_insert;
 DROP VIEW ticket_writes;
 CREATE VIEW ticket_writes (
@@ -39,8 +49,8 @@ BEGIN
         ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json;
     INSERT INTO events (kind, id, seq, at, name, json)
         VALUES ('ticket', NEW.id, NEW.seq, NEW.at, NEW.name, NEW.event);
-    INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at, number)
-        VALUES (NEW.id, NEW.customer, NEW.status, NEW.expert, NEW.priority, NEW.category, NEW.submitted_at,
-                NEW.number)
+    INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+        VALUES (NEW.id, NEW.customer, NEW.status, NEW.expert, NEW.priority, NEW.category, NEW.submitted_at)
         ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert;
+    INSERT INTO ticket_numbers (number, ticket) SELECT NEW.number, NEW.id WHERE NEW.expected = 0;
 END;

@@ -1,5 +1,5 @@
-//! Helpdesk search on PostgreSQL, and the backfill of the search columns of rows stored
-//! before the helpdesk migration.
+//! Helpdesk search on PostgreSQL, and the one-time keying of the rows stored before the
+//! helpdesk migration.
 
 use super::PgStore;
 use crate::error::backend;
@@ -7,12 +7,12 @@ use crate::rows;
 use crate::sql;
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgPool;
-use sysops_core::helpdesk::{CustomerLookup, HelpdeskStore, TicketLookup, name_key};
+use sysops_core::helpdesk::{CustomerLookup, HelpdeskStore, TicketLookup};
 use sysops_core::store::StoredState;
 use sysops_core::{AggregateKind, StoreError, TicketId, TicketNumber};
 use uuid::Uuid;
 
-/// Rows backfilled per transaction.
+/// Rows keyed per transaction.
 const BACKFILL_PAGE: i64 = 1_000;
 
 impl HelpdeskStore for PgStore {
@@ -40,56 +40,71 @@ impl PgStore {
     }
 }
 
-/// Gives the rows stored before the helpdesk migration their search columns: each ticket
-/// its number, each customer its folded name, name words and lower-cased email. A page per
-/// transaction; a database without such rows costs two index probes.
+/// Keys the rows stored before the helpdesk migration, once: every customer's search keys and
+/// name words from its stored state (a state that does not decode is left to the integrity
+/// audit), every ticket's number. A page per transaction; an interrupted run starts over and
+/// writes the same rows.
 pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
+    let done: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT done_at FROM helpdesk_backfill LIMIT 1")
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let mut after = Uuid::nil();
     loop {
-        let page: Vec<(Uuid, i32, String, String, String)> =
-            sqlx::query_as("SELECT id, shard, name, email, phone FROM customers WHERE name_key IS NULL LIMIT $1")
-                .bind(BACKFILL_PAGE)
-                .fetch_all(pool)
-                .await
-                .map_err(backend)?;
-        if page.is_empty() {
-            break;
-        }
+        let page: Vec<(Uuid, i32, String)> = sqlx::query_as(
+            "SELECT id, shard, json FROM states WHERE kind = 'customer' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(BACKFILL_PAGE)
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+        let Some((last, ..)) = page.last() else { break };
+        after = *last;
         let mut tx = pool.begin().await.map_err(backend)?;
-        for (id, shard, name, email, phone) in page {
+        for (id, shard, json) in page {
+            let Some(index) = sql::helpdesk::customer_index(&json) else { continue };
             sqlx::query("SELECT sysops_write_customer_index($1, $2, $3, $4, $5, $6, $7)")
                 .bind(shard)
                 .bind(id)
-                .bind(&name)
-                .bind(&email)
-                .bind(phone)
-                .bind(name_key(&name))
-                .bind(email.to_lowercase())
+                .bind(&index.name)
+                .bind(&index.email)
+                .bind(&index.phone)
+                .bind(&index.name_key)
+                .bind(&index.email_key)
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
         }
         tx.commit().await.map_err(backend)?;
     }
+    let mut after = Uuid::nil();
     loop {
-        let page: Vec<(Uuid, i32)> = sqlx::query_as("SELECT id, shard FROM tickets WHERE number IS NULL LIMIT $1")
+        let page: Vec<(Uuid, i32)> = sqlx::query_as("SELECT id, shard FROM tickets WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
             .bind(BACKFILL_PAGE)
             .fetch_all(pool)
             .await
             .map_err(backend)?;
-        if page.is_empty() {
-            return Ok(());
-        }
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
         let mut tx = pool.begin().await.map_err(backend)?;
         for (id, shard) in page {
-            let number = TicketNumber::of(TicketId::from_uuid(id));
-            sqlx::query("UPDATE tickets SET number = $1 WHERE id = $2 AND shard = $3")
-                .bind(rows::to_i64(number.get()))
-                .bind(id)
-                .bind(shard)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+            sqlx::query(
+                "INSERT INTO ticket_numbers (shard, number, ticket) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(shard)
+            .bind(rows::to_i64(TicketNumber::of(TicketId::from_uuid(id)).get()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         }
         tx.commit().await.map_err(backend)?;
     }
+    sqlx::query("INSERT INTO helpdesk_backfill (done_at) VALUES (now())").execute(pool).await.map(drop).map_err(backend)
 }

@@ -6,7 +6,7 @@ use crate::rows::{self, Bind};
 use crate::sql;
 use sqlx::AssertSqlSafe;
 use sysops_core::store::{Change, Page, StoredState, TicketFilter, TicketIndex, TicketStore};
-use sysops_core::{AggregateKind, StoreError};
+use sysops_core::{AggregateKind, Sequence, StoreError};
 
 fn binds(index: &TicketIndex) -> Vec<Bind> {
     vec![
@@ -16,28 +16,36 @@ fn binds(index: &TicketIndex) -> Vec<Bind> {
         Bind::Small(index.priority as i16),
         Bind::Text(index.category.as_str()),
         Bind::Time(index.submitted_at),
-        Bind::Int(rows::to_i64(index.number.get())),
     ]
 }
 
 pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
     let index = change.index.get::<TicketIndex>()?;
+    let mut binds = binds(index);
+    binds.push(Bind::Int(rows::to_i64(index.number.get())));
     Some(OneStatement {
         call: "SELECT sysops_write_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        index: binds(index),
+        index: binds,
     })
 }
 
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
     let query = sqlx::query(
-        "INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at, number)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "INSERT INTO tickets (shard, id, customer, status, expert, priority, category, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (shard, id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
     )
     .bind(shard(change.stream()))
     .bind(change.stream().id);
-    rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map(drop).map_err(backend)
+    rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map_err(backend)?;
+    if change.expected == Sequence::NONE {
+        let query = sqlx::query("INSERT INTO ticket_numbers (shard, number, ticket) VALUES ($1, $2, $3)")
+            .bind(shard(change.stream()));
+        let number = rows::to_i64(index.number.get());
+        query.bind(number).bind(change.stream().id).execute(&mut **tx).await.map_err(backend)?;
+    }
+    Ok(())
 }
 
 impl TicketStore for PgStore {

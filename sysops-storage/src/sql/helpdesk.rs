@@ -2,24 +2,24 @@
 //! `HelpdeskStore` documents.
 //!
 //! Both are built around `m`, the customers a key matches with their rank: the join of `m`
-//! with `customers` (a customer search) or `tickets` (a ticket search) names the shard key
-//! on PostgreSQL, so Citus runs each shard's part on that shard.
+//! with `customer_keys` (a customer search) or `tickets` (a ticket search) names the shard
+//! key on PostgreSQL, so Citus runs each shard's part on that shard.
 
 use crate::rows::{Bind, Placeholders, Sql, to_i64};
-use sysops_core::ShardKey;
 use sysops_core::helpdesk::{CustomerLookup, LookupKey, PhoneKey, TicketLookup, Window};
+use sysops_core::{Aggregate, Customer, CustomerIndex, ShardKey};
 
 /// Customers matching the lookup, best first, with the values to bind.
 pub(crate) fn customers_query(lookup: &CustomerLookup, style: Placeholders) -> (String, Vec<Bind>) {
-    let mut sql = Sql::new("SELECT c.id, s.version, s.json FROM (", style);
+    let mut sql = Sql::new("SELECT k.customer, s.version, s.json FROM (", style);
     let mut binds = Vec::new();
     matches(&lookup.key, &mut sql, &mut binds);
     sql.push(&format!(
-        ") m JOIN customers c ON {}c.id = m.customer
-         JOIN states s ON {}s.kind = 'customer' AND s.id = c.id
-         ORDER BY m.rank DESC, c.name_key, c.id",
-        style.same_shard("c", "m"),
-        style.same_shard("s", "c"),
+        ") m JOIN customer_keys k ON {}k.customer = m.customer
+         JOIN states s ON {}s.kind = 'customer' AND s.id = k.customer
+         ORDER BY m.rank DESC, k.name_key, k.customer",
+        style.same_shard("k", "m"),
+        style.same_shard("s", "k"),
     ));
     window(&mut sql, &mut binds, lookup.window);
     (sql.text, binds)
@@ -44,7 +44,11 @@ pub(crate) fn tickets_query(lookup: &TicketLookup, style: Placeholders) -> (Stri
             shard_of(&mut sql, &mut binds, "t", id.as_uuid(), style);
         }
         Some(LookupKey::TicketNumber(number)) => {
-            sql.push(" AND t.number = #");
+            sql.push(&format!(
+                " AND {} IN (SELECT n.ticket{} FROM ticket_numbers n WHERE n.number = #)",
+                keyed(style, "t.id", "t"),
+                shard_of_row(style, "n")
+            ));
             binds.push(Bind::Int(to_i64(number.get())));
         }
         _ => {}
@@ -69,7 +73,7 @@ pub(crate) fn tickets_query(lookup: &TicketLookup, style: Placeholders) -> (Stri
 /// The subquery `(customer[, shard], rank)` of the customers `key` matches.
 fn matches(key: &LookupKey, sql: &mut Sql, binds: &mut Vec<Bind>) {
     let style = sql.style();
-    let shard = |alias: &str| if style == Placeholders::Sqlite { String::new() } else { format!(", {alias}.shard") };
+    let shard = |alias: &str| shard_of_row(style, alias);
     match key {
         LookupKey::TicketId(id) => {
             sql.push(&format!("SELECT t0.customer{}, 0 AS rank FROM tickets t0 WHERE t0.id = #", shard("t0")));
@@ -78,27 +82,26 @@ fn matches(key: &LookupKey, sql: &mut Sql, binds: &mut Vec<Bind>) {
         }
         LookupKey::TicketNumber(number) => {
             sql.push(&format!(
-                "SELECT DISTINCT t0.customer{}, 0 AS rank FROM tickets t0 WHERE t0.number = #",
-                shard("t0")
+                "SELECT DISTINCT t0.customer{}, 0 AS rank FROM ticket_numbers n
+                 JOIN tickets t0 ON {}t0.id = n.ticket WHERE n.number = #",
+                shard("t0"),
+                style.same_shard("t0", "n"),
             ));
             binds.push(Bind::Int(to_i64(number.get())));
         }
         LookupKey::Email(email) => {
             sql.push(&format!(
-                "SELECT c0.id AS customer{}, 0 AS rank FROM customers c0 WHERE c0.email_key = #",
+                "SELECT c0.customer{}, 0 AS rank FROM customer_keys c0 WHERE c0.email_key = #",
                 shard("c0")
             ));
             binds.push(Bind::String(email.clone()));
         }
         LookupKey::Phone(PhoneKey { digits, international }) => {
             let whole = format!("+{digits}");
-            sql.push(&format!(
-                "SELECT c0.id AS customer{}, CASE WHEN c0.phone = # THEN 1 ELSE 0 END AS rank",
-                shard("c0")
-            ));
+            sql.push(&format!("SELECT c0.customer{}, CASE WHEN c0.phone = # THEN 1 ELSE 0 END AS rank", shard("c0")));
             binds.push(Bind::String(whole.clone()));
             if *international {
-                sql.push(" FROM customers c0 WHERE c0.phone = #");
+                sql.push(" FROM customer_keys c0 WHERE c0.phone = #");
                 binds.push(Bind::String(whole));
             } else {
                 // The seven-digit tail is the indexed expression; the whole tail then narrows.
@@ -107,7 +110,7 @@ fn matches(key: &LookupKey, sql: &mut Sql, binds: &mut Vec<Bind>) {
                     Placeholders::Postgres | Placeholders::Citus => format!("right(c0.phone, {n})"),
                 };
                 let last_seven = digits.get(digits.len().saturating_sub(7)..).unwrap_or(digits);
-                sql.push(&format!(" FROM customers c0 WHERE {} = # AND {} = #", tail(7), tail(digits.len())));
+                sql.push(&format!(" FROM customer_keys c0 WHERE {} = # AND {} = #", tail(7), tail(digits.len())));
                 binds.push(Bind::String(last_seven.to_owned()));
                 binds.push(Bind::String(digits.clone()));
             }
@@ -139,6 +142,23 @@ fn matches(key: &LookupKey, sql: &mut Sql, binds: &mut Vec<Bind>) {
             }
         }
     }
+}
+
+/// `, {alias}.shard` where rows carry shard keys.
+fn shard_of_row(style: Placeholders, alias: &str) -> String {
+    if style == Placeholders::Sqlite { String::new() } else { format!(", {alias}.shard") }
+}
+
+/// `column`, or `(column, {alias}.shard)` where rows carry shard keys: the left side of an
+/// `IN` whose subquery selects the shard key too.
+fn keyed(style: Placeholders, column: &str, alias: &str) -> String {
+    if style == Placeholders::Sqlite { column.to_owned() } else { format!("({column}, {alias}.shard)") }
+}
+
+/// The search keys of a stored customer state, as its aggregate indexes it (the backfill's).
+pub(crate) fn customer_index(json: &str) -> Option<CustomerIndex> {
+    let customer: Customer = serde_json::from_str(json).ok()?;
+    customer.index().get::<CustomerIndex>().cloned()
 }
 
 /// On Citus, the shard condition that routes a statement about one ticket to its shard.

@@ -1,18 +1,18 @@
-//! Helpdesk search on SQLite, and the backfill of the search columns of rows stored before
-//! the helpdesk migration.
+//! Helpdesk search on SQLite, and the one-time keying of the rows stored before the helpdesk
+//! migration.
 
-use super::{SqliteStore, customer};
+use super::{SqliteStore, Tx, customer};
 use crate::error::backend;
 use crate::rows;
 use crate::sql;
 use sqlx::AssertSqlSafe;
 use sqlx::sqlite::SqlitePool;
-use sysops_core::helpdesk::{CustomerLookup, HelpdeskStore, TicketLookup, name_key};
+use sysops_core::helpdesk::{CustomerLookup, HelpdeskStore, TicketLookup};
 use sysops_core::store::StoredState;
 use sysops_core::{AggregateKind, StoreError, TicketId, TicketNumber};
 use uuid::Uuid;
 
-/// Rows backfilled per transaction.
+/// Rows keyed per transaction.
 const BACKFILL_PAGE: i64 = 1_000;
 
 impl HelpdeskStore for SqliteStore {
@@ -42,48 +42,49 @@ impl SqliteStore {
     }
 }
 
-/// Gives the rows stored before the helpdesk migration their search columns: each ticket
-/// its number, each customer its folded name, name words and lower-cased email. A page per
-/// transaction; a database without such rows costs two index probes.
+/// Keys the rows stored before the helpdesk migration, once: every customer's search keys and
+/// name words from its stored state (a state that does not decode is left to the integrity
+/// audit), every ticket's number. A page per transaction; an interrupted run starts over and
+/// writes the same rows.
 pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
+    let done: Option<String> =
+        sqlx::query_scalar("SELECT done_at FROM helpdesk_backfill").fetch_optional(pool).await.map_err(backend)?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let mut after = Uuid::nil();
     loop {
-        let page: Vec<(Uuid, String, String)> =
-            sqlx::query_as("SELECT id, name, email FROM customers WHERE name_key IS NULL LIMIT ?1")
+        let page: Vec<(Uuid, String)> =
+            sqlx::query_as("SELECT id, json FROM states WHERE kind = 'customer' AND id > ?1 ORDER BY id LIMIT ?2")
+                .bind(after)
                 .bind(BACKFILL_PAGE)
                 .fetch_all(pool)
                 .await
                 .map_err(backend)?;
-        if page.is_empty() {
-            break;
-        }
-        let mut tx = pool.begin().await.map_err(backend)?;
-        for (id, name, email) in page {
-            let key = name_key(&name);
-            sqlx::query("UPDATE customers SET name_key = ?1, email_key = ?2 WHERE id = ?3")
-                .bind(&key)
-                .bind(email.to_lowercase())
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            customer::write_words(&mut tx, id, &key).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        let mut tx: Tx = pool.begin().await.map_err(backend)?;
+        for (id, json) in page {
+            if let Some(index) = sql::helpdesk::customer_index(&json) {
+                customer::write_keys(&mut tx, id, &index).await?;
+            }
         }
         tx.commit().await.map_err(backend)?;
     }
+    let mut after = Uuid::nil();
     loop {
-        let page: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM tickets WHERE number IS NULL LIMIT ?1")
+        let page: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2")
+            .bind(after)
             .bind(BACKFILL_PAGE)
             .fetch_all(pool)
             .await
             .map_err(backend)?;
-        if page.is_empty() {
-            return Ok(());
-        }
-        let mut tx = pool.begin().await.map_err(backend)?;
+        let Some(last) = page.last() else { break };
+        after = *last;
+        let mut tx: Tx = pool.begin().await.map_err(backend)?;
         for id in page {
-            let number = TicketNumber::of(TicketId::from_uuid(id));
-            sqlx::query("UPDATE tickets SET number = ?1 WHERE id = ?2")
-                .bind(rows::to_i64(number.get()))
+            sqlx::query("INSERT INTO ticket_numbers (number, ticket) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+                .bind(rows::to_i64(TicketNumber::of(TicketId::from_uuid(id)).get()))
                 .bind(id)
                 .execute(&mut *tx)
                 .await
@@ -91,4 +92,9 @@ pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         }
         tx.commit().await.map_err(backend)?;
     }
+    sqlx::query("INSERT INTO helpdesk_backfill (done_at) VALUES (datetime('now'))")
+        .execute(pool)
+        .await
+        .map(drop)
+        .map_err(backend)
 }

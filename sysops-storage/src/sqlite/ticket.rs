@@ -7,7 +7,7 @@ use crate::sql;
 use sqlx::AssertSqlSafe;
 use sqlx::sqlite::SqlitePool;
 use sysops_core::store::{Change, Page, StoredEvent, StoredState, TicketFilter, TicketIndex, TicketStore};
-use sysops_core::{AggregateKind, StoreError};
+use sysops_core::{AggregateKind, Sequence, StoreError};
 
 /// The index row's columns after the id, in the order both writes below take them.
 fn binds(index: &TicketIndex) -> Vec<Bind> {
@@ -18,19 +18,24 @@ fn binds(index: &TicketIndex) -> Vec<Bind> {
         Bind::Int(index.priority as i64),
         Bind::Text(index.category.as_str()),
         Bind::Time(index.submitted_at),
-        Bind::Int(rows::to_i64(index.number.get())),
     ]
 }
 
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {
     let Some(index) = change.index.get::<TicketIndex>() else { return Ok(()) };
     let query = sqlx::query(
-        "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at, number)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO tickets (id, customer, status, expert, priority, category, submitted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, expert = excluded.expert",
     )
     .bind(change.stream().id);
-    rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map(drop).map_err(backend)
+    rows::bind_all!(query, binds(index)).execute(&mut **tx).await.map_err(backend)?;
+    if change.expected == Sequence::NONE {
+        let query = sqlx::query("INSERT INTO ticket_numbers (number, ticket) VALUES (?1, ?2)");
+        let number = rows::to_i64(index.number.get());
+        query.bind(number).bind(change.stream().id).execute(&mut **tx).await.map_err(backend)?;
+    }
+    Ok(())
 }
 
 /// A ticket change of one event with its index row, in one statement (the `ticket_writes`
@@ -54,7 +59,7 @@ pub(super) async fn one_statement(
     .bind(event.at)
     .bind(&event.name)
     .bind(&event.json);
-    let written = rows::bind_all!(query, binds(index)).execute(pool).await;
+    let written = rows::bind_all!(query, binds(index)).bind(rows::to_i64(index.number.get())).execute(pool).await;
     Some(written.map(drop))
 }
 
