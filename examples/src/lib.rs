@@ -7,6 +7,7 @@
 pub mod billing;
 pub mod cities;
 pub mod corpus;
+pub mod helpdesk;
 pub mod instance;
 pub mod kb;
 pub mod rng;

@@ -147,6 +147,7 @@ pub enum Action {
     RetireArticle,
     ReadArticles,
     SearchCallers,
+    RecordSolution,
 }
 
 /// How far a role's permission for an action reaches.
@@ -164,7 +165,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 53] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -217,6 +218,7 @@ impl Action {
         Action::RetireArticle,
         Action::ReadArticles,
         Action::SearchCallers,
+        Action::RecordSolution,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -295,6 +297,10 @@ impl Action {
             (WriteArticle | ReviseArticle, Expert) => S::All,
             (RetireArticle, Expert) => S::Own,
             (ReadArticles, Administrator | Helpdesk | Expert | Manager | System) => S::All,
+            // Which articles solved a finished ticket: the expert who did the work, or
+            // helpdesk and administrators after a call.
+            (RecordSolution, Administrator | Helpdesk) => S::All,
+            (RecordSolution, Expert) => S::Assigned,
             // Helpdesk search (a caller found by ticket number, name, email or phone): the
             // staff who answer callers or oversee them. It reads every customer's contact
             // details, so customers and experts may not.

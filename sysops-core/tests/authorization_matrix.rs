@@ -253,6 +253,10 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
         }
         Action::RetireArticle => block_on(s.retire_article(actor, expert_article(w), reason())).map(drop),
         Action::ReadArticles => block_on(s.article(actor, expert_article(w))).map(drop),
+        Action::RecordSolution => {
+            let solved = std::collections::BTreeSet::from([expert_article(w)]);
+            block_on(s.record_solution(actor, ticket(TicketStatus::Completed).id, solved)).map(drop)
+        }
         Action::SearchCallers => {
             let window = sysops_core::helpdesk::Window::new(0, 10).unwrap();
             block_on(s.find_customers(actor, "(312) 555-0100", window)).map(drop)

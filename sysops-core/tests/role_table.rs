@@ -122,6 +122,7 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("ReviseArticle", KnowledgeBase, "Write the next revision of an article, saying why"),
         ("RetireArticle", KnowledgeBase, "Take an article out of search; its revisions stay readable"),
         ("ReadArticles", KnowledgeBase, "Search articles, read any revision and compare two"),
+        ("RecordSolution", KnowledgeBase, "Record which articles solved a completed ticket"),
         ("SearchCallers", Tickets, "Find customers and tickets by ticket number, name, email or phone"),
         ("AuditRecords", Integrity, "List stored records that do not decode or replay (quarantined)"),
     ]

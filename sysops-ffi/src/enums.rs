@@ -282,6 +282,7 @@ domain_enum!(
         RetireArticle,
         ReadArticles,
         SearchCallers,
+        RecordSolution,
     }
 );
 

@@ -240,6 +240,7 @@ fn ticket_error(error: TicketError, detail: String) -> SysopsError {
         TicketError::NotCovered { .. } => Rule::NotCovered,
         TicketError::ExpertUnqualified { .. } => Rule::ExpertUnqualified,
         TicketError::AccountSuspended { .. } => Rule::AccountSuspended,
+        TicketError::Unchanged { .. } => Rule::NoChange,
     };
     SysopsError::RuleViolated { rule, detail }
 }

@@ -130,6 +130,8 @@ pub struct ArticleHit {
     pub revision: u32,
     pub title: String,
     pub snippet: Vec<SnippetPart>,
+    /// How many tickets record the article as (part of) their solution.
+    pub solved_tickets: u64,
 }
 
 /// A page of hits, best first.
@@ -151,6 +153,7 @@ impl From<core::SearchResults> for SearchResults {
             revision: h.revision,
             title: h.title,
             snippet: h.snippet.into_iter().map(|p| SnippetPart { text: p.text, highlighted: p.highlighted }).collect(),
+            solved_tickets: h.solved_tickets,
         });
         SearchResults {
             hits: hits.collect(),
@@ -265,6 +268,35 @@ impl Sysops {
         guard(async move {
             let diff = self.api()?.compare_revisions(actor.into(), ArticleId::from_uuid(article), from, to).await?;
             Ok(diff.into_iter().map(|l| DiffLine { op: l.op, text: l.text }).collect())
+        })
+        .await
+    }
+
+    /// Records which articles solved a completed (or closed) ticket, replacing what was
+    /// recorded before (an empty list withdraws it): at most 10 articles, each existing
+    /// (`NotFound` otherwise; retired ones too). The same articles again are the rule
+    /// `NoChange`; an unfinished ticket is `InvalidTransition`. The expert who did the work,
+    /// helpdesk and administrators may record.
+    pub async fn record_solution(
+        &self,
+        actor: Actor,
+        ticket: Uuid,
+        articles: Vec<Uuid>,
+    ) -> Result<crate::Ticket, SysopsError> {
+        guard(async move {
+            let articles = articles.into_iter().map(ArticleId::from_uuid).collect();
+            let ticket = sysops_core::TicketId::from_uuid(ticket);
+            Ok(self.api()?.record_solution(actor.into(), ticket, articles).await?.into())
+        })
+        .await
+    }
+
+    /// How many tickets record each of `articles` as (part of) their solution, in order (an
+    /// unknown id counts 0; at most 1,000 ids). Whoever may read articles may count.
+    pub async fn times_solved(&self, actor: Actor, articles: Vec<Uuid>) -> Result<Vec<u64>, SysopsError> {
+        guard(async move {
+            let articles: Vec<ArticleId> = articles.into_iter().map(ArticleId::from_uuid).collect();
+            Ok(self.api()?.times_solved(actor.into(), &articles).await?)
         })
         .await
     }

@@ -264,6 +264,8 @@ pub struct Ticket {
     pub assignments: Vec<Assignment>,
     /// How often it was reopened.
     pub reopened: u32,
+    /// The knowledge-base articles recorded as having solved it (`record_solution`).
+    pub solved_by: Vec<Uuid>,
     /// How many events it has (its version for optimistic concurrency).
     pub version: u64,
 }
@@ -288,6 +290,7 @@ impl From<core::Ticket> for Ticket {
             status: t.status(),
             expert: t.current_expert().map(|e| e.as_uuid()),
             reopened: t.reopened,
+            solved_by: t.solved_by.iter().map(|a| a.as_uuid()).collect(),
             version: t.version().0,
             assignments: t.assignments.into_iter().map(Into::into).collect(),
             state: t.state.into(),
@@ -354,6 +357,8 @@ pub enum TicketChange {
         /// Why.
         reason: String,
     },
+    /// The knowledge-base articles that solved it were recorded (empty: withdrawn).
+    SolutionRecorded { articles: Vec<Uuid> },
 }
 
 #[cfg(feature = "python")]
@@ -367,7 +372,8 @@ crate::python::variant_kind!(TicketChange {
     Completed,
     Cancelled,
     Closed,
-    Reopened
+    Reopened,
+    SolutionRecorded
 });
 
 /// One event of a ticket's history: what happened, when, by whom.
@@ -410,6 +416,9 @@ impl From<core::Envelope<core::TicketEvent>> for TicketEvent {
             E::Cancelled { reason } => TicketChange::Cancelled { reason: reason.into() },
             E::Closed => TicketChange::Closed {},
             E::Reopened { reason } => TicketChange::Reopened { reason: reason.into() },
+            E::SolutionRecorded { articles } => {
+                TicketChange::SolutionRecorded { articles: articles.into_iter().map(|a| a.as_uuid()).collect() }
+            }
         };
         TicketEvent { sequence: e.sequence.0, at: e.at, by: e.by.into(), name, change }
     }

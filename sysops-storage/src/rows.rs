@@ -41,6 +41,8 @@ pub(crate) fn article_hit((id, revision, title, snippet): HitRow) -> ArticleHit 
         revision: u32::try_from(revision).unwrap_or(0),
         title,
         snippet: SnippetPart::parse(&snippet),
+        // Filled in by the service, for the page's hits only.
+        solved_tickets: 0,
     }
 }
 

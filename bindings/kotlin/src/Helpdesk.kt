@@ -37,6 +37,23 @@ fun main(args: Array<String>) = runBlocking {
     check(open.tickets.map { it.id } == listOf(second.id), "open tickets of the caller: $open")
     println("ok  ticket ${first.number} found by its number; the caller's open tickets")
 
+    // The expert who fixed it records the article that solved it; the article counts it.
+    val account = s.createStaffAccount(admin, "Eve Expert", "eve@sysops.example", StaffRole.EXPERT)
+    val profile = ExpertProfile("Eve Expert", listOf(Skill(ProductCategory.TELEVISION, 3)), GeoPoint(41.88, -87.63), 50, officeHours(), 5)
+    val eve = Actor(Role.EXPERT, s.registerExpert(admin, account.id, profile).id)
+    val article = s.writeArticle(eve, ArticleContent("No sound over HDMI", "Set the audio output to HDMI.", listOf(ProductCategory.TELEVISION), emptyList()))
+    s.assignTicket(admin, second.id, eve.id)
+    s.acceptTicket(eve, second.id)
+    s.startWork(eve, second.id)
+    s.completeTicket(eve, second.id, "Audio output was set to optical")
+    val solved = s.recordSolution(eve, second.id, listOf(article.id))
+    check(solved.solvedBy == listOf(article.id), "solved by: ${solved.solvedBy}")
+    check(s.timesSolved(hal, listOf(article.id)) == listOf(1uL), "the article counts the ticket")
+    check(s.searchArticles(hal, "hdmi audio", emptyList(), emptyList(), 0u, 20u).hits.single().solvedTickets == 1uL, "and shows it in search")
+    val again = expectThrows<SysopsException.RuleViolated>("the same articles again") { runBlocking { s.recordSolution(eve, second.id, listOf(article.id)) } }
+    check(again.rule == Rule.NO_CHANGE, "the rule: ${again.rule}")
+    println("ok  the article that solved ${second.number} recorded and counted")
+
     val short = expectThrows<SysopsException.InvalidInput>("six digits") { runBlocking { s.findCustomers(hal, "555-010", 0u, 20u) } }
     check(short.field == "phone digits", "the field: ${short.field}")
     expectThrows<SysopsException.InvalidInput>("a page of 101") { runBlocking { s.findCustomers(hal, "bob", 0u, 101u) } }

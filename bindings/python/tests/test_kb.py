@@ -100,3 +100,29 @@ def test_the_call_center_imports_its_articles_with_progress(office: Office) -> N
     assert "article 2" in refused.value.reason
     with pytest.raises(sysops.InvalidInputError):
         s.import_articles(office.admin, [], progress=42)  # type: ignore[arg-type]
+
+
+def test_an_expert_records_the_articles_that_solved_a_ticket(office: Office) -> None:
+    s = office.sysops
+    hdmi = s.write_article(office.expert, content("No picture on HDMI", "Reseat the cable.", ["hdmi"]))
+    remote = s.write_article(office.expert, content("Remote does not pair", "Replace the batteries.", []))
+    caller = s.register_customer(office.helpdesk, sysops.Contact("Ann Lee", "ann@example.com", "+13125550101"), caller_address(), office.plan.id)
+    ticket = s.submit_ticket(office.helpdesk, caller.id, category="television", description="No picture")
+    s.assign_ticket(office.admin, ticket.id, office.expert.id)
+    s.accept_ticket(office.expert, ticket.id)
+    s.start_work(office.expert, ticket.id)
+    s.complete_ticket(office.expert, ticket.id, "Reseated the HDMI cable")
+
+    solved = s.record_solution(office.expert, ticket.id, [hdmi.id])
+    assert solved.solved_by == [hdmi.id]
+    assert s.times_solved(office.helpdesk, [hdmi.id, remote.id]) == [1, 0]
+    assert [(h.title, h.solved_tickets) for h in s.search_articles(office.helpdesk, "cable").hits] == [("No picture on HDMI", 1)]
+    change = s.ticket_history(office.admin, ticket.id)[-1].change
+    assert isinstance(change, sysops.TicketChange.SolutionRecorded) and change.articles == [hdmi.id]
+
+    with pytest.raises(sysops.RuleViolatedError):
+        s.record_solution(office.expert, ticket.id, [hdmi.id])
+    with pytest.raises(sysops.NotFoundError):
+        s.record_solution(office.expert, ticket.id, ["01950000-0000-7000-8000-000000000001"])
+    with pytest.raises(sysops.InvalidInputError):
+        s.times_solved(office.helpdesk, [hdmi.id] * 1001)

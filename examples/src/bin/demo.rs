@@ -164,6 +164,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let expert = sysops.find_experts(admin, Default::default(), Page::first(1)).await?;
     let expert = expert.items.first().map_or(admin, |e| Actor::expert(e.id));
     sysops_examples::kb::stock_and_search(&sysops, admin, expert, args.articles).await?;
+    sysops_examples::helpdesk::callers_on_the_line(&sysops, helpdesk, &registered, &mut rng).await?;
     sysops.close().await;
     Ok(())
 }

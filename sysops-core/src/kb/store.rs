@@ -10,6 +10,7 @@ use crate::event::AggregateKind;
 use crate::id::ArticleId;
 use crate::persist::MemoryStore;
 use crate::skill::ProductCategory;
+use crate::ticket::TicketIndex;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -140,6 +141,8 @@ pub struct ArticleHit {
     /// A short passage of the body around the matches, cut from the body's first 4,000
     /// characters (where a snippet costs the same for a long manual as for a short note).
     pub snippet: Vec<SnippetPart>,
+    /// How many tickets record the article as (part of) their solution.
+    pub solved_tickets: u64,
 }
 
 /// A page of hits, best first.
@@ -171,6 +174,9 @@ pub trait KbStore: Send + Sync {
     /// searches after it are as fast as later ones (PostgreSQL plans them from fresh table
     /// statistics, SQLite reads a merged index).
     fn articles_imported(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// How many tickets record each of `articles` as (part of) their solution, in order.
+    fn times_solved(&self, articles: &[ArticleId]) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
 }
 
 impl KbStore for MemoryStore {
@@ -201,6 +207,7 @@ impl KbStore for MemoryStore {
                     revision: index.revision,
                     title: index.title.clone(),
                     snippet,
+                    solved_tickets: 0,
                 };
                 Some((score, hit))
             })
@@ -230,6 +237,13 @@ impl KbStore for MemoryStore {
 
     async fn articles_imported(&self) -> Result<(), StoreError> {
         Ok(())
+    }
+
+    async fn times_solved(&self, articles: &[ArticleId]) -> Result<Vec<u64>, StoreError> {
+        let inner = self.lock();
+        let solutions: Vec<&TicketIndex> = inner.states.values().filter_map(|(_, index)| index.get()).collect();
+        let solved = |article: &ArticleId| solutions.iter().filter(|t| t.solved_by.contains(article)).count() as u64;
+        Ok(articles.iter().map(solved).collect())
     }
 }
 

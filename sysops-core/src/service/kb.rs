@@ -4,8 +4,9 @@
 use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::ctx::Ctx;
+use crate::error::ValidationError;
 use crate::event::Sequence;
-use crate::id::ArticleId;
+use crate::id::{ArticleId, TicketId};
 use crate::kb::{
     Article, ArticleCommand, ArticleContent, ArticleEvent, ArticleRevision, ArticleSearch, DiffLine, KbError,
     SearchQuery, SearchResults, best_correction, deletion_keys, line_diff,
@@ -13,7 +14,13 @@ use crate::kb::{
 use crate::persist::{self, Change};
 use crate::store::Store;
 use crate::text::Reason;
+use crate::ticket::{Ticket, TicketCommand};
 use std::collections::{BTreeMap, BTreeSet};
+
+impl<S> Service<S> {
+    /// Most articles counted by one [`Service::times_solved`] call.
+    pub const MAX_COUNTED: usize = 1_000;
+}
 
 /// Articles committed together, in one transaction, by [`Service::import_articles`].
 pub const IMPORT_PAGE: usize = 100;
@@ -87,6 +94,38 @@ impl<S: Store> Service<S> {
         self.get(article).await
     }
 
+    /// How many tickets record each of `articles` (at most [`Self::MAX_COUNTED`]) as (part
+    /// of) their solution, in order: whoever may read articles may count.
+    pub async fn times_solved(&self, actor: Actor, articles: &[ArticleId]) -> Result<Vec<u64>, Error> {
+        self.may_read_articles(actor).await?;
+        if articles.len() > Self::MAX_COUNTED {
+            let len = i64::try_from(articles.len()).unwrap_or(i64::MAX);
+            let max = Self::MAX_COUNTED as i64;
+            return Err(ValidationError::OutOfRange { field: "articles", value: len, min: 0, max }.into());
+        }
+        Ok(self.store.times_solved(articles).await?)
+    }
+
+    /// Records which articles solved a completed (or closed) ticket, replacing what was
+    /// recorded before (none: withdraws it). Each article must exist (retired ones too: they
+    /// solved it then); at most [`Ticket::MAX_SOLUTIONS`]. The expert who did the work,
+    /// helpdesk and administrators may record.
+    pub async fn record_solution(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+        articles: BTreeSet<ArticleId>,
+    ) -> Result<Ticket, Error> {
+        // Too many is refused by the ticket's decision, before any article is read.
+        if articles.len() <= Ticket::MAX_SOLUTIONS {
+            self.verify(actor, Action::RecordSolution).await?;
+            for &article in &articles {
+                self.get::<Article>(article).await?;
+            }
+        }
+        self.execute(actor, ticket, TicketCommand::RecordSolution { articles }).await
+    }
+
     /// Revision `revision` (1 is the first) of an article, as it was written.
     pub async fn article_revision(
         &self,
@@ -136,6 +175,10 @@ impl<S: Store> Service<S> {
         let mut hits = self.store.search_articles(&probe).await?;
         let more = hits.len() > search.limit as usize;
         hits.truncate(search.limit as usize);
+        let ids: Vec<ArticleId> = hits.iter().map(|h| h.article).collect();
+        for (hit, solved) in hits.iter_mut().zip(self.store.times_solved(&ids).await?) {
+            hit.solved_tickets = solved;
+        }
         let next = search.offset + search.limit;
         let next_offset = (more && next <= ArticleSearch::MAX_OFFSET).then_some(next);
         Ok(SearchResults { hits, corrected: None, next_offset })

@@ -5,14 +5,16 @@ use crate::actor::{Action, Role, Target, authorize};
 use crate::aggregate::Decide;
 use crate::ctx::Ctx;
 use crate::customer::Customer;
+use crate::error::ValidationError;
 use crate::event::{Envelope, Sequence};
-use crate::id::{ExpertId, TicketId};
+use crate::id::{ArticleId, ExpertId, TicketId};
 use crate::plan::SupportPlan;
 use crate::rule::Refused;
 use crate::skill::{ProductCategory, SkillLevel};
 use crate::stream::ShardKey;
 use crate::text::{Description, Reason, WorkNotes};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// What a customer (or helpdesk for them) reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +65,9 @@ pub enum TicketCommand {
         /// Why.
         reason: Reason,
     },
+    /// Record which knowledge-base articles solved a completed (or closed) ticket, replacing
+    /// what was recorded before; at most [`Ticket::MAX_SOLUTIONS`], none to clear.
+    RecordSolution { articles: BTreeSet<ArticleId> },
 }
 
 impl TicketCommand {
@@ -78,6 +83,7 @@ impl TicketCommand {
             TicketCommand::Cancel { .. } => Action::CancelTicket,
             TicketCommand::Close => Action::CloseTicket,
             TicketCommand::Reopen { .. } => Action::ReopenTicket,
+            TicketCommand::RecordSolution { .. } => Action::RecordSolution,
         }
     }
 }
@@ -192,6 +198,20 @@ impl Decide for Ticket {
                 }
                 self.targets.deadlines_from(ctx.now)?;
                 TicketEvent::Reopened { reason: reason.clone() }
+            }
+            (
+                TicketCommand::RecordSolution { articles },
+                TicketState::Completed { .. } | TicketState::Closed { .. },
+            ) => {
+                if articles.len() > Ticket::MAX_SOLUTIONS {
+                    let len = i64::try_from(articles.len()).unwrap_or(i64::MAX);
+                    let max = Ticket::MAX_SOLUTIONS as i64;
+                    return Err(ValidationError::OutOfRange { field: "articles", value: len, min: 0, max }.into());
+                }
+                if *articles == self.solved_by {
+                    return Err(TicketError::Unchanged { ticket: self.id, action }.into());
+                }
+                TicketEvent::SolutionRecorded { articles: articles.clone() }
             }
             _ => return Err(refused()),
         };

@@ -64,6 +64,9 @@ pub enum TicketError {
         /// The unpaid invoice.
         invoice: InvoiceId,
     },
+    /// The command would change nothing (the same articles recorded again).
+    #[error("{action:?} would not change ticket {ticket}")]
+    Unchanged { ticket: TicketId, action: Action },
     /// The expert may not be given this ticket (manual assignment checks).
     #[error("expert {expert} cannot take ticket {ticket}: {why:?}")]
     ExpertUnqualified {

@@ -4,12 +4,13 @@ use super::Channel;
 use super::assignment::Rationale;
 use crate::event::EventName;
 use crate::geo::GeoPoint;
-use crate::id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
+use crate::id::{ArticleId, AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
 use crate::plan::ServiceTargets;
 use crate::skill::{Priority, ProductCategory, SkillLevel};
 use crate::text::{Description, Reason, WorkNotes};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// A change to a ticket. Time and actor are in the envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +85,17 @@ pub enum TicketEvent {
         /// Why.
         reason: Reason,
     },
+    /// The knowledge-base articles that solved the ticket were recorded (replacing any before).
+    SolutionRecorded {
+        /// The articles; empty when a recorded solution was withdrawn.
+        articles: BTreeSet<ArticleId>,
+    },
+}
+
+impl TicketEvent {
+    /// The name of [`TicketEvent::SolutionRecorded`] as stored: the ticket storage files
+    /// rewrite a ticket's solution rows only in a change holding it.
+    pub const SOLUTION_RECORDED: &'static str = "TicketSolutionRecorded";
 }
 
 impl EventName for TicketEvent {
@@ -99,6 +111,7 @@ impl EventName for TicketEvent {
             TicketEvent::Cancelled { .. } => "TicketCancelled",
             TicketEvent::Closed => "TicketClosed",
             TicketEvent::Reopened { .. } => "TicketReopened",
+            TicketEvent::SolutionRecorded { .. } => TicketEvent::SOLUTION_RECORDED,
         }
     }
 }

@@ -26,12 +26,13 @@ use crate::aggregate::{Aggregate, Index};
 use crate::error::ReplayError;
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
-use crate::id::{AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
+use crate::id::{ArticleId, AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
 use crate::plan::ServiceTargets;
 use crate::skill::{Priority, ProductCategory, SkillLevel};
 use crate::text::{Description, Reason, WorkNotes};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// How a ticket reached us.
@@ -199,10 +200,16 @@ pub struct Ticket {
     pub assignments: Vec<Assignment>,
     /// How often it was reopened.
     pub reopened: u32,
+    /// The knowledge-base articles recorded as having solved it.
+    #[serde(default)]
+    pub solved_by: BTreeSet<ArticleId>,
     version: Sequence,
 }
 
 impl Ticket {
+    /// Most articles recorded as one ticket's solution.
+    pub const MAX_SOLUTIONS: usize = 10;
+
     /// The number customers read out to helpdesk.
     pub fn number(&self) -> TicketNumber {
         TicketNumber::of(self.id)
@@ -310,6 +317,7 @@ impl Aggregate for Ticket {
                 state: TicketState::Open,
                 assignments: Vec::new(),
                 reopened: 0,
+                solved_by: BTreeSet::new(),
                 version: first.sequence,
             }),
             other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
@@ -358,6 +366,13 @@ impl Aggregate for Ticket {
                 TicketState::Cancelled { cancelled_at: at, reason: reason.clone() }
             }
             (TicketState::Completed { .. }, TicketEvent::Closed) => TicketState::Closed { closed_at: at },
+            (
+                state @ (TicketState::Completed { .. } | TicketState::Closed { .. }),
+                TicketEvent::SolutionRecorded { articles },
+            ) => {
+                self.solved_by = articles.clone();
+                state.clone()
+            }
             (TicketState::Completed { .. }, TicketEvent::Reopened { .. }) => {
                 self.reopened = self.reopened.saturating_add(1);
                 self.open_since = at;
@@ -378,6 +393,7 @@ impl Aggregate for Ticket {
             priority: self.priority,
             category: self.category,
             submitted_at: self.submitted_at,
+            solved_by: self.solved_by.clone(),
         })
     }
 }

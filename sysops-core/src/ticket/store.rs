@@ -4,10 +4,11 @@ use super::{TicketNumber, TicketStatus};
 use crate::aggregate::Index;
 use crate::error::StoreError;
 use crate::event::AggregateKind;
-use crate::id::{CustomerId, ExpertId};
+use crate::id::{ArticleId, CustomerId, ExpertId};
 use crate::persist::{MemoryStore, Page, StoredState};
 use crate::skill::{Priority, ProductCategory};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 use std::future::Future;
 
 /// The columns tickets are listed by: written by each backend's ticket storage file in the
@@ -23,6 +24,8 @@ pub struct TicketIndex {
     pub priority: Priority,
     pub category: ProductCategory,
     pub submitted_at: DateTime<Utc>,
+    /// The articles recorded as its solution.
+    pub solved_by: BTreeSet<ArticleId>,
 }
 
 /// Which tickets to list; every field given must match.

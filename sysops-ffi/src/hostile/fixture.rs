@@ -487,6 +487,16 @@ impl Fixture {
                 let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));
                 s.search_articles(actor, query, categories, tags, offset, limit).await.map(drop)
             }
+            "record_solution" => {
+                let (actor, ticket) = (self.actor_or(d, expert), self.id_or(d, self.tickets[2]));
+                let articles = d.or(vec![self.article], |d| (0..d.below(14)).map(|_| self.id(d)).collect());
+                s.record_solution(actor, ticket, articles).await.map(drop)
+            }
+            "times_solved" => {
+                let actor = self.actor_or(d, helpdesk);
+                let articles = d.or(vec![self.article], |d| (0..d.below(1_200)).map(|_| self.id(d)).collect());
+                s.times_solved(actor, articles).await.map(drop)
+            }
             "find_customers" => {
                 let (actor, text) = (self.actor_or(d, helpdesk), d.text_or("(312) 555-0100"));
                 let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));

@@ -34,7 +34,7 @@ CREATE TABLE customer_words (
     customer UUID NOT NULL,
     PRIMARY KEY (word, customer, shard)
 );
-CREATE INDEX customer_words_by_customer ON customer_words (customer, shard);
+CREATE INDEX customer_words_by_customer ON customer_words (customer, shard, word);
 
 CREATE TABLE helpdesk_backfill (done_at TIMESTAMPTZ NOT NULL);
 

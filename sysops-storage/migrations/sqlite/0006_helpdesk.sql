@@ -29,6 +29,7 @@ CREATE TABLE customer_words (
     customer BLOB NOT NULL,
     PRIMARY KEY (word, customer)
 ) WITHOUT ROWID;
+-- (Its entries hold the key after the customer: a candidate's own words by range.)
 CREATE INDEX customer_words_by_customer ON customer_words (customer);
 
 CREATE TABLE helpdesk_backfill (done_at TEXT NOT NULL);

@@ -6,9 +6,9 @@
 use super::{PgStore, Tx, shard};
 use crate::error::backend;
 use crate::rows;
-use sysops_core::StoreError;
 use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SnippetPart, known_word_keys};
 use sysops_core::store::Change;
+use sysops_core::{ArticleId, StoreError};
 
 /// The commit's article rows, then its vocabulary in one statement.
 pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
@@ -144,5 +144,17 @@ impl KbStore for PgStore {
     /// planner would take the new articles for an empty table and scan them all.
     async fn articles_imported(&self) -> Result<(), StoreError> {
         sqlx::query("ANALYZE kb_articles, kb_words, kb_word_keys").execute(&self.pool).await.map(drop).map_err(backend)
+    }
+
+    async fn times_solved(&self, articles: &[ArticleId]) -> Result<Vec<u64>, StoreError> {
+        if articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, binds) = crate::sql::kb::times_solved_query(articles, self.placeholders());
+        let found: Vec<(uuid::Uuid, i64)> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(crate::sql::kb::in_order(articles, &found))
     }
 }

@@ -20,7 +20,7 @@ fn binds(index: &TicketIndex) -> Vec<Bind> {
 }
 
 pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
-    let index = change.index.get::<TicketIndex>()?;
+    let index = change.index.get::<TicketIndex>().filter(|_| !sql::ticket::records_solution(change))?;
     let mut binds = binds(index);
     binds.push(Bind::Int(rows::to_i64(index.number.get())));
     Some(OneStatement {
@@ -44,6 +44,23 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
             .bind(shard(change.stream()));
         let number = rows::to_i64(index.number.get());
         query.bind(number).bind(change.stream().id).execute(&mut **tx).await.map_err(backend)?;
+    }
+    if sql::ticket::records_solution(change) {
+        let (shard, ticket) = (shard(change.stream()), change.stream().id);
+        sqlx::query("DELETE FROM ticket_solutions WHERE ticket = $1 AND shard = $2")
+            .bind(ticket)
+            .bind(shard)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+        let articles: Vec<uuid::Uuid> = index.solved_by.iter().map(|a| a.as_uuid()).collect();
+        sqlx::query("INSERT INTO ticket_solutions (shard, article, ticket) SELECT $1, a, $2 FROM unnest($3::uuid[]) a")
+            .bind(shard)
+            .bind(ticket)
+            .bind(articles)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
     }
     Ok(())
 }

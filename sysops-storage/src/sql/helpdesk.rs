@@ -14,9 +14,10 @@ pub(crate) fn customers_query(lookup: &CustomerLookup, style: Placeholders) -> (
     let mut sql = Sql::new("SELECT k.customer, s.version, s.json FROM (", style);
     let mut binds = Vec::new();
     matches(&lookup.key, &mut sql, &mut binds);
+    let join = outer_first(style);
     sql.push(&format!(
-        ") m JOIN customer_keys k ON {}k.customer = m.customer
-         JOIN states s ON {}s.kind = 'customer' AND s.id = k.customer
+        ") m {join} customer_keys k ON {}k.customer = m.customer
+         {join} states s ON {}s.kind = 'customer' AND s.id = k.customer
          ORDER BY m.rank DESC, k.name_key, k.customer",
         style.same_shard("k", "m"),
         style.same_shard("s", "k"),
@@ -27,16 +28,25 @@ pub(crate) fn customers_query(lookup: &CustomerLookup, style: Placeholders) -> (
 
 /// Tickets matching the lookup, best first and then newest first, with the values to bind.
 pub(crate) fn tickets_query(lookup: &TicketLookup, style: Placeholders) -> (String, Vec<Bind>) {
-    let mut sql = Sql::new("SELECT t.id, s.version, s.json FROM tickets t", style);
+    let mut sql = Sql::new("SELECT t.id, s.version, s.json FROM ", style);
     let mut binds = Vec::new();
     let customer_key =
         lookup.key.as_ref().filter(|k| !matches!(k, LookupKey::TicketId(_) | LookupKey::TicketNumber(_)));
-    if let Some(key) = customer_key {
-        sql.push(" JOIN (");
-        matches(key, &mut sql, &mut binds);
-        sql.push(&format!(") m ON {}t.customer = m.customer", style.same_shard("t", "m")));
+    let join = outer_first(style);
+    match customer_key {
+        Some(key) => {
+            sql.push("(");
+            matches(key, &mut sql, &mut binds);
+            sql.push(&format!(") m {join} tickets t ON {}t.customer = m.customer", style.same_shard("t", "m")));
+        }
+        None => {
+            sql.push("tickets t");
+        }
     }
-    sql.push(&format!(" JOIN states s ON {}s.kind = 'ticket' AND s.id = t.id WHERE TRUE", style.same_shard("s", "t")));
+    sql.push(&format!(
+        " {join} states s ON {}s.kind = 'ticket' AND s.id = t.id WHERE TRUE",
+        style.same_shard("s", "t")
+    ));
     match &lookup.key {
         Some(LookupKey::TicketId(id)) => {
             sql.push(" AND t.id = #");
@@ -97,51 +107,65 @@ fn matches(key: &LookupKey, sql: &mut Sql, binds: &mut Vec<Bind>) {
             binds.push(Bind::String(email.clone()));
         }
         LookupKey::Phone(PhoneKey { digits, international }) => {
+            // Every number is found by its indexed seven-digit tail, then narrowed: to the
+            // whole number when the country code was given, else to the numbers ending with
+            // every digit typed.
+            let tail = |n: usize| match style {
+                Placeholders::Sqlite => format!("substr(c0.phone, -{n})"),
+                Placeholders::Postgres | Placeholders::Citus => format!("right(c0.phone, {n})"),
+            };
             let whole = format!("+{digits}");
+            let last_seven = digits.get(digits.len().saturating_sub(7)..).unwrap_or(digits);
             sql.push(&format!("SELECT c0.customer{}, CASE WHEN c0.phone = # THEN 1 ELSE 0 END AS rank", shard("c0")));
             binds.push(Bind::String(whole.clone()));
+            sql.push(&format!(" FROM customer_keys c0 WHERE {} = #", tail(7)));
+            binds.push(Bind::String(last_seven.to_owned()));
             if *international {
-                sql.push(" FROM customer_keys c0 WHERE c0.phone = #");
+                sql.push(" AND c0.phone = #");
                 binds.push(Bind::String(whole));
             } else {
-                // The seven-digit tail is the indexed expression; the whole tail then narrows.
-                let tail = |n: usize| match style {
-                    Placeholders::Sqlite => format!("substr(c0.phone, -{n})"),
-                    Placeholders::Postgres | Placeholders::Citus => format!("right(c0.phone, {n})"),
-                };
-                let last_seven = digits.get(digits.len().saturating_sub(7)..).unwrap_or(digits);
-                sql.push(&format!(" FROM customer_keys c0 WHERE {} = # AND {} = #", tail(7), tail(digits.len())));
-                binds.push(Bind::String(last_seven.to_owned()));
+                sql.push(&format!(" AND {} = #", tail(digits.len())));
                 binds.push(Bind::String(digits.clone()));
             }
         }
         LookupKey::Name(words) => {
-            // A customer matches when each typed word starts one of their name's words; the
-            // rank counts the name's words typed whole.
-            let starts = |sql: &mut Sql, binds: &mut Vec<Bind>, word: &str| {
-                sql.push("w.word >= # AND w.word < #");
+            // A customer matches when each typed word starts one of their name's words. The
+            // longest typed word (usually the rarest) drives: its range of the words' key,
+            // each candidate then checked for the other words by its own words. The rank
+            // counts the name's words typed whole.
+            let range = |sql: &mut Sql, binds: &mut Vec<Bind>, alias: &str, word: &str| {
+                sql.push(&format!("{alias}.word >= # AND {alias}.word < #"));
                 binds.push(Bind::String(word.to_owned()));
                 binds.push(Bind::String(format!("{word}\u{10FFFF}")));
             };
-            sql.push(&format!("SELECT w.customer{}, sum(CASE WHEN w.word IN (", shard("w")));
+            let mut typed: Vec<&String> = words.iter().collect();
+            typed.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+            sql.push(&format!("SELECT DISTINCT w.customer{}, (SELECT count(*) FROM customer_words e", shard("w")));
+            sql.push(&format!(" WHERE {}e.customer = w.customer AND e.word IN (", style.same_shard("e", "w")));
             for (i, word) in words.iter().enumerate() {
                 sql.push(if i == 0 { "#" } else { ", #" });
                 binds.push(Bind::String(word.clone()));
             }
-            sql.push(") THEN 1 ELSE 0 END) AS rank FROM customer_words w WHERE ");
-            for (i, word) in words.iter().enumerate() {
-                sql.push(if i == 0 { "(" } else { " OR (" });
-                starts(sql, binds, word);
-                sql.push(")");
+            sql.push(")) AS rank FROM customer_words w WHERE ");
+            let (first, others) = typed.split_first().map_or((None, &[][..]), |(f, o)| (Some(*f), o));
+            if let Some(first) = first {
+                range(sql, binds, "w", first);
             }
-            sql.push(&format!(" GROUP BY w.customer{} HAVING ", shard("w")));
-            for (i, word) in words.iter().enumerate() {
-                sql.push(if i == 0 { "max(CASE WHEN " } else { " AND max(CASE WHEN " });
-                starts(sql, binds, word);
-                sql.push(" THEN 1 ELSE 0 END) = 1");
+            for word in others {
+                sql.push(" AND EXISTS (SELECT 1 FROM customer_words o WHERE ");
+                sql.push(&format!("{}o.customer = w.customer AND ", style.same_shard("o", "w")));
+                range(sql, binds, "o", word);
+                sql.push(")");
             }
         }
     }
+}
+
+/// The join that keeps its left side outermost. SQLite's planner, without statistics, would
+/// rather walk every customer's state than trust the phone-tail index; its `CROSS JOIN` keeps
+/// the written order (the few matches first). PostgreSQL plans with statistics.
+fn outer_first(style: Placeholders) -> &'static str {
+    if style == Placeholders::Sqlite { "CROSS JOIN" } else { "JOIN" }
 }
 
 /// `, {alias}.shard` where rows carry shard keys.

@@ -2,7 +2,8 @@
 
 use crate::rows::{Bind, Placeholders, Sql};
 use sysops_core::ShardKey;
-use sysops_core::store::{Page, TicketFilter};
+use sysops_core::TicketEvent;
+use sysops_core::store::{Change, Page, TicketFilter};
 
 /// Tickets by the filter's fields, keyset-paged by id, after `head` (which selects id, version
 /// and state from `tickets t`), with the values to bind.
@@ -15,6 +16,12 @@ pub(crate) fn ticket_query(head: &str, filter: &TicketFilter, page: &Page, style
 pub(crate) fn count_query(filter: &TicketFilter, style: Placeholders) -> (String, Vec<Bind>) {
     let (sql, binds) = filtered("SELECT count(*) FROM tickets t WHERE TRUE", filter, style);
     (sql.text, binds)
+}
+
+/// True when `change` records a ticket's solution: its solution rows are rewritten, outside
+/// the one-statement hot path.
+pub(crate) fn records_solution(change: &Change) -> bool {
+    change.events.iter().any(|e| e.name == TicketEvent::SOLUTION_RECORDED)
 }
 
 /// `head` and a condition per field the filter gives.

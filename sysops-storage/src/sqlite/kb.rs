@@ -6,9 +6,9 @@ use super::{SqliteStore, Tx};
 use crate::error::backend;
 use crate::rows;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
-use sysops_core::StoreError;
 use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, known_word_keys};
 use sysops_core::store::Change;
+use sysops_core::{ArticleId, StoreError};
 
 /// Rows per multi-row `INSERT` (SQLite allows 32,766 parameters a statement).
 const ROWS_PER_STATEMENT: usize = 1_000;
@@ -137,6 +137,18 @@ impl KbStore for SqliteStore {
             .await
             .map(drop)
             .map_err(backend)
+    }
+
+    async fn times_solved(&self, articles: &[ArticleId]) -> Result<Vec<u64>, StoreError> {
+        if articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, binds) = crate::sql::kb::times_solved_query(articles, rows::Placeholders::Sqlite);
+        let found: Vec<(uuid::Uuid, i64)> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(crate::sql::kb::in_order(articles, &found))
     }
 }
 

@@ -35,17 +35,34 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
         let number = rows::to_i64(index.number.get());
         query.bind(number).bind(change.stream().id).execute(&mut **tx).await.map_err(backend)?;
     }
+    if sql::ticket::records_solution(change) {
+        let ticket = change.stream().id;
+        sqlx::query("DELETE FROM ticket_solutions WHERE ticket = ?1")
+            .bind(ticket)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+        for article in &index.solved_by {
+            sqlx::query("INSERT INTO ticket_solutions (article, ticket) VALUES (?1, ?2)")
+                .bind(article.as_uuid())
+                .bind(ticket)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend)?;
+        }
+    }
     Ok(())
 }
 
 /// A ticket change of one event with its index row, in one statement (the `ticket_writes`
-/// view of the ticket migration); `None` when the change is not a ticket's.
+/// view of the ticket migration); `None` when the change is not a ticket's, or records its
+/// solution.
 pub(super) async fn one_statement(
     pool: &SqlitePool,
     change: &Change,
     event: &StoredEvent,
 ) -> Option<Result<(), sqlx::Error>> {
-    let index = change.index.get::<TicketIndex>()?;
+    let index = change.index.get::<TicketIndex>().filter(|_| !sql::ticket::records_solution(change))?;
     let query = sqlx::query(
         "INSERT INTO ticket_writes (id, expected, version, state, seq, at, name, event,
              customer, status, expert, priority, category, submitted_at, number)

@@ -219,6 +219,7 @@ class Action(_Enum):
     RETIRE_ARTICLE: ClassVar[Action]
     READ_ARTICLES: ClassVar[Action]
     SEARCH_CALLERS: ClassVar[Action]
+    RECORD_SOLUTION: ClassVar[Action]
 
 @final
 class DenyReason(_Enum):
@@ -726,6 +727,9 @@ class Ticket:
     @property
     def reopened(self) -> int: ...
     @property
+    def solved_by(self) -> list[uuid.UUID]:
+        """The knowledge-base articles recorded as having solved it (``record_solution``)."""
+    @property
     def version(self) -> int: ...
 
 @disjoint_base
@@ -802,6 +806,12 @@ class TicketChange:
         def __new__(cls, reason: str) -> Self: ...
         @property
         def reason(self) -> str: ...
+    @final
+    class SolutionRecorded(TicketChange):
+        __match_args__ = ("articles",)
+        def __new__(cls, articles: list[uuid.UUID]) -> Self: ...
+        @property
+        def articles(self) -> list[uuid.UUID]: ...
 
 @final
 class TicketEvent:
@@ -1084,6 +1094,9 @@ class ArticleHit:
     def title(self) -> str: ...
     @property
     def snippet(self) -> list[SnippetPart]: ...
+    @property
+    def solved_tickets(self) -> int:
+        """How many tickets record the article as (part of) their solution."""
 
 @final
 class SearchResults:
@@ -1471,6 +1484,15 @@ class Sysops:
         (field ``query``). Only articles about one of ``categories`` (empty: any) carrying every
         one of ``tags`` (at most 20); ``limit`` 1–100 after ``offset`` 0–1,000. When nothing
         matches, misspelt words are corrected and the search is run again (``corrected``)."""
+    def record_solution(self, actor: Actor, ticket: _Id, articles: list[_Id]) -> Ticket:
+        """Records which articles solved a completed (or closed) ticket, replacing what was
+        recorded before (an empty list withdraws it): at most 10, each existing
+        (``NotFoundError``; retired ones too). The same articles again are the rule
+        ``NO_CHANGE``; an unfinished ticket is ``InvalidTransitionError``. The expert who did
+        the work, helpdesk and administrators may record."""
+    def times_solved(self, actor: Actor, articles: list[_Id]) -> list[int]:
+        """How many tickets record each of ``articles`` (at most 1,000) as their solution, in
+        order; an unknown id counts 0."""
     # experts
     def register_expert(self, actor: Actor, account: _Id, profile: ExpertProfile) -> Expert: ...
     def set_expert_skills(self, actor: Actor, expert: _Id, skills: list[Skill]) -> Expert: ...

@@ -127,4 +127,20 @@ impl Sysops {
         let limit = limit.map_or(Ok(20), |l| count("limit", l))?;
         Ok(blocking(py, self.inner.search_articles(actor, query, categories, tags, offset, limit))?)
     }
+
+    /// Records which articles solved a completed (or closed) ticket.
+    fn record_solution(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        ticket: Id,
+        articles: Vec<Id>,
+    ) -> Result<ffi::Ticket, Failure> {
+        blocking(py, self.inner.record_solution(actor, ticket.0, articles.into_iter().map(|a| a.0).collect()))
+    }
+
+    /// How many tickets each article solved, in order.
+    fn times_solved(&self, py: Python<'_>, actor: ffi::Actor, articles: Vec<Id>) -> Result<Vec<u64>, Failure> {
+        blocking(py, self.inner.times_solved(actor, articles.into_iter().map(|a| a.0).collect()))
+    }
 }

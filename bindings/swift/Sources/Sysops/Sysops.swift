@@ -2238,6 +2238,15 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func importArticles(actor: Actor, contents: [ArticleContent], listener: ImportListener?) async throws  -> [Uuid]
     
     /**
+     * Records which articles solved a completed (or closed) ticket, replacing what was
+     * recorded before (an empty list withdraws it): at most 10 articles, each existing
+     * (`NotFound` otherwise; retired ones too). The same articles again are the rule
+     * `NoChange`; an unfinished ticket is `InvalidTransition`. The expert who did the work,
+     * helpdesk and administrators may record.
+     */
+    func recordSolution(actor: Actor, ticket: Uuid, articles: [Uuid]) async throws  -> Ticket
+    
+    /**
      * Takes an article out of search, saying why; administrators, or the expert who wrote it.
      */
     func retireArticle(actor: Actor, article: Uuid, why: String) async throws  -> Article
@@ -2255,6 +2264,12 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * matches, misspelt words are corrected and the search is run again (`corrected`).
      */
     func searchArticles(actor: Actor, query: String, categories: [ProductCategory], tags: [String], offset: UInt32, limit: UInt32) async throws  -> SearchResults
+    
+    /**
+     * How many tickets record each of `articles` as (part of) their solution, in order (an
+     * unknown id counts 0; at most 1,000 ids). Whoever may read articles may count.
+     */
+    func timesSolved(actor: Actor, articles: [Uuid]) async throws  -> [UInt64]
     
     /**
      * Writes a new article (revision 1); administrators and experts.
@@ -3269,6 +3284,29 @@ open func importArticles(actor: Actor, contents: [ArticleContent], listener: Imp
 }
     
     /**
+     * Records which articles solved a completed (or closed) ticket, replacing what was
+     * recorded before (an empty list withdraws it): at most 10 articles, each existing
+     * (`NotFound` otherwise; retired ones too). The same articles again are the rule
+     * `NoChange`; an unfinished ticket is `InvalidTransition`. The expert who did the work,
+     * helpdesk and administrators may record.
+     */
+open func recordSolution(actor: Actor, ticket: Uuid, articles: [Uuid])async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_record_solution(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterSequenceTypeUuid.lower(articles)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
      * Takes an article out of search, saying why; administrators, or the expert who wrote it.
      */
 open func retireArticle(actor: Actor, article: Uuid, why: String)async throws  -> Article  {
@@ -3325,6 +3363,26 @@ open func searchArticles(actor: Actor, query: String, categories: [ProductCatego
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSearchResults_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * How many tickets record each of `articles` as (part of) their solution, in order (an
+     * unknown id counts 0; at most 1,000 ids). Whoever may read articles may count.
+     */
+open func timesSolved(actor: Actor, articles: [Uuid])async throws  -> [UInt64]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_times_solved(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterSequenceTypeUuid.lower(articles)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceUInt64.lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -4249,14 +4307,22 @@ public struct ArticleHit: Equatable, Hashable {
     public var revision: UInt32
     public var title: String
     public var snippet: [SnippetPart]
+    /**
+     * How many tickets record the article as (part of) their solution.
+     */
+    public var solvedTickets: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(article: Uuid, revision: UInt32, title: String, snippet: [SnippetPart]) {
+    public init(article: Uuid, revision: UInt32, title: String, snippet: [SnippetPart], 
+        /**
+         * How many tickets record the article as (part of) their solution.
+         */solvedTickets: UInt64) {
         self.article = article
         self.revision = revision
         self.title = title
         self.snippet = snippet
+        self.solvedTickets = solvedTickets
     }
 
     
@@ -4278,7 +4344,8 @@ public struct FfiConverterTypeArticleHit: FfiConverterRustBuffer {
                 article: FfiConverterTypeUuid.read(from: &buf), 
                 revision: FfiConverterUInt32.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
-                snippet: FfiConverterSequenceTypeSnippetPart.read(from: &buf)
+                snippet: FfiConverterSequenceTypeSnippetPart.read(from: &buf), 
+                solvedTickets: FfiConverterUInt64.read(from: &buf)
         )
     }
 
@@ -4287,6 +4354,7 @@ public struct FfiConverterTypeArticleHit: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.revision, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
         FfiConverterSequenceTypeSnippetPart.write(value.snippet, into: &buf)
+        FfiConverterUInt64.write(value.solvedTickets, into: &buf)
     }
 }
 
@@ -7833,6 +7901,10 @@ public struct Ticket: Equatable, Hashable {
      */
     public var reopened: UInt32
     /**
+     * The knowledge-base articles recorded as having solved it (`record_solution`).
+     */
+    public var solvedBy: [Uuid]
+    /**
      * How many events it has (its version for optimistic concurrency).
      */
     public var version: UInt64
@@ -7894,6 +7966,9 @@ public struct Ticket: Equatable, Hashable {
          * How often it was reopened.
          */reopened: UInt32, 
         /**
+         * The knowledge-base articles recorded as having solved it (`record_solution`).
+         */solvedBy: [Uuid], 
+        /**
          * How many events it has (its version for optimistic concurrency).
          */version: UInt64) {
         self.id = id
@@ -7915,6 +7990,7 @@ public struct Ticket: Equatable, Hashable {
         self.expert = expert
         self.assignments = assignments
         self.reopened = reopened
+        self.solvedBy = solvedBy
         self.version = version
     }
 
@@ -7953,6 +8029,7 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
                 expert: FfiConverterOptionTypeUuid.read(from: &buf), 
                 assignments: FfiConverterSequenceTypeAssignment.read(from: &buf), 
                 reopened: FfiConverterUInt32.read(from: &buf), 
+                solvedBy: FfiConverterSequenceTypeUuid.read(from: &buf), 
                 version: FfiConverterUInt64.read(from: &buf)
         )
     }
@@ -7977,6 +8054,7 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
         FfiConverterOptionTypeUuid.write(value.expert, into: &buf)
         FfiConverterSequenceTypeAssignment.write(value.assignments, into: &buf)
         FfiConverterUInt32.write(value.reopened, into: &buf)
+        FfiConverterSequenceTypeUuid.write(value.solvedBy, into: &buf)
         FfiConverterUInt64.write(value.version, into: &buf)
     }
 }
@@ -8814,6 +8892,7 @@ public enum Action: Equatable, Hashable {
     case retireArticle
     case readArticles
     case searchCallers
+    case recordSolution
 
 
 
@@ -8938,6 +9017,8 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         case 51: return .readArticles
         
         case 52: return .searchCallers
+        
+        case 53: return .recordSolution
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9153,6 +9234,10 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case .searchCallers:
             writeInt(&buf, Int32(52))
+        
+        
+        case .recordSolution:
+            writeInt(&buf, Int32(53))
         
         }
     }
@@ -11643,6 +11728,11 @@ public enum TicketChange: Equatable, Hashable {
          * Why.
          */reason: String
     )
+    /**
+     * The knowledge-base articles that solved it were recorded (empty: withdrawn).
+     */
+    case solutionRecorded(articles: [Uuid]
+    )
 
 
 
@@ -11690,6 +11780,9 @@ public struct FfiConverterTypeTicketChange: FfiConverterRustBuffer {
         case 9: return .closed
         
         case 10: return .reopened(reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 11: return .solutionRecorded(articles: try FfiConverterSequenceTypeUuid.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -11752,6 +11845,11 @@ public struct FfiConverterTypeTicketChange: FfiConverterRustBuffer {
         case let .reopened(reason):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .solutionRecorded(articles):
+            writeInt(&buf, Int32(11))
+            FfiConverterSequenceTypeUuid.write(articles, into: &buf)
             
         }
     }
@@ -12615,6 +12713,31 @@ fileprivate struct FfiConverterOptionTypeUuid: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeUuid.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -13904,6 +14027,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_import_articles() != 4027) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_sysops_record_solution() != 14940) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_retire_article() != 1171) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13911,6 +14037,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_search_articles() != 20266) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_times_solved() != 46898) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_write_article() != 449) {

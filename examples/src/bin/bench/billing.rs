@@ -28,7 +28,7 @@ const BATCH: usize = 500;
 
 /// The monthly run over `args.customers` subscriptions on every backend.
 pub(super) async fn billing(args: &Args) -> Result<(), BoxError> {
-    let customers = args.customers;
+    let customers = args.customers.unwrap_or(100_000);
     if !args.json {
         println!(
             "billing: the monthly run over {customers} subscriptions per backend vs. batched inserts of the same invoice rows"

@@ -143,13 +143,13 @@ fn swap_two_letters(word: &str, df: &HashMap<String, usize>, rng: &mut Rng) -> S
 }
 
 /// A connection of the baseline's own to the tables sysops wrote.
-enum Raw {
+pub(super) enum Raw {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
 }
 
 impl Raw {
-    async fn open(url: &str, schema: Option<&str>) -> Result<Self, BoxError> {
+    pub(super) async fn open(url: &str, schema: Option<&str>) -> Result<Self, BoxError> {
         if url.starts_with("sqlite:") {
             return Ok(Raw::Sqlite(sqlx::SqlitePool::connect(url).await?));
         }

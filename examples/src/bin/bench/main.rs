@@ -4,6 +4,7 @@
 //! cargo run --release --bin sysops-bench -- submit [--ops N] [--clients N,M] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- billing [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- kb-search [--scale N] [--pg URL]... [--json]
+//! cargo run --release --bin sysops-bench -- helpdesk [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
@@ -14,6 +15,7 @@
 
 mod baseline;
 mod billing;
+mod helpdesk;
 mod kb;
 mod submit;
 
@@ -38,12 +40,18 @@ scenarios:
            words, phrases, prefixes, misspellings) through search_articles vs. the raw
            FTS5 / tsquery ranked query on the same tables: p50/p95/p99 ms per kind
 
+  helpdesk customers (default 1,000,000) and a ticket for one in ten, then 1,000 look-ups
+           of each kind (a phone number as people write it, an email in another case, name
+           words, a ticket number) through find_customers / find_tickets vs. the exact-key
+           SQL look-up on the plain tables: p50/p95/p99 ms per kind
+
   read     microseconds per read of one ticket through the Rust facade, the Rust side of
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
 
   --ops N   operations per backend (default 3000)
   --customers N
-            (billing) subscriptions to bill (default 100000)
+            (billing) subscriptions to bill (default 100000); (helpdesk) customers
+            (default 1000000)
   --scale N (kb-search) the corpus N times, each further copy a revised one (default 1)
   --clients N,M
             (submit) concurrent submitters, each count run in turn (default 1); the
@@ -63,7 +71,8 @@ struct Args {
     db: Option<String>,
     ticket: Option<String>,
     actor: Option<String>,
-    customers: usize,
+    /// As given: each scenario has its own default.
+    customers: Option<usize>,
     scale: usize,
 }
 
@@ -80,7 +89,7 @@ fn parse_args() -> Result<Args, String> {
         db: None,
         ticket: None,
         actor: None,
-        customers: 100_000,
+        customers: None,
         scale: 1,
     };
     while let Some(flag) = it.next() {
@@ -107,8 +116,9 @@ fn parse_args() -> Result<Args, String> {
             }
             "--customers" => {
                 let v = it.next().ok_or("--customers needs a value")?;
-                args.customers =
-                    v.parse().ok().filter(|&n| n >= 1).ok_or_else(|| format!("--customers: {v:?} is not a count"))?;
+                args.customers = Some(
+                    v.parse().ok().filter(|&n| n >= 1).ok_or_else(|| format!("--customers: {v:?} is not a count"))?,
+                );
             }
             "--pg" => args.pg.push(it.next().ok_or("--pg needs a URL")?),
             "--json" => args.json = true,
@@ -139,6 +149,7 @@ async fn main() -> ExitCode {
         "submit" => submit::submit(&args).await,
         "billing" => billing::billing(&args).await,
         "kb-search" => kb::kb_search(&args).await,
+        "helpdesk" => helpdesk::helpdesk(&args).await,
         "assign" => assign(&args),
         "read" => read(&args).await,
         other => Err(format!("unknown scenario {other:?}\n\n{USAGE}").into()),

@@ -23,6 +23,7 @@ macro_rules! kb_store_conformance_tests {
             a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed,
             any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error,
             a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_article,
+            a_finished_ticket_records_the_articles_that_solved_it_and_each_article_counts_them,
         );
     };
 }
@@ -257,4 +258,66 @@ pub async fn a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_arti
     assert_eq!(hit.hits.iter().map(|h| h.article).collect::<Vec<_>>(), [ids[249]]);
     let denied = w.service.import_articles(w.helpdesk, Vec::new(), |_| {}).await;
     assert!(matches!(denied, Err(Error::Forbidden(_))), "{denied:?}");
+}
+
+/// A ticket of customer `n` worked to completion by expert 0.
+async fn completed<S: Store>(w: &World<S>, n: usize) -> crate::Ticket {
+    use crate::TicketCommand::{Accept, Assign, Complete, Start};
+    let ticket = super::submit(w, n, "no picture").await;
+    let notes = crate::WorkNotes::new("reseated the cable").expect("notes");
+    let steps = [
+        (w.admin, Assign { expert: w.experts[0].id, rationale: None }),
+        (w.expert(0), Accept),
+        (w.expert(0), Start),
+        (w.expert(0), Complete { notes }),
+    ];
+    for (actor, command) in steps {
+        w.service.handle_ticket(actor, ticket.id, command).await.expect("workflow");
+    }
+    w.service.ticket(w.admin, ticket.id).await.expect("ticket")
+}
+
+pub async fn a_finished_ticket_records_the_articles_that_solved_it_and_each_article_counts_them<S: Store>(store: S) {
+    use crate::ticket::TicketError;
+    let w = world(store).await;
+    library(&w).await;
+    let id = |hits: SearchResults| hits.hits.first().expect("a hit").article;
+    let (jam, streaks, router) =
+        (id(search(&w, "\"paper jam\"").await), id(search(&w, "streaks").await), id(search(&w, "microwave").await));
+    let first = completed(&w, 0).await;
+    let second = completed(&w, 1).await;
+
+    let solved = w.service.record_solution(w.expert(0), first.id, BTreeSet::from([jam, streaks])).await;
+    assert_eq!(solved.expect("recorded").solved_by, BTreeSet::from([jam, streaks]));
+    w.service.record_solution(w.helpdesk, second.id, BTreeSet::from([jam])).await.expect("recorded");
+    assert_eq!(w.service.times_solved(w.expert(1), &[jam, streaks, router]).await.expect("counts"), [2, 1, 0]);
+    let hits = search(&w, "paper").await;
+    let counts: Vec<(&str, u64)> = hits.hits.iter().map(|h| (h.title.as_str(), h.solved_tickets)).collect();
+    assert_eq!(counts, [("Paper jam in tray two", 2), ("Streaks on printed pages", 1)]);
+
+    // A new record replaces the old one; an empty one withdraws it.
+    w.service.record_solution(w.expert(0), first.id, BTreeSet::from([router])).await.expect("replaced");
+    assert_eq!(w.service.times_solved(w.admin, &[jam, streaks, router]).await.expect("counts"), [1, 0, 1]);
+    w.service.record_solution(w.admin, second.id, BTreeSet::new()).await.expect("withdrawn");
+    assert_eq!(w.service.times_solved(w.admin, &[jam]).await.expect("counts"), [0]);
+
+    let refused = |r: Result<crate::Ticket, Error>| r.expect_err("refused");
+    let unknown = crate::ArticleId::from_uuid(uuid::Uuid::now_v7());
+    let err = refused(w.service.record_solution(w.expert(0), first.id, BTreeSet::from([unknown])).await);
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    let eleven: BTreeSet<_> = (0..11).map(|_| crate::ArticleId::from_uuid(uuid::Uuid::now_v7())).collect();
+    let err = refused(w.service.record_solution(w.expert(0), first.id, eleven).await);
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    let err = refused(w.service.record_solution(w.expert(0), first.id, BTreeSet::from([router])).await);
+    assert!(matches!(err, Error::Ticket(TicketError::Unchanged { .. })), "{err:?}");
+    let open = super::submit(&w, 2, "no sound").await;
+    let err = refused(w.service.record_solution(w.helpdesk, open.id, BTreeSet::from([jam])).await);
+    assert!(matches!(err, Error::Ticket(TicketError::InvalidTransition { .. })), "{err:?}");
+    for actor in [w.expert(1), w.customer(0)] {
+        let err = refused(w.service.record_solution(actor, first.id, BTreeSet::from([jam])).await);
+        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    }
+    let history = w.service.ticket_history(w.admin, first.id).await.expect("history");
+    let recorded = history.iter().filter(|e| matches!(e.payload, crate::TicketEvent::SolutionRecorded { .. }));
+    assert_eq!(recorded.count(), 2, "every record stays in the history");
 }

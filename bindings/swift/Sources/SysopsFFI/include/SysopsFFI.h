@@ -689,6 +689,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_compare_revisions(uint64_t ptr, Rust
 uint64_t uniffi_sysops_ffi_fn_method_sysops_import_articles(uint64_t ptr, RustBuffer actor, RustBuffer contents, RustBuffer listener
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RECORD_SOLUTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RECORD_SOLUTION
+uint64_t uniffi_sysops_ffi_fn_method_sysops_record_solution(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer articles
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_ARTICLE
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_ARTICLE
 uint64_t uniffi_sysops_ffi_fn_method_sysops_retire_article(uint64_t ptr, RustBuffer actor, RustBuffer article, RustBuffer why
@@ -702,6 +707,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_revise_article(uint64_t ptr, RustBuf
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SEARCH_ARTICLES
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SEARCH_ARTICLES
 uint64_t uniffi_sysops_ffi_fn_method_sysops_search_articles(uint64_t ptr, RustBuffer actor, RustBuffer query, RustBuffer categories, RustBuffer tags, uint32_t offset, uint32_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TIMES_SOLVED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TIMES_SOLVED
+uint64_t uniffi_sysops_ffi_fn_method_sysops_times_solved(uint64_t ptr, RustBuffer actor, RustBuffer articles
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_WRITE_ARTICLE
@@ -1491,6 +1501,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_import_articles(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RECORD_SOLUTION
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RECORD_SOLUTION
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_record_solution(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_ARTICLE
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_ARTICLE
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_retire_article(void
@@ -1506,6 +1522,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_revise_article(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SEARCH_ARTICLES
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SEARCH_ARTICLES
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_search_articles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TIMES_SOLVED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TIMES_SOLVED
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_times_solved(void
     
 );
 #endif
