@@ -1,9 +1,13 @@
 //! Whatever a user types in a search box: the query parser answers (a query or a typed error),
 //! a parsed query reads back as itself, and its renderings hold nothing but quoted words and the
-//! engines' own operators. The same bytes, cut in two, are diffed as two revisions.
+//! engines' own operators. The same bytes, cut in two, are diffed as two revisions. The same
+//! text typed in the helpdesk box is understood or refused with a typed error, and a ticket
+//! number it holds reads back as itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sysops_core::TicketNumber;
+use sysops_core::helpdesk::{LookupKey, name_words};
 use sysops_core::kb::{DiffOp, SearchQuery, deletion_keys, edit_distance, line_diff};
 
 fuzz_target!(|data: &[u8]| {
@@ -22,6 +26,21 @@ fuzz_target!(|data: &[u8]| {
             assert!(deletion_keys(word).contains(word));
             assert_eq!(edit_distance(word, word), 0);
         }
+    }
+    match LookupKey::parse(&text) {
+        Ok(LookupKey::TicketNumber(number)) => {
+            assert_eq!(TicketNumber::parse(&number.to_string()), Some(number));
+        }
+        Ok(LookupKey::Phone(phone)) => {
+            assert!((7..=15).contains(&phone.digits.len()) && phone.digits.chars().all(|c| c.is_ascii_digit()));
+        }
+        Ok(LookupKey::Name(words)) => {
+            assert!(!words.is_empty() && words.len() <= 8);
+            for word in &words {
+                assert_eq!(name_words(word), [word.clone()], "a folded word folds to itself");
+            }
+        }
+        Ok(_) | Err(_) => {}
     }
     let (old, new) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map_or(0, |(i, _)| i));
     let diff = line_diff(old, new);

@@ -202,9 +202,15 @@ string_conversions!(Email, Phone);
 /// use sysops_core::helpdesk::name_words;
 /// assert_eq!(name_words("José  García-López"), ["jose", "garcia", "lopez"]);
 /// assert_eq!(name_words("ÅSA Øberg"), ["asa", "øberg"]);
+/// assert_eq!(name_words("ϓ İ"), ["υ", "i"], "folding twice changes nothing");
 /// ```
 pub fn name_words(name: &str) -> Vec<String> {
-    let folded: String = name.chars().flat_map(char::to_lowercase).nfkd().filter(|c| !is_combining_mark(*c)).collect();
+    // Decomposed, lower-cased, decomposed again: a compatibility decomposition can yield an
+    // upper-case letter (`ϓ`) and lower-casing a mark (`İ`), so one pass of each would not
+    // give back the same words when folded again.
+    let bare = |text: &str| -> String { text.nfkd().filter(|c| !is_combining_mark(*c)).collect() };
+    let lower: String = bare(name).chars().flat_map(char::to_lowercase).collect();
+    let folded = bare(&lower);
     folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
