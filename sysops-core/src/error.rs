@@ -116,6 +116,13 @@ pub enum ValidationError {
     /// Arithmetic overflowed.
     #[error("{field} overflowed")]
     Overflow { field: &'static str },
+    /// A message or record that is not what it claims to be.
+    #[error("{field}: {reason}")]
+    Malformed {
+        field: &'static str,
+        /// What is wrong, in a fixed text.
+        reason: &'static str,
+    },
     /// A time interval whose end is not after its start.
     #[error("{field}: the end must be after the start")]
     EmptyInterval { field: &'static str },

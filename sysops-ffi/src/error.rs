@@ -164,6 +164,7 @@ fn field_of(error: &ValidationError) -> &'static str {
         | ValidationError::TooLong { field, .. }
         | ValidationError::OutOfRange { field, .. }
         | ValidationError::Unknown { field, .. }
+        | ValidationError::Malformed { field, .. }
         | ValidationError::Negative { field }
         | ValidationError::Overflow { field }
         | ValidationError::EmptyInterval { field }

@@ -11,6 +11,7 @@ mod diff;
 mod error;
 mod query;
 mod store;
+pub mod sync;
 
 pub use content::{ArticleBody, ArticleContent, ArticleTitle, Tag};
 pub use diff::{DiffLine, DiffOp, MAX_EDITS, line_diff};

@@ -6,7 +6,7 @@ use super::content::Tag;
 use super::query::{SearchQuery, Term, VOCABULARY_CHARS, deletion_keys, words};
 use super::{Article, ArticleContent};
 use crate::error::{StoreError, ValidationError};
-use crate::event::AggregateKind;
+use crate::event::{AggregateKind, Sequence};
 use crate::id::ArticleId;
 use crate::persist::MemoryStore;
 use crate::skill::ProductCategory;
@@ -175,6 +175,13 @@ pub trait KbStore: Send + Sync {
     /// statistics, SQLite reads a merged index).
     fn articles_imported(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Every article (retired ones too) about one of `categories`, with its version: what an
+    /// expert's offline copy holds, or should.
+    fn article_versions(
+        &self,
+        categories: &BTreeSet<ProductCategory>,
+    ) -> impl Future<Output = Result<Vec<(ArticleId, Sequence)>, StoreError>> + Send;
+
     /// How many tickets record each of `articles` as (part of) their solution, in order.
     fn times_solved(&self, articles: &[ArticleId]) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
 }
@@ -237,6 +244,18 @@ impl KbStore for MemoryStore {
 
     async fn articles_imported(&self) -> Result<(), StoreError> {
         Ok(())
+    }
+
+    async fn article_versions(
+        &self,
+        categories: &BTreeSet<ProductCategory>,
+    ) -> Result<Vec<(ArticleId, Sequence)>, StoreError> {
+        let inner = self.lock();
+        let articles = inner.states.iter().filter(|(stream, _)| stream.kind == AggregateKind::Article);
+        let about = articles.filter(|(_, (_, index))| {
+            index.get::<ArticleIndex>().is_some_and(|a| !a.categories.is_disjoint(categories))
+        });
+        Ok(about.map(|(stream, (state, _))| (ArticleId::from_uuid(stream.id), state.version)).collect())
     }
 
     async fn times_solved(&self, articles: &[ArticleId]) -> Result<Vec<u64>, StoreError> {

@@ -13,6 +13,7 @@ mod expert;
 mod helpdesk;
 mod integrity;
 mod kb;
+mod kb_sync;
 mod plan;
 mod staff;
 mod ticket;

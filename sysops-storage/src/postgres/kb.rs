@@ -6,9 +6,10 @@
 use super::{PgStore, Tx, shard};
 use crate::error::backend;
 use crate::rows;
+use std::collections::BTreeSet;
 use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SnippetPart, known_word_keys};
 use sysops_core::store::Change;
-use sysops_core::{ArticleId, StoreError};
+use sysops_core::{ArticleId, ProductCategory, Sequence, StoreError};
 
 /// The commit's article rows, then its vocabulary in one statement.
 pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
@@ -144,6 +145,23 @@ impl KbStore for PgStore {
     /// planner would take the new articles for an empty table and scan them all.
     async fn articles_imported(&self) -> Result<(), StoreError> {
         sqlx::query("ANALYZE kb_articles, kb_words, kb_word_keys").execute(&self.pool).await.map(drop).map_err(backend)
+    }
+
+    async fn article_versions(
+        &self,
+        categories: &BTreeSet<ProductCategory>,
+    ) -> Result<Vec<(ArticleId, Sequence)>, StoreError> {
+        let categories: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+        let found: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+            "SELECT a.id, s.version FROM kb_articles a
+             JOIN states s ON s.shard = a.shard AND s.kind = 'article' AND s.id = a.id
+             WHERE a.categories && $1::text[]",
+        )
+        .bind(categories)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|(id, version)| (ArticleId::from_uuid(id), Sequence(rows::to_u64(version)))).collect())
     }
 
     async fn times_solved(&self, articles: &[ArticleId]) -> Result<Vec<u64>, StoreError> {

@@ -6,9 +6,10 @@ use super::{SqliteStore, Tx};
 use crate::error::backend;
 use crate::rows;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
+use std::collections::BTreeSet;
 use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, known_word_keys};
 use sysops_core::store::Change;
-use sysops_core::{ArticleId, StoreError};
+use sysops_core::{ArticleId, ProductCategory, Sequence, StoreError};
 
 /// Rows per multi-row `INSERT` (SQLite allows 32,766 parameters a statement).
 const ROWS_PER_STATEMENT: usize = 1_000;
@@ -137,6 +138,24 @@ impl KbStore for SqliteStore {
             .await
             .map(drop)
             .map_err(backend)
+    }
+
+    async fn article_versions(
+        &self,
+        categories: &BTreeSet<ProductCategory>,
+    ) -> Result<Vec<(ArticleId, Sequence)>, StoreError> {
+        let categories: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+        let found: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+            "SELECT DISTINCT a.id, s.version FROM kb_article_categories c
+             JOIN kb_articles a ON a.rowid = c.article
+             JOIN states s ON s.kind = 'article' AND s.id = a.id
+             WHERE c.category IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(json_list(&categories))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|(id, version)| (ArticleId::from_uuid(id), Sequence(rows::to_u64(version)))).collect())
     }
 
     async fn times_solved(&self, articles: &[ArticleId]) -> Result<Vec<u64>, StoreError> {

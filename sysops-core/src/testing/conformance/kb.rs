@@ -24,6 +24,7 @@ macro_rules! kb_store_conformance_tests {
             any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error,
             a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_article,
             a_finished_ticket_records_the_articles_that_solved_it_and_each_article_counts_them,
+            an_experts_phone_keeps_an_offline_copy_of_the_articles_for_their_skills,
         );
     };
 }

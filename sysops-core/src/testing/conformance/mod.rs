@@ -20,6 +20,7 @@ mod event_store;
 mod expert;
 mod helpdesk;
 mod kb;
+mod kb_sync;
 mod outbox;
 mod ticket;
 
@@ -29,6 +30,7 @@ pub use event_store::*;
 pub use expert::*;
 pub use helpdesk::*;
 pub use kb::*;
+pub use kb_sync::*;
 pub use outbox::*;
 pub use ticket::*;
 
@@ -70,6 +72,7 @@ where
     any_text_a_user_can_type_finds_articles_or_is_a_typed_query_error(fresh().await).await;
     a_bulk_import_reports_its_progress_and_refuses_all_for_one_bad_article(fresh().await).await;
     a_finished_ticket_records_the_articles_that_solved_it_and_each_article_counts_them(fresh().await).await;
+    an_experts_phone_keeps_an_offline_copy_of_the_articles_for_their_skills(fresh().await).await;
     a_caller_is_found_by_phone_in_any_formatting_by_email_and_by_name(fresh().await).await;
     tickets_are_found_by_number_and_by_caller_narrowed_by_status_and_time(fresh().await).await;
     helpdesk_results_page_without_repeats_and_only_staff_may_search(fresh().await).await;

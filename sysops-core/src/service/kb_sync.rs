@@ -1,0 +1,148 @@
+//! The expert's offline copy of the knowledge base (see [`crate::kb::sync`]): the server
+//! answers a phone's request with the events it lacks, and the phone appends them.
+
+use super::{Error, IMPORT_PAGE, Service};
+use crate::actor::{Action, Actor, DenyReason, Role};
+use crate::aggregate::Aggregate;
+use crate::error::ValidationError;
+use crate::event::Sequence;
+use crate::expert::Expert;
+use crate::id::{ArticleId, ExpertId, UserId};
+use crate::kb::sync::{SYNC_FORMAT, StreamEvents, SyncAnswer, SyncReport, SyncRequest, replayed};
+use crate::kb::{Article, ArticleEvent};
+use crate::persist::{self, Change};
+use crate::skill::ProductCategory;
+use crate::staff::StaffAccount;
+use crate::store::Store;
+use std::collections::BTreeSet;
+
+impl<S: Store> Service<S> {
+    /// The phone's request: every article this (the phone's) store holds, with its version.
+    /// Only the expert themself asks: on a phone's first sync its store knows no account yet,
+    /// so the expert is not checked against one here (the answer brings it).
+    pub async fn article_sync_request(&self, actor: Actor) -> Result<SyncRequest, Error> {
+        expert_only(actor)?;
+        let every: BTreeSet<ProductCategory> = ProductCategory::ALL.into_iter().collect();
+        let held = self.store.article_versions(&every).await?;
+        let have = held.into_iter().map(|(article, version)| (article, version.0)).collect();
+        Ok(SyncRequest { format: SYNC_FORMAT, expert: UserId::from_uuid(actor.id), have })
+    }
+
+    /// The server's answer to an expert's request: their account, and the events the phone
+    /// lacks of the articles about the expert's skills (retired ones included, so they leave
+    /// the phone's search too), a page at a time ([`SyncAnswer::PAGE_ARTICLES`] articles or
+    /// [`SyncAnswer::PAGE_BYTES`] of text). Only an expert asks, for themself.
+    pub async fn article_sync_answer(&self, actor: Actor, request: &SyncRequest) -> Result<SyncAnswer, Error> {
+        let actor = self.verify(actor, Action::ReadArticles).await?;
+        expert_only(actor)?;
+        if request.expert.as_uuid() != actor.id {
+            return Err(actor.deny(Action::ReadArticles, DenyReason::NotYours).into());
+        }
+        let expert: Expert = self.get(ExpertId::from_uuid(actor.id)).await?;
+        let skills: BTreeSet<ProductCategory> = expert.profile.skills.keys().copied().collect();
+        let held = |article: &ArticleId| Sequence(request.have.get(article).copied().unwrap_or(0));
+        let mut behind = self.store.article_versions(&skills).await?;
+        behind.retain(|(article, version)| *version > held(article));
+        behind.sort_unstable();
+        let (mut articles, mut text, mut more) = (Vec::new(), 0usize, false);
+        for (article, _) in behind {
+            if articles.len() >= SyncAnswer::PAGE_ARTICLES || text >= SyncAnswer::PAGE_BYTES {
+                more = true;
+                break;
+            }
+            let mut events = persist::history::<Article, S>(&self.store, article).await?;
+            events.retain(|e| e.sequence > held(&article));
+            text += events.iter().map(|e| text_of(&e.payload)).sum::<usize>();
+            articles.push(StreamEvents { id: article.as_uuid(), events });
+        }
+        let account = persist::history::<StaffAccount, S>(&self.store, actor.id).await?;
+        let account = StreamEvents { id: actor.id, events: account };
+        Ok(SyncAnswer { format: SYNC_FORMAT, expert: request.expert, account, articles, more })
+    }
+
+    /// The phone appends an answer: the expert's account, then every article's new events,
+    /// [`IMPORT_PAGE`] articles per commit. The whole answer is checked before anything is
+    /// written (each event in its stream and sequence, each revision valid, each stream
+    /// replaying to a valid record); an event the phone holds already is skipped, so an
+    /// answer applied twice, or after an interrupted apply, changes nothing more. Only the
+    /// expert the answer is for applies it.
+    pub async fn apply_article_sync(&self, actor: Actor, answer: &SyncAnswer) -> Result<SyncReport, Error> {
+        expert_only(actor)?;
+        if answer.expert.as_uuid() != actor.id || answer.account.id != actor.id {
+            return Err(actor.deny(Action::ReadArticles, DenyReason::NotYours).into());
+        }
+        let mut changes = Vec::new();
+        let mut events_applied = 0u64;
+        let account: Option<StaffAccount> = self.find(actor.id).await?;
+        let version = account.as_ref().map_or(Sequence::NONE, Aggregate::version);
+        let fresh = answer.account.after(version)?;
+        if !fresh.is_empty() {
+            let next = match account {
+                None => crate::aggregate::replay::<StaffAccount>(fresh).map_err(|_| malformed("an account"))?,
+                Some(mut held) => {
+                    for event in fresh {
+                        held.apply(event).map_err(|_| malformed("an account"))?;
+                    }
+                    held
+                }
+            };
+            if next.id() != actor.id {
+                return Err(malformed("an account").into());
+            }
+            events_applied += fresh.len() as u64;
+            changes.push(Change::of(version, &next, fresh)?);
+        }
+        let mut articles_updated = 0u64;
+        for stream in &answer.articles {
+            let held: Option<Article> = self.find(ArticleId::from_uuid(stream.id)).await?;
+            let version = held.as_ref().map_or(Sequence::NONE, Aggregate::version);
+            let fresh = stream.after(version)?;
+            if fresh.is_empty() {
+                continue;
+            }
+            let article = replayed(held, fresh)?;
+            if article.id.as_uuid() != stream.id {
+                return Err(malformed("an article").into());
+            }
+            articles_updated += 1;
+            events_applied += fresh.len() as u64;
+            changes.push(Change::of(version, &article, fresh)?);
+        }
+        for page in changes.chunks(IMPORT_PAGE) {
+            self.store.commit(page.to_vec()).await?;
+        }
+        if articles_updated > 0 {
+            self.store.articles_imported().await?;
+        }
+        Ok(SyncReport { articles_updated, events_applied, more: answer.more })
+    }
+}
+
+/// Only an expert keeps an offline copy (the articles of their skills).
+fn expert_only(actor: Actor) -> Result<(), Error> {
+    if actor.role == Role::Expert {
+        Ok(())
+    } else {
+        Err(actor.deny(Action::ReadArticles, DenyReason::RoleNotAllowed).into())
+    }
+}
+
+/// The typed error of an answer whose events do not make the record they claim to.
+fn malformed(what: &'static str) -> ValidationError {
+    let reason = if what == "an account" {
+        "events that do not make the expert's account"
+    } else {
+        "events that do not make the article they belong to"
+    };
+    ValidationError::Malformed { field: "sync", reason }
+}
+
+/// The article text an event carries, for the page's budget.
+fn text_of(event: &ArticleEvent) -> usize {
+    match event {
+        ArticleEvent::Written { content, .. } | ArticleEvent::Revised { content, .. } => {
+            content.title.as_str().len() + content.body.as_str().len()
+        }
+        ArticleEvent::Retired { .. } => 0,
+    }
+}
