@@ -8,6 +8,7 @@ use crate::types::Timestamp;
 use crate::value::Actor;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use sysops_core::kb::sync::{SyncAnswer, SyncMessage, SyncRequest};
 use sysops_core::kb::{self as core, ArticleBody, ArticleSearch, ArticleTitle, SearchQuery, Tag};
 use sysops_core::{ArticleId, Reason};
 use uuid::Uuid;
@@ -132,6 +133,18 @@ pub struct ArticleHit {
     pub snippet: Vec<SnippetPart>,
     /// How many tickets record the article as (part of) their solution.
     pub solved_tickets: u64,
+}
+
+/// What applying a sync answer on the phone did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
+pub struct ArticleSyncReport {
+    /// Articles that received new revisions (or were retired).
+    pub articles_updated: u64,
+    /// Events appended, the expert's account's included.
+    pub events_applied: u64,
+    /// The server has more: send a new request.
+    pub more: bool,
 }
 
 /// A page of hits, best first.
@@ -268,6 +281,40 @@ impl Sysops {
         guard(async move {
             let diff = self.api()?.compare_revisions(actor.into(), ArticleId::from_uuid(article), from, to).await?;
             Ok(diff.into_iter().map(|l| DiffLine { op: l.op, text: l.text }).collect())
+        })
+        .await
+    }
+
+    /// The phone's side of the offline copy, step 1: the bytes to send to the server (which
+    /// articles this store holds, at which version). Only an expert, for themself.
+    pub async fn article_sync_request(&self, actor: Actor) -> Result<Vec<u8>, SysopsError> {
+        guard(async move { Ok(self.api()?.article_sync_request(actor.into()).await?.to_bytes()) }).await
+    }
+
+    /// The server's side: the answer to a phone's request bytes, to send back (the expert's
+    /// account and the events the phone lacks of the articles about the expert's skills, a
+    /// page at a time). Only the expert the request is from; malformed bytes (or more than
+    /// 64 MiB) are `InvalidInput` with field `sync`.
+    pub async fn article_sync_answer(&self, actor: Actor, request: Vec<u8>) -> Result<Vec<u8>, SysopsError> {
+        guard(async move {
+            let request = SyncRequest::from_bytes(&request)?;
+            Ok(self.api()?.article_sync_answer(actor.into(), &request).await?.to_bytes())
+        })
+        .await
+    }
+
+    /// The phone's side, step 2: applies the server's answer bytes. Everything is checked
+    /// before anything is written; events the phone holds are skipped, so a repeated or
+    /// interrupted sync is safe. While `more` is true, send a new request.
+    pub async fn apply_article_sync(&self, actor: Actor, answer: Vec<u8>) -> Result<ArticleSyncReport, SysopsError> {
+        guard(async move {
+            let answer = SyncAnswer::from_bytes(&answer)?;
+            let report = self.api()?.apply_article_sync(actor.into(), &answer).await?;
+            Ok(ArticleSyncReport {
+                articles_updated: report.articles_updated,
+                events_applied: report.events_applied,
+                more: report.more,
+            })
         })
         .await
     }

@@ -57,8 +57,8 @@ pub use guard::{guard, guard_sync};
 pub use helpdesk::{CustomerResults, TicketResults};
 pub use integrity::{QuarantinedRecord, RecordAudit};
 pub use kb::{
-    Article, ArticleContent, ArticleHit, ArticleRevision, DiffLine, ImportListener, RevisionInfo, SearchResults,
-    SnippetPart,
+    Article, ArticleContent, ArticleHit, ArticleRevision, ArticleSyncReport, DiffLine, ImportListener, RevisionInfo,
+    SearchResults, SnippetPart,
 };
 pub use outbox::OutboxEntry;
 pub use plan::{PlanTerms, ServiceTargets, SupportPlan};

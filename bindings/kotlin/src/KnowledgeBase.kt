@@ -60,6 +60,24 @@ fun main(args: Array<String>) = runBlocking {
     }
     check(bad.reason.contains("article 1"), "the bad article's position: ${bad.reason}")
     println("ok  150 articles imported, progress after each page of 100")
+    // Eve's phone keeps an offline copy: request bytes out, answer bytes back over the app's own
+    // transport, applied; then the same search works without the server.
+    val eveProfile = ExpertProfile("Eve Expert", listOf(Skill(ProductCategory.PRINTER, 3)), GeoPoint(41.88, -87.63), 50, officeHours(), 5)
+    s.registerExpert(admin, eve.id, eveProfile)
+    val phone = Sysops.open("sqlite::memory:")
+    var report: ArticleSyncReport
+    do {
+        val answer = s.articleSyncAnswer(eve, phone.articleSyncRequest(eve))
+        report = phone.applyArticleSync(eve, answer)
+    } while (report.more)
+    check(report.articlesUpdated >= 152uL, "the printer articles reached the phone: $report")
+    val offline = phone.searchArticles(eve, "\"sheet out slowly\"", emptyList(), emptyList(), 0u, 20u)
+    check(offline.hits.map { it.title } == listOf("Paper jam in tray two"), "offline search: $offline")
+    val again = phone.applyArticleSync(eve, s.articleSyncAnswer(eve, phone.articleSyncRequest(eve)))
+    check(again.eventsApplied == 0uL, "up to date: $again")
+    expectThrows<SysopsException.InvalidInput>("a tampered answer") { runBlocking { phone.applyArticleSync(eve, "{}".toByteArray()) } }
+    println("ok  Eve's phone: ${report.articlesUpdated} articles synced, searched offline")
+    phone.shutdown()
     s.shutdown()
     println("ok  knowledge base from Kotlin")
 }

@@ -104,6 +104,7 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::DiffOp>()?;
     m.add_class::<ffi::RevisionInfo>()?;
     m.add_class::<ffi::SearchResults>()?;
+    m.add_class::<ffi::ArticleSyncReport>()?;
     m.add_class::<ffi::CustomerResults>()?;
     m.add_class::<ffi::TicketResults>()?;
     m.add_class::<ffi::LookupKind>()?;

@@ -4,6 +4,8 @@ typed in the search box is answered or refused with a typed error."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import sysops
@@ -126,3 +128,27 @@ def test_an_expert_records_the_articles_that_solved_a_ticket(office: Office) -> 
         s.record_solution(office.expert, ticket.id, ["01950000-0000-7000-8000-000000000001"])
     with pytest.raises(sysops.InvalidInputError):
         s.times_solved(office.helpdesk, [hdmi.id] * 1001)
+
+
+def test_an_experts_phone_searches_its_offline_copy(office: Office, tmp_path: Path) -> None:
+    server = office.sysops
+    article = server.write_article(office.expert, content("No picture on HDMI", "Reseat the cable.", ["hdmi"]))
+    phone = sysops.Sysops.open(f"sqlite://{tmp_path / 'phone.db'}")
+    with pytest.raises(sysops.ForbiddenError):
+        phone.search_articles(office.expert, "cable")
+
+    def sync() -> sysops.ArticleSyncReport:
+        request = phone.article_sync_request(office.expert)
+        answer = server.article_sync_answer(office.expert, request)   # over the app's own HTTPS
+        return phone.apply_article_sync(office.expert, answer)
+
+    first = sync()
+    assert first.articles_updated == 1 and not first.more
+    assert [h.title for h in phone.search_articles(office.expert, "cable").hits] == ["No picture on HDMI"]
+    server.revise_article(office.expert, article.id, content("No picture on HDMI", "Switch the input.", ["hdmi"]), "input first")
+    assert sync().articles_updated == 1
+    assert [h.title for h in phone.search_articles(office.expert, "input").hits] == ["No picture on HDMI"]
+    assert sync().events_applied == 0
+    with pytest.raises(sysops.InvalidInputError):
+        phone.apply_article_sync(office.expert, b"{not json")
+    phone.close()

@@ -487,6 +487,22 @@ impl Fixture {
                 let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));
                 s.search_articles(actor, query, categories, tags, offset, limit).await.map(drop)
             }
+            "article_sync_request" => s.article_sync_request(self.actor_or(d, expert)).await.map(drop),
+            "article_sync_answer" | "apply_article_sync" => {
+                let actor = self.actor_or(d, expert);
+                let request = s.article_sync_request(expert).await?;
+                let bytes = match name {
+                    "article_sync_answer" => d.or(request, |d| d.text().into_bytes()),
+                    _ => {
+                        let answer = s.article_sync_answer(expert, request).await?;
+                        d.or(answer, |d| d.text().into_bytes())
+                    }
+                };
+                match name {
+                    "article_sync_answer" => s.article_sync_answer(actor, bytes).await.map(drop),
+                    _ => s.apply_article_sync(actor, bytes).await.map(drop),
+                }
+            }
             "record_solution" => {
                 let (actor, ticket) = (self.actor_or(d, expert), self.id_or(d, self.tickets[2]));
                 let articles = d.or(vec![self.article], |d| (0..d.below(14)).map(|_| self.id(d)).collect());

@@ -110,6 +110,9 @@ pub const OPERATIONS: &[&str] = &[
     "find_tickets",
     "record_solution",
     "times_solved",
+    "article_sync_request",
+    "article_sync_answer",
+    "apply_article_sync",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

@@ -13,7 +13,7 @@ from . import PaymentGateway
 
 __all__ = [
     'Action', 'Actor', 'Address', 'AdminAction', 'Article', 'ArticleContent', 'ArticleHit', 'ArticleRevision',
-    'DiffLine', 'DiffOp', 'RevisionInfo', 'SearchResults', 'CustomerResults', 'TicketResults', 'LookupKind', 'SnippetPart', 'Assignment', 'AssignmentReport', 'BillingReport', 'Card', 'ChargeAnswer', 'ChargeRequest', 'RefundRequest',
+    'DiffLine', 'DiffOp', 'RevisionInfo', 'SearchResults', 'ArticleSyncReport', 'CustomerResults', 'TicketResults', 'LookupKind', 'SnippetPart', 'Assignment', 'AssignmentReport', 'BillingReport', 'Card', 'ChargeAnswer', 'ChargeRequest', 'RefundRequest',
     'CardBrand', 'CardKey', 'CardOnFile', 'Channel', 'ClosedError', 'ConflictError', 'Declined', 'Invoice',
     'InvoiceLine', 'InvoicePage', 'InvoiceStatus', 'PaymentAttempt', 'PlanSpan', 'Refund', 'RotationReport',
     'Simulated', 'SimulatedGateway', 'Subscription',
@@ -981,6 +981,17 @@ class DiffOp(_Enum):
     REMOVED: ClassVar[DiffOp]
 
 @final
+class ArticleSyncReport:
+    """What applying a sync answer on the phone did; while ``more``, send a new request."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def articles_updated(self) -> int: ...
+    @property
+    def events_applied(self) -> int: ...
+    @property
+    def more(self) -> bool: ...
+
+@final
 class LookupKind(_Enum):
     """What a helpdesk search text was taken as."""
     TICKET_ID: ClassVar[LookupKind]
@@ -1484,6 +1495,16 @@ class Sysops:
         (field ``query``). Only articles about one of ``categories`` (empty: any) carrying every
         one of ``tags`` (at most 20); ``limit`` 1–100 after ``offset`` 0–1,000. When nothing
         matches, misspelt words are corrected and the search is run again (``corrected``)."""
+    def article_sync_request(self, actor: Actor) -> bytes:
+        """The expert's phone, step 1 of the offline copy: the bytes to send to the server
+        (the articles this store holds and their versions). Only an expert, for themself."""
+    def article_sync_answer(self, actor: Actor, request: bytes) -> bytes:
+        """The server: the answer to a phone's request, to send back (the expert's account and
+        the events the phone lacks of the articles about the expert's skills, a page at a
+        time). Malformed bytes or more than 64 MiB: ``InvalidInputError`` (field ``sync``)."""
+    def apply_article_sync(self, actor: Actor, answer: bytes) -> ArticleSyncReport:
+        """The phone, step 2: checks the whole answer, then appends it; events it holds are
+        skipped, so a repeated or interrupted sync is safe. Then search offline as usual."""
     def record_solution(self, actor: Actor, ticket: _Id, articles: list[_Id]) -> Ticket:
         """Records which articles solved a completed (or closed) ticket, replacing what was
         recorded before (an empty list withdraws it): at most 10, each existing

@@ -4,6 +4,7 @@ use super::{Sysops, blocking, count};
 use crate::args::{Category, Id};
 use crate::errors::Failure;
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 use std::sync::Arc;
 use sysops_ffi as ffi;
 
@@ -126,6 +127,33 @@ impl Sysops {
         let offset = offset.map_or(Ok(0), |o| count("offset", o))?;
         let limit = limit.map_or(Ok(20), |l| count("limit", l))?;
         Ok(blocking(py, self.inner.search_articles(actor, query, categories, tags, offset, limit))?)
+    }
+
+    /// The phone's request bytes for the offline copy.
+    fn article_sync_request<'py>(&self, py: Python<'py>, actor: ffi::Actor) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = blocking(py, self.inner.article_sync_request(actor))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// The server's answer bytes to a phone's request bytes.
+    fn article_sync_answer<'py>(
+        &self,
+        py: Python<'py>,
+        actor: ffi::Actor,
+        request: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = blocking(py, self.inner.article_sync_answer(actor, request.to_vec()))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Applies the server's answer bytes on the phone.
+    fn apply_article_sync(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        answer: &[u8],
+    ) -> Result<ffi::ArticleSyncReport, Failure> {
+        blocking(py, self.inner.apply_article_sync(actor, answer.to_vec()))
     }
 
     /// Records which articles solved a completed (or closed) ticket.

@@ -2215,6 +2215,13 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit: Int64) async throws  -> RecordAudit
     
     /**
+     * The phone's side, step 2: applies the server's answer bytes. Everything is checked
+     * before anything is written; events the phone holds are skipped, so a repeated or
+     * interrupted sync is safe. While `more` is true, send a new request.
+     */
+    func applyArticleSync(actor: Actor, answer: Data) async throws  -> ArticleSyncReport
+    
+    /**
      * An article at its latest revision, with the list of its revisions.
      */
     func article(actor: Actor, article: Uuid) async throws  -> Article
@@ -2223,6 +2230,20 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * Revision `revision` of an article (1 is the first) as it was written.
      */
     func articleRevision(actor: Actor, article: Uuid, revision: UInt32) async throws  -> ArticleRevision
+    
+    /**
+     * The server's side: the answer to a phone's request bytes, to send back (the expert's
+     * account and the events the phone lacks of the articles about the expert's skills, a
+     * page at a time). Only the expert the request is from; malformed bytes (or more than
+     * 64 MiB) are `InvalidInput` with field `sync`.
+     */
+    func articleSyncAnswer(actor: Actor, request: Data) async throws  -> Data
+    
+    /**
+     * The phone's side of the offline copy, step 1: the bytes to send to the server (which
+     * articles this store holds, at which version). Only an expert, for themself.
+     */
+    func articleSyncRequest(actor: Actor) async throws  -> Data
     
     /**
      * The line diff of an article's body from revision `from` to revision `to`.
@@ -3205,6 +3226,27 @@ open func quarantinedRecords(actor: Actor, kind: RecordKind, after: Uuid?, limit
 }
     
     /**
+     * The phone's side, step 2: applies the server's answer bytes. Everything is checked
+     * before anything is written; events the phone holds are skipped, so a repeated or
+     * interrupted sync is safe. While `more` is true, send a new request.
+     */
+open func applyArticleSync(actor: Actor, answer: Data)async throws  -> ArticleSyncReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_apply_article_sync(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterData.lower(answer)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeArticleSyncReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
      * An article at its latest revision, with the list of its revisions.
      */
 open func article(actor: Actor, article: Uuid)async throws  -> Article  {
@@ -3238,6 +3280,48 @@ open func articleRevision(actor: Actor, article: Uuid, revision: UInt32)async th
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeArticleRevision_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The server's side: the answer to a phone's request bytes, to send back (the expert's
+     * account and the events the phone lacks of the articles about the expert's skills, a
+     * page at a time). Only the expert the request is from; malformed bytes (or more than
+     * 64 MiB) are `InvalidInput` with field `sync`.
+     */
+open func articleSyncAnswer(actor: Actor, request: Data)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_article_sync_answer(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterData.lower(request)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The phone's side of the offline copy, step 1: the bytes to send to the server (which
+     * articles this store holds, at which version). Only an expert, for themself.
+     */
+open func articleSyncRequest(actor: Actor)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_article_sync_request(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -4428,6 +4512,85 @@ public func FfiConverterTypeArticleRevision_lift(_ buf: RustBuffer) throws -> Ar
 #endif
 public func FfiConverterTypeArticleRevision_lower(_ value: ArticleRevision) -> RustBuffer {
     return FfiConverterTypeArticleRevision.lower(value)
+}
+
+
+/**
+ * What applying a sync answer on the phone did.
+ */
+public struct ArticleSyncReport: Equatable, Hashable {
+    /**
+     * Articles that received new revisions (or were retired).
+     */
+    public var articlesUpdated: UInt64
+    /**
+     * Events appended, the expert's account's included.
+     */
+    public var eventsApplied: UInt64
+    /**
+     * The server has more: send a new request.
+     */
+    public var more: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Articles that received new revisions (or were retired).
+         */articlesUpdated: UInt64, 
+        /**
+         * Events appended, the expert's account's included.
+         */eventsApplied: UInt64, 
+        /**
+         * The server has more: send a new request.
+         */more: Bool) {
+        self.articlesUpdated = articlesUpdated
+        self.eventsApplied = eventsApplied
+        self.more = more
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ArticleSyncReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeArticleSyncReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ArticleSyncReport {
+        return
+            try ArticleSyncReport(
+                articlesUpdated: FfiConverterUInt64.read(from: &buf), 
+                eventsApplied: FfiConverterUInt64.read(from: &buf), 
+                more: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ArticleSyncReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.articlesUpdated, into: &buf)
+        FfiConverterUInt64.write(value.eventsApplied, into: &buf)
+        FfiConverterBool.write(value.more, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleSyncReport_lift(_ buf: RustBuffer) throws -> ArticleSyncReport {
+    return try FfiConverterTypeArticleSyncReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeArticleSyncReport_lower(_ value: ArticleSyncReport) -> RustBuffer {
+    return FfiConverterTypeArticleSyncReport.lower(value)
 }
 
 
@@ -14015,10 +14178,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_quarantined_records() != 12405) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_sysops_apply_article_sync() != 12941) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_article() != 19371) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_article_revision() != 32105) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_article_sync_answer() != 9600) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_article_sync_request() != 50680) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_compare_revisions() != 34353) {

@@ -669,6 +669,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_find_tickets(uint64_t ptr, RustBuffe
 uint64_t uniffi_sysops_ffi_fn_method_sysops_quarantined_records(uint64_t ptr, RustBuffer actor, RustBuffer kind, RustBuffer after, int64_t limit
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_APPLY_ARTICLE_SYNC
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_APPLY_ARTICLE_SYNC
+uint64_t uniffi_sysops_ffi_fn_method_sysops_apply_article_sync(uint64_t ptr, RustBuffer actor, RustBuffer answer
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE
 uint64_t uniffi_sysops_ffi_fn_method_sysops_article(uint64_t ptr, RustBuffer actor, RustBuffer article
@@ -677,6 +682,16 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_article(uint64_t ptr, RustBuffer act
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_REVISION
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_REVISION
 uint64_t uniffi_sysops_ffi_fn_method_sysops_article_revision(uint64_t ptr, RustBuffer actor, RustBuffer article, uint32_t revision
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_SYNC_ANSWER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_SYNC_ANSWER
+uint64_t uniffi_sysops_ffi_fn_method_sysops_article_sync_answer(uint64_t ptr, RustBuffer actor, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_SYNC_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ARTICLE_SYNC_REQUEST
+uint64_t uniffi_sysops_ffi_fn_method_sysops_article_sync_request(uint64_t ptr, RustBuffer actor
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_COMPARE_REVISIONS
@@ -1477,6 +1492,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_quarantined_records(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_APPLY_ARTICLE_SYNC
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_APPLY_ARTICLE_SYNC
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_apply_article_sync(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_article(void
@@ -1486,6 +1507,18 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_article(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_REVISION
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_REVISION
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_article_revision(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_SYNC_ANSWER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_SYNC_ANSWER
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_article_sync_answer(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_SYNC_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ARTICLE_SYNC_REQUEST
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_article_sync_request(void
     
 );
 #endif
