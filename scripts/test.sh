@@ -189,6 +189,7 @@ grep -E "tickets submitted" "$logs/demo-postgres.txt"
 "$bin/sysops-bench" submit --ops 120 --clients 1,8 --json
 "$bin/sysops-bench" assign --json
 "$bin/sysops-bench" billing --customers 150 --json
+"$bin/sysops-bench" helpdesk --customers 2000 --json
 rm -rf "$smoke_dir"
 
 # The bindings use the workspace build's libraries (see ffi_build and python_install in
