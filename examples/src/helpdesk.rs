@@ -20,6 +20,16 @@ pub fn written(phone: &str, style: u64) -> String {
     }
 }
 
+/// What a caller spells out of their name: the first word and the start of the second
+/// ("amara Sil"), or the whole name when it has one word.
+pub fn partial_name(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [given, family, ..] => format!("{} {}", given.to_lowercase(), family.chars().take(3).collect::<String>()),
+        _ => name.to_owned(),
+    }
+}
+
 /// Five callers found by phone, one by name, and a ticket by its number, with timings.
 pub async fn callers_on_the_line<S: Store>(
     service: &sysops_core::Service<S>,
@@ -51,11 +61,7 @@ pub async fn callers_on_the_line<S: Store>(
         last_ticket = latest.cloned().or(last_ticket);
     }
     if let Some(caller) = customers.first() {
-        let words: Vec<&str> = caller.contact.name.as_str().split_whitespace().collect();
-        let partial = match words.as_slice() {
-            [given, family, ..] => format!("{} {}", given.to_lowercase(), family.chars().take(3).collect::<String>()),
-            _ => caller.contact.name.to_string(),
-        };
+        let partial = partial_name(caller.contact.name.as_str());
         let started = Instant::now();
         let found = service.find_customers(helpdesk, &partial, Window::new(0, 100)?).await?;
         let more = if found.next_offset.is_some() { "+" } else { "" };

@@ -156,6 +156,14 @@ pub enum ValidationError {
     },
 }
 
+impl ValidationError {
+    /// [`ValidationError::OutOfRange`] for a count of things (list lengths, pages).
+    pub fn count(field: &'static str, value: usize, min: usize, max: usize) -> Self {
+        let int = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        ValidationError::OutOfRange { field, value: int(value), min: int(min), max: int(max) }
+    }
+}
+
 /// A failure of a storage backend.
 #[derive(Debug, thiserror::Error)]
 #[allow(missing_docs)]

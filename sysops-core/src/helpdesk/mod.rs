@@ -22,8 +22,9 @@ mod store;
 pub use crate::text::{key_words, name_key, name_words};
 pub use store::{CustomerLookup, HelpdeskStore, TicketLookup};
 
-use crate::error::{StoreError, ValidationError};
+use crate::error::{StoreError, ValidationError, clip};
 use crate::id::TicketId;
+pub use crate::persist::Window;
 use crate::persist::{Quarantined, StoredState, decode_all};
 use crate::ticket::{TicketNumber, TicketStatus};
 use chrono::{DateTime, Utc};
@@ -98,7 +99,7 @@ impl LookupKey {
         }
         if text.contains('@') {
             if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(ValidationError::InvalidEmail { value: text.chars().take(40).collect() });
+                return Err(ValidationError::InvalidEmail { value: clip(text) });
             }
             return Ok(LookupKey::Email(text.to_lowercase()));
         }
@@ -112,7 +113,7 @@ impl LookupKey {
             return Err(ValidationError::Empty { field: "text" });
         }
         if words.len() > Self::MAX_WORDS {
-            return Err(out_of_range("name words", words.len(), 1, Self::MAX_WORDS));
+            return Err(ValidationError::count("name words", words.len(), 1, Self::MAX_WORDS));
         }
         Ok(LookupKey::Name(words))
     }
@@ -124,7 +125,12 @@ impl LookupKey {
             None => (digits, text.starts_with('+')),
         };
         if !(Self::MIN_PHONE_DIGITS..=Self::MAX_PHONE_DIGITS).contains(&digits.len()) {
-            return Err(out_of_range("phone digits", digits.len(), Self::MIN_PHONE_DIGITS, Self::MAX_PHONE_DIGITS));
+            return Err(ValidationError::count(
+                "phone digits",
+                digits.len(),
+                Self::MIN_PHONE_DIGITS,
+                Self::MAX_PHONE_DIGITS,
+            ));
         }
         Ok(LookupKey::Phone(PhoneKey { digits, international }))
     }
@@ -141,11 +147,6 @@ impl LookupKey {
     }
 }
 
-fn out_of_range(field: &'static str, value: usize, min: usize, max: usize) -> ValidationError {
-    let int = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    ValidationError::OutOfRange { field, value: int(value), min: int(min), max: int(max) }
-}
-
 /// A page of what a helpdesk search found, best match first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found<T> {
@@ -159,48 +160,19 @@ pub struct Found<T> {
     pub next_offset: Option<u32>,
 }
 
-/// The page of a helpdesk search, checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// Matches to skip (0 to [`Window::MAX_OFFSET`]).
-    pub offset: u32,
-    /// Matches wanted (1 to [`Window::MAX_LIMIT`]).
-    pub limit: u32,
-}
-
-impl Window {
-    /// Most matches on one page.
-    pub const MAX_LIMIT: u32 = 100;
-    /// Deepest a search pages: a caller is found in the first few matches or the search
-    /// needs more of what they said.
-    pub const MAX_OFFSET: u32 = 1_000;
-
-    /// A page, if within bounds.
-    pub fn new(offset: u32, limit: u32) -> Result<Self, ValidationError> {
-        if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(out_of_range("limit", limit as usize, 1, Self::MAX_LIMIT as usize));
-        }
-        if offset > Self::MAX_OFFSET {
-            return Err(out_of_range("offset", offset as usize, 0, Self::MAX_OFFSET as usize));
-        }
-        Ok(Self { offset, limit })
-    }
-
-    /// The page of what storage returned for this window (one row more than the limit when
-    /// another page follows), rows that do not decode set aside as quarantined.
-    pub(crate) fn finish<T>(
-        self,
-        mut rows: Vec<StoredState>,
-        matched_by: Option<LookupKind>,
-        decode: impl Fn(&StoredState) -> Result<T, StoreError>,
-    ) -> Result<Found<T>, StoreError> {
-        let more = rows.len() > self.limit as usize;
-        rows.truncate(self.limit as usize);
-        let mut quarantined = Vec::new();
-        let items = decode_all(&rows, decode, &mut quarantined)?;
-        let next = self.offset.saturating_add(self.limit);
-        Ok(Found { items, quarantined, matched_by, next_offset: (more && next <= Self::MAX_OFFSET).then_some(next) })
-    }
+/// The page of what storage returned for `window` (one row more than the limit when
+/// another page follows), rows that do not decode set aside as quarantined.
+pub(crate) fn finish<T>(
+    window: Window,
+    mut rows: Vec<StoredState>,
+    matched_by: Option<LookupKind>,
+    decode: impl Fn(&StoredState) -> Result<T, StoreError>,
+) -> Result<Found<T>, StoreError> {
+    let more = rows.len() > window.limit as usize;
+    rows.truncate(window.limit as usize);
+    let mut quarantined = Vec::new();
+    let items = decode_all(&rows, decode, &mut quarantined)?;
+    Ok(Found { items, quarantined, matched_by, next_offset: window.next_offset(more) })
 }
 
 /// A ticket search as a caller gives it: text (any [`LookupKey`]), status and a window of

@@ -123,12 +123,7 @@ impl ArticleContent {
             return Err(ValidationError::NoEntries { field: "categories" });
         }
         if self.tags.len() > Self::MAX_TAGS {
-            return Err(ValidationError::OutOfRange {
-                field: "tags",
-                value: i64::try_from(self.tags.len()).unwrap_or(i64::MAX),
-                min: 0,
-                max: Self::MAX_TAGS as i64,
-            });
+            return Err(ValidationError::count("tags", self.tags.len(), 0, Self::MAX_TAGS));
         }
         Ok(())
     }

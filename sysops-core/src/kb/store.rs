@@ -8,7 +8,7 @@ use super::{Article, ArticleContent};
 use crate::error::{StoreError, ValidationError};
 use crate::event::{AggregateKind, Sequence};
 use crate::id::ArticleId;
-use crate::persist::MemoryStore;
+use crate::persist::{MemoryStore, Window};
 use crate::skill::ProductCategory;
 use crate::ticket::TicketIndex;
 use serde::{Deserialize, Serialize};
@@ -71,10 +71,9 @@ pub struct ArticleSearch {
 
 impl ArticleSearch {
     /// Most hits on one page.
-    pub const MAX_LIMIT: u32 = 100;
-    /// Deepest a search pages: nobody reads past the first thousand hits, and an engine must
-    /// rank every hit before the page to skip them.
-    pub const MAX_OFFSET: u32 = 1_000;
+    pub const MAX_LIMIT: u32 = Window::MAX_LIMIT;
+    /// Deepest a search pages (see [`Window::MAX_OFFSET`]).
+    pub const MAX_OFFSET: u32 = Window::MAX_OFFSET;
 
     /// The first 20 hits for `query`, unfiltered.
     pub fn new(query: SearchQuery) -> Self {
@@ -83,19 +82,17 @@ impl ArticleSearch {
 
     /// Checks the page is within bounds.
     pub fn check(&self) -> Result<(), ValidationError> {
-        let out = |field, value: u32, min, max| ValidationError::OutOfRange { field, value: value.into(), min, max };
-        if !(1..=Self::MAX_LIMIT).contains(&self.limit) {
-            return Err(out("limit", self.limit, 1, Self::MAX_LIMIT.into()));
-        }
-        if self.offset > Self::MAX_OFFSET {
-            return Err(out("offset", self.offset, 0, Self::MAX_OFFSET.into()));
-        }
+        self.window()?;
         // No article carries more tags, so no search needs more.
-        let most = ArticleContent::MAX_TAGS as u32;
         if self.tags.len() > ArticleContent::MAX_TAGS {
-            return Err(out("tags", u32::try_from(self.tags.len()).unwrap_or(u32::MAX), 0, most.into()));
+            return Err(ValidationError::count("tags", self.tags.len(), 0, ArticleContent::MAX_TAGS));
         }
         Ok(())
+    }
+
+    /// The search's page, checked.
+    pub fn window(&self) -> Result<Window, ValidationError> {
+        Window::new(self.offset, self.limit)
     }
 }
 

@@ -11,9 +11,11 @@
 
 pub(crate) mod memory;
 mod outbox;
+mod window;
 
 pub use memory::MemoryStore;
 pub use outbox::{ConsumerName, Outbox, OutboxEntry};
+pub use window::Window;
 
 use crate::aggregate::{Aggregate, Index};
 use crate::error::StoreError;

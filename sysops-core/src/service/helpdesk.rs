@@ -4,7 +4,7 @@
 use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::customer::Customer;
-use crate::helpdesk::{CustomerLookup, Found, LookupKey, TicketSearch, Window};
+use crate::helpdesk::{CustomerLookup, Found, LookupKey, TicketSearch, Window, finish};
 use crate::persist::decode_state;
 use crate::store::Store;
 use crate::ticket::Ticket;
@@ -17,7 +17,7 @@ impl<S: Store> Service<S> {
         let key = LookupKey::parse(text)?;
         let matched_by = Some(key.kind());
         let rows = self.store.find_customers(&CustomerLookup { key, window }).await?;
-        Ok(window.finish(rows, matched_by, decode_state)?)
+        Ok(finish(window, rows, matched_by, decode_state)?)
     }
 
     /// Tickets matching a search, best match first, then newest first: the ticket with that
@@ -33,7 +33,7 @@ impl<S: Store> Service<S> {
         let lookup = search.check(window)?;
         let matched_by = lookup.key.as_ref().map(LookupKey::kind);
         let rows = self.store.find_tickets(&lookup).await?;
-        Ok(window.finish(rows, matched_by, decode_state)?)
+        Ok(finish(window, rows, matched_by, decode_state)?)
     }
 
     async fn may_search(&self, actor: Actor) -> Result<(), Error> {

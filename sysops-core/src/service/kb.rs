@@ -99,9 +99,7 @@ impl<S: Store> Service<S> {
     pub async fn times_solved(&self, actor: Actor, articles: &[ArticleId]) -> Result<Vec<u64>, Error> {
         self.may_read_articles(actor).await?;
         if articles.len() > Self::MAX_COUNTED {
-            let len = i64::try_from(articles.len()).unwrap_or(i64::MAX);
-            let max = Self::MAX_COUNTED as i64;
-            return Err(ValidationError::OutOfRange { field: "articles", value: len, min: 0, max }.into());
+            return Err(ValidationError::count("articles", articles.len(), 0, Self::MAX_COUNTED).into());
         }
         Ok(self.store.times_solved(articles).await?)
     }
@@ -179,9 +177,7 @@ impl<S: Store> Service<S> {
         for (hit, solved) in hits.iter_mut().zip(self.store.times_solved(&ids).await?) {
             hit.solved_tickets = solved;
         }
-        let next = search.offset + search.limit;
-        let next_offset = (more && next <= ArticleSearch::MAX_OFFSET).then_some(next);
-        Ok(SearchResults { hits, corrected: None, next_offset })
+        Ok(SearchResults { hits, corrected: None, next_offset: search.window()?.next_offset(more) })
     }
 
     /// `query` with its misspelt words corrected, if any was.

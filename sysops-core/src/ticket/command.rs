@@ -204,9 +204,7 @@ impl Decide for Ticket {
                 TicketState::Completed { .. } | TicketState::Closed { .. },
             ) => {
                 if articles.len() > Ticket::MAX_SOLUTIONS {
-                    let len = i64::try_from(articles.len()).unwrap_or(i64::MAX);
-                    let max = Ticket::MAX_SOLUTIONS as i64;
-                    return Err(ValidationError::OutOfRange { field: "articles", value: len, min: 0, max }.into());
+                    return Err(ValidationError::count("articles", articles.len(), 0, Ticket::MAX_SOLUTIONS).into());
                 }
                 if *articles == self.solved_by {
                     return Err(TicketError::Unchanged { ticket: self.id, action }.into());

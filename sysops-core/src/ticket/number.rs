@@ -57,11 +57,6 @@ impl TicketNumber {
         self.0
     }
 
-    /// A number read back from storage; `None` beyond [`Self::LIMIT`].
-    pub fn from_stored(value: u64) -> Option<Self> {
-        (value < Self::LIMIT).then_some(Self(value))
-    }
-
     /// Reads what someone typed: `None` unless it is ten symbols (spaces and dashes aside)
     /// starting with a letter and ending with the right check digit.
     pub fn parse(text: &str) -> Option<Self> {
@@ -174,7 +169,6 @@ mod tests {
             prop_assert!(written.ends_with(|c: char| c.is_ascii_digit()));
             let typed = if lower { written.to_lowercase().replace('-', "") } else { written.replace('0', "O") };
             prop_assert_eq!(TicketNumber::parse(&typed), Some(number));
-            prop_assert_eq!(TicketNumber::from_stored(number.get()), Some(number));
         }
 
         #[test]

@@ -6,7 +6,6 @@ use crate::error::backend;
 use crate::rows;
 use crate::sql;
 use crate::vault::{self, ROTATION_PAGE, Sealed, SealedRow};
-use sqlx::AssertSqlSafe;
 use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultEntry, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
 use sysops_core::{AggregateKind, CardToken, ShardKey, StoreError};
@@ -63,9 +62,7 @@ impl BillingStore for PgStore {
             &page,
             self.placeholders(),
         );
-        let found: Vec<rows::ListedRow> =
-            rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds).fetch_all(&self.pool).await.map_err(backend)?;
-        Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Invoice)).collect())
+        self.listed(sql, binds, AggregateKind::Invoice).await
     }
 }
 

@@ -161,7 +161,7 @@ impl KbStore for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        Ok(found.into_iter().map(|(id, version)| (ArticleId::from_uuid(id), Sequence(rows::to_u64(version)))).collect())
+        Ok(crate::sql::kb::versions(found))
     }
 
     async fn times_solved(&self, articles: &[ArticleId]) -> Result<Vec<u64>, StoreError> {

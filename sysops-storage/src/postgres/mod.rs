@@ -78,6 +78,20 @@ async fn migrate(options: &PgConnectOptions, shown: &str) -> Result<(), OpenErro
 }
 
 impl PgStore {
+    /// The stored states of `kind` a listing query (selecting id, version and state) finds.
+    pub(crate) async fn listed(
+        &self,
+        sql: String,
+        binds: Vec<rows::Bind>,
+        kind: AggregateKind,
+    ) -> Result<Vec<StoredState>, StoreError> {
+        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+    }
+
     /// Connects to `url`, optionally inside `schema` (created if missing), and migrates.
     pub async fn open(url: &str, schema: Option<&str>, max_connections: u32) -> Result<Self, OpenError> {
         let shown = redact(url);
@@ -371,10 +385,6 @@ impl EventStore for PgStore {
 
     async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
         let (sql, binds) = crate::sql::states_query(kind, &page, self.placeholders());
-        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+        self.listed(sql, binds, kind).await
     }
 }

@@ -74,9 +74,7 @@ impl TicketStore for PgStore {
             &page,
             self.placeholders(),
         );
-        let found: Vec<rows::ListedRow> =
-            rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds).fetch_all(&self.pool).await.map_err(backend)?;
-        Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Ticket)).collect())
+        self.listed(sql, binds, AggregateKind::Ticket).await
     }
 
     async fn count_tickets(&self, filter: TicketFilter) -> Result<u64, StoreError> {

@@ -1,7 +1,8 @@
-//! Knowledge-base query text both backends share: how often articles solved tickets.
+//! Knowledge-base query text and rows both backends share: how often articles solved
+//! tickets, and the articles' versions an offline copy compares.
 
-use crate::rows::{Bind, Placeholders, Sql};
-use sysops_core::ArticleId;
+use crate::rows::{Bind, Placeholders, Sql, to_u64};
+use sysops_core::{ArticleId, Sequence};
 use uuid::Uuid;
 
 /// How many solution rows name each of `articles` (those with none are absent), with the
@@ -13,6 +14,11 @@ pub(crate) fn times_solved_query(articles: &[ArticleId], style: Placeholders) ->
     }
     sql.push(") GROUP BY article");
     (sql.text, articles.iter().map(|a| Bind::Id(a.as_uuid())).collect())
+}
+
+/// Article version rows as ids and sequences.
+pub(crate) fn versions(found: Vec<(Uuid, i64)>) -> Vec<(ArticleId, Sequence)> {
+    found.into_iter().map(|(id, version)| (ArticleId::from_uuid(id), Sequence(to_u64(version)))).collect()
 }
 
 /// The counts of `found` for `articles`, in their order (0 where absent).

@@ -7,7 +7,7 @@ use crate::error::backend;
 use crate::rows;
 use crate::sql;
 use crate::vault::{self, ROTATION_PAGE, Sealed, SealedRow};
-use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 use sysops_core::billing::{CardNumber, CardVault, RotationReport, VaultEntry, VaultError};
 use sysops_core::store::{BillingStore, Change, InvoiceFilter, InvoiceIndex, Page, StoredState, SubscriptionIndex};
 use sysops_core::{AggregateKind, CardToken, StoreError};
@@ -53,11 +53,7 @@ impl BillingStore for SqliteStore {
             &page,
             rows::Placeholders::Sqlite,
         );
-        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        Ok(found.into_iter().map(|r| rows::listed(r, AggregateKind::Invoice)).collect())
+        self.listed(sql, binds, AggregateKind::Invoice).await
     }
 }
 

@@ -5,7 +5,6 @@ use super::{SqliteStore, Tx, customer};
 use crate::error::backend;
 use crate::rows;
 use crate::sql;
-use sqlx::AssertSqlSafe;
 use sqlx::sqlite::SqlitePool;
 use sysops_core::helpdesk::{CustomerLookup, HelpdeskStore, TicketLookup};
 use sysops_core::store::StoredState;
@@ -24,21 +23,6 @@ impl HelpdeskStore for SqliteStore {
     async fn find_tickets(&self, lookup: &TicketLookup) -> Result<Vec<StoredState>, StoreError> {
         let (sql, binds) = sql::helpdesk::tickets_query(lookup, rows::Placeholders::Sqlite);
         self.listed(sql, binds, AggregateKind::Ticket).await
-    }
-}
-
-impl SqliteStore {
-    async fn listed(
-        &self,
-        sql: String,
-        binds: Vec<rows::Bind>,
-        kind: AggregateKind,
-    ) -> Result<Vec<StoredState>, StoreError> {
-        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
     }
 }
 

@@ -42,6 +42,20 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The stored states of `kind` a listing query (selecting id, version and state) finds.
+    pub(crate) async fn listed(
+        &self,
+        sql: String,
+        binds: Vec<rows::Bind>,
+        kind: AggregateKind,
+    ) -> Result<Vec<StoredState>, StoreError> {
+        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+    }
+
     /// Opens (creating if missing) the database file at `path` and migrates it.
     pub async fn open(path: &Path) -> Result<Self, OpenError> {
         let options = SqliteConnectOptions::new()
@@ -323,10 +337,6 @@ impl EventStore for SqliteStore {
 
     async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
         let (sql, binds) = crate::sql::states_query(kind, &page, rows::Placeholders::Sqlite);
-        let found: Vec<rows::ListedRow> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+        self.listed(sql, binds, kind).await
     }
 }

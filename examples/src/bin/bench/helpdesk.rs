@@ -15,7 +15,7 @@ use sysops_core::helpdesk::{TicketSearch, Window};
 use sysops_core::store::{Change, EventStore};
 use sysops_core::{Actor, Ctx, Customer, ManualClock, Sequence, SequentialIds, SupportPlan, Ticket, replay};
 use sysops_examples::cities::Cities;
-use sysops_examples::helpdesk::written;
+use sysops_examples::helpdesk::{partial_name, written};
 use sysops_examples::rng::Rng;
 use sysops_examples::scenario::{bootstrap, customer_details, plan_catalog, ticket_request};
 use sysops_storage::{Options, Sysops};
@@ -138,11 +138,7 @@ async fn seed(
                 None
             };
             if n % every == 0 {
-                let words: Vec<&str> = customer.contact.name.as_str().split_whitespace().collect();
-                let name = match words.as_slice() {
-                    [given, family, ..] => format!("{given} {}", family.chars().take(3).collect::<String>()),
-                    _ => customer.contact.name.to_string(),
-                };
+                let name = partial_name(customer.contact.name.as_str());
                 let (phone, email) = (customer.contact.phone.to_string(), customer.contact.email.to_string());
                 known.push(Known { phone, email, name, ticket });
             }
