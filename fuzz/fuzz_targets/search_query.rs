@@ -2,13 +2,15 @@
 //! a parsed query reads back as itself, and its renderings hold nothing but quoted words and the
 //! engines' own operators. The same bytes, cut in two, are diffed as two revisions. The same
 //! text typed in the helpdesk box is understood or refused with a typed error, and a ticket
-//! number it holds reads back as itself.
+//! number it holds reads back as itself. Written as an article, the text's ranking weights are
+//! in range and read back from their stored form, and every word typed ranks or is left out.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sysops_core::TicketNumber;
 use sysops_core::helpdesk::{LookupKey, name_words};
-use sysops_core::kb::{DiffOp, SearchQuery, deletion_keys, edit_distance, line_diff};
+use sysops_core::kb::rank::{Weights, term_of};
+use sysops_core::kb::{DiffOp, SearchQuery, deletion_keys, edit_distance, line_diff, words};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -41,6 +43,18 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Ok(_) | Err(_) => {}
+    }
+    let weights = Weights::of(&text, &text);
+    let stored = weights.encode();
+    assert_eq!(Weights::decode(&stored), weights);
+    for (term, impact) in weights.iter() {
+        assert!((1..=2_200).contains(&impact) && !term.is_empty());
+        assert_eq!(Weights::stored_impact(&stored, term), impact);
+    }
+    for word in words(&text) {
+        if let Some(term) = term_of(&word) {
+            assert!(!term.contains([' ', ':']), "{term:?}");
+        }
     }
     let (old, new) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map_or(0, |(i, _)| i));
     let diff = line_diff(old, new);

@@ -348,7 +348,9 @@ impl Sysops {
         .await
     }
 
-    /// Searches the current revisions of articles not retired, best first. `query` is words
+    /// Searches the current revisions of articles not retired, best first (BM25 over English
+    /// stems of the title, ten times, and the body's first 4,000 characters; rarer words count
+    /// more; the same on every backend; articles matching only further in come last). `query` is words
     /// (all must match), `"a phrase"`, `prefix*` and `-excluded` terms; at most 10,000
     /// characters and 32 words. Only articles about one of `categories` (empty: any) that
     /// carry every one of `tags`; `limit` 1–100 hits after `offset` (0–1,000). When nothing

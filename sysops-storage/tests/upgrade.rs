@@ -432,3 +432,80 @@ fn a_v1_postgres_schema_upgrades_in_place_and_every_record_reads_back() {
         assert!(fresh.iter().any(|e| e.event.stream.id == ticket.id.as_uuid()), "new events follow");
     });
 }
+
+/// What a helpdesk agent finds for a few queries, hit by hit.
+async fn found<S: sysops_core::Store>(service: &Service<S>, helpdesk: sysops_core::Actor) -> Vec<Vec<Uuid>> {
+    use sysops_core::kb::{ArticleSearch, SearchQuery};
+    let mut pages = Vec::new();
+    for text in ["printer", "\"paper jam\"", "toner -drum", "prin*"] {
+        let search = ArticleSearch::new(SearchQuery::parse(text).unwrap());
+        let results = service.search_articles(helpdesk, search).await.unwrap();
+        assert!(!results.hits.is_empty(), "{text}");
+        pages.push(results.hits.iter().map(|h| h.article.as_uuid()).collect());
+    }
+    pages
+}
+
+/// Articles written before the ranked lists existed: a world of them, searched.
+async fn articles_before_ranking<S: sysops_core::Store>(store: S) -> (Vec<Vec<Uuid>>, sysops_core::Actor) {
+    use sysops_core::kb::{ArticleBody, ArticleContent, ArticleTitle};
+    let world = World::new(store, 0, 0).await.unwrap();
+    let words = ["printer", "paper", "jam", "toner", "drum", "tray", "printing", "driver"];
+    let contents = (0..60).map(|n: usize| {
+        let body: Vec<&str> = (0..12).map(|i| words[(n * 7 + i * i) % words.len()]).collect();
+        let title = format!("{} note {n}", words[n % words.len()]);
+        let categories = [sysops_core::ProductCategory::Printer].into();
+        let body = ArticleBody::new(body.join(" ")).unwrap();
+        ArticleContent::new(ArticleTitle::new(title).unwrap(), body, categories, Default::default()).unwrap()
+    });
+    world.service.import_articles(world.admin, contents.collect(), |_| {}).await.unwrap();
+    (found(&world.service, world.helpdesk).await, world.helpdesk)
+}
+
+/// The rows a database held before the ranking migration: none of the ranked lists.
+const UNRANK: [&str; 4] =
+    ["DELETE FROM kb_postings", "DELETE FROM kb_weights", "DELETE FROM kb_terms", "DELETE FROM kb_rank_backfill"];
+
+fn reopened<S: sysops_core::Store>(store: S) -> Service<S> {
+    let clock = std::sync::Arc::new(sysops_core::ManualClock::new(sysops_core::testing::fixtures::t0()).unwrap());
+    Service::new(store, clock, sysops_core::SequentialIds::new(4_242))
+}
+
+#[test]
+fn articles_written_before_the_ranked_lists_are_ranked_when_sqlite_next_opens() {
+    block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kb.db");
+        let (before, helpdesk) = articles_before_ranking(SqliteStore::open(&path).await.unwrap()).await;
+        let options = SqliteConnectOptions::new().filename(&path);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        for sql in UNRANK {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let service = reopened(SqliteStore::open(&path).await.unwrap());
+        assert_eq!(found(&service, helpdesk).await, before);
+    });
+}
+
+#[test]
+fn articles_written_before_the_ranked_lists_are_ranked_when_postgres_next_opens() {
+    let Some(url) = pg_url() else {
+        eprintln!("skipped: SYSOPS_PG_URL not set");
+        return;
+    };
+    block_on(async {
+        let schema = format!("kb_{}", Uuid::now_v7().simple());
+        let store = PgStore::open(&url, Some(&schema), 4).await.unwrap();
+        let (before, helpdesk) = articles_before_ranking(store).await;
+        let options =
+            url.parse::<sqlx::postgres::PgConnectOptions>().unwrap().options([("search_path", schema.as_str())]);
+        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+        for sql in UNRANK {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let service = reopened(PgStore::open(&url, Some(&schema), 4).await.unwrap());
+        assert_eq!(found(&service, helpdesk).await, before);
+    });
+}

@@ -10,8 +10,10 @@ mod content;
 mod diff;
 mod error;
 mod query;
+pub mod rank;
 mod store;
 pub mod sync;
+pub mod threshold;
 
 pub use content::{ArticleBody, ArticleContent, ArticleTitle, Tag};
 pub use diff::{DiffLine, DiffOp, MAX_EDITS, line_diff};

@@ -167,6 +167,25 @@ impl SearchQuery {
         required.chain(excluded).collect::<Vec<_>>().join(" & ")
     }
 
+    /// A looser query every match of this one also matches: a phrase's words anywhere, and
+    /// nothing excluded. An engine answers it from its index alone, without re-reading any
+    /// article's text.
+    pub fn loosened(&self) -> SearchQuery {
+        let mut required: Vec<Term> = Vec::new();
+        for term in &self.required {
+            let words = match term {
+                Term::Phrase(ws) => ws.iter().map(|w| Term::Word(w.clone())).collect(),
+                other => vec![other.clone()],
+            };
+            for word in words {
+                if !required.contains(&word) {
+                    required.push(word);
+                }
+            }
+        }
+        SearchQuery { required, excluded: Vec::new() }
+    }
+
     /// The required whole words the typo fallback may correct: four characters or more.
     pub fn correctable_words(&self) -> BTreeSet<&str> {
         self.required

@@ -4,6 +4,8 @@
 
 use super::content::Tag;
 use super::query::{SearchQuery, Term, VOCABULARY_CHARS, deletion_keys, words};
+use super::rank::Weights;
+use super::threshold::{ListRead, MatchSet, Posting, TermCounts};
 use super::{Article, ArticleContent};
 use crate::error::{StoreError, ValidationError};
 use crate::event::{AggregateKind, Sequence};
@@ -30,6 +32,9 @@ pub struct ArticleIndex {
     pub retired: bool,
     /// The distinct words of title, body and tags of [`VOCABULARY_CHARS`] characters.
     pub words: BTreeSet<String>,
+    /// What each ranked term weighs in this revision: storage lists the article under each
+    /// (by impact) and keeps them to score it.
+    pub weights: Weights,
 }
 
 impl ArticleIndex {
@@ -45,6 +50,7 @@ impl ArticleIndex {
             tags: tags.iter().map(|t| t.as_str().to_owned()).collect(),
             retired: article.retired.is_some(),
             words,
+            weights: Weights::of(title.as_str(), body.as_str()),
         }
     }
 }
@@ -156,11 +162,52 @@ pub struct SearchResults {
 
 /// Knowledge-base queries every backend answers.
 pub trait KbStore: Send + Sync {
-    /// Current revisions of articles not retired that match `search`, best first: titles
-    /// weigh more than bodies. At most `search.limit` hits after `search.offset`.
-    fn search_articles(
+    /// How many articles rank (current revisions not retired) and how many of them rank on
+    /// each of `terms`, in order.
+    fn term_counts(&self, terms: &[String]) -> impl Future<Output = Result<TermCounts, StoreError>> + Send;
+
+    /// The ranked terms starting with `prefix` that most articles rank on, at most `max`, each
+    /// with how many do (most first, then in term order).
+    fn terms_starting(
+        &self,
+        prefix: &str,
+        max: usize,
+    ) -> impl Future<Output = Result<Vec<(String, u64)>, StoreError>> + Send;
+
+    /// The next entries of each list read, in order of `reads`.
+    fn ranked_lists(&self, reads: &[ListRead]) -> impl Future<Output = Result<Vec<Vec<Posting>>, StoreError>> + Send;
+
+    /// Those of `among` that match `search` (its query and filters, not retired), in any
+    /// order.
+    fn matching(
         &self,
         search: &ArticleSearch,
+        among: &[ArticleId],
+    ) -> impl Future<Output = Result<Vec<ArticleId>, StoreError>> + Send;
+
+    /// `limit` of the articles `set` says for `search` (all of them when there are fewer).
+    fn matches(
+        &self,
+        search: &ArticleSearch,
+        limit: usize,
+        set: MatchSet,
+    ) -> impl Future<Output = Result<Vec<ArticleId>, StoreError>> + Send;
+
+    /// Whether [`MatchSet::Candidates`] answers the matches themselves (the engine's index holds
+    /// word positions), so they need no check.
+    fn candidates_match(&self) -> bool;
+
+    /// The stored weights ([`Weights::encode`]) of those of `articles` that rank, in any order.
+    fn article_weights(
+        &self,
+        articles: &[ArticleId],
+    ) -> impl Future<Output = Result<Vec<(ArticleId, String)>, StoreError>> + Send;
+
+    /// The hits of `articles` (not retired) for `query`: title and snippet, in any order.
+    fn article_hits(
+        &self,
+        query: &SearchQuery,
+        articles: &[ArticleId],
     ) -> impl Future<Output = Result<Vec<ArticleHit>, StoreError>> + Send;
 
     /// The vocabulary words that have one of `keys` among their [`deletion_keys`], each with
@@ -184,41 +231,82 @@ pub trait KbStore: Send + Sync {
 }
 
 impl KbStore for MemoryStore {
-    async fn search_articles(&self, search: &ArticleSearch) -> Result<Vec<ArticleHit>, StoreError> {
-        let inner = self.lock();
-        let mut scored: Vec<(u64, ArticleHit)> = inner
-            .states
+    async fn term_counts(&self, terms: &[String]) -> Result<TermCounts, StoreError> {
+        let ranked = self.ranked_articles();
+        let docs = terms.iter().map(|t| ranked.iter().filter(|(_, i)| i.weights.get(t) > 0).count() as u64);
+        Ok(TermCounts { articles: ranked.len() as u64, docs: docs.collect() })
+    }
+
+    async fn terms_starting(&self, prefix: &str, max: usize) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut docs: BTreeMap<String, u64> = BTreeMap::new();
+        for (_, index) in self.ranked_articles() {
+            for (term, _) in index.weights.iter().filter(|(t, _)| t.starts_with(prefix)) {
+                *docs.entry(term.to_owned()).or_default() += 1;
+            }
+        }
+        let mut found: Vec<(String, u64)> = docs.into_iter().collect();
+        found.sort_by(|(a, x), (b, y)| y.cmp(x).then(a.cmp(b)));
+        found.truncate(max);
+        Ok(found)
+    }
+
+    async fn ranked_lists(&self, reads: &[ListRead]) -> Result<Vec<Vec<Posting>>, StoreError> {
+        let ranked = self.ranked_articles();
+        Ok(reads
             .iter()
-            .filter(|(stream, _)| stream.kind == AggregateKind::Article)
-            .filter_map(|(stream, (_, index))| {
-                let index: &ArticleIndex = index.get()?;
-                let wanted = !index.retired
-                    && (search.categories.is_empty() || !search.categories.is_disjoint(&index.categories))
-                    && search.tags.iter().all(|t| index.tags.contains(t.as_str()));
-                if !wanted {
-                    return None;
-                }
-                let title: Vec<String> = words(&index.title).collect();
-                let body: Vec<String> = words(&index.body).collect();
-                let found = |t: &Term| matches(t, &title).max(matches(t, &body)) > 0;
-                if !search.query.required().iter().all(found) || search.query.excluded().iter().any(found) {
-                    return None;
-                }
-                let score = search.query.required().iter().map(|t| 10 * matches(t, &title) + matches(t, &body)).sum();
-                let snippet = snippet(&search.query, &body);
-                let hit = ArticleHit {
-                    article: ArticleId::from_uuid(stream.id),
-                    revision: index.revision,
-                    title: index.title.clone(),
-                    snippet,
-                    solved_tickets: 0,
-                };
-                Some((score, hit))
+            .map(|read| {
+                let mut list: Vec<Posting> = ranked
+                    .iter()
+                    .map(|(article, index)| Posting { article: *article, impact: index.weights.get(&read.term) })
+                    .filter(|p| p.impact > 0)
+                    .collect();
+                let order = |p: &Posting| std::cmp::Reverse((p.impact, p.article));
+                list.sort_by_key(order);
+                let start = read.after.map_or(0, |after| list.partition_point(|p| order(p) <= order(&after)));
+                list.into_iter().skip(start).take(read.limit as usize).collect()
             })
-            .collect();
-        scored.sort_by(|(a, x), (b, y)| b.cmp(a).then(x.article.cmp(&y.article)));
-        let page = scored.into_iter().skip(search.offset as usize).take(search.limit as usize);
-        Ok(page.map(|(_, hit)| hit).collect())
+            .collect())
+    }
+
+    async fn matching(&self, search: &ArticleSearch, among: &[ArticleId]) -> Result<Vec<ArticleId>, StoreError> {
+        let among: BTreeSet<&ArticleId> = among.iter().collect();
+        let ranked = self.ranked_articles();
+        let found = ranked.into_iter().filter(|(id, index)| among.contains(id) && matches_search(search, index));
+        Ok(found.map(|(id, _)| id).collect())
+    }
+
+    async fn matches(&self, search: &ArticleSearch, limit: usize, _: MatchSet) -> Result<Vec<ArticleId>, StoreError> {
+        let ranked = self.ranked_articles();
+        Ok(ranked
+            .into_iter()
+            .filter(|(_, index)| matches_search(search, index))
+            .map(|(id, _)| id)
+            .take(limit)
+            .collect())
+    }
+
+    fn candidates_match(&self) -> bool {
+        true
+    }
+
+    async fn article_weights(&self, articles: &[ArticleId]) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let ranked = self.ranked_articles();
+        let wanted = ranked.into_iter().filter(|(id, _)| articles.contains(id));
+        Ok(wanted.map(|(id, index)| (id, index.weights.encode())).collect())
+    }
+
+    async fn article_hits(&self, query: &SearchQuery, articles: &[ArticleId]) -> Result<Vec<ArticleHit>, StoreError> {
+        let ranked = self.ranked_articles();
+        let wanted = ranked.into_iter().filter(|(id, _)| articles.contains(id));
+        Ok(wanted
+            .map(|(article, index)| ArticleHit {
+                article,
+                revision: index.revision,
+                title: index.title.clone(),
+                snippet: snippet(query, &words(&index.body).collect::<Vec<_>>()),
+                solved_tickets: 0,
+            })
+            .collect())
     }
 
     async fn similar_words(&self, keys: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
@@ -263,14 +351,33 @@ impl KbStore for MemoryStore {
     }
 }
 
-/// How often `term` occurs in `text` (a prefix counts each word it starts).
-fn matches(term: &Term, text: &[String]) -> u64 {
-    let count = match term {
-        Term::Word(w) => text.iter().filter(|t| *t == w).count(),
-        Term::Prefix(p) => text.iter().filter(|t| t.starts_with(p.as_str())).count(),
-        Term::Phrase(ws) => text.windows(ws.len()).filter(|window| window == ws).count(),
-    };
-    count as u64
+impl MemoryStore {
+    /// The current revisions not retired, in id order.
+    fn ranked_articles(&self) -> Vec<(ArticleId, ArticleIndex)> {
+        let inner = self.lock();
+        let articles = inner.states.iter().filter(|(stream, _)| stream.kind == AggregateKind::Article);
+        let indexes = articles
+            .filter_map(|(stream, (_, index))| Some((ArticleId::from_uuid(stream.id), index.get::<ArticleIndex>()?)));
+        indexes.filter(|(_, index)| !index.retired).map(|(id, index)| (id, index.clone())).collect()
+    }
+}
+
+/// Whether an article matches a search's query (whole words, unstemmed) and filters.
+fn matches_search(search: &ArticleSearch, index: &ArticleIndex) -> bool {
+    let filtered = (search.categories.is_empty() || !search.categories.is_disjoint(&index.categories))
+        && search.tags.iter().all(|t| index.tags.contains(t.as_str()));
+    let text: Vec<String> = words(&index.title).chain(words(&index.body)).collect();
+    let found = |t: &Term| matches(t, &text);
+    filtered && search.query.required().iter().all(found) && !search.query.excluded().iter().any(found)
+}
+
+/// Whether `term` occurs in `text`.
+fn matches(term: &Term, text: &[String]) -> bool {
+    match term {
+        Term::Word(w) => text.contains(w),
+        Term::Prefix(p) => text.iter().any(|t| t.starts_with(p.as_str())),
+        Term::Phrase(ws) => text.windows(ws.len()).any(|window| window == ws),
+    }
 }
 
 /// Up to 16 words of `body` around its first match, the matched words highlighted.

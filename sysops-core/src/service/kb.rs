@@ -150,7 +150,9 @@ impl<S: Store> Service<S> {
         Ok(line_diff(old.content.body.as_str(), new.content.body.as_str()))
     }
 
-    /// Searches the current revisions of articles not retired. When a page has no hits and some
+    /// Searches the current revisions of articles not retired, ranked as [`crate::kb::rank`]
+    /// describes (the same on every backend) without reading every match
+    /// ([`crate::kb::threshold`]). When a page has no hits and some
     /// typed words are not in the articles' vocabulary, each is replaced by the word it most
     /// likely meant ([`best_correction`]) and the corrected query's page is returned, with the
     /// query in [`SearchResults::corrected`] (so the next pages of a corrected search come from
@@ -170,7 +172,7 @@ impl<S: Store> Service<S> {
     /// One page, asking the store for one hit more to know whether another page follows.
     async fn search_page(&self, search: &ArticleSearch) -> Result<SearchResults, Error> {
         let probe = ArticleSearch { limit: search.limit + 1, ..search.clone() };
-        let mut hits = self.store.search_articles(&probe).await?;
+        let mut hits = crate::kb::threshold::search(&self.store, &probe).await?;
         let more = hits.len() > search.limit as usize;
         hits.truncate(search.limit as usize);
         let ids: Vec<ArticleId> = hits.iter().map(|h| h.article).collect();

@@ -1,15 +1,23 @@
 //! The knowledge base on PostgreSQL (one node or Citus): each article's current revision in
-//! `kb_articles` with its weighted `tsvector`, ranked by `ts_rank` over the title and the body's
-//! first 4,000 characters (titles ten times the body), snippets by `ts_headline` on the page's
-//! hits only, and the vocabulary the typo fallback corrects against.
+//! `kb_articles`, matched through its `tsvector`, ranked through its terms' impact-ordered
+//! lists (`kb_postings`, `kb_weights`, `kb_terms`: see `sysops_core::kb::threshold`), snippets
+//! by `ts_headline` on the page's hits only, and the vocabulary the typo fallback corrects
+//! against.
 
 use super::{PgStore, Tx, shard};
 use crate::error::backend;
-use crate::rows;
-use std::collections::BTreeSet;
-use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SnippetPart, known_word_keys};
+use crate::rows::{self, Bind, Sql};
+use sqlx::postgres::PgPool;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use sysops_core::kb::rank::Weights;
+use sysops_core::kb::threshold::{ListRead, MatchSet, Posting, TermCounts};
+use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchQuery, SnippetPart, known_word_keys};
 use sysops_core::store::Change;
-use sysops_core::{ArticleId, ProductCategory, Sequence, StoreError};
+use sysops_core::{AggregateKind, ArticleId, ProductCategory, Sequence, StoreError, StreamId};
+use uuid::Uuid;
+
+/// Articles ranked per transaction when an older database is first opened.
+const BACKFILL_PAGE: i64 = 500;
 
 /// The commit's article rows, then its vocabulary in one statement.
 pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
@@ -18,7 +26,153 @@ pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), S
     for (change, index) in &articles {
         write_article(tx, change, index).await?;
     }
+    let ranked = articles.iter().map(|(c, i)| (c.stream().id, (!i.retired).then_some(&i.weights)));
+    rank(tx, ranked.collect()).await?;
     write_vocabulary(tx, rows::vocabulary(articles.iter().map(|(_, i)| *i))).await
+}
+
+/// Moves the articles' entries in the ranked lists from their stored weights to their new
+/// ones (`None`: no longer ranked), with the terms' article counts: each table's rows in one
+/// statement, but the entries taken out, one by one on their term's shard (only revisions and
+/// retirements take any out).
+async fn rank(tx: &mut Tx, articles: Vec<(Uuid, Option<&Weights>)>) -> Result<(), StoreError> {
+    let ids: Vec<Uuid> = articles.iter().map(|(id, _)| *id).collect();
+    let stored: Vec<(Uuid, String)> = sqlx::query_as("SELECT article, weights FROM kb_weights WHERE article = ANY($1)")
+        .bind(&ids)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)?;
+    let stored: HashMap<Uuid, Weights> = stored.into_iter().map(|(id, w)| (id, Weights::decode(&w))).collect();
+    let mut added: Vec<(i32, String, i16, Uuid)> = Vec::new();
+    let mut docs: BTreeMap<String, i64> = BTreeMap::new();
+    for (id, new) in &articles {
+        let change = crate::sql::kb::rerank(stored.get(id), *new);
+        for (term, impact) in change.removed {
+            sqlx::query("DELETE FROM kb_postings WHERE shard = $1 AND term = $2 AND impact = $3 AND article = $4")
+                .bind(word_shard(&term))
+                .bind(&term)
+                .bind(impact)
+                .bind(id)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend)?;
+        }
+        added.extend(change.added.into_iter().map(|(term, impact)| (word_shard(&term), term, impact, *id)));
+        for (term, n) in change.docs {
+            *docs.entry(term).or_default() += n;
+        }
+    }
+    if !added.is_empty() {
+        sqlx::query(
+            "INSERT INTO kb_postings (shard, term, impact, article)
+             SELECT * FROM UNNEST($1::int[], $2::text[], $3::int2[], $4::uuid[])",
+        )
+        .bind(rows::column(&added, |(shard, ..)| *shard))
+        .bind(rows::column(&added, |(_, term, ..)| term.clone()))
+        .bind(rows::column(&added, |(_, _, impact, _)| *impact))
+        .bind(rows::column(&added, |(.., id)| *id))
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    docs.retain(|_, n| *n != 0);
+    if !docs.is_empty() {
+        // In term order, so two commits lock shared terms in the same order.
+        let terms: Vec<&str> = docs.keys().map(String::as_str).collect();
+        sqlx::query(
+            "INSERT INTO kb_terms (shard, term, docs)
+             SELECT shard, term, docs FROM UNNEST($1::int[], $2::text[], $3::bigint[]) WITH ORDINALITY AS t (shard, term, docs, n)
+             ORDER BY n
+             ON CONFLICT (term, shard) DO UPDATE SET docs = kb_terms.docs + excluded.docs",
+        )
+        .bind(rows::column(&terms, |t| word_shard(t)))
+        .bind(&terms)
+        .bind(docs.values().copied().collect::<Vec<i64>>())
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    let (ranked, unranked): (Vec<_>, Vec<_>) = articles.iter().partition(|(_, w)| w.is_some());
+    if !ranked.is_empty() {
+        sqlx::query(
+            "INSERT INTO kb_weights (shard, article, weights) SELECT * FROM UNNEST($1::int[], $2::uuid[], $3::text[])
+             ON CONFLICT (article, shard) DO UPDATE SET weights = excluded.weights",
+        )
+        .bind(rows::column(&ranked, |(id, _)| article_shard(*id)))
+        .bind(rows::column(&ranked, |(id, _)| *id))
+        .bind(rows::column(&ranked, |(_, w)| w.map(Weights::encode).unwrap_or_default()))
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    if !unranked.is_empty() {
+        sqlx::query("DELETE FROM kb_weights WHERE article = ANY($1)")
+            .bind(rows::column(&unranked, |(id, _)| *id))
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Ranks the articles stored before the ranked lists existed, once: a page per transaction,
+/// so an interrupted run resumes where it stopped (a ranked article has its weights).
+pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
+    let done: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT done_at FROM kb_rank_backfill LIMIT 1")
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let mut after = Uuid::nil();
+    loop {
+        let page: Vec<(Uuid, String, String)> = sqlx::query_as(
+            "SELECT a.id, a.title, a.body FROM kb_articles a
+             WHERE a.id > $1 AND NOT a.retired
+               AND NOT EXISTS (SELECT 1 FROM kb_weights w WHERE w.shard = a.shard AND w.article = a.id)
+             ORDER BY a.id LIMIT $2",
+        )
+        .bind(after)
+        .bind(BACKFILL_PAGE)
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+        let Some((last, _, _)) = page.last() else { break };
+        after = *last;
+        let weights: Vec<(Uuid, Weights)> =
+            page.into_iter().map(|(id, title, body)| (id, Weights::of(&title, &body))).collect();
+        let mut tx: Tx = pool.begin().await.map_err(backend)?;
+        rank(&mut tx, weights.iter().map(|(id, w)| (*id, Some(w))).collect()).await?;
+        tx.commit().await.map_err(backend)?;
+    }
+    sqlx::query("INSERT INTO kb_rank_backfill (done_at) VALUES (now())").execute(pool).await.map(drop).map_err(backend)
+}
+
+/// What an article `a` matching a search meets: not retired, its vector matching the query
+/// (`$1`), about one of the categories asked (`$2`; none: any) and carrying every tag asked
+/// (`$3`). English stop words leave a query: one left with only exclusions (`how to
+/// -windows`) would match nearly every article, so it matches none (`querytree` is then 'T').
+const MATCHED: &str = "NOT a.retired AND a.search @@ to_tsquery('english', $1)
+    AND querytree(to_tsquery('english', $1)) <> 'T'
+    AND (cardinality($2::text[]) = 0 OR a.categories && $2::text[]) AND a.tags @> $3::text[]";
+
+/// Binds [`MATCHED`]'s parameters: `query` (the search's own, or a looser one) and the
+/// search's filters.
+fn bind_search<'q, O>(
+    statement: sqlx::query::QueryScalar<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    search: &ArticleSearch,
+    query: &SearchQuery,
+) -> sqlx::query::QueryScalar<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    let categories: Vec<String> = search.categories.iter().map(|c| c.as_str().to_owned()).collect();
+    let tags: Vec<String> = search.tags.iter().map(|t| t.as_str().to_owned()).collect();
+    statement.bind(query.to_tsquery()).bind(categories).bind(tags)
+}
+
+/// The shard an article's rows live on.
+fn article_shard(id: Uuid) -> i32 {
+    shard(StreamId::new(AggregateKind::Article, id))
 }
 
 async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Result<(), StoreError> {
@@ -91,36 +245,139 @@ fn word_shard(word: &str) -> i32 {
 }
 
 impl KbStore for PgStore {
-    async fn search_articles(&self, search: &ArticleSearch) -> Result<Vec<ArticleHit>, StoreError> {
-        let categories: Vec<&str> = search.categories.iter().map(|c| c.as_str()).collect();
-        let tags: Vec<&str> = search.tags.iter().map(|t| t.as_str()).collect();
+    async fn term_counts(&self, terms: &[String]) -> Result<TermCounts, StoreError> {
+        let mut asked = vec![""];
+        asked.extend(terms.iter().map(String::as_str));
+        let found: Vec<(String, i64)> = sqlx::query_as("SELECT term, docs FROM kb_terms WHERE term = ANY($1)")
+            .bind(&asked)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(crate::sql::kb::term_counts(terms, &found))
+    }
+
+    async fn terms_starting(&self, prefix: &str, max: usize) -> Result<Vec<(String, u64)>, StoreError> {
+        let found: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT term, docs FROM kb_terms WHERE term >= $1 AND term < $1 || chr(1114111) AND docs > 0
+             ORDER BY docs DESC, term LIMIT $2",
+        )
+        .bind(prefix)
+        .bind(rows::to_i64(max as u64))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|(term, docs)| (term, rows::to_u64(docs))).collect())
+    }
+
+    /// Every list's next entries in one statement: a `UNION ALL` of one read per term, each on
+    /// the term's shard.
+    async fn ranked_lists(&self, reads: &[ListRead]) -> Result<Vec<Vec<Posting>>, StoreError> {
+        let mut sql = Sql::new("", self.placeholders());
+        let mut binds = Vec::new();
+        for (n, read) in reads.iter().enumerate() {
+            if n > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push("(SELECT #::int AS n, article, impact FROM kb_postings WHERE shard = # AND term = #");
+            binds.extend([
+                Bind::Int(rows::to_i64(n as u64)),
+                Bind::Shard(word_shard(&read.term)),
+                Bind::String(read.term.clone()),
+            ]);
+            if let Some(after) = read.after {
+                sql.push(" AND (impact, article) < (#::int2, #::uuid)");
+                binds.extend([Bind::Int(i64::from(after.impact)), Bind::Id(after.article.as_uuid())]);
+            }
+            sql.push(" ORDER BY impact DESC, article DESC LIMIT #)");
+            binds.push(Bind::Int(i64::from(read.limit)));
+        }
+        let found: Vec<(i32, Uuid, i16)> = rows::bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.text)), binds)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        let mut lists: Vec<Vec<(Uuid, i64)>> = vec![Vec::new(); reads.len()];
+        for (n, article, impact) in found {
+            if let Some(list) = usize::try_from(n).ok().and_then(|n| lists.get_mut(n)) {
+                list.push((article, i64::from(impact)));
+            }
+        }
+        // UNION ALL keeps each read's rows together but not necessarily in order.
+        Ok(lists
+            .into_iter()
+            .map(|mut list| {
+                list.sort_by(|(a, x), (b, y)| y.cmp(x).then(b.cmp(a)));
+                crate::sql::kb::postings(list)
+            })
+            .collect())
+    }
+
+    async fn matching(&self, search: &ArticleSearch, among: &[ArticleId]) -> Result<Vec<ArticleId>, StoreError> {
+        let ids: Vec<Uuid> = among.iter().map(|a| a.as_uuid()).collect();
+        let sql = format!("SELECT a.id FROM kb_articles a WHERE {} AND a.id = ANY($4)", MATCHED);
+        let found: Vec<Uuid> = bind_search(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), search, &search.query)
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(found.into_iter().map(ArticleId::from_uuid).collect())
+    }
+
+    /// The candidates are the articles holding the loosened query's words
+    /// ([`SearchQuery::loosened`]): the GIN index answers that without re-reading any article's
+    /// vector, as a phrase's positions would. Always through the index: the planner would
+    /// otherwise read every article of a common word's query, re-reading each vector (the CTE
+    /// hides the limit, which would invite it to, and sequential scans are off for the
+    /// statement); then read only until enough are found.
+    async fn matches(&self, search: &ArticleSearch, limit: usize, set: MatchSet) -> Result<Vec<ArticleId>, StoreError> {
+        let (query, order) = match set {
+            MatchSet::Candidates => (search.query.loosened(), ""),
+            MatchSet::ById => (search.query.clone(), "ORDER BY id"),
+        };
+        let sql = format!(
+            "WITH found AS MATERIALIZED (SELECT a.id FROM kb_articles a WHERE {MATCHED}) SELECT id FROM found {order} LIMIT $4"
+        );
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.map_err(backend)?;
+        let found: Vec<Uuid> = bind_search(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), search, &query)
+            .bind(rows::to_i64(limit as u64))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(found.into_iter().map(ArticleId::from_uuid).collect())
+    }
+
+    /// A phrase's candidates hold its words, not always in its order.
+    fn candidates_match(&self) -> bool {
+        false
+    }
+
+    async fn article_weights(&self, articles: &[ArticleId]) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let ids: Vec<Uuid> = articles.iter().map(|a| a.as_uuid()).collect();
+        let found: Vec<(Uuid, String)> =
+            sqlx::query_as("SELECT article, weights FROM kb_weights WHERE article = ANY($1)")
+                .bind(&ids)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(found.into_iter().map(|(id, weights)| (ArticleId::from_uuid(id), weights)).collect())
+    }
+
+    /// Headlines re-read the text they are cut from: made for the page's hits only, from the
+    /// body's first 4,000 characters (as on SQLite).
+    async fn article_hits(&self, query: &SearchQuery, articles: &[ArticleId]) -> Result<Vec<ArticleHit>, StoreError> {
+        let ids: Vec<Uuid> = articles.iter().map(|a| a.as_uuid()).collect();
         let highlight = format!(
             "StartSel={}, StopSel={}, MaxWords=24, MinWords=8, MaxFragments=1",
             SnippetPart::START,
             SnippetPart::END
         );
-        // English stop words leave a query: one left with only exclusions (`how to -windows`)
-        // would match nearly every article, so it matches none (`querytree` is then 'T').
-        // A headline re-reads the text it is cut from: made for the page's hits only, after the
-        // limit, from the body's first 4,000 characters (as on SQLite).
         let found: Vec<rows::HitRow> = sqlx::query_as(
-            "SELECT id, revision::bigint, title, ts_headline('english', left(body, 4000), to_tsquery('english', $1), $6)
-             FROM (SELECT a.id, a.revision, a.title, a.body,
-                          ts_rank('{0.1, 0.1, 0.1, 1.0}', a.ranked, to_tsquery('english', $1)) AS rank
-                   FROM kb_articles a
-                   WHERE NOT a.retired AND a.search @@ to_tsquery('english', $1)
-                     AND querytree(to_tsquery('english', $1)) <> 'T'
-                     AND (cardinality($2::text[]) = 0 OR a.categories && $2::text[])
-                     AND a.tags @> $3::text[]
-                   ORDER BY rank DESC, a.id
-                   LIMIT $4 OFFSET $5) hits
-             ORDER BY rank DESC, id",
+            "SELECT id, revision::bigint, title, ts_headline('english', left(body, 4000), to_tsquery('english', $2), $3)
+             FROM kb_articles WHERE id = ANY($1) AND NOT retired",
         )
-        .bind(search.query.to_tsquery())
-        .bind(&categories)
-        .bind(&tags)
-        .bind(i64::from(search.limit))
-        .bind(i64::from(search.offset))
+        .bind(&ids)
+        .bind(query.to_tsquery())
         .bind(highlight)
         .fetch_all(&self.pool)
         .await
@@ -144,7 +401,11 @@ impl KbStore for PgStore {
     /// Fresh statistics of the tables the import filled: until autovacuum gets to them, the
     /// planner would take the new articles for an empty table and scan them all.
     async fn articles_imported(&self) -> Result<(), StoreError> {
-        sqlx::query("ANALYZE kb_articles, kb_words, kb_word_keys").execute(&self.pool).await.map(drop).map_err(backend)
+        sqlx::query("ANALYZE kb_articles, kb_words, kb_word_keys, kb_postings, kb_weights, kb_terms")
+            .execute(&self.pool)
+            .await
+            .map(drop)
+            .map_err(backend)
     }
 
     async fn article_versions(

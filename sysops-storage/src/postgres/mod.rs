@@ -134,6 +134,7 @@ impl PgStore {
         rows::refuse_newer_schema(&MIGRATOR, applied)?;
         migrate(&options, &shown).await?;
         helpdesk::backfill(&pool).await.map_err(OpenError::Store)?;
+        kb::backfill(&pool).await.map_err(OpenError::Store)?;
         let citus: bool = sqlx::query_scalar(
             "SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL
                 AND EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'events'::regclass)",

@@ -1,18 +1,23 @@
-//! The knowledge base on SQLite: each article's current revision in `kb_articles`, searched
-//! through FTS5 (`kb_fts`, BM25 with titles weighing ten times the body; snippets cut from the
-//! body's first 4,000 characters), and the vocabulary the typo fallback corrects against.
+//! The knowledge base on SQLite: each article's current revision in `kb_articles`, matched
+//! through FTS5 (`kb_fts`; snippets cut from the body's first 4,000 characters), ranked through
+//! its terms' impact-ordered lists (`kb_postings`, `kb_weights`, `kb_terms`: see
+//! `sysops_core::kb::threshold`), and the vocabulary the typo fallback corrects against.
 
 use super::{SqliteStore, Tx};
 use crate::error::backend;
 use crate::rows;
-use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 use std::collections::BTreeSet;
-use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, known_word_keys};
+use sysops_core::kb::rank::Weights;
+use sysops_core::kb::threshold::{ListRead, MatchSet, Posting, TermCounts};
+use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchQuery, known_word_keys};
 use sysops_core::store::Change;
 use sysops_core::{ArticleId, ProductCategory, Sequence, StoreError};
 
 /// Rows per multi-row `INSERT` (SQLite allows 32,766 parameters a statement).
 const ROWS_PER_STATEMENT: usize = 1_000;
+/// Articles ranked per transaction when an older database is first opened.
+const BACKFILL_PAGE: i64 = 500;
 
 /// The commit's article rows, then its vocabulary.
 pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
@@ -26,6 +31,13 @@ pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), S
 
 async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Result<(), StoreError> {
     let id = change.stream().id;
+    let old: Option<String> = sqlx::query_scalar(
+        "SELECT w.weights FROM kb_articles a JOIN kb_weights w ON w.article = a.rowid WHERE a.id = ?1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(backend)?;
     let rowid: i64 = sqlx::query_scalar(
         "INSERT INTO kb_articles (id, revision, title, body, retired) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, title = excluded.title,
@@ -63,7 +75,82 @@ async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Re
             .await
             .map_err(backend)?;
     }
-    Ok(())
+    let old = old.map(|w| Weights::decode(&w));
+    rank(tx, rowid, old.as_ref(), (!index.retired).then_some(&index.weights)).await
+}
+
+/// Moves an article's entries in the ranked lists from its `old` weights to its `new` ones
+/// (`None`: not ranked), with the terms' article counts.
+async fn rank(tx: &mut Tx, rowid: i64, old: Option<&Weights>, new: Option<&Weights>) -> Result<(), StoreError> {
+    let change = crate::sql::kb::rerank(old, new);
+    for (term, impact) in &change.removed {
+        sqlx::query("DELETE FROM kb_postings WHERE term = ?1 AND impact = ?2 AND article = ?3")
+            .bind(term)
+            .bind(impact)
+            .bind(rowid)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    for chunk in change.added.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_postings (term, impact, article) ");
+        insert.push_values(chunk, |mut row, (term, impact)| {
+            row.push_bind(term).push_bind(impact).push_bind(rowid);
+        });
+        insert.build().execute(&mut **tx).await.map_err(backend)?;
+    }
+    let docs: Vec<(&String, &i64)> = change.docs.iter().collect();
+    for chunk in docs.chunks(ROWS_PER_STATEMENT) {
+        let mut upsert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_terms (term, docs) ");
+        upsert.push_values(chunk, |mut row, (term, n)| {
+            row.push_bind(*term).push_bind(**n);
+        });
+        upsert.push(" ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs");
+        upsert.build().execute(&mut **tx).await.map_err(backend)?;
+    }
+    let weights = match new {
+        Some(weights) => sqlx::query("INSERT OR REPLACE INTO kb_weights (article, weights) VALUES (?1, ?2)")
+            .bind(rowid)
+            .bind(weights.encode()),
+        None => sqlx::query("DELETE FROM kb_weights WHERE article = ?1").bind(rowid),
+    };
+    weights.execute(&mut **tx).await.map(drop).map_err(backend)
+}
+
+/// Ranks the articles stored before the ranked lists existed, once.
+pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
+    let done: Option<String> =
+        sqlx::query_scalar("SELECT done_at FROM kb_rank_backfill").fetch_optional(pool).await.map_err(backend)?;
+    if done.is_some() {
+        return Ok(());
+    }
+    // A page at a time, each in a transaction of its own: an interrupted backfill resumes
+    // where it stopped (a ranked article has its weights).
+    let mut after = 0i64;
+    loop {
+        let mut tx: Tx = pool.begin().await.map_err(backend)?;
+        let page: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT a.rowid, a.title, a.body FROM kb_articles a
+             WHERE a.rowid > ?1 AND a.retired = 0 AND NOT EXISTS (SELECT 1 FROM kb_weights w WHERE w.article = a.rowid)
+             ORDER BY a.rowid LIMIT ?2",
+        )
+        .bind(after)
+        .bind(BACKFILL_PAGE)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let Some((last, _, _)) = page.last() else { break };
+        after = *last;
+        for (rowid, title, body) in page {
+            rank(&mut tx, rowid, None, Some(&Weights::of(&title, &body))).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+    }
+    sqlx::query("INSERT INTO kb_rank_backfill (done_at) VALUES (datetime('now'))")
+        .execute(pool)
+        .await
+        .map(drop)
+        .map_err(backend)
 }
 
 /// Adds the commit's uses of each word; the words new to the vocabulary also get their
@@ -93,29 +180,105 @@ async fn write_vocabulary(tx: &mut Tx, uses: std::collections::BTreeMap<&str, i6
 }
 
 impl KbStore for SqliteStore {
-    async fn search_articles(&self, search: &ArticleSearch) -> Result<Vec<ArticleHit>, StoreError> {
-        let categories: Vec<&str> = search.categories.iter().map(|c| c.as_str()).collect();
-        let tags: Vec<&str> = search.tags.iter().map(|t| t.as_str()).collect();
-        let found: Vec<rows::HitRow> = sqlx::query_as(
-            "SELECT a.id, a.revision, a.title, snippet(kb_fts, 1, char(2), char(3), '…', 16)
-             FROM kb_fts JOIN kb_articles a ON a.rowid = kb_fts.rowid
-             WHERE kb_fts MATCH ?1
-               AND (?2 = '[]' OR EXISTS (SELECT 1 FROM kb_article_categories c
-                    WHERE c.article = a.rowid AND c.category IN (SELECT value FROM json_each(?2))))
-               AND (SELECT count(*) FROM kb_article_tags t
-                    WHERE t.article = a.rowid AND t.tag IN (SELECT value FROM json_each(?3))) = ?4
-             ORDER BY bm25(kb_fts, 10.0, 1.0, 1.0), a.rowid
-             LIMIT ?5 OFFSET ?6",
+    async fn term_counts(&self, terms: &[String]) -> Result<TermCounts, StoreError> {
+        let mut asked = vec![""];
+        asked.extend(terms.iter().map(String::as_str));
+        let found: Vec<(String, i64)> =
+            sqlx::query_as("SELECT term, docs FROM kb_terms WHERE term IN (SELECT value FROM json_each(?1))")
+                .bind(json_list(&asked))
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        Ok(crate::sql::kb::term_counts(terms, &found))
+    }
+
+    async fn terms_starting(&self, prefix: &str, max: usize) -> Result<Vec<(String, u64)>, StoreError> {
+        let found: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT term, docs FROM kb_terms WHERE term >= ?1 AND term < ?1 || char(1114111) AND docs > 0
+             ORDER BY docs DESC, term LIMIT ?2",
         )
-        .bind(search.query.to_fts5())
-        .bind(json_list(&categories))
-        .bind(json_list(&tags))
-        .bind(rows::to_i64(tags.len() as u64))
-        .bind(i64::from(search.limit))
-        .bind(i64::from(search.offset))
+        .bind(prefix)
+        .bind(rows::to_i64(max as u64))
         .fetch_all(&self.reader)
         .await
         .map_err(backend)?;
+        Ok(found.into_iter().map(|(term, docs)| (term, rows::to_u64(docs))).collect())
+    }
+
+    async fn ranked_lists(&self, reads: &[ListRead]) -> Result<Vec<Vec<Posting>>, StoreError> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        let mut lists = Vec::with_capacity(reads.len());
+        for read in reads {
+            // Equal impacts in the order of the articles' rows, the last read's row found by
+            // its id.
+            let query = match read.after {
+                None => sqlx::query_as(
+                    "SELECT a.id, p.impact FROM kb_postings p JOIN kb_articles a ON a.rowid = p.article
+                     WHERE p.term = ?1 ORDER BY p.impact DESC, p.article DESC LIMIT ?2",
+                )
+                .bind(&read.term)
+                .bind(i64::from(read.limit)),
+                Some(after) => sqlx::query_as(
+                    "SELECT a.id, p.impact FROM kb_postings p JOIN kb_articles a ON a.rowid = p.article
+                     WHERE p.term = ?1 AND (p.impact, p.article) < (?3, (SELECT rowid FROM kb_articles WHERE id = ?4))
+                     ORDER BY p.impact DESC, p.article DESC LIMIT ?2",
+                )
+                .bind(&read.term)
+                .bind(i64::from(read.limit))
+                .bind(i64::from(after.impact))
+                .bind(after.article.as_uuid()),
+            };
+            let found: Vec<(uuid::Uuid, i64)> = query.fetch_all(&mut *conn).await.map_err(backend)?;
+            lists.push(crate::sql::kb::postings(found));
+        }
+        Ok(lists)
+    }
+
+    async fn matching(&self, search: &ArticleSearch, among: &[ArticleId]) -> Result<Vec<ArticleId>, StoreError> {
+        // The candidates first (CROSS JOIN keeps the order), each looked up in the index.
+        let select = "SELECT a.id FROM kb_articles a CROSS JOIN kb_fts ON kb_fts.rowid = a.rowid WHERE a.id IN (";
+        let found: Vec<(uuid::Uuid,)> = self
+            .for_ids(select, among, |query| {
+                query.push(" AND kb_fts MATCH ");
+                push_filters(query, search);
+            })
+            .await?;
+        Ok(found.into_iter().map(|(id,)| ArticleId::from_uuid(id)).collect())
+    }
+
+    /// FTS5 holds word positions: its candidates are the matches.
+    async fn matches(&self, search: &ArticleSearch, limit: usize, set: MatchSet) -> Result<Vec<ArticleId>, StoreError> {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT a.id FROM kb_fts JOIN kb_articles a ON a.rowid = kb_fts.rowid WHERE kb_fts MATCH ",
+        );
+        push_filters(&mut query, search);
+        if set == MatchSet::ById {
+            query.push(" ORDER BY a.id");
+        }
+        query.push(" LIMIT ").push_bind(rows::to_i64(limit as u64));
+        let found: Vec<uuid::Uuid> = query.build_query_scalar().fetch_all(&self.reader).await.map_err(backend)?;
+        Ok(found.into_iter().map(ArticleId::from_uuid).collect())
+    }
+
+    fn candidates_match(&self) -> bool {
+        true
+    }
+
+    async fn article_weights(&self, articles: &[ArticleId]) -> Result<Vec<(ArticleId, String)>, StoreError> {
+        let select =
+            "SELECT a.id, w.weights FROM kb_articles a JOIN kb_weights w ON w.article = a.rowid WHERE a.id IN (";
+        let found: Vec<(uuid::Uuid, String)> = self.for_ids(select, articles, |_| {}).await?;
+        Ok(found.into_iter().map(|(id, weights)| (ArticleId::from_uuid(id), weights)).collect())
+    }
+
+    async fn article_hits(&self, query: &SearchQuery, articles: &[ArticleId]) -> Result<Vec<ArticleHit>, StoreError> {
+        let select = "SELECT a.id, a.revision, a.title, snippet(kb_fts, 1, char(2), char(3), '…', 16)
+                      FROM kb_articles a CROSS JOIN kb_fts ON kb_fts.rowid = a.rowid WHERE a.id IN (";
+        let found: Vec<rows::HitRow> = self
+            .for_ids(select, articles, |select| {
+                select.push(" AND kb_fts MATCH ").push_bind(query.to_fts5());
+            })
+            .await?;
         Ok(found.into_iter().map(rows::article_hit).collect())
     }
 
@@ -169,6 +332,45 @@ impl KbStore for SqliteStore {
             .map_err(backend)?;
         Ok(crate::sql::kb::in_order(articles, &found))
     }
+}
+
+impl SqliteStore {
+    /// The rows of `select` (ending in `IN (`) for `ids`, a statement per thousand, each
+    /// statement's list closed and `rest` appended.
+    async fn for_ids<T>(
+        &self,
+        select: &str,
+        ids: &[ArticleId],
+        rest: impl Fn(&mut QueryBuilder<Sqlite>),
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new(select);
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(id.as_uuid());
+            }
+            query.push(")");
+            rest(&mut query);
+            found.extend(query.build_query_as::<T>().fetch_all(&self.reader).await.map_err(backend)?);
+        }
+        Ok(found)
+    }
+}
+
+/// The search's engine query, then its filters: a category among those asked (if any) and
+/// every tag asked.
+fn push_filters(query: &mut QueryBuilder<Sqlite>, search: &ArticleSearch) {
+    let categories: Vec<&str> = search.categories.iter().map(|c| c.as_str()).collect();
+    let tags: Vec<&str> = search.tags.iter().map(|t| t.as_str()).collect();
+    query.push_bind(search.query.to_fts5());
+    query.push(" AND (").push_bind(json_list(&categories)).push(" = '[]' OR EXISTS (SELECT 1 FROM kb_article_categories c WHERE c.article = a.rowid AND c.category IN (SELECT value FROM json_each(");
+    query.push_bind(json_list(&categories)).push("))))");
+    query.push(" AND (SELECT count(*) FROM kb_article_tags t WHERE t.article = a.rowid AND t.tag IN (SELECT value FROM json_each(");
+    query.push_bind(json_list(&tags)).push("))) = ").push_bind(rows::to_i64(tags.len() as u64));
 }
 
 /// A JSON array of strings, for `json_each`: one bound parameter however long the list.

@@ -276,7 +276,8 @@ async fn migrate(pool: &SqlitePool) -> Result<(), OpenError> {
         };
     rows::refuse_newer_schema(&MIGRATOR, applied)?;
     MIGRATOR.run(pool).await?;
-    helpdesk::backfill(pool).await.map_err(OpenError::Store)
+    helpdesk::backfill(pool).await.map_err(OpenError::Store)?;
+    kb::backfill(pool).await.map_err(OpenError::Store)
 }
 
 /// SQLITE_NOTADB (26) and SQLITE_CORRUPT (11) mean the file is damaged.

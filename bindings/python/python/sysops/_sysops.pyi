@@ -1489,7 +1489,9 @@ class Sysops:
         offset: int = 0,
         limit: int = 20,
     ) -> SearchResults:
-        """Current revisions of articles not retired, best first (titles weigh more). ``query``:
+        """Current revisions of articles not retired, best first: BM25 over English stems of the
+        title (ten times) and the body's first 4,000 characters, rarer words counting more, the
+        same on every backend; articles matching only further in come last. ``query``:
         words (all must match, any case), ``"a phrase"``, ``prefix*``, ``-excluded``; everything
         else separates words. At most 10,000 characters and 32 words, else ``InvalidInputError``
         (field ``query``). Only articles about one of ``categories`` (empty: any) carrying every

@@ -2278,7 +2278,9 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func reviseArticle(actor: Actor, article: Uuid, content: ArticleContent, why: String) async throws  -> Article
     
     /**
-     * Searches the current revisions of articles not retired, best first. `query` is words
+     * Searches the current revisions of articles not retired, best first (BM25 over English
+     * stems of the title, ten times, and the body's first 4,000 characters; rarer words count
+     * more; the same on every backend; articles matching only further in come last). `query` is words
      * (all must match), `"a phrase"`, `prefix*` and `-excluded` terms; at most 10,000
      * characters and 32 words. Only articles about one of `categories` (empty: any) that
      * carry every one of `tags`; `limit` 1–100 hits after `offset` (0–1,000). When nothing
@@ -3429,7 +3431,9 @@ open func reviseArticle(actor: Actor, article: Uuid, content: ArticleContent, wh
 }
     
     /**
-     * Searches the current revisions of articles not retired, best first. `query` is words
+     * Searches the current revisions of articles not retired, best first (BM25 over English
+     * stems of the title, ten times, and the body's first 4,000 characters; rarer words count
+     * more; the same on every backend; articles matching only further in come last). `query` is words
      * (all must match), `"a phrase"`, `prefix*` and `-excluded` terms; at most 10,000
      * characters and 32 words. Only articles about one of `categories` (empty: any) that
      * carry every one of `tags`; `limit` 1–100 hits after `offset` (0–1,000). When nothing
@@ -14208,7 +14212,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_revise_article() != 2681) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_search_articles() != 20266) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_search_articles() != 32206) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_times_solved() != 46898) {

@@ -18,6 +18,7 @@ macro_rules! kb_store_conformance_tests {
     ($block_on:path, $fresh:expr, skip_unless = $available:expr) => {
         $crate::conformance_cases!($block_on, $fresh, $available;
             articles_are_found_by_words_phrases_and_prefixes_title_matches_first,
+            every_page_of_a_common_word_is_the_page_scoring_every_match_would_give,
             searches_filter_by_category_and_tag_and_page_without_repeats,
             a_revision_replaces_what_is_found_and_a_retired_article_leaves_search,
             a_misspelt_word_is_corrected_when_nothing_matches_what_was_typed,
@@ -105,6 +106,134 @@ pub async fn articles_are_found_by_words_phrases_and_prefixes_title_matches_firs
     assert_eq!(routers, ["Printer offline after update", "Router drops connections"]);
     assert_eq!(titles(&search(&w, "router -microwave").await), ["Printer offline after update"]);
     assert_eq!(titles(&search(&w, "drum streaked").await), ["Streaks on printed pages"], "every word must match");
+}
+
+/// A deterministic corpus of simple words (every engine and the ranking stem them alike), where
+/// common words match most articles and scores tie.
+fn generated_corpus() -> Vec<ArticleContent> {
+    const WORDS: [&str; 8] = ["router", "modem", "cable", "signal", "reboot", "printer", "toner", "routing"];
+    let mut seed = 7u64;
+    let mut next = move |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    (0..150)
+        .map(|i| {
+            let title = format!("{} {} note {i}", WORDS[next(8)], WORDS[next(8)]);
+            let body: Vec<&str> = (0..5 + next(30)).map(|_| WORDS[next(8)]).collect();
+            let category = if i % 3 == 0 { ProductCategory::Printer } else { ProductCategory::Networking };
+            content(&title, &body.join(" "), category, &[])
+        })
+        .collect()
+}
+
+/// The ranking computed from the articles' text alone, as the module documentation of
+/// `kb::rank` defines it: every match scored, best first, equal scores in id order.
+fn scored_by_hand(
+    corpus: &[(crate::ArticleId, ArticleContent)],
+    query: &SearchQuery,
+    printers_only: bool,
+) -> Vec<crate::ArticleId> {
+    use crate::kb::rank::{PREFIX_WORDS, Weights, rarity, term_of};
+    use crate::kb::{Term, words};
+    let weights: Vec<Weights> = corpus.iter().map(|(_, c)| Weights::of(c.title.as_str(), c.body.as_str())).collect();
+    let docs = |term: &str| weights.iter().filter(|w| w.get(term) > 0).count() as u64;
+    let n = corpus.len() as u64;
+    let mut groups: Vec<(f64, Vec<String>)> = Vec::new();
+    for term in query.required() {
+        match term {
+            Term::Word(w) => groups.extend(term_of(w).map(|t| (rarity(n, docs(&t)), vec![t]))),
+            Term::Phrase(ws) => {
+                groups.extend(ws.iter().filter_map(|w| term_of(w)).map(|t| (rarity(n, docs(&t)), vec![t])))
+            }
+            Term::Prefix(p) => {
+                let mut all: Vec<(u64, String)> = weights
+                    .iter()
+                    .flat_map(|w| w.iter().map(|(t, _)| t.to_owned()))
+                    .filter(|t| t.starts_with(p.as_str()))
+                    .map(|t| (docs(&t), t))
+                    .collect();
+                all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                all.dedup();
+                all.truncate(PREFIX_WORDS);
+                if let Some((most, _)) = all.first() {
+                    groups.push((rarity(n, *most), all.iter().map(|(_, t)| t.clone()).collect()));
+                }
+            }
+        }
+    }
+    let found = |t: &Term, text: &[String]| match t {
+        Term::Word(w) => text.contains(w),
+        Term::Prefix(p) => text.iter().any(|x| x.starts_with(p.as_str())),
+        Term::Phrase(ws) => text.windows(ws.len()).any(|window| window == ws.as_slice()),
+    };
+    let mut scored: Vec<(f64, crate::ArticleId)> = corpus
+        .iter()
+        .zip(&weights)
+        .filter(|((_, c), _)| !printers_only || c.categories.contains(&ProductCategory::Printer))
+        .filter_map(|((id, c), w)| {
+            let text: Vec<String> = words(c.title.as_str()).chain(words(c.body.as_str())).collect();
+            let matched =
+                query.required().iter().all(|t| found(t, &text)) && !query.excluded().iter().any(|t| found(t, &text));
+            let score = groups
+                .iter()
+                .map(|(worth, terms)| worth * f64::from(terms.iter().map(|t| w.get(t)).max().unwrap_or(0)))
+                .sum();
+            matched.then_some((score, *id))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, id)| id).collect()
+}
+
+pub async fn every_page_of_a_common_word_is_the_page_scoring_every_match_would_give<S: Store>(store: S) {
+    let w = world(store).await;
+    let corpus = generated_corpus();
+    let ids = w.service.import_articles(w.admin, corpus.clone(), |_| {}).await.expect("import");
+    let corpus: Vec<(crate::ArticleId, ArticleContent)> = ids.into_iter().zip(corpus).collect();
+    for (text, printers_only) in [
+        ("router", false),
+        ("router modem", false),
+        ("\"router modem\"", false),
+        ("rout*", false),
+        ("cable -toner", false),
+        ("signal", true),
+    ] {
+        let query = SearchQuery::parse(text).expect("query");
+        let expected = scored_by_hand(&corpus, &query, printers_only);
+        assert!(expected.len() > 10, "{text}: the corpus makes a deep result");
+        let mut search = ArticleSearch::new(query.clone());
+        search.limit = 7;
+        if printers_only {
+            search.categories = BTreeSet::from([ProductCategory::Printer]);
+        }
+        let mut paged = Vec::new();
+        let mut offset = Some(0);
+        while let Some(at) = offset {
+            let page = w.service.search_articles(w.helpdesk, ArticleSearch { offset: at, ..search.clone() }).await;
+            let page = page.expect("page");
+            paged.extend(page.hits.iter().map(|h| h.article));
+            offset = page.next_offset;
+        }
+        assert_eq!(paged, expected, "{text}: ranked from the whole match set");
+        // As a query matching more articles than the engine is first asked for: through the lists.
+        let mut listed = Vec::new();
+        for at in (0..expected.len()).step_by(7) {
+            let page = ArticleSearch { offset: at as u32, ..search.clone() };
+            let hits = crate::kb::threshold::search_probing(w.service.store(), &page, 0).await.expect("page");
+            listed.extend(hits.iter().map(|h| h.article));
+        }
+        assert_eq!(listed, expected, "{text}: read from the lists");
+    }
+
+    // Matched past the lead: found, after every article ranked on the word.
+    let past_lead = format!("{} router", "unrelated words ".repeat(300));
+    let deep = write(&w, "Cabinet", &past_lead, ProductCategory::Networking, &[]).await;
+    let mut search = ArticleSearch::new(SearchQuery::parse("router").expect("query"));
+    search.limit = ArticleSearch::MAX_LIMIT;
+    search.offset = 100;
+    let last = w.service.search_articles(w.helpdesk, search).await.expect("last page");
+    assert_eq!(last.hits.last().map(|h| h.article), Some(deep), "{:?}", last.hits.len());
 }
 
 pub async fn searches_filter_by_category_and_tag_and_page_without_repeats<S: Store>(store: S) {
