@@ -117,13 +117,21 @@ impl Cursor {
 
 /// The hits of `search`'s page (`offset`, then at most `limit`), best first.
 pub async fn search<S: KbStore + ?Sized>(store: &S, search: &ArticleSearch) -> Result<Vec<ArticleHit>, StoreError> {
-    search_probing(store, search, PROBE).await
+    page_of(store, search, PROBE).await
 }
 
-/// [`search`], asking the engine for `probe` matches first (0: reading the lists at once, as
-/// a query matching many articles does; for tests).
-#[doc(hidden)]
-pub async fn search_probing<S: KbStore + ?Sized>(
+/// [`search`] as a query matching more articles than the engine is first asked for: through
+/// the lists alone.
+#[cfg(any(test, feature = "testing"))]
+pub async fn search_through_lists<S: KbStore + ?Sized>(
+    store: &S,
+    search: &ArticleSearch,
+) -> Result<Vec<ArticleHit>, StoreError> {
+    page_of(store, search, 0).await
+}
+
+/// [`search`], asking the engine for `probe` candidates first (0: none).
+async fn page_of<S: KbStore + ?Sized>(
     store: &S,
     search: &ArticleSearch,
     probe: usize,

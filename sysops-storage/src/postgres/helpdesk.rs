@@ -31,12 +31,7 @@ impl HelpdeskStore for PgStore {
 /// audit), every ticket's number. A page per transaction; an interrupted run starts over and
 /// writes the same rows.
 pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
-    let done: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("SELECT done_at FROM helpdesk_backfill LIMIT 1")
-            .fetch_optional(pool)
-            .await
-            .map_err(backend)?;
-    if done.is_some() {
+    if super::backfilled(pool, "helpdesk_backfill").await? {
         return Ok(());
     }
     let mut after = Uuid::nil();
@@ -92,5 +87,5 @@ pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         }
         tx.commit().await.map_err(backend)?;
     }
-    sqlx::query("INSERT INTO helpdesk_backfill (done_at) VALUES (now())").execute(pool).await.map(drop).map_err(backend)
+    super::mark_backfilled(pool, "helpdesk_backfill").await
 }

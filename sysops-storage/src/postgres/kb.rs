@@ -7,6 +7,7 @@
 use super::{PgStore, Tx, shard};
 use crate::error::backend;
 use crate::rows::{self, Bind, Sql};
+use crate::sql::kb::Counted;
 use sqlx::postgres::PgPool;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sysops_core::kb::rank::Weights;
@@ -76,22 +77,7 @@ async fn rank(tx: &mut Tx, articles: Vec<(Uuid, Option<&Weights>)>) -> Result<()
         .map_err(backend)?;
     }
     docs.retain(|_, n| *n != 0);
-    if !docs.is_empty() {
-        // In term order, so two commits lock shared terms in the same order.
-        let terms: Vec<&str> = docs.keys().map(String::as_str).collect();
-        sqlx::query(
-            "INSERT INTO kb_terms (shard, term, docs)
-             SELECT shard, term, docs FROM UNNEST($1::int[], $2::text[], $3::bigint[]) WITH ORDINALITY AS t (shard, term, docs, n)
-             ORDER BY n
-             ON CONFLICT (term, shard) DO UPDATE SET docs = kb_terms.docs + excluded.docs",
-        )
-        .bind(rows::column(&terms, |t| word_shard(t)))
-        .bind(&terms)
-        .bind(docs.values().copied().collect::<Vec<i64>>())
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    }
+    add_counts(tx, Counted::Terms, &docs.iter().map(|(t, n)| (t.as_str(), *n)).collect()).await?;
     let (ranked, unranked): (Vec<_>, Vec<_>) = articles.iter().partition(|(_, w)| w.is_some());
     if !ranked.is_empty() {
         sqlx::query(
@@ -118,12 +104,7 @@ async fn rank(tx: &mut Tx, articles: Vec<(Uuid, Option<&Weights>)>) -> Result<()
 /// Ranks the articles stored before the ranked lists existed, once: a page per transaction,
 /// so an interrupted run resumes where it stopped (a ranked article has its weights).
 pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
-    let done: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("SELECT done_at FROM kb_rank_backfill LIMIT 1")
-            .fetch_optional(pool)
-            .await
-            .map_err(backend)?;
-    if done.is_some() {
+    if super::backfilled(pool, "kb_rank_backfill").await? {
         return Ok(());
     }
     let mut after = Uuid::nil();
@@ -147,7 +128,7 @@ pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         rank(&mut tx, weights.iter().map(|(id, w)| (*id, Some(w))).collect()).await?;
         tx.commit().await.map_err(backend)?;
     }
-    sqlx::query("INSERT INTO kb_rank_backfill (done_at) VALUES (now())").execute(pool).await.map(drop).map_err(backend)
+    super::mark_backfilled(pool, "kb_rank_backfill").await
 }
 
 /// What an article `a` matching a search meets: not retired, its vector matching the query
@@ -198,26 +179,9 @@ async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Re
 }
 
 /// Adds the commit's uses of each word; the words new to the vocabulary also get their
-/// deletion keys. The rows are written in word order, so two commits sharing words lock them
-/// in the same order and never wait on each other in a cycle.
+/// deletion keys.
 async fn write_vocabulary(tx: &mut Tx, uses: std::collections::BTreeMap<&str, i64>) -> Result<(), StoreError> {
-    if uses.is_empty() {
-        return Ok(());
-    }
-    let words: Vec<&str> = uses.keys().copied().collect();
-    let counted: Vec<(String, i64)> = sqlx::query_as(
-        "INSERT INTO kb_words (shard, word, uses)
-         SELECT shard, word, uses FROM UNNEST($1::int[], $2::text[], $3::bigint[]) WITH ORDINALITY AS w (shard, word, uses, n)
-         ORDER BY n
-         ON CONFLICT (word, shard) DO UPDATE SET uses = kb_words.uses + excluded.uses
-         RETURNING word, uses",
-    )
-    .bind(rows::column(&words, |w| word_shard(w)))
-    .bind(&words)
-    .bind(uses.values().copied().collect::<Vec<i64>>())
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(backend)?;
+    let counted = add_counts(tx, Counted::Words, &uses).await?;
     let new_words =
         counted.iter().filter(|(word, total)| uses.get(word.as_str()) == Some(total)).map(|(w, _)| w.as_str());
     let keys = known_word_keys(new_words);
@@ -235,6 +199,35 @@ async fn write_vocabulary(tx: &mut Tx, uses: std::collections::BTreeMap<&str, i6
     .await
     .map(drop)
     .map_err(backend)
+}
+
+/// Adds `counts` to each word's count in `table` (a row per word on the word's shard) and
+/// returns each word's new total. The rows are written in word order, so two commits sharing
+/// words lock them in the same order and never wait on each other in a cycle.
+async fn add_counts(
+    tx: &mut Tx,
+    table: Counted,
+    counts: &BTreeMap<&str, i64>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    if counts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (table, key, count) = table.names();
+    let sql = format!(
+        "INSERT INTO {table} (shard, {key}, {count})
+         SELECT shard, {key}, {count} FROM UNNEST($1::int[], $2::text[], $3::bigint[]) WITH ORDINALITY AS w (shard, {key}, {count}, n)
+         ORDER BY n
+         ON CONFLICT ({key}, shard) DO UPDATE SET {count} = {table}.{count} + excluded.{count}
+         RETURNING {key}, {count}"
+    );
+    let words: Vec<&str> = counts.keys().copied().collect();
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(rows::column(&words, |w| word_shard(w)))
+        .bind(&words)
+        .bind(counts.values().copied().collect::<Vec<i64>>())
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)
 }
 
 /// The shard a vocabulary word's rows live on: 16 bits of its FNV-1a hash, stable across

@@ -389,3 +389,15 @@ impl EventStore for PgStore {
         self.listed(sql, binds, kind).await
     }
 }
+
+/// Whether the one-time backfill that `flag` (a table of one `done_at` column) records ran.
+async fn backfilled(pool: &PgPool, flag: &'static str) -> Result<bool, StoreError> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {flag})");
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.map_err(backend)
+}
+
+/// Records that the backfill `flag` names ran.
+async fn mark_backfilled(pool: &PgPool, flag: &'static str) -> Result<(), StoreError> {
+    let sql = format!("INSERT INTO {flag} (done_at) VALUES (now())");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(drop).map_err(backend)
+}

@@ -46,6 +46,25 @@ pub(crate) fn postings(found: Vec<(Uuid, i64)>) -> Vec<Posting> {
     found.into_iter().map(entry).collect()
 }
 
+/// A table counting something per word.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Counted {
+    /// `kb_words`: how many revisions used each word (the vocabulary).
+    Words,
+    /// `kb_terms`: how many articles rank on each stem.
+    Terms,
+}
+
+impl Counted {
+    /// The table, its word column and its count column.
+    pub(crate) fn names(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Counted::Words => ("kb_words", "word", "uses"),
+            Counted::Terms => ("kb_terms", "term", "docs"),
+        }
+    }
+}
+
 /// How a revision changes an article's ranked lists: the entries to take out, those to add,
 /// and the change of each term's article count (the empty term counts the ranked articles).
 #[derive(Debug, Default, PartialEq)]

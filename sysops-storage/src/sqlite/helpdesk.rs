@@ -31,9 +31,7 @@ impl HelpdeskStore for SqliteStore {
 /// audit), every ticket's number. A page per transaction; an interrupted run starts over and
 /// writes the same rows.
 pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
-    let done: Option<String> =
-        sqlx::query_scalar("SELECT done_at FROM helpdesk_backfill").fetch_optional(pool).await.map_err(backend)?;
-    if done.is_some() {
+    if super::backfilled(pool, "helpdesk_backfill").await? {
         return Ok(());
     }
     let mut after = Uuid::nil();
@@ -76,9 +74,5 @@ pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         }
         tx.commit().await.map_err(backend)?;
     }
-    sqlx::query("INSERT INTO helpdesk_backfill (done_at) VALUES (datetime('now'))")
-        .execute(pool)
-        .await
-        .map(drop)
-        .map_err(backend)
+    super::mark_backfilled(pool, "helpdesk_backfill").await
 }

@@ -6,8 +6,9 @@
 use super::{SqliteStore, Tx};
 use crate::error::backend;
 use crate::rows;
+use crate::sql::kb::Counted;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use sysops_core::kb::rank::Weights;
 use sysops_core::kb::threshold::{ListRead, MatchSet, Posting, TermCounts};
 use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchQuery, known_word_keys};
@@ -99,15 +100,7 @@ async fn rank(tx: &mut Tx, rowid: i64, old: Option<&Weights>, new: Option<&Weigh
         });
         insert.build().execute(&mut **tx).await.map_err(backend)?;
     }
-    let docs: Vec<(&String, &i64)> = change.docs.iter().collect();
-    for chunk in docs.chunks(ROWS_PER_STATEMENT) {
-        let mut upsert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_terms (term, docs) ");
-        upsert.push_values(chunk, |mut row, (term, n)| {
-            row.push_bind(*term).push_bind(**n);
-        });
-        upsert.push(" ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs");
-        upsert.build().execute(&mut **tx).await.map_err(backend)?;
-    }
+    add_counts(tx, Counted::Terms, &change.docs.iter().map(|(t, n)| (t.as_str(), *n)).collect()).await?;
     let weights = match new {
         Some(weights) => sqlx::query("INSERT OR REPLACE INTO kb_weights (article, weights) VALUES (?1, ?2)")
             .bind(rowid)
@@ -119,9 +112,7 @@ async fn rank(tx: &mut Tx, rowid: i64, old: Option<&Weights>, new: Option<&Weigh
 
 /// Ranks the articles stored before the ranked lists existed, once.
 pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
-    let done: Option<String> =
-        sqlx::query_scalar("SELECT done_at FROM kb_rank_backfill").fetch_optional(pool).await.map_err(backend)?;
-    if done.is_some() {
+    if super::backfilled(pool, "kb_rank_backfill").await? {
         return Ok(());
     }
     // A page at a time, each in a transaction of its own: an interrupted backfill resumes
@@ -146,27 +137,37 @@ pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         }
         tx.commit().await.map_err(backend)?;
     }
-    sqlx::query("INSERT INTO kb_rank_backfill (done_at) VALUES (datetime('now'))")
-        .execute(pool)
-        .await
-        .map(drop)
-        .map_err(backend)
+    super::mark_backfilled(pool, "kb_rank_backfill").await
+}
+
+/// Adds `counts` to each word's count in `table`, returning each word's new total.
+async fn add_counts(
+    tx: &mut Tx,
+    table: Counted,
+    counts: &BTreeMap<&str, i64>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let (table, key, count) = table.names();
+    let counts: Vec<(&str, i64)> = counts.iter().map(|(w, n)| (*w, *n)).collect();
+    let mut totals = Vec::with_capacity(counts.len());
+    for chunk in counts.chunks(ROWS_PER_STATEMENT) {
+        let mut upsert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} ({key}, {count}) "));
+        upsert.push_values(chunk, |mut row, (word, n)| {
+            row.push_bind(*word).push_bind(*n);
+        });
+        upsert.push(format!(
+            " ON CONFLICT ({key}) DO UPDATE SET {count} = {count} + excluded.{count} RETURNING {key}, {count}"
+        ));
+        totals.extend(upsert.build_query_as::<(String, i64)>().fetch_all(&mut **tx).await.map_err(backend)?);
+    }
+    Ok(totals)
 }
 
 /// Adds the commit's uses of each word; the words new to the vocabulary also get their
 /// deletion keys.
-async fn write_vocabulary(tx: &mut Tx, uses: std::collections::BTreeMap<&str, i64>) -> Result<(), StoreError> {
-    let words: Vec<(&str, i64)> = uses.iter().map(|(w, n)| (*w, *n)).collect();
-    let mut new_words: Vec<String> = Vec::new();
-    for chunk in words.chunks(ROWS_PER_STATEMENT) {
-        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_words (word, uses) ");
-        insert.push_values(chunk, |mut row, (word, n)| {
-            row.push_bind(*word).push_bind(*n);
-        });
-        insert.push(" ON CONFLICT (word) DO UPDATE SET uses = uses + excluded.uses RETURNING word, uses");
-        let counted: Vec<(String, i64)> = insert.build_query_as().fetch_all(&mut **tx).await.map_err(backend)?;
-        new_words.extend(counted.into_iter().filter(|(w, total)| uses.get(w.as_str()) == Some(total)).map(|(w, _)| w));
-    }
+async fn write_vocabulary(tx: &mut Tx, uses: BTreeMap<&str, i64>) -> Result<(), StoreError> {
+    let counted = add_counts(tx, Counted::Words, &uses).await?;
+    let new_words: Vec<String> =
+        counted.into_iter().filter(|(w, total)| uses.get(w.as_str()) == Some(total)).map(|(w, _)| w).collect();
     let keys = known_word_keys(new_words.iter().map(String::as_str));
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_word_keys (key, word) ");

@@ -37,12 +37,9 @@ pub(super) async fn billing(args: &Args) -> Result<(), BoxError> {
     for target in targets(args, "billing")? {
         let clock = Arc::new(ManualClock::new("2026-03-01T00:00:00Z".parse()?)?);
         let options = Options {
-            clock: clock.clone(),
-            ids: Arc::new(SequentialIds::new(1)),
-            pg_schema: target.schema.clone(),
             pg_max_connections: 8,
             card_keys: Some(sysops_examples::billing::demo_card_keys()),
-            ..Options::default()
+            ..target.options(clock.clone())
         };
         let sysops = Sysops::open_with(&target.url, options).await?;
         let backend = sysops.backend_name();

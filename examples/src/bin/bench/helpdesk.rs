@@ -18,7 +18,7 @@ use sysops_examples::cities::Cities;
 use sysops_examples::helpdesk::{partial_name, written};
 use sysops_examples::rng::Rng;
 use sysops_examples::scenario::{bootstrap, customer_details, plan_catalog, ticket_request};
-use sysops_storage::{Options, Sysops};
+use sysops_storage::Sysops;
 
 /// Look-ups per kind.
 const PER_KIND: usize = 1_000;
@@ -43,12 +43,7 @@ pub(super) async fn helpdesk(args: &Args) -> Result<(), BoxError> {
     }
     for target in targets(args, "helpdesk")? {
         let now: DateTime<Utc> = "2026-03-02T15:00:00Z".parse()?;
-        let options = Options {
-            clock: std::sync::Arc::new(ManualClock::new(now)?),
-            ids: std::sync::Arc::new(SequentialIds::new(1)),
-            pg_schema: target.schema.clone(),
-            ..Options::default()
-        };
+        let options = target.options(std::sync::Arc::new(ManualClock::new(now)?));
         let sysops = Sysops::open_with(&target.url, options).await?;
         let backend = sysops.backend_name();
         let (admin, helpdesk) = bootstrap(&sysops).await?;

@@ -173,6 +173,18 @@ struct Target {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl Target {
+    /// Options for a run on this target: its own schema, ids in sequence, time from `clock`.
+    fn options(&self, clock: std::sync::Arc<dyn sysops_core::Clock>) -> sysops_storage::Options {
+        sysops_storage::Options {
+            clock,
+            ids: std::sync::Arc::new(sysops_core::SequentialIds::new(1)),
+            pg_schema: self.schema.clone(),
+            ..sysops_storage::Options::default()
+        }
+    }
+}
+
 fn targets(args: &Args, tag: &str) -> Result<Vec<Target>, BoxError> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());

@@ -6,7 +6,7 @@ use super::{Args, BoxError, Target, report, targets};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sysops_core::{Actor, Customer, SequentialIds, SystemClock};
+use sysops_core::{Actor, Customer, SystemClock};
 use sysops_examples::cities::Cities;
 use sysops_examples::rng::Rng;
 use sysops_examples::scenario::{bootstrap, customer_details, plan_catalog, ticket_request};
@@ -23,13 +23,7 @@ pub(super) async fn submit(args: &Args) -> Result<(), BoxError> {
     }
     let most = args.clients.iter().copied().max().unwrap_or(1);
     for target in targets(args, "submit")? {
-        let options = Options {
-            clock: Arc::new(SystemClock),
-            ids: Arc::new(SequentialIds::new(1)),
-            pg_schema: target.schema.clone(),
-            pg_max_connections: most.max(4) as u32,
-            ..Options::default()
-        };
+        let options = Options { pg_max_connections: most.max(4) as u32, ..target.options(Arc::new(SystemClock)) };
         let sysops = Sysops::open_with(&target.url, options).await?;
         let backend = sysops.backend_name();
         let (admin, helpdesk) = bootstrap(&sysops).await?;

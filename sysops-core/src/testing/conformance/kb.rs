@@ -220,7 +220,7 @@ pub async fn every_page_of_a_common_word_is_the_page_scoring_every_match_would_g
         let mut listed = Vec::new();
         for at in (0..expected.len()).step_by(7) {
             let page = ArticleSearch { offset: at as u32, ..search.clone() };
-            let hits = crate::kb::threshold::search_probing(w.service.store(), &page, 0).await.expect("page");
+            let hits = crate::kb::threshold::search_through_lists(w.service.store(), &page).await.expect("page");
             listed.extend(hits.iter().map(|h| h.article));
         }
         assert_eq!(listed, expected, "{text}: read from the lists");
