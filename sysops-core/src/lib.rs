@@ -23,6 +23,7 @@ pub mod billing;
 mod clock;
 mod ctx;
 mod customer;
+mod deadline;
 mod error;
 mod event;
 mod expert;
@@ -52,6 +53,7 @@ pub use aggregate::{Aggregate, Decide, applied, replay};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ctx::Ctx;
 pub use customer::{Address, Contact, Customer, CustomerCommand, CustomerEvent, CustomerIndex};
+pub use deadline::{BusinessCalendar, MAX_HOLIDAYS, MIN_WEEKLY_MINUTES, Pause, ServiceHours};
 pub use error::{ReplayError, StoreError, ValidationError};
 pub use event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence, StreamId};
 pub use expert::{

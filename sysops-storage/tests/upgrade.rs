@@ -466,6 +466,11 @@ async fn articles_before_ranking<S: sysops_core::Store>(store: S) -> (Vec<Vec<Uu
 const UNRANK: [&str; 4] =
     ["DELETE FROM kb_postings", "DELETE FROM kb_weights", "DELETE FROM kb_terms", "DELETE FROM kb_rank_backfill"];
 
+/// What a PostgreSQL database held before the phrases' pairs (`0012_kb_phrases.sql`), which
+/// the migration fills from the articles when it runs.
+const UNPAIR: [&str; 3] =
+    ["DROP TABLE kb_pairs", "DROP FUNCTION kb_adjacent_pairs", "DELETE FROM _sqlx_migrations WHERE version = 12"];
+
 fn reopened<S: sysops_core::Store>(store: S) -> Service<S> {
     let clock = std::sync::Arc::new(sysops_core::ManualClock::new(sysops_core::testing::fixtures::t0()).unwrap());
     Service::new(store, clock, sysops_core::SequentialIds::new(4_242))
@@ -489,7 +494,7 @@ fn articles_written_before_the_ranked_lists_are_ranked_when_sqlite_next_opens() 
 }
 
 #[test]
-fn articles_written_before_the_ranked_lists_are_ranked_when_postgres_next_opens() {
+fn articles_written_before_the_ranked_lists_and_phrase_pairs_are_found_when_postgres_next_opens() {
     let Some(url) = pg_url() else {
         eprintln!("skipped: SYSOPS_PG_URL not set");
         return;
@@ -501,7 +506,7 @@ fn articles_written_before_the_ranked_lists_are_ranked_when_postgres_next_opens(
         let options =
             url.parse::<sqlx::postgres::PgConnectOptions>().unwrap().options([("search_path", schema.as_str())]);
         let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
-        for sql in UNRANK {
+        for sql in UNRANK.into_iter().chain(UNPAIR) {
             sqlx::query(sql).execute(&pool).await.unwrap();
         }
         pool.close().await;

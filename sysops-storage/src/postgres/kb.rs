@@ -12,7 +12,9 @@ use sqlx::postgres::PgPool;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sysops_core::kb::rank::Weights;
 use sysops_core::kb::threshold::{ListRead, MatchSet, Posting, TermCounts};
-use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchQuery, SnippetPart, known_word_keys};
+use sysops_core::kb::{
+    ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchQuery, SnippetPart, Term, known_word_keys,
+};
 use sysops_core::store::Change;
 use sysops_core::{AggregateKind, ArticleId, ProductCategory, Sequence, StoreError, StreamId};
 use uuid::Uuid;
@@ -27,6 +29,7 @@ pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), S
     for (change, index) in &articles {
         write_article(tx, change, index).await?;
     }
+    write_pairs(tx, &articles).await?;
     let ranked = articles.iter().map(|(c, i)| (c.stream().id, (!i.retired).then_some(&i.weights)));
     rank(tx, ranked.collect()).await?;
     write_vocabulary(tx, rows::vocabulary(articles.iter().map(|(_, i)| *i))).await
@@ -131,13 +134,22 @@ pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
     super::mark_backfilled(pool, "kb_rank_backfill").await
 }
 
+/// What an article `a` must be to be found whatever the query: see [`MATCHED`].
+macro_rules! filtered {
+    () => {
+        "NOT a.retired AND (cardinality($2::text[]) = 0 OR a.categories && $2::text[]) AND a.tags @> $3::text[]"
+    };
+}
+
 /// What an article `a` matching a search meets: not retired, its vector matching the query
 /// (`$1`), about one of the categories asked (`$2`; none: any) and carrying every tag asked
 /// (`$3`). English stop words leave a query: one left with only exclusions (`how to
 /// -windows`) would match nearly every article, so it matches none (`querytree` is then 'T').
-const MATCHED: &str = "NOT a.retired AND a.search @@ to_tsquery('english', $1)
-    AND querytree(to_tsquery('english', $1)) <> 'T'
-    AND (cardinality($2::text[]) = 0 OR a.categories && $2::text[]) AND a.tags @> $3::text[]";
+const MATCHED: &str =
+    concat!("a.search @@ to_tsquery('english', $1) AND querytree(to_tsquery('english', $1)) <> 'T' AND ", filtered!());
+
+/// [`MATCHED`] but the query.
+const FILTERED: &str = filtered!();
 
 /// Binds [`MATCHED`]'s parameters: `query` (the search's own, or a looser one) and the
 /// search's filters.
@@ -149,6 +161,33 @@ fn bind_search<'q, O>(
     let categories: Vec<String> = search.categories.iter().map(|c| c.as_str().to_owned()).collect();
     let tags: Vec<String> = search.tags.iter().map(|t| t.as_str().to_owned()).collect();
     statement.bind(query.to_tsquery()).bind(categories).bind(tags)
+}
+
+impl PgStore {
+    /// The hashes of the lexeme pairs standing next to each other in the query's phrases, as
+    /// `kb_pairs` holds them (none: no phrase, or none with two words left next to each other
+    /// once stop words are out).
+    async fn phrase_pairs(&self, query: &SearchQuery) -> Result<Vec<i32>, StoreError> {
+        let phrases: Vec<String> = query
+            .required()
+            .iter()
+            .filter_map(|t| match t {
+                Term::Phrase(words) => Some(words.join(" ")),
+                _ => None,
+            })
+            .collect();
+        if phrases.is_empty() {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar(
+            "SELECT coalesce(array_agg(DISTINCT pair), '{}') FROM unnest($1::text[]) AS phrase,
+                 unnest(kb_adjacent_pairs(to_tsvector('english', phrase))) AS pair",
+        )
+        .bind(phrases)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)
+    }
 }
 
 /// The shard an article's rows live on.
@@ -176,6 +215,38 @@ async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Re
     .await
     .map(drop)
     .map_err(backend)
+}
+
+/// Each article's adjacent lexeme pairs, from the vector just written (see
+/// `0012_kb_phrases.sql`); a retired article's leave.
+async fn write_pairs(tx: &mut Tx, articles: &[(&Change, &ArticleIndex)]) -> Result<(), StoreError> {
+    let (retired, current): (Vec<_>, Vec<_>) = articles.iter().partition(|(_, index)| index.retired);
+    let keys = |of: &[&(&Change, &ArticleIndex)]| {
+        (rows::column(of, |(c, _)| shard(c.stream())), rows::column(of, |(c, _)| c.stream().id))
+    };
+    if !current.is_empty() {
+        let (shards, ids) = keys(&current);
+        sqlx::query(
+            "INSERT INTO kb_pairs (shard, article, pairs)
+             SELECT shard, id, kb_adjacent_pairs(search) FROM kb_articles WHERE shard = ANY($1) AND id = ANY($2)
+             ON CONFLICT (article, shard) DO UPDATE SET pairs = excluded.pairs",
+        )
+        .bind(shards)
+        .bind(ids)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    if !retired.is_empty() {
+        let (shards, ids) = keys(&retired);
+        sqlx::query("DELETE FROM kb_pairs WHERE shard = ANY($1) AND article = ANY($2)")
+            .bind(shards)
+            .bind(ids)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
 }
 
 /// Adds the commit's uses of each word; the words new to the vocabulary also get their
@@ -306,18 +377,28 @@ impl KbStore for PgStore {
 
     async fn matching(&self, search: &ArticleSearch, among: &[ArticleId]) -> Result<Vec<ArticleId>, StoreError> {
         let ids: Vec<Uuid> = among.iter().map(|a| a.as_uuid()).collect();
-        let sql = format!("SELECT a.id FROM kb_articles a WHERE {} AND a.id = ANY($4)", MATCHED);
-        let found: Vec<Uuid> = bind_search(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), search, &search.query)
-            .bind(&ids)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
+        let pairs = self.phrase_pairs(&search.query).await?;
+        // Most candidates of a phrase fail it: their pairs say so before their vectors are read.
+        let sql = if pairs.is_empty() {
+            format!("SELECT a.id FROM kb_articles a WHERE {MATCHED} AND a.id = ANY($4)")
+        } else {
+            format!(
+                "SELECT a.id FROM kb_pairs p JOIN kb_articles a ON a.shard = p.shard AND a.id = p.article
+                 WHERE p.article = ANY($4) AND p.pairs @> $5 AND {MATCHED}"
+            )
+        };
+        let mut statement = bind_search(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), search, &search.query).bind(&ids);
+        if !pairs.is_empty() {
+            statement = statement.bind(pairs);
+        }
+        let found: Vec<Uuid> = statement.fetch_all(&self.pool).await.map_err(backend)?;
         Ok(found.into_iter().map(ArticleId::from_uuid).collect())
     }
 
     /// The candidates are the articles holding the loosened query's words
-    /// ([`SearchQuery::loosened`]): the GIN index answers that without re-reading any article's
-    /// vector, as a phrase's positions would. Always through the index: the planner would
+    /// ([`SearchQuery::loosened`]) and every pair of words standing next to each other in its
+    /// phrases (`kb_pairs`): the GIN indexes answer that without re-reading any article's
+    /// vector, as a phrase's positions would. Always through the indexes: the planner would
     /// otherwise read every article of a common word's query, re-reading each vector (the CTE
     /// hides the limit, which would invite it to, and sequential scans are off for the
     /// statement); then read only until enough are found.
@@ -326,16 +407,34 @@ impl KbStore for PgStore {
             MatchSet::Candidates => (search.query.loosened(), ""),
             MatchSet::ById => (search.query.clone(), "ORDER BY id"),
         };
-        let sql = format!(
-            "WITH found AS MATERIALIZED (SELECT a.id FROM kb_articles a WHERE {MATCHED}) SELECT id FROM found {order} LIMIT $4"
-        );
+        let pairs = self.phrase_pairs(&search.query).await?;
+        let only_phrases = search.query.required().iter().all(|t| matches!(t, Term::Phrase(_)));
+        let sql = match (pairs.is_empty(), set) {
+            (true, _) => format!(
+                "WITH found AS MATERIALIZED (SELECT a.id FROM kb_articles a WHERE {MATCHED}) SELECT id FROM found {order} LIMIT $4"
+            ),
+            // The pairs hold the phrases' words: the vectors need not be re-read for them.
+            (false, MatchSet::Candidates) if only_phrases => format!(
+                "WITH found AS MATERIALIZED (
+                     SELECT a.id FROM kb_pairs p JOIN kb_articles a ON a.shard = p.shard AND a.id = p.article
+                     WHERE p.pairs @> $5 AND {FILTERED} AND $1::text IS NOT NULL)
+                 SELECT id FROM found LIMIT $4"
+            ),
+            (false, _) => format!(
+                "WITH found AS MATERIALIZED (
+                     SELECT a.id FROM kb_pairs p JOIN kb_articles a ON a.shard = p.shard AND a.id = p.article
+                     WHERE p.pairs @> $5 AND {MATCHED})
+                 SELECT id FROM found {order} LIMIT $4"
+            ),
+        };
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.map_err(backend)?;
-        let found: Vec<Uuid> = bind_search(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), search, &query)
-            .bind(rows::to_i64(limit as u64))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let mut statement =
+            bind_search(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), search, &query).bind(rows::to_i64(limit as u64));
+        if !pairs.is_empty() {
+            statement = statement.bind(pairs);
+        }
+        let found: Vec<Uuid> = statement.fetch_all(&mut *tx).await.map_err(backend)?;
         tx.commit().await.map_err(backend)?;
         Ok(found.into_iter().map(ArticleId::from_uuid).collect())
     }

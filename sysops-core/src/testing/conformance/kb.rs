@@ -283,11 +283,14 @@ pub async fn a_revision_replaces_what_is_found_and_a_retired_article_leaves_sear
     w.service.revise_article(w.expert(1), id, revised, why).await.expect("revise");
 
     assert!(search(&w, "isolator").await.hits.is_empty(), "the old revision is no longer searched");
+    assert!(search(&w, "\"ground loop\"").await.hits.is_empty(), "nor its phrases");
+    assert_eq!(search(&w, "\"the shielded cable\"").await.hits.len(), 1);
     let found = search(&w, "shielded cable").await;
     assert_eq!(found.hits.iter().map(|h| (h.article, h.revision)).collect::<Vec<_>>(), [(id, 2)]);
 
     w.service.retire_article(w.admin, id, Reason::new("model withdrawn").expect("reason")).await.expect("retire");
     assert!(search(&w, "shielded").await.hits.is_empty(), "retired articles leave search");
+    assert!(search(&w, "\"shielded cable\"").await.hits.is_empty());
     let first = w.service.article_revision(w.helpdesk, id, 1).await.expect("history stays");
     assert_eq!(first.content.body.as_str(), "Check the ground loop isolator.");
     let diff = w.service.compare_revisions(w.manager, id, 1, 2).await.expect("diff");

@@ -1,0 +1,331 @@
+//! Deadlines counted on a support plan's service hours: around the clock, or business hours
+//! (weekly windows and holidays) in the customer's time zone, with the clock stopped while a
+//! ticket waits on the customer.
+//!
+//! A deadline is the instant at which the ticket has spent its target in *open, unpaused*
+//! time since it started: every instant counts once, in real (UTC) time. Business windows are
+//! local: 09:00–17:00 opens at nine in the customer's zone whatever the offset that day, so a
+//! daylight-saving change moves the window, not the count. An instant is open when its local
+//! time lies in a window of its local date: an hour the clocks skip is never open, and an hour
+//! they repeat is open on both passes when its window holds it.
+
+use crate::error::ValidationError;
+use crate::expert::WorkWindow;
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Most holidays a calendar may list.
+pub const MAX_HOLIDAYS: usize = 1_000;
+/// Fewest open minutes a business week may have: a target of a year then still ends within
+/// the range of instants sysops accepts, and is found in a bounded number of steps.
+pub const MIN_WEEKLY_MINUTES: i64 = 60;
+
+/// When a plan's clock runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServiceHours {
+    /// Every instant counts: wall-clock hours (a 24/7 plan).
+    AroundTheClock,
+    /// Only the calendar's open hours count, in the customer's time zone.
+    Business(BusinessCalendar),
+}
+
+/// Weekly open windows (local times) and holidays (local dates on which nothing is open).
+///
+/// Overlapping windows count once. A window ending at 23:59:59 or later runs to midnight.
+///
+/// ```
+/// use chrono::{NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
+/// use sysops_core::{BusinessCalendar, ServiceHours, WorkWindow};
+/// let hours = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+/// let weekdays = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
+/// let windows = weekdays.iter().map(|d| WorkWindow::new(*d, hours(9), hours(17)).unwrap()).collect();
+/// let plan = ServiceHours::Business(BusinessCalendar::new(windows, Default::default()).unwrap());
+/// // Friday 2026-03-06 16:55 in Chicago (22:55 UTC) plus two business hours:
+/// // Monday 10:55 in Chicago (16:55 UTC).
+/// let friday = Utc.with_ymd_and_hms(2026, 3, 6, 22, 55, 0).unwrap();
+/// let due = plan.due("America/Chicago".parse().unwrap(), friday, TimeDelta::hours(2), &[]).unwrap();
+/// assert_eq!(due, Some(Utc.with_ymd_and_hms(2026, 3, 9, 15, 55, 0).unwrap()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawCalendar", into = "RawCalendar")]
+pub struct BusinessCalendar {
+    /// Sorted by day and start, none overlapping another of its day.
+    windows: Vec<WorkWindow>,
+    holidays: BTreeSet<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RawCalendar {
+    windows: Vec<WorkWindow>,
+    holidays: BTreeSet<NaiveDate>,
+}
+
+impl TryFrom<RawCalendar> for BusinessCalendar {
+    type Error = ValidationError;
+    fn try_from(raw: RawCalendar) -> Result<Self, ValidationError> {
+        BusinessCalendar::new(raw.windows, raw.holidays)
+    }
+}
+
+impl From<BusinessCalendar> for RawCalendar {
+    fn from(c: BusinessCalendar) -> Self {
+        RawCalendar { windows: c.windows, holidays: c.holidays }
+    }
+}
+
+/// A stretch of time in which a ticket's clock stood still: `until` is `None` while it still
+/// does (the ticket waits on the customer now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    /// When the ticket started waiting.
+    pub from: DateTime<Utc>,
+    /// When the wait ended.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl BusinessCalendar {
+    /// A calendar of `windows` (overlapping ones merged) closed on `holidays`; at least
+    /// [`MIN_WEEKLY_MINUTES`] open a week and at most [`MAX_HOLIDAYS`] holidays.
+    pub fn new(windows: Vec<WorkWindow>, holidays: BTreeSet<NaiveDate>) -> Result<Self, ValidationError> {
+        if holidays.len() > MAX_HOLIDAYS {
+            return Err(ValidationError::OutOfRange {
+                field: "holidays",
+                value: i64::try_from(holidays.len()).unwrap_or(i64::MAX),
+                min: 0,
+                max: MAX_HOLIDAYS as i64,
+            });
+        }
+        let windows = merged(windows);
+        let minutes: i64 = windows.iter().map(|w| open_length(w).num_minutes()).sum();
+        if minutes < MIN_WEEKLY_MINUTES {
+            return Err(ValidationError::OutOfRange {
+                field: "business_hours",
+                value: minutes,
+                min: MIN_WEEKLY_MINUTES,
+                max: 7 * 24 * 60,
+            });
+        }
+        Ok(Self { windows, holidays })
+    }
+
+    /// The open windows, sorted by day and time, none overlapping.
+    pub fn windows(&self) -> &[WorkWindow] {
+        &self.windows
+    }
+
+    /// The local dates on which nothing is open.
+    pub fn holidays(&self) -> &BTreeSet<NaiveDate> {
+        &self.holidays
+    }
+
+    /// The open stretches of local date `date`, as instants: for each window, the instants
+    /// whose local time falls in it.
+    fn open_on(&self, zone: Tz, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        if self.holidays.contains(&date) {
+            return Vec::new();
+        }
+        let Some(clocks) = Clocks::around(zone, date) else { return Vec::new() };
+        let day = date.weekday();
+        let mut open = Vec::new();
+        for w in self.windows.iter().filter(|w| w.day() == day) {
+            let opens = date.and_time(w.start());
+            let closes = match date.checked_add_days(Days::new(1)) {
+                Some(next) if is_midnight_close(w) => next.and_time(NaiveTime::MIN),
+                _ => date.and_time(w.end()),
+            };
+            open.extend(clocks.instants(opens, closes));
+        }
+        open
+    }
+}
+
+/// The offsets a zone's clocks show around one local date: one, or the one before a change,
+/// the one after, and the instant of the change (no zone changes twice within three days).
+struct Clocks {
+    before: i64,
+    after: i64,
+    change: DateTime<Utc>,
+}
+
+impl Clocks {
+    fn around(zone: Tz, date: NaiveDate) -> Option<Self> {
+        let offset = |at: DateTime<Utc>| {
+            i64::from(chrono::Offset::fix(&zone.offset_from_utc_datetime(&at.naive_utc())).local_minus_utc())
+        };
+        let midnight = date.and_time(NaiveTime::MIN).and_utc();
+        let (mut lo, mut hi) =
+            (midnight.checked_sub_signed(TimeDelta::days(1))?, midnight.checked_add_signed(TimeDelta::days(2))?);
+        let (before, after) = (offset(lo), offset(hi));
+        while before != after && hi - lo > TimeDelta::seconds(1) {
+            let mid = lo + (hi - lo) / 2;
+            if offset(mid) == before { lo = mid } else { hi = mid }
+        }
+        Some(Clocks { before, after, change: hi })
+    }
+
+    /// The instants whose local time lies in `[from, to)`: one stretch, or, when the clocks
+    /// change in between, the stretch read before the change and the one read after it (a
+    /// skipped hour is in neither; a repeated one is in both).
+    fn instants(&self, from: NaiveDateTime, to: NaiveDateTime) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let at = |local: NaiveDateTime, offset: i64| local.and_utc().checked_sub_signed(TimeDelta::seconds(offset));
+        let (Some(a), Some(b), Some(c), Some(d)) =
+            (at(from, self.before), at(to, self.before), at(from, self.after), at(to, self.after))
+        else {
+            return Vec::new();
+        };
+        let stretches = if self.before == self.after {
+            vec![(a, b)]
+        } else {
+            vec![(a.min(self.change), b.min(self.change)), (c.max(self.change), d.max(self.change))]
+        };
+        stretches.into_iter().filter(|(from, to)| from < to).collect()
+    }
+}
+
+impl ServiceHours {
+    /// The instant `target` of open, unpaused time after `start` has passed, counted in
+    /// `zone` (the customer's); `None` while a pause holds the clock before then (the ticket
+    /// waits on the customer: its deadline is recomputed when the wait ends). A typed error
+    /// when the deadline falls past the latest instant sysops accepts ([`crate::time`]) or
+    /// `target` is not positive or longer than 366 days (as [`crate::ServiceTargets`]).
+    pub fn due(
+        &self,
+        zone: Tz,
+        start: DateTime<Utc>,
+        target: TimeDelta,
+        pauses: &[Pause],
+    ) -> Result<Option<DateTime<Utc>>, ValidationError> {
+        let year = TimeDelta::days(366);
+        if target <= TimeDelta::zero() || target > year {
+            let value = target.num_minutes();
+            return Err(ValidationError::OutOfRange { field: "target", value, min: 1, max: year.num_minutes() });
+        }
+        let pauses = stopped(pauses);
+        let mut left = target;
+        let end = crate::time::latest();
+        let mut spend = |from: DateTime<Utc>, to: DateTime<Utc>| -> Option<Option<DateTime<Utc>>> {
+            for (a, b) in running(from.max(start), to, &pauses) {
+                if b - a >= left {
+                    return Some(Some(a + left));
+                }
+                left -= b - a;
+            }
+            // An open pause holds the clock from its start on.
+            pauses.last().filter(|p| p.1.is_none() && p.0 < to).map(|_| None)
+        };
+        match self {
+            ServiceHours::AroundTheClock => {
+                if let Some(found) = spend(start, end) {
+                    return Ok(found);
+                }
+            }
+            ServiceHours::Business(calendar) => {
+                let first = start.with_timezone(&zone).date_naive().pred_opt().unwrap_or(NaiveDate::MIN);
+                for date in first.iter_days() {
+                    let open = calendar.open_on(zone, date);
+                    if open.first().is_some_and(|(a, _)| *a > end) {
+                        break;
+                    }
+                    for (from, to) in open {
+                        if to <= start {
+                            continue;
+                        }
+                        if let Some(found) = spend(from, to.min(end)) {
+                            return Ok(found);
+                        }
+                    }
+                    if date.year() > 9999 {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(ValidationError::TimeOutOfRange { field: "deadline", at: end })
+    }
+}
+
+/// The merged pauses, sorted: `(from, until)`, `None` for the one still holding (at most
+/// one, the last: nothing after it counts).
+fn stopped(pauses: &[Pause]) -> Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let mut sorted: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> =
+        pauses.iter().filter(|p| p.until.is_none_or(|until| until > p.from)).map(|p| (p.from, p.until)).collect();
+    sorted.sort();
+    let mut merged: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::new();
+    for (from, until) in sorted {
+        match merged.last_mut() {
+            Some((_, last)) if last.is_none_or(|l| from <= l) => {
+                *last = match (*last, until) {
+                    (Some(l), Some(u)) => Some(l.max(u)),
+                    _ => None,
+                };
+            }
+            _ => merged.push((from, until)),
+        }
+        if merged.last().is_some_and(|(_, u)| u.is_none()) {
+            break;
+        }
+    }
+    merged
+}
+
+/// `[from, to)` minus the pauses, in order.
+fn running(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut out = Vec::new();
+    let mut at = from;
+    for (p_from, p_until) in pauses {
+        if at >= to {
+            break;
+        }
+        if p_until.is_some_and(|u| u <= at) {
+            continue;
+        }
+        if *p_from >= to {
+            break;
+        }
+        if *p_from > at {
+            out.push((at, *p_from));
+        }
+        match p_until {
+            Some(u) => at = at.max(*u),
+            None => return out,
+        }
+    }
+    if at < to {
+        out.push((at, to));
+    }
+    out
+}
+
+/// True when a window runs to midnight: its end is in the day's last second.
+fn is_midnight_close(w: &WorkWindow) -> bool {
+    w.end() >= NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
+}
+
+/// How long a window is open: to midnight for one running to it.
+fn open_length(w: &WorkWindow) -> TimeDelta {
+    let closes = if is_midnight_close(w) { TimeDelta::days(1) } else { w.end() - NaiveTime::MIN };
+    closes - (w.start() - NaiveTime::MIN)
+}
+
+/// The windows of each day merged where they overlap or touch, sorted.
+fn merged(mut windows: Vec<WorkWindow>) -> Vec<WorkWindow> {
+    windows.sort();
+    let mut out: Vec<WorkWindow> = Vec::new();
+    for w in windows {
+        match out.last_mut() {
+            Some(last) if last.day() == w.day() && w.start() <= last.end() => {
+                if w.end() > last.end() {
+                    *last = WorkWindow::new(last.day(), last.start(), w.end()).unwrap_or(*last);
+                }
+            }
+            _ => out.push(w),
+        }
+    }
+    out
+}
