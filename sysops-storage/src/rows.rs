@@ -3,7 +3,7 @@
 use crate::error::OpenError;
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
-use sysops_core::kb::{ArticleHit, ArticleIndex, SnippetPart};
+use sysops_core::kb::{ArticleHit, ArticleIndex, SearchQuery};
 use sysops_core::store::{ConsumerName, OutboxEntry, StoredEvent, StoredState};
 use sysops_core::{AggregateKind, ArticleId, Sequence, StoreError, StreamId};
 use uuid::Uuid;
@@ -24,7 +24,7 @@ pub(crate) type EventRow = (i64, DateTime<Utc>, String, String);
 pub(crate) type ListedRow = (Uuid, i64, String);
 /// An outbox row joined with its event: position, kind, id, sequence, time, name and JSON.
 pub(crate) type OutboxRow = (i64, String, Uuid, i64, DateTime<Utc>, String, String);
-/// A knowledge-base search hit: article id, revision, title and the engine's marked snippet.
+/// A knowledge-base search hit: article id, revision, title and the body's lead.
 pub(crate) type HitRow = (Uuid, i64, String, String);
 /// An expert row: id, version, JSON, base latitude and longitude, radius in km.
 pub(crate) fn state((version, json): StateRow, stream: StreamId) -> StoredState {
@@ -35,12 +35,12 @@ pub(crate) fn event((seq, at, name, json): EventRow, stream: StreamId) -> Stored
     StoredEvent { stream, sequence: Sequence(to_u64(seq)), at, name, json }
 }
 
-pub(crate) fn article_hit((id, revision, title, snippet): HitRow) -> ArticleHit {
+pub(crate) fn article_hit(query: &SearchQuery, (id, revision, title, lead): HitRow) -> ArticleHit {
     ArticleHit {
         article: ArticleId::from_uuid(id),
         revision: u32::try_from(revision).unwrap_or(0),
         title,
-        snippet: SnippetPart::parse(&snippet),
+        snippet: sysops_core::kb::snippet(query, &lead),
         // Filled in by the service, for the page's hits only.
         solved_tickets: 0,
     }

@@ -11,6 +11,7 @@ mod diff;
 mod error;
 mod query;
 pub mod rank;
+mod snippet;
 mod store;
 pub mod sync;
 pub mod threshold;
@@ -22,6 +23,7 @@ pub use query::{
     MAX_QUERY_CHARS, MAX_TERMS, MAX_WORD_CHARS, SearchQuery, Term, VOCABULARY_CHARS, best_correction, deletion_keys,
     edit_distance, words,
 };
+pub use snippet::snippet;
 pub use store::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchResults, SnippetPart, known_word_keys};
 
 use crate::actor::{Action, Target, authorize};

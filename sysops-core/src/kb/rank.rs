@@ -186,7 +186,7 @@ fn folded_terms(text: &str) -> impl Iterator<Item = String> {
 }
 
 /// The first [`LEAD_CHARS`] characters of `body`.
-fn lead(body: &str) -> &str {
+pub(crate) fn lead(body: &str) -> &str {
     body.char_indices().nth(LEAD_CHARS).and_then(|(at, _)| body.get(..at)).unwrap_or(body)
 }
 

@@ -111,27 +111,6 @@ pub struct SnippetPart {
     pub highlighted: bool,
 }
 
-impl SnippetPart {
-    /// Opens a highlighted stretch in the text an engine returns (a control character, which
-    /// article text cannot hold).
-    pub const START: char = '\u{2}';
-    /// Closes it.
-    pub const END: char = '\u{3}';
-
-    /// The parts of `marked`, where [`Self::START`] and [`Self::END`] delimit matches.
-    pub fn parse(marked: &str) -> Vec<SnippetPart> {
-        let mut parts = Vec::new();
-        let mut highlighted = false;
-        for piece in marked.split([Self::START, Self::END]) {
-            if !piece.is_empty() {
-                parts.push(SnippetPart { text: piece.to_owned(), highlighted });
-            }
-            highlighted = !highlighted;
-        }
-        parts
-    }
-}
-
 /// One article found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleHit {
@@ -303,7 +282,7 @@ impl KbStore for MemoryStore {
                 article,
                 revision: index.revision,
                 title: index.title.clone(),
-                snippet: snippet(query, &words(&index.body).collect::<Vec<_>>()),
+                snippet: super::snippet(query, super::rank::lead(&index.body)),
                 solved_tickets: 0,
             })
             .collect())
@@ -378,31 +357,4 @@ fn matches(term: &Term, text: &[String]) -> bool {
         Term::Prefix(p) => text.iter().any(|t| t.starts_with(p.as_str())),
         Term::Phrase(ws) => text.windows(ws.len()).any(|window| window == ws),
     }
-}
-
-/// Up to 16 words of `body` around its first match, the matched words highlighted.
-fn snippet(query: &SearchQuery, body: &[String]) -> Vec<SnippetPart> {
-    let hit = |w: &String| {
-        query.required().iter().any(|t| match t {
-            Term::Word(x) => x == w,
-            Term::Prefix(p) => w.starts_with(p.as_str()),
-            Term::Phrase(ws) => ws.contains(w),
-        })
-    };
-    let first = body.iter().position(hit).unwrap_or(0);
-    let start = first.saturating_sub(6);
-    let mut marked = String::new();
-    for word in body.iter().skip(start).take(16) {
-        if !marked.is_empty() {
-            marked.push(' ');
-        }
-        if hit(word) {
-            marked.extend([SnippetPart::START]);
-            marked.push_str(word);
-            marked.extend([SnippetPart::END]);
-        } else {
-            marked.push_str(word);
-        }
-    }
-    SnippetPart::parse(&marked)
 }

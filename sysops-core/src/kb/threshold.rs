@@ -174,9 +174,13 @@ async fn top<S: KbStore + ?Sized>(
         let probe = probe.max(want * 2);
         let superset = store.matches(search, probe, MatchSet::Candidates).await?;
         if superset.len() < probe {
-            // Few: checked all at once (one round trip), unless they are the matches already.
-            let matching = if store.candidates_match() { superset } else { store.matching(search, &superset).await? };
-            return best_of(store, &groups, &matching, want).await;
+            // Few: the answer, once the best of them are checked (unless they are the matches).
+            if store.candidates_match() {
+                return best_of(store, &groups, &superset, want).await;
+            }
+            page.pool = scored(store, &groups, &superset).await?;
+            page.settle(store, search, f64::NEG_INFINITY).await?;
+            return Ok(page.ids());
         }
     }
     let mut cursors: BTreeMap<&str, Cursor> = BTreeMap::new();

@@ -1,8 +1,9 @@
 //! The knowledge base on PostgreSQL (one node or Citus): each article's current revision in
-//! `kb_articles`, matched through its `tsvector`, ranked through its terms' impact-ordered
-//! lists (`kb_postings`, `kb_weights`, `kb_terms`: see `sysops_core::kb::threshold`), snippets
-//! by `ts_headline` on the page's hits only, and the vocabulary the typo fallback corrects
-//! against.
+//! `kb_articles`, matched through its `tsvector` (phrases first through its adjacent lexeme
+//! pairs, `kb_pairs`), ranked through its terms' impact-ordered lists (`kb_postings`,
+//! `kb_weights`, `kb_terms`: see `sysops_core::kb::threshold`), snippets cut by
+//! `sysops_core::kb::snippet` from the body's lead, and the vocabulary the typo fallback
+//! corrects against.
 
 use super::{PgStore, Tx, shard};
 use crate::error::backend;
@@ -12,9 +13,7 @@ use sqlx::postgres::PgPool;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sysops_core::kb::rank::Weights;
 use sysops_core::kb::threshold::{ListRead, MatchSet, Posting, TermCounts};
-use sysops_core::kb::{
-    ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchQuery, SnippetPart, Term, known_word_keys,
-};
+use sysops_core::kb::{ArticleHit, ArticleIndex, ArticleSearch, KbStore, SearchQuery, Term, known_word_keys};
 use sysops_core::store::Change;
 use sysops_core::{AggregateKind, ArticleId, ProductCategory, Sequence, StoreError, StreamId};
 use uuid::Uuid;
@@ -455,26 +454,19 @@ impl KbStore for PgStore {
         Ok(found.into_iter().map(|(id, weights)| (ArticleId::from_uuid(id), weights)).collect())
     }
 
-    /// Headlines re-read the text they are cut from: made for the page's hits only, from the
-    /// body's first 4,000 characters (as on SQLite).
+    /// Snippets cut by sysops from the body's lead, as on every backend (`ts_headline` took
+    /// longer than the rest of a search).
     async fn article_hits(&self, query: &SearchQuery, articles: &[ArticleId]) -> Result<Vec<ArticleHit>, StoreError> {
         let ids: Vec<Uuid> = articles.iter().map(|a| a.as_uuid()).collect();
-        let highlight = format!(
-            "StartSel={}, StopSel={}, MaxWords=24, MinWords=8, MaxFragments=1",
-            SnippetPart::START,
-            SnippetPart::END
-        );
         let found: Vec<rows::HitRow> = sqlx::query_as(
-            "SELECT id, revision::bigint, title, ts_headline('english', left(body, 4000), to_tsquery('english', $2), $3)
-             FROM kb_articles WHERE id = ANY($1) AND NOT retired",
+            "SELECT id, revision::bigint, title, left(body, $2) FROM kb_articles WHERE id = ANY($1) AND NOT retired",
         )
         .bind(&ids)
-        .bind(query.to_tsquery())
-        .bind(highlight)
+        .bind(i32::try_from(sysops_core::kb::rank::LEAD_CHARS).unwrap_or(i32::MAX))
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        Ok(found.into_iter().map(rows::article_hit).collect())
+        Ok(found.into_iter().map(|row| rows::article_hit(query, row)).collect())
     }
 
     async fn similar_words(&self, keys: &[String]) -> Result<Vec<(String, u64)>, StoreError> {

@@ -1,7 +1,8 @@
 //! The knowledge base on SQLite: each article's current revision in `kb_articles`, matched
-//! through FTS5 (`kb_fts`; snippets cut from the body's first 4,000 characters), ranked through
-//! its terms' impact-ordered lists (`kb_postings`, `kb_weights`, `kb_terms`: see
-//! `sysops_core::kb::threshold`), and the vocabulary the typo fallback corrects against.
+//! through FTS5 (`kb_fts`), ranked through its terms' impact-ordered lists (`kb_postings`,
+//! `kb_weights`, `kb_terms`: see `sysops_core::kb::threshold`), snippets cut by
+//! `sysops_core::kb::snippet` from the body's lead, and the vocabulary the typo fallback
+//! corrects against.
 
 use super::{SqliteStore, Tx};
 use crate::error::backend;
@@ -272,15 +273,11 @@ impl KbStore for SqliteStore {
         Ok(found.into_iter().map(|(id, weights)| (ArticleId::from_uuid(id), weights)).collect())
     }
 
+    /// Snippets cut by sysops from the body's lead, as on every backend.
     async fn article_hits(&self, query: &SearchQuery, articles: &[ArticleId]) -> Result<Vec<ArticleHit>, StoreError> {
-        let select = "SELECT a.id, a.revision, a.title, snippet(kb_fts, 1, char(2), char(3), '…', 16)
-                      FROM kb_articles a CROSS JOIN kb_fts ON kb_fts.rowid = a.rowid WHERE a.id IN (";
-        let found: Vec<rows::HitRow> = self
-            .for_ids(select, articles, |select| {
-                select.push(" AND kb_fts MATCH ").push_bind(query.to_fts5());
-            })
-            .await?;
-        Ok(found.into_iter().map(rows::article_hit).collect())
+        let select = "SELECT id, revision, title, lead FROM kb_articles WHERE retired = 0 AND id IN (";
+        let found: Vec<rows::HitRow> = self.for_ids(select, articles, |_| {}).await?;
+        Ok(found.into_iter().map(|row| rows::article_hit(query, row)).collect())
     }
 
     async fn similar_words(&self, keys: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
