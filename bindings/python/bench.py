@@ -33,11 +33,11 @@ def set_up(url: str) -> tuple[sysops.Sysops, Actor, sysops.Ticket]:
     admin = Actor(Role.ADMINISTRATOR, s.create_staff_account(sysops.system_actor(), "Ada Admin", "ada@sysops.example", StaffRole.ADMINISTRATOR).id)
     helpdesk = Actor(Role.HELPDESK, s.create_staff_account(admin, "Hal Helpdesk", "hal@sysops.example", StaffRole.HELPDESK).id)
     targets = ServiceTargets(timedelta(minutes=30), timedelta(hours=4), timedelta(hours=48), timedelta(days=7))
-    plan = s.define_plan(admin, PlanTerms("Gold", Money(Decimal("29.99"), Currency.USD), [ProductCategory.TELEVISION], Priority.HIGH, targets))
+    plan = s.define_plan(admin, PlanTerms("Gold", Money(Decimal("29.99"), Currency.USD), [ProductCategory.TELEVISION], Priority.HIGH, targets, sysops.ServiceHours.AroundTheClock()))
     caller = s.register_customer(
         helpdesk,
         Contact("Carla Caller", "carla@example.com", "+13125550100"),
-        Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63)),
+        Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago"),
         plan.id,
     )
     ticket = s.submit_ticket(helpdesk, caller.id, category=ProductCategory.TELEVISION, description="No picture, sound is fine")

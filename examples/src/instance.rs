@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sysops_core::assignment::{Candidate, Rating, Workload};
 use sysops_core::{
     Actor, Aggregate, Channel, CustomerId, Description, Envelope, Expert, ExpertEvent, PlanId, Priority,
-    ProductCategory, SCHEMA_VERSION, Sequence, ServiceTargets, SkillLevel, Ticket, TicketEvent,
+    ProductCategory, SCHEMA_VERSION, Sequence, ServiceHours, ServiceTargets, SkillLevel, Ticket, TicketEvent,
 };
 use uuid::Uuid;
 
@@ -56,6 +56,8 @@ pub fn national(tickets: usize, experts: usize, now: DateTime<Utc>, seed: u64) -
                 priority: [Priority::Standard, Priority::Standard, Priority::High, Priority::Critical]
                     [rng.range(0, 3) as usize],
                 targets,
+                hours: ServiceHours::AroundTheClock,
+                zone: chrono_tz::Tz::UTC,
             };
             Ticket::create(&envelope(id, now - Duration::minutes(rng.range(0, 120) as i64), submitted))
                 .expect("a submission event creates a ticket")

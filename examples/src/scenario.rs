@@ -6,15 +6,15 @@ use chrono::{Duration, NaiveTime, Weekday};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use sysops_core::{
-    Actor, Address, AddressLine, Capacity, Contact, Currency, Description, Email, Error, ExpertProfile, Money,
-    NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority, ProductCategory, RadiusKm, Role, Service,
-    ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan, WeeklyHours, WorkWindow,
+    Actor, Address, AddressLine, BusinessCalendar, Capacity, Contact, Currency, Description, Email, Error,
+    ExpertProfile, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority, ProductCategory, RadiusKm, Role,
+    Service, ServiceHours, ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan, WeeklyHours, WorkWindow,
 };
 
 /// The plans the demo sells: (name, monthly fee in cents, categories, priority, respond within hours).
 pub fn plan_catalog() -> Vec<PlanTerms> {
     use ProductCategory as P;
-    let plan = |name: &str, cents: i64, categories: &[P], priority, respond_hours| PlanTerms {
+    let plan = |name: &str, cents: i64, categories: &[P], priority, respond_hours, hours| PlanTerms {
         name: PlanName::new(name).expect("static name"),
         monthly_fee: Money::new(Decimal::new(cents, 2), Currency::Usd),
         categories: categories.iter().copied().collect(),
@@ -25,17 +25,27 @@ pub fn plan_catalog() -> Vec<PlanTerms> {
             resolve_within: Duration::days(3),
             reopen_within: Duration::days(14),
         },
+        hours,
+    };
+    // Home plans count their targets from eight to eight, Monday to Saturday, in the
+    // customer's zone; businesses are served around the clock.
+    let shop_hours = || {
+        let (open, close) = (NaiveTime::from_hms_opt(8, 0, 0), NaiveTime::from_hms_opt(20, 0, 0));
+        let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat];
+        let windows = days.iter().filter_map(|d| WorkWindow::new(*d, open?, close?).ok()).collect();
+        ServiceHours::Business(BusinessCalendar::new(windows, Default::default()).expect("twelve hours a day"))
     };
     vec![
-        plan("Home Basic", 1499, &[P::Television, P::Audio], Priority::Standard, 8),
+        plan("Home Basic", 1499, &[P::Television, P::Audio], Priority::Standard, 8, shop_hours()),
         plan(
             "Home Premium",
             2999,
             &[P::Television, P::Audio, P::Computer, P::Mobile, P::Networking],
             Priority::High,
             4,
+            shop_hours(),
         ),
-        plan("Small Business", 7999, &P::ALL, Priority::Critical, 2),
+        plan("Small Business", 7999, &P::ALL, Priority::Critical, 2, ServiceHours::AroundTheClock),
     ]
 }
 
@@ -117,6 +127,7 @@ pub fn customer_details(n: usize, city: &City, rng: &mut Rng) -> (Contact, Addre
         region: line(city.state.clone()),
         postal_code: line(format!("{:05}", rng.range(1001, 99950))),
         location: scatter(&city.point, 10.0, rng),
+        time_zone: sysops_core::time::zone(&city.zone).expect("the cities' zones are IANA names"),
     };
     (contact, address)
 }

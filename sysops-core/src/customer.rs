@@ -11,6 +11,7 @@ use crate::plan::SupportPlan;
 use crate::rule::{Refused, RuleError};
 use crate::text::{AddressLine, Email, PersonName, Phone};
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -27,6 +28,10 @@ pub struct Address {
     pub postal_code: AddressLine,
     /// Geocoded location.
     pub location: GeoPoint,
+    /// The IANA time zone the address keeps (`America/Chicago`): business-hour deadlines
+    /// count in it. Addresses stored before it existed read as UTC.
+    #[serde(default = "crate::time::utc")]
+    pub time_zone: Tz,
 }
 
 /// How to reach a customer.

@@ -23,9 +23,10 @@ pub const MAX_HOLIDAYS: usize = 1_000;
 pub const MIN_WEEKLY_MINUTES: i64 = 60;
 
 /// When a plan's clock runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ServiceHours {
     /// Every instant counts: wall-clock hours (a 24/7 plan).
+    #[default]
     AroundTheClock,
     /// Only the calendar's open hours count, in the customer's time zone.
     Business(BusinessCalendar),
@@ -33,7 +34,7 @@ pub enum ServiceHours {
 
 /// Weekly open windows (local times) and holidays (local dates on which nothing is open).
 ///
-/// Overlapping windows count once. A window ending at 23:59:59 or later runs to midnight.
+/// Overlapping windows count once. A window ending at 23:59 or later runs to midnight.
 ///
 /// ```
 /// use chrono::{NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
@@ -302,9 +303,10 @@ fn running(
     out
 }
 
-/// True when a window runs to midnight: its end is in the day's last second.
+/// True when a window runs to midnight: its end is in the day's last minute (hosts write
+/// times of day to the minute, and no end can be written as 24:00).
 fn is_midnight_close(w: &WorkWindow) -> bool {
-    w.end() >= NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
+    w.end() >= NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN)
 }
 
 /// How long a window is open: to midnight for one running to it.

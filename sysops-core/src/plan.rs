@@ -3,6 +3,7 @@
 use crate::actor::{Action, Target, authorize};
 use crate::aggregate::{Aggregate, Decide, Index};
 use crate::ctx::Ctx;
+use crate::deadline::ServiceHours;
 use crate::error::{ReplayError, ValidationError};
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::id::PlanId;
@@ -86,6 +87,10 @@ pub struct PlanTerms {
     pub priority: Priority,
     /// Service targets.
     pub targets: ServiceTargets,
+    /// When the response and resolution targets' clock runs (plans defined before service
+    /// hours existed run around the clock).
+    #[serde(default)]
+    pub hours: ServiceHours,
 }
 
 /// A support plan customers subscribe to.

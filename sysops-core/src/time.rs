@@ -11,6 +11,7 @@
 
 use crate::error::ValidationError;
 use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
 
 /// The earliest instant sysops accepts: the Unix epoch.
 pub const EARLIEST: DateTime<Utc> = DateTime::UNIX_EPOCH;
@@ -60,6 +61,21 @@ pub(crate) fn saturating_add(at: DateTime<Utc>, by: TimeDelta) -> DateTime<Utc> 
     } else {
         DateTime::<Utc>::MAX_UTC
     })
+}
+
+/// The IANA time zone named `name` (`America/Chicago`); a typed error for any other text.
+///
+/// ```
+/// assert!(sysops_core::time::zone("America/Chicago").is_ok());
+/// assert!(sysops_core::time::zone("Mars/Olympus").is_err());
+/// ```
+pub fn zone(name: &str) -> Result<Tz, ValidationError> {
+    name.parse().map_err(|_| ValidationError::Unknown { field: "time_zone", value: crate::error::clip(name) })
+}
+
+/// The zone of records written before zones were kept.
+pub(crate) fn utc() -> Tz {
+    Tz::UTC
 }
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ fn overlapping_windows_count_once_and_a_window_to_midnight_runs_to_it() {
     let windows = vec![
         WorkWindow::new(Weekday::Mon, time(9, 0), time(12, 0)).expect("window"),
         WorkWindow::new(Weekday::Mon, time(11, 0), time(17, 0)).expect("window"),
-        WorkWindow::new(Weekday::Mon, time(22, 0), NaiveTime::from_hms_opt(23, 59, 59).expect("time")).expect("w"),
+        WorkWindow::new(Weekday::Mon, time(22, 0), time(23, 59)).expect("window"),
     ];
     let calendar = BusinessCalendar::new(windows, BTreeSet::new()).expect("calendar");
     assert_eq!(calendar.windows().len(), 2);
@@ -127,7 +127,7 @@ fn counts(windows: &[WorkWindow], holidays: &BTreeSet<NaiveDate>, pauses: &[Paus
     let local = t.with_timezone(&CHICAGO);
     let open = !holidays.contains(&local.date_naive())
         && windows.iter().any(|w| {
-            let to_midnight = w.end() >= NaiveTime::from_hms_opt(23, 59, 59).expect("time");
+            let to_midnight = w.end() >= time(23, 59);
             w.day() == local.weekday() && w.start() <= local.time() && (to_midnight || local.time() < w.end())
         });
     open && !pauses.iter().any(|p| p.from <= t && p.until.is_none_or(|u| t < u))
@@ -140,7 +140,7 @@ prop_compose! {
             .map(|(day, start, len)| {
                 let day = Weekday::try_from(day).expect("weekday");
                 let end = (start + len).min(96);
-                let quarter = |q: u32| if q == 96 { NaiveTime::from_hms_opt(23, 59, 59).expect("time") } else { time(q / 4, q % 4 * 15) };
+                let quarter = |q: u32| if q == 96 { time(23, 59) } else { time(q / 4, q % 4 * 15) };
                 WorkWindow::new(day, quarter(start), quarter(end)).expect("window")
             })
             .collect()
@@ -221,4 +221,34 @@ proptest! {
             prop_assert!(reopened >= before, "counting from a reopening never ends earlier");
         }
     }
+}
+
+/// A ticket on an office-hours plan, submitted on a Friday afternoon in Chicago just before
+/// the clocks go forward, through the service as every host sees it.
+#[test]
+fn a_ticket_shows_its_business_hour_deadlines_and_waits_too_long_only_past_them() {
+    use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, tv_ticket};
+    futures::executor::block_on(async {
+        let w = World::new(sysops_core::MemoryStore::new(), 0, 0).await.unwrap();
+        let mut terms = plan_terms();
+        terms.hours = office(&[]);
+        terms.targets.respond_within = TimeDelta::hours(2);
+        terms.targets.resolve_within = TimeDelta::hours(8);
+        let plan = w.service.define_plan(w.admin, terms).await.unwrap();
+        let carla = w.service.register_customer(w.helpdesk, contact(1), address(chicago()), plan.id).await.unwrap();
+        w.clock.set(at(CHICAGO, 2026, 3, 6, 16, 55)).unwrap();
+        let ticket = w.service.submit_ticket(w.helpdesk, carla.id, tv_ticket("No picture")).await.unwrap();
+        assert_eq!(ticket.zone, CHICAGO);
+        assert_eq!(ticket.respond_by(), at(CHICAGO, 2026, 3, 9, 10, 55), "Monday 10:55, daylight time");
+        assert_eq!(ticket.resolve_by(), at(CHICAGO, 2026, 3, 9, 16, 55));
+
+        w.clock.set(at(CHICAGO, 2026, 3, 9, 10, 54)).unwrap();
+        assert!(w.service.tickets_waiting_too_long(w.manager).await.unwrap().items.is_empty(), "the weekend is free");
+        w.clock.set(at(CHICAGO, 2026, 3, 9, 10, 56)).unwrap();
+        let late = w.service.tickets_waiting_too_long(w.manager).await.unwrap().items;
+        assert_eq!(
+            late.iter().map(|l| (l.ticket.id, l.overdue_by)).collect::<Vec<_>>(),
+            [(ticket.id, TimeDelta::minutes(1))]
+        );
+    });
 }

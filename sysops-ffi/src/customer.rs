@@ -59,6 +59,8 @@ pub struct Address {
     pub postal_code: String,
     /// Where it is.
     pub location: GeoPoint,
+    /// Its IANA time zone (`America/Chicago`), which business-hour deadlines count in.
+    pub time_zone: String,
 }
 
 impl From<core::Address> for Address {
@@ -69,6 +71,7 @@ impl From<core::Address> for Address {
             region: a.region.into(),
             postal_code: a.postal_code.into(),
             location: a.location.into(),
+            time_zone: a.time_zone.name().to_owned(),
         }
     }
 }
@@ -82,6 +85,7 @@ impl TryFrom<Address> for core::Address {
             region: core::AddressLine::new(a.region)?,
             postal_code: core::AddressLine::new(a.postal_code)?,
             location: a.location.try_into()?,
+            time_zone: core::time::zone(&a.time_zone)?,
         })
     }
 }

@@ -60,27 +60,29 @@ pub struct WeeklyHours {
     pub windows: Vec<WorkWindow>,
 }
 
+impl From<core::WorkWindow> for WorkWindow {
+    fn from(w: core::WorkWindow) -> Self {
+        WorkWindow { day: w.day().into(), start: w.start(), end: w.end() }
+    }
+}
+
+impl TryFrom<WorkWindow> for core::WorkWindow {
+    type Error = SysopsError;
+    fn try_from(w: WorkWindow) -> Result<Self, SysopsError> {
+        Ok(core::WorkWindow::new(w.day.into(), w.start, w.end)?)
+    }
+}
+
 impl From<core::WeeklyHours> for WeeklyHours {
     fn from(h: core::WeeklyHours) -> Self {
-        WeeklyHours {
-            zone: h.zone().name().to_owned(),
-            windows: h
-                .windows()
-                .iter()
-                .map(|w| WorkWindow { day: w.day().into(), start: w.start(), end: w.end() })
-                .collect(),
-        }
+        WeeklyHours { zone: h.zone().name().to_owned(), windows: h.windows().iter().map(|w| (*w).into()).collect() }
     }
 }
 
 impl TryFrom<WeeklyHours> for core::WeeklyHours {
     type Error = SysopsError;
     fn try_from(h: WeeklyHours) -> Result<Self, SysopsError> {
-        let windows = h
-            .windows
-            .into_iter()
-            .map(|w| core::WorkWindow::new(w.day.into(), w.start, w.end))
-            .collect::<Result<Vec<_>, _>>()?;
+        let windows = h.windows.into_iter().map(core::WorkWindow::try_from).collect::<Result<Vec<_>, _>>()?;
         Ok(core::WeeklyHours::new(&h.zone, windows)?)
     }
 }

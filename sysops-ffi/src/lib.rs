@@ -61,7 +61,7 @@ pub use kb::{
     SearchResults, SnippetPart,
 };
 pub use outbox::OutboxEntry;
-pub use plan::{PlanTerms, ServiceTargets, SupportPlan};
+pub use plan::{PlanTerms, ServiceHours, ServiceTargets, SupportPlan};
 pub use staff::{StaffAccount, StaffChange, StaffEvent};
 pub use ticket::{
     Assignment, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketChange, TicketEvent, TicketFilter, TicketPage,

@@ -3,10 +3,11 @@
 use crate::client::Sysops;
 use crate::enums::{Priority, ProductCategory};
 use crate::error::SysopsError;
+use crate::expert::WorkWindow;
 use crate::guard::guard;
 use crate::value::Actor;
 use crate::value::Money;
-use chrono::TimeDelta;
+use chrono::{NaiveDate, TimeDelta};
 use sysops_core as core;
 use sysops_core::PlanId;
 use uuid::Uuid;
@@ -67,6 +68,53 @@ pub struct PlanTerms {
     pub priority: Priority,
     /// Its service targets.
     pub targets: ServiceTargets,
+    /// When the response and resolution targets count.
+    pub hours: ServiceHours,
+}
+
+/// When a plan's response and resolution targets count: every hour, or business hours in
+/// the customer's time zone (`Address.time_zone`).
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, from_py_object, module = "sysops"))]
+pub enum ServiceHours {
+    /// Every hour counts (a 24/7 plan).
+    AroundTheClock {},
+    /// Only the windows count, in the customer's local time, and nothing on a holiday.
+    Business {
+        /// Weekly windows (overlapping ones count once; one ending at `"23:59"` runs to
+        /// midnight), at least an hour a week in all.
+        windows: Vec<WorkWindow>,
+        /// Local dates nothing is open (`"2026-12-25"`; `datetime.date` in Python), at most 1,000.
+        holidays: Vec<NaiveDate>,
+    },
+}
+
+#[cfg(feature = "python")]
+crate::python::variant_kind!(ServiceHours { AroundTheClock, Business });
+
+impl From<core::ServiceHours> for ServiceHours {
+    fn from(h: core::ServiceHours) -> Self {
+        match h {
+            core::ServiceHours::AroundTheClock => ServiceHours::AroundTheClock {},
+            core::ServiceHours::Business(calendar) => ServiceHours::Business {
+                windows: calendar.windows().iter().map(|w| (*w).into()).collect(),
+                holidays: calendar.holidays().iter().copied().collect(),
+            },
+        }
+    }
+}
+
+impl TryFrom<ServiceHours> for core::ServiceHours {
+    type Error = SysopsError;
+    fn try_from(h: ServiceHours) -> Result<Self, SysopsError> {
+        Ok(match h {
+            ServiceHours::AroundTheClock {} => core::ServiceHours::AroundTheClock,
+            ServiceHours::Business { windows, holidays } => {
+                let windows = windows.into_iter().map(core::WorkWindow::try_from).collect::<Result<Vec<_>, _>>()?;
+                core::ServiceHours::Business(core::BusinessCalendar::new(windows, holidays.into_iter().collect())?)
+            }
+        })
+    }
 }
 
 impl From<core::PlanTerms> for PlanTerms {
@@ -77,6 +125,7 @@ impl From<core::PlanTerms> for PlanTerms {
             categories: t.categories.into_iter().collect(),
             priority: t.priority,
             targets: t.targets.into(),
+            hours: t.hours.into(),
         }
     }
 }
@@ -90,6 +139,7 @@ impl TryFrom<PlanTerms> for core::PlanTerms {
             categories: t.categories.into_iter().collect(),
             priority: t.priority,
             targets: t.targets.into(),
+            hours: t.hours.try_into()?,
         })
     }
 }

@@ -43,6 +43,7 @@ debug_repr!(
     crate::Outcome,
     crate::PlanTerms,
     crate::Rationale,
+    crate::ServiceHours,
     crate::ServiceTargets,
     crate::StaffAccount,
     crate::StaffChange,

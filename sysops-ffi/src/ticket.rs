@@ -252,8 +252,13 @@ pub struct Ticket {
     pub submitted_at: Timestamp,
     /// When it last became open (submission or reopening).
     pub open_since: Timestamp,
-    /// By when an expert should have accepted it.
+    /// By when an expert should have accepted it: the plan's response target counted on its
+    /// service hours in the customer's time zone from `open_since`.
     pub respond_by: Timestamp,
+    /// By when the work should be done: the resolution target, counted the same way.
+    pub resolve_by: Timestamp,
+    /// The customer's IANA time zone at submission, which business hours count in.
+    pub time_zone: String,
     /// Its status (the state's name).
     pub status: TicketStatus,
     /// Its state with details.
@@ -287,6 +292,8 @@ impl From<core::Ticket> for Ticket {
             submitted_at: t.submitted_at,
             open_since: t.open_since,
             respond_by: t.respond_by(),
+            resolve_by: t.resolve_by(),
+            time_zone: t.zone.name().to_owned(),
             status: t.status(),
             expert: t.current_expert().map(|e| e.as_uuid()),
             reopened: t.reopened,

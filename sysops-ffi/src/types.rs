@@ -6,7 +6,7 @@
 //! [`SysopsError::InvalidInput`](crate::SysopsError) naming the field, never as a crash.
 
 use crate::error::SysopsError;
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -54,6 +54,12 @@ pub(crate) fn parse_time_of_day(text: &str) -> Result<NaiveTime, SysopsError> {
         .map_err(|_| invalid("time_of_day", format!("{:?} is not a time such as 09:30", clip(text))))
 }
 
+/// Parses `"YYYY-MM-DD"`.
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, SysopsError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| invalid("date", format!("{:?} is not a date such as 2026-12-25", clip(text))))
+}
+
 fn parse_decimal(text: &str) -> Result<Decimal, SysopsError> {
     Decimal::from_str(text.trim())
         .map_err(|_| invalid("amount", format!("{:?} is not a decimal amount such as 19.99", clip(text))))
@@ -84,6 +90,12 @@ uniffi::custom_type!(NaiveTime, String, {
     try_lift: |text| Ok(parse_time_of_day(&text)?),
 });
 
+uniffi::custom_type!(NaiveDate, String, {
+    remote,
+    lower: |date| date.format("%Y-%m-%d").to_string(),
+    try_lift: |text| Ok(parse_date(&text)?),
+});
+
 uniffi::custom_type!(Decimal, String, {
     remote,
     lower: |amount| amount.to_string(),
@@ -98,6 +110,8 @@ mod tests {
     fn malformed_values_are_typed_input_errors() {
         assert!(matches!(parse_uuid("nope"), Err(SysopsError::InvalidInput { field, .. }) if field == "id"));
         assert!(matches!(parse_time_of_day("25:00"), Err(SysopsError::InvalidInput { .. })));
+        assert!(matches!(parse_date("2026-02-30"), Err(SysopsError::InvalidInput { field, .. }) if field == "date"));
+        assert_eq!(parse_date("2026-12-25").ok(), NaiveDate::from_ymd_opt(2026, 12, 25));
         assert!(matches!(parse_decimal("12,5"), Err(SysopsError::InvalidInput { .. })));
         assert!(timestamp_from(UNIX_EPOCH - Duration::from_secs(1)).is_err());
         assert!(timestamp_from(UNIX_EPOCH + Duration::from_secs(253_402_300_800)).is_err(), "year 10000");

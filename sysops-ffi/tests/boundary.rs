@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 use sysops_ffi::{
     Actor, Address, Contact, Currency, DenyReason, Expert, ExpertProfile, GeoPoint, Money, NewTicket, PlanTerms,
-    Priority, ProductCategory, Role, Rule, ServiceTargets, Skill, StaffRole, Sysops, SysopsError, TicketFilter,
-    Weekday, WeeklyHours, WorkWindow,
+    Priority, ProductCategory, Role, Rule, ServiceHours, ServiceTargets, Skill, StaffRole, Sysops, SysopsError,
+    TicketFilter, Weekday, WeeklyHours, WorkWindow,
 };
 use uuid::Uuid;
 
@@ -51,6 +51,7 @@ async fn office() -> Office {
         categories: vec![ProductCategory::Television],
         priority: Priority::Standard,
         targets,
+        hours: ServiceHours::AroundTheClock {},
     };
     let plan = sysops.define_plan(admin, terms).await.unwrap();
     let contact = Contact { name: "Carla".into(), email: "carla@example.com".into(), phone: "+13125550100".into() };
@@ -76,6 +77,7 @@ fn address() -> Address {
         region: "IL".into(),
         postal_code: "60601".into(),
         location: GeoPoint { lat: 41.88, lon: -87.63 },
+        time_zone: "America/Chicago".into(),
     }
 }
 
@@ -124,6 +126,37 @@ async fn unknown_names_are_invalid_input() {
     invalid("url", Sysops::open("mysql://localhost/sysops".into()).await.map(|_| ()));
     assert_eq!(sysops_ffi::product_category_named("game_console".into()), Ok(ProductCategory::GameConsole));
     assert_eq!(sysops_ffi::product_category_name(ProductCategory::SmartHome), "smart_home");
+}
+
+#[tokio::test]
+async fn business_hours_cross_as_they_were_given_and_a_ticket_shows_its_deadlines() {
+    let o = office().await;
+    let s = &o.sysops;
+    let plan = s.plan(o.admin, s.customer(o.admin, o.customer).await.unwrap().plan).await.unwrap();
+    let window = |start: u32, end: (u32, u32)| WorkWindow {
+        day: Weekday::Monday,
+        start: NaiveTime::from_hms_opt(start, 0, 0).unwrap(),
+        end: NaiveTime::from_hms_opt(end.0, end.1, 0).unwrap(),
+    };
+    let christmas = chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+    let business =
+        ServiceHours::Business { windows: vec![window(9, (17, 0)), window(22, (23, 59))], holidays: vec![christmas] };
+    let terms = PlanTerms { name: "Office".into(), hours: business.clone(), ..plan.terms.clone() };
+    assert_eq!(s.define_plan(o.admin, terms).await.unwrap().terms.hours, business);
+    let too_little = ServiceHours::Business { windows: vec![window(9, (9, 30))], holidays: vec![] };
+    let refused = s.define_plan(o.admin, PlanTerms { hours: too_little, ..plan.terms.clone() }).await;
+    invalid("business_hours", refused);
+    let mars = Address { time_zone: "Mars/Olympus".into(), ..address() };
+    let contact = Contact { name: "Marvin".into(), email: "marvin@example.com".into(), phone: "+13125550101".into() };
+    invalid("time_zone", s.register_customer(o.admin, contact, mars, plan.id).await);
+
+    let printer =
+        NewTicket { category: ProductCategory::Television, description: "No picture".into(), required_level: 1 };
+    let carla = Actor { role: Role::Customer, id: o.customer };
+    let ticket = s.submit_ticket(carla, o.customer, printer).await.unwrap();
+    assert_eq!(ticket.time_zone, "America/Chicago");
+    assert_eq!(ticket.respond_by - ticket.open_since, TimeDelta::hours(4), "around the clock");
+    assert_eq!(ticket.resolve_by - ticket.open_since, TimeDelta::hours(48));
 }
 
 #[tokio::test]

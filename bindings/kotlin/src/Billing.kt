@@ -20,8 +20,8 @@ fun main(args: Array<String>) = runBlocking {
     val s = Sysops.openWith(url, null, keys, Instant.parse("2026-03-02T15:00:00Z"), 11uL)
     val admin = Actor(Role.ADMINISTRATOR, s.createStaffAccount(systemActor(), "Ada Admin", "ada@sysops.example", StaffRole.ADMINISTRATOR).id)
     val targets = ServiceTargets(Duration.ofMinutes(30), Duration.ofHours(4), Duration.ofHours(48), Duration.ofDays(7))
-    val plan = s.definePlan(admin, PlanTerms("Gold", Money(BigDecimal("31.00"), Currency.USD), listOf(ProductCategory.TELEVISION), Priority.HIGH, targets))
-    val address = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63))
+    val plan = s.definePlan(admin, PlanTerms("Gold", Money(BigDecimal("31.00"), Currency.USD), listOf(ProductCategory.TELEVISION), Priority.HIGH, targets, ServiceHours.AroundTheClock))
+    val address = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")
     val carla = s.registerCustomer(admin, Contact("Carla Card", "carla@example.com", "+13125550100"), address, plan.id)
     val me = Actor(Role.CUSTOMER, carla.id)
 

@@ -74,6 +74,7 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::RecordKind>()?;
     m.add_class::<ffi::Role>()?;
     m.add_class::<ffi::Rule>()?;
+    m.add_class::<ffi::ServiceHours>()?;
     m.add_class::<ffi::ServiceTargets>()?;
     m.add_class::<ffi::Skill>()?;
     m.add_class::<ffi::StaffAccount>()?;

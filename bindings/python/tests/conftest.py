@@ -62,7 +62,7 @@ def office(db_url: str) -> Iterator[Office]:
     helpdesk = Actor(Role.HELPDESK, s.create_staff_account(admin, "Hal Helpdesk", "hal@sysops.example", StaffRole.HELPDESK).id)
     targets = ServiceTargets(timedelta(minutes=30), timedelta(hours=4), timedelta(hours=48), timedelta(days=7))
     plan = s.define_plan(
-        admin, PlanTerms("Gold", Money(Decimal("29.99"), Currency.USD), [ProductCategory.TELEVISION], Priority.HIGH, targets)
+        admin, PlanTerms("Gold", Money(Decimal("29.99"), Currency.USD), [ProductCategory.TELEVISION], Priority.HIGH, targets, sysops.ServiceHours.AroundTheClock())
     )
     account = s.create_staff_account(admin, "Eve Expert", "eve@sysops.example", StaffRole.EXPERT)
     hours = WeeklyHours("America/Chicago", [WorkWindow(Weekday.MONDAY, time(8), time(18))])
@@ -73,4 +73,4 @@ def office(db_url: str) -> Iterator[Office]:
 
 
 def caller_address() -> Address:
-    return Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63))
+    return Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")

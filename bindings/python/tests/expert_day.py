@@ -65,7 +65,8 @@ def run(url: str) -> list[str]:
     helpdesk = Actor(Role.HELPDESK, s.create_staff_account(admin, "Hal Helpdesk", "hal@sysops.example", StaffRole.HELPDESK).id)
     targets = ServiceTargets(timedelta(minutes=30), timedelta(hours=4), timedelta(hours=48), timedelta(days=7))
     terms = PlanTerms(
-        "Gold", Money(Decimal("29.99"), Currency.USD), [ProductCategory.TELEVISION, ProductCategory.COMPUTER], Priority.HIGH, targets
+        "Gold", Money(Decimal("29.99"), Currency.USD), [ProductCategory.TELEVISION, ProductCategory.COMPUTER], Priority.HIGH, targets,
+        sysops.ServiceHours.AroundTheClock(),
     )
     plan = s.define_plan(admin, terms)
 
@@ -81,7 +82,7 @@ def run(url: str) -> list[str]:
     eve, sam = experts
 
     contact = Contact("Carla Caller", "carla@example.com", "+13125550100")
-    address = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63))
+    address = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")
     carla = s.register_customer(helpdesk, contact, address, plan.id)
     first, second, third = (
         s.submit_ticket(helpdesk, carla.id, category=category, description=text, required_level=level).id

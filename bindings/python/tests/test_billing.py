@@ -22,7 +22,7 @@ def open_office(url: str, billing_url: str | None = None) -> tuple[sysops.Sysops
     s = sysops.Sysops.open_with(url, billing_url=billing_url, card_keys=[CardKey("py-test", bytes(range(32)))], start=START, id_seed=5)
     admin = Actor(Role.ADMINISTRATOR, s.create_staff_account(sysops.system_actor(), "Ada Admin", "ada@sysops.example", StaffRole.ADMINISTRATOR).id)
     targets = sysops.ServiceTargets(timedelta(minutes=30), timedelta(hours=4), timedelta(hours=48), timedelta(days=7))
-    terms = sysops.PlanTerms("Gold", Money(Decimal("31.00"), Currency.USD), [sysops.ProductCategory.TELEVISION], sysops.Priority.HIGH, targets)
+    terms = sysops.PlanTerms("Gold", Money(Decimal("31.00"), Currency.USD), [sysops.ProductCategory.TELEVISION], sysops.Priority.HIGH, targets, sysops.ServiceHours.AroundTheClock())
     plan = s.define_plan(admin, terms)
     customer = s.register_customer(admin, Contact("Carla Card", "carla@example.com", "+13125550100"), caller_address(), plan.id)
     me = Actor(Role.CUSTOMER, customer.id)

@@ -75,6 +75,8 @@ fn ticket(i: usize, t: &T, experts: &[Candidate]) -> Ticket {
         channel: crate::Channel::Web,
         priority: [Priority::Standard, Priority::High, Priority::Critical][usize::from(t.priority) % 3],
         targets: targets(),
+        hours: crate::ServiceHours::AroundTheClock,
+        zone: chrono_tz::Tz::UTC,
     };
     let mut ticket = Ticket::create(&envelope(id, 1, submitted)).unwrap();
     if let Some(e) = t.declined_by.filter(|&e| e < experts.len()) {

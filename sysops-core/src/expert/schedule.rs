@@ -1,6 +1,6 @@
 //! When an expert works: weekly hours in the expert's own IANA time zone, minus time off.
 
-use crate::error::{ValidationError, clip};
+use crate::error::ValidationError;
 use chrono::{DateTime, Datelike, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,7 @@ pub struct WeeklyHours {
 impl WeeklyHours {
     /// Hours in the IANA zone `zone` (e.g. `"America/Denver"`); windows are kept sorted.
     pub fn new(zone: &str, mut windows: Vec<WorkWindow>) -> Result<Self, ValidationError> {
-        let zone: Tz = zone.parse().map_err(|_| ValidationError::Unknown { field: "time_zone", value: clip(zone) })?;
+        let zone = crate::time::zone(zone)?;
         windows.sort();
         windows.dedup();
         Ok(Self { zone, windows })

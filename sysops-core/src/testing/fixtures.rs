@@ -25,6 +25,7 @@ pub fn plan_terms() -> PlanTerms {
         categories: [ProductCategory::Television, ProductCategory::Computer, ProductCategory::Audio].into(),
         priority: Priority::High,
         targets: targets(),
+        hours: crate::ServiceHours::AroundTheClock,
     }
 }
 
@@ -50,6 +51,7 @@ pub fn address(location: GeoPoint) -> Address {
         region: AddressLine::new("IL").unwrap(),
         postal_code: AddressLine::new("60601").unwrap(),
         location,
+        time_zone: chrono_tz::America::Chicago,
     }
 }
 

@@ -106,7 +106,8 @@ impl Ticket {
         if !plan.covers(request.category) {
             return Err(TicketError::NotCovered { plan: plan.id, category: request.category }.into());
         }
-        plan.terms.targets.deadlines_from(ctx.now)?;
+        let zone = customer.address.time_zone;
+        Ticket::check_deadlines(&plan.terms.targets, &plan.terms.hours, zone, ctx.now)?;
         // The ticket lives on its customer's shard (see `ShardKey`).
         let ticket = TicketId::from(ShardKey::of(customer.id.as_uuid()).stamp(ctx.new_id()));
         let channel = if ctx.actor.role == Role::Customer { Channel::Web } else { Channel::Phone };
@@ -124,6 +125,8 @@ impl Ticket {
                 channel,
                 priority: plan.terms.priority,
                 targets: plan.terms.targets,
+                hours: plan.terms.hours.clone(),
+                zone,
             }],
         ))
     }
@@ -196,7 +199,7 @@ impl Decide for Ticket {
                 if ctx.now > window_end {
                     return Err(TicketError::ReopenWindowClosed { ticket: self.id, window_end }.into());
                 }
-                self.targets.deadlines_from(ctx.now)?;
+                Ticket::check_deadlines(&self.targets, &self.hours, self.zone, ctx.now)?;
                 TicketEvent::Reopened { reason: reason.clone() }
             }
             (

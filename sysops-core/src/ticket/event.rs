@@ -2,6 +2,7 @@
 
 use super::Channel;
 use super::assignment::Rationale;
+use crate::deadline::ServiceHours;
 use crate::event::EventName;
 use crate::geo::GeoPoint;
 use crate::id::{ArticleId, AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
@@ -9,6 +10,7 @@ use crate::plan::ServiceTargets;
 use crate::skill::{Priority, ProductCategory, SkillLevel};
 use crate::text::{Description, Reason, WorkNotes};
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -38,6 +40,12 @@ pub enum TicketEvent {
         priority: Priority,
         /// Deadlines from the plan.
         targets: ServiceTargets,
+        /// When the plan's clock runs (tickets submitted before: around the clock).
+        #[serde(default)]
+        hours: ServiceHours,
+        /// The customer's time zone, which business hours count in (before: UTC).
+        #[serde(default = "crate::time::utc")]
+        zone: Tz,
     },
     /// The ticket was offered to an expert.
     Assigned {

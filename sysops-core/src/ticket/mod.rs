@@ -23,7 +23,8 @@ pub use number::TicketNumber;
 pub use store::{TicketFilter, TicketIndex, TicketStore};
 
 use crate::aggregate::{Aggregate, Index};
-use crate::error::ReplayError;
+use crate::deadline::ServiceHours;
+use crate::error::{ReplayError, ValidationError};
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
 use crate::id::{ArticleId, AssignmentId, CustomerId, ExpertId, PlanId, TicketId};
@@ -31,6 +32,7 @@ use crate::plan::ServiceTargets;
 use crate::skill::{Priority, ProductCategory, SkillLevel};
 use crate::text::{Description, Reason, WorkNotes};
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -190,6 +192,12 @@ pub struct Ticket {
     pub priority: Priority,
     /// Deadlines from the plan.
     pub targets: ServiceTargets,
+    /// When the response and resolution targets' clock runs, from the plan.
+    #[serde(default)]
+    pub hours: ServiceHours,
+    /// The customer's time zone at submission, which business hours count in.
+    #[serde(default = "crate::time::utc")]
+    pub zone: Tz,
     /// When it was submitted.
     pub submitted_at: DateTime<Utc>,
     /// When the current wait for an expert began: submission, or the last reopening.
@@ -242,14 +250,38 @@ impl Ticket {
         self.assignments.iter().any(|a| a.expert == expert && a.excludes_expert())
     }
 
-    /// By when an expert should have accepted, from the plan's response target.
+    /// By when an expert should have accepted: the plan's response target, counted on its
+    /// service hours in the customer's zone from when the ticket last became open.
     pub fn respond_by(&self) -> DateTime<Utc> {
-        crate::time::saturating_add(self.open_since, self.targets.respond_within).min(crate::time::latest())
+        self.due(self.targets.respond_within)
     }
 
-    /// By when the work should be completed, from the plan's resolution target.
+    /// By when the work should be completed: the plan's resolution target, counted as
+    /// [`Ticket::respond_by`].
     pub fn resolve_by(&self) -> DateTime<Utc> {
-        crate::time::saturating_add(self.open_since, self.targets.resolve_within).min(crate::time::latest())
+        self.due(self.targets.resolve_within)
+    }
+
+    /// `target` on the ticket's service hours from `open_since` (checked when the ticket was
+    /// submitted or reopened to end within the accepted range, else the range's end).
+    fn due(&self, target: chrono::TimeDelta) -> DateTime<Utc> {
+        let due = self.hours.due(self.zone, self.open_since, target, &[]);
+        due.ok().flatten().unwrap_or_else(crate::time::latest)
+    }
+
+    /// Checks that every deadline of a ticket opened at `from` under `targets` and `hours` in
+    /// `zone` lies in the accepted time range ([`crate::time`]).
+    fn check_deadlines(
+        targets: &ServiceTargets,
+        hours: &ServiceHours,
+        zone: Tz,
+        from: DateTime<Utc>,
+    ) -> Result<(), ValidationError> {
+        targets.deadlines_from(from)?;
+        for target in [targets.respond_within, targets.resolve_within] {
+            hours.due(zone, from, target, &[])?;
+        }
+        Ok(())
     }
 
     /// True when the ticket still waits for an accepted expert past its response target.
@@ -301,6 +333,8 @@ impl Aggregate for Ticket {
                 channel,
                 priority,
                 targets,
+                hours,
+                zone,
             } => Ok(Ticket {
                 id: *ticket,
                 customer: *customer,
@@ -312,6 +346,8 @@ impl Aggregate for Ticket {
                 channel: *channel,
                 priority: *priority,
                 targets: *targets,
+                hours: hours.clone(),
+                zone: *zone,
                 submitted_at: first.at,
                 open_since: first.at,
                 state: TicketState::Open,

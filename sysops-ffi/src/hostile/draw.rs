@@ -1,7 +1,7 @@
 //! Argument values drawn from bytes, valid or hostile.
 
 use crate::*;
-use chrono::{DateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use rust_decimal::Decimal;
 
 /// Draws argument values from bytes; past the end every draw is the pool's first value.
@@ -331,6 +331,7 @@ impl<'a> Draw<'a> {
             region: self.text_or("IL"),
             postal_code: self.text_or("60601"),
             location: self.point(),
+            time_zone: self.text_or("America/Chicago"),
         }
     }
 
@@ -347,15 +348,28 @@ impl<'a> Draw<'a> {
         if !self.hostile() {
             return always();
         }
+        WeeklyHours { zone, windows: self.windows() }
+    }
+
+    fn windows(&mut self) -> Vec<WorkWindow> {
         let n = self.below(4);
-        let windows = (0..n)
+        (0..n)
             .map(|_| WorkWindow {
                 day: self.pick(&[Weekday::Monday, Weekday::Friday, Weekday::Sunday]),
                 start: self.time_of_day(),
                 end: self.time_of_day(),
             })
-            .collect();
-        WeeklyHours { zone, windows }
+            .collect()
+    }
+
+    /// Around the clock, or business hours of hostile windows and holidays at the ends of time.
+    pub(super) fn service_hours(&mut self) -> ServiceHours {
+        if !self.hostile() {
+            return ServiceHours::AroundTheClock {};
+        }
+        let dates = [NaiveDate::MIN, NaiveDate::MAX, NaiveDate::from_ymd_opt(2026, 12, 25).unwrap_or_default()];
+        let holidays = (0..self.below(3)).map(|_| self.pick(&dates)).collect();
+        ServiceHours::Business { windows: self.windows(), holidays }
     }
 
     pub(super) fn profile(&mut self) -> ExpertProfile {
@@ -389,6 +403,7 @@ impl<'a> Draw<'a> {
             categories,
             priority: self.pick(&[Priority::Standard, Priority::High, Priority::Critical]),
             targets: self.targets(),
+            hours: self.service_hours(),
         }
     }
 

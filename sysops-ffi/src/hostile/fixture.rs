@@ -88,6 +88,7 @@ impl Fixture {
                 resolve_within: TimeDelta::hours(48),
                 reopen_within: TimeDelta::days(7),
             },
+            hours: ServiceHours::AroundTheClock {},
         };
         let plan = sysops.define_plan(admin, terms).await?.id;
         let contact =
@@ -98,6 +99,7 @@ impl Fixture {
             region: "IL".into(),
             postal_code: "60601".into(),
             location: GeoPoint { lat: 41.88, lon: -87.63 },
+            time_zone: "America/Chicago".into(),
         };
         let customer =
             Actor { role: Role::Customer, id: sysops.register_customer(helpdesk, contact, address, plan).await?.id };

@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use sysops_ffi::{
     Actor, Address, Contact, Currency, ExpertProfile, GeoPoint, Money, NewTicket, Outcome, PlanTerms, Priority,
-    ProductCategory, Role, ServiceTargets, Skill, StaffRole, Sysops, SysopsError, Ticket, TicketFilter, Weekday,
-    WeeklyHours, WorkWindow,
+    ProductCategory, Role, ServiceHours, ServiceTargets, Skill, StaffRole, Sysops, SysopsError, Ticket, TicketFilter,
+    Weekday, WeeklyHours, WorkWindow,
 };
 
 type Failure = Box<dyn std::error::Error>;
@@ -83,6 +83,7 @@ async fn run(url: String) -> Result<String, Failure> {
             resolve_within: TimeDelta::hours(48),
             reopen_within: TimeDelta::days(7),
         },
+        hours: ServiceHours::AroundTheClock {},
     };
     let plan = s.define_plan(admin, terms).await?;
 
@@ -115,6 +116,7 @@ async fn run(url: String) -> Result<String, Failure> {
         region: "IL".into(),
         postal_code: "60601".into(),
         location: GeoPoint { lat: 41.88, lon: -87.63 },
+        time_zone: "America/Chicago".into(),
     };
     let carla = s.register_customer(helpdesk, contact.clone(), address.clone(), plan.id).await?;
     let mut tickets = Vec::new();

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Callable, ClassVar, Iterator, Optional, Union, final
@@ -22,7 +22,7 @@ __all__ = [
     'InvalidTransitionError', 'Money', 'NewTicket', 'NotFoundError', 'Offer', 'OutboxEntry',
     'Outcome', 'PlanTerms', 'Priority', 'ProductCategory', 'QuarantinedRecord', 'Rationale',
     'RecordAudit', 'RecordKind', 'Role', 'Rule', 'RuleViolatedError',
-    'ServiceTargets', 'Skill', 'StaffAccount', 'StaffChange', 'StaffEvent', 'StaffRole',
+    'ServiceHours', 'ServiceTargets', 'Skill', 'StaffAccount', 'StaffChange', 'StaffEvent', 'StaffRole',
     'StorageError', 'SupportPlan', 'Sysops', 'SysopsError', 'Ticket', 'TicketChange', 'TicketEvent',
     'TicketPage', 'TicketState', 'TicketStatus', 'TicketWait', 'TimeOff', 'WaitReason',
     'WaitingTicket', 'WaitingTickets',
@@ -322,9 +322,35 @@ class ServiceTargets:
     @property
     def reopen_within(self) -> timedelta: ...
 
+@disjoint_base
+class ServiceHours:
+    """When a plan's response and resolution targets count: every hour, or business hours in
+    the customer's time zone (``Address.time_zone``)."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> str:
+        """The variant's name, e.g. ``"Business"``."""
+    @final
+    class AroundTheClock(ServiceHours):
+        """Every hour counts (a 24/7 plan)."""
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
+    @final
+    class Business(ServiceHours):
+        """Only the windows count, in the customer's local time, and nothing on a holiday.
+        Overlapping windows count once; one ending at 23:59 runs to midnight; at least an hour
+        a week in all (else ``InvalidInput`` with field ``business_hours``); at most 1,000
+        holidays."""
+        __match_args__ = ("windows", "holidays")
+        def __new__(cls, windows: list[WorkWindow], holidays: list[date]) -> Self: ...
+        @property
+        def windows(self) -> list[WorkWindow]: ...
+        @property
+        def holidays(self) -> list[date]: ...
+
 @final
 class PlanTerms:
-    def __new__(cls, name: str, monthly_fee: Money, categories: list[ProductCategory], priority: Priority, targets: ServiceTargets) -> Self: ...
+    def __new__(cls, name: str, monthly_fee: Money, categories: list[ProductCategory], priority: Priority, targets: ServiceTargets, hours: ServiceHours) -> Self: ...
     def __eq__(self, value: object, /) -> bool: ...
     @property
     def name(self) -> str: ...
@@ -336,6 +362,8 @@ class PlanTerms:
     def priority(self) -> Priority: ...
     @property
     def targets(self) -> ServiceTargets: ...
+    @property
+    def hours(self) -> ServiceHours: ...
 
 @final
 class Contact:
@@ -350,7 +378,9 @@ class Contact:
 
 @final
 class Address:
-    def __new__(cls, street: str, city: str, region: str, postal_code: str, location: GeoPoint) -> Self: ...
+    def __new__(cls, street: str, city: str, region: str, postal_code: str, location: GeoPoint, time_zone: str) -> Self:
+        """``time_zone`` is an IANA name such as ``"America/Chicago"`` (else ``InvalidInput``
+        with field ``time_zone``): business-hour deadlines count in it."""
     def __eq__(self, value: object, /) -> bool: ...
     @property
     def street(self) -> str: ...
@@ -362,6 +392,8 @@ class Address:
     def postal_code(self) -> str: ...
     @property
     def location(self) -> GeoPoint: ...
+    @property
+    def time_zone(self) -> str: ...
 
 @final
 class Skill:
@@ -716,6 +748,10 @@ class Ticket:
     def open_since(self) -> datetime: ...
     @property
     def respond_by(self) -> datetime: ...
+    @property
+    def resolve_by(self) -> datetime: ...
+    @property
+    def time_zone(self) -> str: ...
     @property
     def status(self) -> TicketStatus: ...
     @property

@@ -4097,6 +4097,10 @@ public struct Address: Equatable, Hashable {
      * Where it is.
      */
     public var location: GeoPoint
+    /**
+     * Its IANA time zone (`America/Chicago`), which business-hour deadlines count in.
+     */
+    public var timeZone: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4115,12 +4119,16 @@ public struct Address: Equatable, Hashable {
          */postalCode: String, 
         /**
          * Where it is.
-         */location: GeoPoint) {
+         */location: GeoPoint, 
+        /**
+         * Its IANA time zone (`America/Chicago`), which business-hour deadlines count in.
+         */timeZone: String) {
         self.street = street
         self.city = city
         self.region = region
         self.postalCode = postalCode
         self.location = location
+        self.timeZone = timeZone
     }
 
     
@@ -4143,7 +4151,8 @@ public struct FfiConverterTypeAddress: FfiConverterRustBuffer {
                 city: FfiConverterString.read(from: &buf), 
                 region: FfiConverterString.read(from: &buf), 
                 postalCode: FfiConverterString.read(from: &buf), 
-                location: FfiConverterTypeGeoPoint.read(from: &buf)
+                location: FfiConverterTypeGeoPoint.read(from: &buf), 
+                timeZone: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -4153,6 +4162,7 @@ public struct FfiConverterTypeAddress: FfiConverterRustBuffer {
         FfiConverterString.write(value.region, into: &buf)
         FfiConverterString.write(value.postalCode, into: &buf)
         FfiConverterTypeGeoPoint.write(value.location, into: &buf)
+        FfiConverterString.write(value.timeZone, into: &buf)
     }
 }
 
@@ -6769,6 +6779,10 @@ public struct PlanTerms: Equatable, Hashable {
      * Its service targets.
      */
     public var targets: ServiceTargets
+    /**
+     * When the response and resolution targets count.
+     */
+    public var hours: ServiceHours
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6784,12 +6798,16 @@ public struct PlanTerms: Equatable, Hashable {
          */priority: Priority, 
         /**
          * Its service targets.
-         */targets: ServiceTargets) {
+         */targets: ServiceTargets, 
+        /**
+         * When the response and resolution targets count.
+         */hours: ServiceHours) {
         self.name = name
         self.monthlyFee = monthlyFee
         self.categories = categories
         self.priority = priority
         self.targets = targets
+        self.hours = hours
     }
 
     
@@ -6812,7 +6830,8 @@ public struct FfiConverterTypePlanTerms: FfiConverterRustBuffer {
                 monthlyFee: FfiConverterTypeMoney.read(from: &buf), 
                 categories: FfiConverterSequenceTypeProductCategory.read(from: &buf), 
                 priority: FfiConverterTypePriority.read(from: &buf), 
-                targets: FfiConverterTypeServiceTargets.read(from: &buf)
+                targets: FfiConverterTypeServiceTargets.read(from: &buf), 
+                hours: FfiConverterTypeServiceHours.read(from: &buf)
         )
     }
 
@@ -6822,6 +6841,7 @@ public struct FfiConverterTypePlanTerms: FfiConverterRustBuffer {
         FfiConverterSequenceTypeProductCategory.write(value.categories, into: &buf)
         FfiConverterTypePriority.write(value.priority, into: &buf)
         FfiConverterTypeServiceTargets.write(value.targets, into: &buf)
+        FfiConverterTypeServiceHours.write(value.hours, into: &buf)
     }
 }
 
@@ -8044,9 +8064,18 @@ public struct Ticket: Equatable, Hashable {
      */
     public var openSince: Timestamp
     /**
-     * By when an expert should have accepted it.
+     * By when an expert should have accepted it: the plan's response target counted on its
+     * service hours in the customer's time zone from `open_since`.
      */
     public var respondBy: Timestamp
+    /**
+     * By when the work should be done: the resolution target, counted the same way.
+     */
+    public var resolveBy: Timestamp
+    /**
+     * The customer's IANA time zone at submission, which business hours count in.
+     */
+    public var timeZone: String
     /**
      * Its status (the state's name).
      */
@@ -8115,8 +8144,15 @@ public struct Ticket: Equatable, Hashable {
          * When it last became open (submission or reopening).
          */openSince: Timestamp, 
         /**
-         * By when an expert should have accepted it.
+         * By when an expert should have accepted it: the plan's response target counted on its
+         * service hours in the customer's time zone from `open_since`.
          */respondBy: Timestamp, 
+        /**
+         * By when the work should be done: the resolution target, counted the same way.
+         */resolveBy: Timestamp, 
+        /**
+         * The customer's IANA time zone at submission, which business hours count in.
+         */timeZone: String, 
         /**
          * Its status (the state's name).
          */status: TicketStatus, 
@@ -8152,6 +8188,8 @@ public struct Ticket: Equatable, Hashable {
         self.submittedAt = submittedAt
         self.openSince = openSince
         self.respondBy = respondBy
+        self.resolveBy = resolveBy
+        self.timeZone = timeZone
         self.status = status
         self.state = state
         self.expert = expert
@@ -8191,6 +8229,8 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
                 submittedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 openSince: FfiConverterTypeTimestamp.read(from: &buf), 
                 respondBy: FfiConverterTypeTimestamp.read(from: &buf), 
+                resolveBy: FfiConverterTypeTimestamp.read(from: &buf), 
+                timeZone: FfiConverterString.read(from: &buf), 
                 status: FfiConverterTypeTicketStatus.read(from: &buf), 
                 state: FfiConverterTypeTicketState.read(from: &buf), 
                 expert: FfiConverterOptionTypeUuid.read(from: &buf), 
@@ -8216,6 +8256,8 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
         FfiConverterTypeTimestamp.write(value.submittedAt, into: &buf)
         FfiConverterTypeTimestamp.write(value.openSince, into: &buf)
         FfiConverterTypeTimestamp.write(value.respondBy, into: &buf)
+        FfiConverterTypeTimestamp.write(value.resolveBy, into: &buf)
+        FfiConverterString.write(value.timeZone, into: &buf)
         FfiConverterTypeTicketStatus.write(value.status, into: &buf)
         FfiConverterTypeTicketState.write(value.state, into: &buf)
         FfiConverterOptionTypeUuid.write(value.expert, into: &buf)
@@ -11246,6 +11288,93 @@ public func FfiConverterTypeRule_lower(_ value: Rule) -> RustBuffer {
 
 
 /**
+ * When a plan's response and resolution targets count: every hour, or business hours in
+ * the customer's time zone (`Address.time_zone`).
+ */
+
+public enum ServiceHours: Equatable, Hashable {
+    
+    /**
+     * Every hour counts (a 24/7 plan).
+     */
+    case aroundTheClock
+    /**
+     * Only the windows count, in the customer's local time, and nothing on a holiday.
+     */
+    case business(
+        /**
+         * Weekly windows (overlapping ones count once; one ending at `"23:59"` runs to
+         * midnight), at least an hour a week in all.
+         */windows: [WorkWindow], 
+        /**
+         * Local dates nothing is open (`"2026-12-25"`; `datetime.date` in Python), at most 1,000.
+         */holidays: [NaiveDate]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ServiceHours: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeServiceHours: FfiConverterRustBuffer {
+    typealias SwiftType = ServiceHours
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ServiceHours {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .aroundTheClock
+        
+        case 2: return .business(windows: try FfiConverterSequenceTypeWorkWindow.read(from: &buf), holidays: try FfiConverterSequenceTypeNaiveDate.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ServiceHours, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .aroundTheClock:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .business(windows,holidays):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeWorkWindow.write(windows, into: &buf)
+            FfiConverterSequenceTypeNaiveDate.write(holidays, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceHours_lift(_ buf: RustBuffer) throws -> ServiceHours {
+    return try FfiConverterTypeServiceHours.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceHours_lower(_ value: ServiceHours) -> RustBuffer {
+    return FfiConverterTypeServiceHours.lower(value)
+}
+
+
+
+/**
  * What the simulated gateway does with one new charge of a card.
  */
 
@@ -13686,6 +13815,31 @@ fileprivate struct FfiConverterSequenceTypeSimulated: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeNaiveDate: FfiConverterRustBuffer {
+    typealias SwiftType = [NaiveDate]
+
+    public static func write(_ value: [NaiveDate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNaiveDate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NaiveDate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NaiveDate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNaiveDate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeUuid: FfiConverterRustBuffer {
     typealias SwiftType = [Uuid]
 
@@ -13745,6 +13899,46 @@ public func FfiConverterTypeDecimal_lift(_ value: RustBuffer) throws -> Decimal 
 #endif
 public func FfiConverterTypeDecimal_lower(_ value: Decimal) -> RustBuffer {
     return FfiConverterTypeDecimal.lower(value)
+}
+
+
+
+public typealias NaiveDate = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNaiveDate: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NaiveDate {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: NaiveDate, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> NaiveDate {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: NaiveDate) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNaiveDate_lift(_ value: RustBuffer) throws -> NaiveDate {
+    return try FfiConverterTypeNaiveDate.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNaiveDate_lower(_ value: NaiveDate) -> RustBuffer {
+    return FfiConverterTypeNaiveDate.lower(value)
 }
 
 
