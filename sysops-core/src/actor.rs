@@ -127,6 +127,8 @@ pub enum Action {
     CancelTicket,
     CloseTicket,
     ReopenTicket,
+    WaitForCustomer,
+    ReplyToTicket,
     ViewTicket,
     ListOpenTickets,
     ListCustomerTickets,
@@ -165,7 +167,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 55] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -198,6 +200,8 @@ impl Action {
         Action::CancelTicket,
         Action::CloseTicket,
         Action::ReopenTicket,
+        Action::WaitForCustomer,
+        Action::ReplyToTicket,
         Action::ViewTicket,
         Action::ListOpenTickets,
         Action::ListCustomerTickets,
@@ -269,6 +273,12 @@ impl Action {
             (AcceptAssignment | RejectAssignment | StartWork | CompleteWork, Expert) => S::Assigned,
             (CancelTicket | ReopenTicket, Administrator | Helpdesk) => S::All,
             (CancelTicket | ReopenTicket, Customer) => S::Own,
+            // Waiting on the customer stops the deadlines' clock: set by whoever is waiting for
+            // them (the expert holding the ticket, helpdesk), cleared by the customer's reply
+            // (in the app, or by phone through helpdesk).
+            (WaitForCustomer | ReplyToTicket, Administrator | Helpdesk) => S::All,
+            (WaitForCustomer, Expert) => S::Assigned,
+            (ReplyToTicket, Customer) => S::Own,
             (CloseTicket, Administrator | Helpdesk | System) => S::All,
             (CloseTicket, Customer) => S::Own,
             (ViewTicket, Administrator | Helpdesk | Manager | System) => S::All,

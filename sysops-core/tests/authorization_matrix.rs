@@ -200,6 +200,15 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
         Action::ReopenTicket => {
             cmd(w, actor, &ticket(TicketStatus::Completed), TicketCommand::Reopen { reason: reason() }).map(drop)
         }
+        Action::WaitForCustomer => {
+            let t = ticket(TicketStatus::Accepted);
+            cmd(w, actor, &t, TicketCommand::WaitForCustomer { reason: reason() }).map(drop)
+        }
+        Action::ReplyToTicket => {
+            let t = ticket(TicketStatus::Accepted);
+            let waiting = cmd(w, w.admin, &t, TicketCommand::WaitForCustomer { reason: reason() }).unwrap();
+            cmd(w, actor, &waiting, TicketCommand::Reply).map(drop)
+        }
         Action::ViewTicket => {
             let t = ticket(TicketStatus::Accepted);
             block_on(s.ticket(actor, t.id)).map(drop)

@@ -239,8 +239,8 @@ fn a_ticket_shows_its_business_hour_deadlines_and_waits_too_long_only_past_them(
         w.clock.set(at(CHICAGO, 2026, 3, 6, 16, 55)).unwrap();
         let ticket = w.service.submit_ticket(w.helpdesk, carla.id, tv_ticket("No picture")).await.unwrap();
         assert_eq!(ticket.zone, CHICAGO);
-        assert_eq!(ticket.respond_by(), at(CHICAGO, 2026, 3, 9, 10, 55), "Monday 10:55, daylight time");
-        assert_eq!(ticket.resolve_by(), at(CHICAGO, 2026, 3, 9, 16, 55));
+        assert_eq!(ticket.respond_by(), Some(at(CHICAGO, 2026, 3, 9, 10, 55)), "Monday 10:55, daylight time");
+        assert_eq!(ticket.resolve_by(), Some(at(CHICAGO, 2026, 3, 9, 16, 55)));
 
         w.clock.set(at(CHICAGO, 2026, 3, 9, 10, 54)).unwrap();
         assert!(w.service.tickets_waiting_too_long(w.manager).await.unwrap().items.is_empty(), "the weekend is free");
@@ -250,5 +250,41 @@ fn a_ticket_shows_its_business_hour_deadlines_and_waits_too_long_only_past_them(
             late.iter().map(|l| (l.ticket.id, l.overdue_by)).collect::<Vec<_>>(),
             [(ticket.id, TimeDelta::minutes(1))]
         );
+    });
+}
+
+/// Waiting on the customer stops the clock: the deadline disappears while they are awaited,
+/// comes back later by the time waited, and the ticket resumes where it was.
+#[test]
+fn a_ticket_waiting_on_the_customer_keeps_its_deadlines_still_until_they_reply() {
+    use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, tv_ticket};
+    use sysops_core::{Reason, TicketCommand, TicketState, TicketStatus};
+    futures::executor::block_on(async {
+        let w = World::new(sysops_core::MemoryStore::new(), 0, 0).await.unwrap();
+        let mut terms = plan_terms();
+        terms.hours = office(&[]);
+        terms.targets.respond_within = TimeDelta::hours(2);
+        let plan = w.service.define_plan(w.admin, terms).await.unwrap();
+        let carla = w.service.register_customer(w.helpdesk, contact(1), address(chicago()), plan.id).await.unwrap();
+        w.clock.set(at(CHICAGO, 2026, 3, 6, 16, 55)).unwrap();
+        let ticket = w.service.submit_ticket(w.helpdesk, carla.id, tv_ticket("No picture")).await.unwrap();
+
+        w.clock.set(at(CHICAGO, 2026, 3, 9, 9, 30)).unwrap();
+        let model = TicketCommand::WaitForCustomer { reason: Reason::new("the model number").unwrap() };
+        let waiting = w.service.handle_ticket(w.helpdesk, ticket.id, model).await.unwrap();
+        assert_eq!(waiting.status(), TicketStatus::WaitingForCustomer);
+        assert_eq!(waiting.respond_by(), None, "the clock stands still");
+        w.clock.set(at(CHICAGO, 2026, 3, 9, 12, 0)).unwrap();
+        assert!(w.service.tickets_waiting_too_long(w.manager).await.unwrap().items.is_empty(), "not while awaited");
+        let again = TicketCommand::WaitForCustomer { reason: Reason::new("twice").unwrap() };
+        assert!(w.service.handle_ticket(w.helpdesk, ticket.id, again).await.is_err(), "one wait at a time");
+
+        let replied =
+            w.service.handle_ticket(sysops_core::Actor::customer(carla.id), ticket.id, TicketCommand::Reply).await;
+        let replied = replied.unwrap();
+        assert_eq!(replied.state, TicketState::Open, "back where it was");
+        // Friday's five minutes, then Monday 9:00–9:30 and 12:00 on: 1 h 25 min more.
+        assert_eq!(replied.respond_by(), Some(at(CHICAGO, 2026, 3, 9, 13, 25)), "later by the 2.5 hours waited");
+        assert!(w.service.handle_ticket(w.helpdesk, ticket.id, TicketCommand::Reply).await.is_err(), "nothing awaited");
     });
 }

@@ -100,6 +100,8 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("CancelTicket", Tickets, "Cancel a ticket before work starts"),
         ("CloseTicket", Tickets, "Close a completed ticket for good"),
         ("ReopenTicket", Tickets, "Reopen a completed ticket within the plan's window"),
+        ("WaitForCustomer", Tickets, "Pause a ticket's deadlines while it waits on the customer"),
+        ("ReplyToTicket", Tickets, "Answer for the customer a ticket waiting on them, resuming it"),
         ("ViewTicket", Tickets, "View a ticket"),
         ("ListOpenTickets", Tickets, "List tickets across customers and experts (e.g. all open tickets)"),
         ("ListCustomerTickets", Tickets, "List a customer's tickets"),

@@ -97,6 +97,8 @@ domain_enum!(
         Accepted,
         /// The expert is working on it.
         InProgress,
+        /// Waiting on the customer's reply; the deadlines stand still.
+        WaitingForCustomer,
         /// The work is done.
         Completed,
         /// Closed for good.
@@ -262,6 +264,8 @@ domain_enum!(
         CancelTicket,
         CloseTicket,
         ReopenTicket,
+        WaitForCustomer,
+        ReplyToTicket,
         ViewTicket,
         ListOpenTickets,
         ListCustomerTickets,

@@ -1,6 +1,6 @@
 // Deadlines on a plan's business hours from Kotlin: an office-hours plan, a caller in Chicago,
 // a ticket submitted on a Friday afternoon that is due on Monday morning in the caller's zone
-// (across the change to daylight time), and the typed errors of a calendar too thin, a date
+// (across the change to daylight time), a wait on the caller that moves a deadline, and the typed errors of a calendar too thin, a date
 // that does not exist and a zone that does not exist.
 // Usage: DeadlinesKt DATABASE_URL
 import kotlinx.coroutines.runBlocking
@@ -35,6 +35,17 @@ fun main(args: Array<String>) = runBlocking {
     s.advanceClock(Duration.ofMinutes(1))
     check(s.ticketsWaitingTooLong(admin).tickets.single().ticket.id == ticket.id, "late a minute after it")
     println("ok  waiting too long only past the business-hour deadline")
+
+    // Monday 10:56: a second ticket waits an hour on the caller; its deadline moves by the hour.
+    val second = s.submitTicket(hal, carla.id, NewTicket(ProductCategory.TELEVISION, "Remote does nothing", 1))
+    val due = second.respondBy ?: error("an open ticket has a deadline")
+    val waiting = s.waitForCustomer(hal, second.id, "the remote's model number")
+    check(waiting.status == TicketStatus.WAITING_FOR_CUSTOMER && waiting.respondBy == null, "the clock stands still: $waiting")
+    check((waiting.state as TicketState.WaitingForCustomer).resumes == TicketStatus.OPEN, "it will resume open")
+    s.advanceClock(Duration.ofHours(1))
+    val back = s.replyToTicket(Actor(Role.CUSTOMER, carla.id), second.id)
+    check(back.status == TicketStatus.OPEN && back.respondBy == due.plus(Duration.ofHours(1)), "an hour later: ${back.respondBy}")
+    println("ok  an hour waiting on the caller moves the deadline by an hour")
 
     val thin = ServiceHours.Business(listOf(WorkWindow(Weekday.MONDAY, "09:00", "09:30")), emptyList())
     expectInvalid("business_hours", "half an hour a week") { s.definePlan(admin, terms.copy(hours = thin)) }

@@ -1,5 +1,6 @@
 """Deadlines on a plan's business hours, as a call-center tool reads them: an office-hours plan,
-a caller in Chicago, a Friday-afternoon ticket due on Monday morning in the caller's zone, and
+a caller in Chicago, a Friday-afternoon ticket due on Monday morning in the caller's zone, a
+wait on the caller that moves a deadline, and
 the typed errors of a calendar too thin, a holiday that is no date and a zone that is no zone."""
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ def test_a_friday_afternoon_ticket_is_due_monday_morning_in_the_callers_zone(db_
     s.advance_clock(timedelta(hours=65, minutes=1))  # Monday 10:56 CDT: one hour was skipped
     late = s.tickets_waiting_too_long(admin).tickets
     assert [(w.ticket.id, w.overdue_by) for w in late] == [(ticket.id, timedelta(minutes=1))]
+
+    # The customer answers a question from the app an hour later: the deadline moves by the hour.
+    carla_actor = Actor(Role.CUSTOMER, carla.id)
+    second = s.submit_ticket(carla_actor, carla.id, category=ProductCategory.TELEVISION, description="Remote does nothing")
+    assert second.respond_by is not None
+    waiting = s.wait_for_customer(admin, second.id, "the remote's model number")
+    assert waiting.status == sysops.TicketStatus.WAITING_FOR_CUSTOMER and waiting.respond_by is None
+    assert isinstance(waiting.state, sysops.TicketState.WaitingForCustomer) and waiting.state.resumes == sysops.TicketStatus.OPEN
+    s.advance_clock(timedelta(hours=1))
+    back = s.reply_to_ticket(carla_actor, second.id)
+    assert back.status == sysops.TicketStatus.OPEN and back.respond_by == second.respond_by + timedelta(hours=1)
+    with pytest.raises(sysops.InvalidTransitionError):
+        s.reply_to_ticket(carla_actor, second.id)
     s.close()
 
 

@@ -57,7 +57,10 @@ fn loads(inner: &Inner) -> Vec<ExpertLoad> {
         let Some(expert) = ticket.expert else { continue };
         let load = loads.entry(expert).or_insert(ExpertLoad { expert, active: 0, recent: 0 });
         match ticket.status {
-            TicketStatus::Assigned | TicketStatus::Accepted | TicketStatus::InProgress => load.active += 1,
+            TicketStatus::Assigned
+            | TicketStatus::Accepted
+            | TicketStatus::InProgress
+            | TicketStatus::WaitingForCustomer => load.active += 1,
             TicketStatus::Completed => load.recent += 1,
             _ => {}
         }

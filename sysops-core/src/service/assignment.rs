@@ -184,7 +184,7 @@ impl<S: Store> Service<S> {
         let mut overdue = Vec::new();
         for status in [TicketStatus::Open, TicketStatus::Assigned] {
             let tickets = self.all_tickets_in(status, &mut quarantined).await?;
-            overdue.extend(tickets.into_iter().filter(|t| t.is_waiting_too_long(now)));
+            overdue.extend(tickets.into_iter().filter_map(|t| Some((t.overdue_by(now)?, t))));
         }
         let experts = self
             .store
@@ -196,13 +196,13 @@ impl<S: Store> Service<S> {
         );
         let mut waiting: Vec<WaitingTicket> = overdue
             .into_iter()
-            .map(|ticket| {
+            .map(|(overdue_by, ticket)| {
                 let reason = if ticket.status() == TicketStatus::Assigned {
                     WaitReason::AwaitingExpertAnswer
                 } else {
                     assignment::wait_reason(now, &ticket, &candidates)
                 };
-                WaitingTicket { overdue_by: now.signed_duration_since(ticket.respond_by()), reason, ticket }
+                WaitingTicket { overdue_by, reason, ticket }
             })
             .collect();
         waiting.sort_by(|a, b| b.overdue_by.cmp(&a.overdue_by).then(a.ticket.id.cmp(&b.ticket.id)));

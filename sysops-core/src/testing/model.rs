@@ -17,11 +17,14 @@ use crate::{
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeSet, HashSet};
 
-/// Where the workflow goes from `status` on command `kind`, if anywhere (DESIGN.md's diagram).
-pub fn next_status(status: TicketStatus, kind: CommandKind) -> Option<TicketStatus> {
+/// Where the workflow goes from `status` on command `kind`, if anywhere (DESIGN.md's diagram);
+/// a ticket waiting on its customer returns to `resumes` when they reply.
+pub fn next_status(status: TicketStatus, kind: CommandKind, resumes: TicketStatus) -> Option<TicketStatus> {
     use CommandKind as C;
     use TicketStatus::*;
     match (status, kind) {
+        (Open | Accepted | InProgress, C::WaitForCustomer) => Some(WaitingForCustomer),
+        (WaitingForCustomer, C::Reply) => Some(resumes),
         (Open, C::Assign) => Some(Assigned),
         (Assigned, C::Accept) => Some(Accepted),
         (Assigned, C::Reject | C::Expire) => Some(Open),
@@ -46,10 +49,12 @@ pub enum CommandKind {
     Cancel,
     Close,
     Reopen,
+    WaitForCustomer,
+    Reply,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 9] = [
+    pub const ALL: [CommandKind; 11] = [
         CommandKind::Assign,
         CommandKind::Accept,
         CommandKind::Reject,
@@ -59,6 +64,8 @@ impl CommandKind {
         CommandKind::Cancel,
         CommandKind::Close,
         CommandKind::Reopen,
+        CommandKind::WaitForCustomer,
+        CommandKind::Reply,
     ];
 
     /// A concrete command of this kind (assigning to `expert`).
@@ -74,6 +81,8 @@ impl CommandKind {
             CommandKind::Cancel => TicketCommand::Cancel { reason: reason() },
             CommandKind::Close => TicketCommand::Close,
             CommandKind::Reopen => TicketCommand::Reopen { reason: reason() },
+            CommandKind::WaitForCustomer => TicketCommand::WaitForCustomer { reason: reason() },
+            CommandKind::Reply => TicketCommand::Reply,
         }
     }
 }
@@ -157,6 +166,8 @@ struct ModelTicket {
     customer: usize,
     level: u8,
     status: TicketStatus,
+    /// Where a wait on the customer returns to.
+    resumes: TicketStatus,
     expert: Option<usize>,
     respond_by: DateTime<Utc>,
     completed_at: DateTime<Utc>,
@@ -215,12 +226,12 @@ impl<S: Store> Simulation<S> {
         // workflow; the other half by anyone at all, to probe authorization.
         let anyone = WHO[usize::from(op.who) % WHO.len()];
         let guided = op.who & 0x80 == 0;
-        match op.kind % 12 {
+        match op.kind % 14 {
             0 => {
                 let who = if guided { Who::Customer(usize::from(op.arg) % 2) } else { anyone };
                 self.submit(who, self.actor(who), op.arg).await?
             }
-            11 => {
+            13 => {
                 let minutes = if op.arg % 2 == 0 { i64::from(op.arg % 47) } else { i64::from(op.arg) % 4_400 };
                 self.world.clock.advance(Duration::minutes(minutes)).unwrap();
             }
@@ -233,6 +244,10 @@ impl<S: Store> Simulation<S> {
                 let kind = match (guided && op.kind & 0x40 == 0, t.status) {
                     (true, TicketStatus::Open) => CommandKind::Assign,
                     (true, TicketStatus::Assigned) => CommandKind::Accept,
+                    (true, TicketStatus::Accepted | TicketStatus::InProgress) if op.arg & 16 != 0 => {
+                        CommandKind::WaitForCustomer
+                    }
+                    (true, TicketStatus::WaitingForCustomer) => CommandKind::Reply,
                     (true, TicketStatus::Accepted) => CommandKind::Start,
                     (true, TicketStatus::InProgress) => CommandKind::Complete,
                     (true, TicketStatus::Completed) if op.arg & 8 == 0 => CommandKind::Close,
@@ -270,6 +285,7 @@ impl<S: Store> Simulation<S> {
                     customer,
                     level: level as u8,
                     status: TicketStatus::Open,
+                    resumes: TicketStatus::Open,
                     expert: None,
                     respond_by: ticket.submitted_at,
                     completed_at: ticket.submitted_at,
@@ -288,8 +304,10 @@ impl<S: Store> Simulation<S> {
         match kind {
             C::Assign | C::Expire if pick % 2 == 0 => Who::System,
             C::Accept | C::Reject | C::Start | C::Complete => t.expert.map_or(Who::Admin, Who::Expert),
-            C::Cancel | C::Close | C::Reopen if pick % 2 == 0 => Who::Customer(t.customer),
-            C::Cancel | C::Close | C::Reopen => Who::Helpdesk,
+            C::Cancel | C::Close | C::Reopen | C::Reply if pick % 2 == 0 => Who::Customer(t.customer),
+            C::Cancel | C::Close | C::Reopen | C::Reply => Who::Helpdesk,
+            C::WaitForCustomer if pick % 2 == 0 => t.expert.map_or(Who::Helpdesk, Who::Expert),
+            C::WaitForCustomer => Who::Helpdesk,
             _ => Who::Admin,
         }
     }
@@ -310,13 +328,16 @@ impl<S: Store> Simulation<S> {
             C::Accept | C::Reject | C::Start | C::Complete => {
                 matches!(who, Who::Expert(n) if t.expert == Some(n))
             }
-            C::Cancel | C::Reopen => matches!(who, Who::Admin | Who::Helpdesk) || owner,
+            C::Cancel | C::Reopen | C::Reply => matches!(who, Who::Admin | Who::Helpdesk) || owner,
+            C::WaitForCustomer => {
+                matches!(who, Who::Admin | Who::Helpdesk) || matches!(who, Who::Expert(n) if t.expert == Some(n))
+            }
             C::Close => matches!(who, Who::Admin | Who::Helpdesk | Who::System) || owner,
         };
         if !allowed {
             return Err(ErrorKind::Forbidden);
         }
-        let next = next_status(t.status, kind).ok_or(ErrorKind::InvalidTransition)?;
+        let next = next_status(t.status, kind, t.resumes).ok_or(ErrorKind::InvalidTransition)?;
         match kind {
             C::Assign if t.excluded.contains(&expert) => Err(ErrorKind::ExpertExcluded),
             C::Assign if expert >= EXPERT_LEVELS.len() => Err(ErrorKind::NotFound),
@@ -355,6 +376,7 @@ impl<S: Store> Simulation<S> {
                     }
                     CommandKind::Complete => t.completed_at = now,
                     CommandKind::Reopen | CommandKind::Cancel | CommandKind::Close => t.expert = None,
+                    CommandKind::WaitForCustomer => t.resumes = t.status,
                     _ => {}
                 }
                 t.status = status;
@@ -440,6 +462,8 @@ fn kind_name(kind: CommandKind) -> &'static str {
         CommandKind::Cancel => "Cancel",
         CommandKind::Close => "Close",
         CommandKind::Reopen => "Reopen",
+        CommandKind::WaitForCustomer => "WaitForCustomer",
+        CommandKind::Reply => "Reply",
     }
 }
 

@@ -65,6 +65,13 @@ pub enum TicketCommand {
         /// Why.
         reason: Reason,
     },
+    /// Wait on the customer (an open, accepted or in-progress ticket): the deadlines stop.
+    WaitForCustomer {
+        /// What is awaited, e.g. "the model number".
+        reason: Reason,
+    },
+    /// The customer replied to a ticket waiting on them: it resumes where it was.
+    Reply,
     /// Record which knowledge-base articles solved a completed (or closed) ticket, replacing
     /// what was recorded before; at most [`Ticket::MAX_SOLUTIONS`], none to clear.
     RecordSolution { articles: BTreeSet<ArticleId> },
@@ -83,6 +90,8 @@ impl TicketCommand {
             TicketCommand::Cancel { .. } => Action::CancelTicket,
             TicketCommand::Close => Action::CloseTicket,
             TicketCommand::Reopen { .. } => Action::ReopenTicket,
+            TicketCommand::WaitForCustomer { .. } => Action::WaitForCustomer,
+            TicketCommand::Reply => Action::ReplyToTicket,
             TicketCommand::RecordSolution { .. } => Action::RecordSolution,
         }
     }
@@ -107,7 +116,7 @@ impl Ticket {
             return Err(TicketError::NotCovered { plan: plan.id, category: request.category }.into());
         }
         let zone = customer.address.time_zone;
-        Ticket::check_deadlines(&plan.terms.targets, &plan.terms.hours, zone, ctx.now)?;
+        Ticket::check_deadlines(&plan.terms.targets, &plan.terms.hours, zone, ctx.now, &[])?;
         // The ticket lives on its customer's shard (see `ShardKey`).
         let ticket = TicketId::from(ShardKey::of(customer.id.as_uuid()).stamp(ctx.new_id()));
         let channel = if ctx.actor.role == Role::Customer { Channel::Web } else { Channel::Phone };
@@ -199,8 +208,20 @@ impl Decide for Ticket {
                 if ctx.now > window_end {
                     return Err(TicketError::ReopenWindowClosed { ticket: self.id, window_end }.into());
                 }
-                Ticket::check_deadlines(&self.targets, &self.hours, self.zone, ctx.now)?;
+                Ticket::check_deadlines(&self.targets, &self.hours, self.zone, ctx.now, &[])?;
                 TicketEvent::Reopened { reason: reason.clone() }
+            }
+            (
+                TicketCommand::WaitForCustomer { reason },
+                TicketState::Open | TicketState::Accepted { .. } | TicketState::InProgress { .. },
+            ) => TicketEvent::WaitingForCustomer { reason: reason.clone() },
+            (TicketCommand::Reply, TicketState::WaitingForCustomer { .. }) => {
+                let mut pauses = self.pauses.clone();
+                if let Some(wait) = pauses.last_mut() {
+                    wait.until = Some(ctx.now);
+                }
+                Ticket::check_deadlines(&self.targets, &self.hours, self.zone, self.open_since, &pauses)?;
+                TicketEvent::CustomerReplied
             }
             (
                 TicketCommand::RecordSolution { articles },

@@ -93,6 +93,14 @@ pub enum TicketEvent {
         /// Why.
         reason: Reason,
     },
+    /// The ticket waits on the customer (open, accepted or in progress before): its
+    /// deadlines' clock stands still until they reply.
+    WaitingForCustomer {
+        /// What is awaited.
+        reason: Reason,
+    },
+    /// The customer replied: the ticket is back where it was and its clock runs again.
+    CustomerReplied,
     /// The knowledge-base articles that solved the ticket were recorded (replacing any before).
     SolutionRecorded {
         /// The articles; empty when a recorded solution was withdrawn.
@@ -119,6 +127,8 @@ impl EventName for TicketEvent {
             TicketEvent::Cancelled { .. } => "TicketCancelled",
             TicketEvent::Closed => "TicketClosed",
             TicketEvent::Reopened { .. } => "TicketReopened",
+            TicketEvent::WaitingForCustomer { .. } => "TicketWaitingForCustomer",
+            TicketEvent::CustomerReplied => "CustomerReplied",
             TicketEvent::SolutionRecorded { .. } => TicketEvent::SOLUTION_RECORDED,
         }
     }

@@ -6,6 +6,7 @@
 //!   ├─reject/expire─┘                                                         │
 //!   └────────────────────────── reopen (within the plan's window) ────────────┘
 //! cancel: from Open, Assigned or Accepted ─▶ Cancelled
+//! wait for the customer: from Open, Accepted or InProgress ─▶ WaitingForCustomer ─reply─▶ back where it was
 //! ```
 
 mod assignment;
@@ -23,7 +24,7 @@ pub use number::TicketNumber;
 pub use store::{TicketFilter, TicketIndex, TicketStore};
 
 use crate::aggregate::{Aggregate, Index};
-use crate::deadline::ServiceHours;
+use crate::deadline::{Pause, ServiceHours};
 use crate::error::{ReplayError, ValidationError};
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
@@ -65,6 +66,8 @@ pub enum TicketStatus {
     Accepted,
     /// The expert is working on it.
     InProgress,
+    /// Waiting on the customer's reply: the deadlines' clock stands still.
+    WaitingForCustomer,
     /// Work done; may still be reopened.
     Completed,
     /// Finished for good.
@@ -75,11 +78,12 @@ pub enum TicketStatus {
 
 impl TicketStatus {
     /// Every status.
-    pub const ALL: [TicketStatus; 7] = [
+    pub const ALL: [TicketStatus; 8] = [
         TicketStatus::Open,
         TicketStatus::Assigned,
         TicketStatus::Accepted,
         TicketStatus::InProgress,
+        TicketStatus::WaitingForCustomer,
         TicketStatus::Completed,
         TicketStatus::Closed,
         TicketStatus::Cancelled,
@@ -92,6 +96,7 @@ impl TicketStatus {
             TicketStatus::Assigned => "assigned",
             TicketStatus::Accepted => "accepted",
             TicketStatus::InProgress => "in_progress",
+            TicketStatus::WaitingForCustomer => "waiting_for_customer",
             TicketStatus::Completed => "completed",
             TicketStatus::Closed => "closed",
             TicketStatus::Cancelled => "cancelled",
@@ -132,6 +137,14 @@ pub enum TicketState {
         /// When work started.
         started_at: DateTime<Utc>,
     },
+    /// Waiting on the customer since `since`, for `reason`; their reply returns the ticket to
+    /// `resume` (open, accepted or in progress), and until then its deadlines stand still.
+    WaitingForCustomer {
+        since: DateTime<Utc>,
+        reason: Reason,
+        /// The state the reply returns to.
+        resume: Box<TicketState>,
+    },
     /// `expert` finished.
     Completed {
         expert: ExpertId,
@@ -155,6 +168,18 @@ pub enum TicketState {
 }
 
 impl TicketState {
+    /// The expert this state names, looking through a wait to the state it resumes.
+    pub fn expert(&self) -> Option<ExpertId> {
+        match self {
+            TicketState::Assigned { expert, .. }
+            | TicketState::Accepted { expert, .. }
+            | TicketState::InProgress { expert, .. }
+            | TicketState::Completed { expert, .. } => Some(*expert),
+            TicketState::WaitingForCustomer { resume, .. } => resume.expert(),
+            _ => None,
+        }
+    }
+
     /// The status without data.
     pub fn status(&self) -> TicketStatus {
         match self {
@@ -162,6 +187,7 @@ impl TicketState {
             TicketState::Assigned { .. } => TicketStatus::Assigned,
             TicketState::Accepted { .. } => TicketStatus::Accepted,
             TicketState::InProgress { .. } => TicketStatus::InProgress,
+            TicketState::WaitingForCustomer { .. } => TicketStatus::WaitingForCustomer,
             TicketState::Completed { .. } => TicketStatus::Completed,
             TicketState::Closed { .. } => TicketStatus::Closed,
             TicketState::Cancelled { .. } => TicketStatus::Cancelled,
@@ -211,6 +237,10 @@ pub struct Ticket {
     /// The knowledge-base articles recorded as having solved it.
     #[serde(default)]
     pub solved_by: BTreeSet<ArticleId>,
+    /// The waits on the customer since it last became open (the last one still running
+    /// while it waits): its deadlines' clock stood still in them.
+    #[serde(default)]
+    pub pauses: Vec<Pause>,
     version: Sequence,
 }
 
@@ -228,15 +258,10 @@ impl Ticket {
         self.state.status()
     }
 
-    /// The expert currently responsible (offered, accepted, working or finished), if any.
+    /// The expert currently responsible (offered, accepted, working, waiting with the
+    /// customer or finished), if any.
     pub fn current_expert(&self) -> Option<ExpertId> {
-        match &self.state {
-            TicketState::Assigned { expert, .. }
-            | TicketState::Accepted { expert, .. }
-            | TicketState::InProgress { expert, .. }
-            | TicketState::Completed { expert, .. } => Some(*expert),
-            _ => None,
-        }
+        self.state.expert()
     }
 
     /// True when `expert` is responsible now or once accepted the ticket (they may read it).
@@ -251,42 +276,53 @@ impl Ticket {
     }
 
     /// By when an expert should have accepted: the plan's response target, counted on its
-    /// service hours in the customer's zone from when the ticket last became open.
-    pub fn respond_by(&self) -> DateTime<Utc> {
+    /// service hours in the customer's zone from when the ticket last became open, the waits
+    /// on the customer left out. `None` while it waits on the customer and the target is not
+    /// reached yet: the clock stands still until their reply.
+    pub fn respond_by(&self) -> Option<DateTime<Utc>> {
         self.due(self.targets.respond_within)
     }
 
     /// By when the work should be completed: the plan's resolution target, counted as
     /// [`Ticket::respond_by`].
-    pub fn resolve_by(&self) -> DateTime<Utc> {
+    pub fn resolve_by(&self) -> Option<DateTime<Utc>> {
         self.due(self.targets.resolve_within)
     }
 
-    /// `target` on the ticket's service hours from `open_since` (checked when the ticket was
-    /// submitted or reopened to end within the accepted range, else the range's end).
-    fn due(&self, target: chrono::TimeDelta) -> DateTime<Utc> {
-        let due = self.hours.due(self.zone, self.open_since, target, &[]);
-        due.ok().flatten().unwrap_or_else(crate::time::latest)
+    /// `target` on the ticket's service hours from `open_since`, its pauses left out (checked
+    /// to end within the accepted range when the ticket was submitted, reopened or resumed,
+    /// else the range's end).
+    fn due(&self, target: chrono::TimeDelta) -> Option<DateTime<Utc>> {
+        match self.hours.due(self.zone, self.open_since, target, &self.pauses) {
+            Ok(due) => due,
+            Err(_) => Some(crate::time::latest()),
+        }
     }
 
     /// Checks that every deadline of a ticket opened at `from` under `targets` and `hours` in
-    /// `zone` lies in the accepted time range ([`crate::time`]).
+    /// `zone`, with `pauses`, lies in the accepted time range ([`crate::time`]).
     fn check_deadlines(
         targets: &ServiceTargets,
         hours: &ServiceHours,
         zone: Tz,
         from: DateTime<Utc>,
+        pauses: &[Pause],
     ) -> Result<(), ValidationError> {
         targets.deadlines_from(from)?;
         for target in [targets.respond_within, targets.resolve_within] {
-            hours.due(zone, from, target, &[])?;
+            hours.due(zone, from, target, pauses)?;
         }
         Ok(())
     }
 
-    /// True when the ticket still waits for an accepted expert past its response target.
-    pub fn is_waiting_too_long(&self, now: DateTime<Utc>) -> bool {
-        matches!(self.status(), TicketStatus::Open | TicketStatus::Assigned) && now > self.respond_by()
+    /// How long past its response target the ticket still waits for an accepted expert, if
+    /// it does (a ticket waiting on its customer never does: its clock stands still).
+    pub fn overdue_by(&self, now: DateTime<Utc>) -> Option<chrono::TimeDelta> {
+        if !matches!(self.status(), TicketStatus::Open | TicketStatus::Assigned) {
+            return None;
+        }
+        let due = self.respond_by()?;
+        (now > due).then(|| now - due)
     }
 
     fn assignment_mut(&mut self, id: AssignmentId) -> Option<&mut Assignment> {
@@ -354,6 +390,7 @@ impl Aggregate for Ticket {
                 assignments: Vec::new(),
                 reopened: 0,
                 solved_by: BTreeSet::new(),
+                pauses: Vec::new(),
                 version: first.sequence,
             }),
             other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
@@ -412,7 +449,22 @@ impl Aggregate for Ticket {
             (TicketState::Completed { .. }, TicketEvent::Reopened { .. }) => {
                 self.reopened = self.reopened.saturating_add(1);
                 self.open_since = at;
+                self.pauses.clear();
                 TicketState::Open
+            }
+            (
+                resume @ (TicketState::Open | TicketState::Accepted { .. } | TicketState::InProgress { .. }),
+                TicketEvent::WaitingForCustomer { reason },
+            ) => {
+                self.pauses.push(Pause { from: at, until: None });
+                TicketState::WaitingForCustomer { since: at, reason: reason.clone(), resume: Box::new(resume.clone()) }
+            }
+            (TicketState::WaitingForCustomer { resume, .. }, TicketEvent::CustomerReplied) => {
+                let resume = (**resume).clone();
+                if let Some(wait) = self.pauses.last_mut() {
+                    wait.until = Some(at);
+                }
+                resume
             }
             _ => return Err(self.does_not_apply(name)),
         };

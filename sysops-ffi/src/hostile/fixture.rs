@@ -336,6 +336,11 @@ impl Fixture {
                 let (actor, ticket) = (self.actor_or(d, helpdesk), self.id_or(d, started));
                 s.reopen_ticket(actor, ticket, d.text_or("Broke again")).await.map(drop)
             }
+            "wait_for_customer" => {
+                let (actor, ticket) = (self.actor_or(d, helpdesk), self.id_or(d, open));
+                s.wait_for_customer(actor, ticket, d.text_or("The model number")).await.map(drop)
+            }
+            "reply_to_ticket" => s.reply_to_ticket(self.actor_or(d, customer), self.id_or(d, open)).await.map(drop),
             "ticket" => s.ticket(self.actor_or(d, customer), self.id_or(d, open)).await.map(drop),
             "ticket_history" => s.ticket_history(self.actor_or(d, admin), self.id_or(d, offered)).await.map(drop),
             "tickets" => {

@@ -58,6 +58,8 @@ pub const OPERATIONS: &[&str] = &[
     "cancel_ticket",
     "close_ticket",
     "reopen_ticket",
+    "wait_for_customer",
+    "reply_to_ticket",
     "ticket",
     "ticket_history",
     "tickets",

@@ -3,9 +3,10 @@
 use sysops_core::store::ExpertLoad;
 use uuid::Uuid;
 
-/// Workload per expert from the tickets index: expert, active tickets, completed tickets.
+/// Workload per expert from the tickets index: expert, active tickets (a ticket waiting on its
+/// customer stays its expert's), completed tickets.
 pub(crate) const LOADS_SQL: &str = "SELECT expert,
-        SUM(CASE WHEN status IN ('assigned', 'accepted', 'in_progress') THEN 1 ELSE 0 END),
+        SUM(CASE WHEN status IN ('assigned', 'accepted', 'in_progress', 'waiting_for_customer') THEN 1 ELSE 0 END),
         SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END)
      FROM tickets WHERE expert IS NOT NULL GROUP BY expert";
 

@@ -133,6 +133,7 @@ class TicketStatus(_Enum):
     ASSIGNED: ClassVar[TicketStatus]
     ACCEPTED: ClassVar[TicketStatus]
     IN_PROGRESS: ClassVar[TicketStatus]
+    WAITING_FOR_CUSTOMER: ClassVar[TicketStatus]
     COMPLETED: ClassVar[TicketStatus]
     CLOSED: ClassVar[TicketStatus]
     CANCELLED: ClassVar[TicketStatus]
@@ -199,6 +200,8 @@ class Action(_Enum):
     CANCEL_TICKET: ClassVar[Action]
     CLOSE_TICKET: ClassVar[Action]
     REOPEN_TICKET: ClassVar[Action]
+    WAIT_FOR_CUSTOMER: ClassVar[Action]
+    REPLY_TO_TICKET: ClassVar[Action]
     VIEW_TICKET: ClassVar[Action]
     LIST_OPEN_TICKETS: ClassVar[Action]
     LIST_CUSTOMER_TICKETS: ClassVar[Action]
@@ -691,6 +694,20 @@ class TicketState:
         @property
         def started_at(self) -> datetime: ...
     @final
+    class WaitingForCustomer(TicketState):
+        """Waiting on the customer since ``since``; their reply returns the ticket to
+        ``resumes`` (with ``expert`` when accepted or in progress)."""
+        __match_args__ = ("since", "reason", "resumes", "expert")
+        def __new__(cls, since: datetime, reason: str, resumes: TicketStatus, expert: Optional[uuid.UUID]) -> Self: ...
+        @property
+        def since(self) -> datetime: ...
+        @property
+        def reason(self) -> str: ...
+        @property
+        def resumes(self) -> TicketStatus: ...
+        @property
+        def expert(self) -> Optional[uuid.UUID]: ...
+    @final
     class Completed(TicketState):
         __match_args__ = ("expert", "completed_at", "notes")
         def __new__(cls, expert: uuid.UUID, completed_at: datetime, notes: str) -> Self: ...
@@ -747,9 +764,11 @@ class Ticket:
     @property
     def open_since(self) -> datetime: ...
     @property
-    def respond_by(self) -> datetime: ...
+    def respond_by(self) -> Optional[datetime]:
+        """``None`` while the ticket waits on the customer: the clock stands still."""
     @property
-    def resolve_by(self) -> datetime: ...
+    def resolve_by(self) -> Optional[datetime]:
+        """``None`` while the ticket waits on the customer: the clock stands still."""
     @property
     def time_zone(self) -> str: ...
     @property
@@ -842,6 +861,16 @@ class TicketChange:
         def __new__(cls, reason: str) -> Self: ...
         @property
         def reason(self) -> str: ...
+    @final
+    class WaitingForCustomer(TicketChange):
+        __match_args__ = ("reason",)
+        def __new__(cls, reason: str) -> Self: ...
+        @property
+        def reason(self) -> str: ...
+    @final
+    class CustomerReplied(TicketChange):
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
     @final
     class SolutionRecorded(TicketChange):
         __match_args__ = ("articles",)
@@ -1584,6 +1613,12 @@ class Sysops:
     def cancel_ticket(self, actor: Actor, ticket: _Id, reason: str) -> Ticket: ...
     def close_ticket(self, actor: Actor, ticket: _Id) -> Ticket: ...
     def reopen_ticket(self, actor: Actor, ticket: _Id, reason: str) -> Ticket: ...
+    def wait_for_customer(self, actor: Actor, ticket: _Id, reason: str) -> Ticket:
+        """An open, accepted or in-progress ticket waits on the customer (its expert,
+        helpdesk or an administrator): its deadlines stand still until they reply."""
+    def reply_to_ticket(self, actor: Actor, ticket: _Id) -> Ticket:
+        """The customer (or helpdesk for them) replied: the ticket resumes where it was and
+        its deadlines move by the time waited."""
     def ticket(self, actor: Actor, ticket: _Id) -> Ticket: ...
     def ticket_history(self, actor: Actor, ticket: _Id) -> list[TicketEvent]: ...
     def tickets(

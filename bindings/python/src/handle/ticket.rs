@@ -92,6 +92,22 @@ impl Sysops {
         blocking(py, self.inner.reopen_ticket(actor, ticket.0, reason))
     }
 
+    /// Waits on the customer: the ticket's deadlines stand still until they reply.
+    fn wait_for_customer(
+        &self,
+        py: Python<'_>,
+        actor: ffi::Actor,
+        ticket: Id,
+        reason: String,
+    ) -> Result<ffi::Ticket, Failure> {
+        blocking(py, self.inner.wait_for_customer(actor, ticket.0, reason))
+    }
+
+    /// The customer replied to a ticket waiting on them: it resumes where it was.
+    fn reply_to_ticket(&self, py: Python<'_>, actor: ffi::Actor, ticket: Id) -> Result<ffi::Ticket, Failure> {
+        blocking(py, self.inner.reply_to_ticket(actor, ticket.0))
+    }
+
     /// A ticket, if the actor may see it.
     fn ticket(&self, py: Python<'_>, actor: ffi::Actor, ticket: Id) -> Result<ffi::Ticket, Failure> {
         blocking(py, self.inner.ticket(actor, ticket.0))

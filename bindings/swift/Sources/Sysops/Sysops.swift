@@ -2397,6 +2397,12 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func reopenTicket(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
     
     /**
+     * The customer (or helpdesk for them) replied to a ticket waiting on them: it resumes
+     * where it was, and its deadlines move by the time waited.
+     */
+    func replyToTicket(actor: Actor, ticket: Uuid) async throws  -> Ticket
+    
+    /**
      * The expert starts work on an accepted ticket.
      */
     func startWork(actor: Actor, ticket: Uuid) async throws  -> Ticket
@@ -2421,6 +2427,13 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * ticket id `after`.
      */
     func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64) async throws  -> TicketPage
+    
+    /**
+     * The ticket waits on the customer for `reason` (1–2,000 characters): an open,
+     * accepted or in-progress ticket, by its expert, helpdesk or an administrator. Its
+     * deadlines stand still until the customer replies.
+     */
+    func waitForCustomer(actor: Actor, ticket: Uuid, reason: String) async throws  -> Ticket
     
 }
 /**
@@ -3858,6 +3871,26 @@ open func reopenTicket(actor: Actor, ticket: Uuid, reason: String)async throws  
 }
     
     /**
+     * The customer (or helpdesk for them) replied to a ticket waiting on them: it resumes
+     * where it was, and its deadlines move by the time waited.
+     */
+open func replyToTicket(actor: Actor, ticket: Uuid)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_reply_to_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
      * The expert starts work on an accepted ticket.
      */
 open func startWork(actor: Actor, ticket: Uuid)async throws  -> Ticket  {
@@ -3949,6 +3982,27 @@ open func tickets(actor: Actor, filter: TicketFilter, after: Uuid?, limit: Int64
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTicketPage_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The ticket waits on the customer for `reason` (1–2,000 characters): an open,
+     * accepted or in-progress ticket, by its expert, helpdesk or an administrator. Its
+     * deadlines stand still until the customer replies.
+     */
+open func waitForCustomer(actor: Actor, ticket: Uuid, reason: String)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_wait_for_customer(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -8065,13 +8119,14 @@ public struct Ticket: Equatable, Hashable {
     public var openSince: Timestamp
     /**
      * By when an expert should have accepted it: the plan's response target counted on its
-     * service hours in the customer's time zone from `open_since`.
+     * service hours in the customer's time zone from `open_since`, the waits on the customer
+     * left out; absent while it waits on the customer (the clock stands still).
      */
-    public var respondBy: Timestamp
+    public var respondBy: Timestamp?
     /**
      * By when the work should be done: the resolution target, counted the same way.
      */
-    public var resolveBy: Timestamp
+    public var resolveBy: Timestamp?
     /**
      * The customer's IANA time zone at submission, which business hours count in.
      */
@@ -8145,11 +8200,12 @@ public struct Ticket: Equatable, Hashable {
          */openSince: Timestamp, 
         /**
          * By when an expert should have accepted it: the plan's response target counted on its
-         * service hours in the customer's time zone from `open_since`.
-         */respondBy: Timestamp, 
+         * service hours in the customer's time zone from `open_since`, the waits on the customer
+         * left out; absent while it waits on the customer (the clock stands still).
+         */respondBy: Timestamp?, 
         /**
          * By when the work should be done: the resolution target, counted the same way.
-         */resolveBy: Timestamp, 
+         */resolveBy: Timestamp?, 
         /**
          * The customer's IANA time zone at submission, which business hours count in.
          */timeZone: String, 
@@ -8228,8 +8284,8 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
                 targets: FfiConverterTypeServiceTargets.read(from: &buf), 
                 submittedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 openSince: FfiConverterTypeTimestamp.read(from: &buf), 
-                respondBy: FfiConverterTypeTimestamp.read(from: &buf), 
-                resolveBy: FfiConverterTypeTimestamp.read(from: &buf), 
+                respondBy: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                resolveBy: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 timeZone: FfiConverterString.read(from: &buf), 
                 status: FfiConverterTypeTicketStatus.read(from: &buf), 
                 state: FfiConverterTypeTicketState.read(from: &buf), 
@@ -8255,8 +8311,8 @@ public struct FfiConverterTypeTicket: FfiConverterRustBuffer {
         FfiConverterTypeServiceTargets.write(value.targets, into: &buf)
         FfiConverterTypeTimestamp.write(value.submittedAt, into: &buf)
         FfiConverterTypeTimestamp.write(value.openSince, into: &buf)
-        FfiConverterTypeTimestamp.write(value.respondBy, into: &buf)
-        FfiConverterTypeTimestamp.write(value.resolveBy, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.respondBy, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.resolveBy, into: &buf)
         FfiConverterString.write(value.timeZone, into: &buf)
         FfiConverterTypeTicketStatus.write(value.status, into: &buf)
         FfiConverterTypeTicketState.write(value.state, into: &buf)
@@ -9081,6 +9137,8 @@ public enum Action: Equatable, Hashable {
     case cancelTicket
     case closeTicket
     case reopenTicket
+    case waitForCustomer
+    case replyToTicket
     case viewTicket
     case listOpenTickets
     case listCustomerTickets
@@ -9187,47 +9245,51 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case 32: return .reopenTicket
         
-        case 33: return .viewTicket
+        case 33: return .waitForCustomer
         
-        case 34: return .listOpenTickets
+        case 34: return .replyToTicket
         
-        case 35: return .listCustomerTickets
+        case 35: return .viewTicket
         
-        case 36: return .listExpertTickets
+        case 36: return .listOpenTickets
         
-        case 37: return .auditRecords
+        case 37: return .listCustomerTickets
         
-        case 38: return .startSubscription
+        case 38: return .listExpertTickets
         
-        case 39: return .replaceCard
+        case 39: return .auditRecords
         
-        case 40: return .cancelSubscription
+        case 40: return .startSubscription
         
-        case 41: return .viewBilling
+        case 41: return .replaceCard
         
-        case 42: return .runBilling
+        case 42: return .cancelSubscription
         
-        case 43: return .retryPayment
+        case 43: return .viewBilling
         
-        case 44: return .refundPayment
+        case 44: return .runBilling
         
-        case 45: return .voidInvoice
+        case 45: return .retryPayment
         
-        case 46: return .writeOffInvoice
+        case 46: return .refundPayment
         
-        case 47: return .rotateCardKeys
+        case 47: return .voidInvoice
         
-        case 48: return .writeArticle
+        case 48: return .writeOffInvoice
         
-        case 49: return .reviseArticle
+        case 49: return .rotateCardKeys
         
-        case 50: return .retireArticle
+        case 50: return .writeArticle
         
-        case 51: return .readArticles
+        case 51: return .reviseArticle
         
-        case 52: return .searchCallers
+        case 52: return .retireArticle
         
-        case 53: return .recordSolution
+        case 53: return .readArticles
+        
+        case 54: return .searchCallers
+        
+        case 55: return .recordSolution
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9365,88 +9427,96 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
             writeInt(&buf, Int32(32))
         
         
-        case .viewTicket:
+        case .waitForCustomer:
             writeInt(&buf, Int32(33))
         
         
-        case .listOpenTickets:
+        case .replyToTicket:
             writeInt(&buf, Int32(34))
         
         
-        case .listCustomerTickets:
+        case .viewTicket:
             writeInt(&buf, Int32(35))
         
         
-        case .listExpertTickets:
+        case .listOpenTickets:
             writeInt(&buf, Int32(36))
         
         
-        case .auditRecords:
+        case .listCustomerTickets:
             writeInt(&buf, Int32(37))
         
         
-        case .startSubscription:
+        case .listExpertTickets:
             writeInt(&buf, Int32(38))
         
         
-        case .replaceCard:
+        case .auditRecords:
             writeInt(&buf, Int32(39))
         
         
-        case .cancelSubscription:
+        case .startSubscription:
             writeInt(&buf, Int32(40))
         
         
-        case .viewBilling:
+        case .replaceCard:
             writeInt(&buf, Int32(41))
         
         
-        case .runBilling:
+        case .cancelSubscription:
             writeInt(&buf, Int32(42))
         
         
-        case .retryPayment:
+        case .viewBilling:
             writeInt(&buf, Int32(43))
         
         
-        case .refundPayment:
+        case .runBilling:
             writeInt(&buf, Int32(44))
         
         
-        case .voidInvoice:
+        case .retryPayment:
             writeInt(&buf, Int32(45))
         
         
-        case .writeOffInvoice:
+        case .refundPayment:
             writeInt(&buf, Int32(46))
         
         
-        case .rotateCardKeys:
+        case .voidInvoice:
             writeInt(&buf, Int32(47))
         
         
-        case .writeArticle:
+        case .writeOffInvoice:
             writeInt(&buf, Int32(48))
         
         
-        case .reviseArticle:
+        case .rotateCardKeys:
             writeInt(&buf, Int32(49))
         
         
-        case .retireArticle:
+        case .writeArticle:
             writeInt(&buf, Int32(50))
         
         
-        case .readArticles:
+        case .reviseArticle:
             writeInt(&buf, Int32(51))
         
         
-        case .searchCallers:
+        case .retireArticle:
             writeInt(&buf, Int32(52))
         
         
-        case .recordSolution:
+        case .readArticles:
             writeInt(&buf, Int32(53))
+        
+        
+        case .searchCallers:
+            writeInt(&buf, Int32(54))
+        
+        
+        case .recordSolution:
+            writeInt(&buf, Int32(55))
         
         }
     }
@@ -12025,6 +12095,18 @@ public enum TicketChange: Equatable, Hashable {
          */reason: String
     )
     /**
+     * It waits on the customer; the deadlines stand still.
+     */
+    case waitingForCustomer(
+        /**
+         * What is awaited.
+         */reason: String
+    )
+    /**
+     * The customer replied; it resumed where it was.
+     */
+    case customerReplied
+    /**
      * The knowledge-base articles that solved it were recorded (empty: withdrawn).
      */
     case solutionRecorded(articles: [Uuid]
@@ -12078,7 +12160,12 @@ public struct FfiConverterTypeTicketChange: FfiConverterRustBuffer {
         case 10: return .reopened(reason: try FfiConverterString.read(from: &buf)
         )
         
-        case 11: return .solutionRecorded(articles: try FfiConverterSequenceTypeUuid.read(from: &buf)
+        case 11: return .waitingForCustomer(reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 12: return .customerReplied
+        
+        case 13: return .solutionRecorded(articles: try FfiConverterSequenceTypeUuid.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -12143,8 +12230,17 @@ public struct FfiConverterTypeTicketChange: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .solutionRecorded(articles):
+        case let .waitingForCustomer(reason):
             writeInt(&buf, Int32(11))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case .customerReplied:
+            writeInt(&buf, Int32(12))
+        
+        
+        case let .solutionRecorded(articles):
+            writeInt(&buf, Int32(13))
             FfiConverterSequenceTypeUuid.write(articles, into: &buf)
             
         }
@@ -12209,6 +12305,16 @@ public enum TicketState: Equatable, Hashable {
          */startedAt: Timestamp
     )
     /**
+     * Waiting on the customer since `since`: the deadlines stand still until they reply,
+     * which returns the ticket to `resumes` (`OPEN`, `ACCEPTED` or `IN_PROGRESS`, with
+     * `expert` for the last two).
+     */
+    case waitingForCustomer(since: Timestamp, 
+        /**
+         * What is awaited.
+         */reason: String, resumes: TicketStatus, expert: Uuid?
+    )
+    /**
      * Done.
      */
     case completed(expert: Uuid, 
@@ -12270,13 +12376,16 @@ public struct FfiConverterTypeTicketState: FfiConverterRustBuffer {
         case 4: return .inProgress(assignment: try FfiConverterTypeUuid.read(from: &buf), expert: try FfiConverterTypeUuid.read(from: &buf), startedAt: try FfiConverterTypeTimestamp.read(from: &buf)
         )
         
-        case 5: return .completed(expert: try FfiConverterTypeUuid.read(from: &buf), completedAt: try FfiConverterTypeTimestamp.read(from: &buf), notes: try FfiConverterString.read(from: &buf)
+        case 5: return .waitingForCustomer(since: try FfiConverterTypeTimestamp.read(from: &buf), reason: try FfiConverterString.read(from: &buf), resumes: try FfiConverterTypeTicketStatus.read(from: &buf), expert: try FfiConverterOptionTypeUuid.read(from: &buf)
         )
         
-        case 6: return .closed(closedAt: try FfiConverterTypeTimestamp.read(from: &buf)
+        case 6: return .completed(expert: try FfiConverterTypeUuid.read(from: &buf), completedAt: try FfiConverterTypeTimestamp.read(from: &buf), notes: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .cancelled(cancelledAt: try FfiConverterTypeTimestamp.read(from: &buf), reason: try FfiConverterString.read(from: &buf)
+        case 7: return .closed(closedAt: try FfiConverterTypeTimestamp.read(from: &buf)
+        )
+        
+        case 8: return .cancelled(cancelledAt: try FfiConverterTypeTimestamp.read(from: &buf), reason: try FfiConverterString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -12311,20 +12420,28 @@ public struct FfiConverterTypeTicketState: FfiConverterRustBuffer {
             FfiConverterTypeTimestamp.write(startedAt, into: &buf)
             
         
-        case let .completed(expert,completedAt,notes):
+        case let .waitingForCustomer(since,reason,resumes,expert):
             writeInt(&buf, Int32(5))
+            FfiConverterTypeTimestamp.write(since, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterTypeTicketStatus.write(resumes, into: &buf)
+            FfiConverterOptionTypeUuid.write(expert, into: &buf)
+            
+        
+        case let .completed(expert,completedAt,notes):
+            writeInt(&buf, Int32(6))
             FfiConverterTypeUuid.write(expert, into: &buf)
             FfiConverterTypeTimestamp.write(completedAt, into: &buf)
             FfiConverterString.write(notes, into: &buf)
             
         
         case let .closed(closedAt):
-            writeInt(&buf, Int32(6))
+            writeInt(&buf, Int32(7))
             FfiConverterTypeTimestamp.write(closedAt, into: &buf)
             
         
         case let .cancelled(cancelledAt,reason):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(8))
             FfiConverterTypeTimestamp.write(cancelledAt, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
@@ -12369,6 +12486,10 @@ public enum TicketStatus: Equatable, Hashable {
      */
     case inProgress
     /**
+     * Waiting on the customer's reply; the deadlines stand still.
+     */
+    case waitingForCustomer
+    /**
      * The work is done.
      */
     case completed
@@ -12409,11 +12530,13 @@ public struct FfiConverterTypeTicketStatus: FfiConverterRustBuffer {
         
         case 4: return .inProgress
         
-        case 5: return .completed
+        case 5: return .waitingForCustomer
         
-        case 6: return .closed
+        case 6: return .completed
         
-        case 7: return .cancelled
+        case 7: return .closed
+        
+        case 8: return .cancelled
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12439,16 +12562,20 @@ public struct FfiConverterTypeTicketStatus: FfiConverterRustBuffer {
             writeInt(&buf, Int32(4))
         
         
-        case .completed:
+        case .waitingForCustomer:
             writeInt(&buf, Int32(5))
         
         
-        case .closed:
+        case .completed:
             writeInt(&buf, Int32(6))
         
         
-        case .cancelled:
+        case .closed:
             writeInt(&buf, Int32(7))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -14472,6 +14599,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_reopen_ticket() != 24119) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_sysops_reply_to_ticket() != 53410) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_start_work() != 11464) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -14481,10 +14611,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_ticket() != 12246) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_method_sysops_ticket_history() != 6837) {
+    if (uniffi_sysops_ffi_checksum_method_sysops_ticket_history() != 23824) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_tickets() != 60376) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_wait_for_customer() != 19163) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_importlistener_progress() != 27072) {

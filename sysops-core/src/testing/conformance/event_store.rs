@@ -237,7 +237,7 @@ pub async fn random_workflows_keep_every_invariant<S: Store>(store: S) {
             panic!("{op:?}: {violation}");
         }
     }
-    for kind in ["Submit", "Assign", "Accept", "Reject", "Start", "Complete", "Close"] {
+    for kind in ["Submit", "Assign", "Accept", "Reject", "Start", "Complete", "Close", "WaitForCustomer", "Reply"] {
         assert!(sim.accepted.get(kind).copied().unwrap_or(0) > 0, "the walk never did {kind}: {:?}", sim.accepted);
     }
 }

@@ -829,6 +829,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_reject_ticket(uint64_t ptr, RustBuff
 uint64_t uniffi_sysops_ffi_fn_method_sysops_reopen_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REPLY_TO_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REPLY_TO_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_sysops_reply_to_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_START_WORK
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_START_WORK
 uint64_t uniffi_sysops_ffi_fn_method_sysops_start_work(uint64_t ptr, RustBuffer actor, RustBuffer ticket
@@ -852,6 +857,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_ticket_history(uint64_t ptr, RustBuf
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETS
 uint64_t uniffi_sysops_ffi_fn_method_sysops_tickets(uint64_t ptr, RustBuffer actor, RustBuffer filter, RustBuffer after, int64_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_WAIT_FOR_CUSTOMER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_WAIT_FOR_CUSTOMER
+uint64_t uniffi_sysops_ffi_fn_method_sysops_wait_for_customer(uint64_t ptr, RustBuffer actor, RustBuffer ticket, RustBuffer reason
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_IMPORTLISTENER
@@ -1684,6 +1694,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_reopen_ticket(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REPLY_TO_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REPLY_TO_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_reply_to_ticket(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_START_WORK
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_START_WORK
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_start_work(void
@@ -1711,6 +1727,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_ticket_history(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETS
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_tickets(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_WAIT_FOR_CUSTOMER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_WAIT_FOR_CUSTOMER
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_wait_for_customer(void
     
 );
 #endif

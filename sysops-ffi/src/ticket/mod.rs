@@ -11,6 +11,9 @@ use sysops_core as core;
 use sysops_core::{CustomerId, ExpertId, TicketCommand, TicketId};
 use uuid::Uuid;
 
+mod history;
+pub use history::{TicketChange, TicketEvent};
+
 /// What a customer asks for.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops"))]
@@ -173,6 +176,16 @@ pub enum TicketState {
         /// When work started.
         started_at: Timestamp,
     },
+    /// Waiting on the customer since `since`: the deadlines stand still until they reply,
+    /// which returns the ticket to `resumes` (`OPEN`, `ACCEPTED` or `IN_PROGRESS`, with
+    /// `expert` for the last two).
+    WaitingForCustomer {
+        since: Timestamp,
+        /// What is awaited.
+        reason: String,
+        resumes: TicketStatus,
+        expert: Option<Uuid>,
+    },
     /// Done.
     Completed {
         expert: Uuid,
@@ -196,7 +209,16 @@ pub enum TicketState {
 }
 
 #[cfg(feature = "python")]
-crate::python::variant_kind!(TicketState { Open, Assigned, Accepted, InProgress, Completed, Closed, Cancelled });
+crate::python::variant_kind!(TicketState {
+    Open,
+    Assigned,
+    Accepted,
+    InProgress,
+    WaitingForCustomer,
+    Completed,
+    Closed,
+    Cancelled
+});
 
 impl From<core::TicketState> for TicketState {
     fn from(s: core::TicketState) -> Self {
@@ -212,6 +234,12 @@ impl From<core::TicketState> for TicketState {
             S::InProgress { assignment, expert, started_at } => {
                 TicketState::InProgress { assignment: assignment.as_uuid(), expert: expert.as_uuid(), started_at }
             }
+            S::WaitingForCustomer { since, reason, resume } => TicketState::WaitingForCustomer {
+                since,
+                reason: reason.into(),
+                resumes: resume.status(),
+                expert: resume.expert().map(|e| e.as_uuid()),
+            },
             S::Completed { expert, completed_at, notes } => {
                 TicketState::Completed { expert: expert.as_uuid(), completed_at, notes: notes.into() }
             }
@@ -253,10 +281,11 @@ pub struct Ticket {
     /// When it last became open (submission or reopening).
     pub open_since: Timestamp,
     /// By when an expert should have accepted it: the plan's response target counted on its
-    /// service hours in the customer's time zone from `open_since`.
-    pub respond_by: Timestamp,
+    /// service hours in the customer's time zone from `open_since`, the waits on the customer
+    /// left out; absent while it waits on the customer (the clock stands still).
+    pub respond_by: Option<Timestamp>,
     /// By when the work should be done: the resolution target, counted the same way.
-    pub resolve_by: Timestamp,
+    pub resolve_by: Option<Timestamp>,
     /// The customer's IANA time zone at submission, which business hours count in.
     pub time_zone: String,
     /// Its status (the state's name).
@@ -303,131 +332,6 @@ impl From<core::Ticket> for Ticket {
             state: t.state.into(),
             description: t.description.into(),
         }
-    }
-}
-
-/// What happened to a ticket in one event.
-#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "sysops"))]
-#[allow(missing_docs)]
-pub enum TicketChange {
-    /// Submitted.
-    Submitted {
-        customer: Uuid,
-        category: ProductCategory,
-        /// What is wrong.
-        description: String,
-        /// Web or phone.
-        channel: Channel,
-    },
-    /// Offered to an expert.
-    Assigned {
-        /// The offer.
-        assignment: Uuid,
-        expert: Uuid,
-        /// The answer deadline.
-        respond_by: Timestamp,
-    },
-    /// The expert accepted.
-    Accepted {
-        /// The offer.
-        assignment: Uuid,
-    },
-    /// The expert rejected.
-    Rejected {
-        /// The offer.
-        assignment: Uuid,
-        /// Why.
-        reason: String,
-    },
-    /// The offer expired unanswered.
-    Expired {
-        /// The offer.
-        assignment: Uuid,
-    },
-    /// Work started.
-    WorkStarted {},
-    /// Work completed.
-    Completed {
-        /// The expert's notes.
-        notes: String,
-    },
-    /// Cancelled.
-    Cancelled {
-        /// Why.
-        reason: String,
-    },
-    /// Closed.
-    Closed {},
-    /// Reopened by the customer.
-    Reopened {
-        /// Why.
-        reason: String,
-    },
-    /// The knowledge-base articles that solved it were recorded (empty: withdrawn).
-    SolutionRecorded { articles: Vec<Uuid> },
-}
-
-#[cfg(feature = "python")]
-crate::python::variant_kind!(TicketChange {
-    Submitted,
-    Assigned,
-    Accepted,
-    Rejected,
-    Expired,
-    WorkStarted,
-    Completed,
-    Cancelled,
-    Closed,
-    Reopened,
-    SolutionRecorded
-});
-
-/// One event of a ticket's history: what happened, when, by whom.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
-pub struct TicketEvent {
-    /// 1, 2, 3, ... per ticket, gap-free.
-    pub sequence: u64,
-    /// When.
-    pub at: Timestamp,
-    /// Who.
-    pub by: Actor,
-    /// A stable name, e.g. `"TicketAccepted"`.
-    pub name: String,
-    /// What.
-    pub change: TicketChange,
-}
-
-impl From<core::Envelope<core::TicketEvent>> for TicketEvent {
-    fn from(e: core::Envelope<core::TicketEvent>) -> Self {
-        use core::{EventName, TicketEvent as E};
-        let name = e.payload.name().to_owned();
-        let change = match e.payload {
-            E::Submitted { customer, category, description, channel, .. } => TicketChange::Submitted {
-                customer: customer.as_uuid(),
-                category,
-                description: description.into(),
-                channel,
-            },
-            E::Assigned { assignment, expert, respond_by, .. } => {
-                TicketChange::Assigned { assignment: assignment.as_uuid(), expert: expert.as_uuid(), respond_by }
-            }
-            E::Accepted { assignment } => TicketChange::Accepted { assignment: assignment.as_uuid() },
-            E::Rejected { assignment, reason } => {
-                TicketChange::Rejected { assignment: assignment.as_uuid(), reason: reason.into() }
-            }
-            E::Expired { assignment } => TicketChange::Expired { assignment: assignment.as_uuid() },
-            E::WorkStarted => TicketChange::WorkStarted {},
-            E::Completed { notes } => TicketChange::Completed { notes: notes.into() },
-            E::Cancelled { reason } => TicketChange::Cancelled { reason: reason.into() },
-            E::Closed => TicketChange::Closed {},
-            E::Reopened { reason } => TicketChange::Reopened { reason: reason.into() },
-            E::SolutionRecorded { articles } => {
-                TicketChange::SolutionRecorded { articles: articles.into_iter().map(|a| a.as_uuid()).collect() }
-            }
-        };
-        TicketEvent { sequence: e.sequence.0, at: e.at, by: e.by.into(), name, change }
     }
 }
 
@@ -527,6 +431,22 @@ impl Sysops {
     /// The expert starts work on an accepted ticket.
     pub async fn start_work(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
         guard(async move { self.ticket_command(actor, ticket, TicketCommand::Start).await }).await
+    }
+
+    /// The ticket waits on the customer for `reason` (1–2,000 characters): an open,
+    /// accepted or in-progress ticket, by its expert, helpdesk or an administrator. Its
+    /// deadlines stand still until the customer replies.
+    pub async fn wait_for_customer(&self, actor: Actor, ticket: Uuid, reason: String) -> Result<Ticket, SysopsError> {
+        guard(async move {
+            self.ticket_command(actor, ticket, TicketCommand::WaitForCustomer { reason: self::reason(reason)? }).await
+        })
+        .await
+    }
+
+    /// The customer (or helpdesk for them) replied to a ticket waiting on them: it resumes
+    /// where it was, and its deadlines move by the time waited.
+    pub async fn reply_to_ticket(&self, actor: Actor, ticket: Uuid) -> Result<Ticket, SysopsError> {
+        guard(async move { self.ticket_command(actor, ticket, TicketCommand::Reply).await }).await
     }
 
     /// The expert completes the work, with notes (1–10,000 characters).
