@@ -11,7 +11,7 @@
 
 use crate::error::ValidationError;
 use crate::expert::WorkWindow;
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -121,6 +121,23 @@ impl BusinessCalendar {
         &self.holidays
     }
 
+    /// How long the windows of a week are open, when the clocks do not change in it.
+    fn week_length(&self) -> TimeDelta {
+        self.windows.iter().map(open_length).sum()
+    }
+
+    /// True when the days from `from` to `to` (excluded) hold no holiday and the clocks keep
+    /// one offset through them (checked at every midnight, a day either side).
+    fn quiet(&self, zone: Tz, from: NaiveDate, to: NaiveDate) -> bool {
+        if self.holidays.range(from..to).next().is_some() {
+            return false;
+        }
+        let offset = |at: DateTime<Utc>| zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
+        let days = (to - from).num_days();
+        let offsets: Option<Vec<i32>> = (-1..=days + 1).map(|d| midnight(from, d).map(offset)).collect();
+        offsets.is_some_and(|o| o.windows(2).all(|pair| pair.first() == pair.last()))
+    }
+
     /// The open stretches of local date `date`, as instants: for each window, the instants
     /// whose local time falls in it.
     fn open_on(&self, zone: Tz, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
@@ -152,9 +169,8 @@ struct Clocks {
 
 impl Clocks {
     fn around(zone: Tz, date: NaiveDate) -> Option<Self> {
-        let offset = |at: DateTime<Utc>| {
-            i64::from(chrono::Offset::fix(&zone.offset_from_utc_datetime(&at.naive_utc())).local_minus_utc())
-        };
+        let offset =
+            |at: DateTime<Utc>| i64::from(zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc());
         let midnight = date.and_time(NaiveTime::MIN).and_utc();
         let (mut lo, mut hi) =
             (midnight.checked_sub_signed(TimeDelta::days(1))?, midnight.checked_add_signed(TimeDelta::days(2))?);
@@ -198,33 +214,49 @@ impl ServiceHours {
         target: TimeDelta,
         pauses: &[Pause],
     ) -> Result<Option<DateTime<Utc>>, ValidationError> {
+        self.counted(zone, start, target, pauses, true)
+    }
+
+    /// [`ServiceHours::due`], leaping whole business weeks when `leap` (and nothing in the
+    /// week but its windows: no holiday, pause or change of the clocks), so a long target on
+    /// a thin calendar costs weeks, not days.
+    fn counted(
+        &self,
+        zone: Tz,
+        start: DateTime<Utc>,
+        target: TimeDelta,
+        pauses: &[Pause],
+        leap: bool,
+    ) -> Result<Option<DateTime<Utc>>, ValidationError> {
         let year = TimeDelta::days(366);
         if target <= TimeDelta::zero() || target > year {
             let value = target.num_minutes();
             return Err(ValidationError::OutOfRange { field: "target", value, min: 1, max: year.num_minutes() });
         }
-        let pauses = stopped(pauses);
-        let mut left = target;
+        let mut meter = Meter { start, left: target, pauses: stopped(pauses) };
         let end = crate::time::latest();
-        let mut spend = |from: DateTime<Utc>, to: DateTime<Utc>| -> Option<Option<DateTime<Utc>>> {
-            for (a, b) in running(from.max(start), to, &pauses) {
-                if b - a >= left {
-                    return Some(Some(a + left));
-                }
-                left -= b - a;
-            }
-            // An open pause holds the clock from its start on.
-            pauses.last().filter(|p| p.1.is_none() && p.0 < to).map(|_| None)
-        };
         match self {
             ServiceHours::AroundTheClock => {
-                if let Some(found) = spend(start, end) {
+                if let Some(found) = meter.spend(start, end) {
                     return Ok(found);
                 }
             }
             ServiceHours::Business(calendar) => {
                 let first = start.with_timezone(&zone).date_naive().pred_opt().unwrap_or(NaiveDate::MIN);
-                for date in first.iter_days() {
+                // Days from here on lie wholly after the start.
+                let after_start = first.checked_add_days(Days::new(2)).unwrap_or(NaiveDate::MAX);
+                let week = calendar.week_length();
+                let mut date = first;
+                while date.year() <= 9999 {
+                    let next_week = date.checked_add_days(Days::new(7)).unwrap_or(NaiveDate::MAX);
+                    if leap && date >= after_start && meter.left > week && calendar.quiet(zone, date, next_week) {
+                        let (from, to) = (midnight(date, -1), midnight(next_week, 1));
+                        if from.zip(to).is_some_and(|(from, to)| meter.unpaused(from, to)) {
+                            meter.left -= week;
+                            date = next_week;
+                            continue;
+                        }
+                    }
                     let open = calendar.open_on(zone, date);
                     if open.first().is_some_and(|(a, _)| *a > end) {
                         break;
@@ -233,17 +265,49 @@ impl ServiceHours {
                         if to <= start {
                             continue;
                         }
-                        if let Some(found) = spend(from, to.min(end)) {
+                        if let Some(found) = meter.spend(from, to.min(end)) {
                             return Ok(found);
                         }
                     }
-                    if date.year() > 9999 {
-                        break;
-                    }
+                    let Some(next) = date.succ_opt() else { break };
+                    date = next;
                 }
             }
         }
         Err(ValidationError::TimeOutOfRange { field: "deadline", at: end })
+    }
+}
+
+/// Local midnight of `date` plus `days`, read as if it were UTC: within a day of the real
+/// instant in any zone.
+fn midnight(date: NaiveDate, days: i64) -> Option<DateTime<Utc>> {
+    date.and_time(NaiveTime::MIN).and_utc().checked_add_signed(TimeDelta::days(days))
+}
+
+/// The open time still to count from `start`, spent stretch by stretch, pauses left out.
+struct Meter {
+    start: DateTime<Utc>,
+    left: TimeDelta,
+    /// As [`stopped`] gives them.
+    pauses: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+}
+
+impl Meter {
+    /// Spends the running time of `[from, to)`: `Some(Some(deadline))` once the target is
+    /// reached in it, `Some(None)` when a pause still holding stops the clock in it for good.
+    fn spend(&mut self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Option<DateTime<Utc>>> {
+        for (a, b) in running(from.max(self.start), to, &self.pauses) {
+            if b - a >= self.left {
+                return Some(Some(a + self.left));
+            }
+            self.left -= b - a;
+        }
+        self.pauses.last().filter(|p| p.1.is_none() && p.0 < to).map(|_| None)
+    }
+
+    /// True when no pause touches `[from, to)`.
+    fn unpaused(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        !self.pauses.iter().any(|(a, b)| *a < to && b.is_none_or(|b| b > from))
     }
 }
 
@@ -330,4 +394,67 @@ fn merged(mut windows: Vec<WorkWindow>) -> Vec<WorkWindow> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Weekday;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Leaping whole weeks ends where counting day by day does.
+        #[test]
+        fn leaping_weeks_changes_no_deadline(
+            spans in prop::collection::vec((0u8..7, 0u32..95, 1u32..40), 1..6),
+            start in 0i64..(3 * 366 * 24 * 60),
+            target in 1i64..(366 * 24 * 60),
+            holidays in prop::collection::btree_set(0u64..1_200, 0..6),
+            paused in prop::option::of((0i64..(400 * 24 * 60), 1i64..(30 * 24 * 60))),
+        ) {
+            let quarter = |q: u32| NaiveTime::from_hms_opt(q / 4, q % 4 * 15, 0).unwrap_or(NaiveTime::MIN);
+            let windows: Vec<WorkWindow> = spans
+                .iter()
+                .filter_map(|(day, from, len)| {
+                    let day = Weekday::try_from(*day).ok()?;
+                    WorkWindow::new(day, quarter(*from), quarter((from + len).min(95))).ok()
+                })
+                .collect();
+            let base = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or(NaiveDate::MIN);
+            let holidays = holidays.iter().filter_map(|d| base.checked_add_days(Days::new(*d))).collect();
+            let Ok(calendar) = BusinessCalendar::new(windows, holidays) else { return Ok(()) };
+            let hours = ServiceHours::Business(calendar);
+            let start = base.and_time(NaiveTime::MIN).and_utc() + TimeDelta::minutes(start);
+            let pauses: Vec<Pause> = paused
+                .map(|(after, len)| {
+                    let from = start + TimeDelta::minutes(after);
+                    Pause { from, until: Some(from + TimeDelta::minutes(len)) }
+                })
+                .into_iter()
+                .collect();
+            let zone: Tz = chrono_tz::America::Chicago;
+            let target = TimeDelta::minutes(target);
+            let leaping = hours.counted(zone, start, target, &pauses, true);
+            let walking = hours.counted(zone, start, target, &pauses, false);
+            prop_assert_eq!(leaping, walking);
+        }
+    }
+
+    #[test]
+    fn a_year_of_office_hours_ends_on_the_local_hour_it_should() {
+        let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
+        let weekdays = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
+        let windows = weekdays.iter().filter_map(|d| WorkWindow::new(*d, at(9), at(17)).ok()).collect();
+        let hours = ServiceHours::Business(BusinessCalendar::new(windows, BTreeSet::new()).expect("calendar"));
+        let zone: Tz = chrono_tz::America::Chicago;
+        // Monday 2026-01-05 09:00 CST; 366 days of business time are 219 weeks of 40 hours and
+        // three days more: Wednesday of the 220th week at 17:00, daylight time or not.
+        let start = zone.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().expect("local").with_timezone(&Utc);
+        let due = hours.due(zone, start, TimeDelta::days(366), &[]).expect("in range").expect("no pause");
+        let local = due.with_timezone(&zone);
+        let expected = NaiveDate::from_ymd_opt(2026, 1, 5).and_then(|d| d.checked_add_days(Days::new(219 * 7 + 2)));
+        assert_eq!((Some(local.date_naive()), local.time()), (expected, at(17)));
+    }
 }
