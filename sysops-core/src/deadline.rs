@@ -44,7 +44,7 @@ pub enum ServiceHours {
 /// let windows = weekdays.iter().map(|d| WorkWindow::new(*d, hours(9), hours(17)).unwrap()).collect();
 /// let plan = ServiceHours::Business(BusinessCalendar::new(windows, Default::default()).unwrap());
 /// // Friday 2026-03-06 16:55 in Chicago (22:55 UTC) plus two business hours:
-/// // Monday 10:55 in Chicago (16:55 UTC).
+/// // Monday 10:55 in Chicago (15:55 UTC: daylight time began on Sunday).
 /// let friday = Utc.with_ymd_and_hms(2026, 3, 6, 22, 55, 0).unwrap();
 /// let due = plan.due("America/Chicago".parse().unwrap(), friday, TimeDelta::hours(2), &[]).unwrap();
 /// assert_eq!(due, Some(Utc.with_ymd_and_hms(2026, 3, 9, 15, 55, 0).unwrap()));
