@@ -132,9 +132,8 @@ impl BusinessCalendar {
         if self.holidays.range(from..to).next().is_some() {
             return false;
         }
-        let offset = |at: DateTime<Utc>| zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
         let days = (to - from).num_days();
-        let offsets: Option<Vec<i32>> = (-1..=days + 1).map(|d| midnight(from, d).map(offset)).collect();
+        let offsets: Option<Vec<i32>> = (-1..=days + 1).map(|d| midnight(from, d).map(|at| offset(zone, at))).collect();
         offsets.is_some_and(|o| o.windows(2).all(|pair| pair.first() == pair.last()))
     }
 
@@ -169,8 +168,7 @@ struct Clocks {
 
 impl Clocks {
     fn around(zone: Tz, date: NaiveDate) -> Option<Self> {
-        let offset =
-            |at: DateTime<Utc>| i64::from(zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc());
+        let offset = |at: DateTime<Utc>| i64::from(offset(zone, at));
         let midnight = date.and_time(NaiveTime::MIN).and_utc();
         let (mut lo, mut hi) =
             (midnight.checked_sub_signed(TimeDelta::days(1))?, midnight.checked_add_signed(TimeDelta::days(2))?);
@@ -276,6 +274,11 @@ impl ServiceHours {
         }
         Err(ValidationError::TimeOutOfRange { field: "deadline", at: end })
     }
+}
+
+/// The seconds `zone`'s clocks are ahead of UTC at `at`.
+fn offset(zone: Tz, at: DateTime<Utc>) -> i32 {
+    zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc()
 }
 
 /// Local midnight of `date` plus `days`, read as if it were UTC: within a day of the real

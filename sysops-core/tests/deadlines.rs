@@ -223,21 +223,30 @@ proptest! {
     }
 }
 
+/// A ticket submitted by helpdesk for a Chicago customer on an office-hours plan (respond
+/// within two business hours, resolve within eight), on Friday 2026-03-06 at 16:55, just
+/// before the clocks go forward.
+async fn friday_office_ticket()
+-> (sysops_core::testing::fixtures::World<sysops_core::MemoryStore>, sysops_core::Customer, sysops_core::Ticket) {
+    use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, tv_ticket};
+    let w = World::new(sysops_core::MemoryStore::new(), 0, 0).await.unwrap();
+    let mut terms = plan_terms();
+    terms.hours = office(&[]);
+    terms.targets.respond_within = TimeDelta::hours(2);
+    terms.targets.resolve_within = TimeDelta::hours(8);
+    let plan = w.service.define_plan(w.admin, terms).await.unwrap();
+    let carla = w.service.register_customer(w.helpdesk, contact(1), address(chicago()), plan.id).await.unwrap();
+    w.clock.set(at(CHICAGO, 2026, 3, 6, 16, 55)).unwrap();
+    let ticket = w.service.submit_ticket(w.helpdesk, carla.id, tv_ticket("No picture")).await.unwrap();
+    (w, carla, ticket)
+}
+
 /// A ticket on an office-hours plan, submitted on a Friday afternoon in Chicago just before
 /// the clocks go forward, through the service as every host sees it.
 #[test]
 fn a_ticket_shows_its_business_hour_deadlines_and_waits_too_long_only_past_them() {
-    use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, tv_ticket};
     futures::executor::block_on(async {
-        let w = World::new(sysops_core::MemoryStore::new(), 0, 0).await.unwrap();
-        let mut terms = plan_terms();
-        terms.hours = office(&[]);
-        terms.targets.respond_within = TimeDelta::hours(2);
-        terms.targets.resolve_within = TimeDelta::hours(8);
-        let plan = w.service.define_plan(w.admin, terms).await.unwrap();
-        let carla = w.service.register_customer(w.helpdesk, contact(1), address(chicago()), plan.id).await.unwrap();
-        w.clock.set(at(CHICAGO, 2026, 3, 6, 16, 55)).unwrap();
-        let ticket = w.service.submit_ticket(w.helpdesk, carla.id, tv_ticket("No picture")).await.unwrap();
+        let (w, _, ticket) = friday_office_ticket().await;
         assert_eq!(ticket.zone, CHICAGO);
         assert_eq!(ticket.respond_by(), Some(at(CHICAGO, 2026, 3, 9, 10, 55)), "Monday 10:55, daylight time");
         assert_eq!(ticket.resolve_by(), Some(at(CHICAGO, 2026, 3, 9, 16, 55)));
@@ -257,17 +266,9 @@ fn a_ticket_shows_its_business_hour_deadlines_and_waits_too_long_only_past_them(
 /// comes back later by the time waited, and the ticket resumes where it was.
 #[test]
 fn a_ticket_waiting_on_the_customer_keeps_its_deadlines_still_until_they_reply() {
-    use sysops_core::testing::fixtures::{World, address, chicago, contact, plan_terms, tv_ticket};
     use sysops_core::{Reason, TicketCommand, TicketState, TicketStatus};
     futures::executor::block_on(async {
-        let w = World::new(sysops_core::MemoryStore::new(), 0, 0).await.unwrap();
-        let mut terms = plan_terms();
-        terms.hours = office(&[]);
-        terms.targets.respond_within = TimeDelta::hours(2);
-        let plan = w.service.define_plan(w.admin, terms).await.unwrap();
-        let carla = w.service.register_customer(w.helpdesk, contact(1), address(chicago()), plan.id).await.unwrap();
-        w.clock.set(at(CHICAGO, 2026, 3, 6, 16, 55)).unwrap();
-        let ticket = w.service.submit_ticket(w.helpdesk, carla.id, tv_ticket("No picture")).await.unwrap();
+        let (w, carla, ticket) = friday_office_ticket().await;
 
         w.clock.set(at(CHICAGO, 2026, 3, 9, 9, 30)).unwrap();
         let model = TicketCommand::WaitForCustomer { reason: Reason::new("the model number").unwrap() };

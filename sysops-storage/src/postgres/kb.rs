@@ -150,6 +150,9 @@ const MATCHED: &str =
 /// [`MATCHED`] but the query.
 const FILTERED: &str = filtered!();
 
+/// Articles `a` with their adjacent lexeme pairs `p`, for a phrase's conditions.
+const PAIRED: &str = "kb_pairs p JOIN kb_articles a ON a.shard = p.shard AND a.id = p.article";
+
 /// Binds [`MATCHED`]'s parameters: `query` (the search's own, or a looser one) and the
 /// search's filters.
 fn bind_search<'q, O>(
@@ -381,10 +384,7 @@ impl KbStore for PgStore {
         let sql = if pairs.is_empty() {
             format!("SELECT a.id FROM kb_articles a WHERE {MATCHED} AND a.id = ANY($4)")
         } else {
-            format!(
-                "SELECT a.id FROM kb_pairs p JOIN kb_articles a ON a.shard = p.shard AND a.id = p.article
-                 WHERE p.article = ANY($4) AND p.pairs @> $5 AND {MATCHED}"
-            )
+            format!("SELECT a.id FROM {PAIRED} WHERE p.article = ANY($4) AND p.pairs @> $5 AND {MATCHED}")
         };
         let mut statement = bind_search(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), search, &search.query).bind(&ids);
         if !pairs.is_empty() {
@@ -408,24 +408,17 @@ impl KbStore for PgStore {
         };
         let pairs = self.phrase_pairs(&search.query).await?;
         let only_phrases = search.query.required().iter().all(|t| matches!(t, Term::Phrase(_)));
-        let sql = match (pairs.is_empty(), set) {
-            (true, _) => format!(
-                "WITH found AS MATERIALIZED (SELECT a.id FROM kb_articles a WHERE {MATCHED}) SELECT id FROM found {order} LIMIT $4"
-            ),
+        let (from, condition) = match (pairs.is_empty(), set) {
+            (true, _) => ("kb_articles a", MATCHED.to_owned()),
             // The pairs hold the phrases' words: the vectors need not be re-read for them.
-            (false, MatchSet::Candidates) if only_phrases => format!(
-                "WITH found AS MATERIALIZED (
-                     SELECT a.id FROM kb_pairs p JOIN kb_articles a ON a.shard = p.shard AND a.id = p.article
-                     WHERE p.pairs @> $5 AND {FILTERED} AND $1::text IS NOT NULL)
-                 SELECT id FROM found LIMIT $4"
-            ),
-            (false, _) => format!(
-                "WITH found AS MATERIALIZED (
-                     SELECT a.id FROM kb_pairs p JOIN kb_articles a ON a.shard = p.shard AND a.id = p.article
-                     WHERE p.pairs @> $5 AND {MATCHED})
-                 SELECT id FROM found {order} LIMIT $4"
-            ),
+            (false, MatchSet::Candidates) if only_phrases => {
+                (PAIRED, format!("p.pairs @> $5 AND {FILTERED} AND $1::text IS NOT NULL"))
+            }
+            (false, _) => (PAIRED, format!("p.pairs @> $5 AND {MATCHED}")),
         };
+        let sql = format!(
+            "WITH found AS MATERIALIZED (SELECT a.id FROM {from} WHERE {condition}) SELECT id FROM found {order} LIMIT $4"
+        );
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.map_err(backend)?;
         let mut statement =
