@@ -7,8 +7,9 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use sysops_core::{
     Actor, Address, AddressLine, BusinessCalendar, Capacity, Contact, Currency, Description, Email, Error,
-    ExpertProfile, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority, ProductCategory, RadiusKm, Role,
-    Service, ServiceHours, ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan, WeeklyHours, WorkWindow,
+    ExpertProfile, MessageChannel, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority, ProductCategory,
+    RadiusKm, Role, Service, ServiceHours, ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan, WeeklyHours,
+    WorkWindow,
 };
 
 /// The plans the demo sells: (name, monthly fee in cents, categories, priority, respond within hours).
@@ -26,6 +27,7 @@ pub fn plan_catalog() -> Vec<PlanTerms> {
             reopen_within: Duration::days(14),
         },
         hours,
+        escalation: Some(email("escalations@sysops.example")),
     };
     // Home plans count their targets from eight to eight, Monday to Saturday, in the
     // customer's zone; businesses are served around the clock.
@@ -109,6 +111,7 @@ pub fn expert_profile(n: usize, city: &City, rng: &mut Rng) -> ExpertProfile {
         hours: WeeklyHours::new(&city.zone, windows)
             .unwrap_or_else(|_| WeeklyHours::new("America/New_York", vec![]).expect("known zone")),
         capacity: Capacity::new(rng.range(3, 8) as i64).expect("in range"),
+        phone: Some(Phone::new(format!("+1555{:07}", n % 10_000_000)).expect("E.164")),
     }
 }
 
@@ -119,6 +122,8 @@ pub fn customer_details(n: usize, city: &City, rng: &mut Rng) -> (Contact, Addre
         name: name(&full),
         email: email(&format!("{}@example.com", full.to_lowercase().replace(' ', "."))),
         phone: Phone::new(format!("+1{}{:07}", rng.range(201, 989), rng.range(0, 9_999_999))).expect("E.164"),
+        // A third of the customers would rather have a text message than an email.
+        prefers: if n % 3 == 0 { MessageChannel::Sms } else { MessageChannel::Email },
     };
     let line = |s: String| AddressLine::new(s).expect("non-empty");
     let address = Address {

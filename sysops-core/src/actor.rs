@@ -150,6 +150,9 @@ pub enum Action {
     ReadArticles,
     SearchCallers,
     RecordSolution,
+    SendNotifications,
+    EditTemplates,
+    ViewNotifications,
 }
 
 /// How far a role's permission for an action reaches.
@@ -167,7 +170,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 58] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -223,6 +226,9 @@ impl Action {
         Action::ReadArticles,
         Action::SearchCallers,
         Action::RecordSolution,
+        Action::SendNotifications,
+        Action::EditTemplates,
+        Action::ViewNotifications,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -315,6 +321,13 @@ impl Action {
             // staff who answer callers or oversee them. It reads every customer's contact
             // details, so customers and experts may not.
             (SearchCallers, Administrator | Helpdesk | Manager | System) => S::All,
+            // Notifications (UC-4, UC-8): the library's consumer sends them; administrators
+            // write the templates; staff who answer or oversee customers read what was sent
+            // to whom, and a customer what was sent to them.
+            (SendNotifications, Administrator | System) => S::All,
+            (EditTemplates, Administrator) => S::All,
+            (ViewNotifications, Administrator | Helpdesk | Manager | System) => S::All,
+            (ViewNotifications, Customer) => S::Own,
             _ => S::None,
         }
     }

@@ -9,7 +9,7 @@ use crate::geo::GeoPoint;
 use crate::id::{CustomerId, InvoiceId, PlanId};
 use crate::plan::SupportPlan;
 use crate::rule::{Refused, RuleError};
-use crate::text::{AddressLine, Email, PersonName, Phone};
+use crate::text::{AddressLine, Email, MessageChannel, PersonName, Phone};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,10 @@ pub struct Contact {
     pub email: Email,
     /// Mobile phone for SMS.
     pub phone: Phone,
+    /// How they want to hear about their tickets and account (email for contacts stored
+    /// before the preference existed).
+    #[serde(default)]
+    pub prefers: MessageChannel,
 }
 
 /// A customer with a support plan.

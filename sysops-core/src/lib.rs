@@ -33,6 +33,7 @@ mod id;
 mod idgen;
 pub mod kb;
 mod money;
+pub mod notify;
 mod persist;
 mod plan;
 mod rule;
@@ -68,12 +69,15 @@ pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
 pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
 pub use rule::{Refused, RuleError};
-pub use service::{AssignmentReport, BillingReport, Error, IMPORT_PAGE, ImportProgress, Service, WaitingTicket};
+pub use service::{
+    AssignmentReport, BillingReport, Error, IMPORT_PAGE, ImportProgress, NOTIFICATIONS, NotifyOptions, NotifyReport,
+    Service, WaitingTicket,
+};
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
 pub use store::{MemoryStore, Store};
 pub use stream::ShardKey;
-pub use text::{AddressLine, Description, Email, PersonName, Phone, PlanName, Reason, WorkNotes};
+pub use text::{AddressLine, Description, Email, MessageChannel, PersonName, Phone, PlanName, Reason, WorkNotes};
 pub use ticket::{
     Assignment, Channel, CostFactor, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketCommand, TicketError,
     TicketEvent, TicketFilter, TicketNumber, TicketState, TicketStatus,

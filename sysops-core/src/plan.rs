@@ -10,7 +10,7 @@ use crate::id::PlanId;
 use crate::money::Money;
 use crate::rule::{Refused, RuleError};
 use crate::skill::{Priority, ProductCategory};
-use crate::text::PlanName;
+use crate::text::{Email, PlanName};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -91,6 +91,10 @@ pub struct PlanTerms {
     /// hours existed run around the clock).
     #[serde(default)]
     pub hours: ServiceHours,
+    /// Who hears when a ticket on the plan nears its response or resolution deadline
+    /// (nobody when absent, and for plans defined before escalation existed).
+    #[serde(default)]
+    pub escalation: Option<Email>,
 }
 
 /// A support plan customers subscribe to.

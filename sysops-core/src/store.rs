@@ -1,7 +1,7 @@
 //! The whole storage contract, split by subsystem as each backend implements it: the event
 //! store and the outbox every domain shares ([`EventStore`], [`Outbox`]), and one query
 //! trait per domain ([`TicketStore`], [`ExpertStore`], [`AssignmentStore`], [`BillingStore`]
-//! and the [`CardVault`], [`KbStore`], [`HelpdeskStore`]). [`Store`] is
+//! and the [`CardVault`], [`KbStore`], [`HelpdeskStore`], [`NotifyStore`]). [`Store`] is
 //! all of them; adding a domain's queries adds its trait here, and nothing else here changes.
 //!
 //! Each trait has its conformance suite in `testing` (feature `testing`), which every
@@ -13,6 +13,7 @@ pub use crate::billing::{BillingStore, CardVault, InvoiceFilter, InvoiceIndex, S
 pub use crate::expert::{ExpertIndex, ExpertQuery, ExpertStore};
 pub use crate::helpdesk::{CustomerLookup, HelpdeskStore, TicketLookup};
 pub use crate::kb::{ArticleIndex, KbStore};
+pub use crate::notify::NotifyStore;
 pub use crate::persist::{
     Change, ConsumerName, EventStore, Listing, MemoryStore, Outbox, OutboxEntry, Page, Quarantined, StoredEvent,
     StoredState, audit_stream, decode_all, decode_event, decode_state, history, load, next_after,
@@ -22,7 +23,16 @@ pub use crate::ticket::{TicketFilter, TicketIndex, TicketStore};
 /// Everything a [`Service`](crate::Service) needs from a backend; implemented for every type
 /// that implements each part.
 pub trait Store:
-    EventStore + Outbox + TicketStore + ExpertStore + AssignmentStore + BillingStore + CardVault + KbStore + HelpdeskStore
+    EventStore
+    + Outbox
+    + TicketStore
+    + ExpertStore
+    + AssignmentStore
+    + BillingStore
+    + CardVault
+    + KbStore
+    + HelpdeskStore
+    + NotifyStore
 {
 }
 
@@ -36,5 +46,6 @@ impl<T> Store for T where
         + CardVault
         + KbStore
         + HelpdeskStore
+        + NotifyStore
 {
 }

@@ -194,6 +194,33 @@ impl Phone {
 
 string_conversions!(Email, Phone);
 
+/// How a person wants to hear from the Sysops Squad: by email or by text message.
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MessageChannel {
+    /// To the email address (customers registered before a preference existed).
+    #[default]
+    Email,
+    /// A text message to the mobile phone.
+    Sms,
+}
+
+impl MessageChannel {
+    /// Both, in a stable order.
+    pub const ALL: [MessageChannel; 2] = [MessageChannel::Email, MessageChannel::Sms];
+
+    /// The stable name stored and shown (`email`, `sms`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageChannel::Email => "email",
+            MessageChannel::Sms => "sms",
+        }
+    }
+}
+
 /// The words of a name as they are indexed and searched: lower-cased, accents removed
 /// (compatibility decomposition without its combining marks), split at every character that
 /// is not a letter or digit. `José  García-López` gives `jose`, `garcia`, `lopez`.

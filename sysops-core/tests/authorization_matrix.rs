@@ -270,6 +270,14 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
             let window = sysops_core::helpdesk::Window::new(0, 10).unwrap();
             block_on(s.find_customers(actor, "(312) 555-0100", window)).map(drop)
         }
+        Action::SendNotifications => {
+            block_on(s.notify_round(actor, &Silent, &sysops_core::NotifyOptions::default())).map(drop)
+        }
+        Action::EditTemplates => block_on(s.templates(actor)).map(drop),
+        Action::ViewNotifications => {
+            let filter = sysops_core::notify::DeliveryFilter::Customer(w.customers[0].id);
+            block_on(s.deliveries(actor, filter, 10)).map(drop)
+        }
     }
 }
 
@@ -404,4 +412,13 @@ fn customers_and_experts_cannot_probe_for_tickets_that_are_not_theirs() {
         assert!(matches!(block_on(w.service.ticket(actor, missing)), Err(Error::Forbidden(_))));
     }
     assert!(matches!(block_on(w.service.ticket(w.helpdesk, missing)), Err(Error::NotFound { .. })));
+}
+
+/// A notifier that accepts every message and sends nothing.
+struct Silent;
+
+impl sysops_core::notify::Notifier for Silent {
+    async fn send(&self, _: &sysops_core::notify::Message) -> Result<(), sysops_core::notify::SendError> {
+        Ok(())
+    }
 }

@@ -36,11 +36,12 @@ enum Domain {
     Assignment,
     Billing,
     KnowledgeBase,
+    Notifications,
     Integrity,
 }
 
 /// The page's groups, in order.
-const DOMAINS: [Domain; 9] = [
+const DOMAINS: [Domain; 10] = [
     Domain::StaffAccounts,
     Domain::Plans,
     Domain::Customers,
@@ -49,6 +50,7 @@ const DOMAINS: [Domain; 9] = [
     Domain::Assignment,
     Domain::Billing,
     Domain::KnowledgeBase,
+    Domain::Notifications,
     Domain::Integrity,
 ];
 
@@ -63,6 +65,7 @@ impl Domain {
             Domain::Assignment => "Assignment",
             Domain::Billing => "Billing",
             Domain::KnowledgeBase => "Knowledge base",
+            Domain::Notifications => "Notifications",
             Domain::Integrity => "Integrity",
         }
     }
@@ -126,6 +129,9 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("ReadArticles", KnowledgeBase, "Search articles, read any revision and compare two"),
         ("RecordSolution", KnowledgeBase, "Record which articles solved a completed ticket"),
         ("SearchCallers", Tickets, "Find customers and tickets by ticket number, name, email or phone"),
+        ("SendNotifications", Notifications, "Run the notification consumer: derive, send and retry messages"),
+        ("EditTemplates", Notifications, "Read and save the message templates"),
+        ("ViewNotifications", Notifications, "Read the messages sent about a ticket or customer"),
         ("AuditRecords", Integrity, "List stored records that do not decode or replay (quarantined)"),
     ]
 };

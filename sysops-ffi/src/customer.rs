@@ -1,5 +1,6 @@
 //! Customers: who they are, where they live, which plan they hold.
 
+use crate::MessageChannel;
 use crate::client::Sysops;
 use crate::error::SysopsError;
 use crate::guard::guard;
@@ -12,10 +13,7 @@ use uuid::Uuid;
 
 /// How to reach a person.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops"))]
 pub struct Contact {
     /// Full name, 1–200 characters.
     pub name: String,
@@ -23,11 +21,18 @@ pub struct Contact {
     pub email: String,
     /// E.164 phone number (`+` and 8–15 digits), e.g. `"+13125550100"`.
     pub phone: String,
+    /// How they hear about their tickets and account: by email or by text message.
+    pub prefers: MessageChannel,
 }
 
 impl From<core::Contact> for Contact {
     fn from(c: core::Contact) -> Self {
-        Contact { name: c.name.into(), email: c.email.as_str().to_owned(), phone: c.phone.as_str().to_owned() }
+        Contact {
+            name: c.name.into(),
+            email: c.email.as_str().to_owned(),
+            phone: c.phone.as_str().to_owned(),
+            prefers: c.prefers,
+        }
     }
 }
 
@@ -38,6 +43,7 @@ impl TryFrom<Contact> for core::Contact {
             name: core::PersonName::new(c.name)?,
             email: core::Email::new(c.email)?,
             phone: core::Phone::new(c.phone)?,
+            prefers: c.prefers,
         })
     }
 }

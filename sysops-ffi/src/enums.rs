@@ -75,6 +75,16 @@ domain_enum!(
 );
 
 domain_enum!(
+    /// How a person wants to hear from the Sysops Squad.
+    MessageChannel = core::MessageChannel {
+        /// By email.
+        Email,
+        /// By text message to their mobile phone.
+        Sms,
+    }
+);
+
+domain_enum!(
     /// How urgent a plan's tickets are.
     Priority = core::Priority {
         /// Standard.
@@ -287,6 +297,9 @@ domain_enum!(
         ReadArticles,
         SearchCallers,
         RecordSolution,
+        SendNotifications,
+        EditTemplates,
+        ViewNotifications,
     }
 );
 

@@ -216,6 +216,7 @@ impl From<Error> for SysopsError {
             Error::Rule(e) => SysopsError::RuleViolated { rule: rule(&e), detail },
             Error::Billing(e) => billing_error(e, detail),
             Error::Kb(e) => kb_error(e, detail),
+            Error::Notify(e) => notify_error(e, detail),
             Error::Vault(VaultError::UnknownToken { token }) => {
                 SysopsError::NotFound { kind: "card".to_owned(), id: token.to_string() }
             }
@@ -225,6 +226,17 @@ impl From<Error> for SysopsError {
             Error::Replay(_) => SysopsError::Internal { detail },
         }
     }
+}
+
+/// A template refused when saved is invalid input naming the field at fault (`template` for
+/// a fact its kind does not carry); a message that could not be written is a bug.
+fn notify_error(error: core::notify::NotifyError, detail: String) -> SysopsError {
+    let field = match error {
+        core::notify::NotifyError::MissingFact { .. } => "template",
+        core::notify::NotifyError::Template { field, .. } => field,
+        core::notify::NotifyError::NoTemplate { .. } => return SysopsError::Internal { detail },
+    };
+    SysopsError::InvalidInput { field: field.to_owned(), reason: detail }
 }
 
 /// Stable names hosts can match on.

@@ -113,6 +113,10 @@ pub struct ExpertProfile {
     pub hours: WeeklyHours,
     /// How many tickets they hold at once, 1..=50.
     pub capacity: i64,
+    /// E.164 mobile number offers are texted to; without one they are emailed to the staff
+    /// account's address.
+    #[uniffi(default)]
+    pub phone: Option<String>,
 }
 
 impl From<core::ExpertProfile> for ExpertProfile {
@@ -124,6 +128,7 @@ impl From<core::ExpertProfile> for ExpertProfile {
             radius_km: p.radius_km.into(),
             hours: p.hours.into(),
             capacity: p.capacity.into(),
+            phone: p.phone.map(|phone| phone.as_str().to_owned()),
         }
     }
 }
@@ -138,6 +143,7 @@ impl TryFrom<ExpertProfile> for core::ExpertProfile {
             radius_km: core::RadiusKm::new(p.radius_km)?,
             hours: p.hours.try_into()?,
             capacity: core::Capacity::new(p.capacity)?,
+            phone: p.phone.map(core::Phone::new).transpose()?,
         })
     }
 }

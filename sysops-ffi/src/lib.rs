@@ -48,8 +48,8 @@ pub use billing::{
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};
 pub use enums::{
-    Action, CardBrand, Channel, CostFactor, Currency, DiffOp, InvoiceStatus, LookupKind, Priority, ProductCategory,
-    RecordKind, Role, StaffRole, TicketStatus, WaitReason, Weekday,
+    Action, CardBrand, Channel, CostFactor, Currency, DiffOp, InvoiceStatus, LookupKind, MessageChannel, Priority,
+    ProductCategory, RecordKind, Role, StaffRole, TicketStatus, WaitReason, Weekday,
 };
 pub use error::{DenyReason, Rule, SysopsError};
 pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};

@@ -53,10 +53,7 @@ impl From<ServiceTargets> for core::ServiceTargets {
 
 /// What a plan costs, covers and promises.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, from_py_object, new = "from_fields", module = "sysops")
-)]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, from_py_object, module = "sysops"))]
 #[allow(missing_docs)]
 pub struct PlanTerms {
     /// Its name, e.g. `"Gold"`, 1–100 characters.
@@ -70,6 +67,9 @@ pub struct PlanTerms {
     pub targets: ServiceTargets,
     /// When the response and resolution targets count.
     pub hours: ServiceHours,
+    /// The email address told when a ticket on the plan nears a deadline (nobody if absent).
+    #[uniffi(default)]
+    pub escalation: Option<String>,
 }
 
 /// When a plan's response and resolution targets count: every hour, or business hours in
@@ -126,6 +126,7 @@ impl From<core::PlanTerms> for PlanTerms {
             priority: t.priority,
             targets: t.targets.into(),
             hours: t.hours.into(),
+            escalation: t.escalation.map(|e| e.as_str().to_owned()),
         }
     }
 }
@@ -140,6 +141,7 @@ impl TryFrom<PlanTerms> for core::PlanTerms {
             priority: t.priority,
             targets: t.targets.into(),
             hours: t.hours.try_into()?,
+            escalation: t.escalation.map(core::Email::new).transpose()?,
         })
     }
 }

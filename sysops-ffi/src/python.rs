@@ -34,14 +34,12 @@ debug_repr!(
     crate::SnippetPart,
     crate::Assignment,
     crate::AssignmentReport,
-    crate::Contact,
     crate::CostTerm,
     crate::Customer,
     crate::Expert,
     crate::Offer,
     crate::OutboxEntry,
     crate::Outcome,
-    crate::PlanTerms,
     crate::Rationale,
     crate::ServiceHours,
     crate::ServiceTargets,
@@ -302,6 +300,7 @@ impl crate::ExpertProfile {
     }
 
     #[new]
+    #[pyo3(signature = (name, skills, base, radius_km, hours, capacity, phone = None))]
     fn py_new(
         name: String,
         skills: Vec<crate::Skill>,
@@ -309,6 +308,7 @@ impl crate::ExpertProfile {
         radius_km: &Bound<'_, PyAny>,
         hours: crate::WeeklyHours,
         capacity: &Bound<'_, PyAny>,
+        phone: Option<String>,
     ) -> PyResult<Self> {
         Ok(crate::ExpertProfile {
             name,
@@ -317,7 +317,42 @@ impl crate::ExpertProfile {
             radius_km: int("radius_km", radius_km)?,
             hours,
             capacity: int("capacity", capacity)?,
+            phone,
         })
+    }
+}
+
+#[pymethods]
+impl crate::Contact {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    #[pyo3(signature = (name, email, phone, prefers = crate::MessageChannel::Email))]
+    fn py_new(name: String, email: String, phone: String, prefers: crate::MessageChannel) -> Self {
+        crate::Contact { name, email, phone, prefers }
+    }
+}
+
+#[pymethods]
+impl crate::PlanTerms {
+    fn __repr__(&self) -> String {
+        format!("{self:?}")
+    }
+
+    #[new]
+    #[pyo3(signature = (name, monthly_fee, categories, priority, targets, hours, escalation = None))]
+    fn py_new(
+        name: String,
+        monthly_fee: crate::Money,
+        categories: Vec<crate::ProductCategory>,
+        priority: crate::Priority,
+        targets: crate::ServiceTargets,
+        hours: crate::ServiceHours,
+        escalation: Option<String>,
+    ) -> Self {
+        crate::PlanTerms { name, monthly_fee, categories, priority, targets, hours, escalation }
     }
 }
 

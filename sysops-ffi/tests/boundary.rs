@@ -6,9 +6,9 @@ use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use sysops_ffi::{
-    Actor, Address, Contact, Currency, DenyReason, Expert, ExpertProfile, GeoPoint, Money, NewTicket, PlanTerms,
-    Priority, ProductCategory, Role, Rule, ServiceHours, ServiceTargets, Skill, StaffRole, Sysops, SysopsError,
-    TicketFilter, Weekday, WeeklyHours, WorkWindow,
+    Actor, Address, Contact, Currency, DenyReason, Expert, ExpertProfile, GeoPoint, MessageChannel, Money, NewTicket,
+    PlanTerms, Priority, ProductCategory, Role, Rule, ServiceHours, ServiceTargets, Skill, StaffRole, Sysops,
+    SysopsError, TicketFilter, Weekday, WeeklyHours, WorkWindow,
 };
 use uuid::Uuid;
 
@@ -52,9 +52,15 @@ async fn office() -> Office {
         priority: Priority::Standard,
         targets,
         hours: ServiceHours::AroundTheClock {},
+        escalation: None,
     };
     let plan = sysops.define_plan(admin, terms).await.unwrap();
-    let contact = Contact { name: "Carla".into(), email: "carla@example.com".into(), phone: "+13125550100".into() };
+    let contact = Contact {
+        name: "Carla".into(),
+        email: "carla@example.com".into(),
+        phone: "+13125550100".into(),
+        prefers: MessageChannel::Email,
+    };
     let customer = sysops.register_customer(admin, contact, address(), plan.id).await.unwrap().id;
     let account =
         sysops.create_staff_account(admin, "Eve".into(), "eve@sysops.example".into(), StaffRole::Expert).await.unwrap();
@@ -65,6 +71,7 @@ async fn office() -> Office {
         radius_km: 50,
         hours: hours("America/Chicago", 8, 18),
         capacity: 5,
+        phone: None,
     };
     let expert = sysops.register_expert(admin, account.id, profile).await.unwrap();
     Office { sysops, admin, customer, expert }
@@ -147,7 +154,12 @@ async fn business_hours_cross_as_they_were_given_and_a_ticket_shows_its_deadline
     let refused = s.define_plan(o.admin, PlanTerms { hours: too_little, ..plan.terms.clone() }).await;
     invalid("business_hours", refused);
     let mars = Address { time_zone: "Mars/Olympus".into(), ..address() };
-    let contact = Contact { name: "Marvin".into(), email: "marvin@example.com".into(), phone: "+13125550101".into() };
+    let contact = Contact {
+        name: "Marvin".into(),
+        email: "marvin@example.com".into(),
+        phone: "+13125550101".into(),
+        prefers: MessageChannel::Email,
+    };
     invalid("time_zone", s.register_customer(o.admin, contact, mars, plan.id).await);
 
     let printer =

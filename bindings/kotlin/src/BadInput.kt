@@ -24,7 +24,7 @@ fun main(args: Array<String>) = runBlocking {
         PlanTerms("Basic", Money(BigDecimal("9.99"), Currency.USD), listOf(ProductCategory.TELEVISION), Priority.STANDARD, targets, ServiceHours.AroundTheClock),
     )
     val address = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")
-    val customer = s.registerCustomer(admin, Contact("Carla Caller", "carla@example.com", "+13125550100"), address, plan.id)
+    val customer = s.registerCustomer(admin, Contact("Carla Caller", "carla@example.com", "+13125550100", MessageChannel.EMAIL), address, plan.id)
     val account = s.createStaffAccount(admin, "Eve Expert", "eve@sysops.example", StaffRole.EXPERT)
     val hours = WeeklyHours("America/Chicago", listOf(WorkWindow(Weekday.MONDAY, "08:00", "18:00")))
     val profile = ExpertProfile("Eve Expert", listOf(Skill(ProductCategory.TELEVISION, 3)), GeoPoint(41.88, -87.63), 50, hours, 5)

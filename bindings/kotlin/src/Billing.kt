@@ -22,7 +22,7 @@ fun main(args: Array<String>) = runBlocking {
     val targets = ServiceTargets(Duration.ofMinutes(30), Duration.ofHours(4), Duration.ofHours(48), Duration.ofDays(7))
     val plan = s.definePlan(admin, PlanTerms("Gold", Money(BigDecimal("31.00"), Currency.USD), listOf(ProductCategory.TELEVISION), Priority.HIGH, targets, ServiceHours.AroundTheClock))
     val address = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")
-    val carla = s.registerCustomer(admin, Contact("Carla Card", "carla@example.com", "+13125550100"), address, plan.id)
+    val carla = s.registerCustomer(admin, Contact("Carla Card", "carla@example.com", "+13125550100", MessageChannel.EMAIL), address, plan.id)
     val me = Actor(Role.CUSTOMER, carla.id)
 
     // Bad cards are refused where they are made, naming the field and never the digits.

@@ -22,7 +22,7 @@ fun main(args: Array<String>) = runBlocking {
     val plan = s.definePlan(admin, terms)
     check(plan.terms.hours == office, "the calendar reads back as given: ${plan.terms.hours}")
     val home = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")
-    val carla = s.registerCustomer(hal, Contact("Carla Caller", "carla@example.com", "+13125550100"), home, plan.id)
+    val carla = s.registerCustomer(hal, Contact("Carla Caller", "carla@example.com", "+13125550100", MessageChannel.EMAIL), home, plan.id)
 
     val ticket = s.submitTicket(hal, carla.id, NewTicket(ProductCategory.TELEVISION, "No picture", 1))
     check(ticket.timeZone == "America/Chicago", "the caller's zone: ${ticket.timeZone}")
@@ -52,7 +52,7 @@ fun main(args: Array<String>) = runBlocking {
     val noSuchDay = ServiceHours.Business(office.windows, listOf("2026-02-30"))
     expectInvalid("date", "a holiday on February 30") { s.definePlan(admin, terms.copy(hours = noSuchDay)) }
     expectInvalid("time_zone", "a zone on Mars") {
-        s.registerCustomer(hal, Contact("Marvin", "marvin@example.com", "+13125550101"), home.copy(timeZone = "Mars/Olympus"), plan.id)
+        s.registerCustomer(hal, Contact("Marvin", "marvin@example.com", "+13125550101", MessageChannel.EMAIL), home.copy(timeZone = "Mars/Olympus"), plan.id)
     }
     s.close()
 }

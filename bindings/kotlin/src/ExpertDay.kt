@@ -85,7 +85,7 @@ fun main(args: Array<String>) = runBlocking {
     }
     val (eve, sam) = experts
 
-    val contact = Contact("Carla Caller", "carla@example.com", "+13125550100")
+    val contact = Contact("Carla Caller", "carla@example.com", "+13125550100", MessageChannel.EMAIL)
     val address = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")
     val carla = s.registerCustomer(helpdesk, contact, address, plan.id)
     val (first, second, third) = listOf(

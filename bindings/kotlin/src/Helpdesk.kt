@@ -15,8 +15,8 @@ fun main(args: Array<String>) = runBlocking {
     val targets = ServiceTargets(Duration.ofMinutes(30), Duration.ofHours(4), Duration.ofHours(48), Duration.ofDays(7))
     val plan = s.definePlan(admin, PlanTerms("Basic", Money(java.math.BigDecimal("9.99"), Currency.USD), listOf(ProductCategory.TELEVISION), Priority.STANDARD, targets, ServiceHours.AroundTheClock))
     val home = Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago")
-    val jose = s.registerCustomer(hal, Contact("José García", "Jose.Garcia@Example.com", "+13125550100"), home, plan.id)
-    s.registerCustomer(hal, Contact("Bob Smith", "bob@example.com", "+16175550100"), home, plan.id)
+    val jose = s.registerCustomer(hal, Contact("José García", "Jose.Garcia@Example.com", "+13125550100", MessageChannel.EMAIL), home, plan.id)
+    s.registerCustomer(hal, Contact("Bob Smith", "bob@example.com", "+16175550100", MessageChannel.EMAIL), home, plan.id)
 
     for (typed in listOf("(312) 555-0100", "312.555.0100", "+1 312 555 0100")) {
         val found = s.findCustomers(hal, typed, 0u, 20u)

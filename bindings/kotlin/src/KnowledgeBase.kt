@@ -43,7 +43,7 @@ fun main(args: Array<String>) = runBlocking {
         runBlocking { s.writeArticle(eve, ArticleContent("t", "b", listOf(ProductCategory.PRINTER), listOf("two words"))) }
     }
     expectThrows<SysopsException.NotFound>("revision 9") { runBlocking { s.articleRevision(hal, jam.id, 9u) } }
-    val cy = s.registerCustomer(hal, Contact("Cy", "cy@example.com", "+13125550111"), Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago"), s.definePlan(admin, PlanTerms("Basic", Money(java.math.BigDecimal("9.99"), Currency.USD), listOf(ProductCategory.PRINTER), Priority.STANDARD, ServiceTargets(java.time.Duration.ofMinutes(30), java.time.Duration.ofHours(4), java.time.Duration.ofHours(48), java.time.Duration.ofDays(7)), ServiceHours.AroundTheClock)).id)
+    val cy = s.registerCustomer(hal, Contact("Cy", "cy@example.com", "+13125550111", MessageChannel.EMAIL), Address("1 Main St", "Chicago", "IL", "60601", GeoPoint(41.88, -87.63), "America/Chicago"), s.definePlan(admin, PlanTerms("Basic", Money(java.math.BigDecimal("9.99"), Currency.USD), listOf(ProductCategory.PRINTER), Priority.STANDARD, ServiceTargets(java.time.Duration.ofMinutes(30), java.time.Duration.ofHours(4), java.time.Duration.ofHours(48), java.time.Duration.ofDays(7)), ServiceHours.AroundTheClock)).id)
     expectThrows<SysopsException.Forbidden>("a customer searching") {
         runBlocking { s.searchArticles(Actor(Role.CUSTOMER, cy.id), "jam", emptyList(), emptyList(), 0u, 20u) }
     }

@@ -105,6 +105,7 @@ fn candidate(i: usize, e: &E) -> Candidate {
         radius_km: RadiusKm::new(i64::from(e.radius.clamp(1, 1000))).unwrap(),
         hours,
         capacity: Capacity::new(i64::from(e.capacity.clamp(1, 50))).unwrap(),
+        phone: None,
     };
     let expert = Expert::create(&envelope(id, 1, ExpertEvent::Registered { expert: id.into(), profile })).unwrap();
     Candidate {

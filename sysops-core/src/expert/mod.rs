@@ -16,7 +16,7 @@ use crate::id::ExpertId;
 use crate::rule::{Refused, RuleError};
 use crate::skill::{ProductCategory, SkillLevel};
 use crate::staff::{StaffAccount, StaffRole};
-use crate::text::PersonName;
+use crate::text::{PersonName, Phone};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -88,6 +88,9 @@ pub struct ExpertProfile {
     pub hours: WeeklyHours,
     /// Concurrent tickets they can hold.
     pub capacity: Capacity,
+    /// Mobile phone offers are texted to; without one they go to the staff account's email.
+    #[serde(default)]
+    pub phone: Option<Phone>,
 }
 
 /// A field expert.

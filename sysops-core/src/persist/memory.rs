@@ -7,7 +7,8 @@ use super::{Change, ConsumerName, EventStore, Outbox, OutboxEntry, Page, StoredE
 use crate::aggregate::Index;
 use crate::error::StoreError;
 use crate::event::{AggregateKind, Sequence, StreamId};
-use std::collections::{BTreeMap, HashSet};
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Default)]
@@ -18,6 +19,9 @@ pub(crate) struct Inner {
     cursors: BTreeMap<ConsumerName, u64>,
     /// The billing domain's card vault, by token: kept in process memory, like everything here.
     pub(crate) vault: BTreeMap<uuid::Uuid, String>,
+    /// Rows a domain keeps beside the event store, each domain's own type (the
+    /// notifications' queue), so that this shared module names no domain.
+    tables: HashMap<TypeId, Box<dyn Any + Send>>,
 }
 
 /// Keeps everything in process memory behind one lock; commits are atomic and checked like a database's.
@@ -52,6 +56,18 @@ impl MemoryStore {
 }
 
 impl Inner {
+    /// Runs `f` on the domain table of type `T`, created empty the first time.
+    pub(crate) fn with_table<T: Default + Send + 'static, R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R {
+        let id = TypeId::of::<T>();
+        let mut table = self.tables.remove(&id).filter(|t| t.is::<T>()).unwrap_or_else(|| Box::new(T::default()));
+        let result = match table.downcast_mut::<T>() {
+            Some(table) => f(table),
+            None => f(&mut T::default()),
+        };
+        self.tables.insert(id, table);
+        result
+    }
+
     /// Commits like a database: all changes or none, each at its expected version.
     pub(crate) fn commit(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {
         let inner = self;

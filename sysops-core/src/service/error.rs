@@ -38,6 +38,9 @@ pub enum Error {
     /// A knowledge-base rule refused the command, or a search query cannot be run.
     #[error(transparent)]
     Kb(#[from] KbError),
+    /// A notification template is refused, or a message could not be written.
+    #[error(transparent)]
+    Notify(#[from] crate::notify::NotifyError),
     /// The card vault could not store or reveal a card.
     #[error(transparent)]
     Vault(#[from] VaultError),

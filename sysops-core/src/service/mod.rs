@@ -14,6 +14,7 @@ mod helpdesk;
 mod integrity;
 mod kb;
 mod kb_sync;
+mod notify;
 mod plan;
 mod staff;
 mod ticket;
@@ -22,6 +23,7 @@ pub use assignment::{AssignmentReport, WaitingTicket};
 pub use billing::BillingReport;
 pub use error::Error;
 pub use kb::{IMPORT_PAGE, ImportProgress};
+pub use notify::{NOTIFICATIONS, NotifyOptions, NotifyReport};
 
 use crate::actor::{Action, Actor, DenyReason, Role};
 use crate::aggregate::{Aggregate, Decide, applied};

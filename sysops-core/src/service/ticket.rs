@@ -33,7 +33,7 @@ impl<S: Store> Service<S> {
         self.save(None, Ticket::submit(request, &customer, &plan, &ctx)?).await
     }
 
-    async fn plan_terms(&self, id: PlanId) -> Result<SupportPlan, Error> {
+    pub(super) async fn plan_terms(&self, id: PlanId) -> Result<SupportPlan, Error> {
         let cached = self.plan_terms.read().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
         if let Some(plan) = cached {
             return Ok(plan);

@@ -2,8 +2,8 @@
 
 use crate::{
     Actor, Address, AddressLine, Capacity, Contact, Currency, Customer, Description, Email, Error, Expert,
-    ExpertProfile, GeoPoint, ManualClock, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority,
-    ProductCategory, RadiusKm, SequentialIds, Service, SkillLevel, StaffRole, Store, SupportPlan, UserId,
+    ExpertProfile, GeoPoint, ManualClock, MessageChannel, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms,
+    Priority, ProductCategory, RadiusKm, SequentialIds, Service, SkillLevel, StaffRole, Store, SupportPlan, UserId,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -26,6 +26,7 @@ pub fn plan_terms() -> PlanTerms {
         priority: Priority::High,
         targets: targets(),
         hours: crate::ServiceHours::AroundTheClock,
+        escalation: Some(Email::new("escalations@sysops.example").unwrap()),
     }
 }
 
@@ -40,6 +41,7 @@ pub fn contact(n: usize) -> Contact {
         name: PersonName::new(format!("Customer {n}")).unwrap(),
         email: Email::new(format!("customer{n}@example.com")).unwrap(),
         phone: Phone::new(format!("+1312555{:04}", n % 10_000)).unwrap(),
+        prefers: if n % 2 == 1 { MessageChannel::Sms } else { MessageChannel::Email },
     }
 }
 
@@ -71,6 +73,7 @@ pub fn profile(n: usize, level: i64) -> ExpertProfile {
         radius_km: RadiusKm::new(100).unwrap(),
         hours: always(),
         capacity: Capacity::new(5).unwrap(),
+        phone: Some(Phone::new(format!("+1773555{:04}", n % 10_000)).unwrap()),
     }
 }
 

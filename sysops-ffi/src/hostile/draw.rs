@@ -321,6 +321,7 @@ impl<'a> Draw<'a> {
             name: self.text_or("Carla Caller"),
             email: self.text_or("carla@example.com"),
             phone: self.text_or("+13125550100"),
+            prefers: self.pick(&[MessageChannel::Email, MessageChannel::Sms]),
         }
     }
 
@@ -380,6 +381,7 @@ impl<'a> Draw<'a> {
             radius_km: self.int_or(80),
             hours: self.hours(),
             capacity: self.int_or(5),
+            phone: self.or(None, |d| Some(d.text())),
         }
     }
 
@@ -404,6 +406,7 @@ impl<'a> Draw<'a> {
             priority: self.pick(&[Priority::Standard, Priority::High, Priority::Critical]),
             targets: self.targets(),
             hours: self.service_hours(),
+            escalation: self.or(None, |d| Some(d.text())),
         }
     }
 

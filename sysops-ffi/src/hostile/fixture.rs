@@ -89,10 +89,15 @@ impl Fixture {
                 reopen_within: TimeDelta::days(7),
             },
             hours: ServiceHours::AroundTheClock {},
+            escalation: Some("escalations@sysops.example".into()),
         };
         let plan = sysops.define_plan(admin, terms).await?.id;
-        let contact =
-            Contact { name: "Carla".into(), email: format!("carla.{tag}@example.com"), phone: "+13125550100".into() };
+        let contact = Contact {
+            name: "Carla".into(),
+            email: format!("carla.{tag}@example.com"),
+            phone: "+13125550100".into(),
+            prefers: MessageChannel::Sms,
+        };
         let address = Address {
             street: "1 Main St".into(),
             city: "Chicago".into(),
@@ -110,6 +115,7 @@ impl Fixture {
             radius_km: 80,
             hours: always(),
             capacity: 5,
+            phone: Some("+13125550199".into()),
         };
         let expert = Actor { role: Role::Expert, id: sysops.register_expert(admin, expert_account, profile).await?.id };
         let mut tickets = Vec::new();

@@ -8,6 +8,7 @@ mod billing;
 mod expert;
 mod helpdesk;
 mod kb;
+mod notify;
 mod ticket;
 
 use crate::{PgStore, SqliteStore};

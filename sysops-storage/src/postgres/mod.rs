@@ -11,6 +11,7 @@ mod customer;
 mod expert;
 mod helpdesk;
 mod kb;
+mod notify;
 mod outbox;
 mod ticket;
 

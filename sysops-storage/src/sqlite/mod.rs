@@ -10,6 +10,7 @@ mod customer;
 mod expert;
 mod helpdesk;
 mod kb;
+mod notify;
 mod outbox;
 mod ticket;
 

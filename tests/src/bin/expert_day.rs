@@ -7,9 +7,9 @@ use chrono::{DateTime, NaiveTime, TimeDelta};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use sysops_ffi::{
-    Actor, Address, Contact, Currency, ExpertProfile, GeoPoint, Money, NewTicket, Outcome, PlanTerms, Priority,
-    ProductCategory, Role, ServiceHours, ServiceTargets, Skill, StaffRole, Sysops, SysopsError, Ticket, TicketFilter,
-    Weekday, WeeklyHours, WorkWindow,
+    Actor, Address, Contact, Currency, ExpertProfile, GeoPoint, MessageChannel, Money, NewTicket, Outcome, PlanTerms,
+    Priority, ProductCategory, Role, ServiceHours, ServiceTargets, Skill, StaffRole, Sysops, SysopsError, Ticket,
+    TicketFilter, Weekday, WeeklyHours, WorkWindow,
 };
 
 type Failure = Box<dyn std::error::Error>;
@@ -84,6 +84,7 @@ async fn run(url: String) -> Result<String, Failure> {
             reopen_within: TimeDelta::days(7),
         },
         hours: ServiceHours::AroundTheClock {},
+        escalation: None,
     };
     let plan = s.define_plan(admin, terms).await?;
 
@@ -102,14 +103,19 @@ async fn run(url: String) -> Result<String, Failure> {
             radius_km: 50,
             hours: hours()?,
             capacity: 5,
+            phone: None,
         };
         let expert = s.register_expert(admin, account.id, profile).await?;
         experts.push(Actor { role: Role::Expert, id: expert.id });
     }
     let [eve, sam] = experts[..] else { return Err("two experts".into()) };
 
-    let contact =
-        Contact { name: "Carla Caller".into(), email: "carla@example.com".into(), phone: "+13125550100".into() };
+    let contact = Contact {
+        name: "Carla Caller".into(),
+        email: "carla@example.com".into(),
+        phone: "+13125550100".into(),
+        prefers: MessageChannel::Email,
+    };
     let address = Address {
         street: "1 Main St".into(),
         city: "Chicago".into(),

@@ -6,7 +6,7 @@ use super::world;
 use crate::customer::{Contact, Customer, CustomerCommand};
 use crate::helpdesk::{Found, LookupKind, TicketSearch, Window};
 use crate::testing::fixtures::{World, address, chicago, tv_ticket};
-use crate::{Clock, Email, Error, PersonName, Phone, Store, Ticket, TicketCommand, TicketStatus};
+use crate::{Clock, Email, Error, MessageChannel, PersonName, Phone, Store, Ticket, TicketCommand, TicketStatus};
 use chrono::Duration;
 
 /// Generates one `#[test]` per [`HelpdeskStore`](crate::store::HelpdeskStore) case for a
@@ -32,6 +32,7 @@ fn contact(name: &str, email: &str, phone: &str) -> Contact {
         name: PersonName::new(name).expect("name"),
         email: Email::new(email).expect("email"),
         phone: Phone::new(phone).expect("phone"),
+        prefers: MessageChannel::Email,
     }
 }
 

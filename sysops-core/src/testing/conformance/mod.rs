@@ -21,6 +21,7 @@ mod expert;
 mod helpdesk;
 mod kb;
 mod kb_sync;
+mod notify;
 mod outbox;
 mod ticket;
 
@@ -31,6 +32,7 @@ pub use expert::*;
 pub use helpdesk::*;
 pub use kb::*;
 pub use kb_sync::*;
+pub use notify::*;
 pub use outbox::*;
 pub use ticket::*;
 
@@ -78,6 +80,11 @@ where
     helpdesk_results_page_without_repeats_and_only_staff_may_search(fresh().await).await;
     a_customer_is_found_by_their_new_details_only(fresh().await).await;
     anything_typed_into_the_helpdesk_box_finds_callers_or_is_a_typed_error(fresh().await).await;
+    every_step_of_a_ticket_tells_the_right_person_once_on_their_channel(fresh().await).await;
+    failures_are_retried_with_backoff_or_recorded_for_good(fresh().await).await;
+    a_message_handed_over_but_not_recorded_goes_again_with_the_same_key(fresh().await).await;
+    templates_are_data_checked_when_saved_and_used_once_saved(fresh().await).await;
+    the_delivery_history_is_read_by_staff_and_the_customer_it_concerns(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the
@@ -102,6 +109,7 @@ macro_rules! store_conformance_tests {
         $crate::billing_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::kb_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::helpdesk_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
+        $crate::notify_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
     };
 }
 

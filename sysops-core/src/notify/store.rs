@@ -1,0 +1,178 @@
+//! The notifications' part of the storage contract: the message queue with its delivery
+//! history, and the saved templates ([`NotifyStore`], with its `MemoryStore` implementation).
+
+use super::{Delivery, DeliveryStatus, Message, MessageKey, MessageKind, Template};
+use crate::error::StoreError;
+use crate::id::{CustomerId, TicketId};
+use crate::persist::MemoryStore;
+use crate::text::MessageChannel;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::future::Future;
+
+/// Whose delivery history to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum DeliveryFilter {
+    Ticket(TicketId),
+    /// Every message about the customer's tickets and account.
+    Customer(CustomerId),
+}
+
+/// What one hand-over to the notifier came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct Attempt {
+    pub key: MessageKey,
+    /// The message's customer (its owner, whose shard holds it).
+    pub customer: CustomerId,
+    /// When the notifier answered.
+    pub at: DateTime<Utc>,
+    /// `Sent`, `Failed` (for good), or `Pending` to try again at `retry_at`.
+    pub status: DeliveryStatus,
+    pub retry_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+/// The message queue and delivery history every backend keeps. Messages are unique by key:
+/// queueing one again changes nothing.
+pub trait NotifyStore: Send + Sync {
+    /// Stores each message whose key is not stored yet as pending, claimed by the caller
+    /// until `claimed_until`; returns the keys it stored, which the caller now sends.
+    fn queue_messages(
+        &self,
+        messages: &[Message],
+        claimed_until: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<MessageKey>, StoreError>> + Send;
+
+    /// Up to `limit` pending messages due at `now`, earliest due first, each claimed until
+    /// `claimed_until` so that another consumer does not take it meanwhile.
+    fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        claimed_until: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// Records each attempt: one more try, and the message's new status.
+    fn record_attempts(&self, attempts: &[Attempt]) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Up to `limit` messages of a ticket or customer, newest first (by the time of the
+    /// event that called for them, then by key).
+    fn deliveries(
+        &self,
+        filter: DeliveryFilter,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// Saves a template, replacing the one saved before for its kind and channel.
+    fn save_template(&self, template: &Template) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every saved template.
+    fn saved_templates(&self) -> impl Future<Output = Result<Vec<Template>, StoreError>> + Send;
+}
+
+/// The memory store's notification rows.
+#[derive(Default)]
+struct Tables {
+    notifications: BTreeMap<MessageKey, Delivery>,
+    templates: BTreeMap<(MessageKind, MessageChannel), Template>,
+}
+
+impl MemoryStore {
+    fn notify<R>(&self, f: impl FnOnce(&mut Tables) -> R) -> R {
+        self.lock().with_table(f)
+    }
+}
+
+impl NotifyStore for MemoryStore {
+    async fn queue_messages(
+        &self,
+        messages: &[Message],
+        claimed_until: DateTime<Utc>,
+    ) -> Result<Vec<MessageKey>, StoreError> {
+        self.notify(|inner| {
+            let mut stored = Vec::new();
+            for message in messages {
+                if !inner.notifications.contains_key(&message.key) {
+                    let delivery = Delivery {
+                        message: message.clone(),
+                        status: DeliveryStatus::Pending,
+                        attempts: 0,
+                        next_attempt: Some(claimed_until),
+                        finished_at: None,
+                        error: None,
+                    };
+                    inner.notifications.insert(message.key.clone(), delivery);
+                    stored.push(message.key.clone());
+                }
+            }
+            Ok(stored)
+        })
+    }
+
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        claimed_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        self.notify(|inner| {
+            let mut due: Vec<&mut Delivery> = inner
+                .notifications
+                .values_mut()
+                .filter(|d| d.status == DeliveryStatus::Pending && d.next_attempt.is_some_and(|at| at <= now))
+                .collect();
+            due.sort_by(|a, b| (a.next_attempt, &a.message.key).cmp(&(b.next_attempt, &b.message.key)));
+            Ok(due
+                .into_iter()
+                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                .map(|d| {
+                    d.next_attempt = Some(claimed_until);
+                    d.clone()
+                })
+                .collect())
+        })
+    }
+
+    async fn record_attempts(&self, attempts: &[Attempt]) -> Result<(), StoreError> {
+        self.notify(|inner| {
+            for attempt in attempts {
+                if let Some(d) = inner.notifications.get_mut(&attempt.key) {
+                    d.attempts = d.attempts.saturating_add(1);
+                    d.status = attempt.status;
+                    d.next_attempt = attempt.retry_at.filter(|_| attempt.status == DeliveryStatus::Pending);
+                    d.finished_at = (attempt.status != DeliveryStatus::Pending).then_some(attempt.at);
+                    d.error = attempt.error.clone();
+                }
+            }
+            Ok(())
+        })
+    }
+
+    async fn deliveries(&self, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+        self.notify(|inner| {
+            let mut found: Vec<Delivery> = inner
+                .notifications
+                .values()
+                .filter(|d| match filter {
+                    DeliveryFilter::Ticket(ticket) => d.message.ticket == Some(ticket),
+                    DeliveryFilter::Customer(customer) => d.message.customer == customer,
+                })
+                .cloned()
+                .collect();
+            found.sort_by(|a, b| (b.message.created_at, &b.message.key).cmp(&(a.message.created_at, &a.message.key)));
+            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            Ok(found)
+        })
+    }
+
+    async fn save_template(&self, template: &Template) -> Result<(), StoreError> {
+        self.notify(|t| t.templates.insert((template.kind(), template.channel()), template.clone()));
+        Ok(())
+    }
+
+    async fn saved_templates(&self) -> Result<Vec<Template>, StoreError> {
+        Ok(self.notify(|t| t.templates.values().cloned().collect()))
+    }
+}

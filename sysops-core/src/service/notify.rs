@@ -1,0 +1,310 @@
+//! The notification consumer: reads events through the outbox, queues the messages they
+//! call for, hands them to the host's notifier, and records what came of each; and the
+//! templates and delivery history.
+
+use super::{Error, Service};
+use crate::actor::{Action, Actor, Target, authorize};
+use crate::billing::Invoice;
+use crate::customer::Customer;
+use crate::expert::Expert;
+use crate::id::{CustomerId, InvoiceId, TicketId};
+use crate::notify::{
+    Attempt, Delivery, DeliveryFilter, DeliveryStatus, Intent, Message, Notifier, Records, Retry, SendError, Template,
+    Templates, intents,
+};
+use crate::persist::ConsumerName;
+use crate::staff::StaffAccount;
+use crate::store::Store;
+use crate::ticket::Ticket;
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The outbox consumer notifications read with.
+pub const NOTIFICATIONS: &str = "notifications";
+
+/// How many messages are handed to the notifier at once.
+const IN_FLIGHT: usize = 32;
+
+/// How the consumer works: how many events and due messages a round takes, how long a
+/// message it holds is kept from other consumers, and the retry policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotifyOptions {
+    /// Events read and due messages claimed per round (1–10,000).
+    pub batch: u32,
+    /// How long a message handed to the notifier is kept from other consumers: after a
+    /// crash it is tried again once this has passed (1 s – 1 day).
+    pub lease: Duration,
+    /// When transient failures are tried again.
+    pub retry: Retry,
+}
+
+impl Default for NotifyOptions {
+    /// 500 events a round, a 5-minute lease, [`Retry::default`].
+    fn default() -> Self {
+        Self { batch: 500, lease: Duration::minutes(5), retry: Retry::default() }
+    }
+}
+
+impl NotifyOptions {
+    /// Checks the options (the retry policy is checked when built).
+    pub fn new(batch: u32, lease: Duration, retry: Retry) -> Result<Self, crate::error::ValidationError> {
+        use crate::error::ValidationError::OutOfRange;
+        if !(1..=10_000).contains(&batch) {
+            return Err(OutOfRange { field: "batch", value: i64::from(batch), min: 1, max: 10_000 });
+        }
+        if !(1..=86_400).contains(&lease.num_seconds()) {
+            return Err(OutOfRange { field: "lease", value: lease.num_seconds(), min: 1, max: 86_400 });
+        }
+        Ok(Self { batch, lease, retry })
+    }
+}
+
+/// What one round of the consumer did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NotifyReport {
+    /// Outbox events read.
+    pub events: u64,
+    /// Messages queued for the first time.
+    pub queued: u64,
+    /// Messages the notifier accepted.
+    pub sent: u64,
+    /// Messages that failed for now and will be tried again.
+    pub retrying: u64,
+    /// Messages that failed for good.
+    pub failed: u64,
+    /// Events whose message could not be written (a record they name is gone or does not
+    /// decode); skipped, never retried.
+    pub skipped: u64,
+}
+
+impl NotifyReport {
+    /// True when the round found nothing to do: the consumer may sleep.
+    pub fn idle(&self) -> bool {
+        self.events == 0 && self.sent + self.retrying + self.failed == 0
+    }
+}
+
+/// Records loaded once per round: a round's events often name the same customer or expert.
+#[derive(Default)]
+struct Loaded {
+    tickets: HashMap<TicketId, Option<Ticket>>,
+    customers: HashMap<CustomerId, Option<Customer>>,
+    experts: HashMap<Uuid, Option<(Expert, crate::text::Email)>>,
+    invoices: HashMap<InvoiceId, Option<Invoice>>,
+}
+
+impl<S: Store> Service<S> {
+    /// One round of the notification consumer: reads up to `options.batch` events from the
+    /// outbox (the main store's and, when kept apart, the billing store's), queues the
+    /// messages they call for, sends them, then sends the messages due for another try.
+    /// System or an administrator runs it; a host runs it in a loop
+    /// (`sysops_storage::Sysops::run_notifications` stops cleanly).
+    pub async fn notify_round(
+        &self,
+        actor: Actor,
+        notifier: &impl Notifier,
+        options: &NotifyOptions,
+    ) -> Result<NotifyReport, Error> {
+        let actor = self.verify(actor, Action::SendNotifications).await?;
+        authorize(&actor, Action::SendNotifications, Target::default())?;
+        let templates = Templates::with(self.store.saved_templates().await?);
+        let mut report = NotifyReport::default();
+        let mut fresh = self.derive(&self.store, &templates, options, &mut report).await?;
+        if let Some(billing) = &self.billing {
+            fresh.extend(self.derive(billing, &templates, options, &mut report).await?);
+        }
+        let fresh = fresh.into_iter().map(|message| (message, 0)).collect();
+        self.deliver(notifier, options, fresh, &mut report).await?;
+        let now = self.now()?;
+        let due = self.store.claim_due(now, lease_end(now, options), options.batch).await?;
+        let due = due.into_iter().map(|d| (d.message, d.attempts)).collect();
+        self.deliver(notifier, options, due, &mut report).await?;
+        Ok(report)
+    }
+
+    /// Reads a page of `source`'s outbox, queues its messages and acknowledges the page;
+    /// returns the messages queued for the first time (this round sends them).
+    async fn derive(
+        &self,
+        source: &S,
+        templates: &Templates,
+        options: &NotifyOptions,
+        report: &mut NotifyReport,
+    ) -> Result<Vec<Message>, Error> {
+        let consumer = ConsumerName::new(NOTIFICATIONS)?;
+        let entries = source.poll(&consumer, options.batch).await?;
+        let Some(last) = entries.last().map(|e| e.position) else { return Ok(Vec::new()) };
+        let mut loaded = Loaded::default();
+        let mut messages = Vec::new();
+        for entry in &entries {
+            report.events += 1;
+            let Ok(wanted) = intents(&entry.event) else {
+                report.skipped += 1;
+                continue;
+            };
+            for intent in wanted {
+                match self.compose(&intent, templates, &mut loaded).await {
+                    Ok(Some(message)) => messages.push(message),
+                    Ok(None) => {}
+                    Err(Error::Store(e)) if !matches!(e, crate::error::StoreError::Corrupt { .. }) => {
+                        return Err(e.into());
+                    }
+                    Err(_) => report.skipped += 1,
+                }
+            }
+        }
+        let now = self.now()?;
+        let stored = self.store.queue_messages(&messages, lease_end(now, options)).await?;
+        source.ack(&consumer, last).await?;
+        report.queued += stored.len() as u64;
+        let stored: std::collections::HashSet<_> = stored.into_iter().collect();
+        Ok(messages.into_iter().filter(|m| stored.contains(&m.key)).collect())
+    }
+
+    /// Loads what an intent names (once per round) and writes its message.
+    async fn compose(
+        &self,
+        intent: &Intent,
+        templates: &Templates,
+        loaded: &mut Loaded,
+    ) -> Result<Option<Message>, Error> {
+        let ticket = match intent.about.ticket() {
+            Some(id) => cached(&mut loaded.tickets, id, || self.find::<Ticket>(id)).await?,
+            None => None,
+        };
+        let invoice = match intent.about.invoice() {
+            Some(id) => cached(&mut loaded.invoices, id, || self.find::<Invoice>(id)).await?,
+            None => None,
+        };
+        let customer_id = match (&ticket, &invoice) {
+            (Some(t), _) => t.customer,
+            (None, Some(i)) => i.customer,
+            (None, None) => return Ok(None),
+        };
+        let Some(customer) = cached(&mut loaded.customers, customer_id, || self.find::<Customer>(customer_id)).await?
+        else {
+            return Ok(None);
+        };
+        let expert = match ticket.as_ref().and_then(|t| intent.expert(t)) {
+            Some(id) => {
+                let load = || async {
+                    let expert = self.find::<Expert>(id).await?;
+                    let account = self.find::<StaffAccount>(id.as_uuid()).await?;
+                    Ok::<_, Error>(expert.zip(account.map(|a| a.email)))
+                };
+                cached(&mut loaded.experts, id.as_uuid(), load).await?
+            }
+            None => None,
+        };
+        let plan = match &ticket {
+            Some(t) => Some(self.plan_terms(t.plan).await?),
+            None => None,
+        };
+        let records = Records {
+            customer: &customer,
+            ticket: ticket.as_ref(),
+            expert: expert.as_ref().map(|(e, email)| (e, email)),
+            invoice: invoice.as_ref(),
+            plan: plan.as_ref(),
+        };
+        Ok(intent.compose(records, templates)?)
+    }
+
+    /// Hands messages to the notifier, a few at once, and records each outcome.
+    async fn deliver(
+        &self,
+        notifier: &impl Notifier,
+        options: &NotifyOptions,
+        messages: Vec<(Message, u32)>,
+        report: &mut NotifyReport,
+    ) -> Result<(), Error> {
+        if messages.is_empty() {
+            return Ok(());
+        }
+        let clock = &self.clock;
+        let attempts: Vec<Attempt> = futures::stream::iter(messages)
+            .map(|(message, tried)| async move {
+                let outcome = notifier.send(&message).await;
+                let at = clock.now();
+                let tries = tried.saturating_add(1);
+                let (status, retry_at, error) = match outcome {
+                    Ok(()) => (DeliveryStatus::Sent, None, None),
+                    Err(SendError::Permanent(why)) => (DeliveryStatus::Failed, None, Some(why)),
+                    Err(SendError::Transient(why)) => match options.retry.next(tries, at) {
+                        Some(retry_at) => (DeliveryStatus::Pending, Some(retry_at), Some(why)),
+                        None => (DeliveryStatus::Failed, None, Some(format!("gave up after {tries} tries: {why}"))),
+                    },
+                };
+                let error = error.map(|why| crate::error::clip(&why));
+                Attempt { key: message.key, customer: message.customer, at, status, retry_at, error }
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
+        for attempt in &attempts {
+            match attempt.status {
+                DeliveryStatus::Sent => report.sent += 1,
+                DeliveryStatus::Pending => report.retrying += 1,
+                DeliveryStatus::Failed => report.failed += 1,
+            }
+        }
+        self.store.record_attempts(&attempts).await?;
+        Ok(())
+    }
+
+    /// The messages of a ticket or customer, newest first (at most `limit`, 1–1,000): what
+    /// was sent, to whom, and what became of it. Staff read any; a customer their own.
+    pub async fn deliveries(&self, actor: Actor, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, Error> {
+        let actor = self.verify(actor, Action::ViewNotifications).await?;
+        let owner = match filter {
+            DeliveryFilter::Customer(customer) => customer,
+            DeliveryFilter::Ticket(ticket) => match self.find::<Ticket>(ticket).await? {
+                Some(t) => t.customer,
+                None => return Err(Error::not_found(crate::event::AggregateKind::Ticket, ticket)),
+            },
+        };
+        authorize(&actor, Action::ViewNotifications, Target::owned_by(owner))?;
+        if !(1..=1_000).contains(&limit) {
+            let value = i64::from(limit);
+            return Err(crate::error::ValidationError::OutOfRange { field: "limit", value, min: 1, max: 1_000 }.into());
+        }
+        Ok(self.store.deliveries(filter, limit).await?)
+    }
+
+    /// Saves a template (an administrator): later messages of its kind and channel use it.
+    /// Its text was checked when it was built ([`Template::new`]).
+    pub async fn save_template(&self, actor: Actor, template: &Template) -> Result<(), Error> {
+        let actor = self.verify(actor, Action::EditTemplates).await?;
+        authorize(&actor, Action::EditTemplates, Target::default())?;
+        Ok(self.store.save_template(template).await?)
+    }
+
+    /// The templates in force: those saved, the defaults for the rest.
+    pub async fn templates(&self, actor: Actor) -> Result<Vec<Template>, Error> {
+        let actor = self.verify(actor, Action::EditTemplates).await?;
+        authorize(&actor, Action::EditTemplates, Target::default())?;
+        Ok(Templates::with(self.store.saved_templates().await?).all().cloned().collect())
+    }
+}
+
+fn lease_end(now: DateTime<Utc>, options: &NotifyOptions) -> DateTime<Utc> {
+    now.checked_add_signed(options.lease).unwrap_or(now)
+}
+
+/// `map[id]`, loading it the first time it is asked for.
+async fn cached<K, V, F, Fut>(map: &mut HashMap<K, Option<V>>, id: K, load: F) -> Result<Option<V>, Error>
+where
+    K: std::hash::Hash + Eq + Copy,
+    V: Clone,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<V>, Error>>,
+{
+    if let Some(found) = map.get(&id) {
+        return Ok(found.clone());
+    }
+    let found = load().await?;
+    map.insert(id, found.clone());
+    Ok(found)
+}

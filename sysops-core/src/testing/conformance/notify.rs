@@ -1,0 +1,318 @@
+//! Notifications: every step of a ticket tells the right person once, on their channel;
+//! failures are retried or recorded; a message handed over but not recorded goes again
+//! with the same key; templates are data checked when saved; the history is readable by
+//! staff and by the customer it concerns only.
+
+use super::world;
+use crate::notify::{
+    DeliveryFilter, DeliveryStatus, Message, MessageKind, Notifier, NotifyError, Retry, SendError, Template,
+};
+use crate::testing::fixtures::{World, tv_ticket};
+use crate::text::{MessageChannel, Reason};
+use crate::{Actor, Clock, Error, NotifyOptions, NotifyReport, Store, Ticket, TicketCommand};
+use chrono::Duration;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// Generates one `#[test]` per [`NotifyStore`] case for a backend; see
+/// [`store_conformance_tests!`](crate::store_conformance_tests) for the arguments.
+#[macro_export]
+macro_rules! notify_store_conformance_tests {
+    ($block_on:path, $fresh:expr) => {
+        $crate::notify_store_conformance_tests!($block_on, $fresh, skip_unless = true);
+    };
+    ($block_on:path, $fresh:expr, skip_unless = $available:expr) => {
+        $crate::conformance_cases!($block_on, $fresh, $available;
+            every_step_of_a_ticket_tells_the_right_person_once_on_their_channel,
+            failures_are_retried_with_backoff_or_recorded_for_good,
+            a_message_handed_over_but_not_recorded_goes_again_with_the_same_key,
+            templates_are_data_checked_when_saved_and_used_once_saved,
+            the_delivery_history_is_read_by_staff_and_the_customer_it_concerns,
+        );
+    };
+}
+
+/// A notifier that keeps what it is handed, answering as told per recipient: a test double
+/// for the host's.
+#[derive(Default)]
+pub struct RecordingNotifier {
+    /// Every message handed over, in order (the same key twice if handed over twice).
+    pub handed: Mutex<Vec<Message>>,
+    /// Recipients whose messages fail: `true` for good, `false` for now.
+    pub failing: Mutex<BTreeMap<String, bool>>,
+}
+
+impl RecordingNotifier {
+    /// The messages handed over so far.
+    pub fn messages(&self) -> Vec<Message> {
+        self.handed.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// Makes messages to `to` fail: for good when `permanent`, for now otherwise.
+    pub fn fail(&self, to: &str, permanent: bool) {
+        if let Ok(mut failing) = self.failing.lock() {
+            failing.insert(to.to_owned(), permanent);
+        }
+    }
+
+    /// Lets messages to `to` through again.
+    pub fn heal(&self, to: &str) {
+        if let Ok(mut failing) = self.failing.lock() {
+            failing.remove(to);
+        }
+    }
+}
+
+impl Notifier for RecordingNotifier {
+    async fn send(&self, message: &Message) -> Result<(), SendError> {
+        if let Ok(mut handed) = self.handed.lock() {
+            handed.push(message.clone());
+        }
+        match self.failing.lock().ok().and_then(|f| f.get(&message.to).copied()) {
+            Some(true) => Err(SendError::Permanent("invalid number".into())),
+            Some(false) => Err(SendError::Transient("provider timed out".into())),
+            None => Ok(()),
+        }
+    }
+}
+
+async fn round<S: Store>(w: &World<S>, notifier: &RecordingNotifier) -> NotifyReport {
+    w.service.notify_round(Actor::system(), notifier, &NotifyOptions::default()).await.expect("notify round")
+}
+
+/// Customer `n` submits a ticket and it is offered to expert 0.
+async fn offered<S: Store>(w: &World<S>, n: usize) -> Ticket {
+    let ticket =
+        w.service.submit_ticket(w.customer(n), w.customers[n].id, tv_ticket("No picture")).await.expect("submit");
+    w.service.assign_ticket(Actor::system(), ticket.id, w.experts[0].id, None).await.expect("assign")
+}
+
+fn kinds(messages: &[Message]) -> Vec<(MessageKind, MessageChannel, String)> {
+    messages.iter().map(|m| (m.kind, m.channel, m.to.clone())).collect()
+}
+
+pub async fn every_step_of_a_ticket_tells_the_right_person_once_on_their_channel<S: Store>(store: S) {
+    let w = world(store).await;
+    let notifier = RecordingNotifier::default();
+    // Customer 1 prefers SMS, customer 0 email (the fixtures' contacts alternate).
+    let texted = offered(&w, 1).await;
+    let expert = w.expert(0);
+    w.service.handle_ticket(expert, texted.id, TicketCommand::Accept).await.expect("accept");
+    w.service.handle_ticket(expert, texted.id, TicketCommand::Start).await.expect("start");
+    let mailed = offered(&w, 0).await;
+    w.clock.advance(Duration::hours(3)).expect("clock");
+    w.service.expire_overdue_offers(Actor::system()).await.expect("expire");
+    let cancelled = offered(&w, 2).await;
+    let why = Reason::new("fixed it myself").expect("reason");
+    w.service.handle_ticket(w.customer(2), cancelled.id, TicketCommand::Cancel { reason: why }).await.expect("cancel");
+
+    let report = round(&w, &notifier).await;
+    let expert_phone = w.experts[0].profile.phone.as_ref().expect("phone").as_str().to_owned();
+    let c = |n: usize| &w.customers[n].contact;
+    let sent = notifier.messages();
+    let of = |ticket: &Ticket| kinds(&sent.iter().filter(|m| m.ticket == Some(ticket.id)).cloned().collect::<Vec<_>>());
+    let mut expected_texted = vec![
+        (MessageKind::OfferMade, MessageChannel::Sms, expert_phone.clone()),
+        (MessageKind::ExpertAssigned, MessageChannel::Sms, c(1).phone.as_str().to_owned()),
+        (MessageKind::WorkStarted, MessageChannel::Sms, c(1).phone.as_str().to_owned()),
+    ];
+    let mut got = of(&texted);
+    got.sort();
+    expected_texted.sort();
+    assert_eq!(got, expected_texted, "the SMS customer's ticket");
+    let mut withdrawn = of(&mailed);
+    withdrawn.sort();
+    assert_eq!(
+        withdrawn,
+        [
+            (MessageKind::OfferMade, MessageChannel::Sms, expert_phone.clone()),
+            (MessageKind::OfferWithdrawn, MessageChannel::Sms, expert_phone.clone()),
+        ],
+        "an expired offer is withdrawn"
+    );
+    let mut cancel = of(&cancelled);
+    cancel.sort();
+    assert_eq!(
+        cancel,
+        [
+            (MessageKind::OfferMade, MessageChannel::Sms, expert_phone.clone()),
+            (MessageKind::OfferWithdrawn, MessageChannel::Sms, expert_phone),
+        ],
+        "a cancelled ticket's pending offer is withdrawn"
+    );
+    let body = |ticket: &Ticket, kind| {
+        sent.iter().find(|m| m.ticket == Some(ticket.id) && m.kind == kind).map(|m| m.body.clone()).unwrap_or_default()
+    };
+    assert!(body(&cancelled, MessageKind::OfferWithdrawn).contains("cancelled"), "the reason is in the text");
+    assert!(body(&mailed, MessageKind::OfferWithdrawn).contains("not answered in time"));
+    let number = crate::ticket::TicketNumber::of(texted.id).to_string();
+    assert!(body(&texted, MessageKind::OfferMade).contains(&number), "the ticket's number is in the offer");
+    assert!(body(&texted, MessageKind::ExpertAssigned).contains(w.experts[0].profile.name.as_str()));
+    assert_eq!(report.sent, 7);
+    assert_eq!(report.queued, 7);
+
+    // Every message once: the next rounds find nothing new, even after the lease.
+    w.clock.advance(Duration::hours(1)).expect("clock");
+    assert!(round(&w, &notifier).await.idle());
+    assert_eq!(notifier.messages().len(), 7);
+
+    // An email customer hears by email, with a subject.
+    let expert = w.expert(0);
+    let ticket = offered(&w, 0).await;
+    w.service.handle_ticket(expert, ticket.id, TicketCommand::Accept).await.expect("accept");
+    round(&w, &notifier).await;
+    let mail =
+        notifier.messages().into_iter().find(|m| m.kind == MessageKind::ExpertAssigned && m.ticket == Some(ticket.id));
+    let mail = mail.expect("an assignment email");
+    assert_eq!((mail.channel, mail.to.as_str()), (MessageChannel::Email, c(0).email.as_str()));
+    assert!(mail.subject.is_some_and(|s| s.contains(&crate::ticket::TicketNumber::of(ticket.id).to_string())));
+
+    // Only the system and administrators run the consumer.
+    let refused = w.service.notify_round(w.manager, &notifier, &NotifyOptions::default()).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+}
+
+pub async fn failures_are_retried_with_backoff_or_recorded_for_good<S: Store>(store: S) {
+    let w = world(store).await;
+    let notifier = RecordingNotifier::default();
+    let retry = Retry::new(Duration::minutes(1), Duration::minutes(4), 4).expect("retry");
+    let options = NotifyOptions::new(100, Duration::minutes(5), retry).expect("options");
+    let expert_phone = w.experts[0].profile.phone.as_ref().expect("phone").as_str().to_owned();
+    let customer_phone = w.customers[1].contact.phone.as_str().to_owned();
+    notifier.fail(&expert_phone, false);
+    notifier.fail(&customer_phone, true);
+    let ticket = offered(&w, 1).await;
+    w.service.handle_ticket(w.expert(0), ticket.id, TicketCommand::Accept).await.expect("accept");
+    let run = || async { w.service.notify_round(Actor::system(), &notifier, &options).await.expect("round") };
+
+    let first = run().await;
+    assert_eq!((first.sent, first.retrying, first.failed), (0, 1, 1), "{first:?}");
+    let history =
+        || async { w.service.deliveries(w.admin, DeliveryFilter::Ticket(ticket.id), 10).await.expect("history") };
+    let by_kind =
+        |all: Vec<crate::notify::Delivery>, kind| all.into_iter().find(|d| d.message.kind == kind).expect("kind");
+    let offer = by_kind(history().await, MessageKind::OfferMade);
+    assert_eq!((offer.status, offer.attempts), (DeliveryStatus::Pending, 1));
+    assert!(offer.error.as_deref().is_some_and(|e| e.contains("timed out")));
+    let invalid = by_kind(history().await, MessageKind::ExpertAssigned);
+    assert_eq!((invalid.status, invalid.attempts), (DeliveryStatus::Failed, 1), "a permanent failure is not retried");
+    assert!(invalid.error.as_deref().is_some_and(|e| e.contains("invalid number")));
+
+    // Not before the backoff: then again, a minute later, two, four (the longest)...
+    assert!(run().await.idle(), "nothing is due before its backoff");
+    for wait in [1, 2, 4] {
+        w.clock.advance(Duration::minutes(wait)).expect("clock");
+        let tried = run().await;
+        assert_eq!(tried.retrying + tried.failed, 1, "retried after {wait} minutes");
+    }
+    let offer = by_kind(history().await, MessageKind::OfferMade);
+    assert_eq!((offer.status, offer.attempts), (DeliveryStatus::Failed, 4), "given up after four tries");
+    assert!(offer.error.as_deref().is_some_and(|e| e.contains("gave up after 4 tries")));
+    let handed = notifier.messages();
+    assert_eq!(handed.iter().filter(|m| m.to == customer_phone).count(), 1, "the invalid number is tried once");
+    assert_eq!(handed.iter().filter(|m| m.to == expert_phone).count(), 4);
+
+    // A transient failure that heals is sent on the next try, with the same key.
+    notifier.heal(&expert_phone);
+    let next = offered(&w, 0).await;
+    notifier.fail(&expert_phone, false);
+    run().await;
+    notifier.heal(&expert_phone);
+    w.clock.advance(Duration::minutes(1)).expect("clock");
+    assert_eq!(run().await.sent, 1);
+    let tries: Vec<_> = notifier.messages().into_iter().filter(|m| m.ticket == Some(next.id)).map(|m| m.key).collect();
+    assert_eq!(tries.len(), 2);
+    assert_eq!(tries[0], tries[1], "a retry keeps its key");
+}
+
+pub async fn a_message_handed_over_but_not_recorded_goes_again_with_the_same_key<S: Store>(store: S) {
+    let w = world(store).await;
+    let ticket = offered(&w, 0).await;
+    let notifier = RecordingNotifier::default();
+    let options = NotifyOptions::default();
+    round(&w, &notifier).await;
+    let first = notifier.messages();
+    assert_eq!(first.len(), 1);
+    // The consumer crashed after handing the message over, before recording it: the row is
+    // still pending, claimed until the lease ends.
+    let message = first[0].clone();
+    let again = w.service.store().queue_messages(std::slice::from_ref(&message), w.clock.now()).await.expect("queue");
+    assert!(again.is_empty(), "queueing a stored key changes nothing");
+    let crashed = crate::notify::Attempt {
+        key: message.key.clone(),
+        customer: message.customer,
+        at: w.clock.now(),
+        status: DeliveryStatus::Pending,
+        retry_at: Some(w.clock.now() + options.lease),
+        error: None,
+    };
+    w.service.store().record_attempts(std::slice::from_ref(&crashed)).await.expect("record");
+    assert!(round(&w, &notifier).await.idle(), "nobody takes it while it is claimed");
+    w.clock.advance(options.lease).expect("clock");
+    assert_eq!(round(&w, &notifier).await.sent, 1);
+    let handed = notifier.messages();
+    assert_eq!(handed.len(), 2);
+    assert_eq!(handed[1].key, message.key, "handed over again with the same key");
+    assert_eq!(handed[1].ticket, Some(ticket.id));
+    // Claims are exclusive: two consumers never both take a due message.
+    let now = w.clock.now();
+    let later = now + Duration::minutes(5);
+    let store = w.service.store();
+    let fresh = Message {
+        key: crate::notify::MessageKey::parse(&format!("{}.9.offer_made", ticket.id.as_uuid())).expect("key"),
+        ..message
+    };
+    store.queue_messages(std::slice::from_ref(&fresh), now).await.expect("queue");
+    let (a, b) = futures::future::join(store.claim_due(now, later, 10), store.claim_due(now, later, 10)).await;
+    assert_eq!(a.expect("claim").len() + b.expect("claim").len(), 1);
+}
+
+pub async fn templates_are_data_checked_when_saved_and_used_once_saved<S: Store>(store: S) {
+    let w = world(store).await;
+    let missing = Template::new(MessageKind::OfferMade, MessageChannel::Sms, None, "Pay {amount} now");
+    assert_eq!(missing, Err(NotifyError::MissingFact { kind: MessageKind::OfferMade, fact: "amount".into() }));
+    let custom = Template::new(MessageKind::OfferMade, MessageChannel::Sms, None, "Job {ticket_number} in {city}!")
+        .expect("template");
+    let refused = w.service.save_template(w.manager, &custom).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    w.service.save_template(w.admin, &custom).await.expect("save");
+    let templates = w.service.templates(w.admin).await.expect("templates");
+    assert_eq!(templates.len(), MessageKind::ALL.len() * 2, "one per kind and channel");
+    assert!(templates.contains(&custom));
+    let ticket = offered(&w, 0).await;
+    let notifier = RecordingNotifier::default();
+    round(&w, &notifier).await;
+    let number = crate::ticket::TicketNumber::of(ticket.id);
+    assert_eq!(notifier.messages()[0].body, format!("Job {number} in Chicago!"));
+}
+
+pub async fn the_delivery_history_is_read_by_staff_and_the_customer_it_concerns<S: Store>(store: S) {
+    let w = world(store).await;
+    let first = offered(&w, 0).await;
+    w.service.handle_ticket(w.expert(0), first.id, TicketCommand::Accept).await.expect("accept");
+    w.clock.advance(Duration::minutes(1)).expect("clock");
+    let second = offered(&w, 0).await;
+    offered(&w, 1).await;
+    round(&w, &RecordingNotifier::default()).await;
+    let mine = DeliveryFilter::Customer(w.customers[0].id);
+    let all = w.service.deliveries(w.customer(0), mine, 100).await.expect("own history");
+    assert_eq!(all.len(), 3, "two offers and an assignment, not the other customer's");
+    assert!(all.windows(2).all(|p| p[0].message.created_at >= p[1].message.created_at), "newest first");
+    assert_eq!(all[0].message.ticket, Some(second.id));
+    assert!(all.iter().all(|d| d.status == DeliveryStatus::Sent && d.attempts == 1 && d.finished_at.is_some()));
+    let by_ticket = w.service.deliveries(w.helpdesk, DeliveryFilter::Ticket(first.id), 100).await.expect("ticket");
+    assert_eq!(by_ticket.len(), 2);
+    assert_eq!(w.service.deliveries(w.manager, mine, 1).await.expect("page").len(), 1);
+    for (actor, filter) in
+        [(w.customer(1), mine), (w.expert(0), mine), (w.customer(1), DeliveryFilter::Ticket(first.id))]
+    {
+        let refused = w.service.deliveries(actor, filter, 10).await;
+        assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    }
+    for limit in [0, 1_001] {
+        let refused = w.service.deliveries(w.admin, mine, limit).await;
+        assert!(matches!(refused, Err(Error::Invalid(_))), "{refused:?}");
+    }
+    let ghost = DeliveryFilter::Ticket(crate::TicketId::from(uuid::Uuid::nil()));
+    assert!(matches!(w.service.deliveries(w.admin, ghost, 10).await, Err(Error::NotFound { .. })));
+}

@@ -1,0 +1,41 @@
+//! Notifications on whichever backend this is.
+
+use super::{AnyStore, delegate};
+use chrono::{DateTime, Utc};
+use sysops_core::StoreError;
+use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, Message, MessageKey, NotifyStore, Template};
+
+impl NotifyStore for AnyStore {
+    async fn queue_messages(
+        &self,
+        messages: &[Message],
+        claimed_until: DateTime<Utc>,
+    ) -> Result<Vec<MessageKey>, StoreError> {
+        delegate!(self.queue_messages(messages, claimed_until))
+    }
+
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        claimed_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        delegate!(self.claim_due(now, claimed_until, limit))
+    }
+
+    async fn record_attempts(&self, attempts: &[Attempt]) -> Result<(), StoreError> {
+        delegate!(self.record_attempts(attempts))
+    }
+
+    async fn deliveries(&self, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+        delegate!(self.deliveries(filter, limit))
+    }
+
+    async fn save_template(&self, template: &Template) -> Result<(), StoreError> {
+        delegate!(self.save_template(template))
+    }
+
+    async fn saved_templates(&self) -> Result<Vec<Template>, StoreError> {
+        delegate!(self.saved_templates())
+    }
+}
