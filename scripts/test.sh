@@ -230,7 +230,7 @@ if [ -n "${SYSOPS_CITUS_URL:-}" ]; then
     step citus "conformance, reliability, the crash test and the expert's day on Citus"
     # The workspace's feature set, so nothing is compiled again (their SQLite cases run again too).
     SYSOPS_PG_URL="$SYSOPS_CITUS_URL" cargo test --workspace --all-features --locked \
-        --test conformance --test reliability --test crash --test billing_crash
+        --test conformance --test reliability --test crash --test billing_crash --test notify_crash
     citus_day="$(mktemp -d)"
     "$bin/expert-day" "sqlite://$citus_day/day.db" >"$citus_day/sqlite.txt"
     "$bin/expert-day" "$SYSOPS_CITUS_URL" >"$citus_day/citus.txt"

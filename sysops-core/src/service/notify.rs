@@ -79,6 +79,17 @@ pub struct NotifyReport {
     pub skipped: u64,
 }
 
+impl std::ops::AddAssign for NotifyReport {
+    fn add_assign(&mut self, round: NotifyReport) {
+        self.events += round.events;
+        self.queued += round.queued;
+        self.sent += round.sent;
+        self.retrying += round.retrying;
+        self.failed += round.failed;
+        self.skipped += round.skipped;
+    }
+}
+
 impl NotifyReport {
     /// True when the round found nothing to do: the consumer may sleep.
     pub fn idle(&self) -> bool {
