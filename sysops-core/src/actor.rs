@@ -153,6 +153,7 @@ pub enum Action {
     SendNotifications,
     EditTemplates,
     ViewNotifications,
+    CheckDeadlines,
 }
 
 /// How far a role's permission for an action reaches.
@@ -170,7 +171,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 59] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -229,6 +230,7 @@ impl Action {
         Action::SendNotifications,
         Action::EditTemplates,
         Action::ViewNotifications,
+        Action::CheckDeadlines,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -328,6 +330,8 @@ impl Action {
             (EditTemplates, Administrator) => S::All,
             (ViewNotifications, Administrator | Helpdesk | Manager | System) => S::All,
             (ViewNotifications, Customer) => S::Own,
+            // The deadline job records tickets nearing or past their deadlines.
+            (CheckDeadlines, Administrator | System) => S::All,
             _ => S::None,
         }
     }

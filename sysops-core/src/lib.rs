@@ -70,8 +70,8 @@ pub use money::{Currency, Money};
 pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
 pub use rule::{Refused, RuleError};
 pub use service::{
-    AssignmentReport, BillingReport, Error, IMPORT_PAGE, ImportProgress, NOTIFICATIONS, NotifyOptions, NotifyReport,
-    Service, WaitingTicket,
+    AssignmentReport, BillingReport, DeadlineReport, Error, IMPORT_PAGE, ImportProgress, NOTIFICATIONS, NotifyOptions,
+    NotifyReport, Service, WaitingTicket,
 };
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};
@@ -79,6 +79,6 @@ pub use store::{MemoryStore, Store};
 pub use stream::ShardKey;
 pub use text::{AddressLine, Description, Email, MessageChannel, PersonName, Phone, PlanName, Reason, WorkNotes};
 pub use ticket::{
-    Assignment, Channel, CostFactor, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketCommand, TicketError,
-    TicketEvent, TicketFilter, TicketNumber, TicketState, TicketStatus,
+    Alert, Assignment, Channel, CostFactor, CostTerm, Deadline, NewTicket, Outcome, Rationale, Ticket, TicketCommand,
+    TicketError, TicketEvent, TicketFilter, TicketNumber, TicketState, TicketStatus, WarnAt,
 };

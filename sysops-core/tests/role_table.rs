@@ -132,6 +132,7 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("SendNotifications", Notifications, "Run the notification consumer: derive, send and retry messages"),
         ("EditTemplates", Notifications, "Read and save the message templates"),
         ("ViewNotifications", Notifications, "Read the messages sent about a ticket or customer"),
+        ("CheckDeadlines", Tickets, "Record tickets nearing or past their response and resolution deadlines"),
         ("AuditRecords", Integrity, "List stored records that do not decode or replay (quarantined)"),
     ]
 };

@@ -85,6 +85,48 @@ domain_enum!(
 );
 
 domain_enum!(
+    /// Why a message is sent.
+    MessageKind = core::notify::MessageKind {
+        /// To the customer: an expert accepted their ticket.
+        ExpertAssigned,
+        /// To the customer: the expert started work.
+        WorkStarted,
+        /// To the expert: a ticket is offered to them.
+        OfferMade,
+        /// To the expert: an unanswered offer was withdrawn (expired, or the ticket cancelled).
+        OfferWithdrawn,
+        /// To the customer: a monthly payment was declined.
+        PaymentFailed,
+        /// To the customer: the account is suspended for an unpaid invoice.
+        AccountSuspended,
+        /// To the plan's escalation contact: a ticket nears a deadline.
+        DeadlineNearing,
+    }
+);
+
+domain_enum!(
+    /// Where a message stands.
+    DeliveryStatus = core::notify::DeliveryStatus {
+        /// Not yet sent; tried again at its next attempt.
+        Pending,
+        /// The notifier accepted it.
+        Sent,
+        /// Failed for good (a permanent failure, or every try failed).
+        Failed,
+    }
+);
+
+domain_enum!(
+    /// Which of a ticket's deadlines.
+    Deadline = core::Deadline {
+        /// An expert must have accepted the ticket by then.
+        Response,
+        /// The work must be completed by then.
+        Resolution,
+    }
+);
+
+domain_enum!(
     /// How urgent a plan's tickets are.
     Priority = core::Priority {
         /// Standard.
@@ -300,6 +342,7 @@ domain_enum!(
         SendNotifications,
         EditTemplates,
         ViewNotifications,
+        CheckDeadlines,
     }
 );
 

@@ -28,6 +28,7 @@ mod helpdesk;
 pub mod hostile;
 mod integrity;
 mod kb;
+mod notify;
 mod outbox;
 mod plan;
 #[cfg(feature = "python")]
@@ -48,8 +49,9 @@ pub use billing::{
 pub use client::Sysops;
 pub use customer::{Address, Contact, Customer};
 pub use enums::{
-    Action, CardBrand, Channel, CostFactor, Currency, DiffOp, InvoiceStatus, LookupKind, MessageChannel, Priority,
-    ProductCategory, RecordKind, Role, StaffRole, TicketStatus, WaitReason, Weekday,
+    Action, CardBrand, Channel, CostFactor, Currency, Deadline, DeliveryStatus, DiffOp, InvoiceStatus, LookupKind,
+    MessageChannel, MessageKind, Priority, ProductCategory, RecordKind, Role, StaffRole, TicketStatus, WaitReason,
+    Weekday,
 };
 pub use error::{DenyReason, Rule, SysopsError};
 pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
@@ -59,6 +61,10 @@ pub use integrity::{QuarantinedRecord, RecordAudit};
 pub use kb::{
     Article, ArticleContent, ArticleHit, ArticleRevision, ArticleSyncReport, DiffLine, ImportListener, RevisionInfo,
     SearchResults, SnippetPart,
+};
+pub use notify::{
+    DeadlineReport, Delivery, Message, Notifier, NotifyOptions, NotifyReport, SendError, StopSignal, Template,
+    default_notify_options, template_facts,
 };
 pub use outbox::OutboxEntry;
 pub use plan::{PlanTerms, ServiceHours, ServiceTargets, SupportPlan};

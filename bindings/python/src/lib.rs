@@ -35,6 +35,16 @@ fn default_cost_weights() -> ffi::CostWeights {
     ffi::default_cost_weights()
 }
 
+#[pyfunction]
+fn default_notify_options() -> ffi::NotifyOptions {
+    ffi::default_notify_options()
+}
+
+#[pyfunction]
+fn template_facts(kind: ffi::MessageKind) -> Vec<String> {
+    ffi::template_facts(kind)
+}
+
 #[pymodule]
 fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
@@ -43,6 +53,19 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(product_category_named, m)?)?;
     m.add_function(wrap_pyfunction!(product_category_name, m)?)?;
     m.add_function(wrap_pyfunction!(default_cost_weights, m)?)?;
+    m.add_function(wrap_pyfunction!(default_notify_options, m)?)?;
+    m.add_function(wrap_pyfunction!(template_facts, m)?)?;
+    m.add_class::<ffi::DeadlineReport>()?;
+    m.add_class::<ffi::Deadline>()?;
+    m.add_class::<ffi::Delivery>()?;
+    m.add_class::<ffi::DeliveryStatus>()?;
+    m.add_class::<ffi::Message>()?;
+    m.add_class::<ffi::MessageChannel>()?;
+    m.add_class::<ffi::MessageKind>()?;
+    m.add_class::<ffi::NotifyOptions>()?;
+    m.add_class::<ffi::NotifyReport>()?;
+    m.add_class::<ffi::StopSignal>()?;
+    m.add_class::<ffi::Template>()?;
     m.add_class::<ffi::Action>()?;
     m.add_class::<ffi::Actor>()?;
     m.add_class::<ffi::Address>()?;

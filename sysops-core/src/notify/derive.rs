@@ -11,7 +11,7 @@ use crate::id::{AssignmentId, ExpertId, InvoiceId, TicketId};
 use crate::persist::{StoredEvent, decode_event};
 use crate::plan::SupportPlan;
 use crate::text::{Email, MessageChannel};
-use crate::ticket::{Outcome, Ticket, TicketEvent, TicketNumber};
+use crate::ticket::{Deadline, Outcome, Ticket, TicketEvent, TicketNumber};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -39,6 +39,8 @@ pub enum About {
     Work { ticket: TicketId },
     /// A ticket cancelled, and the offer pending when it was (if one was).
     Cancelled { ticket: TicketId },
+    /// A ticket nearing a deadline, due then.
+    Deadline { ticket: TicketId, deadline: Deadline, due: DateTime<Utc> },
     /// An invoice of the customer.
     Invoice { invoice: InvoiceId, reason: Option<String> },
 }
@@ -47,7 +49,10 @@ impl About {
     /// The ticket to load, if any.
     pub fn ticket(&self) -> Option<TicketId> {
         match self {
-            About::Offer { ticket, .. } | About::Work { ticket } | About::Cancelled { ticket } => Some(*ticket),
+            About::Offer { ticket, .. }
+            | About::Work { ticket }
+            | About::Cancelled { ticket }
+            | About::Deadline { ticket, .. } => Some(*ticket),
             About::Invoice { .. } => None,
         }
     }
@@ -56,7 +61,7 @@ impl About {
     pub fn invoice(&self) -> Option<InvoiceId> {
         match self {
             About::Invoice { invoice, .. } => Some(*invoice),
-            About::Offer { .. } | About::Work { .. } | About::Cancelled { .. } => None,
+            About::Offer { .. } | About::Work { .. } | About::Cancelled { .. } | About::Deadline { .. } => None,
         }
     }
 }
@@ -68,6 +73,8 @@ pub enum Recipient {
     Customer,
     /// The expert of the offer or the work.
     Expert,
+    /// The escalation contact of the ticket's plan.
+    Escalation,
 }
 
 impl MessageKind {
@@ -75,6 +82,7 @@ impl MessageKind {
     pub fn recipient(self) -> Recipient {
         match self {
             MessageKind::OfferMade | MessageKind::OfferWithdrawn => Recipient::Expert,
+            MessageKind::DeadlineNearing => Recipient::Escalation,
             _ => Recipient::Customer,
         }
     }
@@ -106,6 +114,9 @@ pub fn intents(event: &StoredEvent) -> Result<Vec<Intent>, StoreError> {
                 }
                 TicketEvent::WorkStarted => vec![intent(MessageKind::WorkStarted, About::Work { ticket })],
                 TicketEvent::Cancelled { .. } => vec![intent(MessageKind::OfferWithdrawn, About::Cancelled { ticket })],
+                TicketEvent::DeadlineNearing { deadline, due } => {
+                    vec![intent(MessageKind::DeadlineNearing, About::Deadline { ticket, deadline, due })]
+                }
                 _ => Vec::new(),
             }
         }
@@ -159,7 +170,7 @@ impl Intent {
                 .rev()
                 .find(|a| a.offered_at <= self.at && matches!(a.outcome, Outcome::Accepted { .. }))
                 .map(|a| a.expert),
-            About::Invoice { .. } => None,
+            About::Invoice { .. } | About::Deadline { .. } => None,
         }
     }
 
@@ -201,6 +212,10 @@ impl Intent {
             About::Cancelled { .. } => {
                 facts.insert(Fact::Reason, "the ticket was cancelled".to_owned());
             }
+            About::Deadline { deadline, due, .. } => {
+                facts.insert(Fact::Deadline, deadline.as_str().to_owned());
+                facts.insert(Fact::DueAt, local(*due));
+            }
             _ => {}
         }
         let (channel, to, expert_id) = match self.kind.recipient() {
@@ -210,6 +225,10 @@ impl Intent {
                     MessageChannel::Sms => customer.contact.phone.as_str(),
                 };
                 (customer.contact.prefers, to.to_owned(), expert.map(|(e, _)| e.id))
+            }
+            Recipient::Escalation => {
+                let Some(to) = plan.and_then(|p| p.terms.escalation.as_ref()) else { return Ok(None) };
+                (MessageChannel::Email, to.as_str().to_owned(), None)
             }
             Recipient::Expert => {
                 let Some((expert, email)) = expert else { return Ok(None) };

@@ -211,7 +211,7 @@ impl<S: Store> Service<S> {
 
     /// Every ticket in `status`, page by page (for the jobs, which are not limited to a page);
     /// tickets that do not decode are set aside in `quarantined`.
-    async fn all_tickets_in(
+    pub(super) async fn all_tickets_in(
         &self,
         status: TicketStatus,
         quarantined: &mut Vec<Quarantined>,

@@ -24,6 +24,7 @@ pub use billing::BillingReport;
 pub use error::Error;
 pub use kb::{IMPORT_PAGE, ImportProgress};
 pub use notify::{NOTIFICATIONS, NotifyOptions, NotifyReport};
+pub use ticket::DeadlineReport;
 
 use crate::actor::{Action, Actor, DenyReason, Role};
 use crate::aggregate::{Aggregate, Decide, applied};

@@ -11,7 +11,9 @@ use crate::id::{CustomerId, ExpertId, PlanId, TicketId};
 use crate::persist::{self, Listing, Page, decode_state};
 use crate::plan::SupportPlan;
 use crate::store::Store;
-use crate::ticket::{NewTicket, Rationale, Ticket, TicketCommand, TicketError, TicketEvent, TicketFilter};
+use crate::ticket::{
+    Alert, NewTicket, Rationale, Ticket, TicketCommand, TicketError, TicketEvent, TicketFilter, TicketStatus, WarnAt,
+};
 
 impl<S: Store> Service<S> {
     /// Submits a ticket for `customer`; it is stored before this returns.
@@ -113,4 +115,51 @@ impl<S: Store> Service<S> {
         let actor = self.verify(actor, action).await?;
         Ok(authorize(&actor, action, target)?)
     }
+
+    /// The deadline job (System or an administrator, every few minutes): records, for every
+    /// ticket an expert has not finished, the alerts due now ([`Ticket::deadline_alerts`]):
+    /// nearing a deadline once `warn_at` of its target is used up, which tells the plan's
+    /// escalation contact, and past it. Each alert is recorded once per time a ticket is open;
+    /// a ticket changed meanwhile is left to the next run.
+    pub async fn check_deadlines(&self, actor: Actor, warn_at: WarnAt) -> Result<DeadlineReport, Error> {
+        let actor = self.verify(actor, Action::CheckDeadlines).await?;
+        authorize(&actor, Action::CheckDeadlines, Target::default())?;
+        let now = self.now()?;
+        let mut report = DeadlineReport::default();
+        for status in [TicketStatus::Open, TicketStatus::Assigned, TicketStatus::Accepted, TicketStatus::InProgress] {
+            for ticket in self.all_tickets_in(status, &mut report.quarantined).await? {
+                report.checked += 1;
+                if ticket.deadline_alerts(now, warn_at).is_empty() {
+                    continue;
+                }
+                let before = ticket.alerted;
+                match self.execute::<Ticket>(actor, ticket.id, TicketCommand::CheckDeadlines { warn_at }).await {
+                    Ok(after) => {
+                        for (_, alert) in after.alerted.difference(&before) {
+                            match alert {
+                                Alert::Nearing => report.nearing += 1,
+                                Alert::Breached => report.breached += 1,
+                            }
+                        }
+                    }
+                    Err(e) if e.is_conflict() || matches!(e, Error::Ticket(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// What a run of the deadline job found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeadlineReport {
+    /// Tickets looked at.
+    pub checked: u64,
+    /// Nearing alerts recorded (each tells the plan's escalation contact).
+    pub nearing: u64,
+    /// Breaches recorded.
+    pub breached: u64,
+    /// Tickets whose stored record does not decode, skipped.
+    pub quarantined: Vec<crate::persist::Quarantined>,
 }

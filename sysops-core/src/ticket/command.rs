@@ -75,6 +75,8 @@ pub enum TicketCommand {
     /// Record which knowledge-base articles solved a completed (or closed) ticket, replacing
     /// what was recorded before; at most [`Ticket::MAX_SOLUTIONS`], none to clear.
     RecordSolution { articles: BTreeSet<ArticleId> },
+    /// Record the deadline alerts due now ([`Ticket::deadline_alerts`]): the deadline job.
+    CheckDeadlines { warn_at: super::WarnAt },
 }
 
 impl TicketCommand {
@@ -93,6 +95,7 @@ impl TicketCommand {
             TicketCommand::WaitForCustomer { .. } => Action::WaitForCustomer,
             TicketCommand::Reply => Action::ReplyToTicket,
             TicketCommand::RecordSolution { .. } => Action::RecordSolution,
+            TicketCommand::CheckDeadlines { .. } => Action::CheckDeadlines,
         }
     }
 }
@@ -234,6 +237,13 @@ impl Decide for Ticket {
                     return Err(TicketError::Unchanged { ticket: self.id, action }.into());
                 }
                 TicketEvent::SolutionRecorded { articles: articles.clone() }
+            }
+            (TicketCommand::CheckDeadlines { warn_at }, _) => {
+                let alerts = self.deadline_alerts(ctx.now, *warn_at);
+                if alerts.is_empty() {
+                    return Err(TicketError::Unchanged { ticket: self.id, action }.into());
+                }
+                return Ok(ctx.stamp(self.id, self.version, alerts));
             }
             _ => return Err(refused()),
         };

@@ -1,7 +1,7 @@
 //! What can happen to a ticket.
 
-use super::Channel;
 use super::assignment::Rationale;
+use super::{Channel, Deadline};
 use crate::deadline::ServiceHours;
 use crate::event::EventName;
 use crate::geo::GeoPoint;
@@ -101,6 +101,19 @@ pub enum TicketEvent {
     },
     /// The customer replied: the ticket is back where it was and its clock runs again.
     CustomerReplied,
+    /// The ticket neared a deadline: the share of its target set for warnings is used up
+    /// (recorded once each time the ticket is open; the plan's escalation contact is told).
+    DeadlineNearing {
+        deadline: Deadline,
+        /// When it falls due.
+        due: DateTime<Utc>,
+    },
+    /// The ticket missed a deadline (recorded once each time the ticket is open).
+    DeadlineBreached {
+        deadline: Deadline,
+        /// When it fell due.
+        due: DateTime<Utc>,
+    },
     /// The knowledge-base articles that solved the ticket were recorded (replacing any before).
     SolutionRecorded {
         /// The articles; empty when a recorded solution was withdrawn.
@@ -130,6 +143,8 @@ impl EventName for TicketEvent {
             TicketEvent::WaitingForCustomer { .. } => "TicketWaitingForCustomer",
             TicketEvent::CustomerReplied => "CustomerReplied",
             TicketEvent::SolutionRecorded { .. } => TicketEvent::SOLUTION_RECORDED,
+            TicketEvent::DeadlineNearing { .. } => "TicketDeadlineNearing",
+            TicketEvent::DeadlineBreached { .. } => "TicketDeadlineBreached",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! wait for the customer: from Open, Accepted or InProgress ─▶ WaitingForCustomer ─reply─▶ back where it was
 //! ```
 
+mod alerts;
 mod assignment;
 mod command;
 mod error;
@@ -16,6 +17,7 @@ mod event;
 mod number;
 mod store;
 
+pub use alerts::{Alert, Deadline, WarnAt};
 pub use assignment::{Assignment, CostFactor, CostTerm, Outcome, Rationale};
 pub use command::{NewTicket, TicketCommand};
 pub use error::TicketError;
@@ -241,6 +243,9 @@ pub struct Ticket {
     /// while it waits): its deadlines' clock stood still in them.
     #[serde(default)]
     pub pauses: Vec<Pause>,
+    /// The deadline alerts recorded since it last became open: each is recorded once.
+    #[serde(default)]
+    pub alerted: BTreeSet<(Deadline, Alert)>,
     version: Sequence,
 }
 
@@ -391,6 +396,7 @@ impl Aggregate for Ticket {
                 reopened: 0,
                 solved_by: BTreeSet::new(),
                 pauses: Vec::new(),
+                alerted: BTreeSet::new(),
                 version: first.sequence,
             }),
             other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
@@ -450,6 +456,7 @@ impl Aggregate for Ticket {
                 self.reopened = self.reopened.saturating_add(1);
                 self.open_since = at;
                 self.pauses.clear();
+                self.alerted.clear();
                 TicketState::Open
             }
             (
@@ -465,6 +472,14 @@ impl Aggregate for Ticket {
                     wait.until = Some(at);
                 }
                 resume
+            }
+            (state, TicketEvent::DeadlineNearing { deadline, .. }) => {
+                self.alerted.insert((*deadline, Alert::Nearing));
+                state.clone()
+            }
+            (state, TicketEvent::DeadlineBreached { deadline, .. }) => {
+                self.alerted.insert((*deadline, Alert::Breached));
+                state.clone()
             }
             _ => return Err(self.does_not_apply(name)),
         };

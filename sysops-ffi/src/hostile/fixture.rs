@@ -12,13 +12,13 @@ use uuid::Uuid;
 /// customer, an expert on duty and tickets in several states, so calls reach deep paths.
 pub struct Fixture {
     pub sysops: Arc<Sysops>,
-    admin: Actor,
+    pub(super) admin: Actor,
     helpdesk: Actor,
     manager: Actor,
-    customer: Actor,
+    pub(super) customer: Actor,
     expert: Actor,
     plan: Uuid,
-    tickets: Vec<Uuid>,
+    pub(super) tickets: Vec<Uuid>,
     /// An expert staff account without a profile yet, for `register_expert`.
     spare: Uuid,
     /// The simulated gateway billing calls charge through.
@@ -165,12 +165,12 @@ impl Fixture {
     }
 
     /// `right` (the record the operation is about), or any id when this argument is hostile.
-    fn id_or(&self, d: &mut Draw<'_>, right: Uuid) -> Uuid {
+    pub(super) fn id_or(&self, d: &mut Draw<'_>, right: Uuid) -> Uuid {
         d.or(right, |d| self.id(d))
     }
 
     /// `right` (who may do the operation), or anyone, known or not, when this one is hostile.
-    fn actor_or(&self, d: &mut Draw<'_>, right: Actor) -> Actor {
+    pub(super) fn actor_or(&self, d: &mut Draw<'_>, right: Actor) -> Actor {
         d.or(right, |d| {
             let known = [self.admin, self.helpdesk, self.manager, self.customer, self.expert, system_actor()];
             if d.flag() {
@@ -538,6 +538,17 @@ impl Fixture {
                 let (offset, limit) = (d.or(0, |d| d.unsigned() as u32), d.or(20, |d| d.unsigned() as u32));
                 s.find_tickets(actor, text, status, from, to, offset, limit).await.map(drop)
             }
+            "notify_round"
+            | "run_notifications"
+            | "ticket_deliveries"
+            | "customer_deliveries"
+            | "save_template"
+            | "templates"
+            | "check_deadlines"
+            | "template_facts"
+            | "default_notify_options"
+            | "stop"
+            | "is_stopped" => self.notify_call(name, d).await,
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }
     }

@@ -13,6 +13,7 @@
 
 mod draw;
 mod fixture;
+mod notify;
 
 pub use draw::Draw;
 pub use fixture::Fixture;
@@ -115,6 +116,17 @@ pub const OPERATIONS: &[&str] = &[
     "article_sync_request",
     "article_sync_answer",
     "apply_article_sync",
+    "notify_round",
+    "run_notifications",
+    "ticket_deliveries",
+    "customer_deliveries",
+    "save_template",
+    "templates",
+    "check_deadlines",
+    "template_facts",
+    "default_notify_options",
+    "stop",
+    "is_stopped",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

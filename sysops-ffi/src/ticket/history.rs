@@ -1,6 +1,6 @@
 //! A ticket's history as hosts read it: each event, when, by whom and what changed.
 
-use crate::enums::{Channel, ProductCategory};
+use crate::enums::{Channel, Deadline, ProductCategory};
 use crate::types::Timestamp;
 use crate::value::Actor;
 use sysops_core as core;
@@ -73,6 +73,10 @@ pub enum TicketChange {
     CustomerReplied {},
     /// The knowledge-base articles that solved it were recorded (empty: withdrawn).
     SolutionRecorded { articles: Vec<Uuid> },
+    /// It neared a deadline (the plan's escalation contact was told).
+    DeadlineNearing { deadline: Deadline, due: Timestamp },
+    /// It missed a deadline.
+    DeadlineBreached { deadline: Deadline, due: Timestamp },
 }
 
 #[cfg(feature = "python")]
@@ -89,7 +93,9 @@ crate::python::variant_kind!(TicketChange {
     Reopened,
     WaitingForCustomer,
     CustomerReplied,
-    SolutionRecorded
+    SolutionRecorded,
+    DeadlineNearing,
+    DeadlineBreached
 });
 
 /// One event of a ticket's history: what happened, when, by whom.
@@ -137,6 +143,8 @@ impl From<core::Envelope<core::TicketEvent>> for TicketEvent {
             E::SolutionRecorded { articles } => {
                 TicketChange::SolutionRecorded { articles: articles.into_iter().map(|a| a.as_uuid()).collect() }
             }
+            E::DeadlineNearing { deadline, due } => TicketChange::DeadlineNearing { deadline, due },
+            E::DeadlineBreached { deadline, due } => TicketChange::DeadlineBreached { deadline, due },
         };
         TicketEvent { sequence: e.sequence.0, at: e.at, by: e.by.into(), name, change }
     }

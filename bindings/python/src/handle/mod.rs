@@ -7,6 +7,7 @@ mod expert;
 mod helpdesk;
 mod integrity;
 mod kb;
+mod notify;
 mod outbox;
 mod plan;
 mod staff;

@@ -85,6 +85,7 @@ where
     a_message_handed_over_but_not_recorded_goes_again_with_the_same_key(fresh().await).await;
     templates_are_data_checked_when_saved_and_used_once_saved(fresh().await).await;
     the_delivery_history_is_read_by_staff_and_the_customer_it_concerns(fresh().await).await;
+    a_ticket_nearing_a_deadline_tells_the_escalation_contact_once_and_breaches_are_recorded(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the

@@ -9,7 +9,9 @@ use crate::notify::{
 };
 use crate::testing::fixtures::{World, tv_ticket};
 use crate::text::{MessageChannel, Reason};
-use crate::{Actor, Clock, Error, NotifyOptions, NotifyReport, Store, Ticket, TicketCommand};
+use crate::{
+    Actor, Clock, Deadline, Error, NotifyOptions, NotifyReport, Store, Ticket, TicketCommand, TicketEvent, WarnAt,
+};
 use chrono::Duration;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -28,6 +30,7 @@ macro_rules! notify_store_conformance_tests {
             a_message_handed_over_but_not_recorded_goes_again_with_the_same_key,
             templates_are_data_checked_when_saved_and_used_once_saved,
             the_delivery_history_is_read_by_staff_and_the_customer_it_concerns,
+            a_ticket_nearing_a_deadline_tells_the_escalation_contact_once_and_breaches_are_recorded,
         );
     };
 }
@@ -315,4 +318,62 @@ pub async fn the_delivery_history_is_read_by_staff_and_the_customer_it_concerns<
     }
     let ghost = DeliveryFilter::Ticket(crate::TicketId::from(uuid::Uuid::nil()));
     assert!(matches!(w.service.deliveries(w.admin, ghost, 10).await, Err(Error::NotFound { .. })));
+}
+
+pub async fn a_ticket_nearing_a_deadline_tells_the_escalation_contact_once_and_breaches_are_recorded<S: Store>(
+    store: S,
+) {
+    let w = world(store).await;
+    let notifier = RecordingNotifier::default();
+    let warn_at = WarnAt::percent(80).expect("share");
+    // The plan promises an accepted expert within 4 hours and the work within 2 days.
+    let waiting =
+        w.service.submit_ticket(w.customer(0), w.customers[0].id, tv_ticket("No sound")).await.expect("submit");
+    let accepted = offered(&w, 1).await;
+    w.service.handle_ticket(w.expert(0), accepted.id, TicketCommand::Accept).await.expect("accept");
+    let check = || async { w.service.check_deadlines(Actor::system(), warn_at).await.expect("deadline job") };
+    w.clock.advance(Duration::minutes(3 * 60 + 11)).expect("clock");
+    assert_eq!((check().await.nearing, check().await.breached), (0, 0), "79.6 % of the response target");
+    w.clock.advance(Duration::minutes(1)).expect("clock");
+    let report = check().await;
+    assert_eq!((report.checked, report.nearing, report.breached), (2, 1, 0), "80 %: only the unaccepted ticket");
+    assert_eq!(check().await.nearing, 0, "recorded once");
+    round(&w, &notifier).await;
+    let escalations: Vec<_> =
+        notifier.messages().into_iter().filter(|m| m.kind == MessageKind::DeadlineNearing).collect();
+    assert_eq!(escalations.len(), 1);
+    let mail = &escalations[0];
+    let contact = w.plan.terms.escalation.as_ref().expect("the fixtures' plan has one");
+    assert_eq!(
+        (mail.channel, mail.to.as_str(), mail.ticket),
+        (MessageChannel::Email, contact.as_str(), Some(waiting.id))
+    );
+    let due = w.service.ticket(w.admin, waiting.id).await.expect("ticket").respond_by().expect("due");
+    let local = due.with_timezone(&chrono_tz::America::Chicago).format("%H:%M").to_string();
+    assert!(mail.body.contains("response") && mail.body.contains(&local), "{}", mail.body);
+
+    w.clock.advance(Duration::minutes(49)).expect("clock");
+    let report = check().await;
+    assert_eq!((report.nearing, report.breached), (0, 1), "past the response deadline");
+    let history = w.service.ticket_history(w.admin, waiting.id).await.expect("history");
+    let alerts: Vec<_> = history
+        .iter()
+        .filter_map(|e| match e.payload {
+            TicketEvent::DeadlineNearing { deadline, due } => Some(("nearing", deadline, due)),
+            TicketEvent::DeadlineBreached { deadline, due } => Some(("breached", deadline, due)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(alerts, [("nearing", Deadline::Response, due), ("breached", Deadline::Response, due)]);
+    round(&w, &notifier).await;
+    assert_eq!(notifier.messages().iter().filter(|m| m.kind == MessageKind::DeadlineNearing).count(), 1, "once");
+
+    // Two days on, both tickets near and pass the resolution deadline; the job runs late, so
+    // each records nearing and breach at once, nearing first.
+    w.clock.advance(Duration::days(2)).expect("clock");
+    let report = check().await;
+    assert_eq!((report.nearing, report.breached), (2, 2));
+    let refused = w.service.check_deadlines(w.manager, warn_at).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    assert!(WarnAt::percent(0).is_err() && WarnAt::percent(100).is_err());
 }
