@@ -146,6 +146,7 @@ kotlin_test() {
     java -cp "$(kotlin_classpath)" KnowledgeBaseKt "sqlite://$dir/kotlin-kb.db"
     java -cp "$(kotlin_classpath)" HelpdeskKt "sqlite://$dir/kotlin-helpdesk.db"
     java -cp "$(kotlin_classpath)" DeadlinesKt "sqlite://$dir/kotlin-deadlines.db"
+    java -cp "$(kotlin_classpath)" NotificationsKt "sqlite://$dir/kotlin-notifications.db"
     java -cp "$(kotlin_classpath)" ExpertDayKt "sqlite://$dir/kotlin-expert-day.db" > "$dir/expert-day.kotlin.txt"
 }
 

@@ -108,9 +108,10 @@ pub struct SupportPlan {
     version: Sequence,
 }
 
-/// What happened to a plan.
+/// What happened to a plan. (A plan has one `Defined` event in its life: boxing its terms
+/// would save nothing worth an indirection.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(missing_docs)]
+#[allow(missing_docs, clippy::large_enum_variant)]
 pub enum PlanEvent {
     /// The plan was defined.
     Defined {

@@ -210,7 +210,7 @@ fn parse(
                     }
                 }
                 let fact = Fact::parse(&name).filter(|fact| kind.facts().contains(fact));
-                let fact = fact.ok_or_else(|| NotifyError::MissingFact { kind, fact: name })?;
+                let fact = fact.ok_or(NotifyError::MissingFact { kind, fact: name })?;
                 if !literal.is_empty() {
                     parts.push(Part::Text(std::mem::take(&mut literal)));
                 }

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from ._sysops import *  # noqa: F401,F403
 from . import _sysops
-from ._sysops import ChargeAnswer, ChargeRequest, RefundRequest
+from ._sysops import ChargeAnswer, ChargeRequest, Message, RefundRequest
 
 
 class PaymentGateway(Protocol):
@@ -39,4 +39,20 @@ class PaymentGateway(Protocol):
         ...
 
 
-__all__ = [name for name in dir(_sysops) if not name.startswith("_")] + ["PaymentGateway"]
+class Notifier(Protocol):
+    """The host's way of sending messages (an SMS gateway, an email service), passed to
+    ``notify_round`` and ``run_notifications``. sysops calls it from background threads and
+    waits for each answer.
+
+    It should honour ``message.key``: after a crash a message may be handed over again with
+    the same key, and a notifier that sends at most once per key never sends it twice.
+    Returning is sent; raising ``ValueError`` is a permanent failure (an invalid number:
+    recorded, never retried); any other exception is transient (retried with backoff).
+    """
+
+    def send(self, message: Message) -> None:
+        """Delivers ``message.body`` (and an email's ``message.subject``) to ``message.to``."""
+        ...
+
+
+__all__ = [name for name in dir(_sysops) if not name.startswith("_")] + ["Notifier", "PaymentGateway"]

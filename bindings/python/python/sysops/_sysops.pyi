@@ -9,7 +9,7 @@ from typing import Callable, ClassVar, Iterator, Optional, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
-from . import PaymentGateway
+from . import Notifier, PaymentGateway
 
 __all__ = [
     'Action', 'Actor', 'Address', 'AdminAction', 'Article', 'ArticleContent', 'ArticleHit', 'ArticleRevision',
@@ -28,6 +28,8 @@ __all__ = [
     'WaitingTicket', 'WaitingTickets',
     'Weekday', 'WeeklyHours', 'WorkWindow', 'default_cost_weights', 'product_category_name', 'product_category_named',
     'system_actor',
+    'Deadline', 'DeadlineReport', 'Delivery', 'DeliveryStatus', 'Message', 'MessageChannel', 'MessageKind',
+    'NotifyOptions', 'NotifyReport', 'StopSignal', 'Template', 'default_notify_options', 'template_facts',
 ]
 
 _Id: TypeAlias = Union[uuid.UUID, str]
@@ -139,6 +141,37 @@ class TicketStatus(_Enum):
     CANCELLED: ClassVar[TicketStatus]
 
 @final
+class MessageChannel(_Enum):
+    """How a person wants to hear from the Sysops Squad."""
+    EMAIL: ClassVar[MessageChannel]
+    SMS: ClassVar[MessageChannel]
+
+@final
+class MessageKind(_Enum):
+    """Why a message is sent: to the customer (``EXPERT_ASSIGNED``, ``WORK_STARTED``,
+    ``PAYMENT_FAILED``, ``ACCOUNT_SUSPENDED``), to the expert (``OFFER_MADE``,
+    ``OFFER_WITHDRAWN``: an expired offer, or a ticket cancelled with its offer pending), or to
+    the plan's escalation contact (``DEADLINE_NEARING``)."""
+    EXPERT_ASSIGNED: ClassVar[MessageKind]
+    WORK_STARTED: ClassVar[MessageKind]
+    OFFER_MADE: ClassVar[MessageKind]
+    OFFER_WITHDRAWN: ClassVar[MessageKind]
+    PAYMENT_FAILED: ClassVar[MessageKind]
+    ACCOUNT_SUSPENDED: ClassVar[MessageKind]
+    DEADLINE_NEARING: ClassVar[MessageKind]
+
+@final
+class DeliveryStatus(_Enum):
+    PENDING: ClassVar[DeliveryStatus]
+    SENT: ClassVar[DeliveryStatus]
+    FAILED: ClassVar[DeliveryStatus]
+
+@final
+class Deadline(_Enum):
+    RESPONSE: ClassVar[Deadline]
+    RESOLUTION: ClassVar[Deadline]
+
+@final
 class Channel(_Enum):
     WEB: ClassVar[Channel]
     PHONE: ClassVar[Channel]
@@ -223,6 +256,10 @@ class Action(_Enum):
     READ_ARTICLES: ClassVar[Action]
     SEARCH_CALLERS: ClassVar[Action]
     RECORD_SOLUTION: ClassVar[Action]
+    SEND_NOTIFICATIONS: ClassVar[Action]
+    EDIT_TEMPLATES: ClassVar[Action]
+    VIEW_NOTIFICATIONS: ClassVar[Action]
+    CHECK_DEADLINES: ClassVar[Action]
 
 @final
 class DenyReason(_Enum):
@@ -353,7 +390,17 @@ class ServiceHours:
 
 @final
 class PlanTerms:
-    def __new__(cls, name: str, monthly_fee: Money, categories: list[ProductCategory], priority: Priority, targets: ServiceTargets, hours: ServiceHours) -> Self: ...
+    def __new__(
+        cls,
+        name: str,
+        monthly_fee: Money,
+        categories: list[ProductCategory],
+        priority: Priority,
+        targets: ServiceTargets,
+        hours: ServiceHours,
+        escalation: Optional[str] = None,
+    ) -> Self:
+        """``escalation``: the email address told when a ticket on the plan nears a deadline."""
     def __eq__(self, value: object, /) -> bool: ...
     @property
     def name(self) -> str: ...
@@ -367,10 +414,13 @@ class PlanTerms:
     def targets(self) -> ServiceTargets: ...
     @property
     def hours(self) -> ServiceHours: ...
+    @property
+    def escalation(self) -> Optional[str]: ...
 
 @final
 class Contact:
-    def __new__(cls, name: str, email: str, phone: str) -> Self: ...
+    def __new__(cls, name: str, email: str, phone: str, prefers: MessageChannel = ...) -> Self:
+        """``prefers``: how they hear about their tickets and account (email unless set)."""
     def __eq__(self, value: object, /) -> bool: ...
     @property
     def name(self) -> str: ...
@@ -378,6 +428,8 @@ class Contact:
     def email(self) -> str: ...
     @property
     def phone(self) -> str: ...
+    @property
+    def prefers(self) -> MessageChannel: ...
 
 @final
 class Address:
@@ -431,7 +483,17 @@ class WeeklyHours:
 
 @final
 class ExpertProfile:
-    def __new__(cls, name: str, skills: list[Skill], base: GeoPoint, radius_km: int, hours: WeeklyHours, capacity: int) -> Self: ...
+    def __new__(
+        cls,
+        name: str,
+        skills: list[Skill],
+        base: GeoPoint,
+        radius_km: int,
+        hours: WeeklyHours,
+        capacity: int,
+        phone: Optional[str] = None,
+    ) -> Self:
+        """``phone``: the E.164 number offers are texted to (without one, the staff account's email)."""
     def __eq__(self, value: object, /) -> bool: ...
     @property
     def name(self) -> str: ...
@@ -445,6 +507,8 @@ class ExpertProfile:
     def hours(self) -> WeeklyHours: ...
     @property
     def capacity(self) -> int: ...
+    @property
+    def phone(self) -> Optional[str]: ...
 
 @final
 class NewTicket:
@@ -877,6 +941,22 @@ class TicketChange:
         def __new__(cls, articles: list[uuid.UUID]) -> Self: ...
         @property
         def articles(self) -> list[uuid.UUID]: ...
+    @final
+    class DeadlineNearing(TicketChange):
+        __match_args__ = ("deadline", "due")
+        def __new__(cls, deadline: Deadline, due: datetime) -> Self: ...
+        @property
+        def deadline(self) -> Deadline: ...
+        @property
+        def due(self) -> datetime: ...
+    @final
+    class DeadlineBreached(TicketChange):
+        __match_args__ = ("deadline", "due")
+        def __new__(cls, deadline: Deadline, due: datetime) -> Self: ...
+        @property
+        def deadline(self) -> Deadline: ...
+        @property
+        def due(self) -> datetime: ...
 
 @final
 class TicketEvent:
@@ -1216,6 +1296,133 @@ class Card:
     def brand(self) -> CardBrand: ...
     @property
     def last4(self) -> str: ...
+
+# --- notifications ----------------------------------------------------------------------
+
+@final
+class Message:
+    """A message for the host's notifier to deliver by ``channel`` to ``to``. ``key`` is its
+    idempotency key: the same for every hand-over of this message."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> MessageKind: ...
+    @property
+    def channel(self) -> MessageChannel: ...
+    @property
+    def to(self) -> str: ...
+    @property
+    def subject(self) -> Optional[str]: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def customer(self) -> uuid.UUID: ...
+    @property
+    def ticket(self) -> Optional[uuid.UUID]: ...
+    @property
+    def expert(self) -> Optional[uuid.UUID]: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+@final
+class Delivery:
+    """A message and what became of it."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def message(self) -> Message: ...
+    @property
+    def status(self) -> DeliveryStatus: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def next_attempt(self) -> Optional[datetime]: ...
+    @property
+    def finished_at(self) -> Optional[datetime]: ...
+    @property
+    def error(self) -> Optional[str]: ...
+
+@final
+class Template:
+    """The text of one kind of message on one channel, naming facts in braces
+    (``{ticket_number}``; ``{{`` and ``}}`` for braces; ``template_facts(kind)`` lists a kind's
+    facts). Checked when saved: a fact the kind does not carry is ``InvalidInputError`` with
+    field ``template``; an email needs a subject of 1–200 characters, an SMS has none
+    (field ``subject``); a body holds 1–4,000 characters, 1–320 for an SMS (field ``body``)."""
+    def __new__(cls, kind: MessageKind, channel: MessageChannel, subject: Optional[str], body: str) -> Self: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> MessageKind: ...
+    @property
+    def channel(self) -> MessageChannel: ...
+    @property
+    def subject(self) -> Optional[str]: ...
+    @property
+    def body(self) -> str: ...
+
+@final
+class NotifyOptions:
+    """How the consumer works (``default_notify_options()``): ``batch`` events and due
+    messages per round (1–10,000), ``lease_seconds`` a handed-over message is kept from other
+    consumers (1–86,400), retries after ``first_retry_seconds`` doubling up to
+    ``longest_retry_seconds`` (1–86,400), ``attempts`` tries in all (1–100)."""
+    def __new__(
+        cls, batch: int, lease_seconds: int, first_retry_seconds: int, longest_retry_seconds: int, attempts: int
+    ) -> Self: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def batch(self) -> int: ...
+    @property
+    def lease_seconds(self) -> int: ...
+    @property
+    def first_retry_seconds(self) -> int: ...
+    @property
+    def longest_retry_seconds(self) -> int: ...
+    @property
+    def attempts(self) -> int: ...
+
+@final
+class NotifyReport:
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def events(self) -> int: ...
+    @property
+    def queued(self) -> int: ...
+    @property
+    def sent(self) -> int: ...
+    @property
+    def retrying(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+    @property
+    def rounds(self) -> int: ...
+    @property
+    def storage_errors(self) -> int: ...
+
+@final
+class StopSignal:
+    """Stops a ``run_notifications`` after its current round; ``stop()`` from any thread."""
+    def __new__(cls) -> Self: ...
+    def stop(self) -> None: ...
+    def is_stopped(self) -> bool: ...
+
+@final
+class DeadlineReport:
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def checked(self) -> int: ...
+    @property
+    def nearing(self) -> int: ...
+    @property
+    def breached(self) -> int: ...
+    @property
+    def quarantined(self) -> list[QuarantinedRecord]: ...
+
+def default_notify_options() -> NotifyOptions: ...
+def template_facts(kind: MessageKind) -> list[str]:
+    """The facts a template of ``kind`` may name, e.g. ``['customer_name', 'ticket_number', 'expert_name']``."""
 
 @final
 class CardKey:
@@ -1676,6 +1883,32 @@ class Sysops:
         self, actor: Actor, kind: RecordKind, *, after: Optional[_Id] = None, limit: int = 1000
     ) -> RecordAudit:
         """Audits stored records of ``kind`` (administrators): which read back exactly, which are quarantined."""
+    # notifications
+    def notify_round(self, actor: Actor, notifier: Notifier, options: Optional[NotifyOptions] = None) -> NotifyReport:
+        """One round of the notification consumer (System or an administrator): new events'
+        messages queued and handed to ``notifier.send``, due retries tried again."""
+    def run_notifications(
+        self,
+        actor: Actor,
+        notifier: Notifier,
+        stop: StopSignal,
+        options: Optional[NotifyOptions] = None,
+        idle_millis: int = 1000,
+    ) -> NotifyReport:
+        """Runs the consumer until ``stop.stop()`` is called from another thread, pausing
+        ``idle_millis`` (1–3,600,000) when there is no work; storage failures pause and go on."""
+    def ticket_deliveries(self, actor: Actor, ticket: _Id, limit: int = 100) -> list[Delivery]:
+        """The messages about a ticket, newest first (``limit`` 1–1,000): staff, or its customer."""
+    def customer_deliveries(self, actor: Actor, customer: _Id, limit: int = 100) -> list[Delivery]:
+        """The messages about a customer's tickets and account, newest first: staff, or the customer."""
+    def save_template(self, actor: Actor, template: Template) -> None:
+        """Saves a template (administrators): later messages of its kind and channel use it."""
+    def templates(self, actor: Actor) -> list[Template]:
+        """The templates in force, one per kind and channel (administrators)."""
+    def check_deadlines(self, actor: Actor, warn_at_percent: int = 80) -> DeadlineReport:
+        """The deadline job (System or an administrator): records tickets that used up
+        ``warn_at_percent`` (1–99) of a response or resolution target, which emails the plan's
+        escalation contact once, and every deadline missed."""
     # outbox
     def poll_outbox(self, consumer: str, limit: int = 100) -> list[OutboxEntry]: ...
     def ack_outbox(self, consumer: str, position: int) -> None: ...

@@ -57,7 +57,10 @@ impl Sysops {
 
     /// Runs the consumer until `stop.stop()` is called (from another thread): round after
     /// round while there is work, pausing `idle_millis` when there is none; returns the totals.
-    #[pyo3(signature = (actor, notifier, stop, options = None, idle_millis = None))]
+    #[pyo3(
+        signature = (actor, notifier, stop, options = None, idle_millis = None),
+        text_signature = "($self, actor, notifier, stop, options=None, idle_millis=1000)"
+    )]
     fn run_notifications(
         &self,
         py: Python<'_>,
@@ -74,7 +77,7 @@ impl Sysops {
     }
 
     /// The messages about a ticket, newest first (`limit` 1–1,000).
-    #[pyo3(signature = (actor, ticket, limit = None))]
+    #[pyo3(signature = (actor, ticket, limit = None), text_signature = "($self, actor, ticket, limit=100)")]
     fn ticket_deliveries(
         &self,
         py: Python<'_>,
@@ -87,7 +90,7 @@ impl Sysops {
     }
 
     /// The messages about a customer's tickets and account, newest first (`limit` 1–1,000).
-    #[pyo3(signature = (actor, customer, limit = None))]
+    #[pyo3(signature = (actor, customer, limit = None), text_signature = "($self, actor, customer, limit=100)")]
     fn customer_deliveries(
         &self,
         py: Python<'_>,
@@ -112,7 +115,7 @@ impl Sysops {
     /// The deadline job (System or an administrator): records tickets that used up
     /// `warn_at_percent` (1–99) of a target, which tells the plan's escalation contact, and
     /// every deadline missed.
-    #[pyo3(signature = (actor, warn_at_percent = None))]
+    #[pyo3(signature = (actor, warn_at_percent = None), text_signature = "($self, actor, warn_at_percent=80)")]
     fn check_deadlines(
         &self,
         py: Python<'_>,

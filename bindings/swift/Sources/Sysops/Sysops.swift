@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -1524,6 +1540,227 @@ public func FfiConverterTypeImportListener_lower(_ value: ImportListener) -> UIn
 
 
 /**
+ * The host's way of sending messages (an SMS gateway, an email service). sysops calls it
+ * from background threads, several messages at once, and waits for each answer; a call may
+ * block on the network but should give up within its own timeout. It should honour
+ * `message.key`: a message may be handed over again with the same key after a crash, and a
+ * notifier that sends at most once per key never sends it twice. Throwing anything but a
+ * `SendError` counts as a transient failure.
+ */
+public protocol Notifier: AnyObject, Sendable {
+    
+    /**
+     * Sends the message, or says why not.
+     */
+    func send(message: Message) throws 
+    
+}
+/**
+ * The host's way of sending messages (an SMS gateway, an email service). sysops calls it
+ * from background threads, several messages at once, and waits for each answer; a call may
+ * block on the network but should give up within its own timeout. It should honour
+ * `message.key`: a message may be handed over again with the same key after a crash, and a
+ * notifier that sends at most once per key never sends it twice. Throwing anything but a
+ * `SendError` counts as a transient failure.
+ */
+open class NotifierImpl: Notifier, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_notifier(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_notifier(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Sends the message, or says why not.
+     */
+open func send(message: Message)throws   {try rustCallWithError(FfiConverterTypeSendError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_notifier_send(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeMessage_lower(message),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceNotifier {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceNotifier = UniffiVTableCallbackInterfaceNotifier(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeNotifier.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface Notifier: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeNotifier.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface Notifier: handle missing in uniffiClone")
+            }
+        },
+        send: { (
+            uniffiHandle: UInt64,
+            message: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeNotifier.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.send(
+                     message: try FfiConverterTypeMessage_lift(message)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeSendError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceNotifier> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceNotifier>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitNotifier() {
+    uniffi_sysops_ffi_fn_init_callback_vtable_notifier(UniffiCallbackInterfaceNotifier.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotifier: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<Notifier>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = Notifier
+
+    public static func lift(_ handle: UInt64) throws -> Notifier {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return NotifierImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: Notifier) -> UInt64 {
+         if let rustImpl = value as? NotifierImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Notifier {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Notifier, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotifier_lift(_ handle: UInt64) throws -> Notifier {
+    return try FfiConverterTypeNotifier.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotifier_lower(_ value: Notifier) -> UInt64 {
+    return FfiConverterTypeNotifier.lower(value)
+}
+
+
+
+
+
+
+/**
  * A payment service provider the host implements, e.g. over its provider's HTTPS API. sysops
  * calls it from a background thread, one call at a time per billing run, and waits for the
  * answer; a call may block (a network request) but should give up within its own timeout
@@ -2007,6 +2244,164 @@ public func FfiConverterTypeSimulatedGateway_lower(_ value: SimulatedGateway) ->
 
 
 /**
+ * Stops a running `run_notifications` after its current round. Create one, pass it to the
+ * run, call `stop()` from anywhere.
+ */
+public protocol StopSignalProtocol: AnyObject, Sendable {
+    
+    /**
+     * Whether `stop()` was called.
+     */
+    func isStopped()  -> Bool
+    
+    /**
+     * Asks the run to stop after its current round (harmless when called again).
+     */
+    func stop() 
+    
+}
+/**
+ * Stops a running `run_notifications` after its current round. Create one, pass it to the
+ * run, call `stop()` from anywhere.
+ */
+open class StopSignal: StopSignalProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_stopsignal(self.handle, $0) }
+    }
+    /**
+     * A switch not yet thrown.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_constructor_stopsignal_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_stopsignal(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Whether `stop()` was called.
+     */
+open func isStopped() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_stopsignal_is_stopped(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Asks the run to stop after its current round (harmless when called again).
+     */
+open func stop()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_stopsignal_stop(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStopSignal: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = StopSignal
+
+    public static func lift(_ handle: UInt64) throws -> StopSignal {
+        return StopSignal(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: StopSignal) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StopSignal {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: StopSignal, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopSignal_lift(_ handle: UInt64) throws -> StopSignal {
+    return try FfiConverterTypeStopSignal.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopSignal_lower(_ value: StopSignal) -> UInt64 {
+    return FfiConverterTypeStopSignal.lower(value)
+}
+
+
+
+
+
+
+/**
  * Sysops on a database: open it once, share it, call it from any thread.
  *
  * Every call names the acting [`Actor`](crate::Actor) and is authorized before anything changes.
@@ -2298,6 +2693,49 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * Writes a new article (revision 1); administrators and experts.
      */
     func writeArticle(actor: Actor, content: ArticleContent) async throws  -> Article
+    
+    /**
+     * The deadline job (System or an administrator): records every unfinished ticket that has
+     * used up `warn_at_percent` (1–99) of its response or resolution target, which tells its
+     * plan's escalation contact once, and every deadline missed.
+     */
+    func checkDeadlines(actor: Actor, warnAtPercent: UInt8) async throws  -> DeadlineReport
+    
+    /**
+     * The messages about a customer's tickets and account, newest first (at most `limit`,
+     * 1–1,000): staff, or the customer.
+     */
+    func customerDeliveries(actor: Actor, customer: Uuid, limit: UInt32) async throws  -> [Delivery]
+    
+    /**
+     * One round of the notification consumer (System or an administrator): reads new events,
+     * queues the messages they call for, hands them to `notifier`, and tries again the
+     * messages whose retry is due.
+     */
+    func notifyRound(actor: Actor, notifier: Notifier, options: NotifyOptions) async throws  -> NotifyReport
+    
+    /**
+     * Runs the notification consumer until `stop` is thrown: round after round while there
+     * is work, pausing `idle_millis` (1–3,600,000) when there is none. A storage failure
+     * pauses the same way and the run goes on; the run returns its totals once stopped.
+     */
+    func runNotifications(actor: Actor, notifier: Notifier, options: NotifyOptions, idleMillis: UInt32, stop: StopSignal) async throws  -> NotifyReport
+    
+    /**
+     * Saves a template (an administrator): later messages of its kind and channel use it.
+     */
+    func saveTemplate(actor: Actor, template: Template) async throws 
+    
+    /**
+     * The templates in force, one per kind and channel (an administrator).
+     */
+    func templates(actor: Actor) async throws  -> [Template]
+    
+    /**
+     * The messages about a ticket, newest first (at most `limit`, 1–1,000): staff, or the
+     * ticket's customer.
+     */
+    func ticketDeliveries(actor: Actor, ticket: Uuid, limit: UInt32) async throws  -> [Delivery]
     
     /**
      * Records that `consumer` handled everything up to `position`.
@@ -3503,6 +3941,147 @@ open func writeArticle(actor: Actor, content: ArticleContent)async throws  -> Ar
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeArticle_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The deadline job (System or an administrator): records every unfinished ticket that has
+     * used up `warn_at_percent` (1–99) of its response or resolution target, which tells its
+     * plan's escalation contact once, and every deadline missed.
+     */
+open func checkDeadlines(actor: Actor, warnAtPercent: UInt8)async throws  -> DeadlineReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_check_deadlines(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterUInt8.lower(warnAtPercent)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDeadlineReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The messages about a customer's tickets and account, newest first (at most `limit`,
+     * 1–1,000): staff, or the customer.
+     */
+open func customerDeliveries(actor: Actor, customer: Uuid, limit: UInt32)async throws  -> [Delivery]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_customer_deliveries(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(customer),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDelivery.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * One round of the notification consumer (System or an administrator): reads new events,
+     * queues the messages they call for, hands them to `notifier`, and tries again the
+     * messages whose retry is due.
+     */
+open func notifyRound(actor: Actor, notifier: Notifier, options: NotifyOptions)async throws  -> NotifyReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_notify_round(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeNotifier_lower(notifier),FfiConverterTypeNotifyOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeNotifyReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Runs the notification consumer until `stop` is thrown: round after round while there
+     * is work, pausing `idle_millis` (1–3,600,000) when there is none. A storage failure
+     * pauses the same way and the run goes on; the run returns its totals once stopped.
+     */
+open func runNotifications(actor: Actor, notifier: Notifier, options: NotifyOptions, idleMillis: UInt32, stop: StopSignal)async throws  -> NotifyReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_run_notifications(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeNotifier_lower(notifier),FfiConverterTypeNotifyOptions_lower(options),FfiConverterUInt32.lower(idleMillis),FfiConverterTypeStopSignal_lower(stop)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeNotifyReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Saves a template (an administrator): later messages of its kind and channel use it.
+     */
+open func saveTemplate(actor: Actor, template: Template)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_save_template(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeTemplate_lower(template)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_void,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_void,
+            freeFunc: ffi_sysops_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The templates in force, one per kind and channel (an administrator).
+     */
+open func templates(actor: Actor)async throws  -> [Template]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_templates(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeTemplate.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The messages about a ticket, newest first (at most `limit`, 1–1,000): staff, or the
+     * ticket's customer.
+     */
+open func ticketDeliveries(actor: Actor, ticket: Uuid, limit: UInt32)async throws  -> [Delivery]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_ticket_deliveries(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterTypeUuid_lower(ticket),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDelivery.lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -5071,6 +5650,10 @@ public struct Contact: Equatable, Hashable {
      * E.164 phone number (`+` and 8–15 digits), e.g. `"+13125550100"`.
      */
     public var phone: String
+    /**
+     * How they hear about their tickets and account: by email or by text message.
+     */
+    public var prefers: MessageChannel
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5083,10 +5666,14 @@ public struct Contact: Equatable, Hashable {
          */email: String, 
         /**
          * E.164 phone number (`+` and 8–15 digits), e.g. `"+13125550100"`.
-         */phone: String) {
+         */phone: String, 
+        /**
+         * How they hear about their tickets and account: by email or by text message.
+         */prefers: MessageChannel) {
         self.name = name
         self.email = email
         self.phone = phone
+        self.prefers = prefers
     }
 
     
@@ -5107,7 +5694,8 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
             try Contact(
                 name: FfiConverterString.read(from: &buf), 
                 email: FfiConverterString.read(from: &buf), 
-                phone: FfiConverterString.read(from: &buf)
+                phone: FfiConverterString.read(from: &buf), 
+                prefers: FfiConverterTypeMessageChannel.read(from: &buf)
         )
     }
 
@@ -5115,6 +5703,7 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterString.write(value.email, into: &buf)
         FfiConverterString.write(value.phone, into: &buf)
+        FfiConverterTypeMessageChannel.write(value.prefers, into: &buf)
     }
 }
 
@@ -5509,6 +6098,95 @@ public func FfiConverterTypeCustomerResults_lower(_ value: CustomerResults) -> R
 
 
 /**
+ * What a run of the deadline job found.
+ */
+public struct DeadlineReport: Equatable, Hashable {
+    /**
+     * Tickets looked at.
+     */
+    public var checked: UInt64
+    /**
+     * Tickets found nearing a deadline (each tells the plan's escalation contact).
+     */
+    public var nearing: UInt64
+    /**
+     * Deadlines found missed.
+     */
+    public var breached: UInt64
+    /**
+     * Tickets whose stored record cannot be read, skipped.
+     */
+    public var quarantined: [QuarantinedRecord]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Tickets looked at.
+         */checked: UInt64, 
+        /**
+         * Tickets found nearing a deadline (each tells the plan's escalation contact).
+         */nearing: UInt64, 
+        /**
+         * Deadlines found missed.
+         */breached: UInt64, 
+        /**
+         * Tickets whose stored record cannot be read, skipped.
+         */quarantined: [QuarantinedRecord]) {
+        self.checked = checked
+        self.nearing = nearing
+        self.breached = breached
+        self.quarantined = quarantined
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeadlineReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeadlineReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeadlineReport {
+        return
+            try DeadlineReport(
+                checked: FfiConverterUInt64.read(from: &buf), 
+                nearing: FfiConverterUInt64.read(from: &buf), 
+                breached: FfiConverterUInt64.read(from: &buf), 
+                quarantined: FfiConverterSequenceTypeQuarantinedRecord.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeadlineReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checked, into: &buf)
+        FfiConverterUInt64.write(value.nearing, into: &buf)
+        FfiConverterUInt64.write(value.breached, into: &buf)
+        FfiConverterSequenceTypeQuarantinedRecord.write(value.quarantined, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeadlineReport_lift(_ buf: RustBuffer) throws -> DeadlineReport {
+    return try FfiConverterTypeDeadlineReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeadlineReport_lower(_ value: DeadlineReport) -> RustBuffer {
+    return FfiConverterTypeDeadlineReport.lower(value)
+}
+
+
+/**
  * A declined charge: the invoice and the gateway's reason.
  */
 public struct Declined: Equatable, Hashable {
@@ -5562,6 +6240,115 @@ public func FfiConverterTypeDeclined_lift(_ buf: RustBuffer) throws -> Declined 
 #endif
 public func FfiConverterTypeDeclined_lower(_ value: Declined) -> RustBuffer {
     return FfiConverterTypeDeclined.lower(value)
+}
+
+
+/**
+ * A message and what became of it.
+ */
+public struct Delivery: Equatable, Hashable {
+    /**
+     * What was (or is to be) sent.
+     */
+    public var message: Message
+    /**
+     * Pending (to be tried at `next_attempt`), sent, or failed for good.
+     */
+    public var status: DeliveryStatus
+    /**
+     * How often it was handed to the notifier.
+     */
+    public var attempts: UInt32
+    /**
+     * When it is tried next, while pending.
+     */
+    public var nextAttempt: Timestamp?
+    /**
+     * When it was sent or failed for good.
+     */
+    public var finishedAt: Timestamp?
+    /**
+     * The last failure's reason.
+     */
+    public var error: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What was (or is to be) sent.
+         */message: Message, 
+        /**
+         * Pending (to be tried at `next_attempt`), sent, or failed for good.
+         */status: DeliveryStatus, 
+        /**
+         * How often it was handed to the notifier.
+         */attempts: UInt32, 
+        /**
+         * When it is tried next, while pending.
+         */nextAttempt: Timestamp?, 
+        /**
+         * When it was sent or failed for good.
+         */finishedAt: Timestamp?, 
+        /**
+         * The last failure's reason.
+         */error: String?) {
+        self.message = message
+        self.status = status
+        self.attempts = attempts
+        self.nextAttempt = nextAttempt
+        self.finishedAt = finishedAt
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Delivery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDelivery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Delivery {
+        return
+            try Delivery(
+                message: FfiConverterTypeMessage.read(from: &buf), 
+                status: FfiConverterTypeDeliveryStatus.read(from: &buf), 
+                attempts: FfiConverterUInt32.read(from: &buf), 
+                nextAttempt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                finishedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                error: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Delivery, into buf: inout [UInt8]) {
+        FfiConverterTypeMessage.write(value.message, into: &buf)
+        FfiConverterTypeDeliveryStatus.write(value.status, into: &buf)
+        FfiConverterUInt32.write(value.attempts, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.nextAttempt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.finishedAt, into: &buf)
+        FfiConverterOptionString.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelivery_lift(_ buf: RustBuffer) throws -> Delivery {
+    return try FfiConverterTypeDelivery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelivery_lower(_ value: Delivery) -> RustBuffer {
+    return FfiConverterTypeDelivery.lower(value)
 }
 
 
@@ -5818,6 +6605,11 @@ public struct ExpertProfile: Equatable, Hashable {
      * How many tickets they hold at once, 1..=50.
      */
     public var capacity: Int64
+    /**
+     * E.164 mobile number offers are texted to; without one they are emailed to the staff
+     * account's address.
+     */
+    public var phone: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5839,13 +6631,18 @@ public struct ExpertProfile: Equatable, Hashable {
          */hours: WeeklyHours, 
         /**
          * How many tickets they hold at once, 1..=50.
-         */capacity: Int64) {
+         */capacity: Int64, 
+        /**
+         * E.164 mobile number offers are texted to; without one they are emailed to the staff
+         * account's address.
+         */phone: String? = nil) {
         self.name = name
         self.skills = skills
         self.base = base
         self.radiusKm = radiusKm
         self.hours = hours
         self.capacity = capacity
+        self.phone = phone
     }
 
     
@@ -5869,7 +6666,8 @@ public struct FfiConverterTypeExpertProfile: FfiConverterRustBuffer {
                 base: FfiConverterTypeGeoPoint.read(from: &buf), 
                 radiusKm: FfiConverterInt64.read(from: &buf), 
                 hours: FfiConverterTypeWeeklyHours.read(from: &buf), 
-                capacity: FfiConverterInt64.read(from: &buf)
+                capacity: FfiConverterInt64.read(from: &buf), 
+                phone: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5880,6 +6678,7 @@ public struct FfiConverterTypeExpertProfile: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.radiusKm, into: &buf)
         FfiConverterTypeWeeklyHours.write(value.hours, into: &buf)
         FfiConverterInt64.write(value.capacity, into: &buf)
+        FfiConverterOptionString.write(value.phone, into: &buf)
     }
 }
 
@@ -6317,6 +7116,157 @@ public func FfiConverterTypeInvoicePage_lower(_ value: InvoicePage) -> RustBuffe
 
 
 /**
+ * A message to send: the host's notifier delivers it by `channel` to `to`.
+ */
+public struct Message: Equatable, Hashable {
+    /**
+     * The idempotency key: the same for every hand-over of this message. A notifier that
+     * sends at most once per key never sends it twice.
+     */
+    public var key: String
+    /**
+     * Why it is sent.
+     */
+    public var kind: MessageKind
+    /**
+     * Email or SMS.
+     */
+    public var channel: MessageChannel
+    /**
+     * The email address or E.164 phone number.
+     */
+    public var to: String
+    /**
+     * An email's subject (an SMS has none).
+     */
+    public var subject: String?
+    /**
+     * The text.
+     */
+    public var body: String
+    /**
+     * The customer whose ticket or account it is about.
+     */
+    public var customer: Uuid
+    /**
+     * The ticket it is about, if any.
+     */
+    public var ticket: Uuid?
+    /**
+     * The expert it is about, if any.
+     */
+    public var expert: Uuid?
+    /**
+     * When the event that called for it happened.
+     */
+    public var createdAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The idempotency key: the same for every hand-over of this message. A notifier that
+         * sends at most once per key never sends it twice.
+         */key: String, 
+        /**
+         * Why it is sent.
+         */kind: MessageKind, 
+        /**
+         * Email or SMS.
+         */channel: MessageChannel, 
+        /**
+         * The email address or E.164 phone number.
+         */to: String, 
+        /**
+         * An email's subject (an SMS has none).
+         */subject: String?, 
+        /**
+         * The text.
+         */body: String, 
+        /**
+         * The customer whose ticket or account it is about.
+         */customer: Uuid, 
+        /**
+         * The ticket it is about, if any.
+         */ticket: Uuid?, 
+        /**
+         * The expert it is about, if any.
+         */expert: Uuid?, 
+        /**
+         * When the event that called for it happened.
+         */createdAt: Timestamp) {
+        self.key = key
+        self.kind = kind
+        self.channel = channel
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.customer = customer
+        self.ticket = ticket
+        self.expert = expert
+        self.createdAt = createdAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Message: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Message {
+        return
+            try Message(
+                key: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeMessageKind.read(from: &buf), 
+                channel: FfiConverterTypeMessageChannel.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                subject: FfiConverterOptionString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                customer: FfiConverterTypeUuid.read(from: &buf), 
+                ticket: FfiConverterOptionTypeUuid.read(from: &buf), 
+                expert: FfiConverterOptionTypeUuid.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Message, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterTypeMessageKind.write(value.kind, into: &buf)
+        FfiConverterTypeMessageChannel.write(value.channel, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterOptionString.write(value.subject, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterTypeUuid.write(value.customer, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.ticket, into: &buf)
+        FfiConverterOptionTypeUuid.write(value.expert, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessage_lift(_ buf: RustBuffer) throws -> Message {
+    return try FfiConverterTypeMessage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessage_lower(_ value: Message) -> RustBuffer {
+    return FfiConverterTypeMessage.lower(value)
+}
+
+
+/**
  * An exact amount of money; amounts are rounded half away from zero to cents.
  */
 public struct Money: Equatable, Hashable {
@@ -6455,6 +7405,237 @@ public func FfiConverterTypeNewTicket_lift(_ buf: RustBuffer) throws -> NewTicke
 #endif
 public func FfiConverterTypeNewTicket_lower(_ value: NewTicket) -> RustBuffer {
     return FfiConverterTypeNewTicket.lower(value)
+}
+
+
+/**
+ * How the notification consumer works. Defaults: 500 events a round, a 5-minute lease,
+ * retries after 30 s doubling up to an hour, 10 tries.
+ */
+public struct NotifyOptions: Equatable, Hashable {
+    /**
+     * Events read and due messages claimed per round, 1–10,000.
+     */
+    public var batch: UInt32
+    /**
+     * Seconds a message handed over is kept from other consumers (after a crash it is tried
+     * again once they pass), 1–86,400.
+     */
+    public var leaseSeconds: UInt32
+    /**
+     * Seconds before the first retry of a transient failure, 1–86,400; each later wait doubles.
+     */
+    public var firstRetrySeconds: UInt32
+    /**
+     * The longest wait between tries, in seconds (at least the first), up to 86,400.
+     */
+    public var longestRetrySeconds: UInt32
+    /**
+     * Tries in all before a message fails for good, 1–100.
+     */
+    public var attempts: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Events read and due messages claimed per round, 1–10,000.
+         */batch: UInt32 = UInt32(500), 
+        /**
+         * Seconds a message handed over is kept from other consumers (after a crash it is tried
+         * again once they pass), 1–86,400.
+         */leaseSeconds: UInt32 = UInt32(300), 
+        /**
+         * Seconds before the first retry of a transient failure, 1–86,400; each later wait doubles.
+         */firstRetrySeconds: UInt32 = UInt32(30), 
+        /**
+         * The longest wait between tries, in seconds (at least the first), up to 86,400.
+         */longestRetrySeconds: UInt32 = UInt32(3600), 
+        /**
+         * Tries in all before a message fails for good, 1–100.
+         */attempts: UInt32 = UInt32(10)) {
+        self.batch = batch
+        self.leaseSeconds = leaseSeconds
+        self.firstRetrySeconds = firstRetrySeconds
+        self.longestRetrySeconds = longestRetrySeconds
+        self.attempts = attempts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NotifyOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotifyOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotifyOptions {
+        return
+            try NotifyOptions(
+                batch: FfiConverterUInt32.read(from: &buf), 
+                leaseSeconds: FfiConverterUInt32.read(from: &buf), 
+                firstRetrySeconds: FfiConverterUInt32.read(from: &buf), 
+                longestRetrySeconds: FfiConverterUInt32.read(from: &buf), 
+                attempts: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NotifyOptions, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.batch, into: &buf)
+        FfiConverterUInt32.write(value.leaseSeconds, into: &buf)
+        FfiConverterUInt32.write(value.firstRetrySeconds, into: &buf)
+        FfiConverterUInt32.write(value.longestRetrySeconds, into: &buf)
+        FfiConverterUInt32.write(value.attempts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotifyOptions_lift(_ buf: RustBuffer) throws -> NotifyOptions {
+    return try FfiConverterTypeNotifyOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotifyOptions_lower(_ value: NotifyOptions) -> RustBuffer {
+    return FfiConverterTypeNotifyOptions.lower(value)
+}
+
+
+/**
+ * What a round (or a whole run) of the notification consumer did.
+ */
+public struct NotifyReport: Equatable, Hashable {
+    /**
+     * Outbox events read.
+     */
+    public var events: UInt64
+    /**
+     * Messages queued for the first time.
+     */
+    public var queued: UInt64
+    /**
+     * Messages the notifier accepted.
+     */
+    public var sent: UInt64
+    /**
+     * Messages that failed for now and will be tried again.
+     */
+    public var retrying: UInt64
+    /**
+     * Messages that failed for good.
+     */
+    public var failed: UInt64
+    /**
+     * Events whose message could not be written (a record they name is gone or unreadable).
+     */
+    public var skipped: UInt64
+    /**
+     * Rounds run (1 for a single round).
+     */
+    public var rounds: UInt64
+    /**
+     * Rounds that failed on storage and were retried after a pause (a run only).
+     */
+    public var storageErrors: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Outbox events read.
+         */events: UInt64, 
+        /**
+         * Messages queued for the first time.
+         */queued: UInt64, 
+        /**
+         * Messages the notifier accepted.
+         */sent: UInt64, 
+        /**
+         * Messages that failed for now and will be tried again.
+         */retrying: UInt64, 
+        /**
+         * Messages that failed for good.
+         */failed: UInt64, 
+        /**
+         * Events whose message could not be written (a record they name is gone or unreadable).
+         */skipped: UInt64, 
+        /**
+         * Rounds run (1 for a single round).
+         */rounds: UInt64, 
+        /**
+         * Rounds that failed on storage and were retried after a pause (a run only).
+         */storageErrors: UInt64) {
+        self.events = events
+        self.queued = queued
+        self.sent = sent
+        self.retrying = retrying
+        self.failed = failed
+        self.skipped = skipped
+        self.rounds = rounds
+        self.storageErrors = storageErrors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NotifyReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotifyReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotifyReport {
+        return
+            try NotifyReport(
+                events: FfiConverterUInt64.read(from: &buf), 
+                queued: FfiConverterUInt64.read(from: &buf), 
+                sent: FfiConverterUInt64.read(from: &buf), 
+                retrying: FfiConverterUInt64.read(from: &buf), 
+                failed: FfiConverterUInt64.read(from: &buf), 
+                skipped: FfiConverterUInt64.read(from: &buf), 
+                rounds: FfiConverterUInt64.read(from: &buf), 
+                storageErrors: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NotifyReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.events, into: &buf)
+        FfiConverterUInt64.write(value.queued, into: &buf)
+        FfiConverterUInt64.write(value.sent, into: &buf)
+        FfiConverterUInt64.write(value.retrying, into: &buf)
+        FfiConverterUInt64.write(value.failed, into: &buf)
+        FfiConverterUInt64.write(value.skipped, into: &buf)
+        FfiConverterUInt64.write(value.rounds, into: &buf)
+        FfiConverterUInt64.write(value.storageErrors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotifyReport_lift(_ buf: RustBuffer) throws -> NotifyReport {
+    return try FfiConverterTypeNotifyReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotifyReport_lower(_ value: NotifyReport) -> RustBuffer {
+    return FfiConverterTypeNotifyReport.lower(value)
 }
 
 
@@ -6837,6 +8018,10 @@ public struct PlanTerms: Equatable, Hashable {
      * When the response and resolution targets count.
      */
     public var hours: ServiceHours
+    /**
+     * The email address told when a ticket on the plan nears a deadline (nobody if absent).
+     */
+    public var escalation: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6855,13 +8040,17 @@ public struct PlanTerms: Equatable, Hashable {
          */targets: ServiceTargets, 
         /**
          * When the response and resolution targets count.
-         */hours: ServiceHours) {
+         */hours: ServiceHours, 
+        /**
+         * The email address told when a ticket on the plan nears a deadline (nobody if absent).
+         */escalation: String? = nil) {
         self.name = name
         self.monthlyFee = monthlyFee
         self.categories = categories
         self.priority = priority
         self.targets = targets
         self.hours = hours
+        self.escalation = escalation
     }
 
     
@@ -6885,7 +8074,8 @@ public struct FfiConverterTypePlanTerms: FfiConverterRustBuffer {
                 categories: FfiConverterSequenceTypeProductCategory.read(from: &buf), 
                 priority: FfiConverterTypePriority.read(from: &buf), 
                 targets: FfiConverterTypeServiceTargets.read(from: &buf), 
-                hours: FfiConverterTypeServiceHours.read(from: &buf)
+                hours: FfiConverterTypeServiceHours.read(from: &buf), 
+                escalation: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6896,6 +8086,7 @@ public struct FfiConverterTypePlanTerms: FfiConverterRustBuffer {
         FfiConverterTypePriority.write(value.priority, into: &buf)
         FfiConverterTypeServiceTargets.write(value.targets, into: &buf)
         FfiConverterTypeServiceHours.write(value.hours, into: &buf)
+        FfiConverterOptionString.write(value.escalation, into: &buf)
     }
 }
 
@@ -8066,6 +9257,76 @@ public func FfiConverterTypeSupportPlan_lower(_ value: SupportPlan) -> RustBuffe
 
 
 /**
+ * A message template: the text of one kind of message on one channel, naming the event's
+ * facts in braces (`{ticket_number}`; `{{` and `}}` for braces). Saving one that names a
+ * fact its kind does not carry is `InvalidInput` (field `template`); a malformed one names
+ * `subject` or `body`. An email needs a subject of 1–200 characters, an SMS has none; a body
+ * holds 1–4,000 characters (1–320 for an SMS) and no control characters but an email's line
+ * breaks and tabs.
+ */
+public struct Template: Equatable, Hashable {
+    public var kind: MessageKind
+    public var channel: MessageChannel
+    public var subject: String?
+    public var body: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: MessageKind, channel: MessageChannel, subject: String?, body: String) {
+        self.kind = kind
+        self.channel = channel
+        self.subject = subject
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Template: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Template {
+        return
+            try Template(
+                kind: FfiConverterTypeMessageKind.read(from: &buf), 
+                channel: FfiConverterTypeMessageChannel.read(from: &buf), 
+                subject: FfiConverterOptionString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Template, into buf: inout [UInt8]) {
+        FfiConverterTypeMessageKind.write(value.kind, into: &buf)
+        FfiConverterTypeMessageChannel.write(value.channel, into: &buf)
+        FfiConverterOptionString.write(value.subject, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplate_lift(_ buf: RustBuffer) throws -> Template {
+    return try FfiConverterTypeTemplate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplate_lower(_ value: Template) -> RustBuffer {
+    return FfiConverterTypeTemplate.lower(value)
+}
+
+
+/**
  * A trouble ticket.
  */
 public struct Ticket: Equatable, Hashable {
@@ -9160,6 +10421,10 @@ public enum Action: Equatable, Hashable {
     case readArticles
     case searchCallers
     case recordSolution
+    case sendNotifications
+    case editTemplates
+    case viewNotifications
+    case checkDeadlines
 
 
 
@@ -9290,6 +10555,14 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         case 54: return .searchCallers
         
         case 55: return .recordSolution
+        
+        case 56: return .sendNotifications
+        
+        case 57: return .editTemplates
+        
+        case 58: return .viewNotifications
+        
+        case 59: return .checkDeadlines
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9517,6 +10790,22 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case .recordSolution:
             writeInt(&buf, Int32(55))
+        
+        
+        case .sendNotifications:
+            writeInt(&buf, Int32(56))
+        
+        
+        case .editTemplates:
+            writeInt(&buf, Int32(57))
+        
+        
+        case .viewNotifications:
+            writeInt(&buf, Int32(58))
+        
+        
+        case .checkDeadlines:
+            writeInt(&buf, Int32(59))
         
         }
     }
@@ -9994,6 +11283,160 @@ public func FfiConverterTypeCurrency_lift(_ buf: RustBuffer) throws -> Currency 
 #endif
 public func FfiConverterTypeCurrency_lower(_ value: Currency) -> RustBuffer {
     return FfiConverterTypeCurrency.lower(value)
+}
+
+
+
+
+public enum Deadline: Equatable, Hashable {
+    
+    /**
+     * An expert must have accepted the ticket by then.
+     */
+    case response
+    /**
+     * The work must be completed by then.
+     */
+    case resolution
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Deadline: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeadline: FfiConverterRustBuffer {
+    typealias SwiftType = Deadline
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Deadline {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .response
+        
+        case 2: return .resolution
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Deadline, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .response:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .resolution:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeadline_lift(_ buf: RustBuffer) throws -> Deadline {
+    return try FfiConverterTypeDeadline.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeadline_lower(_ value: Deadline) -> RustBuffer {
+    return FfiConverterTypeDeadline.lower(value)
+}
+
+
+
+
+public enum DeliveryStatus: Equatable, Hashable {
+    
+    /**
+     * Not yet sent; tried again at its next attempt.
+     */
+    case pending
+    /**
+     * The notifier accepted it.
+     */
+    case sent
+    /**
+     * Failed for good (a permanent failure, or every try failed).
+     */
+    case failed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeliveryStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeliveryStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DeliveryStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeliveryStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pending
+        
+        case 2: return .sent
+        
+        case 3: return .failed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeliveryStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .sent:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryStatus_lift(_ buf: RustBuffer) throws -> DeliveryStatus {
+    return try FfiConverterTypeDeliveryStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryStatus_lower(_ value: DeliveryStatus) -> RustBuffer {
+    return FfiConverterTypeDeliveryStatus.lower(value)
 }
 
 
@@ -10506,6 +11949,200 @@ public func FfiConverterTypeLookupKind_lift(_ buf: RustBuffer) throws -> LookupK
 #endif
 public func FfiConverterTypeLookupKind_lower(_ value: LookupKind) -> RustBuffer {
     return FfiConverterTypeLookupKind.lower(value)
+}
+
+
+
+
+public enum MessageChannel: Equatable, Hashable {
+    
+    /**
+     * By email.
+     */
+    case email
+    /**
+     * By text message to their mobile phone.
+     */
+    case sms
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MessageChannel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessageChannel: FfiConverterRustBuffer {
+    typealias SwiftType = MessageChannel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessageChannel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .email
+        
+        case 2: return .sms
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MessageChannel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .email:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .sms:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageChannel_lift(_ buf: RustBuffer) throws -> MessageChannel {
+    return try FfiConverterTypeMessageChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageChannel_lower(_ value: MessageChannel) -> RustBuffer {
+    return FfiConverterTypeMessageChannel.lower(value)
+}
+
+
+
+
+public enum MessageKind: Equatable, Hashable {
+    
+    /**
+     * To the customer: an expert accepted their ticket.
+     */
+    case expertAssigned
+    /**
+     * To the customer: the expert started work.
+     */
+    case workStarted
+    /**
+     * To the expert: a ticket is offered to them.
+     */
+    case offerMade
+    /**
+     * To the expert: an unanswered offer was withdrawn (expired, or the ticket cancelled).
+     */
+    case offerWithdrawn
+    /**
+     * To the customer: a monthly payment was declined.
+     */
+    case paymentFailed
+    /**
+     * To the customer: the account is suspended for an unpaid invoice.
+     */
+    case accountSuspended
+    /**
+     * To the plan's escalation contact: a ticket nears a deadline.
+     */
+    case deadlineNearing
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MessageKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessageKind: FfiConverterRustBuffer {
+    typealias SwiftType = MessageKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessageKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .expertAssigned
+        
+        case 2: return .workStarted
+        
+        case 3: return .offerMade
+        
+        case 4: return .offerWithdrawn
+        
+        case 5: return .paymentFailed
+        
+        case 6: return .accountSuspended
+        
+        case 7: return .deadlineNearing
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MessageKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .expertAssigned:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .workStarted:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .offerMade:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .offerWithdrawn:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .paymentFailed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .accountSuspended:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .deadlineNearing:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageKind_lift(_ buf: RustBuffer) throws -> MessageKind {
+    return try FfiConverterTypeMessageKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageKind_lower(_ value: MessageKind) -> RustBuffer {
+    return FfiConverterTypeMessageKind.lower(value)
 }
 
 
@@ -11358,6 +12995,100 @@ public func FfiConverterTypeRule_lower(_ value: Rule) -> RustBuffer {
 
 
 /**
+ * Why the host's notifier could not send a message.
+ */
+public 
+enum SendError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * Worth trying again later (a timeout, the provider down): retried with backoff.
+     */
+    case Transient(reason: String
+    )
+    /**
+     * Never worth trying again (an invalid number, an address that bounces): recorded.
+     */
+    case Permanent(reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension SendError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendError: FfiConverterRustBuffer {
+    typealias SwiftType = SendError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Transient(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .Permanent(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SendError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Transient(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Permanent(reason):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendError_lift(_ buf: RustBuffer) throws -> SendError {
+    return try FfiConverterTypeSendError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendError_lower(_ value: SendError) -> RustBuffer {
+    return FfiConverterTypeSendError.lower(value)
+}
+
+
+/**
  * When a plan's response and resolution targets count: every hour, or business hours in
  * the customer's time zone (`Address.time_zone`).
  */
@@ -12111,6 +13842,16 @@ public enum TicketChange: Equatable, Hashable {
      */
     case solutionRecorded(articles: [Uuid]
     )
+    /**
+     * It neared a deadline (the plan's escalation contact was told).
+     */
+    case deadlineNearing(deadline: Deadline, due: Timestamp
+    )
+    /**
+     * It missed a deadline.
+     */
+    case deadlineBreached(deadline: Deadline, due: Timestamp
+    )
 
 
 
@@ -12166,6 +13907,12 @@ public struct FfiConverterTypeTicketChange: FfiConverterRustBuffer {
         case 12: return .customerReplied
         
         case 13: return .solutionRecorded(articles: try FfiConverterSequenceTypeUuid.read(from: &buf)
+        )
+        
+        case 14: return .deadlineNearing(deadline: try FfiConverterTypeDeadline.read(from: &buf), due: try FfiConverterTypeTimestamp.read(from: &buf)
+        )
+        
+        case 15: return .deadlineBreached(deadline: try FfiConverterTypeDeadline.read(from: &buf), due: try FfiConverterTypeTimestamp.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -12242,6 +13989,18 @@ public struct FfiConverterTypeTicketChange: FfiConverterRustBuffer {
         case let .solutionRecorded(articles):
             writeInt(&buf, Int32(13))
             FfiConverterSequenceTypeUuid.write(articles, into: &buf)
+            
+        
+        case let .deadlineNearing(deadline,due):
+            writeInt(&buf, Int32(14))
+            FfiConverterTypeDeadline.write(deadline, into: &buf)
+            FfiConverterTypeTimestamp.write(due, into: &buf)
+            
+        
+        case let .deadlineBreached(deadline,due):
+            writeInt(&buf, Int32(15))
+            FfiConverterTypeDeadline.write(deadline, into: &buf)
+            FfiConverterTypeTimestamp.write(due, into: &buf)
             
         }
     }
@@ -13392,6 +15151,31 @@ fileprivate struct FfiConverterSequenceTypeDeclined: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDelivery: FfiConverterRustBuffer {
+    typealias SwiftType = [Delivery]
+
+    public static func write(_ value: [Delivery], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDelivery.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Delivery] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Delivery]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDelivery.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDiffLine: FfiConverterRustBuffer {
     typealias SwiftType = [DiffLine]
 
@@ -13734,6 +15518,31 @@ fileprivate struct FfiConverterSequenceTypeStaffEvent: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStaffEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTemplate: FfiConverterRustBuffer {
+    typealias SwiftType = [Template]
+
+    public static func write(_ value: [Template], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTemplate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Template] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Template]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTemplate.read(from: &buf))
         }
         return seq
     }
@@ -14287,6 +16096,27 @@ public func defaultCostWeights() -> CostWeights  {
 })
 }
 /**
+ * The default options.
+ */
+public func defaultNotifyOptions() -> NotifyOptions  {
+    return try!  FfiConverterTypeNotifyOptions_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_func_default_notify_options(uniffiCallStatus
+    )
+})
+}
+/**
+ * The facts each kind of message carries, as named in templates.
+ */
+public func templateFacts(kind: MessageKind) -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_func_template_facts(
+        FfiConverterTypeMessageKind_lower(kind),uniffiCallStatus
+    )
+})
+}
+/**
  * The stable name of a product category, e.g. `"game_console"`.
  */
 public func productCategoryName(category: ProductCategory) -> String  {
@@ -14336,6 +16166,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_sysops_ffi_checksum_func_default_cost_weights() != 49529) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_func_default_notify_options() != 34851) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_func_template_facts() != 30371) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_func_product_category_name() != 60477) {
@@ -14542,6 +16378,27 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_write_article() != 449) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_sysops_check_deadlines() != 203) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_customer_deliveries() != 27059) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_notify_round() != 57552) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_run_notifications() != 36313) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_save_template() != 7018) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_templates() != 13282) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_ticket_deliveries() != 7016) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_ack_outbox() != 30624) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -14623,6 +16480,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_importlistener_progress() != 27072) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_notifier_send() != 8237) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_stopsignal_is_stopped() != 34079) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_stopsignal_stop() != 57651) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_constructor_card_new() != 44585) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -14641,8 +16507,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_constructor_sysops_open_with() != 43860) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_constructor_stopsignal_new() != 51209) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
     uniffiCallbackInitImportListener()
+    uniffiCallbackInitNotifier()
     uniffiCallbackInitPaymentGateway()
     return InitializationResult.ok
 }()

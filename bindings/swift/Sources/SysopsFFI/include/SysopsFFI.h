@@ -264,6 +264,13 @@ typedef void (*UniffiCallbackInterfaceImportListenerMethod0)(uint64_t, uint64_t,
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFIER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_NOTIFIER_METHOD0
+typedef void (*UniffiCallbackInterfaceNotifierMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PAYMENT_GATEWAY
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PAYMENT_GATEWAY
 typedef struct UniffiVTableCallbackInterfacePaymentGateway {
@@ -281,6 +288,15 @@ typedef struct UniffiVTableCallbackInterfaceImportListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceImportListenerMethod0 _Nonnull progress;
 } UniffiVTableCallbackInterfaceImportListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NOTIFIER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_NOTIFIER
+typedef struct UniffiVTableCallbackInterfaceNotifier {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceNotifierMethod0 _Nonnull send;
+} UniffiVTableCallbackInterfaceNotifier;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_CARD
@@ -734,6 +750,41 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_times_solved(uint64_t ptr, RustBuffe
 uint64_t uniffi_sysops_ffi_fn_method_sysops_write_article(uint64_t ptr, RustBuffer actor, RustBuffer content
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHECK_DEADLINES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHECK_DEADLINES
+uint64_t uniffi_sysops_ffi_fn_method_sysops_check_deadlines(uint64_t ptr, RustBuffer actor, uint8_t warn_at_percent
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CUSTOMER_DELIVERIES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CUSTOMER_DELIVERIES
+uint64_t uniffi_sysops_ffi_fn_method_sysops_customer_deliveries(uint64_t ptr, RustBuffer actor, RustBuffer customer, uint32_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_NOTIFY_ROUND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_NOTIFY_ROUND
+uint64_t uniffi_sysops_ffi_fn_method_sysops_notify_round(uint64_t ptr, RustBuffer actor, uint64_t notifier, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_NOTIFICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RUN_NOTIFICATIONS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_run_notifications(uint64_t ptr, RustBuffer actor, uint64_t notifier, RustBuffer options, uint32_t idle_millis, uint64_t stop
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SAVE_TEMPLATE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SAVE_TEMPLATE
+uint64_t uniffi_sysops_ffi_fn_method_sysops_save_template(uint64_t ptr, RustBuffer actor, RustBuffer template
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TEMPLATES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TEMPLATES
+uint64_t uniffi_sysops_ffi_fn_method_sysops_templates(uint64_t ptr, RustBuffer actor
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKET_DELIVERIES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKET_DELIVERIES
+uint64_t uniffi_sysops_ffi_fn_method_sysops_ticket_deliveries(uint64_t ptr, RustBuffer actor, RustBuffer ticket, uint32_t limit
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACK_OUTBOX
 uint64_t uniffi_sysops_ffi_fn_method_sysops_ack_outbox(uint64_t ptr, RustBuffer consumer, uint64_t position
@@ -884,10 +935,67 @@ void uniffi_sysops_ffi_fn_init_callback_vtable_importlistener(const UniffiVTable
 void uniffi_sysops_ffi_fn_method_importlistener_progress(uint64_t ptr, uint64_t imported, uint64_t total, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_NOTIFIER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_NOTIFIER
+uint64_t uniffi_sysops_ffi_fn_clone_notifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_NOTIFIER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_NOTIFIER
+void uniffi_sysops_ffi_fn_free_notifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_INIT_CALLBACK_VTABLE_NOTIFIER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_INIT_CALLBACK_VTABLE_NOTIFIER
+void uniffi_sysops_ffi_fn_init_callback_vtable_notifier(const UniffiVTableCallbackInterfaceNotifier* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_NOTIFIER_SEND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_NOTIFIER_SEND
+void uniffi_sysops_ffi_fn_method_notifier_send(uint64_t ptr, RustBuffer message, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_STOPSIGNAL
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_STOPSIGNAL
+uint64_t uniffi_sysops_ffi_fn_clone_stopsignal(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_STOPSIGNAL
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_STOPSIGNAL
+void uniffi_sysops_ffi_fn_free_stopsignal(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_STOPSIGNAL_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_STOPSIGNAL_NEW
+uint64_t uniffi_sysops_ffi_fn_constructor_stopsignal_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_STOPSIGNAL_IS_STOPPED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_STOPSIGNAL_IS_STOPPED
+int8_t uniffi_sysops_ffi_fn_method_stopsignal_is_stopped(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_STOPSIGNAL_STOP
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_STOPSIGNAL_STOP
+void uniffi_sysops_ffi_fn_method_stopsignal_stop(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_COST_WEIGHTS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_COST_WEIGHTS
 RustBuffer uniffi_sysops_ffi_fn_func_default_cost_weights(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_NOTIFY_OPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_NOTIFY_OPTIONS
+RustBuffer uniffi_sysops_ffi_fn_func_default_notify_options(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_TEMPLATE_FACTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_TEMPLATE_FACTS
+RustBuffer uniffi_sysops_ffi_fn_func_template_facts(RustBuffer kind, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_PRODUCT_CATEGORY_NAME
@@ -1169,6 +1277,18 @@ void ffi_sysops_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_DEFAULT_COST_WEIGHTS
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_DEFAULT_COST_WEIGHTS
 uint16_t uniffi_sysops_ffi_checksum_func_default_cost_weights(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_DEFAULT_NOTIFY_OPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_DEFAULT_NOTIFY_OPTIONS
+uint16_t uniffi_sysops_ffi_checksum_func_default_notify_options(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_TEMPLATE_FACTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_FUNC_TEMPLATE_FACTS
+uint16_t uniffi_sysops_ffi_checksum_func_template_facts(void
     
 );
 #endif
@@ -1580,6 +1700,48 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_write_article(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CHECK_DEADLINES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CHECK_DEADLINES
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_check_deadlines(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CUSTOMER_DELIVERIES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_CUSTOMER_DELIVERIES
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_customer_deliveries(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_NOTIFY_ROUND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_NOTIFY_ROUND
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_notify_round(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_NOTIFICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RUN_NOTIFICATIONS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_run_notifications(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SAVE_TEMPLATE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SAVE_TEMPLATE
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_save_template(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TEMPLATES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TEMPLATES
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_templates(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKET_DELIVERIES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKET_DELIVERIES
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_ticket_deliveries(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACK_OUTBOX
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACK_OUTBOX
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_ack_outbox(void
@@ -1742,6 +1904,24 @@ uint16_t uniffi_sysops_ffi_checksum_method_importlistener_progress(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_NOTIFIER_SEND
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_NOTIFIER_SEND
+uint16_t uniffi_sysops_ffi_checksum_method_notifier_send(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_STOPSIGNAL_IS_STOPPED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_STOPSIGNAL_IS_STOPPED
+uint16_t uniffi_sysops_ffi_checksum_method_stopsignal_is_stopped(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_STOPSIGNAL_STOP
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_STOPSIGNAL_STOP
+uint16_t uniffi_sysops_ffi_checksum_method_stopsignal_stop(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARD_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARD_NEW
 uint16_t uniffi_sysops_ffi_checksum_constructor_card_new(void
@@ -1775,6 +1955,12 @@ uint16_t uniffi_sysops_ffi_checksum_constructor_sysops_open_simulated(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN_WITH
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_SYSOPS_OPEN_WITH
 uint16_t uniffi_sysops_ffi_checksum_constructor_sysops_open_with(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_STOPSIGNAL_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_STOPSIGNAL_NEW
+uint16_t uniffi_sysops_ffi_checksum_constructor_stopsignal_new(void
     
 );
 #endif
