@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod helpdesk;
 pub mod instance;
 pub mod kb;
+pub mod notify;
 pub mod rng;
 pub mod scenario;
 

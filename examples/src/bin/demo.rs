@@ -159,8 +159,16 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let day = simulate_day(&sysops, &clock, &customers, helpdesk, args.tickets, &mut rng).await?;
     let registered: Vec<_> = customers.iter().map(|(c, _)| c.clone()).collect();
     let month = sysops_examples::billing::bill_the_month(&sysops, &clock, admin, &registered, &mut rng).await?;
+    let messages = messages_path(&args.db);
+    let notifier = sysops_examples::notify::FileNotifier::create(&messages)?;
+    let sent = sysops_examples::notify::send_the_days_messages(&sysops, &notifier).await?;
     summarize(&sysops, &args, &expert_states, &customer_cities, &day, started).await?;
     print_month(&month);
+    println!("\n=== Notifications (written to {}) ===", messages.display());
+    println!("messages sent         {sent:>8}  by the customer's chosen channel, offers by SMS");
+    println!("by kind:      {}", list(notifier.by_kind().into_iter()));
+    println!("deadline warnings     {:>8}  emailed to the plan's escalation contact (80 % of a target)", day.nearing);
+    println!("deadlines missed      {:>8}  recorded on their tickets", day.breached);
     let expert = sysops.find_experts(admin, Default::default(), Page::first(1)).await?;
     let expert = expert.items.first().map_or(admin, |e| Actor::expert(e.id));
     sysops_examples::kb::stock_and_search(&sysops, admin, expert, args.articles).await?;
@@ -185,6 +193,10 @@ struct Day {
     travel_km: Vec<f64>,
     /// Why tickets were waiting after the last run of the day.
     waiting: BTreeMap<String, usize>,
+    /// Tickets the deadline job found nearing a deadline (each told its plan's escalation
+    /// contact), and deadlines missed.
+    nearing: u64,
+    breached: u64,
 }
 
 /// A day in five-minute ticks: tickets arrive, the assignment job runs every tick, experts
@@ -244,6 +256,12 @@ async fn simulate_day(
             }
         }
 
+        // The deadline job every quarter of an hour: warnings at 80 % of a target.
+        if tick % 3 == 0 {
+            let deadlines = sysops.check_deadlines(Actor::system(), sysops_core::WarnAt::default()).await?;
+            day.nearing += deadlines.nearing;
+            day.breached += deadlines.breached;
+        }
         let report = sysops.run_assignment(Actor::system(), &weights).await?;
         day.job_runs += 1;
         day.offers += report.offers.len();
@@ -279,6 +297,15 @@ async fn simulate_day(
     }
     progress.finish();
     Ok(day)
+}
+
+/// Where the day's messages are written: beside a SQLite database, else in the current directory.
+fn messages_path(db: &str) -> std::path::PathBuf {
+    let file = "sysops-demo-messages.txt";
+    match db.strip_prefix("sqlite://").map(std::path::Path::new).and_then(|p| p.parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(file),
+        _ => std::path::PathBuf::from(file),
+    }
 }
 
 fn email_for(n: usize) -> sysops_core::Email {

@@ -88,9 +88,25 @@ impl MessageKind {
     }
 }
 
+/// The names of the events that may call for a message (matched below).
+const CALLING: [&str; 8] = [
+    "TicketAssigned",
+    "AssignmentAccepted",
+    "AssignmentExpired",
+    "WorkStarted",
+    "TicketCancelled",
+    "TicketDeadlineNearing",
+    "PaymentDeclined",
+    "CustomerSuspended",
+];
+
 /// The messages `event` calls for: none for most events. An event of an unknown kind or
 /// name calls for none; one that does not decode is [`StoreError::Corrupt`].
 pub fn intents(event: &StoredEvent) -> Result<Vec<Intent>, StoreError> {
+    // Most events call for nothing: their names say so without decoding them.
+    if !CALLING.contains(&event.name.as_str()) {
+        return Ok(Vec::new());
+    }
     let stream = event.stream;
     let intent = |kind, about| Intent { key: MessageKey::of(stream, event.sequence, kind), kind, at: event.at, about };
     let ticket = TicketId::from(stream.id);
@@ -181,7 +197,7 @@ impl Intent {
     pub fn compose(&self, records: Records<'_>, templates: &Templates) -> Result<Option<Message>, NotifyError> {
         let Records { customer, ticket, expert, invoice, plan } = records;
         let zone: Tz = ticket.map_or(customer.address.time_zone, |t| t.zone);
-        let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%a %e %b %H:%M %Z").to_string();
+        let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%a %-d %b %H:%M %Z").to_string();
         let mut facts = BTreeMap::from([(Fact::CustomerName, customer.contact.name.as_str().to_owned())]);
         if let Some(ticket) = ticket {
             facts.insert(Fact::TicketNumber, TicketNumber::of(ticket.id).to_string());
@@ -251,5 +267,31 @@ impl Intent {
             expert: expert_id,
             created_at: self.at,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::event::EventName;
+    use crate::id::InvoiceId;
+    use uuid::Uuid;
+
+    #[test]
+    fn every_event_that_calls_for_a_message_is_decoded() {
+        let (assignment, at) = (AssignmentId::from(Uuid::nil()), DateTime::<Utc>::UNIX_EPOCH);
+        let names = [
+            TicketEvent::Assigned { assignment, expert: ExpertId::from(Uuid::nil()), respond_by: at, rationale: None }
+                .name(),
+            TicketEvent::Accepted { assignment }.name(),
+            TicketEvent::Expired { assignment }.name(),
+            TicketEvent::WorkStarted.name(),
+            TicketEvent::Cancelled { reason: crate::text::Reason::new("fixed").unwrap() }.name(),
+            TicketEvent::DeadlineNearing { deadline: Deadline::Response, due: at }.name(),
+            InvoiceEvent::Declined { number: 1, reason: "declined".into(), retry_at: None }.name(),
+            CustomerEvent::Suspended { invoice: InvoiceId::from(Uuid::nil()) }.name(),
+        ];
+        assert_eq!(names, CALLING);
     }
 }

@@ -1,7 +1,7 @@
-//! The notifications' part of the storage contract: the message queue with its delivery
+//! The notifications' part of the storage contract: the messages with their delivery
 //! history, and the saved templates ([`NotifyStore`], with its `MemoryStore` implementation).
 
-use super::{Delivery, DeliveryStatus, Message, MessageKey, MessageKind, Template};
+use super::{Delivery, DeliveryStatus, MessageKey, MessageKind, Template};
 use crate::error::StoreError;
 use crate::id::{CustomerId, TicketId};
 use crate::persist::MemoryStore;
@@ -37,13 +37,9 @@ pub struct Attempt {
 /// The message queue and delivery history every backend keeps. Messages are unique by key:
 /// queueing one again changes nothing.
 pub trait NotifyStore: Send + Sync {
-    /// Stores each message whose key is not stored yet as pending, claimed by the caller
-    /// until `claimed_until`; returns the keys it stored, which the caller now sends.
-    fn queue_messages(
-        &self,
-        messages: &[Message],
-        claimed_until: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<MessageKey>, StoreError>> + Send;
+    /// Records messages with what came of their first hand-over, each whose key is not
+    /// recorded yet; answers how many were new.
+    fn record_deliveries(&self, deliveries: &[Delivery]) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Up to `limit` pending messages due at `now`, earliest due first, each claimed until
     /// `claimed_until` so that another consumer does not take it meanwhile.
@@ -86,28 +82,16 @@ impl MemoryStore {
 }
 
 impl NotifyStore for MemoryStore {
-    async fn queue_messages(
-        &self,
-        messages: &[Message],
-        claimed_until: DateTime<Utc>,
-    ) -> Result<Vec<MessageKey>, StoreError> {
+    async fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<u64, StoreError> {
         self.notify(|inner| {
-            let mut stored = Vec::new();
-            for message in messages {
-                if !inner.notifications.contains_key(&message.key) {
-                    let delivery = Delivery {
-                        message: message.clone(),
-                        status: DeliveryStatus::Pending,
-                        attempts: 0,
-                        next_attempt: Some(claimed_until),
-                        finished_at: None,
-                        error: None,
-                    };
-                    inner.notifications.insert(message.key.clone(), delivery);
-                    stored.push(message.key.clone());
+            let mut new = 0;
+            for d in deliveries {
+                if !inner.notifications.contains_key(&d.message.key) {
+                    inner.notifications.insert(d.message.key.clone(), d.clone());
+                    new += 1;
                 }
             }
-            Ok(stored)
+            Ok(new)
         })
     }
 

@@ -106,6 +106,15 @@ impl EventStore for MemoryStore {
         Ok(self.lock().events.get(&stream).cloned().unwrap_or_default())
     }
 
+    async fn load_many(&self, kind: AggregateKind, ids: &[uuid::Uuid]) -> Result<Vec<StoredState>, StoreError> {
+        let inner = self.lock();
+        let found = ids.iter().filter_map(|id| inner.states.get(&StreamId::new(kind, *id)));
+        let mut states: Vec<StoredState> = found.map(|(state, _)| state.clone()).collect();
+        states.sort_by_key(|s| s.stream.id);
+        states.dedup_by_key(|s| s.stream.id);
+        Ok(states)
+    }
+
     async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
         Ok(self.list(kind, page, |_| true))
     }

@@ -12,7 +12,7 @@ use crate::notify::{
     Attempt, Delivery, DeliveryFilter, DeliveryStatus, Intent, Message, Notifier, Records, Retry, SendError, Template,
     Templates, intents,
 };
-use crate::persist::ConsumerName;
+use crate::persist::{ConsumerName, OutboxEntry};
 use crate::staff::StaffAccount;
 use crate::store::Store;
 use crate::ticket::Ticket;
@@ -66,7 +66,8 @@ impl NotifyOptions {
 pub struct NotifyReport {
     /// Outbox events read.
     pub events: u64,
-    /// Messages queued for the first time.
+    /// Messages recorded for the first time (a message handed over again after a crash is
+    /// not recorded twice).
     pub queued: u64,
     /// Messages the notifier accepted.
     pub sent: u64,
@@ -108,9 +109,12 @@ struct Loaded {
 
 impl<S: Store> Service<S> {
     /// One round of the notification consumer: reads up to `options.batch` events from the
-    /// outbox (the main store's and, when kept apart, the billing store's), queues the
-    /// messages they call for, sends them, then sends the messages due for another try.
-    /// System or an administrator runs it; a host runs it in a loop
+    /// outbox (the main store's and, when kept apart, the billing store's), hands the
+    /// messages they call for to `notifier`, records each with its outcome (one write per
+    /// message), and only then acknowledges the events; then tries again the messages whose
+    /// retry is due. A crash before the acknowledgement reads the events again and hands their
+    /// messages over again *with the same keys*; a message already recorded is not recorded
+    /// twice. System or an administrator runs it; a host runs it in a loop
     /// (`sysops_storage::Sysops::run_notifications` stops cleanly).
     pub async fn notify_round(
         &self,
@@ -122,56 +126,123 @@ impl<S: Store> Service<S> {
         authorize(&actor, Action::SendNotifications, Target::default())?;
         let templates = Templates::with(self.store.saved_templates().await?);
         let mut report = NotifyReport::default();
-        let mut fresh = self.derive(&self.store, &templates, options, &mut report).await?;
+        self.consume(&self.store, notifier, &templates, options, &mut report).await?;
         if let Some(billing) = &self.billing {
-            fresh.extend(self.derive(billing, &templates, options, &mut report).await?);
+            self.consume(billing, notifier, &templates, options, &mut report).await?;
         }
-        let fresh = fresh.into_iter().map(|message| (message, 0)).collect();
-        self.deliver(notifier, options, fresh, &mut report).await?;
         let now = self.now()?;
         let due = self.store.claim_due(now, lease_end(now, options), options.batch).await?;
         let due = due.into_iter().map(|d| (d.message, d.attempts)).collect();
-        self.deliver(notifier, options, due, &mut report).await?;
+        let attempts = self.deliver(notifier, options, due, &mut report).await;
+        let attempts: Vec<Attempt> = attempts.into_iter().map(|(_, attempt)| attempt).collect();
+        self.store.record_attempts(&attempts).await?;
         Ok(report)
     }
 
-    /// Reads a page of `source`'s outbox, queues its messages and acknowledges the page;
-    /// returns the messages queued for the first time (this round sends them).
-    async fn derive(
+    /// Reads a page of `source`'s outbox, hands the messages it calls for to `notifier`,
+    /// records them with their outcomes, then acknowledges the page.
+    async fn consume(
         &self,
         source: &S,
+        notifier: &impl Notifier,
         templates: &Templates,
         options: &NotifyOptions,
         report: &mut NotifyReport,
-    ) -> Result<Vec<Message>, Error> {
+    ) -> Result<(), Error> {
         let consumer = ConsumerName::new(NOTIFICATIONS)?;
         let entries = source.poll(&consumer, options.batch).await?;
-        let Some(last) = entries.last().map(|e| e.position) else { return Ok(Vec::new()) };
-        let mut loaded = Loaded::default();
-        let mut messages = Vec::new();
-        for entry in &entries {
+        let Some(last) = entries.last().map(|e| e.position) else { return Ok(()) };
+        let messages = self.derive(&entries, templates, report).await?;
+        let fresh = messages.into_iter().map(|message| (message, 0)).collect();
+        let handed = self.deliver(notifier, options, fresh, report).await;
+        let deliveries: Vec<Delivery> = handed
+            .into_iter()
+            .map(|(message, a)| Delivery {
+                message,
+                status: a.status,
+                attempts: 1,
+                next_attempt: a.retry_at,
+                finished_at: (a.status != DeliveryStatus::Pending).then_some(a.at),
+                error: a.error,
+            })
+            .collect();
+        report.queued += self.store.record_deliveries(&deliveries).await?;
+        source.ack(&consumer, last).await?;
+        Ok(())
+    }
+
+    /// The messages a page of outbox entries calls for, written from their templates.
+    async fn derive(
+        &self,
+        entries: &[OutboxEntry],
+        templates: &Templates,
+        report: &mut NotifyReport,
+    ) -> Result<Vec<Message>, Error> {
+        let mut wanted = Vec::new();
+        for entry in entries {
             report.events += 1;
-            let Ok(wanted) = intents(&entry.event) else {
-                report.skipped += 1;
-                continue;
-            };
-            for intent in wanted {
-                match self.compose(&intent, templates, &mut loaded).await {
-                    Ok(Some(message)) => messages.push(message),
-                    Ok(None) => {}
-                    Err(Error::Store(e)) if !matches!(e, crate::error::StoreError::Corrupt { .. }) => {
-                        return Err(e.into());
-                    }
-                    Err(_) => report.skipped += 1,
-                }
+            match intents(&entry.event) {
+                Ok(found) => wanted.extend(found),
+                Err(_) => report.skipped += 1,
             }
         }
-        let now = self.now()?;
-        let stored = self.store.queue_messages(&messages, lease_end(now, options)).await?;
-        source.ack(&consumer, last).await?;
-        report.queued += stored.len() as u64;
-        let stored: std::collections::HashSet<_> = stored.into_iter().collect();
-        Ok(messages.into_iter().filter(|m| stored.contains(&m.key)).collect())
+        let mut loaded = self.preload(&wanted).await?;
+        let mut messages = Vec::new();
+        for intent in wanted {
+            match self.compose(&intent, templates, &mut loaded).await {
+                Ok(Some(message)) => messages.push(message),
+                Ok(None) => {}
+                Err(Error::Store(e)) if !matches!(e, crate::error::StoreError::Corrupt { .. }) => return Err(e.into()),
+                Err(_) => report.skipped += 1,
+            }
+        }
+        Ok(messages)
+    }
+
+    /// Loads every record a page of intents names, a kind at a time (a few round trips per
+    /// page, not a few per message): tickets and invoices, then their customers and experts
+    /// and the experts' staff accounts. A record that does not decode counts as absent.
+    async fn preload(&self, intents: &[Intent]) -> Result<Loaded, Error> {
+        let mut loaded = Loaded::default();
+        let tickets: Vec<Uuid> = intents.iter().filter_map(|i| i.about.ticket()).map(|t| t.as_uuid()).collect();
+        let invoices: Vec<Uuid> = intents.iter().filter_map(|i| i.about.invoice()).map(|i| i.as_uuid()).collect();
+        let (tickets, invoices) =
+            futures::future::try_join(self.load_many::<Ticket>(&tickets), self.load_many::<Invoice>(&invoices)).await?;
+        loaded.tickets.extend(tickets.into_iter().map(|t| (t.id, Some(t))));
+        loaded.invoices.extend(invoices.into_iter().map(|i| (i.id, Some(i))));
+        let owners = loaded.tickets.values().flatten().map(|t| t.customer);
+        let customers: Vec<Uuid> =
+            owners.chain(loaded.invoices.values().flatten().map(|i| i.customer)).map(|c| c.as_uuid()).collect();
+        let experts: Vec<Uuid> = intents
+            .iter()
+            .filter_map(|i| i.about.ticket().and_then(|t| loaded.tickets.get(&t)?.as_ref()).and_then(|t| i.expert(t)))
+            .map(|e| e.as_uuid())
+            .collect();
+        let (customers, accounts, experts) = futures::future::try_join3(
+            self.load_many::<Customer>(&customers),
+            self.load_many::<StaffAccount>(&experts),
+            self.load_many::<Expert>(&experts),
+        )
+        .await?;
+        loaded.customers.extend(customers.into_iter().map(|c| (c.id, Some(c))));
+        let accounts: HashMap<Uuid, StaffAccount> = accounts.into_iter().map(|a| (a.id.as_uuid(), a)).collect();
+        for expert in experts {
+            let email = accounts.get(&expert.id.as_uuid()).map(|a| a.email.clone());
+            loaded.experts.insert(expert.id.as_uuid(), email.map(|email| (expert, email)));
+        }
+        Ok(loaded)
+    }
+
+    /// The records of `A` with these ids that exist and decode, each once.
+    async fn load_many<A: crate::aggregate::Aggregate>(&self, ids: &[Uuid]) -> Result<Vec<A>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let states = self.store_for(A::KIND).load_many(A::KIND, &ids).await?;
+        Ok(states.iter().filter_map(|s| crate::persist::decode_state::<A>(s).ok()).collect())
     }
 
     /// Loads what an intent names (once per round) and writes its message.
@@ -223,19 +294,17 @@ impl<S: Store> Service<S> {
         Ok(intent.compose(records, templates)?)
     }
 
-    /// Hands messages to the notifier, a few at once, and records each outcome.
+    /// Hands messages (each tried so many times before) to the notifier, a few at once; answers
+    /// each with the outcome to record.
     async fn deliver(
         &self,
         notifier: &impl Notifier,
         options: &NotifyOptions,
         messages: Vec<(Message, u32)>,
         report: &mut NotifyReport,
-    ) -> Result<(), Error> {
-        if messages.is_empty() {
-            return Ok(());
-        }
+    ) -> Vec<(Message, Attempt)> {
         let clock = &self.clock;
-        let attempts: Vec<Attempt> = futures::stream::iter(messages)
+        let attempts: Vec<(Message, Attempt)> = futures::stream::iter(messages)
             .map(|(message, tried)| async move {
                 let outcome = notifier.send(&message).await;
                 let at = clock.now();
@@ -249,20 +318,21 @@ impl<S: Store> Service<S> {
                     },
                 };
                 let error = error.map(|why| crate::error::clip(&why));
-                Attempt { key: message.key, customer: message.customer, at, status, retry_at, error }
+                let attempt =
+                    Attempt { key: message.key.clone(), customer: message.customer, at, status, retry_at, error };
+                (message, attempt)
             })
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
-        for attempt in &attempts {
+        for (_, attempt) in &attempts {
             match attempt.status {
                 DeliveryStatus::Sent => report.sent += 1,
                 DeliveryStatus::Pending => report.retrying += 1,
                 DeliveryStatus::Failed => report.failed += 1,
             }
         }
-        self.store.record_attempts(&attempts).await?;
-        Ok(())
+        attempts
     }
 
     /// The messages of a ticket or customer, newest first (at most `limit`, 1–1,000): what

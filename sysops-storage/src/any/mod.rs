@@ -67,6 +67,10 @@ impl EventStore for AnyStore {
         delegate!(self.events(stream))
     }
 
+    async fn load_many(&self, kind: AggregateKind, ids: &[uuid::Uuid]) -> Result<Vec<StoredState>, StoreError> {
+        delegate!(self.load_many(kind, ids))
+    }
+
     async fn states(&self, kind: AggregateKind, page: Page) -> Result<Vec<StoredState>, StoreError> {
         delegate!(self.states(kind, page))
     }

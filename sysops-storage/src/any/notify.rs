@@ -3,15 +3,11 @@
 use super::{AnyStore, delegate};
 use chrono::{DateTime, Utc};
 use sysops_core::StoreError;
-use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, Message, MessageKey, NotifyStore, Template};
+use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, NotifyStore, Template};
 
 impl NotifyStore for AnyStore {
-    async fn queue_messages(
-        &self,
-        messages: &[Message],
-        claimed_until: DateTime<Utc>,
-    ) -> Result<Vec<MessageKey>, StoreError> {
-        delegate!(self.queue_messages(messages, claimed_until))
+    async fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<u64, StoreError> {
+        delegate!(self.record_deliveries(deliveries))
     }
 
     async fn claim_due(

@@ -372,6 +372,27 @@ impl EventStore for PgStore {
         Ok(row.map(|r| rows::state(r, stream)))
     }
 
+    async fn load_many(&self, kind: AggregateKind, ids: &[uuid::Uuid]) -> Result<Vec<StoredState>, StoreError> {
+        // Joined with (shard, id) pairs: `shard = ANY(..) AND id = ANY(..)` would probe the index
+        // with every shard for every id. Each id once, so that each state comes once.
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let shards: Vec<i32> = ids.iter().map(|id| shard(StreamId::new(kind, *id))).collect();
+        let found: Vec<rows::ListedRow> = sqlx::query_as(
+            "SELECT s.id, s.version, s.json FROM states s
+             JOIN UNNEST($1::int4[], $3::uuid[]) AS k(shard, id) ON s.shard = k.shard AND s.id = k.id
+             WHERE s.kind = $2",
+        )
+        .bind(shards)
+        .bind(kind.as_str())
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
+    }
+
     async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
         let found: Vec<rows::EventRow> = sqlx::query_as(
             "SELECT seq, at, name, json FROM events WHERE shard = $3 AND kind = $1 AND id = $2 ORDER BY seq",

@@ -6,9 +6,7 @@ use crate::error::backend;
 use crate::sql::notify::{self as rows, COLUMNS, DeliveryRow};
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
-use sysops_core::notify::{
-    Attempt, Delivery, DeliveryFilter, DeliveryStatus, Message, MessageKey, NotifyStore, Template,
-};
+use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, DeliveryStatus, NotifyStore, Template};
 use sysops_core::{ShardKey, StoreError};
 use uuid::Uuid;
 
@@ -21,38 +19,38 @@ fn shard(customer: Uuid) -> i32 {
 }
 
 impl NotifyStore for PgStore {
-    async fn queue_messages(
-        &self,
-        messages: &[Message],
-        claimed_until: DateTime<Utc>,
-    ) -> Result<Vec<MessageKey>, StoreError> {
-        if messages.is_empty() {
-            return Ok(Vec::new());
+    async fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<u64, StoreError> {
+        if deliveries.is_empty() {
+            return Ok(0);
         }
-        let col = |f: fn(&Message) -> String| messages.iter().map(f).collect::<Vec<_>>();
-        let keys: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "INSERT INTO notifications (shard, {COLUMNS})
-             SELECT u.*, 'pending', 0, $12::timestamptz, NULL::timestamptz, NULL::text FROM UNNEST(
-                 $1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                 $8::uuid[], $9::uuid[], $10::uuid[], $11::timestamptz[]) AS u
-             ON CONFLICT (key, shard) DO NOTHING RETURNING key"
+        let col = |f: fn(&Delivery) -> String| deliveries.iter().map(f).collect::<Vec<_>>();
+        let done = sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO notifications (shard, {COLUMNS}) SELECT * FROM UNNEST(
+                 $1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
+                 $9::uuid[], $10::uuid[], $11::timestamptz[], $12::text[], $13::int8[], $14::timestamptz[],
+                 $15::timestamptz[], $16::text[])
+             ON CONFLICT (key, shard) DO NOTHING"
         )))
-        .bind(messages.iter().map(|m| shard(m.customer.as_uuid())).collect::<Vec<_>>())
-        .bind(col(|m| m.key.as_str().to_owned()))
-        .bind(col(|m| m.kind.as_str().to_owned()))
-        .bind(col(|m| m.channel.as_str().to_owned()))
-        .bind(col(|m| m.to.clone()))
-        .bind(messages.iter().map(|m| m.subject.clone()).collect::<Vec<_>>())
-        .bind(col(|m| m.body.clone()))
-        .bind(messages.iter().map(|m| m.customer.as_uuid()).collect::<Vec<_>>())
-        .bind(messages.iter().map(|m| m.ticket.map(|t| t.as_uuid())).collect::<Vec<_>>())
-        .bind(messages.iter().map(|m| m.expert.map(|e| e.as_uuid())).collect::<Vec<_>>())
-        .bind(messages.iter().map(|m| m.created_at).collect::<Vec<_>>())
-        .bind(claimed_until)
-        .fetch_all(&self.pool)
+        .bind(deliveries.iter().map(|d| shard(d.message.customer.as_uuid())).collect::<Vec<_>>())
+        .bind(col(|d| d.message.key.as_str().to_owned()))
+        .bind(col(|d| d.message.kind.as_str().to_owned()))
+        .bind(col(|d| d.message.channel.as_str().to_owned()))
+        .bind(col(|d| d.message.to.clone()))
+        .bind(deliveries.iter().map(|d| d.message.subject.clone()).collect::<Vec<_>>())
+        .bind(col(|d| d.message.body.clone()))
+        .bind(deliveries.iter().map(|d| d.message.customer.as_uuid()).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.message.ticket.map(|t| t.as_uuid())).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.message.expert.map(|e| e.as_uuid())).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.message.created_at).collect::<Vec<_>>())
+        .bind(col(|d| d.status.as_str().to_owned()))
+        .bind(deliveries.iter().map(|d| i64::from(d.attempts)).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.next_attempt).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.finished_at).collect::<Vec<_>>())
+        .bind(deliveries.iter().map(|d| d.error.clone()).collect::<Vec<_>>())
+        .execute(&self.pool)
         .await
         .map_err(backend)?;
-        Ok(keys.iter().filter_map(|k| MessageKey::parse(k)).collect())
+        Ok(done.rows_affected())
     }
 
     async fn claim_due(
@@ -75,10 +73,10 @@ impl NotifyStore for PgStore {
         if due.is_empty() {
             return Ok(Vec::new());
         }
-        // Keys are unique across shards (a key names its event's stream); the shard keys only
-        // let Citus skip the shards that hold none of them.
+        let returning = COLUMNS.split(", ").map(|c| format!("n.{c}")).collect::<Vec<_>>().join(", ");
         let claimed: Vec<DeliveryRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "UPDATE notifications SET next_attempt = $1 WHERE shard = ANY($2) AND key = ANY($3) RETURNING {COLUMNS}"
+            "UPDATE notifications n SET next_attempt = $1 FROM UNNEST($2::int4[], $3::text[]) AS c(shard, key)
+             WHERE n.shard = c.shard AND n.key = c.key RETURNING {returning}"
         )))
         .bind(claimed_until)
         .bind(due.iter().map(|d| d.1).collect::<Vec<_>>())

@@ -326,6 +326,23 @@ impl EventStore for SqliteStore {
         Ok(row.map(|r| rows::state(r, stream)))
     }
 
+    async fn load_many(&self, kind: AggregateKind, ids: &[uuid::Uuid]) -> Result<Vec<StoredState>, StoreError> {
+        let mut states = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut query =
+                sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT id, version, json FROM states WHERE kind = ");
+            query.push_bind(kind.as_str()).push(" AND id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            query.push(")");
+            let found: Vec<rows::ListedRow> = query.build_query_as().fetch_all(&self.reader).await.map_err(backend)?;
+            states.extend(found.into_iter().map(|r| rows::listed(r, kind)));
+        }
+        Ok(states)
+    }
+
     async fn events(&self, stream: StreamId) -> Result<Vec<StoredEvent>, StoreError> {
         let found: Vec<rows::EventRow> =
             sqlx::query_as("SELECT seq, at, name, json FROM events WHERE kind = ?1 AND id = ?2 ORDER BY seq")

@@ -6,24 +6,19 @@ use crate::sql::notify::{self as rows, COLUMNS, DeliveryRow};
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
 use sysops_core::StoreError;
-use sysops_core::notify::{
-    Attempt, Delivery, DeliveryFilter, DeliveryStatus, Message, MessageKey, NotifyStore, Template,
-};
+use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, DeliveryStatus, NotifyStore, Template};
 
 /// Rows per statement: 15 parameters each, far below SQLite's limit.
 const CHUNK: usize = 500;
 
 impl NotifyStore for SqliteStore {
-    async fn queue_messages(
-        &self,
-        messages: &[Message],
-        claimed_until: DateTime<Utc>,
-    ) -> Result<Vec<MessageKey>, StoreError> {
-        let mut stored = Vec::new();
+    async fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<u64, StoreError> {
+        let mut new = 0;
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        for chunk in messages.chunks(CHUNK) {
+        for chunk in deliveries.chunks(CHUNK) {
             let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO notifications ({COLUMNS}) "));
-            insert.push_values(chunk, |mut row, m| {
+            insert.push_values(chunk, |mut row, d| {
+                let m = &d.message;
                 row.push_bind(m.key.as_str())
                     .push_bind(m.kind.as_str())
                     .push_bind(m.channel.as_str())
@@ -34,18 +29,17 @@ impl NotifyStore for SqliteStore {
                     .push_bind(m.ticket.map(|t| t.as_uuid()))
                     .push_bind(m.expert.map(|e| e.as_uuid()))
                     .push_bind(m.created_at)
-                    .push_bind(DeliveryStatus::Pending.as_str())
-                    .push_bind(0_i64)
-                    .push_bind(claimed_until)
-                    .push_bind(None::<DateTime<Utc>>)
-                    .push_bind(None::<String>);
+                    .push_bind(d.status.as_str())
+                    .push_bind(i64::from(d.attempts))
+                    .push_bind(d.next_attempt)
+                    .push_bind(d.finished_at)
+                    .push_bind(&d.error);
             });
-            insert.push(" ON CONFLICT (key) DO NOTHING RETURNING key");
-            let keys: Vec<String> = insert.build_query_scalar().fetch_all(&mut *tx).await.map_err(backend)?;
-            stored.extend(keys.iter().filter_map(|k| MessageKey::parse(k)));
+            insert.push(" ON CONFLICT (key) DO NOTHING");
+            new += insert.build().execute(&mut *tx).await.map_err(backend)?.rows_affected();
         }
         tx.commit().await.map_err(backend)?;
-        Ok(stored)
+        Ok(new)
     }
 
     async fn claim_due(

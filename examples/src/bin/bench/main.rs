@@ -5,6 +5,7 @@
 //! cargo run --release --bin sysops-bench -- billing [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- kb-search [--scale N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- helpdesk [--customers N] [--pg URL]... [--json]
+//! cargo run --release --bin sysops-bench -- notify [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
@@ -17,6 +18,7 @@ mod baseline;
 mod billing;
 mod helpdesk;
 mod kb;
+mod notify;
 mod submit;
 
 use chrono::{DateTime, Utc};
@@ -44,6 +46,11 @@ scenarios:
            of each kind (a phone number as people write it, an email in another case, name
            words, a ticket number) through find_customers / find_tickets vs. the exact-key
            SQL look-up on the plain tables: p50/p95/p99 ms per kind
+
+  notify   ticket lifecycles (default 100,000; --customers N) whose events the notification
+           consumer turns into messages (offer, assignment, start), hands to a notifier that
+           accepts everything and records, vs. reading the same outbox rows and writing one
+           delivery row per message by hand: messages/s
 
   read     microseconds per read of one ticket through the Rust facade, the Rust side of
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
@@ -150,6 +157,7 @@ async fn main() -> ExitCode {
         "billing" => billing::billing(&args).await,
         "kb-search" => kb::kb_search(&args).await,
         "helpdesk" => helpdesk::helpdesk(&args).await,
+        "notify" => notify::notify(&args).await,
         "assign" => assign(&args),
         "read" => read(&args).await,
         other => Err(format!("unknown scenario {other:?}\n\n{USAGE}").into()),

@@ -38,6 +38,13 @@ pub async fn a_new_stream_commits_and_loads_back<S: Store>(store: S) {
     w.service.store().commit(vec![change]).await.expect("commit");
     let loaded: Ticket = store::load(w.service.store(), ticket.id).await.expect("load").expect("present");
     assert_eq!(loaded, ticket);
+    // Many at once: the ones that exist, of the kind asked for, each once.
+    let ids = [ticket.id.as_uuid(), uuid::Uuid::from_u128(7), ticket.id.as_uuid(), w.customers[0].id.as_uuid()];
+    let many = w.service.store().load_many(Ticket::KIND, &ids).await.expect("load many");
+    assert_eq!(many.len(), 1);
+    assert_eq!(store::decode_state::<Ticket>(&many[0]).expect("decodes"), ticket);
+    let customers = w.service.store().load_many(crate::AggregateKind::Customer, &ids).await.expect("customers");
+    assert_eq!(customers.iter().map(|s| s.stream.id).collect::<Vec<_>>(), [w.customers[0].id.as_uuid()]);
     let events = w.service.store().events(StreamId::new(Ticket::KIND, ticket.id)).await.expect("events");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].name, "TicketSubmitted");
@@ -152,6 +159,7 @@ pub async fn a_malformed_change_is_refused<S: Store>(store: S) {
 pub async fn unknown_streams_are_absent_not_errors<S: Store>(store: S) {
     let stream = StreamId::new(Ticket::KIND, uuid::Uuid::from_u128(7));
     assert_eq!(store.load(stream).await.expect("load"), None);
+    assert!(store.load_many(Ticket::KIND, &[stream.id]).await.expect("load many").is_empty());
     assert!(store.events(stream).await.expect("events").is_empty());
     assert!(store.tickets(TicketFilter::open(), Page::first(10)).await.expect("tickets").is_empty());
 }

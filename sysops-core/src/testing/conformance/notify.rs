@@ -228,46 +228,68 @@ pub async fn failures_are_retried_with_backoff_or_recorded_for_good<S: Store>(st
     assert_eq!(tries[0], tries[1], "a retry keeps its key");
 }
 
+/// A notifier that takes the first message it is handed and never answers: the consumer
+/// dies holding it.
+#[derive(Default)]
+struct Stalling {
+    handed: Mutex<Option<futures::channel::oneshot::Sender<Message>>>,
+}
+
+impl Notifier for Stalling {
+    async fn send(&self, message: &Message) -> Result<(), SendError> {
+        if let Some(handed) = self.handed.lock().ok().and_then(|mut h| h.take()) {
+            let _ = handed.send(message.clone());
+        }
+        futures::future::pending().await
+    }
+}
+
 pub async fn a_message_handed_over_but_not_recorded_goes_again_with_the_same_key<S: Store>(store: S) {
     let w = world(store).await;
     let ticket = offered(&w, 0).await;
-    let notifier = RecordingNotifier::default();
+    // The consumer dies after handing the message over, before recording it or acknowledging
+    // its event: the round is dropped while the notifier holds the message.
+    let (tx, rx) = futures::channel::oneshot::channel();
+    let stalling = Stalling { handed: Mutex::new(Some(tx)) };
     let options = NotifyOptions::default();
-    round(&w, &notifier).await;
-    let first = notifier.messages();
-    assert_eq!(first.len(), 1);
-    // The consumer crashed after handing the message over, before recording it: the row is
-    // still pending, claimed until the lease ends.
-    let message = first[0].clone();
-    let again = w.service.store().queue_messages(std::slice::from_ref(&message), w.clock.now()).await.expect("queue");
-    assert!(again.is_empty(), "queueing a stored key changes nothing");
-    let crashed = crate::notify::Attempt {
-        key: message.key.clone(),
-        customer: message.customer,
-        at: w.clock.now(),
-        status: DeliveryStatus::Pending,
-        retry_at: Some(w.clock.now() + options.lease),
-        error: None,
+    let dying = Box::pin(w.service.notify_round(Actor::system(), &stalling, &options));
+    let first = match futures::future::select(dying, rx).await {
+        futures::future::Either::Right((handed, _dropped)) => handed.expect("handed over"),
+        futures::future::Either::Left((finished, _)) => panic!("the round ended without a message: {finished:?}"),
     };
-    w.service.store().record_attempts(std::slice::from_ref(&crashed)).await.expect("record");
-    assert!(round(&w, &notifier).await.idle(), "nobody takes it while it is claimed");
-    w.clock.advance(options.lease).expect("clock");
-    assert_eq!(round(&w, &notifier).await.sent, 1);
-    let handed = notifier.messages();
-    assert_eq!(handed.len(), 2);
-    assert_eq!(handed[1].key, message.key, "handed over again with the same key");
-    assert_eq!(handed[1].ticket, Some(ticket.id));
-    // Claims are exclusive: two consumers never both take a due message.
+    let notifier = RecordingNotifier::default();
+    let report = round(&w, &notifier).await;
+    assert_eq!((report.sent, report.queued), (1, 1), "{report:?}");
+    let again = notifier.messages();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].key, first.key, "handed over again with the same key");
+    assert_eq!(again[0].ticket, Some(ticket.id));
+    assert!(round(&w, &notifier).await.idle(), "then never again");
+    assert_eq!(w.service.deliveries(w.admin, DeliveryFilter::Ticket(ticket.id), 10).await.expect("history").len(), 1);
+
+    // Claims are exclusive: two consumers never both take a message due for a retry.
     let now = w.clock.now();
     let later = now + Duration::minutes(5);
     let store = w.service.store();
-    let fresh = Message {
-        key: crate::notify::MessageKey::parse(&format!("{}.9.offer_made", ticket.id.as_uuid())).expect("key"),
-        ..message
+    let key = crate::notify::MessageKey::parse(&format!("{}.9.offer_made", ticket.id.as_uuid())).expect("key");
+    let due = crate::notify::Delivery {
+        message: Message { key, ..first },
+        status: DeliveryStatus::Pending,
+        attempts: 1,
+        next_attempt: Some(now),
+        finished_at: None,
+        error: Some("provider timed out".into()),
     };
-    store.queue_messages(std::slice::from_ref(&fresh), now).await.expect("queue");
+    assert_eq!(store.record_deliveries(std::slice::from_ref(&due)).await.expect("record"), 1);
+    assert_eq!(store.record_deliveries(std::slice::from_ref(&due)).await.expect("again"), 0, "recorded once");
     let (a, b) = futures::future::join(store.claim_due(now, later, 10), store.claim_due(now, later, 10)).await;
-    assert_eq!(a.expect("claim").len() + b.expect("claim").len(), 1);
+    let (a, b) = (a.expect("claim"), b.expect("claim"));
+    assert_eq!(a.len() + b.len(), 1);
+    assert_eq!(
+        a.iter().chain(&b).map(|d| d.next_attempt).collect::<Vec<_>>(),
+        [Some(later)],
+        "held until the lease ends"
+    );
 }
 
 pub async fn templates_are_data_checked_when_saved_and_used_once_saved<S: Store>(store: S) {
