@@ -16,7 +16,7 @@ use chrono::Duration;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-/// Generates one `#[test]` per [`NotifyStore`] case for a backend; see
+/// Generates one `#[test]` per [`NotifyStore`](crate::store::NotifyStore) case for a backend; see
 /// [`store_conformance_tests!`](crate::store_conformance_tests) for the arguments.
 #[macro_export]
 macro_rules! notify_store_conformance_tests {
