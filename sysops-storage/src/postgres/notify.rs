@@ -24,12 +24,14 @@ impl NotifyStore for PgStore {
             return Ok(0);
         }
         let col = |f: fn(&Delivery) -> String| deliveries.iter().map(f).collect::<Vec<_>>();
-        let done = sqlx::query(AssertSqlSafe(format!(
+        // The keys recorded, counted from `RETURNING`: Citus reports an `INSERT ... SELECT`'s
+        // rows as affected even when they conflicted.
+        let recorded: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
             "INSERT INTO notifications (shard, {COLUMNS}) SELECT * FROM UNNEST(
                  $1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[],
                  $9::uuid[], $10::uuid[], $11::timestamptz[], $12::text[], $13::int8[], $14::timestamptz[],
                  $15::timestamptz[], $16::text[])
-             ON CONFLICT (key, shard) DO NOTHING"
+             ON CONFLICT (key, shard) DO NOTHING RETURNING key"
         )))
         .bind(deliveries.iter().map(|d| shard(d.message.customer.as_uuid())).collect::<Vec<_>>())
         .bind(col(|d| d.message.key.as_str().to_owned()))
@@ -47,10 +49,10 @@ impl NotifyStore for PgStore {
         .bind(deliveries.iter().map(|d| d.next_attempt).collect::<Vec<_>>())
         .bind(deliveries.iter().map(|d| d.finished_at).collect::<Vec<_>>())
         .bind(deliveries.iter().map(|d| d.error.clone()).collect::<Vec<_>>())
-        .execute(&self.pool)
+        .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        Ok(done.rows_affected())
+        Ok(recorded.len() as u64)
     }
 
     async fn claim_due(
