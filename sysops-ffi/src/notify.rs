@@ -186,8 +186,8 @@ pub struct NotifyOptions {
     /// Events read and due messages claimed per round, 1–10,000.
     #[uniffi(default = 500)]
     pub batch: u32,
-    /// Seconds a message handed over is kept from other consumers (after a crash it is tried
-    /// again once they pass), 1–86,400.
+    /// Seconds a message claimed for a retry is kept from other consumers (one whose consumer
+    /// died holding it is tried again once they pass), 1–86,400.
     #[uniffi(default = 300)]
     pub lease_seconds: u32,
     /// Seconds before the first retry of a transient failure, 1–86,400; each later wait doubles.

@@ -3,6 +3,9 @@
 //! most one successful charge per invoice, counted on the gateway's side.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
+use common::{pg_url, runtime, tempdir};
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
@@ -17,10 +20,6 @@ use sysops_storage::{CardKey, Options, StaticKeys, Sysops};
 
 const ROUNDS: u64 = 20;
 const CUSTOMERS: usize = 150;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
-}
 
 async fn open(url: &str, schema: Option<&str>) -> Sysops {
     let options = Options {
@@ -140,28 +139,15 @@ fn crash_rounds(url: &str, schema: Option<&str>, dir: &Path) {
     eprintln!("{ROUNDS} kills, then one full run: {} invoices, {} charges", customers.len(), charges(&gateway).len());
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("sysops-billing-crash-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn sqlite_bills_once_and_charges_once_across_sigkill() {
-    let dir = tempdir();
+    let dir = tempdir("billing-crash");
     crash_rounds(&format!("sqlite://{}", dir.join("billing.db").display()), None, &dir);
 }
 
 #[test]
 fn postgres_bills_once_and_charges_once_across_sigkill() {
-    let url = match std::env::var("SYSOPS_PG_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI=true but SYSOPS_PG_URL is not set"),
-        _ => {
-            eprintln!("skipped: SYSOPS_PG_URL not set");
-            return;
-        }
-    };
+    let Some(url) = pg_url() else { return };
     let schema = format!("billing_crash_{}", uuid::Uuid::now_v7().simple());
-    crash_rounds(&url, Some(&schema), &tempdir());
+    crash_rounds(&url, Some(&schema), &tempdir("billing-crash"));
 }

@@ -1,6 +1,9 @@
 //! Kill a process that is submitting tickets at random moments: every acknowledged ticket survives.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
+use common::{pg_url, runtime, tempdir};
 use std::collections::HashSet;
 use std::io::BufRead;
 use std::process::{Command, Stdio};
@@ -12,10 +15,6 @@ use sysops_core::{Actor, CustomerId, Email, EventName, PersonName, Role, StaffRo
 use sysops_storage::{Options, Sysops};
 
 const ROUNDS: u64 = 20;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
-}
 
 async fn open(url: &str, schema: Option<&str>) -> Sysops {
     let options = Options { pg_schema: schema.map(str::to_owned), ..Options::default() };
@@ -119,31 +118,14 @@ fn crash_rounds(url: &str, schema: Option<&str>) {
 
 #[test]
 fn sqlite_keeps_every_acknowledged_ticket_across_sigkill() {
-    let dir = tempfile_dir();
+    let dir = tempdir("crash");
     let url = format!("sqlite://{}", dir.join("crash.db").display());
     crash_rounds(&url, None);
 }
 
 #[test]
 fn postgres_keeps_every_acknowledged_ticket_across_sigkill() {
-    let Some(url) = pg_url() else {
-        eprintln!("skipped: SYSOPS_PG_URL not set");
-        return;
-    };
+    let Some(url) = pg_url() else { return };
     let schema = format!("crash_{}", uuid::Uuid::now_v7().simple());
     crash_rounds(&url, Some(&schema));
-}
-
-fn pg_url() -> Option<String> {
-    match std::env::var("SYSOPS_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI=true but SYSOPS_PG_URL is not set"),
-        _ => None,
-    }
-}
-
-fn tempfile_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("sysops-crash-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

@@ -4,6 +4,9 @@
 //! against a list this test computes from the events by itself.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
+use common::{pg_url, runtime, tempdir};
 use std::collections::{BTreeSet, HashMap};
 use std::io::BufRead;
 use std::path::Path;
@@ -22,10 +25,6 @@ const ROUNDS: u64 = 20;
 const LIFECYCLES: usize = 1_000;
 const CUSTOMERS: usize = 100;
 const EXPERTS: usize = 10;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
-}
 
 /// 1,000 tickets, each taken a different way: completed, accepted, cancelled with an offer
 /// pending, or left to expire. Returns the administrator and the customers.
@@ -211,28 +210,15 @@ fn crash_rounds(url: &str, schema: Option<&str>, dir: &Path) {
     );
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("sysops-notify-crash-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn sqlite_delivers_every_notification_once_across_sigkill() {
-    let dir = tempdir();
+    let dir = tempdir("notify-crash");
     crash_rounds(&format!("sqlite://{}", dir.join("notify.db").display()), None, &dir);
 }
 
 #[test]
 fn postgres_delivers_every_notification_once_across_sigkill() {
-    let url = match std::env::var("SYSOPS_PG_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI=true but SYSOPS_PG_URL is not set"),
-        _ => {
-            eprintln!("skipped: SYSOPS_PG_URL not set");
-            return;
-        }
-    };
+    let Some(url) = pg_url() else { return };
     let schema = format!("notify_crash_{}", uuid::Uuid::now_v7().simple());
-    crash_rounds(&url, Some(&schema), &tempdir());
+    crash_rounds(&url, Some(&schema), &tempdir("notify-crash"));
 }

@@ -3,11 +3,13 @@
 //! [`Notifier`] the host implements.
 //!
 //! Every message has an idempotency key derived from the event that called for it
-//! ([`MessageKey`]), so reading an event twice (the outbox delivers at least once) queues
-//! one message. A message is stored before it is handed to the notifier and its outcome
-//! after, so a crash in between hands it over again *with the same key*: a notifier that
-//! honours keys never sends it twice. Transient failures are retried with backoff
-//! ([`Retry`]); permanent ones (an invalid number) are recorded and never retried.
+//! ([`MessageKey`]), so reading an event twice (the outbox delivers at least once) writes the
+//! same message. The consumer hands a page's messages to the notifier, records each with its
+//! outcome, and only then acknowledges the page's events, so a crash in between hands them
+//! over again *with the same keys*: a notifier that honours keys never sends one twice, and a
+//! message is never recorded twice. Transient failures are retried with backoff ([`Retry`]),
+//! each retry claimed under a lease; permanent ones (an invalid number) are recorded and never
+//! retried.
 
 mod derive;
 mod store;

@@ -28,13 +28,13 @@ pub const NOTIFICATIONS: &str = "notifications";
 const IN_FLIGHT: usize = 32;
 
 /// How the consumer works: how many events and due messages a round takes, how long a
-/// message it holds is kept from other consumers, and the retry policy.
+/// message claimed for a retry is kept from other consumers, and the retry policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotifyOptions {
     /// Events read and due messages claimed per round (1–10,000).
     pub batch: u32,
-    /// How long a message handed to the notifier is kept from other consumers: after a
-    /// crash it is tried again once this has passed (1 s – 1 day).
+    /// How long a message claimed for a retry is kept from other consumers: one whose
+    /// consumer died holding it is tried again once this has passed (1 s – 1 day).
     pub lease: Duration,
     /// When transient failures are tried again.
     pub retry: Retry,

@@ -1363,7 +1363,7 @@ class Template:
 @final
 class NotifyOptions:
     """How the consumer works (``default_notify_options()``): ``batch`` events and due
-    messages per round (1–10,000), ``lease_seconds`` a handed-over message is kept from other
+    messages per round (1–10,000), ``lease_seconds`` a message claimed for a retry is kept from other
     consumers (1–86,400), retries after ``first_retry_seconds`` doubling up to
     ``longest_retry_seconds`` (1–86,400), ``attempts`` tries in all (1–100)."""
     def __new__(
