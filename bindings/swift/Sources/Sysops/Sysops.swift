@@ -7418,8 +7418,8 @@ public struct NotifyOptions: Equatable, Hashable {
      */
     public var batch: UInt32
     /**
-     * Seconds a message handed over is kept from other consumers (after a crash it is tried
-     * again once they pass), 1–86,400.
+     * Seconds a message claimed for a retry is kept from other consumers (one whose consumer
+     * died holding it is tried again once they pass), 1–86,400.
      */
     public var leaseSeconds: UInt32
     /**
@@ -7442,8 +7442,8 @@ public struct NotifyOptions: Equatable, Hashable {
          * Events read and due messages claimed per round, 1–10,000.
          */batch: UInt32 = UInt32(500), 
         /**
-         * Seconds a message handed over is kept from other consumers (after a crash it is tried
-         * again once they pass), 1–86,400.
+         * Seconds a message claimed for a retry is kept from other consumers (one whose consumer
+         * died holding it is tried again once they pass), 1–86,400.
          */leaseSeconds: UInt32 = UInt32(300), 
         /**
          * Seconds before the first retry of a transient failure, 1–86,400; each later wait doubles.
