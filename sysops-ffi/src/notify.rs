@@ -229,8 +229,9 @@ pub fn default_notify_options() -> NotifyOptions {
 pub struct NotifyReport {
     /// Outbox events read.
     pub events: u64,
-    /// Messages queued for the first time.
-    pub queued: u64,
+    /// Messages recorded for the first time (one handed over again after a crash is not
+    /// recorded twice).
+    pub recorded: u64,
     /// Messages the notifier accepted.
     pub sent: u64,
     /// Messages that failed for now and will be tried again.
@@ -247,8 +248,8 @@ pub struct NotifyReport {
 
 impl From<sysops_core::NotifyReport> for NotifyReport {
     fn from(r: sysops_core::NotifyReport) -> Self {
-        let sysops_core::NotifyReport { events, queued, sent, retrying, failed, skipped } = r;
-        NotifyReport { events, queued, sent, retrying, failed, skipped, rounds: 1, storage_errors: 0 }
+        let sysops_core::NotifyReport { events, recorded, sent, retrying, failed, skipped } = r;
+        NotifyReport { events, recorded, sent, retrying, failed, skipped, rounds: 1, storage_errors: 0 }
     }
 }
 

@@ -53,11 +53,14 @@ pub trait NotifyStore: Send + Sync {
     /// Records each attempt: one more try, and the message's new status.
     fn record_attempts(&self, attempts: &[Attempt]) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Up to `limit` messages of a ticket or customer, newest first (by the time of the
-    /// event that called for them, then by key).
+    /// Up to `limit` messages about `customer` (only those about `ticket`, one of theirs, when
+    /// given), newest first (by the time of the event that called for them, then by key). The
+    /// customer is always named, so one index serves both and a ticket's messages are found
+    /// on its customer's shard.
     fn deliveries(
         &self,
-        filter: DeliveryFilter,
+        customer: CustomerId,
+        ticket: Option<TicketId>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
 
@@ -134,15 +137,17 @@ impl NotifyStore for MemoryStore {
         })
     }
 
-    async fn deliveries(&self, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+    async fn deliveries(
+        &self,
+        customer: CustomerId,
+        ticket: Option<TicketId>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
         self.notify(|inner| {
             let mut found: Vec<Delivery> = inner
                 .notifications
                 .values()
-                .filter(|d| match filter {
-                    DeliveryFilter::Ticket(ticket) => d.message.ticket == Some(ticket),
-                    DeliveryFilter::Customer(customer) => d.message.customer == customer,
-                })
+                .filter(|d| d.message.customer == customer && ticket.is_none_or(|t| d.message.ticket == Some(t)))
                 .cloned()
                 .collect();
             found.sort_by(|a, b| (b.message.created_at, &b.message.key).cmp(&(a.message.created_at, &a.message.key)));

@@ -68,7 +68,7 @@ pub struct NotifyReport {
     pub events: u64,
     /// Messages recorded for the first time (a message handed over again after a crash is
     /// not recorded twice).
-    pub queued: u64,
+    pub recorded: u64,
     /// Messages the notifier accepted.
     pub sent: u64,
     /// Messages that failed for now and will be tried again.
@@ -83,7 +83,7 @@ pub struct NotifyReport {
 impl std::ops::AddAssign for NotifyReport {
     fn add_assign(&mut self, round: NotifyReport) {
         self.events += round.events;
-        self.queued += round.queued;
+        self.recorded += round.recorded;
         self.sent += round.sent;
         self.retrying += round.retrying;
         self.failed += round.failed;
@@ -166,7 +166,7 @@ impl<S: Store> Service<S> {
                 error: a.error,
             })
             .collect();
-        report.queued += self.store.record_deliveries(&deliveries).await?;
+        report.recorded += self.store.record_deliveries(&deliveries).await?;
         source.ack(&consumer, last).await?;
         Ok(())
     }
@@ -339,10 +339,10 @@ impl<S: Store> Service<S> {
     /// was sent, to whom, and what became of it. Staff read any; a customer their own.
     pub async fn deliveries(&self, actor: Actor, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, Error> {
         let actor = self.verify(actor, Action::ViewNotifications).await?;
-        let owner = match filter {
-            DeliveryFilter::Customer(customer) => customer,
+        let (owner, ticket) = match filter {
+            DeliveryFilter::Customer(customer) => (customer, None),
             DeliveryFilter::Ticket(ticket) => match self.find::<Ticket>(ticket).await? {
-                Some(t) => t.customer,
+                Some(t) => (t.customer, Some(ticket)),
                 None => return Err(Error::not_found(crate::event::AggregateKind::Ticket, ticket)),
             },
         };
@@ -351,7 +351,7 @@ impl<S: Store> Service<S> {
             let value = i64::from(limit);
             return Err(crate::error::ValidationError::OutOfRange { field: "limit", value, min: 1, max: 1_000 }.into());
         }
-        Ok(self.store.deliveries(filter, limit).await?)
+        Ok(self.store.deliveries(owner, ticket, limit).await?)
     }
 
     /// Saves a template (an administrator): later messages of its kind and channel use it.

@@ -23,7 +23,7 @@ CREATE TABLE notifications (
 );
 -- The consumer's next messages to try: only pending ones are indexed.
 CREATE INDEX notifications_due ON notifications (next_attempt) WHERE status = 'pending';
-CREATE INDEX notifications_by_ticket ON notifications (ticket, shard, created_at) WHERE ticket IS NOT NULL;
+-- A customer's history, and a ticket's (which names its customer).
 CREATE INDEX notifications_by_customer ON notifications (customer, shard, created_at);
 
 CREATE TABLE notification_templates (

@@ -2,8 +2,8 @@
 
 use super::{AnyStore, delegate};
 use chrono::{DateTime, Utc};
-use sysops_core::StoreError;
-use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, NotifyStore, Template};
+use sysops_core::notify::{Attempt, Delivery, NotifyStore, Template};
+use sysops_core::{CustomerId, StoreError, TicketId};
 
 impl NotifyStore for AnyStore {
     async fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<u64, StoreError> {
@@ -23,8 +23,13 @@ impl NotifyStore for AnyStore {
         delegate!(self.record_attempts(attempts))
     }
 
-    async fn deliveries(&self, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, StoreError> {
-        delegate!(self.deliveries(filter, limit))
+    async fn deliveries(
+        &self,
+        customer: CustomerId,
+        ticket: Option<TicketId>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        delegate!(self.deliveries(customer, ticket, limit))
     }
 
     async fn save_template(&self, template: &Template) -> Result<(), StoreError> {

@@ -6,8 +6,8 @@ use crate::error::backend;
 use crate::sql::notify::{self as rows, COLUMNS, DeliveryRow};
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
-use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, DeliveryStatus, NotifyStore, Template};
-use sysops_core::{ShardKey, StoreError};
+use sysops_core::notify::{Attempt, Delivery, DeliveryStatus, NotifyStore, Template};
+use sysops_core::{CustomerId, ShardKey, StoreError, TicketId};
 use uuid::Uuid;
 
 /// The advisory lock consumers take turns claiming due messages under (any fixed number
@@ -116,18 +116,20 @@ impl NotifyStore for PgStore {
         Ok(())
     }
 
-    async fn deliveries(&self, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, StoreError> {
-        let (column, id) = match filter {
-            DeliveryFilter::Ticket(ticket) => ("ticket", ticket.as_uuid()),
-            DeliveryFilter::Customer(customer) => ("customer", customer.as_uuid()),
-        };
-        // A ticket's id carries its customer's shard key, so either lookup names one shard.
+    async fn deliveries(
+        &self,
+        customer: CustomerId,
+        ticket: Option<TicketId>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
         let found: Vec<DeliveryRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM notifications WHERE {column} = $1 AND shard = $2
-             ORDER BY created_at DESC, key DESC LIMIT $3"
+            "SELECT {COLUMNS} FROM notifications WHERE customer = $1 AND shard = $2
+                 AND ($3::uuid IS NULL OR ticket = $3)
+             ORDER BY created_at DESC, key DESC LIMIT $4"
         )))
-        .bind(id)
-        .bind(shard(id))
+        .bind(customer.as_uuid())
+        .bind(shard(customer.as_uuid()))
+        .bind(ticket.map(|t| t.as_uuid()))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await

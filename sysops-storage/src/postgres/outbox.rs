@@ -62,14 +62,17 @@ impl PgStore {
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-        // Row ids are unique across the table (one sequence, per-node ranges on Citus); the
-        // shard keys only let Citus skip the shards that hold none of them.
-        sqlx::query("DELETE FROM outbox WHERE shard = ANY($1) AND id = ANY($2)")
-            .bind(&shards)
-            .bind(&ids)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        // Joined with (shard, id) pairs: `shard = ANY(..) AND id = ANY(..)` probed the index with
+        // every shard for every id, seconds per step when a backlog spans thousands of shards.
+        sqlx::query(
+            "DELETE FROM outbox o USING UNNEST($1::int4[], $2::int8[]) AS d(shard, id)
+             WHERE o.shard = d.shard AND o.id = d.id",
+        )
+        .bind(&shards)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         sqlx::query("UPDATE outbox_relay SET last_position = $1 WHERE singleton")
             .bind(last + rows::to_i64(rows.len() as u64))
             .execute(&mut *tx)

@@ -5,8 +5,8 @@ use crate::error::backend;
 use crate::sql::notify::{self as rows, COLUMNS, DeliveryRow};
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
-use sysops_core::StoreError;
-use sysops_core::notify::{Attempt, Delivery, DeliveryFilter, DeliveryStatus, NotifyStore, Template};
+use sysops_core::notify::{Attempt, Delivery, DeliveryStatus, NotifyStore, Template};
+use sysops_core::{CustomerId, StoreError, TicketId};
 
 /// Rows per statement: 15 parameters each, far below SQLite's limit.
 const CHUNK: usize = 500;
@@ -88,15 +88,18 @@ impl NotifyStore for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn deliveries(&self, filter: DeliveryFilter, limit: u32) -> Result<Vec<Delivery>, StoreError> {
-        let (column, id) = match filter {
-            DeliveryFilter::Ticket(ticket) => ("ticket", ticket.as_uuid()),
-            DeliveryFilter::Customer(customer) => ("customer", customer.as_uuid()),
-        };
+    async fn deliveries(
+        &self,
+        customer: CustomerId,
+        ticket: Option<TicketId>,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
         let found: Vec<DeliveryRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM notifications WHERE {column} = ?1 ORDER BY created_at DESC, key DESC LIMIT ?2"
+            "SELECT {COLUMNS} FROM notifications WHERE customer = ?1 AND (?2 IS NULL OR ticket = ?2)
+             ORDER BY created_at DESC, key DESC LIMIT ?3"
         )))
-        .bind(id)
+        .bind(customer.as_uuid())
+        .bind(ticket.map(|t| t.as_uuid()))
         .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await

@@ -1387,7 +1387,7 @@ class NotifyReport:
     @property
     def events(self) -> int: ...
     @property
-    def queued(self) -> int: ...
+    def recorded(self) -> int: ...
     @property
     def sent(self) -> int: ...
     @property
@@ -1886,7 +1886,7 @@ class Sysops:
     # notifications
     def notify_round(self, actor: Actor, notifier: Notifier, options: Optional[NotifyOptions] = None) -> NotifyReport:
         """One round of the notification consumer (System or an administrator): new events'
-        messages queued and handed to ``notifier.send``, due retries tried again."""
+        messages written and handed to ``notifier.send``, due retries tried again."""
     def run_notifications(
         self,
         actor: Actor,

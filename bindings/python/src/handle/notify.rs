@@ -42,7 +42,7 @@ fn host_notifier(notifier: &Bound<'_, PyAny>) -> Result<Arc<dyn ffi::Notifier>, 
 #[pymethods]
 impl Sysops {
     /// One round of the notification consumer (System or an administrator): new events'
-    /// messages queued and handed to `notifier.send`, due retries tried again.
+    /// messages written and handed to `notifier.send`, due retries tried again.
     #[pyo3(signature = (actor, notifier, options = None))]
     fn notify_round(
         &self,

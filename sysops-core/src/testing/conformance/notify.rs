@@ -152,7 +152,7 @@ pub async fn every_step_of_a_ticket_tells_the_right_person_once_on_their_channel
     assert!(body(&texted, MessageKind::OfferMade).contains(&number), "the ticket's number is in the offer");
     assert!(body(&texted, MessageKind::ExpertAssigned).contains(w.experts[0].profile.name.as_str()));
     assert_eq!(report.sent, 7);
-    assert_eq!(report.queued, 7);
+    assert_eq!(report.recorded, 7);
 
     // Every message once: the next rounds find nothing new, even after the lease.
     w.clock.advance(Duration::hours(1)).expect("clock");
@@ -259,7 +259,7 @@ pub async fn a_message_handed_over_but_not_recorded_goes_again_with_the_same_key
     };
     let notifier = RecordingNotifier::default();
     let report = round(&w, &notifier).await;
-    assert_eq!((report.sent, report.queued), (1, 1), "{report:?}");
+    assert_eq!((report.sent, report.recorded), (1, 1), "{report:?}");
     let again = notifier.messages();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].key, first.key, "handed over again with the same key");
