@@ -7519,9 +7519,10 @@ public struct NotifyReport: Equatable, Hashable {
      */
     public var events: UInt64
     /**
-     * Messages queued for the first time.
+     * Messages recorded for the first time (one handed over again after a crash is not
+     * recorded twice).
      */
-    public var queued: UInt64
+    public var recorded: UInt64
     /**
      * Messages the notifier accepted.
      */
@@ -7554,8 +7555,9 @@ public struct NotifyReport: Equatable, Hashable {
          * Outbox events read.
          */events: UInt64, 
         /**
-         * Messages queued for the first time.
-         */queued: UInt64, 
+         * Messages recorded for the first time (one handed over again after a crash is not
+         * recorded twice).
+         */recorded: UInt64, 
         /**
          * Messages the notifier accepted.
          */sent: UInt64, 
@@ -7575,7 +7577,7 @@ public struct NotifyReport: Equatable, Hashable {
          * Rounds that failed on storage and were retried after a pause (a run only).
          */storageErrors: UInt64) {
         self.events = events
-        self.queued = queued
+        self.recorded = recorded
         self.sent = sent
         self.retrying = retrying
         self.failed = failed
@@ -7601,7 +7603,7 @@ public struct FfiConverterTypeNotifyReport: FfiConverterRustBuffer {
         return
             try NotifyReport(
                 events: FfiConverterUInt64.read(from: &buf), 
-                queued: FfiConverterUInt64.read(from: &buf), 
+                recorded: FfiConverterUInt64.read(from: &buf), 
                 sent: FfiConverterUInt64.read(from: &buf), 
                 retrying: FfiConverterUInt64.read(from: &buf), 
                 failed: FfiConverterUInt64.read(from: &buf), 
@@ -7613,7 +7615,7 @@ public struct FfiConverterTypeNotifyReport: FfiConverterRustBuffer {
 
     public static func write(_ value: NotifyReport, into buf: inout [UInt8]) {
         FfiConverterUInt64.write(value.events, into: &buf)
-        FfiConverterUInt64.write(value.queued, into: &buf)
+        FfiConverterUInt64.write(value.recorded, into: &buf)
         FfiConverterUInt64.write(value.sent, into: &buf)
         FfiConverterUInt64.write(value.retrying, into: &buf)
         FfiConverterUInt64.write(value.failed, into: &buf)
