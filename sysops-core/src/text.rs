@@ -219,6 +219,11 @@ impl MessageChannel {
             MessageChannel::Sms => "sms",
         }
     }
+
+    /// The channel with that stable name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
 }
 
 /// The words of a name as they are indexed and searched: lower-cased, accents removed

@@ -98,13 +98,14 @@ impl NotifyReport {
     }
 }
 
-/// Records loaded once per round: a round's events often name the same customer or expert.
+/// The records a page's messages are written from, loaded once for the page (`preload`): a
+/// record absent here does not exist or does not decode.
 #[derive(Default)]
 struct Loaded {
-    tickets: HashMap<TicketId, Option<Ticket>>,
-    customers: HashMap<CustomerId, Option<Customer>>,
-    experts: HashMap<Uuid, Option<(Expert, crate::text::Email)>>,
-    invoices: HashMap<InvoiceId, Option<Invoice>>,
+    tickets: HashMap<TicketId, Ticket>,
+    customers: HashMap<CustomerId, Customer>,
+    experts: HashMap<Uuid, (Expert, crate::text::Email)>,
+    invoices: HashMap<InvoiceId, Invoice>,
 }
 
 impl<S: Store> Service<S> {
@@ -186,10 +187,10 @@ impl<S: Store> Service<S> {
                 Err(_) => report.skipped += 1,
             }
         }
-        let mut loaded = self.preload(&wanted).await?;
+        let loaded = self.preload(&wanted).await?;
         let mut messages = Vec::new();
         for intent in wanted {
-            match self.compose(&intent, templates, &mut loaded).await {
+            match self.compose(&intent, templates, &loaded).await {
                 Ok(Some(message)) => messages.push(message),
                 Ok(None) => {}
                 Err(Error::Store(e)) if !matches!(e, crate::error::StoreError::Corrupt { .. }) => return Err(e.into()),
@@ -208,14 +209,14 @@ impl<S: Store> Service<S> {
         let invoices: Vec<Uuid> = intents.iter().filter_map(|i| i.about.invoice()).map(|i| i.as_uuid()).collect();
         let (tickets, invoices) =
             futures::future::try_join(self.load_many::<Ticket>(&tickets), self.load_many::<Invoice>(&invoices)).await?;
-        loaded.tickets.extend(tickets.into_iter().map(|t| (t.id, Some(t))));
-        loaded.invoices.extend(invoices.into_iter().map(|i| (i.id, Some(i))));
-        let owners = loaded.tickets.values().flatten().map(|t| t.customer);
+        loaded.tickets.extend(tickets.into_iter().map(|t| (t.id, t)));
+        loaded.invoices.extend(invoices.into_iter().map(|i| (i.id, i)));
+        let owners = loaded.tickets.values().map(|t| t.customer);
         let customers: Vec<Uuid> =
-            owners.chain(loaded.invoices.values().flatten().map(|i| i.customer)).map(|c| c.as_uuid()).collect();
+            owners.chain(loaded.invoices.values().map(|i| i.customer)).map(|c| c.as_uuid()).collect();
         let experts: Vec<Uuid> = intents
             .iter()
-            .filter_map(|i| i.about.ticket().and_then(|t| loaded.tickets.get(&t)?.as_ref()).and_then(|t| i.expert(t)))
+            .filter_map(|i| i.about.ticket().and_then(|t| loaded.tickets.get(&t)).and_then(|t| i.expert(t)))
             .map(|e| e.as_uuid())
             .collect();
         let (customers, accounts, experts) = futures::future::try_join3(
@@ -224,11 +225,12 @@ impl<S: Store> Service<S> {
             self.load_many::<Expert>(&experts),
         )
         .await?;
-        loaded.customers.extend(customers.into_iter().map(|c| (c.id, Some(c))));
+        loaded.customers.extend(customers.into_iter().map(|c| (c.id, c)));
         let accounts: HashMap<Uuid, StaffAccount> = accounts.into_iter().map(|a| (a.id.as_uuid(), a)).collect();
         for expert in experts {
-            let email = accounts.get(&expert.id.as_uuid()).map(|a| a.email.clone());
-            loaded.experts.insert(expert.id.as_uuid(), email.map(|email| (expert, email)));
+            if let Some(account) = accounts.get(&expert.id.as_uuid()) {
+                loaded.experts.insert(expert.id.as_uuid(), (expert, account.email.clone()));
+            }
         }
         Ok(loaded)
     }
@@ -245,52 +247,20 @@ impl<S: Store> Service<S> {
         Ok(states.iter().filter_map(|s| crate::persist::decode_state::<A>(s).ok()).collect())
     }
 
-    /// Loads what an intent names (once per round) and writes its message.
-    async fn compose(
-        &self,
-        intent: &Intent,
-        templates: &Templates,
-        loaded: &mut Loaded,
-    ) -> Result<Option<Message>, Error> {
-        let ticket = match intent.about.ticket() {
-            Some(id) => cached(&mut loaded.tickets, id, || self.find::<Ticket>(id)).await?,
-            None => None,
-        };
-        let invoice = match intent.about.invoice() {
-            Some(id) => cached(&mut loaded.invoices, id, || self.find::<Invoice>(id)).await?,
-            None => None,
-        };
-        let customer_id = match (&ticket, &invoice) {
-            (Some(t), _) => t.customer,
-            (None, Some(i)) => i.customer,
-            (None, None) => return Ok(None),
-        };
-        let Some(customer) = cached(&mut loaded.customers, customer_id, || self.find::<Customer>(customer_id)).await?
-        else {
-            return Ok(None);
-        };
-        let expert = match ticket.as_ref().and_then(|t| intent.expert(t)) {
-            Some(id) => {
-                let load = || async {
-                    let expert = self.find::<Expert>(id).await?;
-                    let account = self.find::<StaffAccount>(id.as_uuid()).await?;
-                    Ok::<_, Error>(expert.zip(account.map(|a| a.email)))
-                };
-                cached(&mut loaded.experts, id.as_uuid(), load).await?
-            }
-            None => None,
-        };
-        let plan = match &ticket {
+    /// Writes an intent's message from the page's records: `None` when a record it names is
+    /// absent or there is nobody to tell.
+    async fn compose(&self, intent: &Intent, templates: &Templates, loaded: &Loaded) -> Result<Option<Message>, Error> {
+        let ticket = intent.about.ticket().and_then(|id| loaded.tickets.get(&id));
+        let invoice = intent.about.invoice().and_then(|id| loaded.invoices.get(&id));
+        let Some(customer) = ticket.map(|t| t.customer).or(invoice.map(|i| i.customer)) else { return Ok(None) };
+        let Some(customer) = loaded.customers.get(&customer) else { return Ok(None) };
+        let expert = ticket.and_then(|t| intent.expert(t)).and_then(|id| loaded.experts.get(&id.as_uuid()));
+        let plan = match ticket {
             Some(t) => Some(self.plan_terms(t.plan).await?),
             None => None,
         };
-        let records = Records {
-            customer: &customer,
-            ticket: ticket.as_ref(),
-            expert: expert.as_ref().map(|(e, email)| (e, email)),
-            invoice: invoice.as_ref(),
-            plan: plan.as_ref(),
-        };
+        let records =
+            Records { customer, ticket, expert: expert.map(|(e, email)| (e, email)), invoice, plan: plan.as_ref() };
         Ok(intent.compose(records, templates)?)
     }
 
@@ -372,20 +342,4 @@ impl<S: Store> Service<S> {
 
 fn lease_end(now: DateTime<Utc>, options: &NotifyOptions) -> DateTime<Utc> {
     now.checked_add_signed(options.lease).unwrap_or(now)
-}
-
-/// `map[id]`, loading it the first time it is asked for.
-async fn cached<K, V, F, Fut>(map: &mut HashMap<K, Option<V>>, id: K, load: F) -> Result<Option<V>, Error>
-where
-    K: std::hash::Hash + Eq + Copy,
-    V: Clone,
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<V>, Error>>,
-{
-    if let Some(found) = map.get(&id) {
-        return Ok(found.clone());
-    }
-    let found = load().await?;
-    map.insert(id, found.clone());
-    Ok(found)
 }

@@ -53,7 +53,7 @@ pub(crate) fn delivery(row: DeliveryRow) -> Result<Delivery, StoreError> {
         stream: StreamId::new(AggregateKind::Customer, customer),
         detail: format!("notification {key:?}: {what}"),
     };
-    let channel = MessageChannel::ALL.into_iter().find(|c| c.as_str() == channel).ok_or_else(|| corrupt("channel"))?;
+    let channel = MessageChannel::parse(&channel).ok_or_else(|| corrupt("channel"))?;
     let message = Message {
         key: MessageKey::parse(&key).ok_or_else(|| corrupt("key"))?,
         kind: MessageKind::parse(&kind).ok_or_else(|| corrupt("kind"))?,
@@ -80,7 +80,7 @@ pub(crate) fn delivery(row: DeliveryRow) -> Result<Delivery, StoreError> {
 /// that no longer parses (the default for its kind and channel applies).
 pub(crate) fn template((kind, channel, subject, body): (String, String, Option<String>, String)) -> Option<Template> {
     let kind = MessageKind::parse(&kind)?;
-    let channel = MessageChannel::ALL.into_iter().find(|c| c.as_str() == channel)?;
+    let channel = MessageChannel::parse(&channel)?;
     Template::new(kind, channel, subject.as_deref(), &body).ok()
 }
 
