@@ -154,6 +154,7 @@ pub enum Action {
     EditTemplates,
     ViewNotifications,
     CheckDeadlines,
+    AnswerSurvey,
 }
 
 /// How far a role's permission for an action reaches.
@@ -171,7 +172,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 59] = [
+    pub const ALL: [Action; 60] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -231,6 +232,7 @@ impl Action {
         Action::EditTemplates,
         Action::ViewNotifications,
         Action::CheckDeadlines,
+        Action::AnswerSurvey,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -332,6 +334,9 @@ impl Action {
             (ViewNotifications, Customer) => S::Own,
             // The deadline job records tickets nearing or past their deadlines.
             (CheckDeadlines, Administrator | System) => S::All,
+            // A survey is answered from its link by the customer whose ticket it asks about:
+            // the token proves who they are, and nobody answers for them.
+            (AnswerSurvey, Customer) => S::Own,
             _ => S::None,
         }
     }

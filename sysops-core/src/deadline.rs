@@ -170,14 +170,18 @@ impl Clocks {
     fn around(zone: Tz, date: NaiveDate) -> Option<Self> {
         let offset = |at: DateTime<Utc>| i64::from(offset(zone, at));
         let midnight = date.and_time(NaiveTime::MIN).and_utc();
-        let (mut lo, mut hi) =
+        let (lo, hi) =
             (midnight.checked_sub_signed(TimeDelta::days(1))?, midnight.checked_add_signed(TimeDelta::days(2))?);
         let (before, after) = (offset(lo), offset(hi));
-        while before != after && hi - lo > TimeDelta::seconds(1) {
+        // Bisect on whole seconds (clocks change on one): `hi` ends as the first second read
+        // with the new offset, exactly, so no deadline is off by a fraction of a second.
+        let (mut lo, mut hi) = (lo.timestamp(), hi.timestamp());
+        let second = |s: i64| DateTime::<Utc>::from_timestamp(s, 0);
+        while before != after && hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if offset(mid) == before { lo = mid } else { hi = mid }
+            if second(mid).map(offset) == Some(before) { lo = mid } else { hi = mid }
         }
-        Some(Clocks { before, after, change: hi })
+        Some(Clocks { before, after, change: second(hi)? })
     }
 
     /// The instants whose local time lies in `[from, to)`: one stretch, or, when the clocks

@@ -111,6 +111,28 @@ id_type!(
     "ArticleId"
 );
 
+id_type!(
+    /// The satisfaction survey of one completion of a ticket. Derived from the ticket and the
+    /// completion's place in its history ([`SurveyId::of`]), so the consumer that issues it
+    /// finds it again after a crash, and a token can name it.
+    SurveyId,
+    "SurveyId"
+);
+
+impl SurveyId {
+    /// The survey of the completion recorded as event `completion` of `ticket`: the ticket's
+    /// id with the sequence's low 48 bits mixed into its six timestamp bytes, as
+    /// [`InvoiceId::of`] mixes a period, so it lives on the ticket's (its customer's) shard.
+    pub fn of(ticket: TicketId, completion: u64) -> Self {
+        let mut bytes = *ticket.0.as_bytes();
+        let low = completion.to_be_bytes();
+        for (byte, s) in bytes.iter_mut().zip(low.iter().skip(2)) {
+            *byte ^= s;
+        }
+        Self(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+    }
+}
+
 impl From<CustomerId> for SubscriptionId {
     /// A customer's subscription shares the customer's id.
     fn from(customer: CustomerId) -> Self {

@@ -8,6 +8,18 @@ pub trait IdGen: Send + Sync {
     /// A new id, never returned before by this generator.
     fn next_uuid(&self) -> Uuid;
 
+    /// 32 bytes no one can guess, for a secret handed out once (a survey link's token):
+    /// 244 random bits from the operating system's generator, through two UUID v4 values.
+    /// Every generator draws them at random, [`SequentialIds`] too: a reproducible secret
+    /// would be a guessable one.
+    fn next_secret(&self) -> [u8; 32] {
+        let mut secret = [0u8; 32];
+        let (a, b) = secret.split_at_mut(16);
+        a.copy_from_slice(Uuid::new_v4().as_bytes());
+        b.copy_from_slice(Uuid::new_v4().as_bytes());
+        secret
+    }
+
     /// A new id of a typed kind.
     fn next<T: From<Uuid>>(&self) -> T
     where
@@ -67,5 +79,9 @@ impl IdGen for SequentialIds {
 impl<G: IdGen + ?Sized> IdGen for std::sync::Arc<G> {
     fn next_uuid(&self) -> Uuid {
         (**self).next_uuid()
+    }
+
+    fn next_secret(&self) -> [u8; 32] {
+        (**self).next_secret()
     }
 }

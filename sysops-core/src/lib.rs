@@ -42,6 +42,7 @@ mod skill;
 mod staff;
 pub mod store;
 mod stream;
+pub mod survey;
 mod text;
 mod ticket;
 pub mod time;
@@ -58,12 +59,13 @@ pub use deadline::{BusinessCalendar, MAX_HOLIDAYS, MIN_WEEKLY_MINUTES, Pause, Se
 pub use error::{ReplayError, StoreError, ValidationError};
 pub use event::{AggregateKind, Envelope, EventName, SCHEMA_VERSION, Sequence, StreamId};
 pub use expert::{
-    Capacity, Expert, ExpertCommand, ExpertEvent, ExpertProfile, ExpertQuery, RadiusKm, TimeOff, Unqualified,
-    WeeklyHours, WorkWindow,
+    Capacity, Expert, ExpertCommand, ExpertEvent, ExpertProfile, ExpertQuery, NEUTRAL_STARS, RadiusKm, Ratings,
+    Satisfaction, TimeOff, Unqualified, WeeklyHours, WorkWindow,
 };
 pub use geo::{EARTH_RADIUS_KM, GeoPoint};
 pub use id::{
-    ArticleId, AssignmentId, CardToken, CustomerId, ExpertId, InvoiceId, PlanId, SubscriptionId, TicketId, UserId,
+    ArticleId, AssignmentId, CardToken, CustomerId, ExpertId, InvoiceId, PlanId, SubscriptionId, SurveyId, TicketId,
+    UserId,
 };
 pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
@@ -71,7 +73,7 @@ pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
 pub use rule::{Refused, RuleError};
 pub use service::{
     AssignmentReport, BillingReport, DeadlineReport, Error, IMPORT_PAGE, ImportProgress, NOTIFICATIONS, NotifyOptions,
-    NotifyReport, Service, WaitingTicket,
+    NotifyReport, Service, SurveyView, WaitingTicket,
 };
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};

@@ -59,6 +59,8 @@ pub enum AggregateKind {
     Invoice,
     /// [`Article`](crate::kb::Article)
     Article,
+    /// [`Survey`](crate::survey::Survey)
+    Survey,
 }
 
 impl AggregateKind {
@@ -73,6 +75,7 @@ impl AggregateKind {
             AggregateKind::Subscription => "subscription",
             AggregateKind::Invoice => "invoice",
             AggregateKind::Article => "article",
+            AggregateKind::Survey => "survey",
         }
     }
 
@@ -93,6 +96,7 @@ impl AggregateKind {
             Self::Subscription,
             Self::Invoice,
             Self::Article,
+            Self::Survey,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)

@@ -133,6 +133,7 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("EditTemplates", Notifications, "Read and save the message templates"),
         ("ViewNotifications", Notifications, "Read the messages sent about a ticket or customer"),
         ("CheckDeadlines", Tickets, "Record tickets nearing or past their response and resolution deadlines"),
+        ("AnswerSurvey", Notifications, "Answer the satisfaction survey of a completed ticket, from its link"),
         ("AuditRecords", Integrity, "List stored records that do not decode or replay (quarantined)"),
     ]
 };

@@ -343,6 +343,7 @@ domain_enum!(
         EditTemplates,
         ViewNotifications,
         CheckDeadlines,
+        AnswerSurvey,
     }
 );
 

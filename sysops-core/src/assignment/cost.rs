@@ -171,12 +171,10 @@ pub struct Workload {
     pub active: u32,
     /// Recent work (tickets completed and not yet closed), for fairness.
     pub recent: u32,
-    /// Mean satisfaction rating, when surveys exist.
+    /// The expert's satisfaction rating, once surveys exist ([`crate::Ratings::for_assignment`]);
+    /// without one the neutral [`crate::NEUTRAL_STARS`] holds.
     pub rating: Option<Rating>,
 }
-
-/// Neutral rating for experts without surveys yet.
-const NEUTRAL_RATING: f64 = 4.0;
 
 /// Solver costs are integers in thousandths of a point, so sums are exact.
 pub(crate) const MILLI: f64 = 1000.0;
@@ -218,7 +216,7 @@ pub(crate) fn terms(
     let load = (f64::from(workload.active) / capacity).min(1.0);
     let level = expert.profile.skills.get(&ticket.category).map_or(0, |l| l.get());
     let over = f64::from(level.saturating_sub(ticket.required_level.get()));
-    let missing = (5.0 - workload.rating.map_or(NEUTRAL_RATING, Rating::get)).clamp(0.0, 4.0);
+    let missing = (5.0 - workload.rating.map_or(crate::expert::NEUTRAL_STARS, Rating::get)).clamp(0.0, 4.0);
     let share =
         if busiest_recent == 0 { 0.0 } else { (f64::from(workload.recent) / f64::from(busiest_recent)).min(1.0) };
     let term = |factor, value: f64, weight: f64| CostTerm::weighted(factor, value, weight);

@@ -1,8 +1,10 @@
 //! Experts: skills per product category, where they serve, when they work, how much they can take.
 
+mod rating;
 mod schedule;
 mod store;
 
+pub use rating::{NEUTRAL_STARS, Ratings, Satisfaction};
 pub use schedule::{TimeOff, WeeklyHours, WorkWindow};
 pub use store::{ExpertIndex, ExpertQuery, ExpertStore};
 
@@ -12,7 +14,7 @@ use crate::ctx::Ctx;
 use crate::error::{ReplayError, ValidationError};
 use crate::event::{AggregateKind, Envelope, EventName, Sequence};
 use crate::geo::GeoPoint;
-use crate::id::ExpertId;
+use crate::id::{ExpertId, SurveyId};
 use crate::rule::{Refused, RuleError};
 use crate::skill::{ProductCategory, SkillLevel};
 use crate::staff::{StaffAccount, StaffRole};
@@ -60,6 +62,8 @@ macro_rules! bounded_number {
     };
 }
 
+pub(crate) use bounded_number;
+
 bounded_number!(
     /// How far from their base an expert travels, in whole kilometres (1–1,000).
     RadiusKm(u16),
@@ -104,6 +108,9 @@ pub struct Expert {
     pub time_off: Vec<TimeOff>,
     /// Inactive experts get no assignments.
     pub active: bool,
+    /// Customers' satisfaction with their work (records older than surveys read as none).
+    #[serde(default)]
+    pub ratings: Ratings,
     version: Sequence,
 }
 
@@ -149,6 +156,8 @@ pub enum ExpertEvent {
         /// The new flag.
         active: bool,
     },
+    /// A customer answered the survey of a visit (committed with the survey's answer).
+    Rated { survey: SurveyId, satisfaction: Satisfaction },
 }
 
 impl EventName for ExpertEvent {
@@ -161,6 +170,7 @@ impl EventName for ExpertEvent {
             ExpertEvent::TimeOffAdded { .. } => "ExpertTimeOffAdded",
             ExpertEvent::CapacityChanged { .. } => "ExpertCapacityChanged",
             ExpertEvent::ActiveChanged { .. } => "ExpertActiveChanged",
+            ExpertEvent::Rated { .. } => "ExpertRated",
         }
     }
 }
@@ -321,6 +331,7 @@ impl Aggregate for Expert {
                 profile: profile.clone(),
                 time_off: Vec::new(),
                 active: true,
+                ratings: Ratings::default(),
                 version: first.sequence,
             }),
             other => Err(ReplayError::DoesNotApply { event: other.name(), state: "nothing" }),
@@ -342,6 +353,7 @@ impl Aggregate for Expert {
             }
             ExpertEvent::CapacityChanged { capacity } => p.capacity = *capacity,
             ExpertEvent::ActiveChanged { active } => self.active = *active,
+            ExpertEvent::Rated { satisfaction, .. } => self.ratings = self.ratings.with(*satisfaction),
             other @ ExpertEvent::Registered { .. } => {
                 return Err(ReplayError::DoesNotApply { event: other.name(), state: "Expert" });
             }

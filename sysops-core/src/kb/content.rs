@@ -5,7 +5,6 @@ use crate::skill::ProductCategory;
 use crate::text::text_type;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fmt;
 
 text_type!(
     /// An article's title (1–300 characters).

@@ -5,11 +5,12 @@ use super::{Fact, Message, MessageKey, MessageKind, NotifyError, Templates};
 use crate::billing::{Invoice, InvoiceEvent};
 use crate::customer::{Customer, CustomerEvent};
 use crate::error::StoreError;
-use crate::event::{AggregateKind, Envelope};
+use crate::event::{AggregateKind, Envelope, Sequence};
 use crate::expert::Expert;
 use crate::id::{AssignmentId, ExpertId, InvoiceId, TicketId};
 use crate::persist::{StoredEvent, decode_event};
 use crate::plan::SupportPlan;
+use crate::survey::SurveyToken;
 use crate::text::{Email, MessageChannel};
 use crate::ticket::{Deadline, Outcome, Ticket, TicketEvent, TicketNumber};
 use chrono::{DateTime, Utc};
@@ -43,6 +44,8 @@ pub enum About {
     Deadline { ticket: TicketId, deadline: Deadline, due: DateTime<Utc> },
     /// An invoice of the customer.
     Invoice { invoice: InvoiceId, reason: Option<String> },
+    /// A ticket completed, as event `completion` of its history: its survey.
+    Survey { ticket: TicketId, completion: Sequence },
 }
 
 impl About {
@@ -52,7 +55,8 @@ impl About {
             About::Offer { ticket, .. }
             | About::Work { ticket }
             | About::Cancelled { ticket }
-            | About::Deadline { ticket, .. } => Some(*ticket),
+            | About::Deadline { ticket, .. }
+            | About::Survey { ticket, .. } => Some(*ticket),
             About::Invoice { .. } => None,
         }
     }
@@ -61,7 +65,11 @@ impl About {
     pub fn invoice(&self) -> Option<InvoiceId> {
         match self {
             About::Invoice { invoice, .. } => Some(*invoice),
-            About::Offer { .. } | About::Work { .. } | About::Cancelled { .. } | About::Deadline { .. } => None,
+            About::Offer { .. }
+            | About::Work { .. }
+            | About::Cancelled { .. }
+            | About::Deadline { .. }
+            | About::Survey { .. } => None,
         }
     }
 }
@@ -71,6 +79,8 @@ impl About {
 pub enum Recipient {
     /// The customer, by their stated preference.
     Customer,
+    /// The customer, by email whatever they prefer (a link to open).
+    CustomerByEmail,
     /// The expert of the offer or the work.
     Expert,
     /// The escalation contact of the ticket's plan.
@@ -83,17 +93,19 @@ impl MessageKind {
         match self {
             MessageKind::OfferMade | MessageKind::OfferWithdrawn => Recipient::Expert,
             MessageKind::DeadlineNearing => Recipient::Escalation,
+            MessageKind::SurveyInvitation => Recipient::CustomerByEmail,
             _ => Recipient::Customer,
         }
     }
 }
 
 /// The names of the events that may call for a message (matched below).
-const CALLING: [&str; 8] = [
+const CALLING: [&str; 9] = [
     "TicketAssigned",
     "AssignmentAccepted",
     "AssignmentExpired",
     "WorkStarted",
+    "WorkCompleted",
     "TicketCancelled",
     "TicketDeadlineNearing",
     "PaymentDeclined",
@@ -129,6 +141,10 @@ pub fn intents(event: &StoredEvent) -> Result<Vec<Intent>, StoreError> {
                     vec![intent(MessageKind::OfferWithdrawn, offer(assignment, Some("it was not answered in time")))]
                 }
                 TicketEvent::WorkStarted => vec![intent(MessageKind::WorkStarted, About::Work { ticket })],
+                TicketEvent::Completed { .. } => {
+                    let about = About::Survey { ticket, completion: event.sequence };
+                    vec![intent(MessageKind::SurveyInvitation, about)]
+                }
                 TicketEvent::Cancelled { .. } => vec![intent(MessageKind::OfferWithdrawn, About::Cancelled { ticket })],
                 TicketEvent::DeadlineNearing { deadline, due } => {
                     vec![intent(MessageKind::DeadlineNearing, About::Deadline { ticket, deadline, due })]
@@ -163,6 +179,8 @@ pub struct Records<'a> {
     pub expert: Option<(&'a Expert, &'a Email)>,
     pub invoice: Option<&'a Invoice>,
     pub plan: Option<&'a SupportPlan>,
+    /// A survey invitation's token and when it stops working.
+    pub survey: Option<(&'a SurveyToken, DateTime<Utc>)>,
 }
 
 impl Intent {
@@ -180,7 +198,7 @@ impl Intent {
             About::Offer { assignment, .. } => {
                 ticket.assignments.iter().find(|a| a.id == *assignment).map(|a| a.expert)
             }
-            About::Work { .. } => ticket
+            About::Work { .. } | About::Survey { .. } => ticket
                 .assignments
                 .iter()
                 .rev()
@@ -195,7 +213,7 @@ impl Intent {
     /// to tell (no expert on a cancelled ticket); an error when the records needed are not
     /// loaded or a template names a fact not there.
     pub fn compose(&self, records: Records<'_>, templates: &Templates) -> Result<Option<Message>, NotifyError> {
-        let Records { customer, ticket, expert, invoice, plan } = records;
+        let Records { customer, ticket, expert, invoice, plan, survey } = records;
         let zone: Tz = ticket.map_or(customer.address.time_zone, |t| t.zone);
         let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%a %-d %b %H:%M %Z").to_string();
         let mut facts = BTreeMap::from([(Fact::CustomerName, customer.contact.name.as_str().to_owned())]);
@@ -221,6 +239,10 @@ impl Intent {
         if let Some(plan) = plan {
             facts.insert(Fact::PlanName, plan.terms.name.as_str().to_owned());
         }
+        if let Some((token, expires_at)) = survey {
+            facts.insert(Fact::SurveyToken, token.reveal());
+            facts.insert(Fact::SurveyExpires, expires_at.with_timezone(&zone).format("%a %-d %b %Y").to_string());
+        }
         match &self.about {
             About::Offer { reason: Some(reason), .. } | About::Invoice { reason: Some(reason), .. } => {
                 facts.insert(Fact::Reason, reason.clone());
@@ -241,6 +263,9 @@ impl Intent {
                     MessageChannel::Sms => customer.contact.phone.as_str(),
                 };
                 (customer.contact.prefers, to.to_owned(), expert.map(|(e, _)| e.id))
+            }
+            Recipient::CustomerByEmail => {
+                (MessageChannel::Email, customer.contact.email.as_str().to_owned(), expert.map(|(e, _)| e.id))
             }
             Recipient::Escalation => {
                 let Some(to) = plan.and_then(|p| p.terms.escalation.as_ref()) else { return Ok(None) };
@@ -287,6 +312,7 @@ mod tests {
             TicketEvent::Accepted { assignment }.name(),
             TicketEvent::Expired { assignment }.name(),
             TicketEvent::WorkStarted.name(),
+            TicketEvent::Completed { notes: crate::text::WorkNotes::new("fixed").unwrap() }.name(),
             TicketEvent::Cancelled { reason: crate::text::Reason::new("fixed").unwrap() }.name(),
             TicketEvent::DeadlineNearing { deadline: Deadline::Response, due: at }.name(),
             InvoiceEvent::Declined { number: 1, reason: "declined".into(), retry_at: None }.name(),

@@ -49,11 +49,13 @@ pub enum MessageKind {
     AccountSuspended,
     /// To the plan's escalation contact: a ticket nears a deadline.
     DeadlineNearing,
+    /// To the customer, by email: the work is completed; the link to its survey.
+    SurveyInvitation,
 }
 
 impl MessageKind {
     /// Every kind, in a stable order.
-    pub const ALL: [MessageKind; 7] = [
+    pub const ALL: [MessageKind; 8] = [
         MessageKind::ExpertAssigned,
         MessageKind::WorkStarted,
         MessageKind::OfferMade,
@@ -61,6 +63,7 @@ impl MessageKind {
         MessageKind::PaymentFailed,
         MessageKind::AccountSuspended,
         MessageKind::DeadlineNearing,
+        MessageKind::SurveyInvitation,
     ];
 
     /// The stable name stored and shown (`offer_made`).
@@ -73,6 +76,7 @@ impl MessageKind {
             MessageKind::PaymentFailed => "payment_failed",
             MessageKind::AccountSuspended => "account_suspended",
             MessageKind::DeadlineNearing => "deadline_nearing",
+            MessageKind::SurveyInvitation => "survey_invitation",
         }
     }
 
@@ -91,6 +95,7 @@ impl MessageKind {
             MessageKind::PaymentFailed => &[CustomerName, Amount, Period, Reason],
             MessageKind::AccountSuspended => &[CustomerName, Amount, Period],
             MessageKind::DeadlineNearing => &[TicketNumber, CustomerName, PlanName, Deadline, DueAt],
+            MessageKind::SurveyInvitation => &[CustomerName, TicketNumber, ExpertName, SurveyToken, SurveyExpires],
         }
     }
 
@@ -132,6 +137,11 @@ impl MessageKind {
                 "Ticket {ticket_number} of {customer_name} ({plan_name}) is due for {deadline} at {due_at}.",
                 "Ticket {ticket_number} ({plan_name}) due for {deadline} at {due_at}.",
             ),
+            MessageKind::SurveyInvitation => (
+                "Ticket {ticket_number} is done: how did {expert_name} do?",
+                "Hello {customer_name},\n\n{expert_name} completed your ticket {ticket_number}. Tell us how it went (two questions, no login) until {survey_expires}:\nhttps://squad.example/survey/{survey_token}\n\nThe Sysops Squad",
+                "Sysops Squad: ticket {ticket_number} is done. Rate {expert_name}: https://squad.example/survey/{survey_token}",
+            ),
         }
     }
 }
@@ -160,11 +170,16 @@ pub enum Fact {
     Deadline,
     /// When it falls due, in the customer's zone.
     DueAt,
+    /// The survey link's token: a survey invitation's template puts it into the link to the
+    /// host's survey page. Delivery history shows [`TOKEN_WITHHELD`] in its place.
+    SurveyToken,
+    /// The day the survey link stops working, in the customer's zone.
+    SurveyExpires,
 }
 
 impl Fact {
     /// Every fact.
-    pub const ALL: [Fact; 12] = [
+    pub const ALL: [Fact; 14] = [
         Fact::CustomerName,
         Fact::ExpertName,
         Fact::TicketNumber,
@@ -177,6 +192,8 @@ impl Fact {
         Fact::PlanName,
         Fact::Deadline,
         Fact::DueAt,
+        Fact::SurveyToken,
+        Fact::SurveyExpires,
     ];
 
     /// Its name in a template (`ticket_number`).
@@ -194,6 +211,8 @@ impl Fact {
             Fact::PlanName => "plan_name",
             Fact::Deadline => "deadline",
             Fact::DueAt => "due_at",
+            Fact::SurveyToken => "survey_token",
+            Fact::SurveyExpires => "survey_expires",
         }
     }
 
@@ -228,7 +247,21 @@ impl MessageKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id of the stream whose event called for the message.
+    pub fn stream_id(&self) -> Option<uuid::Uuid> {
+        self.0.split('.').next().and_then(|id| uuid::Uuid::parse_str(id).ok())
+    }
+
+    /// The kind of message it keys.
+    pub fn kind(&self) -> Option<MessageKind> {
+        self.0.rsplit('.').next().and_then(MessageKind::parse)
+    }
 }
+
+/// What delivery history shows in place of a survey link's token: the token opens the
+/// survey, so only the customer's copy of the message holds it.
+pub const TOKEN_WITHHELD: &str = "[token withheld]";
 
 /// A message ready to send: written from its template, addressed, keyed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

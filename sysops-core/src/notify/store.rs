@@ -34,6 +34,14 @@ pub struct Attempt {
     pub error: Option<String>,
 }
 
+impl Attempt {
+    /// A message given up without trying it again, for `why`.
+    pub fn given_up(message: &super::Message, at: DateTime<Utc>, why: &str) -> Self {
+        let (key, customer) = (message.key.clone(), message.customer);
+        Self { key, customer, at, status: DeliveryStatus::Failed, retry_at: None, error: Some(why.to_owned()) }
+    }
+}
+
 /// The message queue and delivery history every backend keeps. Messages are unique by key:
 /// queueing one again changes nothing.
 pub trait NotifyStore: Send + Sync {

@@ -4,7 +4,7 @@
 use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::aggregate::{Aggregate, Decide, applied};
-use crate::assignment::{self, Candidate, CostWeights, ExpertLoad, Offer, WaitReason, Workload};
+use crate::assignment::{self, Candidate, CostWeights, ExpertLoad, Offer, Rating, WaitReason, Workload};
 use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::event::StreamId;
@@ -74,8 +74,10 @@ fn candidates(experts: Vec<Expert>, loads: &[ExpertLoad]) -> Vec<Candidate> {
         .into_iter()
         .map(|expert| {
             let load = loads.get(&expert.id);
+            // Surveys rate the expert; before the first, the cost model's neutral rating holds.
+            let rating = expert.ratings.for_assignment().and_then(|stars| Rating::new(stars).ok());
             let workload =
-                Workload { active: load.map_or(0, |l| l.active), recent: load.map_or(0, |l| l.recent), rating: None };
+                Workload { active: load.map_or(0, |l| l.active), recent: load.map_or(0, |l| l.recent), rating };
             Candidate { expert, workload }
         })
         .collect()

@@ -41,6 +41,9 @@ pub enum Error {
     /// A notification template is refused, or a message could not be written.
     #[error(transparent)]
     Notify(#[from] crate::notify::NotifyError),
+    /// A survey link does not work (any more).
+    #[error(transparent)]
+    Survey(#[from] crate::survey::SurveyError),
     /// The card vault could not store or reveal a card.
     #[error(transparent)]
     Vault(#[from] VaultError),

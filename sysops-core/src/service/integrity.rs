@@ -40,6 +40,7 @@ impl<S: Store> Service<S> {
                 AggregateKind::Subscription => persist::audit_stream::<Subscription, S>(store, row).await,
                 AggregateKind::Invoice => persist::audit_stream::<Invoice, S>(store, row).await,
                 AggregateKind::Article => persist::audit_stream::<Article, S>(store, row).await,
+                AggregateKind::Survey => persist::audit_stream::<crate::survey::Survey, S>(store, row).await,
             };
             match audit {
                 Ok(()) => listing.items.push(row.stream),

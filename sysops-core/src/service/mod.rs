@@ -17,6 +17,7 @@ mod kb_sync;
 mod notify;
 mod plan;
 mod staff;
+mod survey;
 mod ticket;
 
 pub use assignment::{AssignmentReport, WaitingTicket};
@@ -24,6 +25,7 @@ pub use billing::BillingReport;
 pub use error::Error;
 pub use kb::{IMPORT_PAGE, ImportProgress};
 pub use notify::{NOTIFICATIONS, NotifyOptions, NotifyReport};
+pub use survey::SurveyView;
 pub use ticket::DeadlineReport;
 
 use crate::actor::{Action, Actor, DenyReason, Role};

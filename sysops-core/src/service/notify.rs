@@ -2,19 +2,21 @@
 //! call for, hands them to the host's notifier, and records what came of each; and the
 //! templates and delivery history.
 
+use super::survey::withheld;
 use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::billing::Invoice;
 use crate::customer::Customer;
 use crate::expert::Expert;
-use crate::id::{CustomerId, InvoiceId, TicketId};
+use crate::id::{CustomerId, InvoiceId, SurveyId, TicketId};
 use crate::notify::{
-    Attempt, Delivery, DeliveryFilter, DeliveryStatus, Intent, Message, Notifier, Records, Retry, SendError, Template,
-    Templates, intents,
+    About, Attempt, Delivery, DeliveryFilter, DeliveryStatus, Intent, Message, MessageKey, MessageKind, Notifier,
+    Records, Retry, SendError, Template, Templates, intents,
 };
 use crate::persist::{ConsumerName, OutboxEntry};
 use crate::staff::StaffAccount;
 use crate::store::Store;
+use crate::survey::{Completion, Survey, SurveyToken};
 use crate::ticket::Ticket;
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
@@ -106,6 +108,7 @@ struct Loaded {
     customers: HashMap<CustomerId, Customer>,
     experts: HashMap<Uuid, (Expert, crate::text::Email)>,
     invoices: HashMap<InvoiceId, Invoice>,
+    surveys: HashMap<SurveyId, Survey>,
 }
 
 impl<S: Store> Service<S> {
@@ -127,15 +130,26 @@ impl<S: Store> Service<S> {
         authorize(&actor, Action::SendNotifications, Target::default())?;
         let templates = Templates::with(self.store.saved_templates().await?);
         let mut report = NotifyReport::default();
-        self.consume(&self.store, notifier, &templates, options, &mut report).await?;
+        self.consume(actor, &self.store, notifier, &templates, options, &mut report).await?;
         if let Some(billing) = &self.billing {
-            self.consume(billing, notifier, &templates, options, &mut report).await?;
+            self.consume(actor, billing, notifier, &templates, options, &mut report).await?;
         }
         let now = self.now()?;
-        let due = self.store.claim_due(now, lease_end(now, options), options.batch).await?;
-        let due = due.into_iter().map(|d| (d.message, d.attempts)).collect();
+        let mut due = Vec::new();
+        let mut moot = Vec::new();
+        for mut delivery in self.store.claim_due(now, lease_end(now, options), options.batch).await? {
+            // A survey invitation's recorded text holds no token: a fresh one is written in.
+            if delivery.message.kind == MessageKind::SurveyInvitation
+                && !self.refresh_invitation(actor, &mut delivery.message).await?
+            {
+                moot.push(Attempt::given_up(&delivery.message, now, "the survey was answered or is gone"));
+                continue;
+            }
+            due.push((delivery.message, delivery.attempts));
+        }
         let attempts = self.deliver(notifier, options, due, &mut report).await;
-        let attempts: Vec<Attempt> = attempts.into_iter().map(|(_, attempt)| attempt).collect();
+        report.failed += moot.len() as u64;
+        let attempts: Vec<Attempt> = attempts.into_iter().map(|(_, attempt)| attempt).chain(moot).collect();
         self.store.record_attempts(&attempts).await?;
         Ok(report)
     }
@@ -144,6 +158,7 @@ impl<S: Store> Service<S> {
     /// records them with their outcomes, then acknowledges the page.
     async fn consume(
         &self,
+        actor: Actor,
         source: &S,
         notifier: &impl Notifier,
         templates: &Templates,
@@ -153,13 +168,16 @@ impl<S: Store> Service<S> {
         let consumer = ConsumerName::new(NOTIFICATIONS)?;
         let entries = source.poll(&consumer, options.batch).await?;
         let Some(last) = entries.last().map(|e| e.position) else { return Ok(()) };
-        let messages = self.derive(&entries, templates, report).await?;
+        let (messages, tokens) = self.derive(actor, &entries, templates, report).await?;
         let fresh = messages.into_iter().map(|message| (message, 0)).collect();
         let handed = self.deliver(notifier, options, fresh, report).await;
         let deliveries: Vec<Delivery> = handed
             .into_iter()
             .map(|(message, a)| Delivery {
-                message,
+                message: match tokens.get(&message.key) {
+                    Some(token) => withheld(message, token),
+                    None => message,
+                },
                 status: a.status,
                 attempts: 1,
                 next_attempt: a.retry_at,
@@ -172,13 +190,15 @@ impl<S: Store> Service<S> {
         Ok(())
     }
 
-    /// The messages a page of outbox entries calls for, written from their templates.
+    /// The messages a page of outbox entries calls for, written from their templates, and
+    /// the survey tokens written into invitations (by message key), to withhold from history.
     async fn derive(
         &self,
+        actor: Actor,
         entries: &[OutboxEntry],
         templates: &Templates,
         report: &mut NotifyReport,
-    ) -> Result<Vec<Message>, Error> {
+    ) -> Result<(Vec<Message>, HashMap<MessageKey, String>), Error> {
         let mut wanted = Vec::new();
         for entry in entries {
             report.events += 1;
@@ -189,15 +209,47 @@ impl<S: Store> Service<S> {
         }
         let loaded = self.preload(&wanted).await?;
         let mut messages = Vec::new();
+        let mut tokens = HashMap::new();
         for intent in wanted {
-            match self.compose(&intent, templates, &loaded).await {
+            let written = match &intent.about {
+                About::Survey { ticket, completion } => {
+                    self.invite(actor, &intent, (*ticket, *completion), templates, &loaded, &mut tokens).await
+                }
+                _ => self.compose(&intent, templates, &loaded, None).await,
+            };
+            match written {
                 Ok(Some(message)) => messages.push(message),
                 Ok(None) => {}
                 Err(Error::Store(e)) if !matches!(e, crate::error::StoreError::Corrupt { .. }) => return Err(e.into()),
                 Err(_) => report.skipped += 1,
             }
         }
-        Ok(messages)
+        Ok((messages, tokens))
+    }
+
+    /// Issues the survey of a completion and writes its invitation (see
+    /// [`Service::invitation`]), noting the token under the message's key.
+    async fn invite(
+        &self,
+        actor: Actor,
+        intent: &Intent,
+        (ticket, sequence): (TicketId, crate::event::Sequence),
+        templates: &Templates,
+        loaded: &Loaded,
+        tokens: &mut HashMap<MessageKey, String>,
+    ) -> Result<Option<Message>, Error> {
+        let Some(found) = loaded.tickets.get(&ticket) else { return Ok(None) };
+        let Some(expert) = intent.expert(found) else { return Ok(None) };
+        let completion = Completion { ticket, sequence, customer: found.customer, expert, at: intent.at };
+        let issued = loaded.surveys.get(&SurveyId::of(ticket, sequence.0));
+        let Some(invitation) = self.invitation(actor, completion, issued).await? else { return Ok(None) };
+        let intent = Intent { key: invitation.key, ..intent.clone() };
+        let message =
+            self.compose(&intent, templates, loaded, Some((&invitation.token, invitation.expires_at))).await?;
+        if let Some(message) = &message {
+            tokens.insert(message.key.clone(), invitation.token.reveal());
+        }
+        Ok(message)
     }
 
     /// Loads every record a page of intents names, a kind at a time (a few round trips per
@@ -207,10 +259,22 @@ impl<S: Store> Service<S> {
         let mut loaded = Loaded::default();
         let tickets: Vec<Uuid> = intents.iter().filter_map(|i| i.about.ticket()).map(|t| t.as_uuid()).collect();
         let invoices: Vec<Uuid> = intents.iter().filter_map(|i| i.about.invoice()).map(|i| i.as_uuid()).collect();
-        let (tickets, invoices) =
-            futures::future::try_join(self.load_many::<Ticket>(&tickets), self.load_many::<Invoice>(&invoices)).await?;
+        let surveys: Vec<Uuid> = intents
+            .iter()
+            .filter_map(|i| match i.about {
+                About::Survey { ticket, completion } => Some(SurveyId::of(ticket, completion.0).as_uuid()),
+                _ => None,
+            })
+            .collect();
+        let (tickets, invoices, surveys) = futures::future::try_join3(
+            self.load_many::<Ticket>(&tickets),
+            self.load_many::<Invoice>(&invoices),
+            self.load_many::<Survey>(&surveys),
+        )
+        .await?;
         loaded.tickets.extend(tickets.into_iter().map(|t| (t.id, t)));
         loaded.invoices.extend(invoices.into_iter().map(|i| (i.id, i)));
+        loaded.surveys.extend(surveys.into_iter().map(|s| (s.id, s)));
         let owners = loaded.tickets.values().map(|t| t.customer);
         let customers: Vec<Uuid> =
             owners.chain(loaded.invoices.values().map(|i| i.customer)).map(|c| c.as_uuid()).collect();
@@ -249,7 +313,13 @@ impl<S: Store> Service<S> {
 
     /// Writes an intent's message from the page's records: `None` when a record it names is
     /// absent or there is nobody to tell.
-    async fn compose(&self, intent: &Intent, templates: &Templates, loaded: &Loaded) -> Result<Option<Message>, Error> {
+    async fn compose(
+        &self,
+        intent: &Intent,
+        templates: &Templates,
+        loaded: &Loaded,
+        survey: Option<(&SurveyToken, DateTime<Utc>)>,
+    ) -> Result<Option<Message>, Error> {
         let ticket = intent.about.ticket().and_then(|id| loaded.tickets.get(&id));
         let invoice = intent.about.invoice().and_then(|id| loaded.invoices.get(&id));
         let Some(customer) = ticket.map(|t| t.customer).or(invoice.map(|i| i.customer)) else { return Ok(None) };
@@ -259,8 +329,8 @@ impl<S: Store> Service<S> {
             Some(t) => Some(self.plan_terms(t.plan).await?),
             None => None,
         };
-        let records =
-            Records { customer, ticket, expert: expert.map(|(e, email)| (e, email)), invoice, plan: plan.as_ref() };
+        let expert = expert.map(|(e, email)| (e, email));
+        let records = Records { customer, ticket, expert, invoice, plan: plan.as_ref(), survey };
         Ok(intent.compose(records, templates)?)
     }
 

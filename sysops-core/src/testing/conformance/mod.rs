@@ -23,6 +23,7 @@ mod kb;
 mod kb_sync;
 mod notify;
 mod outbox;
+mod survey;
 mod ticket;
 
 pub use assignment::*;
@@ -34,6 +35,7 @@ pub use kb::*;
 pub use kb_sync::*;
 pub use notify::*;
 pub use outbox::*;
+pub use survey::*;
 pub use ticket::*;
 
 use crate::store::Change;
@@ -111,6 +113,7 @@ macro_rules! store_conformance_tests {
         $crate::kb_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::helpdesk_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::notify_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
+        $crate::survey_conformance_tests!($block_on, $fresh, skip_unless = $available);
     };
 }
 
