@@ -101,6 +101,8 @@ domain_enum!(
         AccountSuspended,
         /// To the plan's escalation contact: a ticket nears a deadline.
         DeadlineNearing,
+        /// To the customer, by email: the work is completed; the link to its survey.
+        SurveyInvitation,
     }
 );
 
@@ -278,6 +280,8 @@ domain_enum!(
         Invoice,
         /// A knowledge-base article.
         Article,
+        /// A completed ticket's satisfaction survey.
+        Survey,
     }
 );
 

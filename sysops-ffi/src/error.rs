@@ -79,6 +79,12 @@ pub enum Rule {
     PeriodNotEnded,
     /// A retired knowledge-base article can be read but no longer revised.
     ArticleRetired,
+    /// The survey link's token is truncated, altered, forged or replaced by a newer link.
+    SurveyLinkInvalid,
+    /// The survey link expired (14 days after it was sent).
+    SurveyExpired,
+    /// The survey was answered already; an answer is final.
+    SurveyAnswered,
 }
 
 /// Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
@@ -217,6 +223,7 @@ impl From<Error> for SysopsError {
             Error::Billing(e) => billing_error(e, detail),
             Error::Kb(e) => kb_error(e, detail),
             Error::Notify(e) => notify_error(e, detail),
+            Error::Survey(e) => SysopsError::RuleViolated { rule: survey_rule(&e), detail },
             Error::Vault(VaultError::UnknownToken { token }) => {
                 SysopsError::NotFound { kind: "card".to_owned(), id: token.to_string() }
             }
@@ -296,6 +303,14 @@ fn kb_error(error: KbError, detail: String) -> SysopsError {
         KbError::Rule(e) => rule(&e),
     };
     SysopsError::RuleViolated { rule, detail }
+}
+
+fn survey_rule(error: &core::survey::SurveyError) -> Rule {
+    match error {
+        core::survey::SurveyError::InvalidToken => Rule::SurveyLinkInvalid,
+        core::survey::SurveyError::Expired { .. } => Rule::SurveyExpired,
+        core::survey::SurveyError::AlreadyAnswered { .. } => Rule::SurveyAnswered,
+    }
 }
 
 fn rule(error: &RuleError) -> Rule {

@@ -160,6 +160,10 @@ pub struct Expert {
     pub time_off: Vec<TimeOff>,
     /// Inactive experts get no offers.
     pub active: bool,
+    /// Surveys answered about their work.
+    pub surveys: u32,
+    /// The mean satisfaction score of those surveys, 1.0–5.0 (`None` before the first).
+    pub rating: Option<f64>,
 }
 
 impl From<core::Expert> for Expert {
@@ -169,6 +173,8 @@ impl From<core::Expert> for Expert {
             profile: e.profile.into(),
             time_off: e.time_off.iter().map(|t| TimeOff { start: t.from(), until: t.until() }).collect(),
             active: e.active,
+            surveys: e.ratings.count,
+            rating: e.ratings.mean(),
         }
     }
 }

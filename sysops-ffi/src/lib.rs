@@ -34,6 +34,7 @@ mod plan;
 #[cfg(feature = "python")]
 pub mod python;
 mod staff;
+mod survey;
 mod ticket;
 mod types;
 mod value;
@@ -69,6 +70,7 @@ pub use notify::{
 pub use outbox::OutboxEntry;
 pub use plan::{PlanTerms, ServiceHours, ServiceTargets, SupportPlan};
 pub use staff::{StaffAccount, StaffChange, StaffEvent};
+pub use survey::{SurveyAnswer, SurveyView};
 pub use ticket::{
     Assignment, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketChange, TicketEvent, TicketFilter, TicketPage,
     TicketState,
