@@ -58,6 +58,7 @@ debug_repr!(
     crate::NotifyOptions,
     crate::NotifyReport,
     crate::DeadlineReport,
+    crate::SurveyView,
     crate::TimeOff,
     crate::WaitingTicket,
     crate::WeeklyHours,

@@ -36,9 +36,8 @@ impl From<sysops_core::SurveyView> for SurveyView {
     }
 }
 
-/// A customer's answer to a survey.
+/// A customer's answer to a survey (Python passes its fields to `answer_survey` as arguments).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
 pub struct SurveyAnswer {
     /// 1 (very unhappy) to 5 (delighted): rates the expert.
     pub satisfaction: i64,

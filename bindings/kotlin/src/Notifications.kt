@@ -1,7 +1,7 @@
 // Notifications from Kotlin, as the mobile app's backend runs them: an expert receives the
 // offer by SMS through the host's notifier, an invalid number is recorded and never tried
 // again, the consumer runs until stopped, and a ticket nearing its deadline emails the plan's
-// escalation contact once.
+// escalation contact once; the customer answers the completed ticket's survey from the link.
 // Usage: NotificationsKt DATABASE_URL
 import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
@@ -81,5 +81,24 @@ fun main(args: Array<String>) = runBlocking {
         check(e.field == "template", "named as the template: $e")
     }
     println("ok  a template naming a fact its kind lacks is refused when saved")
+
+    s.startWork(eve, ticket.id)
+    s.completeTicket(eve, ticket.id, "Replaced the board")
+    val inbox = TestNotifier()
+    s.notifyRound(systemActor(), inbox, NotifyOptions())
+    val invitation = inbox.sent.single { it.kind == MessageKind.SURVEY_INVITATION }
+    check(invitation.channel == MessageChannel.EMAIL && invitation.to == "carla@example.com", "by email: $invitation")
+    val token = Regex("/survey/([A-Za-z0-9_-]{64})").find(invitation.body)?.groupValues?.get(1) ?: error("no link: ${invitation.body}")
+    check(s.openSurvey(token).expertName == "Eve Expert", "the page names the expert")
+    s.answerSurvey(token, SurveyAnswer(5L, 10L, "Fixed in minutes"))
+    try {
+        s.answerSurvey(token, SurveyAnswer(1L))
+        error("a survey was answered twice")
+    } catch (e: SysopsException.RuleViolated) {
+        check(e.rule == Rule.SURVEY_ANSWERED, "answered once: $e")
+    }
+    val rated = s.expert(admin, eve.id)
+    check(rated.surveys == 1u && rated.rating == 5.0, "the score rates the expert: $rated")
+    println("ok  the customer answers the survey from the emailed link, once, and the expert is rated")
     s.close()
 }

@@ -64,6 +64,7 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::MessageKind>()?;
     m.add_class::<ffi::NotifyOptions>()?;
     m.add_class::<ffi::NotifyReport>()?;
+    m.add_class::<ffi::SurveyView>()?;
     m.add_class::<ffi::StopSignal>()?;
     m.add_class::<ffi::Template>()?;
     m.add_class::<ffi::Action>()?;

@@ -549,6 +549,7 @@ impl Fixture {
             | "default_notify_options"
             | "stop"
             | "is_stopped" => self.notify_call(name, d).await,
+            "open_survey" | "answer_survey" => self.survey_call(name, d).await,
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }
     }

@@ -14,6 +14,7 @@
 mod draw;
 mod fixture;
 mod notify;
+mod survey;
 
 pub use draw::Draw;
 pub use fixture::Fixture;
@@ -127,6 +128,8 @@ pub const OPERATIONS: &[&str] = &[
     "default_notify_options",
     "stop",
     "is_stopped",
+    "open_survey",
+    "answer_survey",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

@@ -28,7 +28,7 @@ __all__ = [
     'WaitingTicket', 'WaitingTickets',
     'Weekday', 'WeeklyHours', 'WorkWindow', 'default_cost_weights', 'product_category_name', 'product_category_named',
     'system_actor',
-    'Deadline', 'DeadlineReport', 'Delivery', 'DeliveryStatus', 'Message', 'MessageChannel', 'MessageKind',
+    'Deadline', 'DeadlineReport', 'SurveyView', 'Delivery', 'DeliveryStatus', 'Message', 'MessageChannel', 'MessageKind',
     'NotifyOptions', 'NotifyReport', 'StopSignal', 'Template', 'default_notify_options', 'template_facts',
 ]
 
@@ -151,7 +151,8 @@ class MessageKind(_Enum):
     """Why a message is sent: to the customer (``EXPERT_ASSIGNED``, ``WORK_STARTED``,
     ``PAYMENT_FAILED``, ``ACCOUNT_SUSPENDED``), to the expert (``OFFER_MADE``,
     ``OFFER_WITHDRAWN``: an expired offer, or a ticket cancelled with its offer pending), or to
-    the plan's escalation contact (``DEADLINE_NEARING``)."""
+    the plan's escalation contact (``DEADLINE_NEARING``); ``SURVEY_INVITATION`` emails the
+    customer the link to a completed ticket's survey."""
     EXPERT_ASSIGNED: ClassVar[MessageKind]
     WORK_STARTED: ClassVar[MessageKind]
     OFFER_MADE: ClassVar[MessageKind]
@@ -159,6 +160,7 @@ class MessageKind(_Enum):
     PAYMENT_FAILED: ClassVar[MessageKind]
     ACCOUNT_SUSPENDED: ClassVar[MessageKind]
     DEADLINE_NEARING: ClassVar[MessageKind]
+    SURVEY_INVITATION: ClassVar[MessageKind]
 
 @final
 class DeliveryStatus(_Enum):
@@ -260,6 +262,7 @@ class Action(_Enum):
     EDIT_TEMPLATES: ClassVar[Action]
     VIEW_NOTIFICATIONS: ClassVar[Action]
     CHECK_DEADLINES: ClassVar[Action]
+    ANSWER_SURVEY: ClassVar[Action]
 
 @final
 class DenyReason(_Enum):
@@ -294,6 +297,9 @@ class Rule(_Enum):
     REFUND_TOO_LARGE: ClassVar[Rule]
     PERIOD_NOT_ENDED: ClassVar[Rule]
     ARTICLE_RETIRED: ClassVar[Rule]
+    SURVEY_LINK_INVALID: ClassVar[Rule]
+    SURVEY_EXPIRED: ClassVar[Rule]
+    SURVEY_ANSWERED: ClassVar[Rule]
 
 @final
 class RecordKind(_Enum):
@@ -306,6 +312,7 @@ class RecordKind(_Enum):
     SUBSCRIPTION: ClassVar[RecordKind]
     INVOICE: ClassVar[RecordKind]
     ARTICLE: ClassVar[RecordKind]
+    SURVEY: ClassVar[RecordKind]
 
 @final
 class Weekday(_Enum):
@@ -647,6 +654,12 @@ class Expert:
     def time_off(self) -> list[TimeOff]: ...
     @property
     def active(self) -> bool: ...
+    @property
+    def surveys(self) -> int:
+        """Surveys answered about their work."""
+    @property
+    def rating(self) -> float | None:
+        """The mean satisfaction score of those surveys, 1.0–5.0 (None before the first)."""
 
 @final
 class CostTerm:
@@ -1420,6 +1433,22 @@ class DeadlineReport:
     @property
     def quarantined(self) -> list[QuarantinedRecord]: ...
 
+@final
+class SurveyView:
+    """What a survey's page shows before the customer answers."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def survey(self) -> uuid.UUID: ...
+    @property
+    def ticket_number(self) -> str: ...
+    @property
+    def expert_name(self) -> str | None: ...
+    @property
+    def completed_at(self) -> datetime: ...
+    @property
+    def expires_at(self) -> datetime:
+        """When the link stops working."""
+
 def default_notify_options() -> NotifyOptions: ...
 def template_facts(kind: MessageKind) -> list[str]:
     """The facts a template of ``kind`` may name, e.g. ``['customer_name', 'ticket_number', 'expert_name']``."""
@@ -1909,6 +1938,19 @@ class Sysops:
         """The deadline job (System or an administrator): records tickets that used up
         ``warn_at_percent`` (1–99) of a response or resolution target, which emails the plan's
         escalation contact once, and every deadline missed."""
+    # surveys
+    def open_survey(self, token: str) -> SurveyView:
+        """The survey a link's token opens (the 64 characters after the link's last ``/``); no
+        actor, the token is the credential. ``RuleViolatedError`` with rule
+        ``SURVEY_LINK_INVALID`` (truncated, altered, forged or replaced by a newer link),
+        ``SURVEY_EXPIRED`` (14 days after it was sent) or ``SURVEY_ANSWERED``."""
+    def answer_survey(
+        self, token: str, satisfaction: int, recommend: int | None = None, comment: str | None = None
+    ) -> None:
+        """Answers the survey a link's token opens, once: ``satisfaction`` 1–5 stars (rates the
+        expert, which the assignment job weighs), ``recommend`` 0–10, ``comment`` 1–2,000
+        characters. Errors as ``open_survey``, and ``InvalidInputError`` for an answer out of
+        range (nothing is stored)."""
     # outbox
     def poll_outbox(self, consumer: str, limit: int = 100) -> list[OutboxEntry]: ...
     def ack_outbox(self, consumer: str, position: int) -> None: ...

@@ -11,6 +11,7 @@ mod notify;
 mod outbox;
 mod plan;
 mod staff;
+mod survey;
 mod ticket;
 
 use crate::errors::Failure;

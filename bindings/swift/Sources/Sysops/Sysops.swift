@@ -2794,6 +2794,21 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func staffAccountHistory(actor: Actor, account: Uuid) async throws  -> [StaffEvent]
     
     /**
+     * Answers the survey a link's token opens, once: the satisfaction score rates the expert.
+     * Errors as `open_survey`, and `InvalidInput` (`satisfaction`, `recommend`, `comment`)
+     * for an answer out of range; nothing is stored then.
+     */
+    func answerSurvey(token: String, answer: SurveyAnswer) async throws 
+    
+    /**
+     * The survey a link's token opens (the 64 characters after the link's last `/`), for
+     * its page. Errors: `RuleViolated` with rule `SURVEY_LINK_INVALID` for a token that is
+     * truncated, altered, forged or replaced by a newer link; `SURVEY_EXPIRED` after 14 days;
+     * `SURVEY_ANSWERED` once answered.
+     */
+    func openSurvey(token: String) async throws  -> SurveyView
+    
+    /**
      * The expert accepts the ticket offered to them.
      */
     func acceptTicket(actor: Actor, ticket: Uuid) async throws  -> Ticket
@@ -4292,6 +4307,49 @@ open func staffAccountHistory(actor: Actor, account: Uuid)async throws  -> [Staf
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeStaffEvent.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Answers the survey a link's token opens, once: the satisfaction score rates the expert.
+     * Errors as `open_survey`, and `InvalidInput` (`satisfaction`, `recommend`, `comment`)
+     * for an answer out of range; nothing is stored then.
+     */
+open func answerSurvey(token: String, answer: SurveyAnswer)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_answer_survey(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(token),FfiConverterTypeSurveyAnswer_lower(answer)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_void,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_void,
+            freeFunc: ffi_sysops_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The survey a link's token opens (the 64 characters after the link's last `/`), for
+     * its page. Errors: `RuleViolated` with rule `SURVEY_LINK_INVALID` for a token that is
+     * truncated, altered, forged or replaced by a newer link; `SURVEY_EXPIRED` after 14 days;
+     * `SURVEY_ANSWERED` once answered.
+     */
+open func openSurvey(token: String)async throws  -> SurveyView  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_open_survey(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSurveyView_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -6429,6 +6487,14 @@ public struct Expert: Equatable, Hashable {
      * Inactive experts get no offers.
      */
     public var active: Bool
+    /**
+     * Surveys answered about their work.
+     */
+    public var surveys: UInt32
+    /**
+     * The mean satisfaction score of those surveys, 1.0–5.0 (`None` before the first).
+     */
+    public var rating: Double?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6444,11 +6510,19 @@ public struct Expert: Equatable, Hashable {
          */timeOff: [TimeOff], 
         /**
          * Inactive experts get no offers.
-         */active: Bool) {
+         */active: Bool, 
+        /**
+         * Surveys answered about their work.
+         */surveys: UInt32, 
+        /**
+         * The mean satisfaction score of those surveys, 1.0–5.0 (`None` before the first).
+         */rating: Double?) {
         self.id = id
         self.profile = profile
         self.timeOff = timeOff
         self.active = active
+        self.surveys = surveys
+        self.rating = rating
     }
 
     
@@ -6470,7 +6544,9 @@ public struct FfiConverterTypeExpert: FfiConverterRustBuffer {
                 id: FfiConverterTypeUuid.read(from: &buf), 
                 profile: FfiConverterTypeExpertProfile.read(from: &buf), 
                 timeOff: FfiConverterSequenceTypeTimeOff.read(from: &buf), 
-                active: FfiConverterBool.read(from: &buf)
+                active: FfiConverterBool.read(from: &buf), 
+                surveys: FfiConverterUInt32.read(from: &buf), 
+                rating: FfiConverterOptionDouble.read(from: &buf)
         )
     }
 
@@ -6479,6 +6555,8 @@ public struct FfiConverterTypeExpert: FfiConverterRustBuffer {
         FfiConverterTypeExpertProfile.write(value.profile, into: &buf)
         FfiConverterSequenceTypeTimeOff.write(value.timeOff, into: &buf)
         FfiConverterBool.write(value.active, into: &buf)
+        FfiConverterUInt32.write(value.surveys, into: &buf)
+        FfiConverterOptionDouble.write(value.rating, into: &buf)
     }
 }
 
@@ -9259,6 +9337,184 @@ public func FfiConverterTypeSupportPlan_lower(_ value: SupportPlan) -> RustBuffe
 
 
 /**
+ * A customer's answer to a survey (Python passes its fields to `answer_survey` as arguments).
+ */
+public struct SurveyAnswer: Equatable, Hashable {
+    /**
+     * 1 (very unhappy) to 5 (delighted): rates the expert.
+     */
+    public var satisfaction: Int64
+    /**
+     * How likely they are to recommend the Sysops Squad, 0–10, if they said.
+     */
+    public var recommend: Int64?
+    /**
+     * Their words, 1–2,000 characters, if any.
+     */
+    public var comment: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1 (very unhappy) to 5 (delighted): rates the expert.
+         */satisfaction: Int64, 
+        /**
+         * How likely they are to recommend the Sysops Squad, 0–10, if they said.
+         */recommend: Int64? = nil, 
+        /**
+         * Their words, 1–2,000 characters, if any.
+         */comment: String? = nil) {
+        self.satisfaction = satisfaction
+        self.recommend = recommend
+        self.comment = comment
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyAnswer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyAnswer {
+        return
+            try SurveyAnswer(
+                satisfaction: FfiConverterInt64.read(from: &buf), 
+                recommend: FfiConverterOptionInt64.read(from: &buf), 
+                comment: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyAnswer, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.satisfaction, into: &buf)
+        FfiConverterOptionInt64.write(value.recommend, into: &buf)
+        FfiConverterOptionString.write(value.comment, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyAnswer_lift(_ buf: RustBuffer) throws -> SurveyAnswer {
+    return try FfiConverterTypeSurveyAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyAnswer_lower(_ value: SurveyAnswer) -> RustBuffer {
+    return FfiConverterTypeSurveyAnswer.lower(value)
+}
+
+
+/**
+ * What a survey's page shows before the customer answers.
+ */
+public struct SurveyView: Equatable, Hashable {
+    /**
+     * The survey's id.
+     */
+    public var survey: Uuid
+    /**
+     * The ticket's number, as the customer knows it (`HX4TZ-9K2M7`).
+     */
+    public var ticketNumber: String
+    /**
+     * The expert whose work is rated (`None` if their record is gone).
+     */
+    public var expertName: String?
+    /**
+     * When the work was completed.
+     */
+    public var completedAt: Timestamp
+    /**
+     * When the link stops working.
+     */
+    public var expiresAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The survey's id.
+         */survey: Uuid, 
+        /**
+         * The ticket's number, as the customer knows it (`HX4TZ-9K2M7`).
+         */ticketNumber: String, 
+        /**
+         * The expert whose work is rated (`None` if their record is gone).
+         */expertName: String?, 
+        /**
+         * When the work was completed.
+         */completedAt: Timestamp, 
+        /**
+         * When the link stops working.
+         */expiresAt: Timestamp) {
+        self.survey = survey
+        self.ticketNumber = ticketNumber
+        self.expertName = expertName
+        self.completedAt = completedAt
+        self.expiresAt = expiresAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyView {
+        return
+            try SurveyView(
+                survey: FfiConverterTypeUuid.read(from: &buf), 
+                ticketNumber: FfiConverterString.read(from: &buf), 
+                expertName: FfiConverterOptionString.read(from: &buf), 
+                completedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                expiresAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyView, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.survey, into: &buf)
+        FfiConverterString.write(value.ticketNumber, into: &buf)
+        FfiConverterOptionString.write(value.expertName, into: &buf)
+        FfiConverterTypeTimestamp.write(value.completedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyView_lift(_ buf: RustBuffer) throws -> SurveyView {
+    return try FfiConverterTypeSurveyView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyView_lower(_ value: SurveyView) -> RustBuffer {
+    return FfiConverterTypeSurveyView.lower(value)
+}
+
+
+/**
  * A message template: the text of one kind of message on one channel, naming the event's
  * facts in braces (`{ticket_number}`; `{{` and `}}` for braces). Saving one that names a
  * fact its kind does not carry is `InvalidInput` (field `template`); a malformed one names
@@ -10427,6 +10683,7 @@ public enum Action: Equatable, Hashable {
     case editTemplates
     case viewNotifications
     case checkDeadlines
+    case answerSurvey
 
 
 
@@ -10565,6 +10822,8 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         case 58: return .viewNotifications
         
         case 59: return .checkDeadlines
+        
+        case 60: return .answerSurvey
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -10808,6 +11067,10 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case .checkDeadlines:
             writeInt(&buf, Int32(59))
+        
+        
+        case .answerSurvey:
+            writeInt(&buf, Int32(60))
         
         }
     }
@@ -12058,6 +12321,10 @@ public enum MessageKind: Equatable, Hashable {
      * To the plan's escalation contact: a ticket nears a deadline.
      */
     case deadlineNearing
+    /**
+     * To the customer, by email: the work is completed; the link to its survey.
+     */
+    case surveyInvitation
 
 
 
@@ -12093,6 +12360,8 @@ public struct FfiConverterTypeMessageKind: FfiConverterRustBuffer {
         
         case 7: return .deadlineNearing
         
+        case 8: return .surveyInvitation
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -12127,6 +12396,10 @@ public struct FfiConverterTypeMessageKind: FfiConverterRustBuffer {
         
         case .deadlineNearing:
             writeInt(&buf, Int32(7))
+        
+        
+        case .surveyInvitation:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -12541,6 +12814,10 @@ public enum RecordKind: Equatable, Hashable {
      * A knowledge-base article.
      */
     case article
+    /**
+     * A completed ticket's satisfaction survey.
+     */
+    case survey
 
 
 
@@ -12577,6 +12854,8 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         case 7: return .invoice
         
         case 8: return .article
+        
+        case 9: return .survey
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12616,6 +12895,10 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         
         case .article:
             writeInt(&buf, Int32(8))
+        
+        
+        case .survey:
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -12833,6 +13116,18 @@ public enum Rule: Equatable, Hashable {
      * A retired knowledge-base article can be read but no longer revised.
      */
     case articleRetired
+    /**
+     * The survey link's token is truncated, altered, forged or replaced by a newer link.
+     */
+    case surveyLinkInvalid
+    /**
+     * The survey link expired (14 days after it was sent).
+     */
+    case surveyExpired
+    /**
+     * The survey was answered already; an answer is final.
+     */
+    case surveyAnswered
 
 
 
@@ -12891,6 +13186,12 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         case 18: return .periodNotEnded
         
         case 19: return .articleRetired
+        
+        case 20: return .surveyLinkInvalid
+        
+        case 21: return .surveyExpired
+        
+        case 22: return .surveyAnswered
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12974,6 +13275,18 @@ public struct FfiConverterTypeRule: FfiConverterRustBuffer {
         
         case .articleRetired:
             writeInt(&buf, Int32(19))
+        
+        
+        case .surveyLinkInvalid:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .surveyExpired:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .surveyAnswered:
+            writeInt(&buf, Int32(22))
         
         }
     }
@@ -14607,6 +14920,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -16432,6 +16769,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_staff_account_history() != 54670) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_answer_survey() != 53946) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_open_survey() != 58987) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_method_sysops_accept_ticket() != 49613) {

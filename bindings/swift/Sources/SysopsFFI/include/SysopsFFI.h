@@ -840,6 +840,16 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_staff_account(uint64_t ptr, RustBuff
 uint64_t uniffi_sysops_ffi_fn_method_sysops_staff_account_history(uint64_t ptr, RustBuffer actor, RustBuffer account
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ANSWER_SURVEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ANSWER_SURVEY
+uint64_t uniffi_sysops_ffi_fn_method_sysops_answer_survey(uint64_t ptr, RustBuffer token, RustBuffer answer
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_OPEN_SURVEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_OPEN_SURVEY
+uint64_t uniffi_sysops_ffi_fn_method_sysops_open_survey(uint64_t ptr, RustBuffer token
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
 uint64_t uniffi_sysops_ffi_fn_method_sysops_accept_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket
@@ -1805,6 +1815,18 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_staff_account(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_STAFF_ACCOUNT_HISTORY
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_STAFF_ACCOUNT_HISTORY
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_staff_account_history(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ANSWER_SURVEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ANSWER_SURVEY
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_answer_survey(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_OPEN_SURVEY
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_OPEN_SURVEY
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_open_survey(void
     
 );
 #endif
