@@ -13,6 +13,7 @@ pub mod kb;
 pub mod notify;
 pub mod rng;
 pub mod scenario;
+pub mod survey;
 
 /// A progress bar for `len` items of `what`, as the demo draws them.
 pub fn progress_bar(len: usize, what: &str) -> indicatif::ProgressBar {

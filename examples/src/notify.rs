@@ -14,12 +14,15 @@ use sysops_storage::Sysops;
 pub struct FileNotifier {
     file: Mutex<std::fs::File>,
     sent: Mutex<BTreeMap<String, &'static str>>,
+    /// The survey links' tokens, as the customers' mail clients would show them.
+    links: Mutex<Vec<String>>,
 }
 
 impl FileNotifier {
     /// A notifier writing to `path` (created or truncated).
     pub fn create(path: &PathBuf) -> std::io::Result<Self> {
-        Ok(Self { file: Mutex::new(std::fs::File::create(path)?), sent: Mutex::new(BTreeMap::new()) })
+        let file = Mutex::new(std::fs::File::create(path)?);
+        Ok(Self { file, sent: Mutex::new(BTreeMap::new()), links: Mutex::new(Vec::new()) })
     }
 
     /// How many messages were sent, by kind.
@@ -43,8 +46,25 @@ impl Notifier for FileNotifier {
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         file.write_all(block.as_bytes()).map_err(|e| SendError::Transient(e.to_string()))?;
         sent.insert(m.key.as_str().to_owned(), m.kind.as_str());
+        if let Some(token) = survey_token(&m.body) {
+            self.links.lock().unwrap_or_else(|p| p.into_inner()).push(token);
+        }
         Ok(())
     }
+}
+
+impl FileNotifier {
+    /// The tokens of the survey links sent so far.
+    pub fn survey_links(&self) -> Vec<String> {
+        self.links.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// The token of the survey link in a message's text, as a browser would take it.
+fn survey_token(body: &str) -> Option<String> {
+    let after = body.split("/survey/").nth(1)?;
+    let token: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
+    (token.len() == sysops_core::survey::TOKEN_CHARS).then_some(token)
 }
 
 /// Runs the notification consumer until the outbox is drained: every message the day's

@@ -169,6 +169,16 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     println!("by kind:      {}", list(notifier.by_kind().into_iter()));
     println!("deadline warnings     {:>8}  emailed to the plan's escalation contact (80 % of a target)", day.nearing);
     println!("deadlines missed      {:>8}  recorded on their tickets", day.breached);
+    let surveys = sysops_examples::survey::collect(&sysops, admin, &notifier.survey_links(), &mut rng).await?;
+    println!("\n=== Surveys: customers answer the links they were emailed ===");
+    println!("survey links emailed  {:>8}  one per completed ticket", surveys.sent);
+    println!("answered              {:>8}  by stars 1-5: {:?}", surveys.answered, surveys.stars);
+    println!("experts rated         {:>8}  the assignment job now weighs their ratings", surveys.rated);
+    for (label, found) in [("lowest rated", &surveys.lowest), ("highest rated", &surveys.highest)] {
+        if let Some((name, stars, count)) = found {
+            println!("{label:<21} {stars:>8.2}  {name} ({count} surveys)");
+        }
+    }
     let expert = sysops.find_experts(admin, Default::default(), Page::first(1)).await?;
     let expert = expert.items.first().map_or(admin, |e| Actor::expert(e.id));
     sysops_examples::kb::stock_and_search(&sysops, admin, expert, args.articles).await?;
