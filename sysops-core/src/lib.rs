@@ -11,7 +11,7 @@
 //! conformance suite in `testing` (feature `testing`).
 //!
 //! Each domain is a module of its own (`ticket`, `expert`, `customer`, `plan`,
-//! `staff`, `assignment`, `billing`, `kb`) holding its types, rules, errors and storage queries; the
+//! `staff`, `assignment`, `billing`, `kb`, `helpdesk`, `notify`, `survey`) holding its types, rules, errors and storage queries; the
 //! shared modules below them (`error`, `stream`, `actor`, `persist`) import no
 //! domain. See ARCHITECTURE.md at the repository root.
 #![forbid(unsafe_code)]

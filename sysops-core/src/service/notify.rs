@@ -208,13 +208,38 @@ impl<S: Store> Service<S> {
             }
         }
         let loaded = self.preload(&wanted).await?;
+        let completions = wanted
+            .iter()
+            .filter_map(|intent| match intent.about {
+                About::Survey { ticket, completion } => {
+                    let found = loaded.tickets.get(&ticket)?;
+                    let expert = intent.expert(found)?;
+                    let at = intent.at;
+                    Some((
+                        intent.key.clone(),
+                        Completion { ticket, sequence: completion, customer: found.customer, expert, at },
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut invitations = self.invitations(actor, completions, &loaded.surveys).await?;
         let mut messages = Vec::new();
         let mut tokens = HashMap::new();
         for intent in wanted {
             let written = match &intent.about {
-                About::Survey { ticket, completion } => {
-                    self.invite(actor, &intent, (*ticket, *completion), templates, &loaded, &mut tokens).await
-                }
+                About::Survey { .. } => match invitations.remove(&intent.key) {
+                    None => Ok(None),
+                    Some(invitation) => {
+                        let intent = Intent { key: invitation.key, ..intent };
+                        let link = Some((&invitation.token, invitation.expires_at));
+                        let message = self.compose(&intent, templates, &loaded, link).await;
+                        if let Ok(Some(message)) = &message {
+                            tokens.insert(message.key.clone(), invitation.token.reveal());
+                        }
+                        message
+                    }
+                },
                 _ => self.compose(&intent, templates, &loaded, None).await,
             };
             match written {
@@ -225,31 +250,6 @@ impl<S: Store> Service<S> {
             }
         }
         Ok((messages, tokens))
-    }
-
-    /// Issues the survey of a completion and writes its invitation (see
-    /// [`Service::invitation`]), noting the token under the message's key.
-    async fn invite(
-        &self,
-        actor: Actor,
-        intent: &Intent,
-        (ticket, sequence): (TicketId, crate::event::Sequence),
-        templates: &Templates,
-        loaded: &Loaded,
-        tokens: &mut HashMap<MessageKey, String>,
-    ) -> Result<Option<Message>, Error> {
-        let Some(found) = loaded.tickets.get(&ticket) else { return Ok(None) };
-        let Some(expert) = intent.expert(found) else { return Ok(None) };
-        let completion = Completion { ticket, sequence, customer: found.customer, expert, at: intent.at };
-        let issued = loaded.surveys.get(&SurveyId::of(ticket, sequence.0));
-        let Some(invitation) = self.invitation(actor, completion, issued).await? else { return Ok(None) };
-        let intent = Intent { key: invitation.key, ..intent.clone() };
-        let message =
-            self.compose(&intent, templates, loaded, Some((&invitation.token, invitation.expires_at))).await?;
-        if let Some(message) = &message {
-            tokens.insert(message.key.clone(), invitation.token.reveal());
-        }
-        Ok(message)
     }
 
     /// Loads every record a page of intents names, a kind at a time (a few round trips per

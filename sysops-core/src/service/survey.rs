@@ -5,16 +5,18 @@ use super::{Error, Service};
 use crate::actor::{Action, Actor};
 use crate::aggregate::{Aggregate, Decide, applied};
 use crate::ctx::Ctx;
+use crate::error::StoreError;
 use crate::expert::{Expert, ExpertEvent};
 use crate::id::SurveyId;
 use crate::notify::{Message, MessageKey, MessageKind, TOKEN_WITHHELD};
 use crate::persist::Change;
 use crate::store::Store;
-use crate::stream::StreamId;
+use crate::stream::{Sequence, StreamId};
 use crate::survey::{Completion, Survey, SurveyAnswer, SurveyCommand, SurveyError, SurveyToken};
 use crate::text::PersonName;
 use crate::ticket::TicketNumber;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 /// How often an answer is tried again when the expert's record changed meanwhile.
 const ANSWER_TRIES: usize = 5;
@@ -96,34 +98,54 @@ impl<S: Store> Service<S> {
         Ok((token, survey))
     }
 
-    /// Issues the survey of `completion` for its invitation (the notification consumer, as
-    /// `actor`), or, when a crash left it issued, reissues it under a fresh token unless an
-    /// invitation of it is already recorded. `None` when there is nothing to send: answered,
-    /// invited already, or issued by another consumer at the same moment.
-    pub(super) async fn invitation(
+    /// Issues the surveys of a page's completions for their invitations (the notification
+    /// consumer, as `actor`), all in one commit, keyed like `wanted` (by the intent's key).
+    /// A survey a crash left issued (found in `issued`) is reissued under a fresh token unless
+    /// an invitation of it is already recorded; an answered one, or one another consumer
+    /// issued at the same moment, calls for no invitation.
+    pub(super) async fn invitations(
         &self,
         actor: Actor,
-        completion: Completion,
-        issued: Option<&Survey>,
-    ) -> Result<Option<Invitation>, Error> {
+        wanted: Vec<(MessageKey, Completion)>,
+        issued: &HashMap<SurveyId, Survey>,
+    ) -> Result<HashMap<MessageKey, Invitation>, Error> {
         let ctx = Ctx::new(actor, self.now()?, self.ids.as_ref());
-        let id = SurveyId::of(completion.ticket, completion.sequence.0);
-        let token = SurveyToken::new(id, self.ids.next_secret());
-        let saved = match issued {
-            None => self.save(None, Survey::issue(completion, &token, &ctx)?).await,
-            Some(survey) if survey.answered.is_some() || self.invited(survey).await? => return Ok(None),
-            Some(survey) => {
-                let events = survey.decide(&SurveyCommand::Reissue { token: token.hash() }, &ctx)?;
-                self.save(Some(survey), events).await
+        let mut decided = Vec::with_capacity(wanted.len());
+        for (intent, completion) in wanted {
+            let id = SurveyId::of(completion.ticket, completion.sequence.0);
+            let token = SurveyToken::new(id, self.ids.next_secret());
+            let (current, events) = match issued.get(&id) {
+                None => (None, Survey::issue(completion, &token, &ctx)?),
+                Some(survey) if survey.answered.is_some() || self.invited(survey).await? => continue,
+                Some(survey) => (Some(survey), survey.decide(&SurveyCommand::Reissue { token: token.hash() }, &ctx)?),
+            };
+            let next = match current {
+                Some(survey) => applied(survey, &events)?,
+                None => crate::aggregate::replay::<Survey>(&events)?,
+            };
+            let change = Change::of(current.map_or(Sequence::NONE, Aggregate::version), &next, &events)?;
+            decided.push((intent, next, token, change));
+        }
+        let changes: Vec<Change> = decided.iter().map(|(.., change)| change.clone()).collect();
+        let mut committed = self.store.commit(changes).await.map(|()| true);
+        if matches!(&committed, Err(StoreError::Conflict { .. })) {
+            committed = Ok(false); // another consumer issued some: commit the rest one by one
+        }
+        let all_at_once = committed?;
+        let mut invitations = HashMap::with_capacity(decided.len());
+        for (intent, survey, token, change) in decided {
+            if !all_at_once {
+                match self.store.commit(vec![change]).await {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict { .. }) => continue,
+                    Err(e) => return Err(e.into()),
+                }
             }
-        };
-        let survey = match saved {
-            Ok(survey) => survey,
-            Err(e) if e.is_conflict() => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let key = MessageKey::of(StreamId::new(Survey::KIND, id), survey.version(), MessageKind::SurveyInvitation);
-        Ok(Some(Invitation { key, token, expires_at: survey.expires_at }))
+            let stream = StreamId::new(Survey::KIND, survey.id);
+            let key = MessageKey::of(stream, survey.version(), MessageKind::SurveyInvitation);
+            invitations.insert(intent, Invitation { key, token, expires_at: survey.expires_at });
+        }
+        Ok(invitations)
     }
 
     /// True when an invitation of `survey` is recorded (sent, failed, or waiting to be retried).

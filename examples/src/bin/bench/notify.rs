@@ -1,7 +1,8 @@
 //! The `notify` scenario: ticket lifecycles' events consumed by the notification consumer
 //! (derive each message, write it from its template, queue it, hand it to a notifier that
-//! accepts everything, record the outcome) against a hand-written baseline that only reads
-//! the same outbox rows and writes one delivery row for each that calls for a message.
+//! accepts everything, record the outcome; a completed ticket's survey issued for its
+//! invitation) against a hand-written baseline that only reads the same outbox rows and writes
+//! one delivery row for each that calls for a message.
 
 use super::baseline::BaselineDb;
 use super::{Args, BoxError, Target, report, targets};
@@ -23,8 +24,9 @@ use sysops_storage::{Options, Sysops};
 const PAGE: usize = 500;
 const CUSTOMERS: usize = 2_000;
 const EXPERTS: usize = 100;
-/// The events that call for a message in these lifecycles: the offer, the acceptance, the start.
-const MESSAGE_EVENTS: [&str; 3] = ["TicketAssigned", "AssignmentAccepted", "WorkStarted"];
+/// The events that call for a message in these lifecycles: the offer, the acceptance, the
+/// start, and the completion (its survey's invitation).
+const MESSAGE_EVENTS: [&str; 4] = ["TicketAssigned", "AssignmentAccepted", "WorkStarted", "WorkCompleted"];
 
 /// A notifier that accepts every message and sends nothing.
 struct Accepting;
