@@ -252,11 +252,6 @@ impl MessageKey {
     pub fn stream_id(&self) -> Option<uuid::Uuid> {
         self.0.split('.').next().and_then(|id| uuid::Uuid::parse_str(id).ok())
     }
-
-    /// The kind of message it keys.
-    pub fn kind(&self) -> Option<MessageKind> {
-        self.0.rsplit('.').next().and_then(MessageKind::parse)
-    }
 }
 
 /// What delivery history shows in place of a survey link's token: the token opens the

@@ -126,12 +126,16 @@ impl<S: Store> Service<S> {
             let change = Change::of(current.map_or(Sequence::NONE, Aggregate::version), &next, &events)?;
             decided.push((intent, next, token, change));
         }
-        let changes: Vec<Change> = decided.iter().map(|(.., change)| change.clone()).collect();
-        let mut committed = self.store.commit(changes).await.map(|()| true);
-        if matches!(&committed, Err(StoreError::Conflict { .. })) {
-            committed = Ok(false); // another consumer issued some: commit the rest one by one
+        if decided.is_empty() {
+            return Ok(HashMap::new());
         }
-        let all_at_once = committed?;
+        let changes: Vec<Change> = decided.iter().map(|(.., change)| change.clone()).collect();
+        let all_at_once = match self.store.commit(changes).await {
+            Ok(()) => true,
+            // Another consumer issued some of them: the rest are committed one by one.
+            Err(StoreError::Conflict { .. }) => false,
+            Err(e) => return Err(e.into()),
+        };
         let mut invitations = HashMap::with_capacity(decided.len());
         for (intent, survey, token, change) in decided {
             if !all_at_once {
@@ -169,16 +173,18 @@ impl<S: Store> Service<S> {
         let token = SurveyToken::new(survey.id, self.ids.next_secret());
         let events = survey.decide(&SurveyCommand::Reissue { token: token.hash() }, &ctx)?;
         self.save(Some(&survey), events).await?;
-        let link = token.reveal();
-        message.body = message.body.replace(TOKEN_WITHHELD, &link);
-        message.subject = message.subject.take().map(|s| s.replace(TOKEN_WITHHELD, &link));
+        replace_in(message, TOKEN_WITHHELD, &token.reveal());
         Ok(true)
     }
 }
 
 /// The message as delivery history keeps it: `token` withheld.
 pub(super) fn withheld(mut message: Message, token: &str) -> Message {
-    message.body = message.body.replace(token, TOKEN_WITHHELD);
-    message.subject = message.subject.map(|s| s.replace(token, TOKEN_WITHHELD));
+    replace_in(&mut message, token, TOKEN_WITHHELD);
     message
+}
+
+fn replace_in(message: &mut Message, from: &str, to: &str) {
+    message.body = message.body.replace(from, to);
+    message.subject = message.subject.take().map(|s| s.replace(from, to));
 }
