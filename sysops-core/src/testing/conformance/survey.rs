@@ -100,6 +100,15 @@ pub async fn a_completed_ticket_invites_its_customer_to_a_survey_answered_once_f
     assert_eq!(kept.status, DeliveryStatus::Sent);
     assert!(!kept.message.body.contains(&token) && kept.message.body.contains(TOKEN_WITHHELD));
 
+    // The store keeps the secret's digest, never the token: not in the survey, not in its events.
+    let survey_id = SurveyToken::parse(&token).expect("token").survey();
+    let stream = crate::StreamId::new(AggregateKind::Survey, survey_id);
+    let stored = w.service.store().load(stream).await.expect("load").expect("the survey is stored");
+    let secret_part = &token[22..];
+    assert!(!stored.json.contains(secret_part));
+    let events = w.service.store().events(stream).await.expect("events");
+    assert!(!events.is_empty() && events.iter().all(|e| !e.json.contains(secret_part)));
+
     // The link opens the survey without a login; the answer rates the expert.
     let view = w.service.open_survey(&token).await.expect("open");
     assert_eq!(view.ticket_number, crate::ticket::TicketNumber::of(ticket.id));
