@@ -184,8 +184,9 @@ pub trait EventStore: Send + Sync {
     /// All events of a stream in sequence order.
     fn events(&self, stream: StreamId) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
 
-    /// The latest states of the streams of `kind` with these ids that exist, in any order: a
-    /// page of records read in one round trip (the notification consumer's), not one per id.
+    /// The latest states of the streams of `kind` with these ids that exist, each once (an id
+    /// may be given twice), in any order: a page of records read in one round trip (the
+    /// notification consumer's), not one per id.
     fn load_many(
         &self,
         kind: AggregateKind,

@@ -136,12 +136,8 @@ impl<S: Store> Service<S> {
     }
 
     async fn save<A: Aggregate>(&self, current: Option<&A>, events: Vec<Envelope<A::Event>>) -> Result<A, Error> {
-        let next = match current {
-            Some(current) => applied(current, &events)?,
-            None => crate::aggregate::replay::<A>(&events)?,
-        };
-        let expected = current.map_or(Sequence::NONE, Aggregate::version);
-        self.store_for(A::KIND).commit(vec![Change::of(expected, &next, &events)?]).await?;
+        let (next, change) = change_of(current, &events)?;
+        self.store_for(A::KIND).commit(vec![change]).await?;
         Ok(next)
     }
 
@@ -183,4 +179,15 @@ impl<S: Store> Service<S> {
         }
         Ok(crate::aggregate::replay(&events)?)
     }
+}
+
+/// The state `events` lead to from `current` (from nothing when `None`), and the change that
+/// commits them guarded by `current`'s version.
+fn change_of<A: Aggregate>(current: Option<&A>, events: &[Envelope<A::Event>]) -> Result<(A, Change), Error> {
+    let next = match current {
+        Some(current) => applied(current, events)?,
+        None => crate::aggregate::replay::<A>(events)?,
+    };
+    let change = Change::of(current.map_or(Sequence::NONE, Aggregate::version), &next, events)?;
+    Ok((next, change))
 }

@@ -304,10 +304,7 @@ impl<S: Store> Service<S> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        let states = self.store_for(A::KIND).load_many(A::KIND, &ids).await?;
+        let states = self.store_for(A::KIND).load_many(A::KIND, ids).await?;
         Ok(states.iter().filter_map(|s| crate::persist::decode_state::<A>(s).ok()).collect())
     }
 

@@ -1,9 +1,9 @@
 //! Surveys: issued by the notification consumer with the invitation it sends, opened and
 //! answered from their links by customers without a login.
 
-use super::{Error, Service};
+use super::{Error, Service, change_of};
 use crate::actor::{Action, Actor};
-use crate::aggregate::{Aggregate, Decide, applied};
+use crate::aggregate::{Aggregate, Decide};
 use crate::ctx::Ctx;
 use crate::error::StoreError;
 use crate::expert::{Expert, ExpertEvent};
@@ -11,7 +11,7 @@ use crate::id::SurveyId;
 use crate::notify::{Message, MessageKey, MessageKind, TOKEN_WITHHELD};
 use crate::persist::Change;
 use crate::store::Store;
-use crate::stream::{Sequence, StreamId};
+use crate::stream::StreamId;
 use crate::survey::{Completion, Survey, SurveyAnswer, SurveyCommand, SurveyError, SurveyToken};
 use crate::text::PersonName;
 use crate::ticket::TicketNumber;
@@ -78,13 +78,11 @@ impl<S: Store> Service<S> {
         let (token, survey) = self.admitted(token).await?;
         let ctx = self.ctx(Actor::customer(survey.customer), Action::AnswerSurvey).await?;
         let command = SurveyCommand::Answer { token, answer: answer.clone() };
-        let events = survey.decide(&command, &ctx)?;
-        let answered = applied(&survey, &events)?;
-        let mut changes = vec![Change::of(survey.version(), &answered, &events)?];
+        let (answered, change) = change_of(Some(&survey), &survey.decide(&command, &ctx)?)?;
+        let mut changes = vec![change];
         if let Some(expert) = self.find::<Expert>(survey.expert).await? {
             let rated = ExpertEvent::Rated { survey: survey.id, satisfaction: answer.satisfaction };
-            let rated = ctx.stamp(expert.id, expert.version(), vec![rated]);
-            changes.push(Change::of(expert.version(), &applied(&expert, &rated)?, &rated)?);
+            changes.push(change_of(Some(&expert), &ctx.stamp(expert.id, expert.version(), vec![rated]))?.1);
         }
         self.store.commit(changes).await?;
         Ok(answered)
@@ -119,11 +117,7 @@ impl<S: Store> Service<S> {
                 Some(survey) if survey.answered.is_some() || self.invited(survey).await? => continue,
                 Some(survey) => (Some(survey), survey.decide(&SurveyCommand::Reissue { token: token.hash() }, &ctx)?),
             };
-            let next = match current {
-                Some(survey) => applied(survey, &events)?,
-                None => crate::aggregate::replay::<Survey>(&events)?,
-            };
-            let change = Change::of(current.map_or(Sequence::NONE, Aggregate::version), &next, &events)?;
+            let (next, change) = change_of(current, &events)?;
             decided.push((intent, next, token, change));
         }
         if decided.is_empty() {

@@ -157,11 +157,6 @@ impl Survey {
         Ok(ctx.stamp(survey, Sequence::NONE, vec![issued]))
     }
 
-    /// True when the survey can still be answered at `now`.
-    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
-        self.answered.is_none() && now < self.expires_at
-    }
-
     /// Checks `token` opens this survey now: the right secret, not answered, not expired (in
     /// that order, so a wrong token learns nothing about the survey).
     pub fn admit(&self, token: &SurveyToken, now: DateTime<Utc>) -> Result<(), SurveyError> {

@@ -327,6 +327,10 @@ impl EventStore for SqliteStore {
     }
 
     async fn load_many(&self, kind: AggregateKind, ids: &[uuid::Uuid]) -> Result<Vec<StoredState>, StoreError> {
+        // Each id once, so that an id repeated in two chunks does not load twice.
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
         let mut states = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let mut query =

@@ -62,6 +62,14 @@ fn token_in(message: &Message) -> String {
     link.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect()
 }
 
+/// Customer `n`'s ticket completed and its invitation sent: the ticket and the link's token.
+async fn invited<S: Store>(w: &World<S>, notifier: &RecordingNotifier, n: usize) -> (Ticket, String) {
+    let ticket = completed(w, n).await;
+    round(w, notifier).await;
+    let token = token_in(&invitations(notifier, &ticket)[0]);
+    (ticket, token)
+}
+
 fn answer(stars: i64) -> SurveyAnswer {
     SurveyAnswer {
         satisfaction: Satisfaction::new(stars).expect("stars"),
@@ -141,9 +149,7 @@ pub async fn a_completed_ticket_invites_its_customer_to_a_survey_answered_once_f
 pub async fn survey_links_that_are_forged_truncated_or_expired_open_nothing<S: Store>(store: S) {
     let w = world(store).await;
     let notifier = RecordingNotifier::default();
-    let ticket = completed(&w, 0).await;
-    round(&w, &notifier).await;
-    let token = token_in(&invitations(&notifier, &ticket)[0]);
+    let (ticket, token) = invited(&w, &notifier, 0).await;
     let last = token.chars().last().expect("a character");
     let altered = format!("{}{}", &token[..TOKEN_CHARS - 1], if last == 'A' { 'B' } else { 'A' });
     let unknown = SurveyToken::new(SurveyId::of(ticket.id, 99), [7; 32]).reveal();
@@ -236,9 +242,7 @@ pub async fn an_invitation_lost_in_a_crash_or_retried_goes_out_under_a_fresh_tok
 pub async fn survey_scores_rate_the_expert_and_the_assignment_job_weighs_them<S: Store>(store: S) {
     let w = world(store).await;
     let notifier = RecordingNotifier::default();
-    let ticket = completed(&w, 0).await;
-    round(&w, &notifier).await;
-    let token = token_in(&invitations(&notifier, &ticket)[0]);
+    let (ticket, token) = invited(&w, &notifier, 0).await;
     w.service.answer_survey(&token, answer(5)).await.expect("answer");
     // Closed, the ticket no longer counts as the expert's recent work: only the rating tells
     // the two experts apart.
