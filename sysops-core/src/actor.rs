@@ -155,6 +155,8 @@ pub enum Action {
     ViewNotifications,
     CheckDeadlines,
     AnswerSurvey,
+    ProjectReports,
+    ReadReports,
 }
 
 /// How far a role's permission for an action reaches.
@@ -172,7 +174,7 @@ pub enum Scope {
 
 impl Action {
     /// Every action, for generated permission tests.
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 62] = [
         Action::CreateStaffAccount,
         Action::ChangeStaffRole,
         Action::DeactivateStaffAccount,
@@ -233,6 +235,8 @@ impl Action {
         Action::ViewNotifications,
         Action::CheckDeadlines,
         Action::AnswerSurvey,
+        Action::ProjectReports,
+        Action::ReadReports,
     ];
 
     /// The policy: how far `role` may do this action.
@@ -337,6 +341,11 @@ impl Action {
             // A survey is answered from its link by the customer whose ticket it asks about:
             // the token proves who they are, and nobody answers for them.
             (AnswerSurvey, Customer) => S::Own,
+            // Reports (UC-6): the library's projector keeps their read models; managers and
+            // administrators read them. They sum up every customer and expert, so customers
+            // and experts may not, not even about themselves.
+            (ProjectReports, Administrator | System) => S::All,
+            (ReadReports, Administrator | Manager | System) => S::All,
             _ => S::None,
         }
     }

@@ -36,6 +36,7 @@ mod money;
 pub mod notify;
 mod persist;
 mod plan;
+pub mod report;
 mod rule;
 mod service;
 mod skill;
@@ -73,7 +74,7 @@ pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
 pub use rule::{Refused, RuleError};
 pub use service::{
     AssignmentReport, BillingReport, DeadlineReport, Error, IMPORT_PAGE, ImportProgress, NOTIFICATIONS, NotifyOptions,
-    NotifyReport, Service, SurveyView, WaitingTicket,
+    NotifyReport, ProjectionReport, Service, SurveyView, WaitingTicket,
 };
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};

@@ -1,7 +1,7 @@
 //! The whole storage contract, split by subsystem as each backend implements it: the event
 //! store and the outbox every domain shares ([`EventStore`], [`Outbox`]), and one query
 //! trait per domain ([`TicketStore`], [`ExpertStore`], [`AssignmentStore`], [`BillingStore`]
-//! and the [`CardVault`], [`KbStore`], [`HelpdeskStore`], [`NotifyStore`]). [`Store`] is
+//! and the [`CardVault`], [`KbStore`], [`HelpdeskStore`], [`NotifyStore`], [`ReportStore`]). [`Store`] is
 //! all of them; adding a domain's queries adds its trait here, and nothing else here changes.
 //!
 //! Each trait has its conformance suite in `testing` (feature `testing`), which every
@@ -18,6 +18,7 @@ pub use crate::persist::{
     Change, ConsumerName, EventStore, Listing, MemoryStore, Outbox, OutboxEntry, Page, Quarantined, StoredEvent,
     StoredState, audit_stream, decode_all, decode_event, decode_state, history, load, next_after,
 };
+pub use crate::report::ReportStore;
 pub use crate::ticket::{TicketFilter, TicketIndex, TicketStore};
 
 /// Everything a [`Service`](crate::Service) needs from a backend; implemented for every type
@@ -33,6 +34,7 @@ pub trait Store:
     + KbStore
     + HelpdeskStore
     + NotifyStore
+    + ReportStore
 {
 }
 
@@ -47,5 +49,6 @@ impl<T> Store for T where
         + KbStore
         + HelpdeskStore
         + NotifyStore
+        + ReportStore
 {
 }

@@ -274,6 +274,10 @@ fn perform(w: &W, action: Action, actor: Actor) -> Result<(), Error> {
             block_on(s.notify_round(actor, &Silent, &sysops_core::NotifyOptions::default())).map(drop)
         }
         Action::EditTemplates => block_on(s.templates(actor)).map(drop),
+        Action::ProjectReports => block_on(s.project_reports(actor, 10)).map(drop),
+        Action::ReadReports => {
+            block_on(s.ticketing_report(actor, sysops_core::report::ReportRange::all_time())).map(drop)
+        }
         Action::CheckDeadlines => block_on(s.check_deadlines(actor, sysops_core::WarnAt::default())).map(drop),
         Action::ViewNotifications => {
             let filter = sysops_core::notify::DeliveryFilter::Customer(w.customers[0].id);

@@ -37,11 +37,12 @@ enum Domain {
     Billing,
     KnowledgeBase,
     Notifications,
+    Reports,
     Integrity,
 }
 
 /// The page's groups, in order.
-const DOMAINS: [Domain; 10] = [
+const DOMAINS: [Domain; 11] = [
     Domain::StaffAccounts,
     Domain::Plans,
     Domain::Customers,
@@ -51,6 +52,7 @@ const DOMAINS: [Domain; 10] = [
     Domain::Billing,
     Domain::KnowledgeBase,
     Domain::Notifications,
+    Domain::Reports,
     Domain::Integrity,
 ];
 
@@ -66,6 +68,7 @@ impl Domain {
             Domain::Billing => "Billing",
             Domain::KnowledgeBase => "Knowledge base",
             Domain::Notifications => "Notifications",
+            Domain::Reports => "Reports",
             Domain::Integrity => "Integrity",
         }
     }
@@ -134,6 +137,12 @@ const DESCRIPTIONS: &[(&str, Domain, &str)] = {
         ("ViewNotifications", Notifications, "Read the messages sent about a ticket or customer"),
         ("CheckDeadlines", Tickets, "Record tickets nearing or past their response and resolution deadlines"),
         ("AnswerSurvey", Notifications, "Answer the satisfaction survey of a completed ticket, from its link"),
+        (
+            "ProjectReports",
+            Reports,
+            "Run the report projector: fold events into the reports' read models, or rebuild them",
+        ),
+        ("ReadReports", Reports, "Read the ticketing, expert-performance and financial reports"),
         ("AuditRecords", Integrity, "List stored records that do not decode or replay (quarantined)"),
     ]
 };

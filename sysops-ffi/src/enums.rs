@@ -348,6 +348,8 @@ domain_enum!(
         ViewNotifications,
         CheckDeadlines,
         AnswerSurvey,
+        ProjectReports,
+        ReadReports,
     }
 );
 

@@ -25,6 +25,10 @@ pub struct Options {
     /// The keys the card vault seals card numbers with; without them every card operation
     /// is refused.
     pub card_keys: Option<Arc<dyn KeyProvider>>,
+    /// Where the reports' read models live, when they are kept in a database of their own
+    /// (ADR-7: reports never slow the ticket system down); by default, in the main store.
+    /// Same URL forms.
+    pub analytics_url: Option<String>,
 }
 
 impl Default for Options {
@@ -36,6 +40,7 @@ impl Default for Options {
             pg_max_connections: 10,
             billing_url: None,
             card_keys: None,
+            analytics_url: None,
         }
     }
 }
@@ -76,7 +81,7 @@ impl Sysops {
     }
 
     /// Opens the store at `url` with `options` (and the billing store at
-    /// `options.billing_url`, if given).
+    /// `options.billing_url` and the analytics store at `options.analytics_url`, if given).
     pub async fn open_with(url: &str, options: Options) -> Result<Self, OpenError> {
         let mut store = open_store(url, &options).await?;
         let billing = match &options.billing_url {
@@ -91,9 +96,16 @@ impl Sysops {
                 None
             }
         };
+        let analytics = match &options.analytics_url {
+            Some(analytics_url) => Some(open_store(analytics_url, &options).await?),
+            None => None,
+        };
         let mut service = Service::new(store, options.clock, options.ids);
         if let Some(billing) = billing {
             service = service.with_billing_store(billing);
+        }
+        if let Some(analytics) = analytics {
+            service = service.with_analytics_store(analytics);
         }
         Ok(Self { service })
     }
@@ -131,8 +143,9 @@ impl Sysops {
     /// Closes the database connections; later calls fail with a storage error.
     pub async fn close(&self) {
         self.service.store().close().await;
-        // The main store again when billing shares it: closing twice is harmless.
+        // The main store again when billing or the reports share it: closing twice is harmless.
         self.service.billing_store().close().await;
+        self.service.analytics_store().close().await;
     }
 }
 

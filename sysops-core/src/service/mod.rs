@@ -16,6 +16,7 @@ mod kb;
 mod kb_sync;
 mod notify;
 mod plan;
+mod report;
 mod staff;
 mod survey;
 mod ticket;
@@ -25,6 +26,7 @@ pub use billing::BillingReport;
 pub use error::Error;
 pub use kb::{IMPORT_PAGE, ImportProgress};
 pub use notify::{NOTIFICATIONS, NotifyOptions, NotifyReport};
+pub use report::ProjectionReport;
 pub use survey::SurveyView;
 pub use ticket::DeadlineReport;
 
@@ -61,6 +63,8 @@ pub struct Service<S> {
     store: S,
     /// Where billing records live when they are kept apart from the rest (ADR-4).
     billing: Option<S>,
+    /// Where the reports' read models live when they are kept apart from the rest (ADR-7).
+    analytics: Option<S>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     /// Plans by id. A plan's terms never change once defined (only `retired` does, which
@@ -71,7 +75,14 @@ pub struct Service<S> {
 impl<S: Store> Service<S> {
     /// A service over `store`, reading time from `clock` and taking ids from `ids`.
     pub fn new(store: S, clock: impl Clock + 'static, ids: impl IdGen + 'static) -> Self {
-        Self { store, billing: None, clock: Arc::new(clock), ids: Arc::new(ids), plan_terms: RwLock::default() }
+        Self {
+            store,
+            billing: None,
+            analytics: None,
+            clock: Arc::new(clock),
+            ids: Arc::new(ids),
+            plan_terms: RwLock::default(),
+        }
     }
 
     /// Keeps billing records (subscriptions, invoices, the card vault) in `billing`, another

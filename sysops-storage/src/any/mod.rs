@@ -9,6 +9,7 @@ mod expert;
 mod helpdesk;
 mod kb;
 mod notify;
+mod report;
 mod ticket;
 
 use crate::{PgStore, SqliteStore};

@@ -13,6 +13,7 @@ mod helpdesk;
 mod kb;
 mod notify;
 mod outbox;
+mod report;
 mod ticket;
 
 use crate::error::{OpenError, backend, is_unique_violation};

@@ -6,6 +6,7 @@ pub(crate) mod expert;
 pub(crate) mod helpdesk;
 pub(crate) mod kb;
 pub(crate) mod notify;
+pub(crate) mod report;
 pub(crate) mod ticket;
 
 use crate::rows::{Bind, Placeholders, Sql, to_i64};

@@ -23,6 +23,7 @@ mod kb;
 mod kb_sync;
 mod notify;
 mod outbox;
+mod report;
 mod survey;
 mod ticket;
 
@@ -35,6 +36,7 @@ pub use kb::*;
 pub use kb_sync::*;
 pub use notify::*;
 pub use outbox::*;
+pub use report::*;
 pub use survey::*;
 pub use ticket::*;
 
@@ -88,6 +90,8 @@ where
     templates_are_data_checked_when_saved_and_used_once_saved(fresh().await).await;
     the_delivery_history_is_read_by_staff_and_the_customer_it_concerns(fresh().await).await;
     a_ticket_nearing_a_deadline_tells_the_escalation_contact_once_and_breaches_are_recorded(fresh().await).await;
+    the_ticketing_report_equals_a_count_over_the_raw_events_and_survives_a_rebuild(fresh().await).await;
+    a_fact_is_never_replaced_by_one_that_took_in_fewer_events(fresh().await).await;
 }
 
 /// Generates one `#[test]` per conformance case of every storage trait for a backend: the
@@ -114,6 +118,7 @@ macro_rules! store_conformance_tests {
         $crate::helpdesk_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::notify_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::survey_conformance_tests!($block_on, $fresh, skip_unless = $available);
+        $crate::report_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
     };
 }
 

@@ -1,0 +1,226 @@
+//! The report projector, the rebuild of the reports' read models, and the reports.
+
+use super::{Error, Service};
+use crate::actor::{Action, Actor, Target, authorize};
+use crate::customer::Customer;
+use crate::event::{AggregateKind, Envelope};
+use crate::id::{CustomerId, TicketId};
+use crate::persist::{ConsumerName, Page, StoredEvent, decode_event};
+use crate::plan::SupportPlan;
+use crate::report::{
+    CustomerFacts, PlanFacts, Projection, REPORTS, ReportLag, ReportRange, TicketFacts, TicketingReport,
+};
+use crate::store::Store;
+use crate::ticket::Ticket;
+use std::collections::HashMap;
+
+/// Records listed per page when the read models are rebuilt.
+const REBUILD_PAGE: u32 = 500;
+
+/// What one round of the report projector did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProjectionReport {
+    /// Outbox events read.
+    pub events: u64,
+    /// Read-model rows written.
+    pub rows: u64,
+    /// Events that could not be folded in: they do not decode, or their record's facts are
+    /// missing (written before the read models existed: a rebuild takes them in).
+    pub skipped: u64,
+}
+
+impl ProjectionReport {
+    /// True when the round found no event: the projector may sleep.
+    pub fn idle(&self) -> bool {
+        self.events == 0
+    }
+}
+
+impl<S: Store> Service<S> {
+    /// Keeps the reports' read models in `analytics`, another database than the rest
+    /// (ADR-7), instead of the main store.
+    pub fn with_analytics_store(mut self, analytics: S) -> Self {
+        self.analytics = Some(analytics);
+        self
+    }
+
+    /// Where the reports' read models live: the analytics store if one was given, else the
+    /// main store.
+    pub fn analytics_store(&self) -> &S {
+        self.analytics.as_ref().unwrap_or(&self.store)
+    }
+
+    /// One round of the report projector: folds up to `batch` events (1–10,000) of the
+    /// outbox (the main store's and, when kept apart, the billing store's) into the read
+    /// models, writes the rows they changed in one transaction, and only then acknowledges
+    /// them. An event read again after a crash changes nothing (each row knows the last event
+    /// it took in). System or an administrator runs it, in a loop, as often as the reports'
+    /// lag allows.
+    pub async fn project_reports(&self, actor: Actor, batch: u32) -> Result<ProjectionReport, Error> {
+        let actor = self.verify(actor, Action::ProjectReports).await?;
+        authorize(&actor, Action::ProjectReports, Target::default())?;
+        if !(1..=10_000).contains(&batch) {
+            let value = i64::from(batch);
+            return Err(crate::error::ValidationError::OutOfRange { field: "batch", value, min: 1, max: 10_000 }.into());
+        }
+        let consumer = ConsumerName::new(REPORTS)?;
+        let mut report = ProjectionReport::default();
+        for source in self.sources() {
+            let entries = source.poll(&consumer, batch).await?;
+            let Some(last) = entries.last().map(|e| e.position) else { continue };
+            let events: Vec<StoredEvent> = entries.into_iter().map(|e| e.event).collect();
+            report.events += events.len() as u64;
+            let (projection, skipped) = self.fold(&events).await?;
+            report.skipped += skipped;
+            report.rows += rows(&projection);
+            if !projection.is_empty() {
+                self.analytics_store().write_facts(&projection).await?;
+            }
+            source.ack(&consumer, last).await?;
+        }
+        Ok(report)
+    }
+
+    /// Folds every stored event into the read models again, from nothing (after a change to
+    /// how facts are folded, or to fill an analytics database that is new): plans and
+    /// customers first, then tickets. Safe while the projector runs. Answers the rows
+    /// written.
+    pub async fn rebuild_reports(&self, actor: Actor) -> Result<u64, Error> {
+        let actor = self.verify(actor, Action::ProjectReports).await?;
+        authorize(&actor, Action::ProjectReports, Target::default())?;
+        self.analytics_store().clear_facts().await?;
+        let mut written = 0;
+        for kind in [AggregateKind::Plan, AggregateKind::Customer, AggregateKind::Ticket] {
+            let store = self.store_for(kind);
+            let mut page = Page::first(REBUILD_PAGE);
+            loop {
+                let states = store.states(kind, page).await?;
+                let Some(last) = states.last().map(|s| s.stream.id) else { break };
+                let mut events = Vec::new();
+                for state in &states {
+                    events.extend(store.events(state.stream).await?);
+                }
+                let (projection, _) = self.fold(&events).await?;
+                written += rows(&projection);
+                self.analytics_store().write_facts(&projection).await?;
+                if states.len() < page.len() {
+                    break;
+                }
+                page = Page::after(last, REBUILD_PAGE);
+            }
+        }
+        Ok(written)
+    }
+
+    /// The ticketing report over the tickets submitted in `range`: managers and
+    /// administrators. Statuses, ages and deadlines are as of now; the report says how far
+    /// behind the events its read model was.
+    pub async fn ticketing_report(&self, actor: Actor, range: ReportRange) -> Result<TicketingReport, Error> {
+        let actor = self.verify(actor, Action::ReadReports).await?;
+        authorize(&actor, Action::ReadReports, Target::default())?;
+        let lag = self.report_lag().await?;
+        let as_of = self.now()?;
+        let mut rows = self.analytics_store().ticketing_rows(range, as_of).await?;
+        rows.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        Ok(TicketingReport { range, as_of, lag, rows })
+    }
+
+    /// The time of the oldest event the projector has not folded in yet, over every outbox.
+    async fn report_lag(&self) -> Result<ReportLag, Error> {
+        let consumer = ConsumerName::new(REPORTS)?;
+        let mut behind_since = None;
+        for source in self.sources() {
+            if let Some(oldest) = source.poll(&consumer, 1).await?.first() {
+                behind_since =
+                    Some(behind_since.map_or(oldest.event.at, |at: chrono::DateTime<_>| at.min(oldest.event.at)));
+            }
+        }
+        Ok(ReportLag { behind_since })
+    }
+
+    /// The stores whose outboxes events come from: the main one, and the billing one when
+    /// kept apart.
+    fn sources(&self) -> impl Iterator<Item = &S> {
+        std::iter::once(&self.store).chain(self.billing.as_ref())
+    }
+
+    /// The read-model rows `events` change, each from its stored facts (loaded once) and the
+    /// page's events in order; and how many events could not be folded in.
+    async fn fold(&self, events: &[StoredEvent]) -> Result<(Projection, u64), Error> {
+        let mut skipped = 0;
+        let mut tickets = Vec::new();
+        let mut customers = Vec::new();
+        let mut plans = Vec::new();
+        for event in events {
+            let decoded = match event.stream.kind {
+                AggregateKind::Ticket => decode_event::<Ticket>(event).map(|e| tickets.push(e)),
+                AggregateKind::Customer => decode_event::<Customer>(event).map(|e| customers.push(e)),
+                AggregateKind::Plan => decode_event::<SupportPlan>(event).map(|e| plans.push(e)),
+                _ => Ok(()),
+            };
+            skipped += u64::from(decoded.is_err());
+        }
+        let analytics = self.analytics_store();
+        let ids: Vec<TicketId> = tickets.iter().map(|e| TicketId::from(e.aggregate_id)).collect();
+        let mut ticket_facts: HashMap<TicketId, TicketFacts> =
+            analytics.ticket_facts(&dedup(ids)).await?.into_iter().map(|f| (f.ticket, f)).collect();
+        skipped += fold_into(
+            &mut ticket_facts,
+            &tickets,
+            |e| TicketId::from(e.aggregate_id),
+            TicketFacts::submitted,
+            TicketFacts::apply,
+        );
+        let ids: Vec<CustomerId> = customers.iter().map(|e| CustomerId::from(e.aggregate_id)).collect();
+        let mut customer_facts: HashMap<CustomerId, CustomerFacts> =
+            analytics.customer_facts(&dedup(ids)).await?.into_iter().map(|f| (f.customer, f)).collect();
+        skipped += fold_into(
+            &mut customer_facts,
+            &customers,
+            |e| CustomerId::from(e.aggregate_id),
+            CustomerFacts::registered,
+            CustomerFacts::apply,
+        );
+        let projection = Projection {
+            tickets: ticket_facts.into_values().collect(),
+            customers: customer_facts.into_values().collect(),
+            plans: plans.iter().filter_map(PlanFacts::defined).collect(),
+        };
+        Ok((projection, skipped))
+    }
+}
+
+/// Folds `events` in order into `facts` (keyed by `id`): a record's first event starts its
+/// facts (`start`), later ones `apply`. Answers how many events found neither.
+fn fold_into<K: std::hash::Hash + Eq, E, F>(
+    facts: &mut HashMap<K, F>,
+    events: &[Envelope<E>],
+    id: impl Fn(&Envelope<E>) -> K,
+    start: impl Fn(&Envelope<E>) -> Option<F>,
+    apply: impl Fn(&mut F, &Envelope<E>),
+) -> u64 {
+    let mut skipped = 0;
+    for event in events {
+        let key = id(event);
+        match facts.get_mut(&key) {
+            Some(found) => apply(found, event),
+            None => match start(event) {
+                Some(started) => {
+                    facts.insert(key, started);
+                }
+                None => skipped += 1,
+            },
+        }
+    }
+    skipped
+}
+
+fn dedup<T: Ord>(mut ids: Vec<T>) -> Vec<T> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn rows(projection: &Projection) -> u64 {
+    (projection.tickets.len() + projection.customers.len() + projection.plans.len()) as u64
+}

@@ -1,0 +1,28 @@
+//! Reports on whichever backend this is.
+
+use super::{AnyStore, delegate};
+use chrono::{DateTime, Utc};
+use sysops_core::report::{CustomerFacts, Projection, ReportRange, ReportStore, TicketFacts, TicketingRow};
+use sysops_core::{CustomerId, StoreError, TicketId};
+
+impl ReportStore for AnyStore {
+    async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
+        delegate!(self.ticket_facts(tickets))
+    }
+
+    async fn customer_facts(&self, customers: &[CustomerId]) -> Result<Vec<CustomerFacts>, StoreError> {
+        delegate!(self.customer_facts(customers))
+    }
+
+    async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
+        delegate!(self.write_facts(projection))
+    }
+
+    async fn clear_facts(&self) -> Result<(), StoreError> {
+        delegate!(self.clear_facts())
+    }
+
+    async fn ticketing_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<TicketingRow>, StoreError> {
+        delegate!(self.ticketing_rows(range, as_of))
+    }
+}

@@ -1,0 +1,127 @@
+//! The reports' read models and queries on PostgreSQL: a page's rows written in one
+//! statement per table (`UNNEST`). On Citus the tables are the coordinator's own.
+
+use super::PgStore;
+use crate::error::backend;
+use crate::sql::report::{self as sql, TICKET_COLUMNS};
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+use sysops_core::report::{CustomerFacts, Projection, ReportRange, ReportStore, TicketFacts, TicketingRow};
+use sysops_core::{CustomerId, StoreError, TicketId};
+use uuid::Uuid;
+
+impl ReportStore for PgStore {
+    async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
+        let ids: Vec<Uuid> = tickets.iter().map(|t| t.as_uuid()).collect();
+        let found: Vec<sql::StoredTicket> =
+            sqlx::query_as(AssertSqlSafe(sql::select_tickets("SELECT UNNEST($1::uuid[])")))
+                .bind(ids)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        found.into_iter().map(sql::ticket_facts).collect()
+    }
+
+    async fn customer_facts(&self, customers: &[CustomerId]) -> Result<Vec<CustomerFacts>, StoreError> {
+        let ids: Vec<Uuid> = customers.iter().map(|c| c.as_uuid()).collect();
+        let found: Vec<sql::CustomerRow> = sqlx::query_as(
+            "SELECT customer, region, plan, version FROM report_customers WHERE customer = ANY($1::uuid[])",
+        )
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(found.into_iter().map(sql::customer_facts).collect())
+    }
+
+    async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
+        let tickets = projection.tickets.iter().map(sql::ticket_row).collect::<Result<Vec<_>, _>>()?;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        if !tickets.is_empty() {
+            let uuids = |f: fn(&sql::TicketRow) -> Uuid| tickets.iter().map(|(r, _)| f(r)).collect::<Vec<_>>();
+            let texts =
+                |f: fn(&sql::TicketRow) -> &String| tickets.iter().map(|(r, _)| f(r).clone()).collect::<Vec<_>>();
+            let ints = |f: fn(&sql::TicketRow) -> i64| tickets.iter().map(|(r, _)| f(r)).collect::<Vec<_>>();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_tickets ({TICKET_COLUMNS}) SELECT * FROM UNNEST(
+                     $1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int8[], $6::text[], $7::int8[], $8::int8[],
+                     $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[]){}",
+                sql::TICKET_UPSERT
+            )))
+            .bind(uuids(|r| r.0))
+            .bind(uuids(|r| r.1))
+            .bind(uuids(|r| r.2))
+            .bind(texts(|r| &r.3))
+            .bind(ints(|r| r.4))
+            .bind(texts(|r| &r.5))
+            .bind(ints(|r| r.6))
+            .bind(tickets.iter().map(|(r, _)| r.7).collect::<Vec<_>>())
+            .bind(ints(|r| r.8))
+            .bind(ints(|r| r.9))
+            .bind(ints(|r| r.10))
+            .bind(ints(|r| r.11))
+            .bind(ints(|r| r.12))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_ticket_clocks (ticket, clock, version)
+                 SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::int8[]){}",
+                sql::CLOCK_UPSERT
+            )))
+            .bind(uuids(|r| r.0))
+            .bind(tickets.iter().map(|(_, clock)| clock.clone()).collect::<Vec<_>>())
+            .bind(ints(|r| r.12))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        if !projection.customers.is_empty() {
+            let rows: Vec<sql::CustomerRow> = projection.customers.iter().map(sql::customer_row).collect();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_customers (customer, region, plan, version)
+                 SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::int8[]){}",
+                sql::CUSTOMER_UPSERT
+            )))
+            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        if !projection.plans.is_empty() {
+            let rows: Vec<(Uuid, String)> = projection.plans.iter().map(sql::plan_row).collect();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_plans (plan, name) SELECT * FROM UNNEST($1::uuid[], $2::text[]){}",
+                sql::PLAN_UPSERT
+            )))
+            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn clear_facts(&self) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for statement in sql::CLEAR {
+            sqlx::query(statement).execute(&mut *tx).await.map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn ticketing_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<TicketingRow>, StoreError> {
+        let found = sqlx::query(sql::TICKETING)
+            .bind(range.from().timestamp())
+            .bind(range.to().timestamp())
+            .bind(as_of.timestamp())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        found.iter().map(|row| sql::ticketing_row(sql::ticketing_tuple(row).map_err(backend)?)).collect()
+    }
+}
