@@ -2,17 +2,21 @@
 //! models (projection tables) rather than by loading every record into the process (ADR-7).
 //!
 //! The report projector (`Service::project_reports`) reads the events through the outbox
-//! as consumer [`REPORTS`] and folds them into facts ([`TicketFacts`], [`CustomerFacts`],
-//! [`PlanFacts`]): a row per record, remembering the last event it took in, so that an event
+//! as consumer [`REPORTS`] and folds them into facts ([`TicketFacts`], [`OfferFacts`],
+//! [`CustomerFacts`], [`PlanFacts`], [`ExpertFacts`], [`SurveyFacts`]): a row per record, remembering the last event it took in, so that an event
 //! read twice changes nothing. The facts may live in an analytics database of their own;
 //! each report says how far behind the events they were ([`ReportLag`]), and
 //! `Service::rebuild_reports` folds them again from the event store at any time.
 
+mod experts;
 mod facts;
 mod store;
 mod ticketing;
 
-pub use facts::{CustomerFacts, PlanFacts, Projection, TicketClock, TicketFacts};
+pub use experts::{ExpertReport, ExpertRow};
+pub use facts::{
+    CustomerFacts, ExpertFacts, OfferFacts, OfferOutcome, PlanFacts, Projection, SurveyFacts, TicketFacts, TicketMemo,
+};
 pub use store::ReportStore;
 pub use ticketing::{TicketingReport, TicketingRow};
 
@@ -22,7 +26,8 @@ use chrono::{DateTime, Utc};
 /// The outbox consumer the report projector reads with.
 pub const REPORTS: &str = "reports";
 
-/// A report's period: from `from` (included) to `to` (excluded).
+/// A report's period: from `from` (included) to `to` (excluded), counted in whole seconds
+/// (the read models keep times to the second).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportRange {
     from: DateTime<Utc>,
@@ -56,9 +61,9 @@ impl ReportRange {
         self.to
     }
 
-    /// True when `at` lies in the period.
+    /// True when `at` lies in the period, to the second.
     pub fn contains(&self, at: DateTime<Utc>) -> bool {
-        self.from <= at && at < self.to
+        (self.from.timestamp()..self.to.timestamp()).contains(&at.timestamp())
     }
 }
 

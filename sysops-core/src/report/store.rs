@@ -2,10 +2,11 @@
 //! queries over them ([`ReportStore`], with its `MemoryStore` implementation).
 
 use super::ReportRange;
-use super::facts::{CustomerFacts, PlanFacts, Projection, TicketFacts};
+use super::experts::ExpertRow;
+use super::facts::{CustomerFacts, ExpertFacts, OfferFacts, PlanFacts, Projection, SurveyFacts, TicketFacts};
 use super::ticketing::{TicketingRow, rows_of};
 use crate::error::StoreError;
-use crate::id::{CustomerId, PlanId, TicketId};
+use crate::id::{AssignmentId, CustomerId, ExpertId, PlanId, SurveyId, TicketId};
 use crate::persist::MemoryStore;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -24,8 +25,14 @@ pub trait ReportStore: Send + Sync {
         customers: &[CustomerId],
     ) -> impl Future<Output = Result<Vec<CustomerFacts>, StoreError>> + Send;
 
-    /// Writes a page's rows in one transaction: each ticket's and customer's unless the
-    /// stored one has a higher version; each plan's name.
+    /// The stored facts of those of `experts` that have some.
+    fn expert_facts(&self, experts: &[ExpertId]) -> impl Future<Output = Result<Vec<ExpertFacts>, StoreError>> + Send;
+
+    /// The stored facts of those of `surveys` that have some.
+    fn survey_facts(&self, surveys: &[SurveyId]) -> impl Future<Output = Result<Vec<SurveyFacts>, StoreError>> + Send;
+
+    /// Writes a page's rows in one transaction: each row unless the stored one has a higher
+    /// version; each plan's name.
     fn write_facts(&self, projection: &Projection) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Forgets every row (a rebuild starts with it).
@@ -38,14 +45,40 @@ pub trait ReportStore: Send + Sync {
         range: ReportRange,
         as_of: DateTime<Utc>,
     ) -> impl Future<Output = Result<Vec<TicketingRow>, StoreError>> + Send;
+
+    /// The expert report's rows (one per expert registered before the range ends), over
+    /// the offers made, the work completed and the surveys answered in `range`, in any
+    /// order, their derived figures not filled in yet.
+    fn expert_rows(
+        &self,
+        range: ReportRange,
+        as_of: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<ExpertRow>, StoreError>> + Send;
 }
 
 /// The memory store's read models.
 #[derive(Default)]
 struct Tables {
     tickets: BTreeMap<TicketId, TicketFacts>,
-    customers: HashMap<CustomerId, CustomerFacts>,
+    customers: BTreeMap<CustomerId, CustomerFacts>,
     plans: HashMap<PlanId, PlanFacts>,
+    offers: BTreeMap<AssignmentId, OfferFacts>,
+    experts: BTreeMap<ExpertId, ExpertFacts>,
+    surveys: BTreeMap<SurveyId, SurveyFacts>,
+}
+
+/// Inserts each of `rows` under its key unless the stored one took in a later event.
+fn keep_latest<K: Ord, F: Clone>(
+    table: &mut BTreeMap<K, F>,
+    rows: &[F],
+    key: impl Fn(&F) -> K,
+    version: impl Fn(&F) -> crate::Sequence,
+) {
+    for row in rows {
+        if table.get(&key(row)).is_none_or(|stored| version(stored) < version(row)) {
+            table.insert(key(row), row.clone());
+        }
+    }
 }
 
 impl MemoryStore {
@@ -63,18 +96,21 @@ impl ReportStore for MemoryStore {
         Ok(self.reports(|t| customers.iter().filter_map(|id| t.customers.get(id).cloned()).collect()))
     }
 
+    async fn expert_facts(&self, experts: &[ExpertId]) -> Result<Vec<ExpertFacts>, StoreError> {
+        Ok(self.reports(|t| experts.iter().filter_map(|id| t.experts.get(id).cloned()).collect()))
+    }
+
+    async fn survey_facts(&self, surveys: &[SurveyId]) -> Result<Vec<SurveyFacts>, StoreError> {
+        Ok(self.reports(|t| surveys.iter().filter_map(|id| t.surveys.get(id).cloned()).collect()))
+    }
+
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
         self.reports(|t| {
-            for facts in &projection.tickets {
-                if t.tickets.get(&facts.ticket).is_none_or(|stored| stored.version < facts.version) {
-                    t.tickets.insert(facts.ticket, facts.clone());
-                }
-            }
-            for facts in &projection.customers {
-                if t.customers.get(&facts.customer).is_none_or(|stored| stored.version < facts.version) {
-                    t.customers.insert(facts.customer, facts.clone());
-                }
-            }
+            keep_latest(&mut t.tickets, &projection.tickets, |f| f.ticket, |f| f.version);
+            keep_latest(&mut t.offers, &projection.offers, |f| f.assignment, |f| f.version);
+            keep_latest(&mut t.experts, &projection.experts, |f| f.expert, |f| f.version);
+            keep_latest(&mut t.surveys, &projection.surveys, |f| f.survey, |f| f.version);
+            keep_latest(&mut t.customers, &projection.customers, |f| f.customer, |f| f.version);
             for facts in &projection.plans {
                 t.plans.insert(facts.plan, facts.clone());
             }
@@ -92,6 +128,12 @@ impl ReportStore for MemoryStore {
             let customers = t.customers.iter().map(|(id, c)| (*id, c)).collect();
             let plans = t.plans.iter().map(|(id, p)| (*id, p)).collect();
             rows_of(t.tickets.values(), &customers, &plans, range, as_of)
+        }))
+    }
+
+    async fn expert_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
+        Ok(self.reports(|t| {
+            super::experts::rows_of(t.experts.values(), t.offers.values(), t.surveys.values(), range, as_of)
         }))
     }
 }

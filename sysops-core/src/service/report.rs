@@ -4,15 +4,20 @@ use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
 use crate::customer::Customer;
 use crate::event::{AggregateKind, Envelope};
+use crate::expert::Expert;
 use crate::id::{CustomerId, TicketId};
+use crate::id::{ExpertId, SurveyId};
 use crate::persist::{ConsumerName, Page, StoredEvent, decode_event};
 use crate::plan::SupportPlan;
 use crate::report::{
-    CustomerFacts, PlanFacts, Projection, REPORTS, ReportLag, ReportRange, TicketFacts, TicketingReport,
+    CustomerFacts, ExpertFacts, ExpertReport, OfferFacts, PlanFacts, Projection, REPORTS, ReportLag, ReportRange,
+    SurveyFacts, TicketFacts, TicketingReport,
 };
 use crate::store::Store;
+use crate::survey::Survey;
 use crate::ticket::Ticket;
 use std::collections::HashMap;
+use uuid::Uuid;
 
 /// Records listed per page when the read models are rebuilt.
 const REBUILD_PAGE: u32 = 500;
@@ -72,7 +77,7 @@ impl<S: Store> Service<S> {
             report.events += events.len() as u64;
             let (projection, skipped) = self.fold(&events).await?;
             report.skipped += skipped;
-            report.rows += rows(&projection);
+            report.rows += projection.len() as u64;
             if !projection.is_empty() {
                 self.analytics_store().write_facts(&projection).await?;
             }
@@ -83,14 +88,20 @@ impl<S: Store> Service<S> {
 
     /// Folds every stored event into the read models again, from nothing (after a change to
     /// how facts are folded, or to fill an analytics database that is new): plans and
-    /// customers first, then tickets. Safe while the projector runs. Answers the rows
-    /// written.
+    /// customers, experts and surveys first, then tickets. Safe while the projector runs.
+    /// Answers the rows written.
     pub async fn rebuild_reports(&self, actor: Actor) -> Result<u64, Error> {
         let actor = self.verify(actor, Action::ProjectReports).await?;
         authorize(&actor, Action::ProjectReports, Target::default())?;
         self.analytics_store().clear_facts().await?;
         let mut written = 0;
-        for kind in [AggregateKind::Plan, AggregateKind::Customer, AggregateKind::Ticket] {
+        for kind in [
+            AggregateKind::Plan,
+            AggregateKind::Customer,
+            AggregateKind::Expert,
+            AggregateKind::Survey,
+            AggregateKind::Ticket,
+        ] {
             let store = self.store_for(kind);
             let mut page = Page::first(REBUILD_PAGE);
             loop {
@@ -101,7 +112,7 @@ impl<S: Store> Service<S> {
                     events.extend(store.events(state.stream).await?);
                 }
                 let (projection, _) = self.fold(&events).await?;
-                written += rows(&projection);
+                written += projection.len() as u64;
                 self.analytics_store().write_facts(&projection).await?;
                 if states.len() < page.len() {
                     break;
@@ -123,6 +134,19 @@ impl<S: Store> Service<S> {
         let mut rows = self.analytics_store().ticketing_rows(range, as_of).await?;
         rows.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         Ok(TicketingReport { range, as_of, lag, rows })
+    }
+
+    /// The expert performance report over `range`: managers and administrators. Outcomes
+    /// are as of now; the report says how far behind the events its read model was.
+    pub async fn expert_report(&self, actor: Actor, range: ReportRange) -> Result<ExpertReport, Error> {
+        let actor = self.verify(actor, Action::ReadReports).await?;
+        authorize(&actor, Action::ReadReports, Target::default())?;
+        let lag = self.report_lag().await?;
+        let as_of = self.now()?;
+        let rows = self.analytics_store().expert_rows(range, as_of).await?;
+        let mut rows: Vec<_> = rows.into_iter().map(|row| row.finish(range, as_of)).collect();
+        rows.sort_by(|a, b| (&a.name, a.expert).cmp(&(&b.name, b.expert)));
+        Ok(ExpertReport { range, as_of, lag, rows })
     }
 
     /// The time of the oldest event the projector has not folded in yet, over every outbox.
@@ -148,60 +172,61 @@ impl<S: Store> Service<S> {
     /// page's events in order; and how many events could not be folded in.
     async fn fold(&self, events: &[StoredEvent]) -> Result<(Projection, u64), Error> {
         let mut skipped = 0;
-        let mut tickets = Vec::new();
-        let mut customers = Vec::new();
-        let mut plans = Vec::new();
+        let (mut tickets, mut customers, mut plans, mut experts, mut surveys) =
+            (vec![], vec![], vec![], vec![], vec![]);
         for event in events {
             let decoded = match event.stream.kind {
                 AggregateKind::Ticket => decode_event::<Ticket>(event).map(|e| tickets.push(e)),
                 AggregateKind::Customer => decode_event::<Customer>(event).map(|e| customers.push(e)),
                 AggregateKind::Plan => decode_event::<SupportPlan>(event).map(|e| plans.push(e)),
+                AggregateKind::Expert => decode_event::<Expert>(event).map(|e| experts.push(e)),
+                AggregateKind::Survey => decode_event::<Survey>(event).map(|e| surveys.push(e)),
                 _ => Ok(()),
             };
             skipped += u64::from(decoded.is_err());
         }
         let analytics = self.analytics_store();
-        let ids: Vec<TicketId> = tickets.iter().map(|e| TicketId::from(e.aggregate_id)).collect();
         let mut ticket_facts: HashMap<TicketId, TicketFacts> =
-            analytics.ticket_facts(&dedup(ids)).await?.into_iter().map(|f| (f.ticket, f)).collect();
-        skipped += fold_into(
-            &mut ticket_facts,
-            &tickets,
-            |e| TicketId::from(e.aggregate_id),
-            TicketFacts::submitted,
-            TicketFacts::apply,
-        );
-        let ids: Vec<CustomerId> = customers.iter().map(|e| CustomerId::from(e.aggregate_id)).collect();
+            analytics.ticket_facts(&ids(&tickets)).await?.into_iter().map(|f| (f.ticket, f)).collect();
+        let mut offers: HashMap<_, OfferFacts> = HashMap::new();
+        skipped += fold_into(&mut ticket_facts, &tickets, TicketFacts::submitted, |facts, event| {
+            if let Some(offer) = facts.apply(event) {
+                offers.insert(offer.assignment, offer);
+            }
+        });
         let mut customer_facts: HashMap<CustomerId, CustomerFacts> =
-            analytics.customer_facts(&dedup(ids)).await?.into_iter().map(|f| (f.customer, f)).collect();
-        skipped += fold_into(
-            &mut customer_facts,
-            &customers,
-            |e| CustomerId::from(e.aggregate_id),
-            CustomerFacts::registered,
-            CustomerFacts::apply,
-        );
+            analytics.customer_facts(&ids(&customers)).await?.into_iter().map(|f| (f.customer, f)).collect();
+        skipped += fold_into(&mut customer_facts, &customers, CustomerFacts::registered, CustomerFacts::apply);
+        let mut expert_facts: HashMap<ExpertId, ExpertFacts> =
+            analytics.expert_facts(&ids(&experts)).await?.into_iter().map(|f| (f.expert, f)).collect();
+        skipped += fold_into(&mut expert_facts, &experts, ExpertFacts::registered, ExpertFacts::apply);
+        let mut survey_facts: HashMap<SurveyId, SurveyFacts> =
+            analytics.survey_facts(&ids(&surveys)).await?.into_iter().map(|f| (f.survey, f)).collect();
+        skipped += fold_into(&mut survey_facts, &surveys, SurveyFacts::issued, SurveyFacts::apply);
         let projection = Projection {
             tickets: ticket_facts.into_values().collect(),
+            offers: offers.into_values().collect(),
             customers: customer_facts.into_values().collect(),
             plans: plans.iter().filter_map(PlanFacts::defined).collect(),
+            experts: expert_facts.into_values().collect(),
+            surveys: survey_facts.into_values().collect(),
         };
         Ok((projection, skipped))
     }
 }
 
-/// Folds `events` in order into `facts` (keyed by `id`): a record's first event starts its
-/// facts (`start`), later ones `apply`. Answers how many events found neither.
-fn fold_into<K: std::hash::Hash + Eq, E, F>(
+/// Folds `events` in order into `facts` (keyed by their record's id): a record's first
+/// event starts its facts (`start`), later ones `apply`. Answers how many events found
+/// neither.
+fn fold_into<K: From<Uuid> + std::hash::Hash + Eq, E, F>(
     facts: &mut HashMap<K, F>,
     events: &[Envelope<E>],
-    id: impl Fn(&Envelope<E>) -> K,
     start: impl Fn(&Envelope<E>) -> Option<F>,
-    apply: impl Fn(&mut F, &Envelope<E>),
+    mut apply: impl FnMut(&mut F, &Envelope<E>),
 ) -> u64 {
     let mut skipped = 0;
     for event in events {
-        let key = id(event);
+        let key = K::from(event.aggregate_id);
         match facts.get_mut(&key) {
             Some(found) => apply(found, event),
             None => match start(event) {
@@ -215,12 +240,10 @@ fn fold_into<K: std::hash::Hash + Eq, E, F>(
     skipped
 }
 
-fn dedup<T: Ord>(mut ids: Vec<T>) -> Vec<T> {
+/// The records `events` are about, each once.
+fn ids<K: From<Uuid> + Ord, E>(events: &[Envelope<E>]) -> Vec<K> {
+    let mut ids: Vec<K> = events.iter().map(|e| K::from(e.aggregate_id)).collect();
     ids.sort_unstable();
     ids.dedup();
     ids
-}
-
-fn rows(projection: &Projection) -> u64 {
-    (projection.tickets.len() + projection.customers.len() + projection.plans.len()) as u64
 }

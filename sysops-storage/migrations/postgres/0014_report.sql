@@ -1,7 +1,7 @@
 -- The reports' read models (sysops-core's `report` module), folded from the events by the
--- report projector and rebuilt from them at will: a row per ticket, customer and plan. Each
--- ticket and customer row remembers the last event of its stream it took in (`version`) and
--- is only ever replaced by a later one. Times are Unix seconds; priority is its rank
+-- report projector and rebuilt from them at will: a row per ticket, offer, customer, plan,
+-- expert and survey. Each row but a plan's remembers the last event of its stream it took
+-- in (`version`) and is only ever replaced by a later one. Times are Unix seconds; priority is its rank
 -- (0 standard, 1 high, 2 critical). On Citus they stay plain tables on the coordinator: the
 -- reports aggregate across every customer, and the shards keep serving tickets meanwhile.
 CREATE TABLE report_tickets (
@@ -21,11 +21,11 @@ CREATE TABLE report_tickets (
 );
 -- The reports read a period's tickets.
 CREATE INDEX report_tickets_by_submission ON report_tickets (submitted_at);
--- What the fold needs to count a ticket's deadline again (JSON), apart from the rows the
--- reports scan.
-CREATE TABLE report_ticket_clocks (
+-- What the fold remembers of a ticket beyond what the reports read (JSON: its deadline's
+-- terms, its waits on the customer, its current offer), apart from the rows they scan.
+CREATE TABLE report_ticket_memos (
     ticket  UUID PRIMARY KEY,
-    clock   TEXT NOT NULL,
+    memo    TEXT NOT NULL,
     version BIGINT NOT NULL
 );
 CREATE TABLE report_customers (
@@ -38,3 +38,37 @@ CREATE TABLE report_plans (
     plan UUID PRIMARY KEY,
     name TEXT NOT NULL
 );
+-- Every offer of a ticket to an expert and the visit that followed (times in Unix seconds;
+-- outcome pending, accepted, rejected, expired or withdrawn; the distance the assignment job
+-- measured, in metres).
+CREATE TABLE report_offers (
+    assignment  UUID PRIMARY KEY,
+    ticket      UUID NOT NULL,
+    expert      UUID NOT NULL,
+    offered_at  BIGINT NOT NULL,
+    outcome     TEXT NOT NULL,
+    answered_at BIGINT,
+    started_at  BIGINT,
+    completed_at BIGINT,
+    travel_m    BIGINT,
+    version     BIGINT NOT NULL
+);
+CREATE INDEX report_offers_by_offer ON report_offers (offered_at);
+CREATE INDEX report_offers_by_completion ON report_offers (completed_at);
+CREATE TABLE report_experts (
+    expert        UUID PRIMARY KEY,
+    name          TEXT NOT NULL,
+    weekly_s      BIGINT NOT NULL,
+    registered_at BIGINT NOT NULL,
+    version       BIGINT NOT NULL
+);
+-- Every survey issued, with its answer once given (satisfaction 1-5, recommend 0-10).
+CREATE TABLE report_surveys (
+    survey       UUID PRIMARY KEY,
+    expert       UUID NOT NULL,
+    satisfaction BIGINT,
+    recommend    BIGINT,
+    answered_at  BIGINT,
+    version      BIGINT NOT NULL
+);
+CREATE INDEX report_surveys_by_answer ON report_surveys (answered_at);

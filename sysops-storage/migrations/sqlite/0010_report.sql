@@ -1,7 +1,7 @@
 -- The reports' read models (sysops-core's `report` module), folded from the events by the
--- report projector and rebuilt from them at will: a row per ticket, customer and plan. Each
--- ticket and customer row remembers the last event of its stream it took in (`version`) and
--- is only ever replaced by a later one. Times are Unix seconds; priority is its rank
+-- report projector and rebuilt from them at will: a row per ticket, offer, customer, plan,
+-- expert and survey. Each row but a plan's remembers the last event of its stream it took
+-- in (`version`) and is only ever replaced by a later one. Times are Unix seconds; priority is its rank
 -- (0 standard, 1 high, 2 critical).
 CREATE TABLE report_tickets (
     ticket              BLOB PRIMARY KEY,
@@ -20,11 +20,11 @@ CREATE TABLE report_tickets (
 ) WITHOUT ROWID;
 -- The reports read a period's tickets.
 CREATE INDEX report_tickets_by_submission ON report_tickets (submitted_at);
--- What the fold needs to count a ticket's deadline again (JSON), apart from the rows the
--- reports scan.
-CREATE TABLE report_ticket_clocks (
+-- What the fold remembers of a ticket beyond what the reports read (JSON: its deadline's
+-- terms, its waits on the customer, its current offer), apart from the rows they scan.
+CREATE TABLE report_ticket_memos (
     ticket  BLOB PRIMARY KEY,
-    clock   TEXT NOT NULL,
+    memo    TEXT NOT NULL,
     version INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE report_customers (
@@ -37,3 +37,37 @@ CREATE TABLE report_plans (
     plan BLOB PRIMARY KEY,
     name TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Every offer of a ticket to an expert and the visit that followed (times in Unix seconds;
+-- outcome pending, accepted, rejected, expired or withdrawn; the distance the assignment job
+-- measured, in metres).
+CREATE TABLE report_offers (
+    assignment  BLOB PRIMARY KEY,
+    ticket      BLOB NOT NULL,
+    expert      BLOB NOT NULL,
+    offered_at  INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    answered_at INTEGER,
+    started_at  INTEGER,
+    completed_at INTEGER,
+    travel_m    INTEGER,
+    version     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX report_offers_by_offer ON report_offers (offered_at);
+CREATE INDEX report_offers_by_completion ON report_offers (completed_at);
+CREATE TABLE report_experts (
+    expert        BLOB PRIMARY KEY,
+    name          TEXT NOT NULL,
+    weekly_s      INTEGER NOT NULL,
+    registered_at INTEGER NOT NULL,
+    version       INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Every survey issued, with its answer once given (satisfaction 1-5, recommend 0-10).
+CREATE TABLE report_surveys (
+    survey       BLOB PRIMARY KEY,
+    expert       BLOB NOT NULL,
+    satisfaction INTEGER,
+    recommend    INTEGER,
+    answered_at  INTEGER,
+    version      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX report_surveys_by_answer ON report_surveys (answered_at);

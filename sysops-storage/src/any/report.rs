@@ -2,8 +2,10 @@
 
 use super::{AnyStore, delegate};
 use chrono::{DateTime, Utc};
-use sysops_core::report::{CustomerFacts, Projection, ReportRange, ReportStore, TicketFacts, TicketingRow};
-use sysops_core::{CustomerId, StoreError, TicketId};
+use sysops_core::report::{
+    CustomerFacts, ExpertFacts, ExpertRow, Projection, ReportRange, ReportStore, SurveyFacts, TicketFacts, TicketingRow,
+};
+use sysops_core::{CustomerId, ExpertId, StoreError, SurveyId, TicketId};
 
 impl ReportStore for AnyStore {
     async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
@@ -12,6 +14,14 @@ impl ReportStore for AnyStore {
 
     async fn customer_facts(&self, customers: &[CustomerId]) -> Result<Vec<CustomerFacts>, StoreError> {
         delegate!(self.customer_facts(customers))
+    }
+
+    async fn expert_facts(&self, experts: &[ExpertId]) -> Result<Vec<ExpertFacts>, StoreError> {
+        delegate!(self.expert_facts(experts))
+    }
+
+    async fn survey_facts(&self, surveys: &[SurveyId]) -> Result<Vec<SurveyFacts>, StoreError> {
+        delegate!(self.survey_facts(surveys))
     }
 
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
@@ -24,5 +34,9 @@ impl ReportStore for AnyStore {
 
     async fn ticketing_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<TicketingRow>, StoreError> {
         delegate!(self.ticketing_rows(range, as_of))
+    }
+
+    async fn expert_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
+        delegate!(self.expert_rows(range, as_of))
     }
 }

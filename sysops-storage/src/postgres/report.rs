@@ -3,35 +3,42 @@
 
 use super::PgStore;
 use crate::error::backend;
-use crate::sql::report::{self as sql, TICKET_COLUMNS};
+use crate::sql::report::{self as sql, OFFER_COLUMNS, TICKET_COLUMNS};
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
-use sysops_core::report::{CustomerFacts, Projection, ReportRange, ReportStore, TicketFacts, TicketingRow};
-use sysops_core::{CustomerId, StoreError, TicketId};
+use sysops_core::report::{
+    CustomerFacts, ExpertFacts, ExpertRow, Projection, ReportRange, ReportStore, SurveyFacts, TicketFacts, TicketingRow,
+};
+use sysops_core::{CustomerId, ExpertId, StoreError, SurveyId, TicketId};
 use uuid::Uuid;
 
 impl ReportStore for PgStore {
     async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
         let ids: Vec<Uuid> = tickets.iter().map(|t| t.as_uuid()).collect();
-        let found: Vec<sql::StoredTicket> =
-            sqlx::query_as(AssertSqlSafe(sql::select_tickets("SELECT UNNEST($1::uuid[])")))
-                .bind(ids)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(backend)?;
+        let found: Vec<sql::StoredTicket> = self.rows_of(&sql::select_tickets(), ids).await?;
         found.into_iter().map(sql::ticket_facts).collect()
     }
 
     async fn customer_facts(&self, customers: &[CustomerId]) -> Result<Vec<CustomerFacts>, StoreError> {
         let ids: Vec<Uuid> = customers.iter().map(|c| c.as_uuid()).collect();
-        let found: Vec<sql::CustomerRow> = sqlx::query_as(
-            "SELECT customer, region, plan, version FROM report_customers WHERE customer = ANY($1::uuid[])",
-        )
-        .bind(ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
+        let select = "SELECT customer, region, plan, version FROM report_customers WHERE customer";
+        let found: Vec<sql::CustomerRow> = self.rows_of(select, ids).await?;
         Ok(found.into_iter().map(sql::customer_facts).collect())
+    }
+
+    async fn expert_facts(&self, experts: &[ExpertId]) -> Result<Vec<ExpertFacts>, StoreError> {
+        let ids: Vec<Uuid> = experts.iter().map(|e| e.as_uuid()).collect();
+        let select = "SELECT expert, name, weekly_s, registered_at, version FROM report_experts WHERE expert";
+        let found: Vec<sql::ExpertFactsRow> = self.rows_of(select, ids).await?;
+        found.into_iter().map(sql::expert_facts).collect()
+    }
+
+    async fn survey_facts(&self, surveys: &[SurveyId]) -> Result<Vec<SurveyFacts>, StoreError> {
+        let ids: Vec<Uuid> = surveys.iter().map(|s| s.as_uuid()).collect();
+        let select =
+            "SELECT survey, expert, satisfaction, recommend, answered_at, version FROM report_surveys WHERE survey";
+        let found: Vec<sql::SurveyRow> = self.rows_of(select, ids).await?;
+        found.into_iter().map(sql::survey_facts).collect()
     }
 
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
@@ -65,12 +72,12 @@ impl ReportStore for PgStore {
             .await
             .map_err(backend)?;
             sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO report_ticket_clocks (ticket, clock, version)
+                "INSERT INTO report_ticket_memos (ticket, memo, version)
                  SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::int8[]){}",
-                sql::CLOCK_UPSERT
+                sql::MEMO_UPSERT
             )))
             .bind(uuids(|r| r.0))
-            .bind(tickets.iter().map(|(_, clock)| clock.clone()).collect::<Vec<_>>())
+            .bind(tickets.iter().map(|(_, memo)| memo.clone()).collect::<Vec<_>>())
             .bind(ints(|r| r.12))
             .execute(&mut *tx)
             .await
@@ -87,6 +94,61 @@ impl ReportStore for PgStore {
             .bind(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        if !projection.offers.is_empty() {
+            let rows: Vec<sql::OfferRow> = projection.offers.iter().map(sql::offer_row).collect();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_offers ({OFFER_COLUMNS}) SELECT * FROM UNNEST(
+                     $1::uuid[], $2::uuid[], $3::uuid[], $4::int8[], $5::text[], $6::int8[], $7::int8[], $8::int8[],
+                     $9::int8[], $10::int8[]){}",
+                sql::OFFER_UPSERT
+            )))
+            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.4).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.5).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.6).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.7).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.8).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.9).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        if !projection.experts.is_empty() {
+            let rows: Vec<sql::ExpertFactsRow> = projection.experts.iter().map(sql::expert_row).collect();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_experts (expert, name, weekly_s, registered_at, version)
+                 SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::int8[], $4::int8[], $5::int8[]){}",
+                sql::EXPERT_UPSERT
+            )))
+            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.4).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        if !projection.surveys.is_empty() {
+            let rows: Vec<sql::SurveyRow> = projection.surveys.iter().map(sql::survey_row).collect();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_surveys (survey, expert, satisfaction, recommend, answered_at, version)
+                 SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::int8[], $4::int8[], $5::int8[], $6::int8[]){}",
+                sql::SURVEY_UPSERT
+            )))
+            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.4).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.5).collect::<Vec<_>>())
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
@@ -123,5 +185,26 @@ impl ReportStore for PgStore {
             .await
             .map_err(backend)?;
         found.iter().map(|row| sql::ticketing_row(sql::ticketing_tuple(row).map_err(backend)?)).collect()
+    }
+
+    async fn expert_rows(&self, range: ReportRange, _as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
+        let found = sqlx::query(sql::EXPERTS)
+            .bind(range.from().timestamp())
+            .bind(range.to().timestamp())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        found.iter().map(|row| sql::expert_report_row(sql::expert_tuple(row).map_err(backend)?)).collect()
+    }
+}
+
+impl PgStore {
+    /// The rows `select` (ending in its id column) finds among `ids`.
+    async fn rows_of<T>(&self, select: &str, ids: Vec<Uuid>) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        let sql = format!("{select} = ANY($1::uuid[])");
+        sqlx::query_as(AssertSqlSafe(sql)).bind(ids).fetch_all(&self.pool).await.map_err(backend)
     }
 }

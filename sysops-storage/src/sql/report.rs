@@ -3,10 +3,12 @@
 //! facts and report rows.
 
 use chrono::{DateTime, Utc};
-use sysops_core::report::{CustomerFacts, PlanFacts, TicketClock, TicketFacts, TicketingRow};
+use sysops_core::report::{
+    CustomerFacts, ExpertFacts, ExpertRow, OfferFacts, PlanFacts, SurveyFacts, TicketFacts, TicketMemo, TicketingRow,
+};
 use sysops_core::{
-    AggregateKind, CustomerId, PlanId, Priority, ProductCategory, Sequence, StoreError, StreamId, TicketId,
-    TicketStatus,
+    AggregateKind, CustomerId, ExpertId, PlanId, Priority, ProductCategory, Sequence, StoreError, StreamId, SurveyId,
+    TicketId, TicketStatus,
 };
 use uuid::Uuid;
 
@@ -22,9 +24,28 @@ pub(crate) const TICKET_UPSERT: &str = " ON CONFLICT (ticket) DO UPDATE SET cust
      response_breaches = excluded.response_breaches, resolution_breaches = excluded.resolution_breaches, \
      version = excluded.version WHERE report_tickets.version < excluded.version";
 
-/// Replaces a stored clock only with one that took in a later event.
-pub(crate) const CLOCK_UPSERT: &str = " ON CONFLICT (ticket) DO UPDATE SET clock = excluded.clock, \
-     version = excluded.version WHERE report_ticket_clocks.version < excluded.version";
+/// Replaces a stored memo only with one that took in a later event.
+pub(crate) const MEMO_UPSERT: &str = " ON CONFLICT (ticket) DO UPDATE SET memo = excluded.memo, \
+     version = excluded.version WHERE report_ticket_memos.version < excluded.version";
+
+/// The columns of `report_offers`, in [`OfferRow`] order.
+pub(crate) const OFFER_COLUMNS: &str =
+    "assignment, ticket, expert, offered_at, outcome, answered_at, started_at, completed_at, travel_m, version";
+
+/// Replaces a stored offer only with one that took in a later event.
+pub(crate) const OFFER_UPSERT: &str = " ON CONFLICT (assignment) DO UPDATE SET outcome = excluded.outcome, \
+     answered_at = excluded.answered_at, started_at = excluded.started_at, completed_at = excluded.completed_at, \
+     travel_m = excluded.travel_m, version = excluded.version WHERE report_offers.version < excluded.version";
+
+/// Replaces a stored expert only with one that took in a later event.
+pub(crate) const EXPERT_UPSERT: &str = " ON CONFLICT (expert) DO UPDATE SET name = excluded.name, \
+     weekly_s = excluded.weekly_s, registered_at = excluded.registered_at, version = excluded.version \
+     WHERE report_experts.version < excluded.version";
+
+/// Replaces a stored survey only with one that took in a later event.
+pub(crate) const SURVEY_UPSERT: &str = " ON CONFLICT (survey) DO UPDATE SET satisfaction = excluded.satisfaction, \
+     recommend = excluded.recommend, answered_at = excluded.answered_at, version = excluded.version \
+     WHERE report_surveys.version < excluded.version";
 
 /// Replaces a stored customer row only with one that took in a later event.
 pub(crate) const CUSTOMER_UPSERT: &str = " ON CONFLICT (customer) DO UPDATE SET region = excluded.region, \
@@ -32,20 +53,23 @@ pub(crate) const CUSTOMER_UPSERT: &str = " ON CONFLICT (customer) DO UPDATE SET 
 
 pub(crate) const PLAN_UPSERT: &str = " ON CONFLICT (plan) DO UPDATE SET name = excluded.name";
 
-pub(crate) const CLEAR: [&str; 4] = [
+pub(crate) const CLEAR: [&str; 7] = [
     "DELETE FROM report_tickets",
-    "DELETE FROM report_ticket_clocks",
+    "DELETE FROM report_ticket_memos",
+    "DELETE FROM report_offers",
     "DELETE FROM report_customers",
     "DELETE FROM report_plans",
+    "DELETE FROM report_experts",
+    "DELETE FROM report_surveys",
 ];
 
 /// A `report_tickets` row to write, in [`TICKET_COLUMNS`] order.
 pub(crate) type TicketRow = (Uuid, Uuid, Uuid, String, i64, String, i64, Option<i64>, i64, i64, i64, i64, i64);
 
-/// A ticket's facts as its row and its clock's JSON.
+/// A ticket's facts as its row and its memo's JSON.
 pub(crate) fn ticket_row(facts: &TicketFacts) -> Result<(TicketRow, String), StoreError> {
-    let clock = serde_json::to_string(&facts.clock)
-        .map_err(|e| corrupt(AggregateKind::Ticket, facts.ticket.as_uuid(), format!("clock: {e}")))?;
+    let memo = serde_json::to_string(&facts.memo)
+        .map_err(|e| corrupt(AggregateKind::Ticket, facts.ticket.as_uuid(), format!("memo: {e}")))?;
     let row = (
         facts.ticket.as_uuid(),
         facts.customer.as_uuid(),
@@ -61,18 +85,19 @@ pub(crate) fn ticket_row(facts: &TicketFacts) -> Result<(TicketRow, String), Sto
         i64::from(facts.resolution_breaches),
         crate::rows::to_i64(facts.version.0),
     );
-    Ok((row, clock))
+    Ok((row, memo))
 }
 
-/// A stored ticket row with its clock's JSON: [`TICKET_COLUMNS`], then `clock`.
+/// A stored ticket row with its memo's JSON: [`TICKET_COLUMNS`], then `memo`.
 pub(crate) type StoredTicket =
     (Uuid, Uuid, Uuid, String, i64, String, i64, Option<i64>, i64, i64, i64, i64, i64, String);
 
-/// Reads the stored facts of a set of tickets: `{ids}` is the backend's list of them.
-pub(crate) fn select_tickets(ids: &str) -> String {
+/// Reads the stored facts of tickets: the statement up to its ticket column, which each
+/// backend compares with its list of ids.
+pub(crate) fn select_tickets() -> String {
     format!(
-        "SELECT {TICKET_COLUMNS_T}, k.clock FROM report_tickets t JOIN report_ticket_clocks k ON k.ticket = t.ticket
-         WHERE t.ticket IN ({ids})"
+        "SELECT {TICKET_COLUMNS_T}, k.memo FROM report_tickets t JOIN report_ticket_memos k ON k.ticket = t.ticket
+         WHERE t.ticket"
     )
 }
 
@@ -80,7 +105,7 @@ pub(crate) fn select_tickets(ids: &str) -> String {
 const TICKET_COLUMNS_T: &str = "t.ticket, t.customer, t.plan, t.category, t.priority, t.status, t.submitted_at, \
      t.respond_by, t.completions, t.reopened, t.response_breaches, t.resolution_breaches, t.version";
 
-/// A stored ticket row and its clock back as facts; a row sysops could not have written is
+/// A stored ticket row and its memo back as facts; a row sysops could not have written is
 /// [`StoreError::Corrupt`].
 pub(crate) fn ticket_facts(row: StoredTicket) -> Result<TicketFacts, StoreError> {
     let (
@@ -97,10 +122,10 @@ pub(crate) fn ticket_facts(row: StoredTicket) -> Result<TicketFacts, StoreError>
         rb,
         sb,
         v,
-        clock,
+        memo,
     ) = row;
     let bad = |detail: String| corrupt(AggregateKind::Ticket, ticket, detail);
-    let clock: TicketClock = serde_json::from_str(&clock).map_err(|e| bad(format!("clock: {e}")))?;
+    let memo: TicketMemo = serde_json::from_str(&memo).map_err(|e| bad(format!("memo: {e}")))?;
     let count = |n: i64| u32::try_from(n).map_err(|_| bad(format!("count {n}")));
     Ok(TicketFacts {
         ticket: TicketId::from(ticket),
@@ -118,7 +143,7 @@ pub(crate) fn ticket_facts(row: StoredTicket) -> Result<TicketFacts, StoreError>
         reopened: count(reopened)?,
         response_breaches: count(rb)?,
         resolution_breaches: count(sb)?,
-        clock,
+        memo,
         version: Sequence(crate::rows::to_u64(v)),
     })
 }
@@ -141,6 +166,192 @@ pub(crate) fn customer_facts((customer, region, plan, version): CustomerRow) -> 
 
 pub(crate) fn plan_row(facts: &PlanFacts) -> (Uuid, String) {
     (facts.plan.as_uuid(), facts.name.clone())
+}
+
+/// A `report_offers` row, in [`OFFER_COLUMNS`] order.
+pub(crate) type OfferRow =
+    (Uuid, Uuid, Uuid, i64, &'static str, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64);
+
+pub(crate) fn offer_row(facts: &OfferFacts) -> OfferRow {
+    let seconds = |at: Option<DateTime<Utc>>| at.map(|at| at.timestamp());
+    (
+        facts.assignment.as_uuid(),
+        facts.ticket.as_uuid(),
+        facts.expert.as_uuid(),
+        facts.offered_at.timestamp(),
+        facts.outcome.as_str(),
+        seconds(facts.answered_at),
+        seconds(facts.started_at),
+        seconds(facts.completed_at),
+        facts.travel_m,
+        crate::rows::to_i64(facts.version.0),
+    )
+}
+
+/// A `report_experts` row: expert, name, weekly seconds, registration, version.
+pub(crate) type ExpertFactsRow = (Uuid, String, i64, i64, i64);
+
+pub(crate) fn expert_row(facts: &ExpertFacts) -> ExpertFactsRow {
+    let version = crate::rows::to_i64(facts.version.0);
+    (facts.expert.as_uuid(), facts.name.clone(), facts.weekly_s, facts.registered_at.timestamp(), version)
+}
+
+pub(crate) fn expert_facts(row: ExpertFactsRow) -> Result<ExpertFacts, StoreError> {
+    let (expert, name, weekly_s, registered, version) = row;
+    Ok(ExpertFacts {
+        expert: ExpertId::from(expert),
+        name,
+        weekly_s,
+        registered_at: instant(registered)
+            .ok_or_else(|| corrupt(AggregateKind::Expert, expert, format!("time {registered}")))?,
+        version: Sequence(crate::rows::to_u64(version)),
+    })
+}
+
+/// A `report_surveys` row: survey, expert, satisfaction, recommend, answered, version.
+pub(crate) type SurveyRow = (Uuid, Uuid, Option<i64>, Option<i64>, Option<i64>, i64);
+
+pub(crate) fn survey_row(facts: &SurveyFacts) -> SurveyRow {
+    (
+        facts.survey.as_uuid(),
+        facts.expert.as_uuid(),
+        facts.satisfaction.map(i64::from),
+        facts.recommend.map(i64::from),
+        facts.answered_at.map(|at| at.timestamp()),
+        crate::rows::to_i64(facts.version.0),
+    )
+}
+
+pub(crate) fn survey_facts(row: SurveyRow) -> Result<SurveyFacts, StoreError> {
+    let (survey, expert, satisfaction, recommend, answered, version) = row;
+    let bad = |detail: String| corrupt(AggregateKind::Survey, survey, detail);
+    let score = |n: Option<i64>| n.map(|n| u8::try_from(n).map_err(|_| bad(format!("score {n}")))).transpose();
+    Ok(SurveyFacts {
+        survey: SurveyId::from(survey),
+        expert: ExpertId::from(expert),
+        satisfaction: score(satisfaction)?,
+        recommend: score(recommend)?,
+        answered_at: answered.map(|at| instant(at).ok_or_else(|| bad(format!("time {at}")))).transpose()?,
+        version: Sequence(crate::rows::to_u64(version)),
+    })
+}
+
+/// The expert report over the offers made, visits completed and surveys answered from `$1`
+/// to `$2` (Unix seconds), a row per expert registered before `$2`: each count, and the
+/// nearest-rank medians (the value at rank ⌈n/2⌉ in ascending order).
+pub(crate) const EXPERTS: &str = "
+WITH offers AS (
+    SELECT expert, COUNT(*) AS offers,
+           COUNT(*) FILTER (WHERE outcome = 'accepted') AS accepted,
+           COUNT(*) FILTER (WHERE outcome = 'rejected') AS rejected,
+           COUNT(*) FILTER (WHERE outcome = 'expired') AS expired,
+           COUNT(*) FILTER (WHERE outcome = 'withdrawn') AS withdrawn,
+           COUNT(*) FILTER (WHERE outcome = 'pending') AS pending
+    FROM report_offers WHERE offered_at >= $1 AND offered_at < $2 GROUP BY expert
+),
+accepts AS (
+    SELECT expert, answered_at - offered_at AS s,
+           ROW_NUMBER() OVER (PARTITION BY expert ORDER BY answered_at - offered_at) AS n,
+           COUNT(*) OVER (PARTITION BY expert) AS total
+    FROM report_offers
+    WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2
+),
+completes AS (
+    SELECT expert, completed_at - answered_at AS s,
+           ROW_NUMBER() OVER (PARTITION BY expert ORDER BY completed_at - answered_at) AS n,
+           COUNT(*) OVER (PARTITION BY expert) AS total
+    FROM report_offers WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL
+),
+visits AS (
+    SELECT expert, COUNT(*) AS completed,
+           CAST(COALESCE(SUM(completed_at - started_at), 0) AS BIGINT) AS worked,
+           CAST(COALESCE(SUM(travel_m), 0) AS BIGINT) AS travel, COUNT(travel_m) AS measured
+    FROM report_offers WHERE completed_at >= $1 AND completed_at < $2 GROUP BY expert
+),
+surveys AS (
+    SELECT expert, COUNT(*) AS surveys, CAST(SUM(satisfaction) AS BIGINT) AS stars,
+           COUNT(recommend) AS recommends, CAST(COALESCE(SUM(recommend), 0) AS BIGINT) AS recommend_sum
+    FROM report_surveys
+    WHERE satisfaction IS NOT NULL AND answered_at >= $1 AND answered_at < $2 GROUP BY expert
+)
+SELECT e.expert, e.name, e.weekly_s, e.registered_at,
+       COALESCE(o.offers, 0), COALESCE(o.accepted, 0), COALESCE(o.rejected, 0), COALESCE(o.expired, 0),
+       COALESCE(o.withdrawn, 0), COALESCE(o.pending, 0),
+       COALESCE(v.completed, 0), COALESCE(v.worked, 0), COALESCE(v.travel, 0), COALESCE(v.measured, 0),
+       COALESCE(s.surveys, 0), COALESCE(s.stars, 0), COALESCE(s.recommends, 0), COALESCE(s.recommend_sum, 0),
+       a.p50, c.p50
+FROM report_experts e
+LEFT JOIN offers o ON o.expert = e.expert
+LEFT JOIN visits v ON v.expert = e.expert
+LEFT JOIN surveys s ON s.expert = e.expert
+LEFT JOIN (SELECT expert, MAX(CASE WHEN n = (total + 1) / 2 THEN s END) AS p50 FROM accepts GROUP BY expert) a
+       ON a.expert = e.expert
+LEFT JOIN (SELECT expert, MAX(CASE WHEN n = (total + 1) / 2 THEN s END) AS p50 FROM completes GROUP BY expert) c
+       ON c.expert = e.expert
+WHERE e.registered_at < $2";
+
+/// A row of [`EXPERTS`]: the expert (id, name, weekly seconds, registration), its fourteen
+/// counts and sums in query order, and the two medians.
+pub(crate) type ExpertTuple = ((Uuid, String, i64, i64), [i64; 14], [Option<i64>; 2]);
+
+/// Reads an [`EXPERTS`] row of either backend.
+pub(crate) fn expert_tuple<R>(row: &R) -> Result<ExpertTuple, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let expert = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+    let mut counts = [0; 14];
+    for (i, count) in counts.iter_mut().enumerate() {
+        *count = row.try_get(4 + i)?;
+    }
+    Ok((expert, counts, [row.try_get(18)?, row.try_get(19)?]))
+}
+
+/// An [`EXPERTS`] row as a report row (its derived figures not filled in).
+pub(crate) fn expert_report_row(tuple: ExpertTuple) -> Result<ExpertRow, StoreError> {
+    let ((expert, name, weekly_s, registered), counts, [accept_p50_s, complete_p50_s]) = tuple;
+    let facts = expert_facts((expert, name, weekly_s, registered, 0))?;
+    let bad = |detail: String| corrupt(AggregateKind::Expert, expert, detail);
+    let [
+        offers,
+        accepted,
+        rejected,
+        expired,
+        withdrawn,
+        pending,
+        completed,
+        worked_s,
+        travel_m,
+        measured,
+        surveys,
+        stars,
+        recommends,
+        recommend_sum,
+    ] = counts;
+    let n = |count: i64| u64::try_from(count).map_err(|_| bad(format!("count {count}")));
+    Ok(ExpertRow {
+        offers: n(offers)?,
+        accepted: n(accepted)?,
+        rejected: n(rejected)?,
+        expired: n(expired)?,
+        withdrawn: n(withdrawn)?,
+        pending: n(pending)?,
+        accept_p50_s,
+        completed: n(completed)?,
+        complete_p50_s,
+        worked_s,
+        travel_m,
+        travel_measured: n(measured)?,
+        surveys: n(surveys)?,
+        satisfaction_sum: n(stars)?,
+        recommends: n(recommends)?,
+        recommend_sum: n(recommend_sum)?,
+        ..ExpertRow::of(&facts)
+    })
 }
 
 /// The ticketing report over the tickets submitted from `$1` to `$2` (Unix seconds), as of

@@ -2,41 +2,45 @@
 
 use super::SqliteStore;
 use crate::error::backend;
-use crate::sql::report::{self as sql, TICKET_COLUMNS};
+use crate::sql::report::{self as sql, OFFER_COLUMNS, TICKET_COLUMNS};
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
-use sysops_core::report::{CustomerFacts, Projection, ReportRange, ReportStore, TicketFacts, TicketingRow};
-use sysops_core::{CustomerId, StoreError, TicketId};
+use sysops_core::report::{
+    CustomerFacts, ExpertFacts, ExpertRow, Projection, ReportRange, ReportStore, SurveyFacts, TicketFacts, TicketingRow,
+};
+use sysops_core::{CustomerId, ExpertId, StoreError, SurveyId, TicketId};
+use uuid::Uuid;
 
 /// Rows per statement: at most 13 parameters each, under SQLite's 32,766.
 const CHUNK: usize = 1_000;
 
 impl ReportStore for SqliteStore {
     async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
-        let mut found = Vec::with_capacity(tickets.len());
-        for chunk in tickets.chunks(CHUNK) {
-            let sql = sql::select_tickets(&vec!["?"; chunk.len()].join(", "));
-            let mut query = sqlx::query_as::<_, sql::StoredTicket>(AssertSqlSafe(sql));
-            for ticket in chunk {
-                query = query.bind(ticket.as_uuid());
-            }
-            found.extend(query.fetch_all(&self.reader).await.map_err(backend)?);
-        }
+        let ids: Vec<Uuid> = tickets.iter().map(|t| t.as_uuid()).collect();
+        let found: Vec<sql::StoredTicket> = self.rows_of(&sql::select_tickets(), &ids).await?;
         found.into_iter().map(sql::ticket_facts).collect()
     }
 
     async fn customer_facts(&self, customers: &[CustomerId]) -> Result<Vec<CustomerFacts>, StoreError> {
-        let mut found = Vec::with_capacity(customers.len());
-        for chunk in customers.chunks(CHUNK) {
-            let ids = vec!["?"; chunk.len()].join(", ");
-            let sql = format!("SELECT customer, region, plan, version FROM report_customers WHERE customer IN ({ids})");
-            let mut query = sqlx::query_as::<_, sql::CustomerRow>(AssertSqlSafe(sql));
-            for customer in chunk {
-                query = query.bind(customer.as_uuid());
-            }
-            found.extend(query.fetch_all(&self.reader).await.map_err(backend)?);
-        }
+        let ids: Vec<Uuid> = customers.iter().map(|c| c.as_uuid()).collect();
+        let found: Vec<sql::CustomerRow> =
+            self.rows_of("SELECT customer, region, plan, version FROM report_customers WHERE customer", &ids).await?;
         Ok(found.into_iter().map(sql::customer_facts).collect())
+    }
+
+    async fn expert_facts(&self, experts: &[ExpertId]) -> Result<Vec<ExpertFacts>, StoreError> {
+        let ids: Vec<Uuid> = experts.iter().map(|e| e.as_uuid()).collect();
+        let select = "SELECT expert, name, weekly_s, registered_at, version FROM report_experts WHERE expert";
+        let found: Vec<sql::ExpertFactsRow> = self.rows_of(select, &ids).await?;
+        found.into_iter().map(sql::expert_facts).collect()
+    }
+
+    async fn survey_facts(&self, surveys: &[SurveyId]) -> Result<Vec<SurveyFacts>, StoreError> {
+        let ids: Vec<Uuid> = surveys.iter().map(|s| s.as_uuid()).collect();
+        let select =
+            "SELECT survey, expert, satisfaction, recommend, answered_at, version FROM report_surveys WHERE survey";
+        let found: Vec<sql::SurveyRow> = self.rows_of(select, &ids).await?;
+        found.into_iter().map(sql::survey_facts).collect()
     }
 
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
@@ -61,11 +65,11 @@ impl ReportStore for SqliteStore {
             });
             insert.push(sql::TICKET_UPSERT);
             insert.build().execute(&mut *tx).await.map_err(backend)?;
-            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO report_ticket_clocks (ticket, clock, version) ");
-            insert.push_values(chunk, |mut b, (row, clock)| {
-                b.push_bind(row.0).push_bind(clock).push_bind(row.12);
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO report_ticket_memos (ticket, memo, version) ");
+            insert.push_values(chunk, |mut b, (row, memo)| {
+                b.push_bind(row.0).push_bind(memo).push_bind(row.12);
             });
-            insert.push(sql::CLOCK_UPSERT);
+            insert.push(sql::MEMO_UPSERT);
             insert.build().execute(&mut *tx).await.map_err(backend)?;
         }
         for chunk in projection.customers.chunks(CHUNK) {
@@ -75,6 +79,43 @@ impl ReportStore for SqliteStore {
                 b.push_bind(customer).push_bind(region).push_bind(plan).push_bind(version);
             });
             insert.push(sql::CUSTOMER_UPSERT);
+            insert.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        for chunk in projection.offers.chunks(CHUNK) {
+            let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO report_offers ({OFFER_COLUMNS}) "));
+            insert.push_values(chunk.iter().map(sql::offer_row), |mut b, row| {
+                b.push_bind(row.0)
+                    .push_bind(row.1)
+                    .push_bind(row.2)
+                    .push_bind(row.3)
+                    .push_bind(row.4)
+                    .push_bind(row.5)
+                    .push_bind(row.6)
+                    .push_bind(row.7)
+                    .push_bind(row.8)
+                    .push_bind(row.9);
+            });
+            insert.push(sql::OFFER_UPSERT);
+            insert.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        for chunk in projection.experts.chunks(CHUNK) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO report_experts (expert, name, weekly_s, registered_at, version) ",
+            );
+            insert.push_values(chunk.iter().map(sql::expert_row), |mut b, row| {
+                b.push_bind(row.0).push_bind(row.1).push_bind(row.2).push_bind(row.3).push_bind(row.4);
+            });
+            insert.push(sql::EXPERT_UPSERT);
+            insert.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        for chunk in projection.surveys.chunks(CHUNK) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO report_surveys (survey, expert, satisfaction, recommend, answered_at, version) ",
+            );
+            insert.push_values(chunk.iter().map(sql::survey_row), |mut b, row| {
+                b.push_bind(row.0).push_bind(row.1).push_bind(row.2).push_bind(row.3).push_bind(row.4).push_bind(row.5);
+            });
+            insert.push(sql::SURVEY_UPSERT);
             insert.build().execute(&mut *tx).await.map_err(backend)?;
         }
         for chunk in projection.plans.chunks(CHUNK) {
@@ -105,5 +146,34 @@ impl ReportStore for SqliteStore {
             .await
             .map_err(backend)?;
         found.iter().map(|row| sql::ticketing_row(sql::ticketing_tuple(row).map_err(backend)?)).collect()
+    }
+
+    async fn expert_rows(&self, range: ReportRange, _as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
+        let found = sqlx::query(sql::EXPERTS)
+            .bind(range.from().timestamp())
+            .bind(range.to().timestamp())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        found.iter().map(|row| sql::expert_report_row(sql::expert_tuple(row).map_err(backend)?)).collect()
+    }
+}
+
+impl SqliteStore {
+    /// The rows `select` (ending in its id column) finds among `ids`, a chunk at a time.
+    async fn rows_of<T>(&self, select: &str, ids: &[Uuid]) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let sql = format!("{select} IN ({})", vec!["?"; chunk.len()].join(", "));
+            let mut query = sqlx::query_as::<_, T>(AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            found.extend(query.fetch_all(&self.reader).await.map_err(backend)?);
+        }
+        Ok(found)
     }
 }

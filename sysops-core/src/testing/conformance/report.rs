@@ -2,16 +2,23 @@
 //! report over them; every figure equals one counted straight from the raw events, a rebuilt
 //! read model equals the live one, and only managers and administrators read them.
 
+use super::notify::RecordingNotifier;
 use super::world;
 use crate::customer::Customer;
+use crate::expert::Expert;
+use crate::notify::MessageKind;
 use crate::persist::{Page, decode_event};
 use crate::report::{CustomerFacts, Projection, ReportRange, TicketingRow};
+use crate::report::{ExpertRow, OfferFacts, OfferOutcome};
+use crate::survey::{Recommend, Survey, SurveyAnswer, SurveyEvent};
 use crate::testing::fixtures::{World, address, chicago, contact, plan_terms, tv_ticket};
 use crate::text::{AddressLine, PlanName, Reason, WorkNotes};
+use crate::ticket::{CostFactor, CostTerm, Outcome, Rationale};
 use crate::ticket::{Deadline, TicketEvent};
 use crate::{
     Actor, AggregateKind, Clock, Error, Priority, Sequence, Store, Ticket, TicketCommand, TicketStatus, WarnAt,
 };
+use crate::{NotifyOptions, Satisfaction};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,6 +32,7 @@ macro_rules! report_store_conformance_tests {
     ($block_on:path, $fresh:expr, skip_unless = $available:expr) => {
         $crate::conformance_cases!($block_on, $fresh, $available;
             the_ticketing_report_equals_a_count_over_the_raw_events_and_survives_a_rebuild,
+            the_expert_report_equals_a_count_over_the_raw_events,
             a_fact_is_never_replaced_by_one_that_took_in_fewer_events,
         );
     };
@@ -72,7 +80,12 @@ async fn history<S: Store>(w: &mut World<S>) -> Vec<DateTime<Utc>> {
             act(admin, TicketCommand::Cancel { reason: reason() }).await;
             continue;
         }
-        w.service.assign_ticket(Actor::system(), id, w.experts[n % 2].id, None).await.expect("assign");
+        // The offers the expert accepts come from the assignment job, which measured the way.
+        let measured = (scenario >= 3).then(|| {
+            let km = CostTerm::new(CostFactor::Distance, 1.5 + n as f64 * 0.37, 1.0).expect("term");
+            Rationale::new(vec![km]).expect("rationale")
+        });
+        w.service.assign_ticket(Actor::system(), id, w.experts[n % 2].id, measured).await.expect("assign");
         match scenario {
             1 => continue,
             2 => {
@@ -89,12 +102,28 @@ async fn history<S: Store>(w: &mut World<S>) -> Vec<DateTime<Utc>> {
             continue;
         }
         act(expert, TicketCommand::Start).await;
+        w.clock.advance(Duration::minutes(40 + n as i64)).expect("clock");
         act(expert, TicketCommand::Complete { notes: notes() }).await;
         match scenario {
             4 => drop(act(admin, TicketCommand::Close).await),
             5 => drop(act(customer, TicketCommand::Reopen { reason: reason() }).await),
             _ => {}
         }
+    }
+    // Customers answer the surveys of some completed visits.
+    let notifier = RecordingNotifier::default();
+    w.service.notify_round(Actor::system(), &notifier, &NotifyOptions::default()).await.expect("notify");
+    let invitations = notifier.messages().into_iter().filter(|m| m.kind == MessageKind::SurveyInvitation);
+    for (n, invitation) in invitations.enumerate().filter(|(n, _)| n % 3 != 2) {
+        w.clock.advance(Duration::minutes(11)).expect("clock");
+        let link = invitation.body.split("/survey/").nth(1).expect("a link");
+        let token: String = link.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
+        let answer = SurveyAnswer {
+            satisfaction: Satisfaction::new(1 + (n as i64 * 2) % 5).expect("stars"),
+            recommend: (n % 2 == 0).then(|| Recommend::new(n as i64 % 11).expect("score")),
+            comment: None,
+        };
+        w.service.answer_survey(&token, answer).await.expect("answer");
     }
     // Offers unanswered expire; hours later the response deadlines are missed, days later
     // the resolution ones.
@@ -289,4 +318,163 @@ pub async fn a_fact_is_never_replaced_by_one_that_took_in_fewer_events<S: Store>
     let stored = w.service.analytics_store().customer_facts(&[customer]).await.expect("read");
     assert_eq!(stored, vec![facts("MN", 4)]);
     assert!(w.service.analytics_store().customer_facts(&[]).await.expect("none").is_empty());
+}
+
+/// The expert report's rows computed from the raw events alone: each expert replayed, each
+/// ticket's offers as its replayed assignments with the visits its events record, each
+/// survey's events.
+async fn experts_from_events<S: Store>(w: &World<S>, range: ReportRange, as_of: DateTime<Utc>) -> Vec<ExpertRow> {
+    let store = w.service.store();
+    let mut rows = BTreeMap::new();
+    for state in store.states(AggregateKind::Expert, Page::first(100)).await.expect("experts") {
+        let events = store.events(state.stream).await.expect("events");
+        let envelopes: Vec<_> = events.iter().map(|e| decode_event::<Expert>(e).expect("decodes")).collect();
+        let expert: Expert = crate::replay(&envelopes).expect("replays");
+        let weekly_s = expert.profile.hours.windows().iter().map(|w| (w.end() - w.start()).num_seconds()).sum();
+        let facts = crate::report::ExpertFacts {
+            expert: expert.id,
+            name: expert.profile.name.as_str().to_owned(),
+            weekly_s,
+            registered_at: envelopes[0].at,
+            version: Sequence::NONE,
+        };
+        if facts.registered_at < range.to() {
+            rows.insert(expert.id, (ExpertRow::of(&facts), Vec::new(), Vec::new()));
+        }
+    }
+    let mut offers = Vec::new();
+    for state in store.states(AggregateKind::Ticket, Page::first(1_000)).await.expect("tickets") {
+        let events = store.events(state.stream).await.expect("events");
+        let envelopes: Vec<_> = events.iter().map(|e| decode_event::<Ticket>(e).expect("decodes")).collect();
+        let ticket: Ticket = crate::replay(&envelopes).expect("replays");
+        let (mut started, mut completed, mut current) = (HashMap::new(), HashMap::new(), None);
+        for event in &envelopes {
+            match &event.payload {
+                TicketEvent::Assigned { assignment, .. } => current = Some(*assignment),
+                TicketEvent::WorkStarted => drop(current.map(|a| started.insert(a, event.at))),
+                TicketEvent::Completed { .. } => drop(current.map(|a| completed.insert(a, event.at))),
+                _ => {}
+            }
+        }
+        for a in &ticket.assignments {
+            let (outcome, answered_at) = match a.outcome {
+                Outcome::Pending => (OfferOutcome::Pending, None),
+                Outcome::Accepted { at } => (OfferOutcome::Accepted, Some(at)),
+                Outcome::Rejected { at, .. } => (OfferOutcome::Rejected, Some(at)),
+                Outcome::Expired { at } => (OfferOutcome::Expired, Some(at)),
+                Outcome::Withdrawn { at } => (OfferOutcome::Withdrawn, Some(at)),
+            };
+            let km = a
+                .rationale
+                .as_ref()
+                .and_then(|r| r.terms().iter().find(|t| t.factor() == CostFactor::Distance).map(|t| t.value()));
+            offers.push(OfferFacts {
+                assignment: a.id,
+                ticket: ticket.id,
+                expert: a.expert,
+                offered_at: a.offered_at,
+                outcome,
+                answered_at,
+                started_at: started.get(&a.id).copied(),
+                completed_at: completed.get(&a.id).copied(),
+                travel_m: km.map(|km| (km * 1_000.0).round() as i64),
+                version: Sequence::NONE,
+            });
+        }
+    }
+    for offer in &offers {
+        let Some((row, accepts, completes)) = rows.get_mut(&offer.expert) else { continue };
+        if range.contains(offer.offered_at) {
+            row.offers += 1;
+            let counter = match offer.outcome {
+                OfferOutcome::Pending => &mut row.pending,
+                OfferOutcome::Accepted => &mut row.accepted,
+                OfferOutcome::Rejected => &mut row.rejected,
+                OfferOutcome::Expired => &mut row.expired,
+                OfferOutcome::Withdrawn => &mut row.withdrawn,
+            };
+            *counter += 1;
+            if offer.outcome == OfferOutcome::Accepted {
+                accepts.extend(offer.answered_at.map(|at| at.timestamp() - offer.offered_at.timestamp()));
+            }
+        }
+        let Some(done) = offer.completed_at.filter(|at| range.contains(*at)) else { continue };
+        row.completed += 1;
+        completes.extend(offer.answered_at.map(|at| done.timestamp() - at.timestamp()));
+        row.worked_s += offer.started_at.map_or(0, |at| done.timestamp() - at.timestamp());
+        row.travel_m += offer.travel_m.unwrap_or(0);
+        row.travel_measured += u64::from(offer.travel_m.is_some());
+    }
+    for state in store.states(AggregateKind::Survey, Page::first(1_000)).await.expect("surveys") {
+        let events = store.events(state.stream).await.expect("events");
+        let envelopes: Vec<_> = events.iter().map(|e| decode_event::<Survey>(e).expect("decodes")).collect();
+        let Some(SurveyEvent::Issued { expert, .. }) = envelopes.first().map(|e| &e.payload) else { continue };
+        let Some((row, ..)) = rows.get_mut(expert) else { continue };
+        for event in &envelopes {
+            if let (SurveyEvent::Answered { answer }, true) = (&event.payload, range.contains(event.at)) {
+                row.surveys += 1;
+                row.satisfaction_sum += u64::from(answer.satisfaction.get());
+                row.recommends += u64::from(answer.recommend.is_some());
+                row.recommend_sum += answer.recommend.map_or(0, |r| u64::from(r.get()));
+            }
+        }
+    }
+    let mut rows: Vec<ExpertRow> = rows
+        .into_values()
+        .map(|(mut row, mut accepts, mut completes)| {
+            accepts.sort_unstable();
+            completes.sort_unstable();
+            let median = |v: &[i64]| (!v.is_empty()).then(|| v[v.len().div_ceil(2) - 1]);
+            (row.accept_p50_s, row.complete_p50_s) = (median(&accepts), median(&completes));
+            let from = range.from().max(row.registered_at).timestamp();
+            let span = (range.to().min(as_of).timestamp() - from).max(0);
+            row.scheduled_s = (i128::from(span) * i128::from(row.weekly_s) / (7 * 24 * 3_600)) as i64;
+            row.utilisation = (row.scheduled_s > 0).then(|| row.worked_s as f64 / row.scheduled_s as f64);
+            row.mean_satisfaction = (row.surveys > 0).then(|| row.satisfaction_sum as f64 / row.surveys as f64);
+            row.mean_recommend = (row.recommends > 0).then(|| row.recommend_sum as f64 / row.recommends as f64);
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.name, a.expert).cmp(&(&b.name, b.expert)));
+    rows
+}
+
+/// Every offer's outcome, every visit's times and distance, every survey's answer: the
+/// expert report equals a count over the raw events, for all time and for a period, and
+/// after a rebuild.
+pub async fn the_expert_report_equals_a_count_over_the_raw_events<S: Store>(store: S) {
+    let mut w = world(store).await;
+    let submitted = history(&mut w).await;
+    project_all(&w).await;
+    let everything = ReportRange::all_time();
+    let report = w.service.expert_report(w.manager, everything).await.expect("report");
+    assert_eq!(report.rows, experts_from_events(&w, everything, report.as_of).await);
+    assert_eq!(report.rows.len(), 2, "a row per expert");
+    let sum = |f: fn(&ExpertRow) -> u64| report.rows.iter().map(f).sum::<u64>();
+    for (name, figure) in [
+        ("offers accepted", sum(|r| r.accepted)),
+        ("offers rejected", sum(|r| r.rejected)),
+        ("offers expired", sum(|r| r.expired)),
+        ("visits completed", sum(|r| r.completed)),
+        ("visits measured", sum(|r| r.travel_measured)),
+        ("surveys answered", sum(|r| r.surveys)),
+        ("recommend scores", sum(|r| r.recommends)),
+    ] {
+        assert!(figure > 0, "the history has {name}");
+    }
+    for row in &report.rows {
+        assert!(row.utilisation.is_some_and(|u| u > 0.0), "{} worked: {row:?}", row.name);
+        assert!(row.mean_satisfaction.is_some(), "{} was rated: {row:?}", row.name);
+    }
+
+    let period = ReportRange::new(submitted[5], submitted[25]).expect("period");
+    let part = w.service.expert_report(w.manager, period).await.expect("period report");
+    assert_eq!(part.rows, experts_from_events(&w, period, part.as_of).await);
+    assert!(part.rows.iter().map(|r| r.offers).sum::<u64>() < sum(|r| r.offers));
+
+    w.service.rebuild_reports(w.admin).await.expect("rebuild");
+    let rebuilt = w.service.expert_report(w.manager, everything).await.expect("rebuilt report");
+    assert_eq!(rebuilt.rows, report.rows, "a rebuilt read model equals the live one");
+    let refused = w.service.expert_report(w.expert(0), everything).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "an expert may not read it, not even their own row");
 }
