@@ -216,3 +216,52 @@ fn billing_can_live_in_a_database_of_its_own() {
         assert_eq!(count(&billing, "customers").await, 0);
     });
 }
+
+/// ADR-7: the reports' read models kept in an analytics database of their own, fed from
+/// both outboxes (the main store's and the billing store's), while neither holds a row.
+#[test]
+fn reports_can_live_in_an_analytics_database_of_their_own() {
+    block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        let url = |name: &str| format!("sqlite://{}", path(name).display());
+        let clock = Arc::new(ManualClock::new(t0()).unwrap());
+        let options = Options {
+            billing_url: Some(url("billing.db")),
+            analytics_url: Some(url("analytics.db")),
+            ..options(&clock, keys(key("k1", 1), vec![]))
+        };
+        let sysops = Sysops::open_with(&url("sysops.db"), options).await.unwrap();
+        let (admin, _) = customers_with_cards(&sysops).await;
+        clock.advance(chrono::Duration::days(31)).unwrap();
+        let march = BillingPeriod::parse("2026-03").unwrap();
+        sysops.run_billing(Actor::system(), march, &SimulatedGateway::new()).await.unwrap();
+        let everything = sysops_core::report::ReportRange::all_time();
+        let behind = sysops.financial_report(admin, everything).await.unwrap();
+        assert!(behind.rows.is_empty() && behind.lag.behind_since.is_some(), "nothing folded in yet: {behind:?}");
+        while !sysops.project_reports(Actor::system(), 100).await.unwrap().idle() {}
+        let report = sysops.financial_report(admin, everything).await.unwrap();
+        assert_eq!(report.lag.behind_since, None);
+        assert_eq!(report.rows.iter().map(|r| r.invoices).sum::<u64>(), 3);
+        assert_eq!(report.rows[0].collected, report.rows[0].invoiced, "every charge was approved");
+        sysops.close().await;
+        let count = |name: &str, table: &str| {
+            let (db, table) = (url(name), table.to_owned());
+            async move {
+                let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+                let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                n
+            }
+        };
+        assert_eq!(count("analytics.db", "report_invoices").await, 3);
+        assert_eq!(count("analytics.db", "report_customers").await, 3);
+        for db in ["sysops.db", "billing.db"] {
+            for table in ["report_invoices", "report_customers"] {
+                assert_eq!(count(db, table).await, 0, "{table} in {db}");
+            }
+        }
+    });
+}

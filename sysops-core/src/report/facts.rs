@@ -451,6 +451,7 @@ pub struct Projection {
     pub plans: Vec<PlanFacts>,
     pub experts: Vec<ExpertFacts>,
     pub surveys: Vec<SurveyFacts>,
+    pub invoices: Vec<super::InvoiceFacts>,
 }
 
 impl Projection {
@@ -462,6 +463,7 @@ impl Projection {
             + self.plans.len()
             + self.experts.len()
             + self.surveys.len()
+            + self.invoices.len()
     }
 
     /// True when the page changed no row.

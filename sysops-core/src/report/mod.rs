@@ -3,13 +3,15 @@
 //!
 //! The report projector (`Service::project_reports`) reads the events through the outbox
 //! as consumer [`REPORTS`] and folds them into facts ([`TicketFacts`], [`OfferFacts`],
-//! [`CustomerFacts`], [`PlanFacts`], [`ExpertFacts`], [`SurveyFacts`]): a row per record, remembering the last event it took in, so that an event
+//! [`CustomerFacts`], [`PlanFacts`], [`ExpertFacts`], [`SurveyFacts`], [`InvoiceFacts`]): a
+//! row per record, remembering the last event it took in, so that an event
 //! read twice changes nothing. The facts may live in an analytics database of their own;
 //! each report says how far behind the events they were ([`ReportLag`]), and
 //! `Service::rebuild_reports` folds them again from the event store at any time.
 
 mod experts;
 mod facts;
+mod financial;
 mod store;
 mod ticketing;
 
@@ -17,6 +19,7 @@ pub use experts::{ExpertReport, ExpertRow};
 pub use facts::{
     CustomerFacts, ExpertFacts, OfferFacts, OfferOutcome, PlanFacts, Projection, SurveyFacts, TicketFacts, TicketMemo,
 };
+pub use financial::{FinancialReport, FinancialRow, FinancialSums, InvoiceFacts, from_minor_units, minor_units};
 pub use store::ReportStore;
 pub use ticketing::{TicketingReport, TicketingRow};
 

@@ -4,9 +4,10 @@
 use super::ReportRange;
 use super::experts::ExpertRow;
 use super::facts::{CustomerFacts, ExpertFacts, OfferFacts, PlanFacts, Projection, SurveyFacts, TicketFacts};
+use super::financial::{FinancialRow, InvoiceFacts};
 use super::ticketing::{TicketingRow, rows_of};
 use crate::error::StoreError;
-use crate::id::{AssignmentId, CustomerId, ExpertId, PlanId, SurveyId, TicketId};
+use crate::id::{AssignmentId, CustomerId, ExpertId, InvoiceId, PlanId, SurveyId, TicketId};
 use crate::persist::MemoryStore;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -31,6 +32,12 @@ pub trait ReportStore: Send + Sync {
     /// The stored facts of those of `surveys` that have some.
     fn survey_facts(&self, surveys: &[SurveyId]) -> impl Future<Output = Result<Vec<SurveyFacts>, StoreError>> + Send;
 
+    /// The stored facts of those of `invoices` that have some.
+    fn invoice_facts(
+        &self,
+        invoices: &[InvoiceId],
+    ) -> impl Future<Output = Result<Vec<InvoiceFacts>, StoreError>> + Send;
+
     /// Writes a page's rows in one transaction: each row unless the stored one has a higher
     /// version; each plan's name.
     fn write_facts(&self, projection: &Projection) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -54,6 +61,10 @@ pub trait ReportStore: Send + Sync {
         range: ReportRange,
         as_of: DateTime<Utc>,
     ) -> impl Future<Output = Result<Vec<ExpertRow>, StoreError>> + Send;
+
+    /// The financial report's rows over the invoices of billing months starting in
+    /// `range`, in any order.
+    fn financial_rows(&self, range: ReportRange) -> impl Future<Output = Result<Vec<FinancialRow>, StoreError>> + Send;
 }
 
 /// The memory store's read models.
@@ -65,6 +76,7 @@ struct Tables {
     offers: BTreeMap<AssignmentId, OfferFacts>,
     experts: BTreeMap<ExpertId, ExpertFacts>,
     surveys: BTreeMap<SurveyId, SurveyFacts>,
+    invoices: BTreeMap<InvoiceId, InvoiceFacts>,
 }
 
 /// Inserts each of `rows` under its key unless the stored one took in a later event.
@@ -104,8 +116,13 @@ impl ReportStore for MemoryStore {
         Ok(self.reports(|t| surveys.iter().filter_map(|id| t.surveys.get(id).cloned()).collect()))
     }
 
+    async fn invoice_facts(&self, invoices: &[InvoiceId]) -> Result<Vec<InvoiceFacts>, StoreError> {
+        Ok(self.reports(|t| invoices.iter().filter_map(|id| t.invoices.get(id).cloned()).collect()))
+    }
+
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
         self.reports(|t| {
+            keep_latest(&mut t.invoices, &projection.invoices, |f| f.invoice, |f| f.version);
             keep_latest(&mut t.tickets, &projection.tickets, |f| f.ticket, |f| f.version);
             keep_latest(&mut t.offers, &projection.offers, |f| f.assignment, |f| f.version);
             keep_latest(&mut t.experts, &projection.experts, |f| f.expert, |f| f.version);
@@ -128,6 +145,13 @@ impl ReportStore for MemoryStore {
             let customers = t.customers.iter().map(|(id, c)| (*id, c)).collect();
             let plans = t.plans.iter().map(|(id, p)| (*id, p)).collect();
             rows_of(t.tickets.values(), &customers, &plans, range, as_of)
+        }))
+    }
+
+    async fn financial_rows(&self, range: ReportRange) -> Result<Vec<FinancialRow>, StoreError> {
+        Ok(self.reports(|t| {
+            let plans = t.plans.iter().map(|(id, p)| (*id, p)).collect();
+            super::financial::rows_of(t.invoices.values(), &plans, range)
         }))
     }
 

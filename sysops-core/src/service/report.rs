@@ -2,16 +2,17 @@
 
 use super::{Error, Service};
 use crate::actor::{Action, Actor, Target, authorize};
+use crate::billing::Invoice;
 use crate::customer::Customer;
 use crate::event::{AggregateKind, Envelope};
 use crate::expert::Expert;
 use crate::id::{CustomerId, TicketId};
-use crate::id::{ExpertId, SurveyId};
+use crate::id::{ExpertId, InvoiceId, SurveyId};
 use crate::persist::{ConsumerName, Page, StoredEvent, decode_event};
 use crate::plan::SupportPlan;
 use crate::report::{
-    CustomerFacts, ExpertFacts, ExpertReport, OfferFacts, PlanFacts, Projection, REPORTS, ReportLag, ReportRange,
-    SurveyFacts, TicketFacts, TicketingReport,
+    CustomerFacts, ExpertFacts, ExpertReport, FinancialReport, InvoiceFacts, OfferFacts, PlanFacts, Projection,
+    REPORTS, ReportLag, ReportRange, SurveyFacts, TicketFacts, TicketingReport,
 };
 use crate::store::Store;
 use crate::survey::Survey;
@@ -88,7 +89,7 @@ impl<S: Store> Service<S> {
 
     /// Folds every stored event into the read models again, from nothing (after a change to
     /// how facts are folded, or to fill an analytics database that is new): plans and
-    /// customers, experts and surveys first, then tickets. Safe while the projector runs.
+    /// customers, experts, surveys and invoices first, then tickets. Safe while the projector runs.
     /// Answers the rows written.
     pub async fn rebuild_reports(&self, actor: Actor) -> Result<u64, Error> {
         let actor = self.verify(actor, Action::ProjectReports).await?;
@@ -100,6 +101,7 @@ impl<S: Store> Service<S> {
             AggregateKind::Customer,
             AggregateKind::Expert,
             AggregateKind::Survey,
+            AggregateKind::Invoice,
             AggregateKind::Ticket,
         ] {
             let store = self.store_for(kind);
@@ -149,6 +151,18 @@ impl<S: Store> Service<S> {
         Ok(ExpertReport { range, as_of, lag, rows })
     }
 
+    /// The financial report over the billing months starting in `range`: managers and
+    /// administrators. Amounts are exact, in each row's currency.
+    pub async fn financial_report(&self, actor: Actor, range: ReportRange) -> Result<FinancialReport, Error> {
+        let actor = self.verify(actor, Action::ReadReports).await?;
+        authorize(&actor, Action::ReadReports, Target::default())?;
+        let lag = self.report_lag().await?;
+        let as_of = self.now()?;
+        let mut rows = self.analytics_store().financial_rows(range).await?;
+        rows.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        Ok(FinancialReport { range, as_of, lag, rows })
+    }
+
     /// The time of the oldest event the projector has not folded in yet, over every outbox.
     async fn report_lag(&self) -> Result<ReportLag, Error> {
         let consumer = ConsumerName::new(REPORTS)?;
@@ -174,6 +188,7 @@ impl<S: Store> Service<S> {
         let mut skipped = 0;
         let (mut tickets, mut customers, mut plans, mut experts, mut surveys) =
             (vec![], vec![], vec![], vec![], vec![]);
+        let mut invoices = vec![];
         for event in events {
             let decoded = match event.stream.kind {
                 AggregateKind::Ticket => decode_event::<Ticket>(event).map(|e| tickets.push(e)),
@@ -181,6 +196,7 @@ impl<S: Store> Service<S> {
                 AggregateKind::Plan => decode_event::<SupportPlan>(event).map(|e| plans.push(e)),
                 AggregateKind::Expert => decode_event::<Expert>(event).map(|e| experts.push(e)),
                 AggregateKind::Survey => decode_event::<Survey>(event).map(|e| surveys.push(e)),
+                AggregateKind::Invoice => decode_event::<Invoice>(event).map(|e| invoices.push(e)),
                 _ => Ok(()),
             };
             skipped += u64::from(decoded.is_err());
@@ -203,6 +219,9 @@ impl<S: Store> Service<S> {
         let mut survey_facts: HashMap<SurveyId, SurveyFacts> =
             analytics.survey_facts(&ids(&surveys)).await?.into_iter().map(|f| (f.survey, f)).collect();
         skipped += fold_into(&mut survey_facts, &surveys, SurveyFacts::issued, SurveyFacts::apply);
+        let mut invoice_facts: HashMap<InvoiceId, InvoiceFacts> =
+            analytics.invoice_facts(&ids(&invoices)).await?.into_iter().map(|f| (f.invoice, f)).collect();
+        skipped += fold_into(&mut invoice_facts, &invoices, InvoiceFacts::issued, InvoiceFacts::apply);
         let projection = Projection {
             tickets: ticket_facts.into_values().collect(),
             offers: offers.into_values().collect(),
@@ -210,6 +229,7 @@ impl<S: Store> Service<S> {
             plans: plans.iter().filter_map(PlanFacts::defined).collect(),
             experts: expert_facts.into_values().collect(),
             surveys: survey_facts.into_values().collect(),
+            invoices: invoice_facts.into_values().collect(),
         };
         Ok((projection, skipped))
     }

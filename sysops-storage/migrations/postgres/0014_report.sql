@@ -1,6 +1,6 @@
 -- The reports' read models (sysops-core's `report` module), folded from the events by the
 -- report projector and rebuilt from them at will: a row per ticket, offer, customer, plan,
--- expert and survey. Each row but a plan's remembers the last event of its stream it took
+-- expert, survey and invoice. Each row but a plan's remembers the last event of its stream it took
 -- in (`version`) and is only ever replaced by a later one. Times are Unix seconds; priority is its rank
 -- (0 standard, 1 high, 2 critical). On Citus they stay plain tables on the coordinator: the
 -- reports aggregate across every customer, and the shards keep serving tickets meanwhile.
@@ -72,3 +72,20 @@ CREATE TABLE report_surveys (
     version      BIGINT NOT NULL
 );
 CREATE INDEX report_surveys_by_answer ON report_surveys (answered_at);
+-- Every invoice (amounts in the currency's minor units; the plan of its last line; the
+-- billing month by the Unix second it starts; the refund asked for and not yet confirmed).
+CREATE TABLE report_invoices (
+    invoice              UUID PRIMARY KEY,
+    customer             UUID NOT NULL,
+    plan                 UUID NOT NULL,
+    period_start         BIGINT NOT NULL,
+    currency             TEXT NOT NULL,
+    total_minor          BIGINT NOT NULL,
+    status               TEXT NOT NULL,
+    declined             BIGINT NOT NULL,
+    refunded_minor       BIGINT NOT NULL,
+    refund_pending       BIGINT,
+    refund_pending_minor BIGINT,
+    version              BIGINT NOT NULL
+);
+CREATE INDEX report_invoices_by_period ON report_invoices (period_start);

@@ -3,9 +3,10 @@
 use super::{AnyStore, delegate};
 use chrono::{DateTime, Utc};
 use sysops_core::report::{
-    CustomerFacts, ExpertFacts, ExpertRow, Projection, ReportRange, ReportStore, SurveyFacts, TicketFacts, TicketingRow,
+    CustomerFacts, ExpertFacts, ExpertRow, FinancialRow, InvoiceFacts, Projection, ReportRange, ReportStore,
+    SurveyFacts, TicketFacts, TicketingRow,
 };
-use sysops_core::{CustomerId, ExpertId, StoreError, SurveyId, TicketId};
+use sysops_core::{CustomerId, ExpertId, InvoiceId, StoreError, SurveyId, TicketId};
 
 impl ReportStore for AnyStore {
     async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
@@ -22,6 +23,14 @@ impl ReportStore for AnyStore {
 
     async fn survey_facts(&self, surveys: &[SurveyId]) -> Result<Vec<SurveyFacts>, StoreError> {
         delegate!(self.survey_facts(surveys))
+    }
+
+    async fn invoice_facts(&self, invoices: &[InvoiceId]) -> Result<Vec<InvoiceFacts>, StoreError> {
+        delegate!(self.invoice_facts(invoices))
+    }
+
+    async fn financial_rows(&self, range: ReportRange) -> Result<Vec<FinancialRow>, StoreError> {
+        delegate!(self.financial_rows(range))
     }
 
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {

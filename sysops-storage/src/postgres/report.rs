@@ -3,13 +3,14 @@
 
 use super::PgStore;
 use crate::error::backend;
-use crate::sql::report::{self as sql, OFFER_COLUMNS, TICKET_COLUMNS};
+use crate::sql::report::{self as sql, INVOICE_COLUMNS, OFFER_COLUMNS, TICKET_COLUMNS};
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 use sysops_core::report::{
-    CustomerFacts, ExpertFacts, ExpertRow, Projection, ReportRange, ReportStore, SurveyFacts, TicketFacts, TicketingRow,
+    CustomerFacts, ExpertFacts, ExpertRow, FinancialRow, InvoiceFacts, Projection, ReportRange, ReportStore,
+    SurveyFacts, TicketFacts, TicketingRow,
 };
-use sysops_core::{CustomerId, ExpertId, StoreError, SurveyId, TicketId};
+use sysops_core::{CustomerId, ExpertId, InvoiceId, StoreError, SurveyId, TicketId};
 use uuid::Uuid;
 
 impl ReportStore for PgStore {
@@ -39,6 +40,13 @@ impl ReportStore for PgStore {
             "SELECT survey, expert, satisfaction, recommend, answered_at, version FROM report_surveys WHERE survey";
         let found: Vec<sql::SurveyRow> = self.rows_of(select, ids).await?;
         found.into_iter().map(sql::survey_facts).collect()
+    }
+
+    async fn invoice_facts(&self, invoices: &[InvoiceId]) -> Result<Vec<InvoiceFacts>, StoreError> {
+        let ids: Vec<Uuid> = invoices.iter().map(|i| i.as_uuid()).collect();
+        let select = format!("SELECT {INVOICE_COLUMNS} FROM report_invoices WHERE invoice");
+        let found: Vec<sql::InvoiceRow> = self.rows_of(&select, ids).await?;
+        found.into_iter().map(sql::invoice_facts).collect()
     }
 
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
@@ -153,6 +161,30 @@ impl ReportStore for PgStore {
             .await
             .map_err(backend)?;
         }
+        if !projection.invoices.is_empty() {
+            let rows: Vec<sql::InvoiceRow> = projection.invoices.iter().map(sql::invoice_row).collect();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_invoices ({INVOICE_COLUMNS}) SELECT * FROM UNNEST(
+                     $1::uuid[], $2::uuid[], $3::uuid[], $4::int8[], $5::text[], $6::int8[], $7::text[], $8::int8[],
+                     $9::int8[], $10::int8[], $11::int8[], $12::int8[]){}",
+                sql::INVOICE_UPSERT
+            )))
+            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.4.clone()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.5).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.6.clone()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.7).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.8).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.9).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.10).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.11).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
         if !projection.plans.is_empty() {
             let rows: Vec<(Uuid, String)> = projection.plans.iter().map(sql::plan_row).collect();
             sqlx::query(AssertSqlSafe(format!(
@@ -185,6 +217,16 @@ impl ReportStore for PgStore {
             .await
             .map_err(backend)?;
         found.iter().map(|row| sql::ticketing_row(sql::ticketing_tuple(row).map_err(backend)?)).collect()
+    }
+
+    async fn financial_rows(&self, range: ReportRange) -> Result<Vec<FinancialRow>, StoreError> {
+        let found = sqlx::query(sql::FINANCIAL)
+            .bind(range.from().timestamp())
+            .bind(range.to().timestamp())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        found.iter().map(sql::financial_row).collect()
     }
 
     async fn expert_rows(&self, range: ReportRange, _as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {

@@ -2,13 +2,14 @@
 
 use super::SqliteStore;
 use crate::error::backend;
-use crate::sql::report::{self as sql, OFFER_COLUMNS, TICKET_COLUMNS};
+use crate::sql::report::{self as sql, INVOICE_COLUMNS, OFFER_COLUMNS, TICKET_COLUMNS};
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite};
 use sysops_core::report::{
-    CustomerFacts, ExpertFacts, ExpertRow, Projection, ReportRange, ReportStore, SurveyFacts, TicketFacts, TicketingRow,
+    CustomerFacts, ExpertFacts, ExpertRow, FinancialRow, InvoiceFacts, Projection, ReportRange, ReportStore,
+    SurveyFacts, TicketFacts, TicketingRow,
 };
-use sysops_core::{CustomerId, ExpertId, StoreError, SurveyId, TicketId};
+use sysops_core::{CustomerId, ExpertId, InvoiceId, StoreError, SurveyId, TicketId};
 use uuid::Uuid;
 
 /// Rows per statement: at most 13 parameters each, under SQLite's 32,766.
@@ -41,6 +42,13 @@ impl ReportStore for SqliteStore {
             "SELECT survey, expert, satisfaction, recommend, answered_at, version FROM report_surveys WHERE survey";
         let found: Vec<sql::SurveyRow> = self.rows_of(select, &ids).await?;
         found.into_iter().map(sql::survey_facts).collect()
+    }
+
+    async fn invoice_facts(&self, invoices: &[InvoiceId]) -> Result<Vec<InvoiceFacts>, StoreError> {
+        let ids: Vec<Uuid> = invoices.iter().map(|i| i.as_uuid()).collect();
+        let select = format!("SELECT {INVOICE_COLUMNS} FROM report_invoices WHERE invoice");
+        let found: Vec<sql::InvoiceRow> = self.rows_of(&select, &ids).await?;
+        found.into_iter().map(sql::invoice_facts).collect()
     }
 
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
@@ -118,6 +126,25 @@ impl ReportStore for SqliteStore {
             insert.push(sql::SURVEY_UPSERT);
             insert.build().execute(&mut *tx).await.map_err(backend)?;
         }
+        for chunk in projection.invoices.chunks(CHUNK) {
+            let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO report_invoices ({INVOICE_COLUMNS}) "));
+            insert.push_values(chunk.iter().map(sql::invoice_row), |mut b, row| {
+                b.push_bind(row.0)
+                    .push_bind(row.1)
+                    .push_bind(row.2)
+                    .push_bind(row.3)
+                    .push_bind(row.4)
+                    .push_bind(row.5)
+                    .push_bind(row.6)
+                    .push_bind(row.7)
+                    .push_bind(row.8)
+                    .push_bind(row.9)
+                    .push_bind(row.10)
+                    .push_bind(row.11);
+            });
+            insert.push(sql::INVOICE_UPSERT);
+            insert.build().execute(&mut *tx).await.map_err(backend)?;
+        }
         for chunk in projection.plans.chunks(CHUNK) {
             let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO report_plans (plan, name) ");
             insert.push_values(chunk.iter().map(sql::plan_row), |mut b, (plan, name)| {
@@ -146,6 +173,16 @@ impl ReportStore for SqliteStore {
             .await
             .map_err(backend)?;
         found.iter().map(|row| sql::ticketing_row(sql::ticketing_tuple(row).map_err(backend)?)).collect()
+    }
+
+    async fn financial_rows(&self, range: ReportRange) -> Result<Vec<FinancialRow>, StoreError> {
+        let found = sqlx::query(sql::FINANCIAL)
+            .bind(range.from().timestamp())
+            .bind(range.to().timestamp())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        found.iter().map(sql::financial_row).collect()
     }
 
     async fn expert_rows(&self, range: ReportRange, _as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {

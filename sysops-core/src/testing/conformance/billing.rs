@@ -86,40 +86,42 @@ pub async fn a_page_of_cards_is_stored_and_revealed_at_once_each_by_its_own_toke
 }
 
 pub async fn a_month_of_declines_retries_and_lost_answers_balances_the_books<S: Store>(store: S) {
+    check_history(store, months_of_declines_retries_and_refunds()).await;
+}
+
+/// Three months of billing: declines, retries, answers lost, a plan switched, refunds, a
+/// write-off and a cancellation.
+pub fn months_of_declines_retries_and_refunds() -> Vec<Step> {
     use Step::*;
     let decline = || Simulated::Decline("insufficient funds".into());
-    check_history(
-        store,
-        vec![
-            Script(1, vec![decline(), decline(), Simulated::Approve]),
-            Script(2, vec![Simulated::LostAnswer, Simulated::Approve]),
-            Days(20),
-            SwitchPlan(0),
-            Days(15),
-            Run,
-            RunTwice,
-            Days(1),
-            Run,
-            Days(2),
-            Run,
-            Refund(0, 1000),
-            Refund(0, 999_999),
-            Script(0, vec![Simulated::Timeout, Simulated::Unavailable, decline()]),
-            Days(30),
-            Run,
-            Run,
-            Days(8),
-            Run,
-            Days(8),
-            Run,
-            Retry(0),
-            WriteOff(0),
-            Cancel(2),
-            Days(30),
-            Run,
-        ],
-    )
-    .await;
+    vec![
+        Script(1, vec![decline(), decline(), Simulated::Approve]),
+        Script(2, vec![Simulated::LostAnswer, Simulated::Approve]),
+        Days(20),
+        SwitchPlan(0),
+        Days(15),
+        Run,
+        RunTwice,
+        Days(1),
+        Run,
+        Days(2),
+        Run,
+        Refund(0, 1000),
+        Refund(0, 999_999),
+        Script(0, vec![Simulated::Timeout, Simulated::Unavailable, decline()]),
+        Days(30),
+        Run,
+        Run,
+        Days(8),
+        Run,
+        Days(8),
+        Run,
+        Retry(0),
+        WriteOff(0),
+        Cancel(2),
+        Days(30),
+        Run,
+    ]
 }
 
 /// A gateway that charges like `inner` but, while `garbling`, answers each charge with the
@@ -212,8 +214,8 @@ async fn oldest<S: Store>(w: &World<S>, c: usize, keep: impl Fn(&Invoice) -> boo
 }
 
 /// Three customers with cards on a fresh `store` live through `steps`; the books are checked
-/// after every step (see [`check_books`]).
-pub async fn check_history<S: Store>(store: S, steps: Vec<Step>) {
+/// after every step (see [`check_books`]). Answers the world they lived in.
+pub async fn check_history<S: Store>(store: S, steps: Vec<Step>) -> World<S> {
     let w = World::new(store, 3, 0).await.unwrap();
     let premium = w.service.define_plan(w.admin, PlanTerms { monthly_fee: usd(6100), ..plan_terms() }).await.unwrap();
     let gateway = SimulatedGateway::new();
@@ -291,6 +293,7 @@ pub async fn check_history<S: Store>(store: S, steps: Vec<Step>) {
         }
         check_books(&w, &gateway).await;
     }
+    w
 }
 
 /// The accountant's invariants over every invoice of `w`'s customers and every call the

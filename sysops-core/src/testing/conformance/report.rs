@@ -2,14 +2,17 @@
 //! report over them; every figure equals one counted straight from the raw events, a rebuilt
 //! read model equals the live one, and only managers and administrators read them.
 
+use super::billing::{check_history, months_of_declines_retries_and_refunds};
 use super::notify::RecordingNotifier;
 use super::world;
+use crate::billing::{Invoice, InvoiceEvent, InvoiceStatus};
 use crate::customer::Customer;
 use crate::expert::Expert;
 use crate::notify::MessageKind;
 use crate::persist::{Page, decode_event};
 use crate::report::{CustomerFacts, Projection, ReportRange, TicketingRow};
 use crate::report::{ExpertRow, OfferFacts, OfferOutcome};
+use crate::report::{FinancialRow, minor_units};
 use crate::survey::{Recommend, Survey, SurveyAnswer, SurveyEvent};
 use crate::testing::fixtures::{World, address, chicago, contact, plan_terms, tv_ticket};
 use crate::text::{AddressLine, PlanName, Reason, WorkNotes};
@@ -33,6 +36,7 @@ macro_rules! report_store_conformance_tests {
         $crate::conformance_cases!($block_on, $fresh, $available;
             the_ticketing_report_equals_a_count_over_the_raw_events_and_survives_a_rebuild,
             the_expert_report_equals_a_count_over_the_raw_events,
+            the_financial_report_equals_the_invoices_to_the_cent,
             a_fact_is_never_replaced_by_one_that_took_in_fewer_events,
         );
     };
@@ -477,4 +481,89 @@ pub async fn the_expert_report_equals_a_count_over_the_raw_events<S: Store>(stor
     assert_eq!(rebuilt.rows, report.rows, "a rebuilt read model equals the live one");
     let refused = w.service.expert_report(w.expert(0), everything).await;
     assert!(matches!(refused, Err(Error::Forbidden(_))), "an expert may not read it, not even their own row");
+}
+
+/// The financial report's rows computed from the invoices themselves: each replayed from
+/// its events for its status, total, plan and refunds, its declines counted.
+async fn financial_from_events<S: Store>(w: &World<S>, range: ReportRange) -> Vec<FinancialRow> {
+    let mut plans = HashMap::new();
+    for state in w.service.store().states(AggregateKind::Plan, Page::first(100)).await.expect("plans") {
+        let plan: crate::SupportPlan = crate::persist::decode_state(&state).expect("plan");
+        plans.insert(plan.id, plan.terms.name.as_str().to_owned());
+    }
+    let billing = w.service.billing_store();
+    let mut groups = BTreeMap::new();
+    for state in billing.states(AggregateKind::Invoice, Page::first(1_000)).await.expect("invoices") {
+        let events = billing.events(state.stream).await.expect("events");
+        let envelopes: Vec<_> = events.iter().map(|e| decode_event::<Invoice>(e).expect("decodes")).collect();
+        let invoice: Invoice = crate::replay(&envelopes).expect("replays");
+        if !range.contains(invoice.period.start()) {
+            continue;
+        }
+        let plan = invoice.lines.last().expect("a line").plan;
+        let currency = invoice.total.currency();
+        let key = (invoice.period, plans.get(&plan).cloned().unwrap_or_default(), plan, currency.code());
+        let (counts, sums): &mut ([u64; 4], [i64; 6]) = groups.entry(key).or_default();
+        let total = minor_units(invoice.total).expect("cents");
+        let refunded: i64 =
+            invoice.refunds.iter().filter(|r| r.refund.is_some()).map(|r| minor_units(r.amount).expect("cents")).sum();
+        let declined = envelopes.iter().filter(|e| matches!(e.payload, InvoiceEvent::Declined { .. })).count();
+        let status = invoice.status;
+        let failing = matches!(status, InvoiceStatus::PaymentFailed | InvoiceStatus::Uncollectible);
+        counts[0] += 1;
+        counts[1] += u64::from(status.is_unpaid());
+        counts[2] += declined as u64;
+        counts[3] += u64::from(failing);
+        let when = |yes: bool| if yes { total } else { 0 };
+        sums[0] += total;
+        sums[1] += when(status == InvoiceStatus::Paid);
+        sums[2] += refunded;
+        sums[3] += when(status.is_unpaid());
+        sums[4] += when(status == InvoiceStatus::WrittenOff);
+        sums[5] += when(status == InvoiceStatus::Void);
+    }
+    groups
+        .into_iter()
+        .map(|((period, name, plan, code), (counts, sums))| {
+            let currency = crate::Currency::parse(code).expect("currency");
+            FinancialRow::of((period, plan, name, currency), counts, sums)
+        })
+        .collect()
+}
+
+/// Three months of billing with declines, retries, a plan switched mid-month, refunds and
+/// a write-off: the report equals the invoices to the cent, for all time and for a month,
+/// and after a rebuild; only managers and administrators read it.
+pub async fn the_financial_report_equals_the_invoices_to_the_cent<S: Store>(store: S) {
+    let w = check_history(store, months_of_declines_retries_and_refunds()).await;
+    project_all(&w).await;
+    let everything = ReportRange::all_time();
+    let report = w.service.financial_report(w.manager, everything).await.expect("report");
+    assert_eq!(report.rows, financial_from_events(&w, everything).await);
+    let cents = |f: fn(&FinancialRow) -> &crate::Money| {
+        report.rows.iter().map(|r| minor_units(*f(r)).expect("cents")).sum::<i64>()
+    };
+    for (name, figure) in [
+        ("invoiced", cents(|r| &r.invoiced)),
+        ("collected", cents(|r| &r.collected)),
+        ("refunded", cents(|r| &r.refunded)),
+        ("written off", cents(|r| &r.written_off)),
+        ("declined charges", report.rows.iter().map(|r| r.failed_payments as i64).sum()),
+    ] {
+        assert!(figure > 0, "the history has {name}");
+    }
+    assert_eq!(cents(|r| &r.net), cents(|r| &r.collected) - cents(|r| &r.refunded));
+    assert!(report.rows.iter().map(|r| r.plan).collect::<std::collections::BTreeSet<_>>().len() > 1, "two plans");
+
+    let first = report.rows.first().expect("a row").period;
+    let month = ReportRange::new(first.start(), first.end()).expect("a month");
+    let part = w.service.financial_report(w.manager, month).await.expect("a month's report");
+    assert!(part.rows.iter().all(|r| r.period == first) && !part.rows.is_empty());
+    assert_eq!(part.rows, financial_from_events(&w, month).await);
+
+    w.service.rebuild_reports(w.admin).await.expect("rebuild");
+    let rebuilt = w.service.financial_report(w.manager, everything).await.expect("rebuilt report");
+    assert_eq!(rebuilt.rows, report.rows, "a rebuilt read model equals the live one");
+    let refused = w.service.financial_report(w.customer(0), everything).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "a customer may not read it: {refused:?}");
 }
