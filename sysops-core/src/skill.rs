@@ -133,3 +133,14 @@ pub enum Priority {
     /// Ahead of everything else.
     Critical,
 }
+
+impl Priority {
+    /// A stable lower-case name (`standard`, `high`, `critical`), as reports show it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Priority::Standard => "standard",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+}

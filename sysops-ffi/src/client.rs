@@ -70,19 +70,22 @@ impl Sysops {
     /// Opens `url` with the billing quantum's settings: `billing_url`, a database of its own
     /// for subscriptions, invoices and the card vault (by default the same database), and the
     /// `card_keys` the vault seals card numbers with (the first seals new cards; without keys
-    /// every card operation is refused). With `simulated_start`, time starts there and moves
-    /// only by [`advance_clock`](Self::advance_clock), and ids are deterministic for `id_seed`.
-    #[uniffi::constructor]
+    /// every card operation is refused); and `analytics_url`, a database of its own for the
+    /// reports' read models (by default the same database). With `simulated_start`, time
+    /// starts there and moves only by [`advance_clock`](Self::advance_clock), and ids are
+    /// deterministic for `id_seed`.
+    #[uniffi::constructor(default(analytics_url = None))]
     pub async fn open_with(
         url: String,
         billing_url: Option<String>,
         card_keys: Vec<Arc<crate::billing::CardKey>>,
         simulated_start: Option<Timestamp>,
         id_seed: u64,
+        analytics_url: Option<String>,
     ) -> Result<Arc<Self>, SysopsError> {
         guard(async move {
-            let mut options =
-                Options { billing_url, card_keys: crate::billing::key_provider(&card_keys), ..Options::default() };
+            let card_keys = crate::billing::key_provider(&card_keys);
+            let mut options = Options { billing_url, analytics_url, card_keys, ..Options::default() };
             let clock = match simulated_start {
                 Some(start) => {
                     let clock = Arc::new(core::ManualClock::new(start)?);

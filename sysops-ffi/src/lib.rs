@@ -33,6 +33,7 @@ mod outbox;
 mod plan;
 #[cfg(feature = "python")]
 pub mod python;
+mod report;
 mod staff;
 mod survey;
 mod ticket;
@@ -69,6 +70,9 @@ pub use notify::{
 };
 pub use outbox::OutboxEntry;
 pub use plan::{PlanTerms, ServiceHours, ServiceTargets, SupportPlan};
+pub use report::{
+    ExpertReport, ExpertRow, FinancialReport, FinancialRow, ProjectionReport, TicketingReport, TicketingRow,
+};
 pub use staff::{StaffAccount, StaffChange, StaffEvent};
 pub use survey::{SurveyAnswer, SurveyView};
 pub use ticket::{

@@ -65,6 +65,13 @@ fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ffi::NotifyOptions>()?;
     m.add_class::<ffi::NotifyReport>()?;
     m.add_class::<ffi::SurveyView>()?;
+    m.add_class::<ffi::ProjectionReport>()?;
+    m.add_class::<ffi::TicketingReport>()?;
+    m.add_class::<ffi::TicketingRow>()?;
+    m.add_class::<ffi::ExpertReport>()?;
+    m.add_class::<ffi::ExpertRow>()?;
+    m.add_class::<ffi::FinancialReport>()?;
+    m.add_class::<ffi::FinancialRow>()?;
     m.add_class::<ffi::StopSignal>()?;
     m.add_class::<ffi::Template>()?;
     m.add_class::<ffi::Action>()?;

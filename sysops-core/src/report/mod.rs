@@ -9,12 +9,14 @@
 //! each report says how far behind the events they were ([`ReportLag`]), and
 //! `Service::rebuild_reports` folds them again from the event store at any time.
 
+mod csv;
 mod experts;
 mod facts;
 mod financial;
 mod store;
 mod ticketing;
 
+pub use csv::{Table, to_csv};
 pub use experts::{ExpertReport, ExpertRow};
 pub use facts::{
     CustomerFacts, ExpertFacts, OfferFacts, OfferOutcome, PlanFacts, Projection, SurveyFacts, TicketFacts, TicketMemo,

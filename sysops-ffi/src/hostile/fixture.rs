@@ -14,7 +14,7 @@ pub struct Fixture {
     pub sysops: Arc<Sysops>,
     pub(super) admin: Actor,
     helpdesk: Actor,
-    manager: Actor,
+    pub(super) manager: Actor,
     pub(super) customer: Actor,
     expert: Actor,
     plan: Uuid,
@@ -387,8 +387,9 @@ impl Fixture {
                     Some(key) => vec![key?],
                     None => super::test_card_keys(),
                 };
-                let start = d.or(None, |d| Some(d.time()));
-                Sysops::open_with(url.to_owned(), billing, keys, start, d.unsigned_or(1)).await.map(drop)
+                let (start, seed) = (d.or(None, |d| Some(d.time())), d.unsigned_or(1));
+                let analytics = d.or(None, |d| Some(d.pick(&URLS).to_owned()));
+                Sysops::open_with(url.to_owned(), billing, keys, start, seed, analytics).await.map(drop)
             }
             // Every exported constructor of the other objects: a card, a card key, a gateway.
             "new" => {
@@ -550,6 +551,7 @@ impl Fixture {
             | "stop"
             | "is_stopped" => self.notify_call(name, d).await,
             "open_survey" | "answer_survey" => self.survey_call(name, d).await,
+            name if super::report::CALLS.contains(&name) => self.report_call(name, d).await,
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }
     }

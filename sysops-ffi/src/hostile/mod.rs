@@ -14,6 +14,7 @@
 mod draw;
 mod fixture;
 mod notify;
+mod report;
 mod survey;
 
 pub use draw::Draw;

@@ -10,6 +10,7 @@ mod kb;
 mod notify;
 mod outbox;
 mod plan;
+mod report;
 mod staff;
 mod survey;
 mod ticket;
@@ -93,10 +94,11 @@ impl Sysops {
 
     /// Opens `url` with the billing quantum's settings: `billing_url` keeps subscriptions,
     /// invoices and the card vault in a database of their own; `card_keys` seal card numbers
-    /// (the first seals new cards; without keys every card operation is refused). With `start`,
-    /// the clock is simulated as in `open_simulated`.
+    /// (the first seals new cards; without keys every card operation is refused);
+    /// `analytics_url` keeps the reports' read models in a database of their own. With
+    /// `start`, the clock is simulated as in `open_simulated`.
     #[staticmethod]
-    #[pyo3(signature = (url, billing_url = None, card_keys = Vec::new(), start = None, id_seed = None))]
+    #[pyo3(signature = (url, billing_url = None, card_keys = Vec::new(), start = None, id_seed = None, analytics_url = None))]
     fn open_with(
         py: Python<'_>,
         url: String,
@@ -104,11 +106,14 @@ impl Sysops {
         card_keys: Vec<PyRef<'_, ffi::CardKey>>,
         start: Option<&Bound<'_, PyAny>>,
         id_seed: Option<&Bound<'_, PyAny>>,
+        analytics_url: Option<String>,
     ) -> PyResult<Self> {
         let start = start.map(|s| loose::instant("start", s)).transpose()?;
         let id_seed = id_seed.map_or(Ok(1), |seed| loose::unsigned("id_seed", seed))?;
         let keys: Vec<Arc<ffi::CardKey>> = card_keys.iter().map(|k| Arc::new(ffi::CardKey::clone(k))).collect();
-        Ok(Sysops { inner: blocking(py, ffi::Sysops::open_with(url, billing_url, keys, start, id_seed))? })
+        Ok(Sysops {
+            inner: blocking(py, ffi::Sysops::open_with(url, billing_url, keys, start, id_seed, analytics_url))?,
+        })
     }
 
     /// Moves the simulated clock forward; returns the new time.
