@@ -190,12 +190,14 @@ swift_update() {
     cp "$out/SysopsFFI.h" bindings/swift/Sources/SysopsFFI/include/SysopsFFI.h
 }
 
-# A venv with maturin, pytest and mypy: a download only, so scripts/test.sh runs it in the
+# A venv with maturin, pytest, mypy, pandas and polars: a download only, so scripts/test.sh runs it in the
 # background.
 python_venv() {
     if [ ! -x "$VENV/bin/maturin" ]; then
         python3 -m venv "$VENV"
-        "$VENV/bin/pip" install --quiet --disable-pip-version-check 'maturin>=1.16,<1.17' 'pytest>=8' 'mypy>=1.10'
+        # pandas and polars for the reports' data-frame tests only: the package needs neither.
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check 'maturin>=1.16,<1.17' 'pytest>=8' 'mypy>=1.10' \
+            'pandas>=2.2' 'polars>=1.0'
     fi
 }
 

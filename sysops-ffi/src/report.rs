@@ -243,9 +243,9 @@ macro_rules! report_record {
         #[cfg_attr(feature = "python", pyo3::pyclass(frozen, get_all, eq, module = "sysops"))]
         pub struct $name {
             /// The period's first instant.
-            pub from: Timestamp,
+            pub start: Timestamp,
             /// The first instant after the period.
-            pub to: Timestamp,
+            pub end: Timestamp,
             /// When it was computed: statuses and outcomes are as of then.
             pub as_of: Timestamp,
             /// The time of the oldest event its read model had not taken in yet; absent when
@@ -262,8 +262,8 @@ macro_rules! report_record {
             fn from(report: $core) -> Self {
                 $name {
                     csv: report.to_csv(),
-                    from: report.range.from(),
-                    to: report.range.to(),
+                    start: report.range.from(),
+                    end: report.range.to(),
                     as_of: report.as_of,
                     behind_since: report.lag.behind_since,
                     rows: report.rows.into_iter().map(<$row>::from).collect(),
@@ -294,11 +294,11 @@ report_record!(
     FinancialRow
 );
 
-/// The period from `from` (default: the epoch) to `to` (default: the latest time sysops
-/// accepts); `InvalidInput` unless `from` is before `to`.
-fn range(from: Option<Timestamp>, to: Option<Timestamp>) -> Result<core::ReportRange, SysopsError> {
+/// The period from `start` (default: the epoch) to `end` (default: the latest time sysops
+/// accepts); `InvalidInput` unless `start` is before `end`.
+fn range(start: Option<Timestamp>, end: Option<Timestamp>) -> Result<core::ReportRange, SysopsError> {
     let all = core::ReportRange::all_time();
-    Ok(core::ReportRange::new(from.unwrap_or(all.from()), to.unwrap_or(all.to()))?)
+    Ok(core::ReportRange::new(start.unwrap_or(all.from()), end.unwrap_or(all.to()))?)
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -316,40 +316,42 @@ impl Sysops {
         guard(async move { Ok(self.api()?.rebuild_reports(actor.into()).await?) }).await
     }
 
-    /// The ticketing report over the tickets submitted from `from` to `to` (managers and
+    /// The ticketing report over the tickets submitted from `start` (included) to `end` (excluded), each absent
+    /// for no bound (managers and
     /// administrators; anyone else is `Forbidden`).
-    #[uniffi::method(default(from = None, to = None))]
+    #[uniffi::method(default(start = None, end = None))]
     pub async fn ticketing_report(
         &self,
         actor: Actor,
-        from: Option<Timestamp>,
-        to: Option<Timestamp>,
+        start: Option<Timestamp>,
+        end: Option<Timestamp>,
     ) -> Result<TicketingReport, SysopsError> {
-        guard(async move { Ok(self.api()?.ticketing_report(actor.into(), range(from, to)?).await?.into()) }).await
+        guard(async move { Ok(self.api()?.ticketing_report(actor.into(), range(start, end)?).await?.into()) }).await
     }
 
-    /// The expert performance report over the offers, visits and surveys from `from` to `to`
+    /// The expert performance report over the offers, visits and surveys from `start` to `end`
     /// (managers and administrators).
-    #[uniffi::method(default(from = None, to = None))]
+    #[uniffi::method(default(start = None, end = None))]
     pub async fn expert_report(
         &self,
         actor: Actor,
-        from: Option<Timestamp>,
-        to: Option<Timestamp>,
+        start: Option<Timestamp>,
+        end: Option<Timestamp>,
     ) -> Result<ExpertReport, SysopsError> {
-        guard(async move { Ok(self.api()?.expert_report(actor.into(), range(from, to)?).await?.into()) }).await
+        guard(async move { Ok(self.api()?.expert_report(actor.into(), range(start, end)?).await?.into()) }).await
     }
 
-    /// The financial report over the billing months starting from `from` to `to` (managers
+    /// The financial report over the billing months starting from `start` to
+    /// `end` (managers
     /// and administrators).
-    #[uniffi::method(default(from = None, to = None))]
+    #[uniffi::method(default(start = None, end = None))]
     pub async fn financial_report(
         &self,
         actor: Actor,
-        from: Option<Timestamp>,
-        to: Option<Timestamp>,
+        start: Option<Timestamp>,
+        end: Option<Timestamp>,
     ) -> Result<FinancialReport, SysopsError> {
-        guard(async move { Ok(self.api()?.financial_report(actor.into(), range(from, to)?).await?.into()) }).await
+        guard(async move { Ok(self.api()?.financial_report(actor.into(), range(start, end)?).await?.into()) }).await
     }
 }
 
@@ -534,7 +536,7 @@ mod python {
                 }
 
                 fn __repr__(&self) -> String {
-                    format!("{} {} to {}, {} rows", stringify!($report), self.from, self.to, self.rows.len())
+                    format!("{} {} to {}, {} rows", stringify!($report), self.start, self.end, self.rows.len())
                 }
             }
         )+};

@@ -17,9 +17,12 @@ from sysops import Actor, Card, CardBrand, CardKey, Contact, Currency, InvoiceSt
 NUMBER, CVV = "4242 4242 4242 4242", "123"
 
 
-def open_office(url: str, billing_url: str | None = None) -> tuple[sysops.Sysops, Actor, Actor]:
+def open_office(
+    url: str, billing_url: str | None = None, analytics_url: str | None = None
+) -> tuple[sysops.Sysops, Actor, Actor]:
     """A simulated office with card keys, an administrator and one subscribed customer."""
-    s = sysops.Sysops.open_with(url, billing_url=billing_url, card_keys=[CardKey("py-test", bytes(range(32)))], start=START, id_seed=5)
+    keys = [CardKey("py-test", bytes(range(32)))]
+    s = sysops.Sysops.open_with(url, billing_url, keys, START, 5, analytics_url)
     admin = Actor(Role.ADMINISTRATOR, s.create_staff_account(sysops.system_actor(), "Ada Admin", "ada@sysops.example", StaffRole.ADMINISTRATOR).id)
     targets = sysops.ServiceTargets(timedelta(minutes=30), timedelta(hours=4), timedelta(hours=48), timedelta(days=7))
     terms = sysops.PlanTerms("Gold", Money(Decimal("31.00"), Currency.USD), [sysops.ProductCategory.TELEVISION], sysops.Priority.HIGH, targets, sysops.ServiceHours.AroundTheClock())

@@ -20,16 +20,16 @@ impl Fixture {
             }
             "rebuild_reports" => s.rebuild_reports(self.actor_or(d, system_actor())).await.map(drop),
             "ticketing_report" => {
-                let (actor, (from, to)) = (self.actor_or(d, self.manager), period(d));
-                s.ticketing_report(actor, from, to).await.map(drop)
+                let (actor, (start, end)) = (self.actor_or(d, self.manager), period(d));
+                s.ticketing_report(actor, start, end).await.map(drop)
             }
             "expert_report" => {
-                let (actor, (from, to)) = (self.actor_or(d, self.manager), period(d));
-                s.expert_report(actor, from, to).await.map(drop)
+                let (actor, (start, end)) = (self.actor_or(d, self.manager), period(d));
+                s.expert_report(actor, start, end).await.map(drop)
             }
             "financial_report" => {
-                let (actor, (from, to)) = (self.actor_or(d, self.manager), period(d));
-                s.financial_report(actor, from, to).await.map(drop)
+                let (actor, (start, end)) = (self.actor_or(d, self.manager), period(d));
+                s.financial_report(actor, start, end).await.map(drop)
             }
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }

@@ -3,9 +3,11 @@ builds the frame with the right dtypes. pandas and polars are optional: importin
 needs neither, and asking for a frame without its package raises an ImportError naming it."""
 
 import importlib
+from types import ModuleType
+from typing import Any
 
 
-def _need(package):
+def _need(package: str) -> ModuleType:
     try:
         return importlib.import_module(package)
     except ImportError:
@@ -15,9 +17,9 @@ def _need(package):
         ) from None
 
 
-def to_pandas(columns, kinds):
+def to_pandas(columns: dict[str, list[Any]], kinds: dict[str, str]) -> Any:
     pd = _need("pandas")
-    series = {}
+    series: dict[str, Any] = {}
     for name, cells in columns.items():
         kind = kinds[name]
         if kind == "datetime":
@@ -30,7 +32,7 @@ def to_pandas(columns, kinds):
     return pd.DataFrame(series, columns=list(columns))
 
 
-def to_polars(columns, kinds):
+def to_polars(columns: dict[str, list[Any]], kinds: dict[str, str]) -> Any:
     pl = _need("polars")
     dtypes = {
         "category": pl.Categorical,

@@ -5,7 +5,8 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
-from typing import Callable, ClassVar, Iterator, Optional, Union, final
+from os import PathLike
+from typing import Any, Callable, ClassVar, Iterator, Optional, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
@@ -30,6 +31,8 @@ __all__ = [
     'system_actor',
     'Deadline', 'DeadlineReport', 'SurveyView', 'Delivery', 'DeliveryStatus', 'Message', 'MessageChannel', 'MessageKind',
     'NotifyOptions', 'NotifyReport', 'StopSignal', 'Template', 'default_notify_options', 'template_facts',
+    'ProjectionReport', 'TicketingReport', 'TicketingRow', 'ExpertReport', 'ExpertRow', 'FinancialReport',
+    'FinancialRow',
 ]
 
 _Id: TypeAlias = Union[uuid.UUID, str]
@@ -263,6 +266,8 @@ class Action(_Enum):
     VIEW_NOTIFICATIONS: ClassVar[Action]
     CHECK_DEADLINES: ClassVar[Action]
     ANSWER_SURVEY: ClassVar[Action]
+    PROJECT_REPORTS: ClassVar[Action]
+    READ_REPORTS: ClassVar[Action]
 
 @final
 class DenyReason(_Enum):
@@ -1434,6 +1439,251 @@ class DeadlineReport:
     def quarantined(self) -> list[QuarantinedRecord]: ...
 
 @final
+class ProjectionReport:
+    """What one round of the report projector did."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def events(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def skipped(self) -> int:
+        """Events not folded in (they do not decode, or their record's facts are missing)."""
+
+@final
+class TicketingRow:
+    """A region, plan, category and priority's tickets submitted in the period; statuses as of the report."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def region(self) -> str:
+        """The region (state) of the customer's address; empty when unknown."""
+    @property
+    def plan(self) -> uuid.UUID: ...
+    @property
+    def plan_name(self) -> str: ...
+    @property
+    def category(self) -> ProductCategory: ...
+    @property
+    def priority(self) -> Priority: ...
+    @property
+    def submitted(self) -> int: ...
+    @property
+    def open(self) -> int: ...
+    @property
+    def assigned(self) -> int: ...
+    @property
+    def accepted(self) -> int: ...
+    @property
+    def in_progress(self) -> int: ...
+    @property
+    def waiting_for_customer(self) -> int: ...
+    @property
+    def completed(self) -> int: ...
+    @property
+    def closed(self) -> int: ...
+    @property
+    def cancelled(self) -> int: ...
+    @property
+    def reopened(self) -> int: ...
+    @property
+    def fixed(self) -> int: ...
+    @property
+    def fixed_first_time(self) -> int: ...
+    @property
+    def first_time_fix_rate(self) -> float | None:
+        """``fixed_first_time / fixed``; None when none was fixed."""
+    @property
+    def response_breaches(self) -> int: ...
+    @property
+    def resolution_breaches(self) -> int: ...
+    @property
+    def waiting_too_long(self) -> int:
+        """Tickets waiting for an expert past their response deadline."""
+    @property
+    def open_age_p50_s(self) -> int | None:
+        """Median age in seconds of the tickets not completed, closed or cancelled (nearest rank)."""
+    @property
+    def open_age_p90_s(self) -> int | None: ...
+    @property
+    def open_age_max_s(self) -> int | None: ...
+
+@final
+class ExpertRow:
+    """An expert's offers, visits and surveys in the period."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def expert(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def offers(self) -> int: ...
+    @property
+    def accepted(self) -> int: ...
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def expired(self) -> int: ...
+    @property
+    def withdrawn(self) -> int: ...
+    @property
+    def pending(self) -> int: ...
+    @property
+    def accept_p50_s(self) -> int | None:
+        """Median seconds from offer to acceptance (nearest rank)."""
+    @property
+    def completed(self) -> int:
+        """Visits completed in the period."""
+    @property
+    def complete_p50_s(self) -> int | None:
+        """Median seconds from acceptance to completion."""
+    @property
+    def worked_s(self) -> int:
+        """Seconds on site in those visits."""
+    @property
+    def travel_m(self) -> int:
+        """Metres from their base to those visits, as the assignment job measured them."""
+    @property
+    def travel_measured(self) -> int: ...
+    @property
+    def surveys(self) -> int: ...
+    @property
+    def mean_satisfaction(self) -> float | None: ...
+    @property
+    def recommends(self) -> int: ...
+    @property
+    def mean_recommend(self) -> float | None: ...
+    @property
+    def weekly_s(self) -> int: ...
+    @property
+    def registered_at(self) -> datetime: ...
+    @property
+    def scheduled_s(self) -> int:
+        """Seconds of working hours in the period, from registration up to ``as_of``."""
+    @property
+    def utilisation(self) -> float | None:
+        """``worked_s / scheduled_s``."""
+
+@final
+class FinancialRow:
+    """A billing month, plan and currency's invoices, exact to the cent."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def period(self) -> str:
+        """The billing month, ``YYYY-MM``."""
+    @property
+    def plan(self) -> uuid.UUID:
+        """The plan of each invoice's last line."""
+    @property
+    def plan_name(self) -> str: ...
+    @property
+    def currency(self) -> Currency: ...
+    @property
+    def invoices(self) -> int: ...
+    @property
+    def invoiced(self) -> Money: ...
+    @property
+    def collected(self) -> Money: ...
+    @property
+    def refunded(self) -> Money: ...
+    @property
+    def net(self) -> Money:
+        """``collected`` less ``refunded``."""
+    @property
+    def outstanding_invoices(self) -> int: ...
+    @property
+    def outstanding(self) -> Money: ...
+    @property
+    def failed_payments(self) -> int:
+        """Charges declined."""
+    @property
+    def failing_invoices(self) -> int: ...
+    @property
+    def written_off(self) -> Money: ...
+    @property
+    def voided(self) -> Money: ...
+
+@final
+class TicketingReport:
+    """The ticketing report. ``to_pandas()`` and ``to_polars()`` need those packages (an ``ImportError``
+    names the one missing); importing sysops needs neither."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def as_of(self) -> datetime:
+        """When it was computed."""
+    @property
+    def behind_since(self) -> datetime | None:
+        """The time of the oldest event its read model had not taken in; None when up to date."""
+    @property
+    def rows(self) -> list[TicketingRow]: ...
+    @property
+    def csv(self) -> str:
+        """The rows as CSV (RFC 4180)."""
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (decimals for money, UTC datetimes, categories)."""
+    def to_polars(self) -> Any:
+        """The rows as a polars DataFrame (Decimal, Datetime in UTC, Categorical)."""
+    def to_csv(self, path: Optional[Union[str, PathLike[str]]] = None) -> str | None:
+        """The rows as CSV: written to ``path`` (returning None), or returned."""
+
+@final
+class ExpertReport:
+    """The expert performance report. ``to_pandas()`` and ``to_polars()`` need those packages (an ``ImportError``
+    names the one missing); importing sysops needs neither."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def as_of(self) -> datetime:
+        """When it was computed."""
+    @property
+    def behind_since(self) -> datetime | None:
+        """The time of the oldest event its read model had not taken in; None when up to date."""
+    @property
+    def rows(self) -> list[ExpertRow]: ...
+    @property
+    def csv(self) -> str:
+        """The rows as CSV (RFC 4180)."""
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (decimals for money, UTC datetimes, categories)."""
+    def to_polars(self) -> Any:
+        """The rows as a polars DataFrame (Decimal, Datetime in UTC, Categorical)."""
+    def to_csv(self, path: Optional[Union[str, PathLike[str]]] = None) -> str | None:
+        """The rows as CSV: written to ``path`` (returning None), or returned."""
+
+@final
+class FinancialReport:
+    """The financial report. ``to_pandas()`` and ``to_polars()`` need those packages (an ``ImportError``
+    names the one missing); importing sysops needs neither."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def as_of(self) -> datetime:
+        """When it was computed."""
+    @property
+    def behind_since(self) -> datetime | None:
+        """The time of the oldest event its read model had not taken in; None when up to date."""
+    @property
+    def rows(self) -> list[FinancialRow]: ...
+    @property
+    def csv(self) -> str:
+        """The rows as CSV (RFC 4180)."""
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (decimals for money, UTC datetimes, categories)."""
+    def to_polars(self) -> Any:
+        """The rows as a polars DataFrame (Decimal, Datetime in UTC, Categorical)."""
+    def to_csv(self, path: Optional[Union[str, PathLike[str]]] = None) -> str | None:
+        """The rows as CSV: written to ``path`` (returning None), or returned."""
+
+@final
 class SurveyView:
     """What a survey's page shows before the customer answers."""
     def __eq__(self, value: object, /) -> bool: ...
@@ -1721,10 +1971,12 @@ class Sysops:
         card_keys: list[CardKey] = ...,
         start: Optional[datetime] = None,
         id_seed: Optional[int] = None,
+        analytics_url: Optional[str] = None,
     ) -> Sysops:
         """Opens ``url`` with billing in ``billing_url`` (by default the same database) and the
         ``card_keys`` that seal card numbers (the first seals new cards; without keys every card
-        operation is refused). With ``start``, the clock is simulated as in ``open_simulated``."""
+        operation is refused), and the reports' read models in ``analytics_url`` (by default the
+        same database). With ``start``, the clock is simulated as in ``open_simulated``."""
     def advance_clock(self, by: timedelta) -> datetime: ...
     def now(self) -> datetime:
         """The time this handle works at, without moving it (a simulated handle's clock, or now)."""
@@ -1951,6 +2203,23 @@ class Sysops:
         expert, which the assignment job weighs), ``recommend`` 0–10, ``comment`` 1–2,000
         characters. Errors as ``open_survey``, and ``InvalidInputError`` for an answer out of
         range (nothing is stored)."""
+    # reports
+    def project_reports(self, actor: Actor, batch: int | None = None) -> ProjectionReport:
+        """One round of the report projector (System or an administrator): folds up to
+        ``batch`` (1–10,000, default 500) new events into the reports' read models."""
+    def rebuild_reports(self, actor: Actor) -> int:
+        """Folds every stored event into the read models again (System or an administrator)."""
+    def ticketing_report(
+        self, actor: Actor, start: datetime | None = None, end: datetime | None = None
+    ) -> TicketingReport:
+        """Tickets submitted from ``start`` to ``end`` by region, plan, category and priority
+        (managers and administrators; anyone else ``ForbiddenError``)."""
+    def expert_report(self, actor: Actor, start: datetime | None = None, end: datetime | None = None) -> ExpertReport:
+        """Each expert's offers, visits and surveys from ``start`` to ``end`` (managers and administrators)."""
+    def financial_report(
+        self, actor: Actor, start: datetime | None = None, end: datetime | None = None
+    ) -> FinancialReport:
+        """Invoices of the billing months starting from ``start`` to ``end`` (managers and administrators)."""
     # outbox
     def poll_outbox(self, consumer: str, limit: int = 100) -> list[OutboxEntry]: ...
     def ack_outbox(self, consumer: str, position: int) -> None: ...

@@ -45,8 +45,8 @@ impl Sysops {
         start: Option<&Bound<'_, PyAny>>,
         end: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ffi::TicketingReport> {
-        let (from, to) = (bound("start", start)?, bound("end", end)?);
-        Ok(blocking(py, self.inner.ticketing_report(actor, from, to))?)
+        let (start, end) = (bound("start", start)?, bound("end", end)?);
+        Ok(blocking(py, self.inner.ticketing_report(actor, start, end))?)
     }
 
     /// The expert performance report over the offers, visits and surveys from `start` to
@@ -59,8 +59,8 @@ impl Sysops {
         start: Option<&Bound<'_, PyAny>>,
         end: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ffi::ExpertReport> {
-        let (from, to) = (bound("start", start)?, bound("end", end)?);
-        Ok(blocking(py, self.inner.expert_report(actor, from, to))?)
+        let (start, end) = (bound("start", start)?, bound("end", end)?);
+        Ok(blocking(py, self.inner.expert_report(actor, start, end))?)
     }
 
     /// The financial report over the billing months starting from `start` to `end`
@@ -73,7 +73,7 @@ impl Sysops {
         start: Option<&Bound<'_, PyAny>>,
         end: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ffi::FinancialReport> {
-        let (from, to) = (bound("start", start)?, bound("end", end)?);
-        Ok(blocking(py, self.inner.financial_report(actor, from, to))?)
+        let (start, end) = (bound("start", start)?, bound("end", end)?);
+        Ok(blocking(py, self.inner.financial_report(actor, start, end))?)
     }
 }

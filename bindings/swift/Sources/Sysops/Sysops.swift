@@ -2764,6 +2764,39 @@ public protocol SysopsProtocol: AnyObject, Sendable {
     func retirePlan(actor: Actor, plan: Uuid) async throws  -> SupportPlan
     
     /**
+     * The expert performance report over the offers, visits and surveys from `start` to `end`
+     * (managers and administrators).
+     */
+    func expertReport(actor: Actor, start: Timestamp?, end: Timestamp?) async throws  -> ExpertReport
+    
+    /**
+     * The financial report over the billing months starting from `start` to
+     * `end` (managers
+     * and administrators).
+     */
+    func financialReport(actor: Actor, start: Timestamp?, end: Timestamp?) async throws  -> FinancialReport
+    
+    /**
+     * One round of the report projector (System or an administrator): folds up to `batch`
+     * (1–10,000) new events into the reports' read models. Run it in a loop, as often as
+     * the reports' lag allows; an event read twice changes nothing.
+     */
+    func projectReports(actor: Actor, batch: UInt32) async throws  -> ProjectionReport
+    
+    /**
+     * Folds every stored event into the reports' read models again, from nothing (System or
+     * an administrator); answers the rows written. Safe while the projector runs.
+     */
+    func rebuildReports(actor: Actor) async throws  -> UInt64
+    
+    /**
+     * The ticketing report over the tickets submitted from `start` (included) to `end` (excluded), each absent
+     * for no bound (managers and
+     * administrators; anyone else is `Forbidden`).
+     */
+    func ticketingReport(actor: Actor, start: Timestamp?, end: Timestamp?) async throws  -> TicketingReport
+    
+    /**
      * Gives a staff account another role.
      */
     func changeStaffRole(actor: Actor, account: Uuid, role: StaffRole) async throws  -> StaffAccount
@@ -2989,14 +3022,16 @@ public static func openSimulated(url: String, start: Timestamp, idSeed: UInt64)a
      * Opens `url` with the billing quantum's settings: `billing_url`, a database of its own
      * for subscriptions, invoices and the card vault (by default the same database), and the
      * `card_keys` the vault seals card numbers with (the first seals new cards; without keys
-     * every card operation is refused). With `simulated_start`, time starts there and moves
-     * only by [`advance_clock`](Self::advance_clock), and ids are deterministic for `id_seed`.
+     * every card operation is refused); and `analytics_url`, a database of its own for the
+     * reports' read models (by default the same database). With `simulated_start`, time
+     * starts there and moves only by [`advance_clock`](Self::advance_clock), and ids are
+     * deterministic for `id_seed`.
      */
-public static func openWith(url: String, billingUrl: String?, cardKeys: [CardKey], simulatedStart: Timestamp?, idSeed: UInt64)async throws  -> Sysops  {
+public static func openWith(url: String, billingUrl: String?, cardKeys: [CardKey], simulatedStart: Timestamp?, idSeed: UInt64, analyticsUrl: String? = nil)async throws  -> Sysops  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_sysops_ffi_fn_constructor_sysops_open_with(FfiConverterString.lower(url),FfiConverterOptionString.lower(billingUrl),FfiConverterSequenceTypeCardKey.lower(cardKeys),FfiConverterOptionTypeTimestamp.lower(simulatedStart),FfiConverterUInt64.lower(idSeed)
+                uniffi_sysops_ffi_fn_constructor_sysops_open_with(FfiConverterString.lower(url),FfiConverterOptionString.lower(billingUrl),FfiConverterSequenceTypeCardKey.lower(cardKeys),FfiConverterOptionTypeTimestamp.lower(simulatedStart),FfiConverterUInt64.lower(idSeed),FfiConverterOptionString.lower(analyticsUrl)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_u64,
@@ -4193,6 +4228,109 @@ open func retirePlan(actor: Actor, plan: Uuid)async throws  -> SupportPlan  {
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSupportPlan_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The expert performance report over the offers, visits and surveys from `start` to `end`
+     * (managers and administrators).
+     */
+open func expertReport(actor: Actor, start: Timestamp? = nil, end: Timestamp? = nil)async throws  -> ExpertReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_expert_report(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterOptionTypeTimestamp.lower(start),FfiConverterOptionTypeTimestamp.lower(end)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeExpertReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The financial report over the billing months starting from `start` to
+     * `end` (managers
+     * and administrators).
+     */
+open func financialReport(actor: Actor, start: Timestamp? = nil, end: Timestamp? = nil)async throws  -> FinancialReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_financial_report(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterOptionTypeTimestamp.lower(start),FfiConverterOptionTypeTimestamp.lower(end)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFinancialReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * One round of the report projector (System or an administrator): folds up to `batch`
+     * (1–10,000) new events into the reports' read models. Run it in a loop, as often as
+     * the reports' lag allows; an event read twice changes nothing.
+     */
+open func projectReports(actor: Actor, batch: UInt32)async throws  -> ProjectionReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_project_reports(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterUInt32.lower(batch)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProjectionReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Folds every stored event into the reports' read models again, from nothing (System or
+     * an administrator); answers the rows written. Safe while the projector runs.
+     */
+open func rebuildReports(actor: Actor)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_rebuild_reports(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_u64,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_u64,
+            freeFunc: ffi_sysops_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The ticketing report over the tickets submitted from `start` (included) to `end` (excluded), each absent
+     * for no bound (managers and
+     * administrators; anyone else is `Forbidden`).
+     */
+open func ticketingReport(actor: Actor, start: Timestamp? = nil, end: Timestamp? = nil)async throws  -> TicketingReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_ticketing_report(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterOptionTypeTimestamp.lower(start),FfiConverterOptionTypeTimestamp.lower(end)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicketingReport_lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -6866,6 +7004,631 @@ public func FfiConverterTypeExpertQuery_lower(_ value: ExpertQuery) -> RustBuffe
 
 
 /**
+ * The expert performance report: a row per expert registered before the period ends.
+ */
+public struct ExpertReport: Equatable, Hashable {
+    /**
+     * The period's first instant.
+     */
+    public var start: Timestamp
+    /**
+     * The first instant after the period.
+     */
+    public var end: Timestamp
+    /**
+     * When it was computed: statuses and outcomes are as of then.
+     */
+    public var asOf: Timestamp
+    /**
+     * The time of the oldest event its read model had not taken in yet; absent when
+     * it had taken in every one.
+     */
+    public var behindSince: Timestamp?
+    /**
+     * Its rows, in the report's order.
+     */
+    public var rows: [ExpertRow]
+    /**
+     * The rows as CSV (RFC 4180): a header of the rows' field names, times in RFC
+     * 3339, money as exact amounts, an absent value as an empty cell.
+     */
+    public var csv: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The period's first instant.
+         */start: Timestamp, 
+        /**
+         * The first instant after the period.
+         */end: Timestamp, 
+        /**
+         * When it was computed: statuses and outcomes are as of then.
+         */asOf: Timestamp, 
+        /**
+         * The time of the oldest event its read model had not taken in yet; absent when
+         * it had taken in every one.
+         */behindSince: Timestamp?, 
+        /**
+         * Its rows, in the report's order.
+         */rows: [ExpertRow], 
+        /**
+         * The rows as CSV (RFC 4180): a header of the rows' field names, times in RFC
+         * 3339, money as exact amounts, an absent value as an empty cell.
+         */csv: String) {
+        self.start = start
+        self.end = end
+        self.asOf = asOf
+        self.behindSince = behindSince
+        self.rows = rows
+        self.csv = csv
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExpertReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpertReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpertReport {
+        return
+            try ExpertReport(
+                start: FfiConverterTypeTimestamp.read(from: &buf), 
+                end: FfiConverterTypeTimestamp.read(from: &buf), 
+                asOf: FfiConverterTypeTimestamp.read(from: &buf), 
+                behindSince: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                rows: FfiConverterSequenceTypeExpertRow.read(from: &buf), 
+                csv: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExpertReport, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.start, into: &buf)
+        FfiConverterTypeTimestamp.write(value.end, into: &buf)
+        FfiConverterTypeTimestamp.write(value.asOf, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.behindSince, into: &buf)
+        FfiConverterSequenceTypeExpertRow.write(value.rows, into: &buf)
+        FfiConverterString.write(value.csv, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpertReport_lift(_ buf: RustBuffer) throws -> ExpertReport {
+    return try FfiConverterTypeExpertReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpertReport_lower(_ value: ExpertReport) -> RustBuffer {
+    return FfiConverterTypeExpertReport.lower(value)
+}
+
+
+/**
+ * One expert's row of the expert performance report: offers made in the period (their
+ * outcome as of `as_of`), visits completed in it, surveys answered in it.
+ */
+public struct ExpertRow: Equatable, Hashable {
+    public var expert: Uuid
+    public var name: String
+    public var offers: UInt64
+    public var accepted: UInt64
+    public var rejected: UInt64
+    /**
+     * Not answered in time.
+     */
+    public var expired: UInt64
+    /**
+     * The ticket was cancelled before they answered.
+     */
+    public var withdrawn: UInt64
+    /**
+     * Not answered yet.
+     */
+    public var pending: UInt64
+    /**
+     * The median seconds from offer to acceptance (nearest rank).
+     */
+    public var acceptP50S: Int64?
+    /**
+     * Visits completed.
+     */
+    public var completed: UInt64
+    /**
+     * The median seconds from acceptance to completion of those visits.
+     */
+    public var completeP50S: Int64?
+    /**
+     * Seconds on site in those visits.
+     */
+    public var workedS: Int64
+    /**
+     * Metres from their base to those visits, as the assignment job measured them.
+     */
+    public var travelM: Int64
+    /**
+     * Visits whose distance was measured (an administrator's assignment has none).
+     */
+    public var travelMeasured: UInt64
+    /**
+     * Surveys answered about them.
+     */
+    public var surveys: UInt64
+    /**
+     * Mean stars (1–5); absent without surveys.
+     */
+    public var meanSatisfaction: Double?
+    /**
+     * Surveys with a recommend score.
+     */
+    public var recommends: UInt64
+    /**
+     * Mean recommend score (0–10); absent without one.
+     */
+    public var meanRecommend: Double?
+    /**
+     * Their working hours a week, in seconds.
+     */
+    public var weeklyS: Int64
+    public var registeredAt: Timestamp
+    /**
+     * Seconds of working hours in the period, from their registration up to `as_of`.
+     */
+    public var scheduledS: Int64
+    /**
+     * `worked_s / scheduled_s`; absent when nothing was scheduled.
+     */
+    public var utilisation: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(expert: Uuid, name: String, offers: UInt64, accepted: UInt64, rejected: UInt64, 
+        /**
+         * Not answered in time.
+         */expired: UInt64, 
+        /**
+         * The ticket was cancelled before they answered.
+         */withdrawn: UInt64, 
+        /**
+         * Not answered yet.
+         */pending: UInt64, 
+        /**
+         * The median seconds from offer to acceptance (nearest rank).
+         */acceptP50S: Int64?, 
+        /**
+         * Visits completed.
+         */completed: UInt64, 
+        /**
+         * The median seconds from acceptance to completion of those visits.
+         */completeP50S: Int64?, 
+        /**
+         * Seconds on site in those visits.
+         */workedS: Int64, 
+        /**
+         * Metres from their base to those visits, as the assignment job measured them.
+         */travelM: Int64, 
+        /**
+         * Visits whose distance was measured (an administrator's assignment has none).
+         */travelMeasured: UInt64, 
+        /**
+         * Surveys answered about them.
+         */surveys: UInt64, 
+        /**
+         * Mean stars (1–5); absent without surveys.
+         */meanSatisfaction: Double?, 
+        /**
+         * Surveys with a recommend score.
+         */recommends: UInt64, 
+        /**
+         * Mean recommend score (0–10); absent without one.
+         */meanRecommend: Double?, 
+        /**
+         * Their working hours a week, in seconds.
+         */weeklyS: Int64, registeredAt: Timestamp, 
+        /**
+         * Seconds of working hours in the period, from their registration up to `as_of`.
+         */scheduledS: Int64, 
+        /**
+         * `worked_s / scheduled_s`; absent when nothing was scheduled.
+         */utilisation: Double?) {
+        self.expert = expert
+        self.name = name
+        self.offers = offers
+        self.accepted = accepted
+        self.rejected = rejected
+        self.expired = expired
+        self.withdrawn = withdrawn
+        self.pending = pending
+        self.acceptP50S = acceptP50S
+        self.completed = completed
+        self.completeP50S = completeP50S
+        self.workedS = workedS
+        self.travelM = travelM
+        self.travelMeasured = travelMeasured
+        self.surveys = surveys
+        self.meanSatisfaction = meanSatisfaction
+        self.recommends = recommends
+        self.meanRecommend = meanRecommend
+        self.weeklyS = weeklyS
+        self.registeredAt = registeredAt
+        self.scheduledS = scheduledS
+        self.utilisation = utilisation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExpertRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpertRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpertRow {
+        return
+            try ExpertRow(
+                expert: FfiConverterTypeUuid.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                offers: FfiConverterUInt64.read(from: &buf), 
+                accepted: FfiConverterUInt64.read(from: &buf), 
+                rejected: FfiConverterUInt64.read(from: &buf), 
+                expired: FfiConverterUInt64.read(from: &buf), 
+                withdrawn: FfiConverterUInt64.read(from: &buf), 
+                pending: FfiConverterUInt64.read(from: &buf), 
+                acceptP50S: FfiConverterOptionInt64.read(from: &buf), 
+                completed: FfiConverterUInt64.read(from: &buf), 
+                completeP50S: FfiConverterOptionInt64.read(from: &buf), 
+                workedS: FfiConverterInt64.read(from: &buf), 
+                travelM: FfiConverterInt64.read(from: &buf), 
+                travelMeasured: FfiConverterUInt64.read(from: &buf), 
+                surveys: FfiConverterUInt64.read(from: &buf), 
+                meanSatisfaction: FfiConverterOptionDouble.read(from: &buf), 
+                recommends: FfiConverterUInt64.read(from: &buf), 
+                meanRecommend: FfiConverterOptionDouble.read(from: &buf), 
+                weeklyS: FfiConverterInt64.read(from: &buf), 
+                registeredAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                scheduledS: FfiConverterInt64.read(from: &buf), 
+                utilisation: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExpertRow, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.expert, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterUInt64.write(value.offers, into: &buf)
+        FfiConverterUInt64.write(value.accepted, into: &buf)
+        FfiConverterUInt64.write(value.rejected, into: &buf)
+        FfiConverterUInt64.write(value.expired, into: &buf)
+        FfiConverterUInt64.write(value.withdrawn, into: &buf)
+        FfiConverterUInt64.write(value.pending, into: &buf)
+        FfiConverterOptionInt64.write(value.acceptP50S, into: &buf)
+        FfiConverterUInt64.write(value.completed, into: &buf)
+        FfiConverterOptionInt64.write(value.completeP50S, into: &buf)
+        FfiConverterInt64.write(value.workedS, into: &buf)
+        FfiConverterInt64.write(value.travelM, into: &buf)
+        FfiConverterUInt64.write(value.travelMeasured, into: &buf)
+        FfiConverterUInt64.write(value.surveys, into: &buf)
+        FfiConverterOptionDouble.write(value.meanSatisfaction, into: &buf)
+        FfiConverterUInt64.write(value.recommends, into: &buf)
+        FfiConverterOptionDouble.write(value.meanRecommend, into: &buf)
+        FfiConverterInt64.write(value.weeklyS, into: &buf)
+        FfiConverterTypeTimestamp.write(value.registeredAt, into: &buf)
+        FfiConverterInt64.write(value.scheduledS, into: &buf)
+        FfiConverterOptionDouble.write(value.utilisation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpertRow_lift(_ buf: RustBuffer) throws -> ExpertRow {
+    return try FfiConverterTypeExpertRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpertRow_lower(_ value: ExpertRow) -> RustBuffer {
+    return FfiConverterTypeExpertRow.lower(value)
+}
+
+
+/**
+ * The financial report: a row per billing month (starting in the period), plan and
+ * currency.
+ */
+public struct FinancialReport: Equatable, Hashable {
+    /**
+     * The period's first instant.
+     */
+    public var start: Timestamp
+    /**
+     * The first instant after the period.
+     */
+    public var end: Timestamp
+    /**
+     * When it was computed: statuses and outcomes are as of then.
+     */
+    public var asOf: Timestamp
+    /**
+     * The time of the oldest event its read model had not taken in yet; absent when
+     * it had taken in every one.
+     */
+    public var behindSince: Timestamp?
+    /**
+     * Its rows, in the report's order.
+     */
+    public var rows: [FinancialRow]
+    /**
+     * The rows as CSV (RFC 4180): a header of the rows' field names, times in RFC
+     * 3339, money as exact amounts, an absent value as an empty cell.
+     */
+    public var csv: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The period's first instant.
+         */start: Timestamp, 
+        /**
+         * The first instant after the period.
+         */end: Timestamp, 
+        /**
+         * When it was computed: statuses and outcomes are as of then.
+         */asOf: Timestamp, 
+        /**
+         * The time of the oldest event its read model had not taken in yet; absent when
+         * it had taken in every one.
+         */behindSince: Timestamp?, 
+        /**
+         * Its rows, in the report's order.
+         */rows: [FinancialRow], 
+        /**
+         * The rows as CSV (RFC 4180): a header of the rows' field names, times in RFC
+         * 3339, money as exact amounts, an absent value as an empty cell.
+         */csv: String) {
+        self.start = start
+        self.end = end
+        self.asOf = asOf
+        self.behindSince = behindSince
+        self.rows = rows
+        self.csv = csv
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FinancialReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFinancialReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FinancialReport {
+        return
+            try FinancialReport(
+                start: FfiConverterTypeTimestamp.read(from: &buf), 
+                end: FfiConverterTypeTimestamp.read(from: &buf), 
+                asOf: FfiConverterTypeTimestamp.read(from: &buf), 
+                behindSince: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                rows: FfiConverterSequenceTypeFinancialRow.read(from: &buf), 
+                csv: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FinancialReport, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.start, into: &buf)
+        FfiConverterTypeTimestamp.write(value.end, into: &buf)
+        FfiConverterTypeTimestamp.write(value.asOf, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.behindSince, into: &buf)
+        FfiConverterSequenceTypeFinancialRow.write(value.rows, into: &buf)
+        FfiConverterString.write(value.csv, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinancialReport_lift(_ buf: RustBuffer) throws -> FinancialReport {
+    return try FfiConverterTypeFinancialReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinancialReport_lower(_ value: FinancialReport) -> RustBuffer {
+    return FfiConverterTypeFinancialReport.lower(value)
+}
+
+
+/**
+ * One group of the financial report: the invoices of one billing month under one plan (of
+ * each invoice's last line) in one currency, exact to the cent.
+ */
+public struct FinancialRow: Equatable, Hashable {
+    /**
+     * The billing month, `YYYY-MM`.
+     */
+    public var period: String
+    public var plan: Uuid
+    public var planName: String
+    public var currency: Currency
+    /**
+     * Invoices issued.
+     */
+    public var invoices: UInt64
+    /**
+     * Their totals: the month's revenue billed.
+     */
+    public var invoiced: Money
+    /**
+     * The totals of those paid.
+     */
+    public var collected: Money
+    /**
+     * Refunds completed.
+     */
+    public var refunded: Money
+    /**
+     * `collected` less `refunded`.
+     */
+    public var net: Money
+    /**
+     * Invoices still unpaid (open, failing or uncollectible), and what they owe.
+     */
+    public var outstandingInvoices: UInt64
+    public var outstanding: Money
+    /**
+     * Charges declined.
+     */
+    public var failedPayments: UInt64
+    /**
+     * Invoices whose last charge was declined.
+     */
+    public var failingInvoices: UInt64
+    public var writtenOff: Money
+    public var voided: Money
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The billing month, `YYYY-MM`.
+         */period: String, plan: Uuid, planName: String, currency: Currency, 
+        /**
+         * Invoices issued.
+         */invoices: UInt64, 
+        /**
+         * Their totals: the month's revenue billed.
+         */invoiced: Money, 
+        /**
+         * The totals of those paid.
+         */collected: Money, 
+        /**
+         * Refunds completed.
+         */refunded: Money, 
+        /**
+         * `collected` less `refunded`.
+         */net: Money, 
+        /**
+         * Invoices still unpaid (open, failing or uncollectible), and what they owe.
+         */outstandingInvoices: UInt64, outstanding: Money, 
+        /**
+         * Charges declined.
+         */failedPayments: UInt64, 
+        /**
+         * Invoices whose last charge was declined.
+         */failingInvoices: UInt64, writtenOff: Money, voided: Money) {
+        self.period = period
+        self.plan = plan
+        self.planName = planName
+        self.currency = currency
+        self.invoices = invoices
+        self.invoiced = invoiced
+        self.collected = collected
+        self.refunded = refunded
+        self.net = net
+        self.outstandingInvoices = outstandingInvoices
+        self.outstanding = outstanding
+        self.failedPayments = failedPayments
+        self.failingInvoices = failingInvoices
+        self.writtenOff = writtenOff
+        self.voided = voided
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FinancialRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFinancialRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FinancialRow {
+        return
+            try FinancialRow(
+                period: FfiConverterString.read(from: &buf), 
+                plan: FfiConverterTypeUuid.read(from: &buf), 
+                planName: FfiConverterString.read(from: &buf), 
+                currency: FfiConverterTypeCurrency.read(from: &buf), 
+                invoices: FfiConverterUInt64.read(from: &buf), 
+                invoiced: FfiConverterTypeMoney.read(from: &buf), 
+                collected: FfiConverterTypeMoney.read(from: &buf), 
+                refunded: FfiConverterTypeMoney.read(from: &buf), 
+                net: FfiConverterTypeMoney.read(from: &buf), 
+                outstandingInvoices: FfiConverterUInt64.read(from: &buf), 
+                outstanding: FfiConverterTypeMoney.read(from: &buf), 
+                failedPayments: FfiConverterUInt64.read(from: &buf), 
+                failingInvoices: FfiConverterUInt64.read(from: &buf), 
+                writtenOff: FfiConverterTypeMoney.read(from: &buf), 
+                voided: FfiConverterTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FinancialRow, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.period, into: &buf)
+        FfiConverterTypeUuid.write(value.plan, into: &buf)
+        FfiConverterString.write(value.planName, into: &buf)
+        FfiConverterTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterUInt64.write(value.invoices, into: &buf)
+        FfiConverterTypeMoney.write(value.invoiced, into: &buf)
+        FfiConverterTypeMoney.write(value.collected, into: &buf)
+        FfiConverterTypeMoney.write(value.refunded, into: &buf)
+        FfiConverterTypeMoney.write(value.net, into: &buf)
+        FfiConverterUInt64.write(value.outstandingInvoices, into: &buf)
+        FfiConverterTypeMoney.write(value.outstanding, into: &buf)
+        FfiConverterUInt64.write(value.failedPayments, into: &buf)
+        FfiConverterUInt64.write(value.failingInvoices, into: &buf)
+        FfiConverterTypeMoney.write(value.writtenOff, into: &buf)
+        FfiConverterTypeMoney.write(value.voided, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinancialRow_lift(_ buf: RustBuffer) throws -> FinancialRow {
+    return try FfiConverterTypeFinancialRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinancialRow_lower(_ value: FinancialRow) -> RustBuffer {
+    return FfiConverterTypeFinancialRow.lower(value)
+}
+
+
+/**
  * A WGS84 coordinate in degrees.
  */
 public struct GeoPoint: Equatable, Hashable {
@@ -8183,6 +8946,87 @@ public func FfiConverterTypePlanTerms_lift(_ buf: RustBuffer) throws -> PlanTerm
 #endif
 public func FfiConverterTypePlanTerms_lower(_ value: PlanTerms) -> RustBuffer {
     return FfiConverterTypePlanTerms.lower(value)
+}
+
+
+/**
+ * What one round of the report projector did.
+ */
+public struct ProjectionReport: Equatable, Hashable {
+    /**
+     * Outbox events read.
+     */
+    public var events: UInt64
+    /**
+     * Read-model rows written.
+     */
+    public var rows: UInt64
+    /**
+     * Events that could not be folded in (they do not decode, or their record's facts are
+     * missing: `rebuild_reports` takes them in).
+     */
+    public var skipped: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Outbox events read.
+         */events: UInt64, 
+        /**
+         * Read-model rows written.
+         */rows: UInt64, 
+        /**
+         * Events that could not be folded in (they do not decode, or their record's facts are
+         * missing: `rebuild_reports` takes them in).
+         */skipped: UInt64) {
+        self.events = events
+        self.rows = rows
+        self.skipped = skipped
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProjectionReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProjectionReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProjectionReport {
+        return
+            try ProjectionReport(
+                events: FfiConverterUInt64.read(from: &buf), 
+                rows: FfiConverterUInt64.read(from: &buf), 
+                skipped: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProjectionReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.events, into: &buf)
+        FfiConverterUInt64.write(value.rows, into: &buf)
+        FfiConverterUInt64.write(value.skipped, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectionReport_lift(_ buf: RustBuffer) throws -> ProjectionReport {
+    return try FfiConverterTypeProjectionReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectionReport_lower(_ value: ProjectionReport) -> RustBuffer {
+    return FfiConverterTypeProjectionReport.lower(value)
 }
 
 
@@ -10269,6 +11113,335 @@ public func FfiConverterTypeTicketWait_lower(_ value: TicketWait) -> RustBuffer 
 
 
 /**
+ * The ticketing report: a row per region, plan, category and priority with tickets
+ * submitted in the period.
+ */
+public struct TicketingReport: Equatable, Hashable {
+    /**
+     * The period's first instant.
+     */
+    public var start: Timestamp
+    /**
+     * The first instant after the period.
+     */
+    public var end: Timestamp
+    /**
+     * When it was computed: statuses and outcomes are as of then.
+     */
+    public var asOf: Timestamp
+    /**
+     * The time of the oldest event its read model had not taken in yet; absent when
+     * it had taken in every one.
+     */
+    public var behindSince: Timestamp?
+    /**
+     * Its rows, in the report's order.
+     */
+    public var rows: [TicketingRow]
+    /**
+     * The rows as CSV (RFC 4180): a header of the rows' field names, times in RFC
+     * 3339, money as exact amounts, an absent value as an empty cell.
+     */
+    public var csv: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The period's first instant.
+         */start: Timestamp, 
+        /**
+         * The first instant after the period.
+         */end: Timestamp, 
+        /**
+         * When it was computed: statuses and outcomes are as of then.
+         */asOf: Timestamp, 
+        /**
+         * The time of the oldest event its read model had not taken in yet; absent when
+         * it had taken in every one.
+         */behindSince: Timestamp?, 
+        /**
+         * Its rows, in the report's order.
+         */rows: [TicketingRow], 
+        /**
+         * The rows as CSV (RFC 4180): a header of the rows' field names, times in RFC
+         * 3339, money as exact amounts, an absent value as an empty cell.
+         */csv: String) {
+        self.start = start
+        self.end = end
+        self.asOf = asOf
+        self.behindSince = behindSince
+        self.rows = rows
+        self.csv = csv
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketingReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketingReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketingReport {
+        return
+            try TicketingReport(
+                start: FfiConverterTypeTimestamp.read(from: &buf), 
+                end: FfiConverterTypeTimestamp.read(from: &buf), 
+                asOf: FfiConverterTypeTimestamp.read(from: &buf), 
+                behindSince: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                rows: FfiConverterSequenceTypeTicketingRow.read(from: &buf), 
+                csv: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketingReport, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.start, into: &buf)
+        FfiConverterTypeTimestamp.write(value.end, into: &buf)
+        FfiConverterTypeTimestamp.write(value.asOf, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.behindSince, into: &buf)
+        FfiConverterSequenceTypeTicketingRow.write(value.rows, into: &buf)
+        FfiConverterString.write(value.csv, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketingReport_lift(_ buf: RustBuffer) throws -> TicketingReport {
+    return try FfiConverterTypeTicketingReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketingReport_lower(_ value: TicketingReport) -> RustBuffer {
+    return FfiConverterTypeTicketingReport.lower(value)
+}
+
+
+/**
+ * One group of the ticketing report: the tickets submitted in the period by customers of one
+ * region, under one plan, of one category and priority; counts by status are as of the
+ * report's `as_of`.
+ */
+public struct TicketingRow: Equatable, Hashable {
+    /**
+     * The region (state) of the customer's address; empty when unknown.
+     */
+    public var region: String
+    public var plan: Uuid
+    public var planName: String
+    public var category: ProductCategory
+    public var priority: Priority
+    public var submitted: UInt64
+    /**
+     * Waiting for an expert.
+     */
+    public var `open`: UInt64
+    /**
+     * Offered, waiting for the expert's answer.
+     */
+    public var assigned: UInt64
+    public var accepted: UInt64
+    public var inProgress: UInt64
+    public var waitingForCustomer: UInt64
+    public var completed: UInt64
+    public var closed: UInt64
+    public var cancelled: UInt64
+    /**
+     * Tickets reopened at least once.
+     */
+    public var reopened: UInt64
+    /**
+     * Tickets completed at least once.
+     */
+    public var fixed: UInt64
+    /**
+     * Tickets completed and never reopened.
+     */
+    public var fixedFirstTime: UInt64
+    /**
+     * `fixed_first_time / fixed`; absent when none was fixed.
+     */
+    public var firstTimeFixRate: Double?
+    /**
+     * Response deadlines missed.
+     */
+    public var responseBreaches: UInt64
+    /**
+     * Resolution deadlines missed.
+     */
+    public var resolutionBreaches: UInt64
+    /**
+     * Tickets waiting for an expert past their response deadline.
+     */
+    public var waitingTooLong: UInt64
+    /**
+     * Of the tickets not completed, closed or cancelled: the median age in seconds
+     * (nearest rank), the 90th percentile, and the oldest.
+     */
+    public var openAgeP50S: Int64?
+    public var openAgeP90S: Int64?
+    public var openAgeMaxS: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The region (state) of the customer's address; empty when unknown.
+         */region: String, plan: Uuid, planName: String, category: ProductCategory, priority: Priority, submitted: UInt64, 
+        /**
+         * Waiting for an expert.
+         */`open`: UInt64, 
+        /**
+         * Offered, waiting for the expert's answer.
+         */assigned: UInt64, accepted: UInt64, inProgress: UInt64, waitingForCustomer: UInt64, completed: UInt64, closed: UInt64, cancelled: UInt64, 
+        /**
+         * Tickets reopened at least once.
+         */reopened: UInt64, 
+        /**
+         * Tickets completed at least once.
+         */fixed: UInt64, 
+        /**
+         * Tickets completed and never reopened.
+         */fixedFirstTime: UInt64, 
+        /**
+         * `fixed_first_time / fixed`; absent when none was fixed.
+         */firstTimeFixRate: Double?, 
+        /**
+         * Response deadlines missed.
+         */responseBreaches: UInt64, 
+        /**
+         * Resolution deadlines missed.
+         */resolutionBreaches: UInt64, 
+        /**
+         * Tickets waiting for an expert past their response deadline.
+         */waitingTooLong: UInt64, 
+        /**
+         * Of the tickets not completed, closed or cancelled: the median age in seconds
+         * (nearest rank), the 90th percentile, and the oldest.
+         */openAgeP50S: Int64?, openAgeP90S: Int64?, openAgeMaxS: Int64?) {
+        self.region = region
+        self.plan = plan
+        self.planName = planName
+        self.category = category
+        self.priority = priority
+        self.submitted = submitted
+        self.`open` = `open`
+        self.assigned = assigned
+        self.accepted = accepted
+        self.inProgress = inProgress
+        self.waitingForCustomer = waitingForCustomer
+        self.completed = completed
+        self.closed = closed
+        self.cancelled = cancelled
+        self.reopened = reopened
+        self.fixed = fixed
+        self.fixedFirstTime = fixedFirstTime
+        self.firstTimeFixRate = firstTimeFixRate
+        self.responseBreaches = responseBreaches
+        self.resolutionBreaches = resolutionBreaches
+        self.waitingTooLong = waitingTooLong
+        self.openAgeP50S = openAgeP50S
+        self.openAgeP90S = openAgeP90S
+        self.openAgeMaxS = openAgeMaxS
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketingRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketingRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketingRow {
+        return
+            try TicketingRow(
+                region: FfiConverterString.read(from: &buf), 
+                plan: FfiConverterTypeUuid.read(from: &buf), 
+                planName: FfiConverterString.read(from: &buf), 
+                category: FfiConverterTypeProductCategory.read(from: &buf), 
+                priority: FfiConverterTypePriority.read(from: &buf), 
+                submitted: FfiConverterUInt64.read(from: &buf), 
+                open: FfiConverterUInt64.read(from: &buf), 
+                assigned: FfiConverterUInt64.read(from: &buf), 
+                accepted: FfiConverterUInt64.read(from: &buf), 
+                inProgress: FfiConverterUInt64.read(from: &buf), 
+                waitingForCustomer: FfiConverterUInt64.read(from: &buf), 
+                completed: FfiConverterUInt64.read(from: &buf), 
+                closed: FfiConverterUInt64.read(from: &buf), 
+                cancelled: FfiConverterUInt64.read(from: &buf), 
+                reopened: FfiConverterUInt64.read(from: &buf), 
+                fixed: FfiConverterUInt64.read(from: &buf), 
+                fixedFirstTime: FfiConverterUInt64.read(from: &buf), 
+                firstTimeFixRate: FfiConverterOptionDouble.read(from: &buf), 
+                responseBreaches: FfiConverterUInt64.read(from: &buf), 
+                resolutionBreaches: FfiConverterUInt64.read(from: &buf), 
+                waitingTooLong: FfiConverterUInt64.read(from: &buf), 
+                openAgeP50S: FfiConverterOptionInt64.read(from: &buf), 
+                openAgeP90S: FfiConverterOptionInt64.read(from: &buf), 
+                openAgeMaxS: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketingRow, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.region, into: &buf)
+        FfiConverterTypeUuid.write(value.plan, into: &buf)
+        FfiConverterString.write(value.planName, into: &buf)
+        FfiConverterTypeProductCategory.write(value.category, into: &buf)
+        FfiConverterTypePriority.write(value.priority, into: &buf)
+        FfiConverterUInt64.write(value.submitted, into: &buf)
+        FfiConverterUInt64.write(value.`open`, into: &buf)
+        FfiConverterUInt64.write(value.assigned, into: &buf)
+        FfiConverterUInt64.write(value.accepted, into: &buf)
+        FfiConverterUInt64.write(value.inProgress, into: &buf)
+        FfiConverterUInt64.write(value.waitingForCustomer, into: &buf)
+        FfiConverterUInt64.write(value.completed, into: &buf)
+        FfiConverterUInt64.write(value.closed, into: &buf)
+        FfiConverterUInt64.write(value.cancelled, into: &buf)
+        FfiConverterUInt64.write(value.reopened, into: &buf)
+        FfiConverterUInt64.write(value.fixed, into: &buf)
+        FfiConverterUInt64.write(value.fixedFirstTime, into: &buf)
+        FfiConverterOptionDouble.write(value.firstTimeFixRate, into: &buf)
+        FfiConverterUInt64.write(value.responseBreaches, into: &buf)
+        FfiConverterUInt64.write(value.resolutionBreaches, into: &buf)
+        FfiConverterUInt64.write(value.waitingTooLong, into: &buf)
+        FfiConverterOptionInt64.write(value.openAgeP50S, into: &buf)
+        FfiConverterOptionInt64.write(value.openAgeP90S, into: &buf)
+        FfiConverterOptionInt64.write(value.openAgeMaxS, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketingRow_lift(_ buf: RustBuffer) throws -> TicketingRow {
+    return try FfiConverterTypeTicketingRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketingRow_lower(_ value: TicketingRow) -> RustBuffer {
+    return FfiConverterTypeTicketingRow.lower(value)
+}
+
+
+/**
  * A period, in UTC, when the expert is unavailable.
  */
 public struct TimeOff: Equatable, Hashable {
@@ -10684,6 +11857,8 @@ public enum Action: Equatable, Hashable {
     case viewNotifications
     case checkDeadlines
     case answerSurvey
+    case projectReports
+    case readReports
 
 
 
@@ -10824,6 +11999,10 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         case 59: return .checkDeadlines
         
         case 60: return .answerSurvey
+        
+        case 61: return .projectReports
+        
+        case 62: return .readReports
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -11071,6 +12250,14 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         
         case .answerSurvey:
             writeInt(&buf, Int32(60))
+        
+        
+        case .projectReports:
+            writeInt(&buf, Int32(61))
+        
+        
+        case .readReports:
+            writeInt(&buf, Int32(62))
         
         }
     }
@@ -15565,6 +16752,56 @@ fileprivate struct FfiConverterSequenceTypeExpert: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeExpertRow: FfiConverterRustBuffer {
+    typealias SwiftType = [ExpertRow]
+
+    public static func write(_ value: [ExpertRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExpertRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExpertRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExpertRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExpertRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFinancialRow: FfiConverterRustBuffer {
+    typealias SwiftType = [FinancialRow]
+
+    public static func write(_ value: [FinancialRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFinancialRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FinancialRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FinancialRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFinancialRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeInvoice: FfiConverterRustBuffer {
     typealias SwiftType = [Invoice]
 
@@ -15957,6 +17194,31 @@ fileprivate struct FfiConverterSequenceTypeTicketWait: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTicketWait.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketingRow: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketingRow]
+
+    public static func write(_ value: [TicketingRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketingRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketingRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketingRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketingRow.read(from: &buf))
         }
         return seq
     }
@@ -16753,6 +18015,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_retire_plan() != 42658) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_sysops_expert_report() != 55480) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_financial_report() != 9928) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_project_reports() != 44077) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_rebuild_reports() != 28715) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_sysops_ticketing_report() != 7266) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_change_staff_role() != 32221) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -16849,7 +18126,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_constructor_sysops_open_simulated() != 33621) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_constructor_sysops_open_with() != 43860) {
+    if (uniffi_sysops_ffi_checksum_constructor_sysops_open_with() != 57890) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_constructor_stopsignal_new() != 51209) {

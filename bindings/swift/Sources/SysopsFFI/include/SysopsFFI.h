@@ -502,7 +502,7 @@ uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_simulated(RustBuffer url, 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SYSOPS_OPEN_WITH
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SYSOPS_OPEN_WITH
-uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_with(RustBuffer url, RustBuffer billing_url, RustBuffer card_keys, RustBuffer simulated_start, uint64_t id_seed
+uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_with(RustBuffer url, RustBuffer billing_url, RustBuffer card_keys, RustBuffer simulated_start, uint64_t id_seed, RustBuffer analytics_url
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
@@ -808,6 +808,31 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_plan(uint64_t ptr, RustBuffer actor,
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_PLAN
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_RETIRE_PLAN
 uint64_t uniffi_sysops_ffi_fn_method_sysops_retire_plan(uint64_t ptr, RustBuffer actor, RustBuffer plan
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPERT_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPERT_REPORT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_expert_report(uint64_t ptr, RustBuffer actor, RustBuffer start, RustBuffer end
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FINANCIAL_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_FINANCIAL_REPORT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_financial_report(uint64_t ptr, RustBuffer actor, RustBuffer start, RustBuffer end
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_PROJECT_REPORTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_PROJECT_REPORTS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_project_reports(uint64_t ptr, RustBuffer actor, uint32_t batch
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REBUILD_REPORTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_REBUILD_REPORTS
+uint64_t uniffi_sysops_ffi_fn_method_sysops_rebuild_reports(uint64_t ptr, RustBuffer actor
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETING_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_TICKETING_REPORT
+uint64_t uniffi_sysops_ffi_fn_method_sysops_ticketing_report(uint64_t ptr, RustBuffer actor, RustBuffer start, RustBuffer end
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_CHANGE_STAFF_ROLE
@@ -1779,6 +1804,36 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_plan(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_PLAN
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_RETIRE_PLAN
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_retire_plan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPERT_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_EXPERT_REPORT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_expert_report(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FINANCIAL_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_FINANCIAL_REPORT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_financial_report(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_PROJECT_REPORTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_PROJECT_REPORTS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_project_reports(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REBUILD_REPORTS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_REBUILD_REPORTS
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_rebuild_reports(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETING_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_TICKETING_REPORT
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_ticketing_report(void
     
 );
 #endif
