@@ -183,6 +183,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let expert = expert.items.first().map_or(admin, |e| Actor::expert(e.id));
     sysops_examples::kb::stock_and_search(&sysops, admin, expert, args.articles).await?;
     sysops_examples::helpdesk::callers_on_the_line(&sysops, helpdesk, &registered, &mut rng).await?;
+    let dir = messages.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    for path in sysops_examples::report::end_of_day(&sysops, admin, dir).await? {
+        println!("report written to {}", path.display());
+    }
     sysops.close().await;
     Ok(())
 }
