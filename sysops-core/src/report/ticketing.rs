@@ -131,7 +131,14 @@ pub(crate) fn rows_of<'a>(
 }
 
 impl TicketingRow {
-    fn empty(region: String, plan: PlanId, plan_name: String, category: ProductCategory, priority: Priority) -> Self {
+    /// A group's row with nothing counted yet.
+    pub(crate) fn empty(
+        region: String,
+        plan: PlanId,
+        plan_name: String,
+        category: ProductCategory,
+        priority: Priority,
+    ) -> Self {
         Self {
             region,
             plan,

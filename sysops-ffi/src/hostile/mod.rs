@@ -131,6 +131,11 @@ pub const OPERATIONS: &[&str] = &[
     "is_stopped",
     "open_survey",
     "answer_survey",
+    "project_reports",
+    "rebuild_reports",
+    "ticketing_report",
+    "expert_report",
+    "financial_report",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

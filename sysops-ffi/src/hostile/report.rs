@@ -4,7 +4,7 @@
 use super::{Draw, Fixture};
 use crate::*;
 
-/// The report operations this file drives.
+/// The report operations this file drives (the last of [`super::OPERATIONS`]).
 pub(super) const CALLS: [&str; 5] =
     ["project_reports", "rebuild_reports", "ticketing_report", "expert_report", "financial_report"];
 

@@ -169,9 +169,8 @@ async fn counted_from_events<S: Store>(w: &World<S>, range: ReportRange, as_of: 
         let region = regions.get(&ticket.customer).cloned().unwrap_or_default();
         let key = (region.clone(), ticket.plan, ticket.category, ticket.priority);
         let (row, ages) = groups.entry(key).or_insert_with(|| {
-            let mut row = blank_row(region, &ticket);
-            row.plan_name = plans.get(&ticket.plan).cloned().unwrap_or_default();
-            (row, Vec::new())
+            let name = plans.get(&ticket.plan).cloned().unwrap_or_default();
+            (TicketingRow::empty(region, ticket.plan, name, ticket.category, ticket.priority), Vec::new())
         });
         row.submitted += 1;
         let status = ticket.status();
@@ -212,34 +211,6 @@ async fn counted_from_events<S: Store>(w: &World<S>, range: ReportRange, as_of: 
         .collect();
     rows.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     rows
-}
-
-fn blank_row(region: String, ticket: &Ticket) -> TicketingRow {
-    TicketingRow {
-        region,
-        plan: ticket.plan,
-        plan_name: String::new(),
-        category: ticket.category,
-        priority: ticket.priority,
-        submitted: 0,
-        open: 0,
-        assigned: 0,
-        accepted: 0,
-        in_progress: 0,
-        waiting_for_customer: 0,
-        completed: 0,
-        closed: 0,
-        cancelled: 0,
-        reopened: 0,
-        fixed: 0,
-        fixed_first_time: 0,
-        response_breaches: 0,
-        resolution_breaches: 0,
-        waiting_too_long: 0,
-        open_age_p50_s: None,
-        open_age_p90_s: None,
-        open_age_max_s: None,
-    }
 }
 
 /// Two regions, two plans and every path a ticket can take: the report equals a count
