@@ -16,7 +16,9 @@ pub trait Table {
     fn cells(&self) -> Vec<String>;
 }
 
-/// `rows` as CSV: a header, then a line per row, each line ending in CRLF.
+/// `rows` as CSV (RFC 4180): a header of the column names, then a line per row, each line
+/// ending in CRLF. Times are RFC 3339 in UTC, money its exact amount (the row's `currency`
+/// says which), ratios as decimals, and an absent value an empty cell.
 pub fn to_csv<T: Table>(rows: &[T]) -> String {
     let mut csv = String::new();
     let mut line = |cells: &mut dyn Iterator<Item = String>| {
@@ -184,21 +186,21 @@ impl Table for FinancialRow {
 }
 
 impl TicketingReport {
-    /// The rows as CSV (see the [module](self)).
+    /// The rows as CSV (see [`to_csv`](super::to_csv)).
     pub fn to_csv(&self) -> String {
         to_csv(&self.rows)
     }
 }
 
 impl ExpertReport {
-    /// The rows as CSV (see the [module](self)).
+    /// The rows as CSV (see [`to_csv`](super::to_csv)).
     pub fn to_csv(&self) -> String {
         to_csv(&self.rows)
     }
 }
 
 impl FinancialReport {
-    /// The rows as CSV (see the [module](self)).
+    /// The rows as CSV (see [`to_csv`](super::to_csv)).
     pub fn to_csv(&self) -> String {
         to_csv(&self.rows)
     }
