@@ -6,8 +6,7 @@ use crate::billing::Invoice;
 use crate::customer::Customer;
 use crate::event::{AggregateKind, Envelope};
 use crate::expert::Expert;
-use crate::id::{CustomerId, TicketId};
-use crate::id::{ExpertId, InvoiceId, SurveyId};
+use crate::id::{CustomerId, ExpertId, InvoiceId, SurveyId, TicketId};
 use crate::persist::{ConsumerName, Page, StoredEvent, decode_event};
 use crate::plan::SupportPlan;
 use crate::report::{
@@ -88,9 +87,9 @@ impl<S: Store> Service<S> {
     }
 
     /// Folds every stored event into the read models again, from nothing (after a change to
-    /// how facts are folded, or to fill an analytics database that is new): plans and
-    /// customers, experts, surveys and invoices first, then tickets. Safe while the projector runs.
-    /// Answers the rows written.
+    /// how facts are folded, or to fill an analytics database that is new), a kind at a time:
+    /// plans, customers, experts, surveys, invoices, tickets. Safe while the projector runs:
+    /// neither replaces a row with an older one. Answers the rows written.
     pub async fn rebuild_reports(&self, actor: Actor) -> Result<u64, Error> {
         let actor = self.verify(actor, Action::ProjectReports).await?;
         authorize(&actor, Action::ProjectReports, Target::default())?;
