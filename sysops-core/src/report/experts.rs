@@ -126,7 +126,6 @@ pub(crate) fn rows_of<'a>(
     offers: impl IntoIterator<Item = &'a OfferFacts>,
     surveys: impl IntoIterator<Item = &'a SurveyFacts>,
     range: ReportRange,
-    _as_of: DateTime<Utc>,
 ) -> Vec<ExpertRow> {
     let mut rows: BTreeMap<ExpertId, (ExpertRow, Vec<i64>, Vec<i64>)> = experts
         .into_iter()

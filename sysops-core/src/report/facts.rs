@@ -228,15 +228,6 @@ pub enum OfferOutcome {
 }
 
 impl OfferOutcome {
-    /// Every outcome.
-    pub const ALL: [OfferOutcome; 5] = [
-        OfferOutcome::Pending,
-        OfferOutcome::Accepted,
-        OfferOutcome::Rejected,
-        OfferOutcome::Expired,
-        OfferOutcome::Withdrawn,
-    ];
-
     /// A stable lower-case name for storage.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -246,11 +237,6 @@ impl OfferOutcome {
             OfferOutcome::Expired => "expired",
             OfferOutcome::Withdrawn => "withdrawn",
         }
-    }
-
-    /// Parses [`as_str`](Self::as_str)'s output.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.as_str() == name)
     }
 }
 

@@ -56,11 +56,7 @@ pub trait ReportStore: Send + Sync {
     /// The expert report's rows (one per expert registered before the range ends), over
     /// the offers made, the work completed and the surveys answered in `range`, in any
     /// order, their derived figures not filled in yet.
-    fn expert_rows(
-        &self,
-        range: ReportRange,
-        as_of: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<ExpertRow>, StoreError>> + Send;
+    fn expert_rows(&self, range: ReportRange) -> impl Future<Output = Result<Vec<ExpertRow>, StoreError>> + Send;
 
     /// The financial report's rows over the invoices of billing months starting in
     /// `range`, in any order.
@@ -155,9 +151,7 @@ impl ReportStore for MemoryStore {
         }))
     }
 
-    async fn expert_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
-        Ok(self.reports(|t| {
-            super::experts::rows_of(t.experts.values(), t.offers.values(), t.surveys.values(), range, as_of)
-        }))
+    async fn expert_rows(&self, range: ReportRange) -> Result<Vec<ExpertRow>, StoreError> {
+        Ok(self.reports(|t| super::experts::rows_of(t.experts.values(), t.offers.values(), t.surveys.values(), range)))
     }
 }

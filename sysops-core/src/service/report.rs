@@ -144,7 +144,7 @@ impl<S: Store> Service<S> {
         authorize(&actor, Action::ReadReports, Target::default())?;
         let lag = self.report_lag().await?;
         let as_of = self.now()?;
-        let rows = self.analytics_store().expert_rows(range, as_of).await?;
+        let rows = self.analytics_store().expert_rows(range).await?;
         let mut rows: Vec<_> = rows.into_iter().map(|row| row.finish(range, as_of)).collect();
         rows.sort_by(|a, b| (&a.name, a.expert).cmp(&(&b.name, b.expert)));
         Ok(ExpertReport { range, as_of, lag, rows })

@@ -45,7 +45,7 @@ impl ReportStore for AnyStore {
         delegate!(self.ticketing_rows(range, as_of))
     }
 
-    async fn expert_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
-        delegate!(self.expert_rows(range, as_of))
+    async fn expert_rows(&self, range: ReportRange) -> Result<Vec<ExpertRow>, StoreError> {
+        delegate!(self.expert_rows(range))
     }
 }

@@ -229,7 +229,7 @@ impl ReportStore for PgStore {
         found.iter().map(sql::financial_row).collect()
     }
 
-    async fn expert_rows(&self, range: ReportRange, _as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
+    async fn expert_rows(&self, range: ReportRange) -> Result<Vec<ExpertRow>, StoreError> {
         let found = sqlx::query(sql::EXPERTS)
             .bind(range.from().timestamp())
             .bind(range.to().timestamp())

@@ -53,106 +53,56 @@ impl ReportStore for SqliteStore {
 
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
         let tickets = projection.tickets.iter().map(sql::ticket_row).collect::<Result<Vec<_>, _>>()?;
+        let offers: Vec<sql::OfferRow> = projection.offers.iter().map(sql::offer_row).collect();
+        let customers: Vec<sql::CustomerRow> = projection.customers.iter().map(sql::customer_row).collect();
+        let experts: Vec<sql::ExpertFactsRow> = projection.experts.iter().map(sql::expert_row).collect();
+        let surveys: Vec<sql::SurveyRow> = projection.surveys.iter().map(sql::survey_row).collect();
+        let invoices: Vec<sql::InvoiceRow> = projection.invoices.iter().map(sql::invoice_row).collect();
+        let plans: Vec<(Uuid, String)> = projection.plans.iter().map(sql::plan_row).collect();
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        for chunk in tickets.chunks(CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO report_tickets ({TICKET_COLUMNS}) "));
-            insert.push_values(chunk, |mut b, (row, _)| {
-                b.push_bind(row.0)
-                    .push_bind(row.1)
-                    .push_bind(row.2)
-                    .push_bind(&row.3)
-                    .push_bind(row.4)
-                    .push_bind(&row.5)
-                    .push_bind(row.6)
-                    .push_bind(row.7)
-                    .push_bind(row.8)
-                    .push_bind(row.9)
-                    .push_bind(row.10)
-                    .push_bind(row.11)
-                    .push_bind(row.12);
-            });
-            insert.push(sql::TICKET_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO report_ticket_memos (ticket, memo, version) ");
-            insert.push_values(chunk, |mut b, (row, memo)| {
-                b.push_bind(row.0).push_bind(memo).push_bind(row.12);
-            });
-            insert.push(sql::MEMO_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-        }
-        for chunk in projection.customers.chunks(CHUNK) {
-            let mut insert =
-                QueryBuilder::<Sqlite>::new("INSERT INTO report_customers (customer, region, plan, version) ");
-            insert.push_values(chunk.iter().map(sql::customer_row), |mut b, (customer, region, plan, version)| {
-                b.push_bind(customer).push_bind(region).push_bind(plan).push_bind(version);
-            });
-            insert.push(sql::CUSTOMER_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-        }
-        for chunk in projection.offers.chunks(CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO report_offers ({OFFER_COLUMNS}) "));
-            insert.push_values(chunk.iter().map(sql::offer_row), |mut b, row| {
-                b.push_bind(row.0)
-                    .push_bind(row.1)
-                    .push_bind(row.2)
-                    .push_bind(row.3)
-                    .push_bind(row.4)
-                    .push_bind(row.5)
-                    .push_bind(row.6)
-                    .push_bind(row.7)
-                    .push_bind(row.8)
-                    .push_bind(row.9);
-            });
-            insert.push(sql::OFFER_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-        }
-        for chunk in projection.experts.chunks(CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO report_experts (expert, name, weekly_s, registered_at, version) ",
-            );
-            insert.push_values(chunk.iter().map(sql::expert_row), |mut b, row| {
-                b.push_bind(row.0).push_bind(row.1).push_bind(row.2).push_bind(row.3).push_bind(row.4);
-            });
-            insert.push(sql::EXPERT_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-        }
-        for chunk in projection.surveys.chunks(CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO report_surveys (survey, expert, satisfaction, recommend, answered_at, version) ",
-            );
-            insert.push_values(chunk.iter().map(sql::survey_row), |mut b, row| {
-                b.push_bind(row.0).push_bind(row.1).push_bind(row.2).push_bind(row.3).push_bind(row.4).push_bind(row.5);
-            });
-            insert.push(sql::SURVEY_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-        }
-        for chunk in projection.invoices.chunks(CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new(format!("INSERT INTO report_invoices ({INVOICE_COLUMNS}) "));
-            insert.push_values(chunk.iter().map(sql::invoice_row), |mut b, row| {
-                b.push_bind(row.0)
-                    .push_bind(row.1)
-                    .push_bind(row.2)
-                    .push_bind(row.3)
-                    .push_bind(row.4)
-                    .push_bind(row.5)
-                    .push_bind(row.6)
-                    .push_bind(row.7)
-                    .push_bind(row.8)
-                    .push_bind(row.9)
-                    .push_bind(row.10)
-                    .push_bind(row.11);
-            });
-            insert.push(sql::INVOICE_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-        }
-        for chunk in projection.plans.chunks(CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO report_plans (plan, name) ");
-            insert.push_values(chunk.iter().map(sql::plan_row), |mut b, (plan, name)| {
-                b.push_bind(plan).push_bind(name);
-            });
-            insert.push(sql::PLAN_UPSERT);
-            insert.build().execute(&mut *tx).await.map_err(backend)?;
-        }
+        let head = format!("INSERT INTO report_tickets ({TICKET_COLUMNS}) ");
+        upsert(&mut tx, &head, &tickets, sql::TICKET_UPSERT, |mut b, (r, _)| {
+            b.push_bind(r.0).push_bind(r.1).push_bind(r.2).push_bind(&r.3).push_bind(r.4).push_bind(&r.5);
+            b.push_bind(r.6).push_bind(r.7).push_bind(r.8).push_bind(r.9).push_bind(r.10).push_bind(r.11);
+            b.push_bind(r.12);
+        })
+        .await?;
+        let head = "INSERT INTO report_ticket_memos (ticket, memo, version) ";
+        upsert(&mut tx, head, &tickets, sql::MEMO_UPSERT, |mut b, (r, memo)| {
+            b.push_bind(r.0).push_bind(memo).push_bind(r.12);
+        })
+        .await?;
+        let head = format!("INSERT INTO report_offers ({OFFER_COLUMNS}) ");
+        upsert(&mut tx, &head, &offers, sql::OFFER_UPSERT, |mut b, r| {
+            b.push_bind(r.0).push_bind(r.1).push_bind(r.2).push_bind(r.3).push_bind(r.4);
+            b.push_bind(r.5).push_bind(r.6).push_bind(r.7).push_bind(r.8).push_bind(r.9);
+        })
+        .await?;
+        let head = "INSERT INTO report_customers (customer, region, plan, version) ";
+        upsert(&mut tx, head, &customers, sql::CUSTOMER_UPSERT, |mut b, r| {
+            b.push_bind(r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3);
+        })
+        .await?;
+        let head = "INSERT INTO report_experts (expert, name, weekly_s, registered_at, version) ";
+        upsert(&mut tx, head, &experts, sql::EXPERT_UPSERT, |mut b, r| {
+            b.push_bind(r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3).push_bind(r.4);
+        })
+        .await?;
+        let head = "INSERT INTO report_surveys (survey, expert, satisfaction, recommend, answered_at, version) ";
+        upsert(&mut tx, head, &surveys, sql::SURVEY_UPSERT, |mut b, r| {
+            b.push_bind(r.0).push_bind(r.1).push_bind(r.2).push_bind(r.3).push_bind(r.4).push_bind(r.5);
+        })
+        .await?;
+        let head = format!("INSERT INTO report_invoices ({INVOICE_COLUMNS}) ");
+        upsert(&mut tx, &head, &invoices, sql::INVOICE_UPSERT, |mut b, r| {
+            b.push_bind(r.0).push_bind(r.1).push_bind(r.2).push_bind(r.3).push_bind(&r.4).push_bind(r.5);
+            b.push_bind(&r.6).push_bind(r.7).push_bind(r.8).push_bind(r.9).push_bind(r.10).push_bind(r.11);
+        })
+        .await?;
+        upsert(&mut tx, "INSERT INTO report_plans (plan, name) ", &plans, sql::PLAN_UPSERT, |mut b, r| {
+            b.push_bind(r.0).push_bind(&r.1);
+        })
+        .await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -185,7 +135,7 @@ impl ReportStore for SqliteStore {
         found.iter().map(sql::financial_row).collect()
     }
 
-    async fn expert_rows(&self, range: ReportRange, _as_of: DateTime<Utc>) -> Result<Vec<ExpertRow>, StoreError> {
+    async fn expert_rows(&self, range: ReportRange) -> Result<Vec<ExpertRow>, StoreError> {
         let found = sqlx::query(sql::EXPERTS)
             .bind(range.from().timestamp())
             .bind(range.to().timestamp())
@@ -213,4 +163,22 @@ impl SqliteStore {
         }
         Ok(found)
     }
+}
+
+/// Writes `rows` with `insert` (`INSERT INTO table (columns) `), [`CHUNK`] rows per statement,
+/// each row's values bound by `bind`, `conflict` saying what a row already stored becomes.
+async fn upsert<'r, T: Sync>(
+    tx: &mut super::Tx,
+    insert: &str,
+    rows: &'r [T],
+    conflict: &str,
+    mut bind: impl FnMut(sqlx::query_builder::Separated<'_, Sqlite, &'static str>, &'r T) + Send,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(CHUNK) {
+        let mut statement = QueryBuilder::<Sqlite>::new(insert);
+        statement.push_values(chunk, &mut bind);
+        statement.push(conflict);
+        statement.build().execute(&mut **tx).await.map_err(backend)?;
+    }
+    Ok(())
 }

@@ -71,10 +71,7 @@ where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     let group = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?);
-    let mut counts = [0; 15];
-    for (i, count) in counts.iter_mut().enumerate() {
-        *count = row.try_get(5 + i)?;
-    }
+    let counts = integers(row, 5)?;
     let ages = [row.try_get(20)?, row.try_get(21)?, row.try_get(22)?];
     Ok((group, counts, ages))
 }
@@ -199,11 +196,7 @@ where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     let expert = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-    let mut counts = [0; 14];
-    for (i, count) in counts.iter_mut().enumerate() {
-        *count = row.try_get(4 + i)?;
-    }
-    Ok((expert, counts, [row.try_get(18)?, row.try_get(19)?]))
+    Ok((expert, integers(row, 4)?, [row.try_get(18)?, row.try_get(19)?]))
 }
 
 /// An [`EXPERTS`] row as a report row (its derived figures not filled in).
@@ -279,11 +272,7 @@ where
 {
     let read = || -> Result<_, sqlx::Error> {
         let group: (i64, Uuid, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-        let mut numbers = [0_i64; 10];
-        for (i, number) in numbers.iter_mut().enumerate() {
-            *number = row.try_get(4 + i)?;
-        }
-        Ok((group, numbers))
+        Ok((group, integers::<_, 10>(row, 4)?))
     };
     let ((start, plan, plan_name, currency), numbers) = read().map_err(crate::error::backend)?;
     let bad = |detail: String| corrupt(AggregateKind::Plan, plan, detail);
@@ -299,4 +288,18 @@ where
         [count(invoices)?, count(outstanding)?, count(declined)?, count(failing)?],
         [invoiced, collected, refunded, owed, written_off, voided],
     ))
+}
+
+/// The `N` integer columns of `row` from column `first` on.
+fn integers<R, const N: usize>(row: &R, first: usize) -> Result<[i64; N], sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let mut numbers = [0; N];
+    for (i, number) in numbers.iter_mut().enumerate() {
+        *number = row.try_get(first + i)?;
+    }
+    Ok(numbers)
 }
