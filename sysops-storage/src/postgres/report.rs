@@ -13,6 +13,37 @@ use sysops_core::report::{
 use sysops_core::{CustomerId, ExpertId, InvoiceId, StoreError, SurveyId, TicketId};
 use uuid::Uuid;
 
+/// The ticketing report, its ages from PostgreSQL's ordered-set aggregate. `percentile_disc(f)`
+/// picks rank ⌈f·n⌉ in floating point, where 0.9·n can come out a hair above a whole number
+/// (0.9 × 70 = 63.00000000000001) and move the rank up one: the 90th percentile asks for
+/// 0.899999999, which gives ⌈9n/10⌉ exactly for every group of fewer than ten million tickets.
+const TICKETING: &str = sql::ticketing!(
+    "
+    SELECT region, plan, category, priority,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY $3 - submitted_at) AS p50,
+           percentile_disc(0.899999999) WITHIN GROUP (ORDER BY $3 - submitted_at) AS p90,
+           MAX($3 - submitted_at) AS oldest
+    FROM report_tickets
+    WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('completed', 'closed', 'cancelled')
+    GROUP BY region, plan, category, priority
+"
+);
+
+/// The expert report, its medians from PostgreSQL's ordered-set aggregate (0.5·n is exact).
+const EXPERTS: &str = sql::experts!(
+    "
+    SELECT expert,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY answered_at - offered_at)
+               FILTER (WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2)
+               AS accept_p50,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY completed_at - answered_at)
+               FILTER (WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL) AS complete_p50
+    FROM report_offers
+    WHERE (offered_at >= $1 AND offered_at < $2) OR (completed_at >= $1 AND completed_at < $2)
+    GROUP BY expert
+"
+);
+
 impl ReportStore for PgStore {
     async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
         let ids: Vec<Uuid> = tickets.iter().map(|t| t.as_uuid()).collect();
@@ -52,15 +83,37 @@ impl ReportStore for PgStore {
     async fn write_facts(&self, projection: &Projection) -> Result<(), StoreError> {
         let tickets = projection.tickets.iter().map(sql::ticket_row).collect::<Result<Vec<_>, _>>()?;
         let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Customers first: the tickets written next take their region from them.
+        if !projection.customers.is_empty() {
+            let rows: Vec<sql::CustomerRow> = projection.customers.iter().map(sql::customer_row).collect();
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO report_customers (customer, region, plan, version)
+                 SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::int8[]){}",
+                sql::CUSTOMER_UPSERT
+            )))
+            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            sqlx::query(AssertSqlSafe(format!("{} = ANY($1::uuid[])", sql::TICKET_REGIONS)))
+                .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
         if !tickets.is_empty() {
             let uuids = |f: fn(&sql::TicketRow) -> Uuid| tickets.iter().map(|(r, _)| f(r)).collect::<Vec<_>>();
             let texts =
                 |f: fn(&sql::TicketRow) -> &String| tickets.iter().map(|(r, _)| f(r).clone()).collect::<Vec<_>>();
             let ints = |f: fn(&sql::TicketRow) -> i64| tickets.iter().map(|(r, _)| f(r)).collect::<Vec<_>>();
             sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO report_tickets ({TICKET_COLUMNS}) SELECT * FROM UNNEST(
+                "INSERT INTO report_tickets ({TICKET_COLUMNS}, region) SELECT u.*, COALESCE(c.region, '') FROM UNNEST(
                      $1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int8[], $6::text[], $7::int8[], $8::int8[],
-                     $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[]){}",
+                     $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[]) AS u({TICKET_COLUMNS})
+                 LEFT JOIN report_customers c ON c.customer = u.customer{}",
                 sql::TICKET_UPSERT
             )))
             .bind(uuids(|r| r.0))
@@ -87,21 +140,6 @@ impl ReportStore for PgStore {
             .bind(uuids(|r| r.0))
             .bind(tickets.iter().map(|(_, memo)| memo.clone()).collect::<Vec<_>>())
             .bind(ints(|r| r.12))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        }
-        if !projection.customers.is_empty() {
-            let rows: Vec<sql::CustomerRow> = projection.customers.iter().map(sql::customer_row).collect();
-            sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO report_customers (customer, region, plan, version)
-                 SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::int8[]){}",
-                sql::CUSTOMER_UPSERT
-            )))
-            .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
-            .bind(rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
-            .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
-            .bind(rows.iter().map(|r| r.3).collect::<Vec<_>>())
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
@@ -209,7 +247,7 @@ impl ReportStore for PgStore {
     }
 
     async fn ticketing_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<TicketingRow>, StoreError> {
-        let found = sqlx::query(sql::TICKETING)
+        let found = sqlx::query(TICKETING)
             .bind(range.from().timestamp())
             .bind(range.to().timestamp())
             .bind(as_of.timestamp())
@@ -226,11 +264,12 @@ impl ReportStore for PgStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
-        found.iter().map(sql::financial_row).collect()
+        let tuples = found.iter().map(sql::financial_tuple).collect::<Result<_, _>>().map_err(backend)?;
+        sql::financial_rows(tuples)
     }
 
     async fn expert_rows(&self, range: ReportRange) -> Result<Vec<ExpertRow>, StoreError> {
-        let found = sqlx::query(sql::EXPERTS)
+        let found = sqlx::query(EXPERTS)
             .bind(range.from().timestamp())
             .bind(range.to().timestamp())
             .fetch_all(&self.pool)

@@ -15,6 +15,48 @@ use uuid::Uuid;
 /// Rows per statement: at most 13 parameters each, under SQLite's 32,766.
 const CHUNK: usize = 1_000;
 
+/// The ticketing report. SQLite has no percentile function: each group's open tickets are
+/// numbered oldest first, in the order the table keeps them (no sort), and the ranks picked.
+const TICKETING: &str = sql::ticketing!(
+    "
+    SELECT region, plan, category, priority,
+           MAX(CASE WHEN n = total + 1 - (total + 1) / 2 THEN age END) AS p50,
+           MAX(CASE WHEN n = total + 1 - (9 * total + 9) / 10 THEN age END) AS p90,
+           MAX(age) AS oldest
+    FROM (
+        SELECT region, plan, category, priority, $3 - submitted_at AS age,
+               ROW_NUMBER() OVER w AS n, COUNT(*) OVER w AS total
+        FROM report_tickets
+        WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('completed', 'closed', 'cancelled')
+        WINDOW w AS (PARTITION BY region, plan, category, priority ORDER BY submitted_at
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    )
+    WHERE n = 1 OR n = total + 1 - (total + 1) / 2 OR n = total + 1 - (9 * total + 9) / 10
+    GROUP BY region, plan, category, priority
+"
+);
+
+/// The expert report: each expert's two kinds of durations numbered in ascending order, the
+/// middle ranks picked.
+const EXPERTS: &str = sql::experts!(
+    "
+    SELECT expert, MAX(CASE WHEN kind = 0 THEN s END) AS accept_p50, MAX(CASE WHEN kind = 1 THEN s END) AS complete_p50
+    FROM (
+        SELECT kind, expert, s, ROW_NUMBER() OVER w AS n, COUNT(*) OVER w AS total
+        FROM (
+            SELECT 0 AS kind, expert, answered_at - offered_at AS s FROM report_offers
+            WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2
+            UNION ALL
+            SELECT 1, expert, completed_at - answered_at FROM report_offers
+            WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL
+        )
+        WINDOW w AS (PARTITION BY kind, expert ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    )
+    WHERE n = (total + 1) / 2
+    GROUP BY expert
+"
+);
+
 impl ReportStore for SqliteStore {
     async fn ticket_facts(&self, tickets: &[TicketId]) -> Result<Vec<TicketFacts>, StoreError> {
         let ids: Vec<Uuid> = tickets.iter().map(|t| t.as_uuid()).collect();
@@ -60,8 +102,27 @@ impl ReportStore for SqliteStore {
         let invoices: Vec<sql::InvoiceRow> = projection.invoices.iter().map(sql::invoice_row).collect();
         let plans: Vec<(Uuid, String)> = projection.plans.iter().map(sql::plan_row).collect();
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        let head = format!("INSERT INTO report_tickets ({TICKET_COLUMNS}) ");
-        upsert(&mut tx, &head, &tickets, sql::TICKET_UPSERT, |mut b, (r, _)| {
+        // Customers first: the tickets written next take their region from them.
+        let head = "INSERT INTO report_customers (customer, region, plan, version) ";
+        upsert(&mut tx, head, &customers, sql::CUSTOMER_UPSERT, |mut b, r| {
+            b.push_bind(r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3);
+        })
+        .await?;
+        for chunk in customers.chunks(CHUNK) {
+            let mut statement = QueryBuilder::<Sqlite>::new(sql::TICKET_REGIONS);
+            statement.push(" IN (");
+            let mut ids = statement.separated(", ");
+            for customer in chunk {
+                ids.push_bind(customer.0);
+            }
+            statement.push(")");
+            statement.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        let head =
+            format!("INSERT INTO report_tickets ({TICKET_COLUMNS}, region) SELECT v.*, COALESCE(c.region, '') FROM (");
+        let tail =
+            format!(") v LEFT JOIN report_customers c ON c.customer = v.column2 WHERE true{}", sql::TICKET_UPSERT);
+        upsert(&mut tx, &head, &tickets, &tail, |mut b, (r, _)| {
             b.push_bind(r.0).push_bind(r.1).push_bind(r.2).push_bind(&r.3).push_bind(r.4).push_bind(&r.5);
             b.push_bind(r.6).push_bind(r.7).push_bind(r.8).push_bind(r.9).push_bind(r.10).push_bind(r.11);
             b.push_bind(r.12);
@@ -76,11 +137,6 @@ impl ReportStore for SqliteStore {
         upsert(&mut tx, &head, &offers, sql::OFFER_UPSERT, |mut b, r| {
             b.push_bind(r.0).push_bind(r.1).push_bind(r.2).push_bind(r.3).push_bind(r.4);
             b.push_bind(r.5).push_bind(r.6).push_bind(r.7).push_bind(r.8).push_bind(r.9);
-        })
-        .await?;
-        let head = "INSERT INTO report_customers (customer, region, plan, version) ";
-        upsert(&mut tx, head, &customers, sql::CUSTOMER_UPSERT, |mut b, r| {
-            b.push_bind(r.0).push_bind(&r.1).push_bind(r.2).push_bind(r.3);
         })
         .await?;
         let head = "INSERT INTO report_experts (expert, name, weekly_s, registered_at, version) ";
@@ -115,7 +171,7 @@ impl ReportStore for SqliteStore {
     }
 
     async fn ticketing_rows(&self, range: ReportRange, as_of: DateTime<Utc>) -> Result<Vec<TicketingRow>, StoreError> {
-        let found = sqlx::query(sql::TICKETING)
+        let found = sqlx::query(TICKETING)
             .bind(range.from().timestamp())
             .bind(range.to().timestamp())
             .bind(as_of.timestamp())
@@ -132,11 +188,12 @@ impl ReportStore for SqliteStore {
             .fetch_all(&self.reader)
             .await
             .map_err(backend)?;
-        found.iter().map(sql::financial_row).collect()
+        let tuples = found.iter().map(sql::financial_tuple).collect::<Result<_, _>>().map_err(backend)?;
+        sql::financial_rows(tuples)
     }
 
     async fn expert_rows(&self, range: ReportRange) -> Result<Vec<ExpertRow>, StoreError> {
-        let found = sqlx::query(sql::EXPERTS)
+        let found = sqlx::query(EXPERTS)
             .bind(range.from().timestamp())
             .bind(range.to().timestamp())
             .fetch_all(&self.reader)
@@ -166,7 +223,8 @@ impl SqliteStore {
 }
 
 /// Writes `rows` with `insert` (`INSERT INTO table (columns) `), [`CHUNK`] rows per statement,
-/// each row's values bound by `bind`, `conflict` saying what a row already stored becomes.
+/// each row's values bound by `bind`; `conflict`, the rest of the statement, says what a row
+/// already stored becomes.
 async fn upsert<'r, T: Sync>(
     tx: &mut super::Tx,
     insert: &str,

@@ -44,6 +44,22 @@ impl BaselineDb {
         Ok(BaselineDb::Postgres { pool, citus })
     }
 
+    /// sysops's own database (its schema, on PostgreSQL), for a baseline that reads what
+    /// sysops wrote.
+    pub(super) async fn sysops(target: &Target) -> Result<Self, BoxError> {
+        if target.backend == "sqlite" {
+            let options = target.url.parse::<sqlx::sqlite::SqliteConnectOptions>()?.read_only(true);
+            let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+            return Ok(BaselineDb::Sqlite(pool));
+        }
+        let mut options = target.url.parse::<sqlx::postgres::PgConnectOptions>()?;
+        if let Some(schema) = &target.schema {
+            options = options.options([("search_path", schema.as_str())]);
+        }
+        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect_with(options).await?;
+        Ok(BaselineDb::Postgres { pool, citus: false })
+    }
+
     /// Creates the baseline's tables: `sqlite` or `postgres` statements, then on Citus the
     /// `distribute` ones.
     pub(super) async fn create(&self, sqlite: &str, postgres: &str, distribute: &str) -> Result<(), BoxError> {

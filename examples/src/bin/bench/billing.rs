@@ -15,8 +15,8 @@ use sysops_core::billing::{
 };
 use sysops_core::store::{CardVault, Change, EventStore, VaultEntry};
 use sysops_core::{
-    Actor, CardToken, Clock, Ctx, Customer, CustomerId, InvoiceId, ManualClock, Money, Sequence, SequentialIds,
-    ShardKey, SubscriptionId, SupportPlan, replay,
+    Actor, CardToken, Clock, Ctx, Customer, InvoiceId, ManualClock, Money, Sequence, SequentialIds, ShardKey,
+    SubscriptionId, SupportPlan, replay,
 };
 use sysops_examples::cities::Cities;
 use sysops_examples::rng::Rng;
@@ -46,7 +46,11 @@ pub(super) async fn billing(args: &Args) -> Result<(), BoxError> {
         let (admin, helpdesk) = bootstrap(&sysops).await?;
         let plan = sysops.define_plan(admin, plan_catalog().swap_remove(1)).await?;
         let started = Instant::now();
-        let first_customer = subscribe_in_bulk(&sysops, helpdesk, &plan, customers, clock.now()).await?;
+        let mut first_customer = None;
+        subscribe_in_bulk(&sysops, helpdesk, std::slice::from_ref(&plan), customers, clock.now(), |c| {
+            first_customer.get_or_insert(c.id);
+        })
+        .await?;
         if !args.json {
             println!("{backend:>9}: {customers} customers subscribed in {:.1}s", started.elapsed().as_secs_f64());
         }
@@ -75,26 +79,28 @@ pub(super) async fn billing(args: &Args) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// Customers registered and subscribed a page per commit, their cards a page per write: through
-/// the facade, one command at a time, a million would take most of an hour to set up. The
-/// events and states are the ones the facade's commands decide. Answers the first customer.
-async fn subscribe_in_bulk(
+/// Customers registered and subscribed (to `plans` in turn) a page per commit, their cards a
+/// page per write: through the facade, one command at a time, a million would take most of an
+/// hour to set up. The events and states are the ones the facade's commands decide. Each
+/// customer is handed to `made` once decided.
+pub(super) async fn subscribe_in_bulk(
     sysops: &Sysops,
     helpdesk: Actor,
-    plan: &SupportPlan,
+    plans: &[SupportPlan],
     customers: usize,
     now: DateTime<Utc>,
-) -> Result<Option<CustomerId>, BoxError> {
+    mut made: impl FnMut(&Customer),
+) -> Result<(), BoxError> {
     let ids = SequentialIds::new(2);
     let cities = Cities::load();
     let mut rng = Rng::new(11);
     let numbers = ["4242424242424242", "5555555555554444", "378282246310005"].map(CardNumber::parse);
     let numbers: Vec<CardNumber> = numbers.into_iter().collect::<Result<_, _>>()?;
-    let mut first = None;
     for start in (0..customers).step_by(BATCH) {
         let mut changes = Vec::with_capacity(2 * BATCH);
         let mut cards = Vec::with_capacity(BATCH);
         for n in start..customers.min(start + BATCH) {
+            let plan = plans.get(n % plans.len().max(1)).ok_or("no plan to subscribe to")?;
             let (contact, address) = customer_details(n, cities.sample(&mut rng), &mut rng);
             let registered = Customer::register(contact, address, plan, &Ctx::new(helpdesk, now, &ids))?;
             let customer: Customer = replay(&registered)?;
@@ -110,26 +116,35 @@ async fn subscribe_in_bulk(
             let started = Subscription::start(customer.id, plan, CardOnFile::of(&card, token), &ctx)?;
             changes.push(Change::of(Sequence::NONE, &replay::<Subscription>(&started)?, &started)?);
             cards.push(VaultEntry { token, customer: customer.id, card: &numbers[n % 3] });
-            first.get_or_insert(customer.id);
+            made(&customer);
         }
         sysops.store().store_cards(&cards).await?;
         sysops.store().commit(changes).await?;
     }
-    Ok(first)
+    Ok(())
 }
 
-/// A gateway that approves every charge and remembers nothing: the simulated gateway keeps
-/// every charge to honour its keys, which would weigh in the run's peak memory. A charge's id
-/// is made from its key, so asking again with the same key answers the same charge.
+/// A gateway that approves every charge (or all but one in `decline_one_in`, when not 0) and
+/// remembers nothing: the simulated gateway keeps every charge to honour its keys, which would
+/// weigh in the run's peak memory. A charge's id is made from its key, so asking again with the
+/// same key answers the same charge.
 #[derive(Default)]
-struct Approving {
-    charged: AtomicU64,
+pub(super) struct Approving {
+    pub(super) charged: AtomicU64,
+    pub(super) decline_one_in: u64,
 }
 
 impl PaymentGateway for Approving {
     fn charge(&self, request: ChargeRequest) -> GatewayFuture<'_, ChargeAnswer> {
-        self.charged.fetch_add(1, Ordering::Relaxed);
-        Box::pin(async move { Ok(ChargeAnswer::Charged(format!("ch_{}", request.key))) })
+        let n = self.charged.fetch_add(1, Ordering::Relaxed);
+        let declined = self.decline_one_in > 0 && n % self.decline_one_in == 0;
+        Box::pin(async move {
+            Ok(if declined {
+                ChargeAnswer::Declined("insufficient funds".to_owned())
+            } else {
+                ChargeAnswer::Charged(format!("ch_{}", request.key))
+            })
+        })
     }
 
     fn refund(&self, key: String, _charge: String, _amount: Money) -> GatewayFuture<'_, String> {

@@ -6,6 +6,7 @@
 //! cargo run --release --bin sysops-bench -- kb-search [--scale N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- helpdesk [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- notify [--customers N] [--pg URL]... [--json]
+//! cargo run --release --bin sysops-bench -- reports [--tickets N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
@@ -19,6 +20,7 @@ mod billing;
 mod helpdesk;
 mod kb;
 mod notify;
+mod reports;
 mod submit;
 
 use chrono::{DateTime, Utc};
@@ -52,6 +54,13 @@ scenarios:
            accepts everything and records, vs. reading the same outbox rows and writing one
            delivery row per message by hand: messages/s
 
+  reports  tickets (default 1,000,000; --tickets N) for a tenth as many customers and a
+           five-hundredth as many experts, in ten lifecycles over eight weeks, two months billed;
+           the report projector folds their events, then each report (ticketing, experts,
+           financial) through sysops vs. loading the read models' rows with sqlx and
+           aggregating them in Rust: seconds (best of 3) and baseline_s / lib_s; both answers
+           must agree
+
   read     microseconds per read of one ticket through the Rust facade, the Rust side of
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
 
@@ -59,6 +68,8 @@ scenarios:
   --customers N
             (billing) subscriptions to bill (default 100000); (helpdesk) customers
             (default 1000000)
+  --tickets N
+            (reports) tickets in the history (default 1000000)
   --scale N (kb-search) the corpus N times, each further copy a revised one (default 1)
   --clients N,M
             (submit) concurrent submitters, each count run in turn (default 1); the
@@ -80,6 +91,7 @@ struct Args {
     actor: Option<String>,
     /// As given: each scenario has its own default.
     customers: Option<usize>,
+    tickets: Option<usize>,
     scale: usize,
 }
 
@@ -97,6 +109,7 @@ fn parse_args() -> Result<Args, String> {
         ticket: None,
         actor: None,
         customers: None,
+        tickets: None,
         scale: 1,
     };
     while let Some(flag) = it.next() {
@@ -126,6 +139,11 @@ fn parse_args() -> Result<Args, String> {
                 args.customers = Some(
                     v.parse().ok().filter(|&n| n >= 1).ok_or_else(|| format!("--customers: {v:?} is not a count"))?,
                 );
+            }
+            "--tickets" => {
+                let v = it.next().ok_or("--tickets needs a value")?;
+                args.tickets =
+                    Some(v.parse().ok().filter(|&n| n >= 1).ok_or_else(|| format!("--tickets: {v:?} is not a count"))?);
             }
             "--pg" => args.pg.push(it.next().ok_or("--pg needs a URL")?),
             "--json" => args.json = true,
@@ -158,6 +176,7 @@ async fn main() -> ExitCode {
         "kb-search" => kb::kb_search(&args).await,
         "helpdesk" => helpdesk::helpdesk(&args).await,
         "notify" => notify::notify(&args).await,
+        "reports" => reports::reports(&args).await,
         "assign" => assign(&args),
         "read" => read(&args).await,
         other => Err(format!("unknown scenario {other:?}\n\n{USAGE}").into()),

@@ -258,6 +258,20 @@ pub async fn the_ticketing_report_equals_a_count_over_the_raw_events_and_survive
     let again = w.service.ticketing_report(w.manager, everything).await.expect("report");
     assert_eq!(again.rows, live.rows, "events read again after a rebuild change nothing");
 
+    // A customer moves to Indiana: their tickets, submitted before, count there now.
+    let mut indiana = address(chicago());
+    indiana.region = AddressLine::new("IN").expect("region");
+    let command = crate::CustomerCommand::Move(indiana);
+    w.service.update_customer(w.helpdesk, w.customers[0].id, command).await.expect("move");
+    project_all(&w).await;
+    let moved = w.service.ticketing_report(w.manager, everything).await.expect("report");
+    assert_eq!(moved.rows, counted_from_events(&w, everything, moved.as_of).await);
+    let regions: std::collections::BTreeSet<_> = moved.rows.iter().map(|r| r.region.as_str()).collect();
+    assert_eq!(regions, ["IL", "IN", "WI"].into(), "the tickets moved with their customer");
+    w.service.rebuild_reports(w.admin).await.expect("rebuild");
+    let rebuilt = w.service.ticketing_report(w.manager, everything).await.expect("rebuilt report");
+    assert_eq!(rebuilt.rows, moved.rows, "rebuilt after the move");
+
     for outsider in [w.customer(0), w.expert(0), w.helpdesk] {
         let refused = w.service.ticketing_report(outsider, everything).await;
         assert!(matches!(refused, Err(Error::Forbidden(_))), "{outsider:?} may not read reports: {refused:?}");

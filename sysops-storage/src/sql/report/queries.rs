@@ -1,35 +1,24 @@
 //! The reports' queries, the same on both backends (`$N` parameters), and their rows back
 //! into report rows.
 
-use super::{corrupt, expert_facts, period_of, priority_of};
+use super::{corrupt, expert_facts, invoice_status, period_of, priority_of};
+use std::collections::BTreeMap;
+use sysops_core::billing::InvoiceStatus;
+use sysops_core::report::FinancialSums;
 use sysops_core::report::{ExpertRow, FinancialRow, TicketingRow};
 use sysops_core::{AggregateKind, Currency, PlanId, ProductCategory, StoreError};
 use uuid::Uuid;
 
 /// The ticketing report over the tickets submitted from `$1` to `$2` (Unix seconds), as of
-/// `$3`: each group's counts, and the nearest-rank percentiles of its open tickets' ages
-/// (the age at rank ⌈p·n⌉ of the n ages in ascending order).
-pub(crate) const TICKETING: &str = "
-WITH t AS (
-    SELECT COALESCE(c.region, '') AS region, t.plan, t.category, t.priority, t.status, t.submitted_at,
-           t.respond_by, t.completions, t.reopened, t.response_breaches, t.resolution_breaches
-    FROM report_tickets t LEFT JOIN report_customers c ON c.customer = t.customer
-    WHERE t.submitted_at >= $1 AND t.submitted_at < $2
-),
-ages AS (
-    SELECT region, plan, category, priority, $3 - submitted_at AS age,
-           ROW_NUMBER() OVER (PARTITION BY region, plan, category, priority ORDER BY submitted_at DESC) AS n,
-           COUNT(*) OVER (PARTITION BY region, plan, category, priority) AS total
-    FROM t WHERE status NOT IN ('completed', 'closed', 'cancelled')
-),
-percentiles AS (
-    SELECT region, plan, category, priority,
-           MAX(CASE WHEN n = (total + 1) / 2 THEN age END) AS p50,
-           MAX(CASE WHEN n = (9 * total + 9) / 10 THEN age END) AS p90,
-           MAX(age) AS oldest
-    FROM ages GROUP BY region, plan, category, priority
-),
-groups AS (
+/// `$3`: each group's counts, then the ages of its open tickets from `percentiles` (a
+/// backend's own query of `region, plan, category, priority, p50, p90, oldest`: the ages at
+/// nearest ranks ⌈n/2⌉ and ⌈9n/10⌉ of the n ages in ascending order, and the largest).
+/// One statement, so counts and ages are of the same snapshot.
+macro_rules! ticketing {
+    ($percentiles:literal) => {
+        concat!(
+            "
+WITH groups AS (
     SELECT region, plan, category, priority,
            COUNT(*) AS submitted,
            COUNT(*) FILTER (WHERE status = 'open') AS open,
@@ -46,8 +35,12 @@ groups AS (
            CAST(SUM(response_breaches) AS BIGINT) AS response_breaches,
            CAST(SUM(resolution_breaches) AS BIGINT) AS resolution_breaches,
            COUNT(*) FILTER (WHERE respond_by < $3) AS waiting_too_long
-    FROM t GROUP BY region, plan, category, priority
-)
+    FROM report_tickets WHERE submitted_at >= $1 AND submitted_at < $2
+    GROUP BY region, plan, category, priority
+),
+percentiles AS (",
+            $percentiles,
+            ")
 SELECT g.region, g.plan, COALESCE(p.name, ''), g.category, g.priority, g.submitted, g.open, g.assigned,
        g.accepted, g.in_progress, g.waiting_for_customer, g.completed, g.closed, g.cancelled, g.reopened,
        g.fixed, g.fixed_first_time, g.response_breaches, g.resolution_breaches, g.waiting_too_long,
@@ -55,13 +48,17 @@ SELECT g.region, g.plan, COALESCE(p.name, ''), g.category, g.priority, g.submitt
 FROM groups g
 LEFT JOIN percentiles a
        ON a.region = g.region AND a.plan = g.plan AND a.category = g.category AND a.priority = g.priority
-LEFT JOIN report_plans p ON p.plan = g.plan";
+LEFT JOIN report_plans p ON p.plan = g.plan"
+        )
+    };
+}
+pub(crate) use ticketing;
 
-/// A row of [`TICKETING`]: the group (region, plan, plan name, category, priority), its
+/// A row of [`ticketing!`]: the group (region, plan, plan name, category, priority), its
 /// fifteen counts in [`TicketingRow`] order, and the three ages.
 pub(crate) type TicketingTuple = ((String, Uuid, String, String, i64), [i64; 15], [Option<i64>; 3]);
 
-/// Reads a [`TICKETING`] row of either backend.
+/// Reads a [`ticketing!`] row of either backend.
 pub(crate) fn ticketing_tuple<R>(row: &R) -> Result<TicketingTuple, sqlx::Error>
 where
     R: sqlx::Row,
@@ -76,7 +73,7 @@ where
     Ok((group, counts, ages))
 }
 
-/// A [`TICKETING`] row as a report row.
+/// A [`ticketing!`] row as a report row.
 pub(crate) fn ticketing_row(tuple: TicketingTuple) -> Result<TicketingRow, StoreError> {
     let ((region, plan, plan_name, category, priority), counts, [p50, p90, oldest]) = tuple;
     let bad = |detail: String| corrupt(AggregateKind::Plan, plan, detail);
@@ -129,64 +126,62 @@ pub(crate) fn ticketing_row(tuple: TicketingTuple) -> Result<TicketingRow, Store
 }
 
 /// The expert report over the offers made, visits completed and surveys answered from `$1`
-/// to `$2` (Unix seconds), a row per expert registered before `$2`: each count, and the
-/// nearest-rank medians (the value at rank ⌈n/2⌉ in ascending order).
-pub(crate) const EXPERTS: &str = "
+/// to `$2` (Unix seconds), a row per expert registered before `$2`: each count from one scan
+/// of the offers, then the medians from `medians` (a backend's own query of `expert,
+/// accept_p50, complete_p50`: the seconds from offer to acceptance of the offers accepted,
+/// and from acceptance to completion of the visits completed, at nearest rank ⌈n/2⌉).
+macro_rules! experts {
+    ($medians:literal) => {
+        concat!(
+            "
 WITH offers AS (
-    SELECT expert, COUNT(*) AS offers,
-           COUNT(*) FILTER (WHERE outcome = 'accepted') AS accepted,
-           COUNT(*) FILTER (WHERE outcome = 'rejected') AS rejected,
-           COUNT(*) FILTER (WHERE outcome = 'expired') AS expired,
-           COUNT(*) FILTER (WHERE outcome = 'withdrawn') AS withdrawn,
-           COUNT(*) FILTER (WHERE outcome = 'pending') AS pending
-    FROM report_offers WHERE offered_at >= $1 AND offered_at < $2 GROUP BY expert
-),
-accepts AS (
-    SELECT expert, answered_at - offered_at AS s,
-           ROW_NUMBER() OVER (PARTITION BY expert ORDER BY answered_at - offered_at) AS n,
-           COUNT(*) OVER (PARTITION BY expert) AS total
+    SELECT expert,
+           COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2) AS offers,
+           COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2 AND outcome = 'accepted') AS accepted,
+           COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2 AND outcome = 'rejected') AS rejected,
+           COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2 AND outcome = 'expired') AS expired,
+           COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2 AND outcome = 'withdrawn') AS withdrawn,
+           COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2 AND outcome = 'pending') AS pending,
+           COUNT(*) FILTER (WHERE completed_at >= $1 AND completed_at < $2) AS completed,
+           CAST(COALESCE(SUM(completed_at - started_at) FILTER (WHERE completed_at >= $1 AND completed_at < $2), 0)
+                AS BIGINT) AS worked,
+           CAST(COALESCE(SUM(travel_m) FILTER (WHERE completed_at >= $1 AND completed_at < $2), 0) AS BIGINT)
+                AS travel,
+           COUNT(travel_m) FILTER (WHERE completed_at >= $1 AND completed_at < $2) AS measured
     FROM report_offers
-    WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2
-),
-completes AS (
-    SELECT expert, completed_at - answered_at AS s,
-           ROW_NUMBER() OVER (PARTITION BY expert ORDER BY completed_at - answered_at) AS n,
-           COUNT(*) OVER (PARTITION BY expert) AS total
-    FROM report_offers WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL
-),
-visits AS (
-    SELECT expert, COUNT(*) AS completed,
-           CAST(COALESCE(SUM(completed_at - started_at), 0) AS BIGINT) AS worked,
-           CAST(COALESCE(SUM(travel_m), 0) AS BIGINT) AS travel, COUNT(travel_m) AS measured
-    FROM report_offers WHERE completed_at >= $1 AND completed_at < $2 GROUP BY expert
+    WHERE (offered_at >= $1 AND offered_at < $2) OR (completed_at >= $1 AND completed_at < $2)
+    GROUP BY expert
 ),
 surveys AS (
     SELECT expert, COUNT(*) AS surveys, CAST(SUM(satisfaction) AS BIGINT) AS stars,
            COUNT(recommend) AS recommends, CAST(COALESCE(SUM(recommend), 0) AS BIGINT) AS recommend_sum
     FROM report_surveys
     WHERE satisfaction IS NOT NULL AND answered_at >= $1 AND answered_at < $2 GROUP BY expert
-)
+),
+medians AS (",
+            $medians,
+            ")
 SELECT e.expert, e.name, e.weekly_s, e.registered_at,
        COALESCE(o.offers, 0), COALESCE(o.accepted, 0), COALESCE(o.rejected, 0), COALESCE(o.expired, 0),
        COALESCE(o.withdrawn, 0), COALESCE(o.pending, 0),
-       COALESCE(v.completed, 0), COALESCE(v.worked, 0), COALESCE(v.travel, 0), COALESCE(v.measured, 0),
+       COALESCE(o.completed, 0), COALESCE(o.worked, 0), COALESCE(o.travel, 0), COALESCE(o.measured, 0),
        COALESCE(s.surveys, 0), COALESCE(s.stars, 0), COALESCE(s.recommends, 0), COALESCE(s.recommend_sum, 0),
-       a.p50, c.p50
+       m.accept_p50, m.complete_p50
 FROM report_experts e
 LEFT JOIN offers o ON o.expert = e.expert
-LEFT JOIN visits v ON v.expert = e.expert
 LEFT JOIN surveys s ON s.expert = e.expert
-LEFT JOIN (SELECT expert, MAX(CASE WHEN n = (total + 1) / 2 THEN s END) AS p50 FROM accepts GROUP BY expert) a
-       ON a.expert = e.expert
-LEFT JOIN (SELECT expert, MAX(CASE WHEN n = (total + 1) / 2 THEN s END) AS p50 FROM completes GROUP BY expert) c
-       ON c.expert = e.expert
-WHERE e.registered_at < $2";
+LEFT JOIN medians m ON m.expert = e.expert
+WHERE e.registered_at < $2"
+        )
+    };
+}
+pub(crate) use experts;
 
-/// A row of [`EXPERTS`]: the expert (id, name, weekly seconds, registration), its fourteen
+/// A row of [`experts!`]: the expert (id, name, weekly seconds, registration), its fourteen
 /// counts and sums in query order, and the two medians.
 pub(crate) type ExpertTuple = ((Uuid, String, i64, i64), [i64; 14], [Option<i64>; 2]);
 
-/// Reads an [`EXPERTS`] row of either backend.
+/// Reads an [`experts!`] row of either backend.
 pub(crate) fn expert_tuple<R>(row: &R) -> Result<ExpertTuple, sqlx::Error>
 where
     R: sqlx::Row,
@@ -199,7 +194,7 @@ where
     Ok((expert, integers(row, 4)?, [row.try_get(18)?, row.try_get(19)?]))
 }
 
-/// An [`EXPERTS`] row as a report row (its derived figures not filled in).
+/// An [`experts!`] row as a report row (its derived figures not filled in).
 pub(crate) fn expert_report_row(tuple: ExpertTuple) -> Result<ExpertRow, StoreError> {
     let ((expert, name, weekly_s, registered), counts, [accept_p50_s, complete_p50_s]) = tuple;
     let facts = expert_facts((expert, name, weekly_s, registered, 0))?;
@@ -243,26 +238,27 @@ pub(crate) fn expert_report_row(tuple: ExpertTuple) -> Result<ExpertRow, StoreEr
 }
 
 /// The financial report over the invoices of billing months starting from `$1` to `$2`
-/// (Unix seconds): per month, plan and currency, the counts and the sums in minor units.
+/// (Unix seconds): per month, plan, currency and status, the invoices, their declined
+/// charges, totals and refunds in minor units. [`financial_rows`] folds the statuses into
+/// each group's figures: a handful of sums per row is cheaper for the database than a dozen
+/// filtered ones.
 pub(crate) const FINANCIAL: &str = "
-SELECT i.period_start, i.plan, COALESCE(p.name, ''), i.currency,
-       COUNT(*),
-       COUNT(*) FILTER (WHERE i.status IN ('open', 'payment_failed', 'uncollectible')),
-       CAST(SUM(i.declined) AS BIGINT),
-       COUNT(*) FILTER (WHERE i.status IN ('payment_failed', 'uncollectible')),
-       CAST(SUM(i.total_minor) AS BIGINT),
-       CAST(COALESCE(SUM(i.total_minor) FILTER (WHERE i.status = 'paid'), 0) AS BIGINT),
-       CAST(SUM(i.refunded_minor) AS BIGINT),
-       CAST(COALESCE(SUM(i.total_minor) FILTER (WHERE i.status IN ('open', 'payment_failed', 'uncollectible')), 0)
-            AS BIGINT),
-       CAST(COALESCE(SUM(i.total_minor) FILTER (WHERE i.status = 'written_off'), 0) AS BIGINT),
-       CAST(COALESCE(SUM(i.total_minor) FILTER (WHERE i.status = 'void'), 0) AS BIGINT)
-FROM report_invoices i LEFT JOIN report_plans p ON p.plan = i.plan
-WHERE i.period_start >= $1 AND i.period_start < $2
-GROUP BY i.period_start, i.plan, p.name, i.currency";
+SELECT g.period_start, g.plan, COALESCE(p.name, ''), g.currency, g.status, g.invoices, g.declined, g.total,
+       g.refunded
+FROM (
+    SELECT period_start, plan, currency, status, COUNT(*) AS invoices, CAST(SUM(declined) AS BIGINT) AS declined,
+           CAST(SUM(total_minor) AS BIGINT) AS total, CAST(SUM(refunded_minor) AS BIGINT) AS refunded
+    FROM report_invoices WHERE period_start >= $1 AND period_start < $2
+    GROUP BY period_start, plan, currency, status
+) g
+LEFT JOIN report_plans p ON p.plan = g.plan";
 
-/// Reads a [`FINANCIAL`] row of either backend as a report row.
-pub(crate) fn financial_row<R>(row: &R) -> Result<FinancialRow, StoreError>
+/// A row of [`FINANCIAL`]: the group (month start, plan, plan name, currency, status) and its
+/// four numbers.
+pub(crate) type FinancialTuple = ((i64, Uuid, String, String, String), [i64; 4]);
+
+/// Reads a [`FINANCIAL`] row of either backend.
+pub(crate) fn financial_tuple<R>(row: &R) -> Result<FinancialTuple, sqlx::Error>
 where
     R: sqlx::Row,
     usize: sqlx::ColumnIndex<R>,
@@ -270,24 +266,45 @@ where
     for<'r> Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    let read = || -> Result<_, sqlx::Error> {
-        let group: (i64, Uuid, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-        Ok((group, integers::<_, 10>(row, 4)?))
-    };
-    let ((start, plan, plan_name, currency), numbers) = read().map_err(crate::error::backend)?;
-    let bad = |detail: String| corrupt(AggregateKind::Plan, plan, detail);
-    let [invoices, outstanding, declined, failing, invoiced, collected, refunded, owed, written_off, voided] = numbers;
-    let count = |n: i64| u64::try_from(n).map_err(|_| bad(format!("count {n}")));
-    Ok(FinancialRow::of(
-        (
-            period_of(start).ok_or_else(|| bad(format!("period {start}")))?,
-            PlanId::from(plan),
-            plan_name,
-            Currency::parse(&currency).map_err(|e| bad(e.to_string()))?,
-        ),
-        [count(invoices)?, count(outstanding)?, count(declined)?, count(failing)?],
-        [invoiced, collected, refunded, owed, written_off, voided],
-    ))
+    let group = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?);
+    Ok((group, integers(row, 5)?))
+}
+
+/// The report's rows from [`FINANCIAL`]'s, each status counted where it belongs.
+pub(crate) fn financial_rows(tuples: Vec<FinancialTuple>) -> Result<Vec<FinancialRow>, StoreError> {
+    type Group = (i64, Uuid, String, String);
+    let mut groups: BTreeMap<Group, ([u64; 4], FinancialSums)> = BTreeMap::new();
+    for ((start, plan, plan_name, currency, status), [invoices, declined, total, refunded]) in tuples {
+        let bad = |detail: String| corrupt(AggregateKind::Plan, plan, detail);
+        let status = invoice_status(&status).ok_or_else(|| bad(format!("status {status}")))?;
+        let count = |n: i64| u64::try_from(n).map_err(|_| bad(format!("count {n}")));
+        let (invoices, declined) = (count(invoices)?, count(declined)?);
+        let ([all, outstanding, failed, failing], [invoiced, collected, refunds, owed, written_off, voided]) =
+            groups.entry((start, plan, plan_name, currency)).or_default();
+        *all += invoices;
+        *failed += declined;
+        *invoiced += total;
+        *refunds += refunded;
+        match status {
+            InvoiceStatus::Open | InvoiceStatus::PaymentFailed | InvoiceStatus::Uncollectible => {
+                *outstanding += invoices;
+                *owed += total;
+                *failing += if status == InvoiceStatus::Open { 0 } else { invoices };
+            }
+            InvoiceStatus::Paid => *collected += total,
+            InvoiceStatus::WrittenOff => *written_off += total,
+            InvoiceStatus::Void => *voided += total,
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((start, plan, plan_name, currency), (counts, sums))| {
+            let bad = |detail: String| corrupt(AggregateKind::Plan, plan, detail);
+            let period = period_of(start).ok_or_else(|| bad(format!("period {start}")))?;
+            let currency = Currency::parse(&currency).map_err(|e| bad(e.to_string()))?;
+            Ok(FinancialRow::of((period, PlanId::from(plan), plan_name, currency), counts, sums))
+        })
+        .collect()
 }
 
 /// The `N` integer columns of `row` from column `first` on.
