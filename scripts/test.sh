@@ -190,6 +190,7 @@ grep -E "tickets submitted" "$logs/demo-postgres.txt"
 "$bin/sysops-bench" assign --json
 "$bin/sysops-bench" billing --customers 150 --json
 "$bin/sysops-bench" helpdesk --customers 2000 --json
+"$bin/sysops-bench" reports --tickets 2000 --json
 rm -rf "$smoke_dir"
 
 # The bindings use the workspace build's libraries (see ffi_build and python_install in

@@ -52,7 +52,8 @@ pub(super) async fn ticketing(db: &BaselineDb, as_of: i64) -> Result<Summary, Bo
     )
     .await?;
     let names = plan_names(db).await?;
-    let mut groups: HashMap<(String, Uuid, String, i64), ([i64; 15], Vec<i64>)> = HashMap::new();
+    type Group = (String, Uuid, String, i64);
+    let mut groups: HashMap<Group, ([i64; 15], Vec<i64>)> = HashMap::new();
     for (
         region,
         plan,

@@ -79,6 +79,10 @@ pub(super) async fn reports(args: &Args) -> Result<(), BoxError> {
         let (baseline_s, theirs) = best_of(|| baseline::financial(&db)).await?;
         print(args, backend, "financial", tickets, lib_s, baseline_s, same(&ours, &theirs, "financial")?);
         sysops.close().await;
+        // A million tickets' history takes gigabytes; the SQLite file goes with its directory.
+        if let (BaselineDb::Postgres { pool, .. }, Some(schema)) = (&db, &target.schema) {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(pool).await?;
+        }
     }
     Ok(())
 }
