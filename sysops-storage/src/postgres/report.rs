@@ -17,29 +17,61 @@ use uuid::Uuid;
 /// picks rank ⌈f·n⌉ in floating point, where 0.9·n can come out a hair above a whole number
 /// (0.9 × 70 = 63.00000000000001) and move the rank up one: the 90th percentile asks for
 /// 0.899999999, which gives ⌈9n/10⌉ exactly for every group of fewer than ten million tickets.
+/// The counts and the ages are two aggregates, united so PostgreSQL runs them side by side
+/// (a parallel append) in one statement; each group's two rows are then merged.
 const TICKETING: &str = sql::ticketing!(
     "
-    SELECT region, plan, category, priority,
-           percentile_disc(0.5) WITHIN GROUP (ORDER BY $3 - submitted_at) AS p50,
-           percentile_disc(0.899999999) WITHIN GROUP (ORDER BY $3 - submitted_at) AS p90,
-           MAX($3 - submitted_at) AS oldest
-    FROM report_tickets
-    WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('completed', 'closed', 'cancelled')
+    SELECT region, plan, category, priority, MAX(submitted) AS submitted, MAX(open) AS open,
+           MAX(assigned) AS assigned, MAX(accepted) AS accepted, MAX(in_progress) AS in_progress,
+           MAX(waiting_for_customer) AS waiting_for_customer, MAX(completed) AS completed, MAX(closed) AS closed,
+           MAX(cancelled) AS cancelled, MAX(reopened) AS reopened, MAX(fixed) AS fixed,
+           MAX(fixed_first_time) AS fixed_first_time, MAX(response_breaches) AS response_breaches,
+           MAX(resolution_breaches) AS resolution_breaches, MAX(waiting_too_long) AS waiting_too_long,
+           MAX(p50) AS p50, MAX(p90) AS p90, MAX(oldest) AS oldest
+    FROM (
+        SELECT region, plan, category, priority, NULL AS p50, NULL AS p90, NULL AS oldest,",
+    sql::ticket_counts!(),
+    "
+        UNION ALL
+        SELECT region, plan, category, priority,
+               percentile_disc(0.5) WITHIN GROUP (ORDER BY $3 - submitted_at),
+               percentile_disc(0.899999999) WITHIN GROUP (ORDER BY $3 - submitted_at),
+               MAX($3 - submitted_at),
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM report_tickets
+        WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('completed', 'closed', 'cancelled')
+        GROUP BY region, plan, category, priority
+    ) parts
     GROUP BY region, plan, category, priority
 "
 );
 
 /// The expert report, its medians from PostgreSQL's ordered-set aggregate (0.5·n is exact).
+/// The counts and the medians are two aggregates over the offers, united so PostgreSQL runs
+/// them side by side (a parallel append: one worker sorts for the medians while the other
+/// counts) in one statement, one snapshot; each expert's two rows are then merged.
 const EXPERTS: &str = sql::experts!(
     "
-    SELECT expert,
-           percentile_disc(0.5) WITHIN GROUP (ORDER BY answered_at - offered_at)
-               FILTER (WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2)
-               AS accept_p50,
-           percentile_disc(0.5) WITHIN GROUP (ORDER BY completed_at - answered_at)
-               FILTER (WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL) AS complete_p50
-    FROM report_offers
-    WHERE (offered_at >= $1 AND offered_at < $2) OR (completed_at >= $1 AND completed_at < $2)
+    SELECT expert, MAX(offers) AS offers, MAX(accepted) AS accepted, MAX(rejected) AS rejected,
+           MAX(expired) AS expired, MAX(withdrawn) AS withdrawn, MAX(pending) AS pending,
+           MAX(completed) AS completed, MAX(worked) AS worked, MAX(travel) AS travel, MAX(measured) AS measured,
+           MAX(accept_p50) AS accept_p50, MAX(complete_p50) AS complete_p50
+    FROM (
+        SELECT expert, NULL AS accept_p50, NULL AS complete_p50,",
+    sql::offer_counts!(),
+    "
+        UNION ALL
+        SELECT expert,
+               percentile_disc(0.5) WITHIN GROUP (ORDER BY answered_at - offered_at)
+                   FILTER (WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2),
+               percentile_disc(0.5) WITHIN GROUP (ORDER BY completed_at - answered_at)
+                   FILTER (WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL),
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM report_offers
+        WHERE answered_at IS NOT NULL
+          AND ((offered_at >= $1 AND offered_at < $2) OR (completed_at >= $1 AND completed_at < $2))
+        GROUP BY expert
+    ) parts
     GROUP BY expert
 "
 );

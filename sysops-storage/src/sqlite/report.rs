@@ -15,45 +15,60 @@ use uuid::Uuid;
 /// Rows per statement: at most 13 parameters each, under SQLite's 32,766.
 const CHUNK: usize = 1_000;
 
-/// The ticketing report. SQLite has no percentile function: each group's open tickets are
-/// numbered oldest first, in the order the table keeps them (no sort), and the ranks picked.
+/// The ticketing report: the counts in one scan of the tickets (stored in group order: no
+/// sort), and the ages: SQLite has no percentile function, so each group's open tickets are
+/// numbered oldest first, in the order the table keeps them, and the ranks picked.
 const TICKETING: &str = sql::ticketing!(
     "
-    SELECT region, plan, category, priority,
-           MAX(CASE WHEN n = total + 1 - (total + 1) / 2 THEN age END) AS p50,
-           MAX(CASE WHEN n = total + 1 - (9 * total + 9) / 10 THEN age END) AS p90,
-           MAX(age) AS oldest
-    FROM (
-        SELECT region, plan, category, priority, $3 - submitted_at AS age,
-               ROW_NUMBER() OVER w AS n, COUNT(*) OVER w AS total
-        FROM report_tickets
-        WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('completed', 'closed', 'cancelled')
-        WINDOW w AS (PARTITION BY region, plan, category, priority ORDER BY submitted_at
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    )
-    WHERE n = 1 OR n = total + 1 - (total + 1) / 2 OR n = total + 1 - (9 * total + 9) / 10
-    GROUP BY region, plan, category, priority
+    SELECT c.*, a.p50, a.p90, a.oldest
+    FROM (SELECT region, plan, category, priority,",
+    sql::ticket_counts!(),
+    ") c
+    LEFT JOIN (
+        SELECT region, plan, category, priority,
+               MAX(CASE WHEN n = total + 1 - (total + 1) / 2 THEN age END) AS p50,
+               MAX(CASE WHEN n = total + 1 - (9 * total + 9) / 10 THEN age END) AS p90,
+               MAX(age) AS oldest
+        FROM (
+            SELECT region, plan, category, priority, $3 - submitted_at AS age,
+                   ROW_NUMBER() OVER w AS n, COUNT(*) OVER w AS total
+            FROM report_tickets
+            WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('completed', 'closed', 'cancelled')
+            WINDOW w AS (PARTITION BY region, plan, category, priority ORDER BY submitted_at
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+        )
+        WHERE n = 1 OR n = total + 1 - (total + 1) / 2 OR n = total + 1 - (9 * total + 9) / 10
+        GROUP BY region, plan, category, priority
+    ) a ON a.region = c.region AND a.plan = c.plan AND a.category = c.category AND a.priority = c.priority
 "
 );
 
-/// The expert report: each expert's two kinds of durations numbered in ascending order, the
-/// middle ranks picked.
+/// The expert report: the counts in one scan of the offers (stored by expert: no sort), and
+/// the medians: each expert's two kinds of durations numbered in ascending order, the middle
+/// ranks picked.
 const EXPERTS: &str = sql::experts!(
     "
-    SELECT expert, MAX(CASE WHEN kind = 0 THEN s END) AS accept_p50, MAX(CASE WHEN kind = 1 THEN s END) AS complete_p50
-    FROM (
-        SELECT kind, expert, s, ROW_NUMBER() OVER w AS n, COUNT(*) OVER w AS total
+    SELECT c.*, m.accept_p50, m.complete_p50
+    FROM (SELECT expert,",
+    sql::offer_counts!(),
+    ") c
+    LEFT JOIN (
+        SELECT expert, MAX(CASE WHEN kind = 0 THEN s END) AS accept_p50,
+               MAX(CASE WHEN kind = 1 THEN s END) AS complete_p50
         FROM (
-            SELECT 0 AS kind, expert, answered_at - offered_at AS s FROM report_offers
-            WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2
-            UNION ALL
-            SELECT 1, expert, completed_at - answered_at FROM report_offers
-            WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL
+            SELECT kind, expert, s, ROW_NUMBER() OVER w AS n, COUNT(*) OVER w AS total
+            FROM (
+                SELECT 0 AS kind, expert, answered_at - offered_at AS s FROM report_offers
+                WHERE outcome = 'accepted' AND answered_at IS NOT NULL AND offered_at >= $1 AND offered_at < $2
+                UNION ALL
+                SELECT 1, expert, completed_at - answered_at FROM report_offers
+                WHERE completed_at >= $1 AND completed_at < $2 AND answered_at IS NOT NULL
+            )
+            WINDOW w AS (PARTITION BY kind, expert ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
         )
-        WINDOW w AS (PARTITION BY kind, expert ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    )
-    WHERE n = (total + 1) / 2
-    GROUP BY expert
+        WHERE n = (total + 1) / 2
+        GROUP BY expert
+    ) m ON m.expert = c.expert
 "
 );
 

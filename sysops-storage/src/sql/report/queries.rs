@@ -9,17 +9,12 @@ use sysops_core::report::{ExpertRow, FinancialRow, TicketingRow};
 use sysops_core::{AggregateKind, Currency, PlanId, ProductCategory, StoreError};
 use uuid::Uuid;
 
-/// The ticketing report over the tickets submitted from `$1` to `$2` (Unix seconds), as of
-/// `$3`: each group's counts, then the ages of its open tickets from `percentiles` (a
-/// backend's own query of `region, plan, category, priority, p50, p90, oldest`: the ages at
-/// nearest ranks ⌈n/2⌉ and ⌈9n/10⌉ of the n ages in ascending order, and the largest).
-/// One statement, so counts and ages are of the same snapshot.
-macro_rules! ticketing {
-    ($percentiles:literal) => {
-        concat!(
-            "
-WITH groups AS (
-    SELECT region, plan, category, priority,
+/// The select list counting the tickets submitted from `$1` to `$2` in a scan of
+/// `report_tickets` grouped by region, plan, category and priority, as of `$3`: `submitted`,
+/// each status, `reopened`, `fixed`, `fixed_first_time`, the breaches and `waiting_too_long`.
+macro_rules! ticket_counts {
+    () => {
+        "
            COUNT(*) AS submitted,
            COUNT(*) FILTER (WHERE status = 'open') AS open,
            COUNT(*) FILTER (WHERE status = 'assigned') AS assigned,
@@ -36,18 +31,28 @@ WITH groups AS (
            CAST(SUM(resolution_breaches) AS BIGINT) AS resolution_breaches,
            COUNT(*) FILTER (WHERE respond_by < $3) AS waiting_too_long
     FROM report_tickets WHERE submitted_at >= $1 AND submitted_at < $2
-    GROUP BY region, plan, category, priority
-),
-percentiles AS (",
-            $percentiles,
+    GROUP BY region, plan, category, priority"
+    };
+}
+pub(crate) use ticket_counts;
+
+/// The ticketing report over the tickets submitted from `$1` to `$2` (Unix seconds), as of
+/// `$3`. `groups` is a backend's own query of `region, plan, category, priority`, the
+/// columns of [`ticket_counts!`], and the ages of the group's open tickets: `p50` and `p90`
+/// at nearest ranks ⌈n/2⌉ and ⌈9n/10⌉ of the n ages in ascending order, and `oldest`. One
+/// statement, so counts and ages are of the same snapshot.
+macro_rules! ticketing {
+    ($($groups:tt)+) => {
+        concat!(
+            "
+WITH groups AS (",
+            $($groups)+,
             ")
 SELECT g.region, g.plan, COALESCE(p.name, ''), g.category, g.priority, g.submitted, g.open, g.assigned,
        g.accepted, g.in_progress, g.waiting_for_customer, g.completed, g.closed, g.cancelled, g.reopened,
        g.fixed, g.fixed_first_time, g.response_breaches, g.resolution_breaches, g.waiting_too_long,
-       a.p50, a.p90, a.oldest
+       g.p50, g.p90, g.oldest
 FROM groups g
-LEFT JOIN percentiles a
-       ON a.region = g.region AND a.plan = g.plan AND a.category = g.category AND a.priority = g.priority
 LEFT JOIN report_plans p ON p.plan = g.plan"
         )
     };
@@ -125,17 +130,12 @@ pub(crate) fn ticketing_row(tuple: TicketingTuple) -> Result<TicketingRow, Store
     })
 }
 
-/// The expert report over the offers made, visits completed and surveys answered from `$1`
-/// to `$2` (Unix seconds), a row per expert registered before `$2`: each count from one scan
-/// of the offers, then the medians from `medians` (a backend's own query of `expert,
-/// accept_p50, complete_p50`: the seconds from offer to acceptance of the offers accepted,
-/// and from acceptance to completion of the visits completed, at nearest rank ⌈n/2⌉).
-macro_rules! experts {
-    ($medians:literal) => {
-        concat!(
-            "
-WITH offers AS (
-    SELECT expert,
+/// The select list counting one expert's offers made and visits completed from `$1` to `$2`
+/// in a scan of `report_offers` grouped by expert: `offers` and each outcome, `completed`,
+/// `worked`, `travel` and `measured`.
+macro_rules! offer_counts {
+    () => {
+        "
            COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2) AS offers,
            COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2 AND outcome = 'accepted') AS accepted,
            COUNT(*) FILTER (WHERE offered_at >= $1 AND offered_at < $2 AND outcome = 'rejected') AS rejected,
@@ -150,27 +150,38 @@ WITH offers AS (
            COUNT(travel_m) FILTER (WHERE completed_at >= $1 AND completed_at < $2) AS measured
     FROM report_offers
     WHERE (offered_at >= $1 AND offered_at < $2) OR (completed_at >= $1 AND completed_at < $2)
-    GROUP BY expert
-),
+    GROUP BY expert"
+    };
+}
+pub(crate) use offer_counts;
+
+/// The expert report over the offers made, visits completed and surveys answered from `$1`
+/// to `$2` (Unix seconds), a row per expert registered before `$2`. `offers` is a backend's
+/// own query of `expert`, the columns of [`offer_counts!`], and `accept_p50` and
+/// `complete_p50`: the seconds from offer to acceptance of the offers accepted, and from
+/// acceptance to completion of the visits completed, at nearest rank ⌈n/2⌉.
+macro_rules! experts {
+    ($($offers:tt)+) => {
+        concat!(
+            "
+WITH offers AS (",
+            $($offers)+,
+            "),
 surveys AS (
     SELECT expert, COUNT(*) AS surveys, CAST(SUM(satisfaction) AS BIGINT) AS stars,
            COUNT(recommend) AS recommends, CAST(COALESCE(SUM(recommend), 0) AS BIGINT) AS recommend_sum
     FROM report_surveys
     WHERE satisfaction IS NOT NULL AND answered_at >= $1 AND answered_at < $2 GROUP BY expert
-),
-medians AS (",
-            $medians,
-            ")
+)
 SELECT e.expert, e.name, e.weekly_s, e.registered_at,
        COALESCE(o.offers, 0), COALESCE(o.accepted, 0), COALESCE(o.rejected, 0), COALESCE(o.expired, 0),
        COALESCE(o.withdrawn, 0), COALESCE(o.pending, 0),
        COALESCE(o.completed, 0), COALESCE(o.worked, 0), COALESCE(o.travel, 0), COALESCE(o.measured, 0),
        COALESCE(s.surveys, 0), COALESCE(s.stars, 0), COALESCE(s.recommends, 0), COALESCE(s.recommend_sum, 0),
-       m.accept_p50, m.complete_p50
+       o.accept_p50, o.complete_p50
 FROM report_experts e
 LEFT JOIN offers o ON o.expert = e.expert
 LEFT JOIN surveys s ON s.expert = e.expert
-LEFT JOIN medians m ON m.expert = e.expert
 WHERE e.registered_at < $2"
         )
     };
