@@ -133,6 +133,7 @@ impl ReportStore for SqliteStore {
             statement.push(")");
             statement.build().execute(&mut *tx).await.map_err(backend)?;
         }
+        // Each ticket with its customer's region (`column2` of the values: the customer).
         let head =
             format!("INSERT INTO report_tickets ({TICKET_COLUMNS}, region) SELECT v.*, COALESCE(c.region, '') FROM (");
         let tail =

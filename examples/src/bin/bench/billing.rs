@@ -36,12 +36,7 @@ pub(super) async fn billing(args: &Args) -> Result<(), BoxError> {
     }
     for target in targets(args, "billing")? {
         let clock = Arc::new(ManualClock::new("2026-03-01T00:00:00Z".parse()?)?);
-        let options = Options {
-            pg_max_connections: 8,
-            card_keys: Some(sysops_examples::billing::demo_card_keys()),
-            ..target.options(clock.clone())
-        };
-        let sysops = Sysops::open_with(&target.url, options).await?;
+        let sysops = open_with_cards(&target, clock.clone()).await?;
         let backend = sysops.backend_name();
         let (admin, helpdesk) = bootstrap(&sysops).await?;
         let plan = sysops.define_plan(admin, plan_catalog().swap_remove(1)).await?;
@@ -77,6 +72,16 @@ pub(super) async fn billing(args: &Args) -> Result<(), BoxError> {
         report(args, "billing", backend, 1, customers, customers as f64 / lib_s, customers as f64 / baseline_s);
     }
     Ok(())
+}
+
+/// sysops on `target`, able to keep cards (the demo's keys), its time from `clock`.
+pub(super) async fn open_with_cards(target: &Target, clock: Arc<ManualClock>) -> Result<Sysops, BoxError> {
+    let options = Options {
+        pg_max_connections: 8,
+        card_keys: Some(sysops_examples::billing::demo_card_keys()),
+        ..target.options(clock)
+    };
+    Ok(Sysops::open_with(&target.url, options).await?)
 }
 
 /// Customers registered and subscribed (to `plans` in turn) a page per commit, their cards a

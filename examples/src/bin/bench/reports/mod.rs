@@ -7,6 +7,7 @@ mod baseline;
 mod history;
 
 use super::baseline::BaselineDb;
+use super::billing::open_with_cards;
 use super::{Args, BoxError, round2, targets};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -14,7 +15,6 @@ use std::sync::Arc;
 use std::time::Instant;
 use sysops_core::report::{ReportRange, minor_units};
 use sysops_core::{Actor, ManualClock, Money};
-use sysops_storage::{Options, Sysops};
 
 /// A report as numbers by group, for comparing sysops's with the baseline's.
 type Summary = BTreeMap<String, Vec<i64>>;
@@ -29,12 +29,7 @@ pub(super) async fn reports(args: &Args) -> Result<(), BoxError> {
     }
     for target in targets(args, "reports")? {
         let clock = Arc::new(ManualClock::new(history::SETUP.parse()?)?);
-        let options = Options {
-            pg_max_connections: 8,
-            card_keys: Some(sysops_examples::billing::demo_card_keys()),
-            ..target.options(clock.clone())
-        };
-        let sysops = Sysops::open_with(&target.url, options).await?;
+        let sysops = open_with_cards(&target, clock.clone()).await?;
         let backend = sysops.backend_name();
         let started = Instant::now();
         let history = history::write(&sysops, &clock, tickets).await?;
