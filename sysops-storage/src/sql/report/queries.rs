@@ -1,5 +1,6 @@
-//! The reports' queries, the same on both backends (`$N` parameters), and their rows back
-//! into report rows.
+//! The reports' queries (`$N` parameters) and their rows back into report rows: the counts
+//! and sums the same on both backends, the percentiles each backend's own (its `report.rs`
+//! completes `ticketing!` and `experts!`).
 
 use super::{corrupt, expert_facts, invoice_status, period_of, priority_of};
 use std::collections::BTreeMap;
