@@ -217,6 +217,10 @@ pub enum StoreError {
         /// The serializer's error.
         source: serde_json::Error,
     },
+    /// The store is at capacity: no connection (or, on SQLite, no turn at the writer) came free
+    /// within the store's wait limit. Nothing was written; retry, after a pause if it repeats.
+    #[error("the store is busy: nothing came free within its wait limit; nothing was written, retry")]
+    Busy,
     /// The backend itself failed (connection, disk, ...).
     #[error("storage backend failed: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),

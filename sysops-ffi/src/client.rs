@@ -73,8 +73,10 @@ impl Sysops {
     /// every card operation is refused); and `analytics_url`, a database of its own for the
     /// reports' read models (by default the same database). With `simulated_start`, time
     /// starts there and moves only by [`advance_clock`](Self::advance_clock), and ids are
-    /// deterministic for `id_seed`.
-    #[uniffi::constructor(default(analytics_url = None))]
+    /// deterministic for `id_seed`. `max_wait_ms` (1–600,000; by default 5,000) is the longest
+    /// a call waits for a connection, or on SQLite for its turn at the writer, before it fails
+    /// with [`SysopsError::Busy`] having written nothing.
+    #[uniffi::constructor(default(analytics_url = None, max_wait_ms = None))]
     pub async fn open_with(
         url: String,
         billing_url: Option<String>,
@@ -82,10 +84,14 @@ impl Sysops {
         simulated_start: Option<Timestamp>,
         id_seed: u64,
         analytics_url: Option<String>,
+        max_wait_ms: Option<u64>,
     ) -> Result<Arc<Self>, SysopsError> {
         guard(async move {
             let card_keys = crate::billing::key_provider(&card_keys);
             let mut options = Options { billing_url, analytics_url, card_keys, ..Options::default() };
+            if let Some(ms) = max_wait_ms {
+                options.max_wait = std::time::Duration::from_millis(ms);
+            }
             let clock = match simulated_start {
                 Some(start) => {
                     let clock = Arc::new(core::ManualClock::new(start)?);

@@ -144,6 +144,14 @@ pub enum SysopsError {
         /// What collided.
         detail: String,
     },
+    /// The store is at capacity (a load spike): no connection, or on SQLite no turn at the
+    /// writer, came free within the handle's wait limit. Nothing was written: retry, after a
+    /// short pause if it repeats. Nothing needs restarting when the spike ends.
+    #[error("busy: {detail}")]
+    Busy {
+        /// The whole explanation.
+        detail: String,
+    },
     /// The database failed or cannot be opened (unreachable, corrupt, newer schema, disk).
     #[error("storage: {detail}")]
     Storage {
@@ -327,6 +335,7 @@ impl From<StoreError> for SysopsError {
         let detail = error.to_string();
         match error {
             StoreError::Conflict { .. } => SysopsError::Conflict { detail },
+            StoreError::Busy => SysopsError::Busy { detail },
             StoreError::Corrupt { .. } | StoreError::Integrity { .. } | StoreError::WouldNotReadBack { .. } => {
                 SysopsError::Internal { detail }
             }
@@ -343,6 +352,9 @@ impl From<OpenError> for SysopsError {
         match error {
             OpenError::InvalidUrl { .. } => {
                 SysopsError::InvalidInput { field: "url".to_owned(), reason: error.to_string() }
+            }
+            OpenError::InvalidOption { option, .. } => {
+                SysopsError::InvalidInput { field: format!("{option}_ms"), reason: error.to_string() }
             }
             OpenError::Store(e) => e.into(),
             other => SysopsError::Storage { detail: other.to_string() },

@@ -103,6 +103,12 @@ create_exception!(
 );
 create_exception!(sysops, RuleViolatedError, SysopsError, "A business rule refused the command; `rule` names it.");
 create_exception!(sysops, ConflictError, SysopsError, "Someone changed the same record first: reload and retry.");
+create_exception!(
+    sysops,
+    BusyError,
+    SysopsError,
+    "The store is at capacity: nothing came free within the wait limit, nothing was written; retry."
+);
 create_exception!(sysops, StorageError, SysopsError, "The database failed or cannot be opened.");
 create_exception!(sysops, ClosedError, SysopsError, "The handle was closed.");
 create_exception!(
@@ -155,6 +161,7 @@ impl From<Failure> for PyErr {
                     (RuleViolatedError::new_err(message), vec![("rule", attribute(py, rule))])
                 }
                 Error::Conflict { .. } => (ConflictError::new_err(message), vec![]),
+                Error::Busy { .. } => (BusyError::new_err(message), vec![]),
                 Error::Storage { .. } => (StorageError::new_err(message), vec![]),
                 Error::Closed => (ClosedError::new_err(message), vec![]),
                 Error::Internal { .. } => (InternalError::new_err(message), vec![]),
@@ -187,6 +194,7 @@ pub fn register_exceptions(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("InvalidTransitionError", py.get_type::<InvalidTransitionError>())?;
     module.add("RuleViolatedError", py.get_type::<RuleViolatedError>())?;
     module.add("ConflictError", py.get_type::<ConflictError>())?;
+    module.add("BusyError", py.get_type::<BusyError>())?;
     module.add("StorageError", py.get_type::<StorageError>())?;
     module.add("ClosedError", py.get_type::<ClosedError>())?;
     module.add("InternalError", py.get_type::<InternalError>())?;

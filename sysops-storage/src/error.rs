@@ -40,14 +40,53 @@ pub enum OpenError {
     /// Applying the schema migrations failed.
     #[error("migrating the schema failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// An option is out of its range (named as in [`Options`](crate::Options)).
+    #[error("invalid option {option}: {reason}")]
+    InvalidOption {
+        /// The option's name.
+        option: &'static str,
+        /// Its range.
+        reason: &'static str,
+    },
     /// Any other failure of the database.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Wraps a driver error as a backend failure, or a conflict when it is a unique-key violation.
+/// The longest wait limit a store takes: longer would be a hang by another name.
+pub const MAX_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// `max_wait` when it is from 1 ms to [`MAX_WAIT_LIMIT`].
+pub(crate) fn checked_wait(max_wait: std::time::Duration) -> Result<std::time::Duration, OpenError> {
+    if (std::time::Duration::from_millis(1)..=MAX_WAIT_LIMIT).contains(&max_wait) {
+        Ok(max_wait)
+    } else {
+        Err(OpenError::InvalidOption { option: "max_wait", reason: "from 1 ms to 600 s" })
+    }
+}
+
+/// Wraps a driver error as a backend failure, or as [`StoreError::Busy`] when the store is at
+/// capacity: the pool had no connection free within the wait limit, SQLite's lock stayed held by
+/// another process past it, or PostgreSQL refused a new connection for having too many.
 pub(crate) fn backend(error: sqlx::Error) -> StoreError {
-    StoreError::Backend(Box::new(error))
+    if is_busy(&error) { StoreError::Busy } else { StoreError::Backend(Box::new(error)) }
+}
+
+fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLITE_BUSY, with its extended codes (recovery 261, snapshot 517).
+                code.and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5)
+            } else {
+                // PostgreSQL's too_many_connections.
+                code.as_deref() == Some("53300")
+            }
+        }
+        _ => false,
+    }
 }
 
 /// True for a unique-constraint violation (a concurrent writer took the same key).

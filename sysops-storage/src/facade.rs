@@ -19,6 +19,12 @@ pub struct Options {
     pub pg_schema: Option<String>,
     /// PostgreSQL only: the connection pool's size.
     pub pg_max_connections: u32,
+    /// The longest a call waits for a connection (and on SQLite for its turn at the writer, or
+    /// another process's lock) before it fails with [`StoreError::Busy`], having written
+    /// nothing: a spike beyond what the machine can do is answered "busy, retry", never a
+    /// hang. From 1 ms to [`MAX_WAIT_LIMIT`](crate::MAX_WAIT_LIMIT) (600 s); by default
+    /// [`DEFAULT_MAX_WAIT`](crate::DEFAULT_MAX_WAIT) (5 s).
+    pub max_wait: std::time::Duration,
     /// Where the billing quantum lives (subscriptions, invoices, the card vault), when it is
     /// kept in a database of its own (ADR-4); by default, in the main store. Same URL forms.
     pub billing_url: Option<String>,
@@ -38,6 +44,7 @@ impl Default for Options {
             ids: Arc::new(UuidV7Ids),
             pg_schema: None,
             pg_max_connections: 10,
+            max_wait: crate::DEFAULT_MAX_WAIT,
             billing_url: None,
             card_keys: None,
             analytics_url: None,
@@ -48,11 +55,12 @@ impl Default for Options {
 /// Opens the store at `url` with `options`.
 async fn open_store(url: &str, options: &Options) -> Result<AnyStore, OpenError> {
     Ok(match StoreUrl::parse(url)? {
-        StoreUrl::SqliteFile(path) => AnyStore::Sqlite(SqliteStore::open(&path).await?),
+        StoreUrl::SqliteFile(path) => AnyStore::Sqlite(SqliteStore::open_with_wait(&path, options.max_wait).await?),
         StoreUrl::SqliteMemory => AnyStore::Sqlite(SqliteStore::in_memory().await?),
-        StoreUrl::Postgres(url) => {
-            AnyStore::Postgres(PgStore::open(&url, options.pg_schema.as_deref(), options.pg_max_connections).await?)
-        }
+        StoreUrl::Postgres(url) => AnyStore::Postgres(
+            PgStore::open_with_wait(&url, options.pg_schema.as_deref(), options.pg_max_connections, options.max_wait)
+                .await?,
+        ),
     })
 }
 

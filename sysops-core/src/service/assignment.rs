@@ -107,7 +107,7 @@ impl<S: Store> Service<S> {
             match self.expire(&ticket, &ctx).await {
                 Ok(()) => expired.push(ticket.id),
                 Err(e) if e.is_conflict() => {}
-                Err(Error::Store(StoreError::Backend(e))) => return Err(StoreError::Backend(e).into()),
+                Err(Error::Store(e @ (StoreError::Backend(_) | StoreError::Busy))) => return Err(e.into()),
                 Err(e) => quarantined.push(skipped_ticket(ticket.id, &e)),
             }
         }

@@ -389,7 +389,8 @@ impl Fixture {
                 };
                 let (start, seed) = (d.or(None, |d| Some(d.time())), d.unsigned_or(1));
                 let analytics = d.or(None, |d| Some(d.pick(&URLS).to_owned()));
-                Sysops::open_with(url.to_owned(), billing, keys, start, seed, analytics).await.map(drop)
+                let max_wait_ms = d.or(None, |d| Some(d.unsigned_or(5_000)));
+                Sysops::open_with(url.to_owned(), billing, keys, start, seed, analytics, max_wait_ms).await.map(drop)
             }
             // Every exported constructor of the other objects: a card, a card key, a gateway.
             "new" => {

@@ -94,8 +94,21 @@ impl PgStore {
         Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
     }
 
-    /// Connects to `url`, optionally inside `schema` (created if missing), and migrates.
+    /// Connects to `url`, optionally inside `schema` (created if missing), and migrates, with the
+    /// default wait limit ([`DEFAULT_MAX_WAIT`](crate::DEFAULT_MAX_WAIT)).
     pub async fn open(url: &str, schema: Option<&str>, max_connections: u32) -> Result<Self, OpenError> {
+        Self::open_with_wait(url, schema, max_connections, crate::DEFAULT_MAX_WAIT).await
+    }
+
+    /// Connects like [`open`](Self::open), with a pool of `max_connections` where a call waits
+    /// at most `max_wait` for a connection before it is [`StoreError::Busy`].
+    pub async fn open_with_wait(
+        url: &str,
+        schema: Option<&str>,
+        max_connections: u32,
+        max_wait: Duration,
+    ) -> Result<Self, OpenError> {
+        let max_wait = crate::error::checked_wait(max_wait)?;
         let shown = redact(url);
         let mut options = PgConnectOptions::from_str(url).map_err(|_| OpenError::InvalidUrl {
             url: shown.clone(),
@@ -123,7 +136,7 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(max_wait)
             .connect_with(options.clone())
             .await
             .map_err(unreachable)?;

@@ -8,6 +8,7 @@ mod batch;
 mod billing;
 mod customer;
 mod expert;
+mod group;
 mod helpdesk;
 mod kb;
 mod notify;
@@ -35,11 +36,15 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// Writes go through one connection, so they never contend; reads use a small
 /// pool of their own (WAL lets them run beside the writer). Every commit is
 /// durable (`synchronous = FULL`): an acknowledged write survives a process kill
-/// and a power cut.
+/// and a power cut. Commits that wait for the writer together are stored in one
+/// transaction (group commit, see `group.rs`), and no call waits longer than the
+/// store's wait limit for the writer or a connection: then it is
+/// [`StoreError::Busy`], having written nothing.
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    group: Arc<group::Group>,
     keys: Keys,
 }
 
@@ -58,15 +63,23 @@ impl SqliteStore {
         Ok(found.into_iter().map(|r| rows::listed(r, kind)).collect())
     }
 
-    /// Opens (creating if missing) the database file at `path` and migrates it.
+    /// Opens (creating if missing) the database file at `path` and migrates it, with the
+    /// default wait limit ([`DEFAULT_MAX_WAIT`](crate::DEFAULT_MAX_WAIT)).
     pub async fn open(path: &Path) -> Result<Self, OpenError> {
+        Self::open_with_wait(path, crate::DEFAULT_MAX_WAIT).await
+    }
+
+    /// Opens the database file at `path`, where a call waits at most `max_wait` for the writer,
+    /// a connection or another process's lock before it is [`StoreError::Busy`].
+    pub async fn open_with_wait(path: &Path, max_wait: Duration) -> Result<Self, OpenError> {
+        let max_wait = crate::error::checked_wait(max_wait)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(max_wait)
             // Checkpoint the WAL every ~16 MiB rather than 4 MiB: fewer, larger copies into the file.
             .pragma("wal_autocheckpoint", "4000");
         let corrupt = |source| OpenError::Corrupt { path: path.display().to_string(), source };
@@ -74,6 +87,7 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            .acquire_timeout(max_wait)
             .connect_with(options.clone())
             .await
             .map_err(|e| classify(e, path))?;
@@ -82,10 +96,11 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .test_before_acquire(false)
+            .acquire_timeout(max_wait)
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| classify(e, path))?;
-        Ok(Self { writer, reader, keys: Keys::default() })
+        Ok(Self { writer, reader, group: Arc::new(group::Group::new(max_wait)), keys: Keys::default() })
     }
 
     /// A private in-memory database (for tests and demos), gone when dropped.
@@ -97,11 +112,13 @@ impl SqliteStore {
             .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
+            .acquire_timeout(crate::DEFAULT_MAX_WAIT)
             .connect_with(options)
             .await
             .map_err(|e| OpenError::Store(backend(e)))?;
         migrate(&pool).await?;
-        Ok(Self { writer: pool.clone(), reader: pool, keys: Keys::default() })
+        let group = Arc::new(group::Group::new(crate::DEFAULT_MAX_WAIT));
+        Ok(Self { writer: pool.clone(), reader: pool, group, keys: Keys::default() })
     }
 
     /// Seals card numbers in the vault with keys from `keys`; without them every card
@@ -231,20 +248,26 @@ where
 
 /// A failed one-statement write as [`StoreError::Conflict`] when the version guard or a key
 /// refused it, or as a backend error otherwise.
-async fn conflict_or_backend(pool: &SqlitePool, change: &Change, error: sqlx::Error) -> StoreError {
+async fn conflict_or_backend<'e, E>(executor: E, change: &Change, error: sqlx::Error) -> StoreError
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
     let refused = is_unique_violation(&error)
         || matches!(&error, sqlx::Error::Database(db) if db.message().contains("sysops: version conflict"));
     if !refused {
         return backend(error);
     }
-    match current_version(pool, change.stream()).await {
+    match current_version(executor, change.stream()).await {
         Ok(actual) => StoreError::Conflict { stream: change.stream(), expected: change.expected, actual },
         Err(e) => backend(e),
     }
 }
 
 /// A change of one event without index rows, in one statement (the `event_writes` view).
-async fn event_write(pool: &SqlitePool, change: &Change, event: &StoredEvent) -> Result<(), sqlx::Error> {
+async fn event_write<'e, E>(executor: E, change: &Change, event: &StoredEvent) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
     let stream = change.stream();
     sqlx::query(
         "INSERT INTO event_writes (kind, id, expected, version, state, seq, at, name, event)
@@ -259,7 +282,7 @@ async fn event_write(pool: &SqlitePool, change: &Change, event: &StoredEvent) ->
     .bind(event.at)
     .bind(&event.name)
     .bind(&event.json)
-    .execute(pool)
+    .execute(executor)
     .await
     .map(drop)
 }
@@ -294,19 +317,15 @@ fn classify(error: sqlx::Error, path: &Path) -> OpenError {
     }
 }
 
-impl EventStore for SqliteStore {
-    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+impl SqliteStore {
+    /// Stores `changes` at once, as their own transaction (a group of one).
+    async fn commit_now(&self, changes: Vec<Change>) -> Result<(), StoreError> {
         // The hot path (every ticket command): one change of one event in one statement.
         if let [change] = changes.as_slice()
             && let [event] = change.events.as_slice()
         {
             change.check()?;
-            let written = if change.index.is_none() {
-                Some(event_write(&self.writer, change, event).await)
-            } else {
-                ticket::one_statement(&self.writer, change, event).await
-            };
-            if let Some(written) = written {
+            if let Some(written) = group::one_statement(&self.writer, change, event).await {
                 return match written {
                     Ok(()) => Ok(()),
                     Err(e) => Err(conflict_or_backend(&self.writer, change, e).await),
@@ -314,6 +333,12 @@ impl EventStore for SqliteStore {
             }
         }
         self.commit_in_transaction(&changes).await
+    }
+}
+
+impl EventStore for SqliteStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        self.commit_grouped(changes).await
     }
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {

@@ -5,7 +5,6 @@ use crate::error::backend;
 use crate::rows::{self, Bind};
 use crate::sql;
 use sqlx::AssertSqlSafe;
-use sqlx::sqlite::SqlitePool;
 use sysops_core::store::{Change, Page, StoredEvent, StoredState, TicketFilter, TicketIndex, TicketStore};
 use sysops_core::{AggregateKind, Sequence, StoreError};
 
@@ -57,11 +56,14 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
 /// A ticket change of one event with its index row, in one statement (the `ticket_writes`
 /// view of the ticket migration); `None` when the change is not a ticket's, or records its
 /// solution.
-pub(super) async fn one_statement(
-    pool: &SqlitePool,
+pub(super) async fn one_statement<'e, E>(
+    executor: E,
     change: &Change,
     event: &StoredEvent,
-) -> Option<Result<(), sqlx::Error>> {
+) -> Option<Result<(), sqlx::Error>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
     let index = change.index.get::<TicketIndex>().filter(|_| !sql::ticket::records_solution(change))?;
     let query = sqlx::query(
         "INSERT INTO ticket_writes (id, expected, version, state, seq, at, name, event,
@@ -76,7 +78,7 @@ pub(super) async fn one_statement(
     .bind(event.at)
     .bind(&event.name)
     .bind(&event.json);
-    let written = rows::bind_all!(query, binds(index)).bind(rows::to_i64(index.number.get())).execute(pool).await;
+    let written = rows::bind_all!(query, binds(index)).bind(rows::to_i64(index.number.get())).execute(executor).await;
     Some(written.map(drop))
 }
 

@@ -15,7 +15,7 @@ from . import Notifier, PaymentGateway
 __all__ = [
     'Action', 'Actor', 'Address', 'AdminAction', 'Article', 'ArticleContent', 'ArticleHit', 'ArticleRevision',
     'DiffLine', 'DiffOp', 'RevisionInfo', 'SearchResults', 'ArticleSyncReport', 'CustomerResults', 'TicketResults', 'LookupKind', 'SnippetPart', 'Assignment', 'AssignmentReport', 'BillingReport', 'Card', 'ChargeAnswer', 'ChargeRequest', 'RefundRequest',
-    'CardBrand', 'CardKey', 'CardOnFile', 'Channel', 'ClosedError', 'ConflictError', 'Declined', 'Invoice',
+    'BusyError', 'CardBrand', 'CardKey', 'CardOnFile', 'Channel', 'ClosedError', 'ConflictError', 'Declined', 'Invoice',
     'InvoiceLine', 'InvoicePage', 'InvoiceStatus', 'PaymentAttempt', 'PlanSpan', 'Refund', 'RotationReport',
     'Simulated', 'SimulatedGateway', 'Subscription',
     'Contact', 'CostFactor', 'CostTerm', 'CostWeights', 'Currency', 'Customer', 'DenyReason', 'Expert',
@@ -85,6 +85,12 @@ class RuleViolatedError(SysopsError):
     rule: Rule
 
 class ConflictError(SysopsError): ...
+class BusyError(SysopsError):
+    """The store is at capacity (a load spike): no connection, or on SQLite no turn at the
+    writer, came free within the handle's wait limit (``max_wait_ms`` of ``open_with``, 5,000 by
+    default). Nothing was written: retry, after a short pause if it repeats; nothing needs
+    restarting when the spike ends."""
+
 class StorageError(SysopsError): ...
 class ClosedError(SysopsError): ...
 class InternalError(SysopsError):
@@ -1972,11 +1978,15 @@ class Sysops:
         start: Optional[datetime] = None,
         id_seed: Optional[int] = None,
         analytics_url: Optional[str] = None,
+        max_wait_ms: Optional[int] = None,
     ) -> Sysops:
         """Opens ``url`` with billing in ``billing_url`` (by default the same database) and the
         ``card_keys`` that seal card numbers (the first seals new cards; without keys every card
         operation is refused), and the reports' read models in ``analytics_url`` (by default the
-        same database). With ``start``, the clock is simulated as in ``open_simulated``."""
+        same database). With ``start``, the clock is simulated as in ``open_simulated``.
+        ``max_wait_ms`` (1–600,000; by default 5,000) is the longest a call waits for a
+        connection, or on SQLite for its turn at the writer, before it raises ``BusyError``
+        having written nothing; out of range is ``InvalidInputError`` (field ``max_wait_ms``)."""
     def advance_clock(self, by: timedelta) -> datetime: ...
     def now(self) -> datetime:
         """The time this handle works at, without moving it (a simulated handle's clock, or now)."""

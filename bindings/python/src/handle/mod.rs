@@ -96,9 +96,11 @@ impl Sysops {
     /// invoices and the card vault in a database of their own; `card_keys` seal card numbers
     /// (the first seals new cards; without keys every card operation is refused);
     /// `analytics_url` keeps the reports' read models in a database of their own. With
-    /// `start`, the clock is simulated as in `open_simulated`.
+    /// `start`, the clock is simulated as in `open_simulated`. `max_wait_ms` (1–600,000; by
+    /// default 5,000) is the longest a call waits before it raises `BusyError`.
     #[staticmethod]
-    #[pyo3(signature = (url, billing_url = None, card_keys = Vec::new(), start = None, id_seed = None, analytics_url = None))]
+    #[pyo3(signature = (url, billing_url = None, card_keys = Vec::new(), start = None, id_seed = None, analytics_url = None, max_wait_ms = None))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, each optional
     fn open_with(
         py: Python<'_>,
         url: String,
@@ -107,13 +109,14 @@ impl Sysops {
         start: Option<&Bound<'_, PyAny>>,
         id_seed: Option<&Bound<'_, PyAny>>,
         analytics_url: Option<String>,
+        max_wait_ms: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let start = start.map(|s| loose::instant("start", s)).transpose()?;
         let id_seed = id_seed.map_or(Ok(1), |seed| loose::unsigned("id_seed", seed))?;
+        let max_wait_ms = max_wait_ms.map(|ms| loose::unsigned("max_wait_ms", ms)).transpose()?;
         let keys: Vec<Arc<ffi::CardKey>> = card_keys.iter().map(|k| Arc::new(ffi::CardKey::clone(k))).collect();
-        Ok(Sysops {
-            inner: blocking(py, ffi::Sysops::open_with(url, billing_url, keys, start, id_seed, analytics_url))?,
-        })
+        let opening = ffi::Sysops::open_with(url, billing_url, keys, start, id_seed, analytics_url, max_wait_ms);
+        Ok(Sysops { inner: blocking(py, opening)? })
     }
 
     /// Moves the simulated clock forward; returns the new time.

@@ -1,0 +1,186 @@
+//! A Monday-morning spike: 256 callers at once for 30 seconds (`SYSOPS_SPIKE_SECONDS` to change),
+//! 80% ticket reads, 15% submissions and 5% workflow commands. The only error allowed is
+//! `Busy`; afterwards every acknowledged command is stored exactly once, and no refused one is.
+//! Also: a caller held past the wait limit is told `Busy` in time, and the store recovers at once.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{pg_url, tempdir};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use sysops_core::store::{ConsumerName, Page, TicketFilter};
+use sysops_core::testing::fixtures::{address, chicago, contact, plan_terms, tv_ticket};
+use sysops_core::{
+    Actor, CustomerId, Email, Error, PersonName, Reason, Role, StaffRole, StoreError, TicketCommand, TicketId,
+    TicketStatus,
+};
+use sysops_storage::{Options, Sysops};
+
+const CALLERS: usize = 256;
+
+fn seconds() -> u64 {
+    std::env::var("SYSOPS_SPIKE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+/// An administrator's plan, a helpdesk agent, and one customer per caller.
+async fn prepare(sysops: &Sysops) -> (Actor, Vec<CustomerId>) {
+    let staff = |name: &str, role| {
+        sysops.create_staff_account(
+            Actor::system(),
+            PersonName::new(name).unwrap(),
+            Email::new(format!("{}@sysops.example", name.to_lowercase())).unwrap(),
+            role,
+        )
+    };
+    let admin = Actor::staff(Role::Administrator, staff("Ada", StaffRole::Administrator).await.unwrap().id);
+    let helpdesk = Actor::staff(Role::Helpdesk, staff("Hal", StaffRole::Helpdesk).await.unwrap().id);
+    let plan = sysops.define_plan(admin, plan_terms()).await.unwrap();
+    let mut customers = Vec::with_capacity(CALLERS);
+    for n in 0..CALLERS {
+        customers.push(sysops.register_customer(helpdesk, contact(n), address(chicago()), plan.id).await.unwrap().id);
+    }
+    (helpdesk, customers)
+}
+
+/// What one caller saw acknowledged: each of its tickets with the status and the number of
+/// events its acknowledged commands gave it, and how many calls were refused as busy.
+#[derive(Default)]
+struct Seen {
+    tickets: BTreeMap<TicketId, (TicketStatus, usize)>,
+    busy: usize,
+    calls: usize,
+}
+
+/// The next workflow command for a ticket in `status`, and the status it leads to.
+fn workflow(status: TicketStatus, roll: u64) -> Option<(TicketCommand, TicketStatus)> {
+    let reason = |text: &str| Reason::new(text).unwrap();
+    match status {
+        TicketStatus::Open if roll % 4 == 0 => {
+            Some((TicketCommand::Cancel { reason: reason("Fixed it myself") }, TicketStatus::Cancelled))
+        }
+        TicketStatus::Open => {
+            Some((TicketCommand::WaitForCustomer { reason: reason("The model number") }, TicketStatus::WaitingForCustomer))
+        }
+        TicketStatus::WaitingForCustomer => Some((TicketCommand::Reply, TicketStatus::Open)),
+        _ => None,
+    }
+}
+
+/// One caller for `until`: reads, submissions and workflow commands on its customer's tickets.
+async fn caller(sysops: Arc<Sysops>, helpdesk: Actor, customer: CustomerId, seed: u64, until: Instant) -> Seen {
+    let mut seen = Seen::default();
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut roll = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let busy = |e: &Error| matches!(e, Error::Store(StoreError::Busy));
+    while Instant::now() < until {
+        seen.calls += 1;
+        let kind = roll() % 100;
+        let own: Vec<TicketId> = seen.tickets.keys().copied().collect();
+        let pick = own.get((roll() as usize) % own.len().max(1)).copied();
+        match (kind, pick) {
+            (0..80, Some(ticket)) => match sysops.ticket(helpdesk, ticket).await {
+                Ok(found) => assert_eq!(found.status(), seen.tickets[&ticket].0, "{ticket} read back in another state"),
+                Err(e) if busy(&e) => seen.busy += 1,
+                Err(e) => panic!("reading {ticket}: {e}"),
+            },
+            (95.., Some(ticket)) => {
+                let (status, events) = seen.tickets[&ticket];
+                let Some((command, next)) = workflow(status, roll()) else { continue };
+                match sysops.handle_ticket(helpdesk, ticket, command).await {
+                    Ok(done) => {
+                        assert_eq!(done.status(), next);
+                        seen.tickets.insert(ticket, (next, events + 1));
+                    }
+                    Err(e) if busy(&e) => seen.busy += 1,
+                    Err(e) => panic!("{ticket} in {status:?}: {e}"),
+                }
+            }
+            _ => match sysops.submit_ticket(helpdesk, customer, tv_ticket("No picture since the storm")).await {
+                Ok(ticket) => {
+                    seen.tickets.insert(ticket.id, (TicketStatus::Open, 1));
+                }
+                Err(e) if busy(&e) => seen.busy += 1,
+                Err(e) => panic!("submitting: {e}"),
+            },
+        }
+    }
+    seen
+}
+
+/// After the spike: each customer has exactly the tickets its caller saw acknowledged, each in
+/// the status and with the events of its acknowledged commands, each submission in the outbox.
+async fn check(sysops: &Sysops, helpdesk: Actor, customers: &[CustomerId], seen: &[Seen]) {
+    for (customer, seen) in customers.iter().zip(seen) {
+        let stored = sysops.tickets(helpdesk, TicketFilter::of_customer(*customer), Page::first(10_000)).await.unwrap();
+        assert!(stored.quarantined.is_empty());
+        let ids: HashSet<TicketId> = stored.items.iter().map(|t| t.id).collect();
+        let acked: HashSet<TicketId> = seen.tickets.keys().copied().collect();
+        assert_eq!(ids, acked, "customer {customer}: stored tickets differ from the acknowledged ones");
+        for ticket in &stored.items {
+            let (status, events) = seen.tickets[&ticket.id];
+            assert_eq!(ticket.status(), status, "{} is not in its acknowledged status", ticket.id);
+            let history = sysops.ticket_history(helpdesk, ticket.id).await.unwrap();
+            assert_eq!(history.len(), events, "{}: an event lost or doubled", ticket.id);
+        }
+    }
+    let consumer = ConsumerName::new("spike-check").unwrap();
+    let mut submitted = HashSet::new();
+    loop {
+        let batch = sysops.poll_outbox(&consumer, 5_000).await.unwrap();
+        let Some(last) = batch.last() else { break };
+        sysops.ack_outbox(&consumer, last.position).await.unwrap();
+        submitted.extend(batch.iter().filter(|e| e.event.name == "TicketSubmitted").map(|e| e.event.stream.id));
+    }
+    for ticket in seen.iter().flat_map(|s| s.tickets.keys()) {
+        assert!(submitted.contains(&ticket.as_uuid()), "{ticket} has no outbox row");
+    }
+}
+
+fn spike(url: &str, options: Options) {
+    let rt = runtime();
+    rt.block_on(async {
+        let sysops = Arc::new(Sysops::open_with(url, options).await.unwrap());
+        let (helpdesk, customers) = prepare(&sysops).await;
+        let until = Instant::now() + Duration::from_secs(seconds());
+        let callers: Vec<_> = customers
+            .iter()
+            .enumerate()
+            .map(|(n, customer)| tokio::spawn(caller(sysops.clone(), helpdesk, *customer, n as u64, until)))
+            .collect();
+        let mut seen = Vec::with_capacity(CALLERS);
+        for caller in callers {
+            seen.push(caller.await.unwrap());
+        }
+        let calls: usize = seen.iter().map(|s| s.calls).sum();
+        let busy: usize = seen.iter().map(|s| s.busy).sum();
+        let tickets: usize = seen.iter().map(|s| s.tickets.len()).sum();
+        eprintln!("{}: {CALLERS} callers, {calls} calls, {tickets} tickets, {busy} busy", sysops.backend_name());
+        check(&sysops, helpdesk, &customers, &seen).await;
+        sysops.close().await;
+    });
+}
+
+#[test]
+fn sqlite_holds_a_spike_of_256_callers_without_losing_or_doubling_work() {
+    let dir = tempdir("spike");
+    spike(&format!("sqlite://{}", dir.join("spike.db").display()), Options::default());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn postgres_holds_a_spike_of_256_callers_without_losing_or_doubling_work() {
+    let Some(url) = pg_url() else { return };
+    let schema = format!("spike_{}", uuid::Uuid::now_v7().simple());
+    spike(&url, Options { pg_schema: Some(schema), pg_max_connections: 16, ..Options::default() });
+}
