@@ -66,8 +66,9 @@ pub(crate) fn checked_wait(max_wait: std::time::Duration) -> Result<std::time::D
 }
 
 /// Wraps a driver error as a backend failure, or as [`StoreError::Busy`] when the store is at
-/// capacity: the pool had no connection free within the wait limit, SQLite's lock stayed held by
-/// another process past it, or PostgreSQL refused a new connection for having too many.
+/// capacity: the pool had no connection free within the wait limit, a lock (SQLite's, held by
+/// another process, or a PostgreSQL row or table lock) stayed held past it, or PostgreSQL
+/// refused a new connection for having too many.
 pub(crate) fn backend(error: sqlx::Error) -> StoreError {
     if is_busy(&error) { StoreError::Busy } else { StoreError::Backend(Box::new(error)) }
 }
@@ -81,8 +82,8 @@ fn is_busy(error: &sqlx::Error) -> bool {
                 // SQLITE_BUSY, with its extended codes (recovery 261, snapshot 517).
                 code.and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5)
             } else {
-                // PostgreSQL's too_many_connections.
-                code.as_deref() == Some("53300")
+                // PostgreSQL's too_many_connections, and lock_not_available (`lock_timeout`).
+                matches!(code.as_deref(), Some("53300" | "55P03"))
             }
         }
         _ => false,

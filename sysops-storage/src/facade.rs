@@ -23,7 +23,9 @@ pub struct Options {
     /// another process's lock) before it fails with [`StoreError::Busy`], having written
     /// nothing: a spike beyond what the machine can do is answered "busy, retry", never a
     /// hang. From 1 ms to [`MAX_WAIT_LIMIT`](crate::MAX_WAIT_LIMIT) (600 s); by default
-    /// [`DEFAULT_MAX_WAIT`](crate::DEFAULT_MAX_WAIT) (5 s).
+    /// [`DEFAULT_MAX_WAIT`](crate::DEFAULT_MAX_WAIT) (5 s). On PostgreSQL it also bounds
+    /// opening a connection (a lock wait, too), so keep it above a connection's set-up time
+    /// (tens of milliseconds).
     pub max_wait: std::time::Duration,
     /// Where the billing quantum lives (subscriptions, invoices, the card vault), when it is
     /// kept in a database of its own (ADR-4); by default, in the main store. Same URL forms.

@@ -28,8 +28,8 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
 }
 
-/// An administrator's plan, a helpdesk agent, and one customer per caller.
-async fn prepare(sysops: &Sysops) -> (Actor, Vec<CustomerId>) {
+/// An administrator's plan, a helpdesk agent, and `customers` customers.
+async fn prepare(sysops: &Sysops, customers: usize) -> (Actor, Vec<CustomerId>) {
     let staff = |name: &str, role| {
         sysops.create_staff_account(
             Actor::system(),
@@ -41,11 +41,11 @@ async fn prepare(sysops: &Sysops) -> (Actor, Vec<CustomerId>) {
     let admin = Actor::staff(Role::Administrator, staff("Ada", StaffRole::Administrator).await.unwrap().id);
     let helpdesk = Actor::staff(Role::Helpdesk, staff("Hal", StaffRole::Helpdesk).await.unwrap().id);
     let plan = sysops.define_plan(admin, plan_terms()).await.unwrap();
-    let mut customers = Vec::with_capacity(CALLERS);
-    for n in 0..CALLERS {
-        customers.push(sysops.register_customer(helpdesk, contact(n), address(chicago()), plan.id).await.unwrap().id);
+    let mut registered = Vec::with_capacity(customers);
+    for n in 0..customers {
+        registered.push(sysops.register_customer(helpdesk, contact(n), address(chicago()), plan.id).await.unwrap().id);
     }
-    (helpdesk, customers)
+    (helpdesk, registered)
 }
 
 /// What one caller saw acknowledged: each of its tickets with the status and the number of
@@ -151,7 +151,7 @@ fn spike(url: &str, options: Options) {
     let rt = runtime();
     rt.block_on(async {
         let sysops = Arc::new(Sysops::open_with(url, options).await.unwrap());
-        let (helpdesk, customers) = prepare(&sysops).await;
+        let (helpdesk, customers) = prepare(&sysops, CALLERS).await;
         let until = Instant::now() + Duration::from_secs(seconds());
         let callers: Vec<_> = customers
             .iter()
@@ -183,4 +183,91 @@ fn postgres_holds_a_spike_of_256_callers_without_losing_or_doubling_work() {
     let Some(url) = pg_url() else { return };
     let schema = format!("spike_{}", uuid::Uuid::now_v7().simple());
     spike(&url, Options { pg_schema: Some(schema), pg_max_connections: 16, ..Options::default() });
+}
+
+/// Submits with every caller of `callers` at once: each answer and how long it took.
+async fn submit_all(sysops: &Sysops, helpdesk: Actor, customer: CustomerId, callers: usize) -> Vec<(bool, Duration)> {
+    let calls = (0..callers).map(|_| async {
+        let started = Instant::now();
+        let outcome = sysops.submit_ticket(helpdesk, customer, tv_ticket("The remote does not pair")).await;
+        match outcome {
+            Ok(_) => (true, started.elapsed()),
+            Err(Error::Store(StoreError::Busy)) => (false, started.elapsed()),
+            Err(e) => panic!("only busy may refuse a submission here: {e}"),
+        }
+    });
+    futures::future::join_all(calls).await
+}
+
+/// Another session holds the write lock (`lock`, on `outsider`) while 20 callers submit: each
+/// is told busy within the wait limit; once the lock is let go, the next 20 go through.
+async fn held_past_the_limit<C>(url: &str, options: Options, mut outsider: C, lock: &str)
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+{
+    let max_wait = options.max_wait;
+    let sysops = Sysops::open_with(url, options).await.unwrap();
+    let (helpdesk, customers) = prepare(&sysops, 1).await;
+    let customer = customers[0];
+    sqlx::raw_sql(sqlx::AssertSqlSafe(lock.to_owned())).execute(&mut outsider).await.unwrap();
+
+    let answers = submit_all(&sysops, helpdesk, customer, 20).await;
+    for (stored, took) in &answers {
+        assert!(!stored, "a submission went through a held lock");
+        assert!(*took < max_wait * 4 + Duration::from_secs(1), "busy came after {took:?}, past the limit");
+    }
+    sqlx::raw_sql("ROLLBACK").execute(&mut outsider).await.unwrap();
+    // Nothing to restart: the next callers go through at once.
+    let answers = submit_all(&sysops, helpdesk, customer, 20).await;
+    assert!(answers.iter().all(|(stored, _)| *stored), "the store did not recover when the lock went");
+    let stored = sysops.count_tickets(helpdesk, TicketFilter::of_customer(customer)).await.unwrap();
+    assert_eq!(stored, 20, "a busy submission was stored");
+    sysops.close().await;
+}
+
+#[test]
+fn sqlite_answers_busy_within_the_wait_limit_and_recovers_at_once() {
+    use sqlx::Connection;
+    let dir = tempdir("busy");
+    let path = dir.join("busy.db");
+    let options = Options { max_wait: Duration::from_millis(200), ..Options::default() };
+    runtime().block_on(async {
+        // The database exists (with its schema) before the outsider opens it.
+        Sysops::open(&format!("sqlite://{}", path.display())).await.unwrap().close().await;
+        let outsider = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        held_past_the_limit(&format!("sqlite://{}", path.display()), options, outsider, "BEGIN IMMEDIATE").await;
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn postgres_answers_busy_within_the_wait_limit_and_recovers_at_once() {
+    use sqlx::Connection;
+    let Some(url) = pg_url() else { return };
+    let schema = format!("busy_{}", uuid::Uuid::now_v7().simple());
+    let options = Options { pg_schema: Some(schema.clone()), max_wait: Duration::from_millis(200), ..Options::default() };
+    let lock = format!("BEGIN; LOCK TABLE {schema}.states IN EXCLUSIVE MODE");
+    runtime().block_on(async {
+        let outsider = sqlx::PgConnection::connect(&url).await.unwrap();
+        held_past_the_limit(&url, options, outsider, &lock).await;
+    });
+}
+
+#[test]
+fn postgres_callers_beyond_the_pool_are_told_busy_not_left_hanging() {
+    let Some(url) = pg_url() else { return };
+    let schema = format!("pool_{}", uuid::Uuid::now_v7().simple());
+    let options =
+        Options { pg_schema: Some(schema), pg_max_connections: 1, max_wait: Duration::from_millis(30), ..Options::default() };
+    runtime().block_on(async {
+        let sysops = Sysops::open_with(&url, options).await.unwrap();
+        let (admin, customers) = prepare(&sysops, 1).await;
+        let answers = submit_all(&sysops, admin, customers[0], 64).await;
+        let stored = answers.iter().filter(|(stored, _)| *stored).count();
+        assert!(stored < 64, "64 callers on one connection with a 30 ms limit were all served");
+        let counted = sysops.count_tickets(admin, TicketFilter::of_customer(customers[0])).await.unwrap();
+        assert_eq!(counted, stored as u64, "busy submissions must store nothing");
+        sysops.close().await;
+    });
 }

@@ -133,11 +133,13 @@ impl PgStore {
             options = options.options([("search_path", schema)]);
         }
         // Broken connections surface as errors on use; a ping before every use would double the round trips.
+        // A lock held elsewhere (an administrator's session, a job's turn) is waited for as long
+        // as a connection is, then the statement fails as busy (`lock_timeout`).
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .test_before_acquire(false)
             .acquire_timeout(max_wait)
-            .connect_with(options.clone())
+            .connect_with(options.clone().options([("lock_timeout", format!("{}ms", max_wait.as_millis()))]))
             .await
             .map_err(unreachable)?;
         let applied: Option<i64> =
