@@ -18,7 +18,8 @@ fn runtime() -> tokio::runtime::Runtime {
 async fn sqlite_office(seed: u64) -> Fixture {
     let start = Utc.with_ymd_and_hms(2026, 7, 1, 15, 0, 0).unwrap();
     let keys = sysops_ffi::hostile::test_card_keys();
-    let sysops = Sysops::open_with("sqlite::memory:".to_owned(), None, keys, Some(start), seed, None, None).await.unwrap();
+    let sysops =
+        Sysops::open_with("sqlite::memory:".to_owned(), None, keys, Some(start), seed, None, None).await.unwrap();
     Fixture::new(sysops, "sqlite").await.unwrap()
 }
 

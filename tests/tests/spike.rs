@@ -64,9 +64,10 @@ fn workflow(status: TicketStatus, roll: u64) -> Option<(TicketCommand, TicketSta
         TicketStatus::Open if roll % 4 == 0 => {
             Some((TicketCommand::Cancel { reason: reason("Fixed it myself") }, TicketStatus::Cancelled))
         }
-        TicketStatus::Open => {
-            Some((TicketCommand::WaitForCustomer { reason: reason("The model number") }, TicketStatus::WaitingForCustomer))
-        }
+        TicketStatus::Open => Some((
+            TicketCommand::WaitForCustomer { reason: reason("The model number") },
+            TicketStatus::WaitingForCustomer,
+        )),
         TicketStatus::WaitingForCustomer => Some((TicketCommand::Reply, TicketStatus::Open)),
         _ => None,
     }
@@ -246,7 +247,8 @@ fn postgres_answers_busy_within_the_wait_limit_and_recovers_at_once() {
     use sqlx::Connection;
     let Some(url) = pg_url() else { return };
     let schema = format!("busy_{}", uuid::Uuid::now_v7().simple());
-    let options = Options { pg_schema: Some(schema.clone()), max_wait: Duration::from_millis(200), ..Options::default() };
+    let options =
+        Options { pg_schema: Some(schema.clone()), max_wait: Duration::from_millis(200), ..Options::default() };
     let lock = format!("BEGIN; LOCK TABLE {schema}.states IN EXCLUSIVE MODE");
     runtime().block_on(async {
         let outsider = sqlx::PgConnection::connect(&url).await.unwrap();
@@ -258,8 +260,12 @@ fn postgres_answers_busy_within_the_wait_limit_and_recovers_at_once() {
 fn postgres_callers_beyond_the_pool_are_told_busy_not_left_hanging() {
     let Some(url) = pg_url() else { return };
     let schema = format!("pool_{}", uuid::Uuid::now_v7().simple());
-    let options =
-        Options { pg_schema: Some(schema), pg_max_connections: 1, max_wait: Duration::from_millis(30), ..Options::default() };
+    let options = Options {
+        pg_schema: Some(schema),
+        pg_max_connections: 1,
+        max_wait: Duration::from_millis(30),
+        ..Options::default()
+    };
     runtime().block_on(async {
         let sysops = Sysops::open_with(&url, options).await.unwrap();
         let (admin, customers) = prepare(&sysops, 1).await;

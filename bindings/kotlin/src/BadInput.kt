@@ -48,6 +48,7 @@ fun main(args: Array<String>) = runBlocking {
     expectInvalid("location", "latitude 200") { s.setExpertServiceArea(admin, expert.id, GeoPoint(200.0, 0.0), 50) }
     expectInvalid("location", "a NaN longitude") { s.setExpertServiceArea(admin, expert.id, GeoPoint(0.0, Double.NaN), 50) }
     expectInvalid("limit", "a negative page size") { s.tickets(admin, TicketFilter(), null, -1) }
+    expectInvalid("max_wait_ms", "a wait limit of 0 ms") { Sysops.openWith(url, null, listOf(), null, 1uL, maxWaitMs = 0uL) }
     expectInvalid("time", "a time before 1970") {
         s.addExpertTimeOff(admin, expert.id, Instant.parse("1900-01-01T00:00:00Z"), Instant.parse("1900-01-02T00:00:00Z"))
     }

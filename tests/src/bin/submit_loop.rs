@@ -35,9 +35,8 @@ async fn main() -> std::process::ExitCode {
     };
     let customer = CustomerId::from_uuid(customer);
     let out = Arc::new(Mutex::new(std::io::stdout()));
-    let submitters: Vec<_> = (0..callers.max(1))
-        .map(|caller| tokio::spawn(submit(sysops.clone(), customer, caller, out.clone())))
-        .collect();
+    let submitters: Vec<_> =
+        (0..callers.max(1)).map(|caller| tokio::spawn(submit(sysops.clone(), customer, caller, out.clone()))).collect();
     for submitter in submitters {
         if !matches!(submitter.await, Ok(true)) {
             return std::process::ExitCode::FAILURE;

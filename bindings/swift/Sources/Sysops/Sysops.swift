@@ -3025,13 +3025,15 @@ public static func openSimulated(url: String, start: Timestamp, idSeed: UInt64)a
      * every card operation is refused); and `analytics_url`, a database of its own for the
      * reports' read models (by default the same database). With `simulated_start`, time
      * starts there and moves only by [`advance_clock`](Self::advance_clock), and ids are
-     * deterministic for `id_seed`.
+     * deterministic for `id_seed`. `max_wait_ms` (1–600,000; by default 5,000) is the longest
+     * a call waits for a connection, or on SQLite for its turn at the writer, before it fails
+     * with [`SysopsError::Busy`] having written nothing.
      */
-public static func openWith(url: String, billingUrl: String?, cardKeys: [CardKey], simulatedStart: Timestamp?, idSeed: UInt64, analyticsUrl: String? = nil)async throws  -> Sysops  {
+public static func openWith(url: String, billingUrl: String?, cardKeys: [CardKey], simulatedStart: Timestamp?, idSeed: UInt64, analyticsUrl: String? = nil, maxWaitMs: UInt64? = nil)async throws  -> Sysops  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_sysops_ffi_fn_constructor_sysops_open_with(FfiConverterString.lower(url),FfiConverterOptionString.lower(billingUrl),FfiConverterSequenceTypeCardKey.lower(cardKeys),FfiConverterOptionTypeTimestamp.lower(simulatedStart),FfiConverterUInt64.lower(idSeed),FfiConverterOptionString.lower(analyticsUrl)
+                uniffi_sysops_ffi_fn_constructor_sysops_open_with(FfiConverterString.lower(url),FfiConverterOptionString.lower(billingUrl),FfiConverterSequenceTypeCardKey.lower(cardKeys),FfiConverterOptionTypeTimestamp.lower(simulatedStart),FfiConverterUInt64.lower(idSeed),FfiConverterOptionString.lower(analyticsUrl),FfiConverterOptionUInt64.lower(maxWaitMs)
                 )
             },
             pollFunc: ffi_sysops_ffi_rust_future_poll_u64,
@@ -15072,6 +15074,16 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
+     * The store is at capacity (a load spike): no connection, or on SQLite no turn at the
+     * writer, came free within the handle's wait limit. Nothing was written: retry, after a
+     * short pause if it repeats. Nothing needs restarting when the spike ends.
+     */
+    case Busy(
+        /**
+         * The whole explanation.
+         */detail: String
+    )
+    /**
      * The database failed or cannot be opened (unreachable, corrupt, newer schema, disk).
      */
     case Storage(
@@ -15149,11 +15161,14 @@ public struct FfiConverterTypeSysopsError: FfiConverterRustBuffer {
         case 6: return .Conflict(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .Storage(
+        case 7: return .Busy(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .Closed
-        case 9: return .Internal(
+        case 8: return .Storage(
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 9: return .Closed
+        case 10: return .Internal(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -15207,17 +15222,22 @@ public struct FfiConverterTypeSysopsError: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Storage(detail):
+        case let .Busy(detail):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(detail, into: &buf)
             
         
-        case .Closed:
+        case let .Storage(detail):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case .Closed:
+            writeInt(&buf, Int32(9))
         
         
         case let .Internal(detail):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -16083,6 +16103,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -18126,7 +18170,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_constructor_sysops_open_simulated() != 33621) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_sysops_ffi_checksum_constructor_sysops_open_with() != 57890) {
+    if (uniffi_sysops_ffi_checksum_constructor_sysops_open_with() != 19659) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_constructor_stopsignal_new() != 51209) {

@@ -7,6 +7,7 @@
 //! cargo run --release --bin sysops-bench -- helpdesk [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- notify [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- reports [--tickets N] [--pg URL]... [--json]
+//! cargo run --release --bin sysops-bench -- spike [--clients 1,8,64,256] [--seconds N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
@@ -21,6 +22,7 @@ mod helpdesk;
 mod kb;
 mod notify;
 mod reports;
+mod spike;
 mod submit;
 
 use chrono::{DateTime, Utc};
@@ -61,6 +63,11 @@ scenarios:
            aggregating them in Rust: seconds (best of 3) and baseline_s / lib_s; both answers
            must agree
 
+  spike    a load spike: N callers at once (--clients, default 1,8,64,256) submit tickets for
+           --seconds (default 10) each, through sysops vs. one hand-written transaction per
+           submission at the same concurrency (the same pool size on PostgreSQL): submissions/s,
+           p50/p99/max ms and errors by kind; the two take turns, half the time each twice
+
   read     microseconds per read of one ticket through the Rust facade, the Rust side of
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
 
@@ -72,8 +79,10 @@ scenarios:
             (reports) tickets in the history (default 1000000)
   --scale N (kb-search) the corpus N times, each further copy a revised one (default 1)
   --clients N,M
-            (submit) concurrent submitters, each count run in turn (default 1); the
-            baseline runs at the same concurrency
+            (submit, spike) concurrent submitters, each count run in turn (default 1; spike
+            1,8,64,256); the baseline runs at the same concurrency
+  --seconds N
+            (spike) how long each client count is measured, per side (default 10)
   --pg URL  a PostgreSQL server, plain or a Citus coordinator; repeat for several
             (default: $SYSOPS_PG_URL and $SYSOPS_CITUS_URL; without any only SQLite runs)
   --json    one JSON object per line instead of a table
@@ -82,7 +91,9 @@ scenarios:
 struct Args {
     scenario: String,
     ops: usize,
-    clients: Vec<usize>,
+    /// As given: each scenario has its own default.
+    clients: Option<Vec<usize>>,
+    seconds: Option<u64>,
     pg: Vec<String>,
     json: bool,
     dump: Option<std::path::PathBuf>,
@@ -101,7 +112,8 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         scenario,
         ops: 3000,
-        clients: vec![1],
+        clients: None,
+        seconds: None,
         pg: Vec::new(),
         json: false,
         dump: None,
@@ -124,7 +136,17 @@ fn parse_args() -> Result<Args, String> {
                     .split(',')
                     .map(|n| n.trim().parse().ok().filter(|&n| (1..=256).contains(&n)))
                     .collect::<Option<_>>()
+                    .map(Some)
                     .ok_or_else(|| format!("--clients: {v:?} is not a list of counts from 1 to 256"))?;
+            }
+            "--seconds" => {
+                let v = it.next().ok_or("--seconds needs a value")?;
+                args.seconds = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| (1..=3600).contains(n))
+                        .ok_or_else(|| format!("--seconds: {v:?} is not 1 to 3600"))?,
+                );
             }
             "--scale" => {
                 let v = it.next().ok_or("--scale needs a value")?;
@@ -177,6 +199,7 @@ async fn main() -> ExitCode {
         "helpdesk" => helpdesk::helpdesk(&args).await,
         "notify" => notify::notify(&args).await,
         "reports" => reports::reports(&args).await,
+        "spike" => spike::spike(&args).await,
         "assign" => assign(&args),
         "read" => read(&args).await,
         other => Err(format!("unknown scenario {other:?}\n\n{USAGE}").into()),

@@ -6,7 +6,7 @@ use super::{Args, BoxError, Target, report, targets};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sysops_core::{Actor, Customer, SystemClock};
+use sysops_core::{Actor, Customer, SupportPlan, SystemClock};
 use sysops_examples::cities::Cities;
 use sysops_examples::rng::Rng;
 use sysops_examples::scenario::{bootstrap, customer_details, plan_catalog, ticket_request};
@@ -21,23 +21,15 @@ pub(super) async fn submit(args: &Args) -> Result<(), BoxError> {
             args.ops
         );
     }
-    let most = args.clients.iter().copied().max().unwrap_or(1);
+    let counts = args.clients.clone().unwrap_or_else(|| vec![1]);
+    let most = counts.iter().copied().max().unwrap_or(1);
     for target in targets(args, "submit")? {
-        let options = Options { pg_max_connections: most.max(4) as u32, ..target.options(Arc::new(SystemClock)) };
-        let sysops = Sysops::open_with(&target.url, options).await?;
+        let (sysops, plan, customers) = with_customers(&target, most.max(4) as u32, 200).await?;
         let backend = sysops.backend_name();
-        let (admin, helpdesk) = bootstrap(&sysops).await?;
-        let plan = sysops.define_plan(admin, plan_catalog().swap_remove(2)).await?;
-        let cities = Cities::load();
         let mut rng = Rng::new(11);
-        let mut customers = Vec::new();
-        for n in 0..200 {
-            let (contact, address) = customer_details(n, cities.sample(&mut rng), &mut rng);
-            customers.push(sysops.register_customer(helpdesk, contact, address, plan.id).await?);
-        }
         let baseline = Baseline::open(&target, most).await?;
 
-        for &clients in &args.clients {
+        for &clients in &counts {
             // Alternate the two in rounds so that machine noise hits both alike.
             let rounds = 6;
             let per_round = (args.ops / rounds).max(clients);
@@ -69,6 +61,27 @@ pub(super) async fn submit(args: &Args) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// Sysops on `target` (a pool of `connections` on PostgreSQL) with a plan and `n` customers
+/// at real US cities.
+pub(super) async fn with_customers(
+    target: &Target,
+    connections: u32,
+    n: usize,
+) -> Result<(Sysops, SupportPlan, Vec<Customer>), BoxError> {
+    let options = Options { pg_max_connections: connections, ..target.options(Arc::new(SystemClock)) };
+    let sysops = Sysops::open_with(&target.url, options).await?;
+    let (admin, helpdesk) = bootstrap(&sysops).await?;
+    let plan = sysops.define_plan(admin, plan_catalog().swap_remove(2)).await?;
+    let cities = Cities::load();
+    let mut rng = Rng::new(11);
+    let mut customers = Vec::with_capacity(n);
+    for n in 0..n {
+        let (contact, address) = customer_details(n, cities.sample(&mut rng), &mut rng);
+        customers.push(sysops.register_customer(helpdesk, contact, address, plan.id).await?);
+    }
+    Ok((sysops, plan, customers))
+}
+
 /// Runs `work` on every item with `clients` callers at once, each taking the next item when it
 /// finishes one; the time all of it took.
 async fn concurrently<T, F, Fut, E>(items: Vec<T>, clients: usize, work: F) -> Result<Duration, BoxError>
@@ -95,7 +108,7 @@ where
 
 /// Polls every future to completion on this task, concurrently (the callers wait on the
 /// database, not on the CPU), and returns their outputs in order.
-async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+pub(super) async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
     let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
     let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
@@ -117,18 +130,18 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
 /// The minimal durable work of accepting a ticket, written by hand: one transaction
 /// inserting the ticket row and its event row, on the same engine and settings. On Citus both
 /// tables are distributed by customer, as sysops's are, so each transaction is on one shard.
-struct Baseline(BaselineDb);
+pub(super) struct Baseline(BaselineDb);
 
 /// A ticket for the baseline: id, customer, description, time.
-type BaselineRow = (uuid::Uuid, uuid::Uuid, String, DateTime<Utc>);
+pub(super) type BaselineRow = (uuid::Uuid, uuid::Uuid, String, DateTime<Utc>);
 
-fn baseline_row(customers: &[Customer], rng: &mut Rng) -> BaselineRow {
+pub(super) fn baseline_row(customers: &[Customer], rng: &mut Rng) -> BaselineRow {
     let customer = customers[rng.range(0, customers.len() as u64 - 1) as usize].id.as_uuid();
     (uuid::Uuid::now_v7(), customer, format!("problem {}", rng.next_u64()), Utc::now())
 }
 
 impl Baseline {
-    async fn open(target: &Target, connections: usize) -> Result<Self, BoxError> {
+    pub(super) async fn open(target: &Target, connections: usize) -> Result<Self, BoxError> {
         let db = BaselineDb::open(target, connections.max(4) as u32).await?;
         db.create(
             "CREATE TABLE tickets (id BLOB PRIMARY KEY, customer BLOB NOT NULL, status TEXT NOT NULL,
@@ -146,7 +159,7 @@ impl Baseline {
         Ok(Baseline(db))
     }
 
-    async fn submit(&self, (id, customer, description, at): BaselineRow) -> Result<(), BoxError> {
+    pub(super) async fn submit(&self, (id, customer, description, at): BaselineRow) -> Result<(), BoxError> {
         let event = serde_json::json!({"type": "TicketSubmitted", "ticket": id, "customer": customer,
                                        "description": description})
         .to_string();

@@ -502,7 +502,7 @@ uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_simulated(RustBuffer url, 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SYSOPS_OPEN_WITH
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_SYSOPS_OPEN_WITH
-uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_with(RustBuffer url, RustBuffer billing_url, RustBuffer card_keys, RustBuffer simulated_start, uint64_t id_seed, RustBuffer analytics_url
+uint64_t uniffi_sysops_ffi_fn_constructor_sysops_open_with(RustBuffer url, RustBuffer billing_url, RustBuffer card_keys, RustBuffer simulated_start, uint64_t id_seed, RustBuffer analytics_url, RustBuffer max_wait_ms
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_EXPIRE_OVERDUE_OFFERS
