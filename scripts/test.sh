@@ -184,13 +184,14 @@ step smoke "demo and benchmark smoke runs (debug build, small sizes)"
 smoke_dir="$(mktemp -d)"
 "$bin/sysops-demo" --db "sqlite://$smoke_dir/demo.db" --customers 100 --experts 20 --tickets 200 --articles 300 >"$logs/demo-sqlite.txt"
 tail -n 12 "$logs/demo-sqlite.txt"
-"$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 --articles 200 >"$logs/demo-postgres.txt"
-grep -E "tickets submitted" "$logs/demo-postgres.txt"
+"$bin/sysops-demo" --db "$SYSOPS_PG_URL" --customers 50 --experts 10 --tickets 100 --articles 200 --spike >"$logs/demo-postgres.txt"
+grep -E "tickets submitted|caller's wait" "$logs/demo-postgres.txt"
 "$bin/sysops-bench" submit --ops 120 --clients 1,8 --json
 "$bin/sysops-bench" assign --json
 "$bin/sysops-bench" billing --customers 150 --json
 "$bin/sysops-bench" helpdesk --customers 2000 --json
 "$bin/sysops-bench" reports --tickets 2000 --json
+"$bin/sysops-bench" spike --clients 1,64 --seconds 2 --json
 rm -rf "$smoke_dir"
 
 # The bindings use the workspace build's libraries (see ffi_build and python_install in

@@ -4,6 +4,7 @@
 //! cargo run --release --bin sysops-demo                      # SQLite file sysops-demo.db
 //! cargo run --release --bin sysops-demo -- --db postgres://user@localhost/sysops
 //! cargo run --release --bin sysops-demo -- --billing-db sqlite://sysops-billing.db  # billing apart
+//! cargo run --release --bin sysops-demo -- --spike      # the morning's tickets all at once
 //! ```
 #![allow(clippy::expect_used, clippy::indexing_slicing)] // generated, static data; see lib.rs
 
@@ -27,9 +28,15 @@ struct Args {
     tickets: usize,
     articles: usize,
     seed: u64,
+    spike: bool,
 }
 
-const USAGE: &str = "usage: sysops-demo [--db URL] [--customers N] [--experts N] [--tickets N] [--seed N]
+/// The morning (06:00 to 12:00) in five-minute ticks: what `--spike` submits at once.
+const MORNING_TICKS: usize = 6 * 12;
+/// Callers at once in the spike.
+const SPIKE_CALLERS: usize = 128;
+
+const USAGE: &str = "usage: sysops-demo [--db URL] [--customers N] [--experts N] [--tickets N] [--seed N] [--spike]
 
   --db URL         sqlite://FILE (default sqlite://sysops-demo.db, recreated each run) or postgres://...
                    (a fresh schema is used on PostgreSQL)
@@ -39,7 +46,10 @@ const USAGE: &str = "usage: sysops-demo [--db URL] [--customers N] [--experts N]
   --experts N      experts to place (default 1000)
   --tickets N      tickets submitted over the simulated day (default 3000)
   --articles N     knowledge-base articles imported from the corpus (default all 4947)
-  --seed N         random seed (default 7)";
+  --seed N         random seed (default 7)
+  --spike          replay the morning as a spike: its tickets (a quarter of the day's) arrive
+                   within a minute at 06:00 from 128 callers at once, then the day goes on;
+                   prints the callers' latency percentiles";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -50,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
         tickets: 3000,
         articles: usize::MAX,
         seed: 7,
+        spike: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -63,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
             "--tickets" => args.tickets = number(value()?)? as usize,
             "--articles" => args.articles = number(value()?)? as usize,
             "--seed" => args.seed = number(value()?)?,
+            "--spike" => args.spike = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -156,7 +168,17 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     progress.finish();
 
-    let day = simulate_day(&sysops, &clock, &customers, helpdesk, args.tickets, &mut rng).await?;
+    let spiked = if args.spike {
+        let morning = args.tickets * MORNING_TICKS / (24 * 12);
+        let spike =
+            sysops_examples::spike::morning_spike(&sysops, &customers, helpdesk, morning, SPIKE_CALLERS, &mut rng)
+                .await?;
+        print_spike(&spike, sysops.backend_name());
+        spike.tickets
+    } else {
+        Vec::new()
+    };
+    let day = simulate_day(&sysops, &clock, &customers, helpdesk, args.tickets, &spiked, &mut rng).await?;
     let registered: Vec<_> = customers.iter().map(|(c, _)| c.clone()).collect();
     let month = sysops_examples::billing::bill_the_month(&sysops, &clock, admin, &registered, &mut rng).await?;
     let messages = messages_path(&args.db);
@@ -221,6 +243,7 @@ async fn simulate_day(
     customers: &[(sysops_core::Customer, sysops_core::SupportPlan)],
     helpdesk: Actor,
     tickets: usize,
+    spiked: &[(sysops_core::TicketId, chrono::DateTime<Utc>)],
     rng: &mut Rng,
 ) -> Result<Day, Box<dyn std::error::Error>> {
     use sysops_core::TicketCommand;
@@ -230,7 +253,7 @@ async fn simulate_day(
     let mut day = Day::default();
     // Follow-ups the experts will do: (due tick, ticket, expert, command).
     let mut agenda: Vec<(usize, sysops_core::TicketId, sysops_core::ExpertId, TicketCommand)> = Vec::new();
-    let mut submitted_at: BTreeMap<sysops_core::TicketId, chrono::DateTime<Utc>> = BTreeMap::new();
+    let mut submitted_at: BTreeMap<sysops_core::TicketId, chrono::DateTime<Utc>> = spiked.iter().copied().collect();
     let notes = || sysops_core::WorkNotes::new("Diagnosed and fixed on site").expect("non-empty");
     let reason = || sysops_core::Reason::new("Cannot make it today").expect("non-empty");
     let start = sysops_core::Clock::now(clock);
@@ -296,8 +319,13 @@ async fn simulate_day(
             *day.waiting.entry(why.describe().to_owned()).or_default() += 1;
         }
 
-        // New tickets arrive spread over the next five minutes; the next run picks them up.
-        let arriving = tickets * (tick + 1) / ticks - tickets * tick / ticks;
+        // New tickets arrive spread over the next five minutes; the next run picks them up. After
+        // a spike, the morning's arrived already.
+        let arriving = if !spiked.is_empty() && tick < MORNING_TICKS {
+            0
+        } else {
+            tickets * (tick + 1) / ticks - tickets * tick / ticks
+        };
         let started = Instant::now();
         for i in 0..arriving {
             clock.set(tick_start + Duration::seconds(300 * (i as i64 + 1) / (arriving as i64 + 1)))?;
@@ -311,6 +339,30 @@ async fn simulate_day(
     }
     progress.finish();
     Ok(day)
+}
+
+fn print_spike(spike: &sysops_examples::spike::Spike, backend: &str) {
+    let n = spike.tickets.len();
+    println!("\n=== Monday-morning spike: the morning's tickets at once ({backend}) ===");
+    println!(
+        "tickets submitted     {n:>8}  by {} callers at once, in {:.2} s",
+        spike.callers,
+        spike.elapsed.as_secs_f64()
+    );
+    println!(
+        "throughput            {:>8.0}  tickets/s, every one durable before its caller heard back",
+        n as f64 / spike.elapsed.as_secs_f64().max(1e-9)
+    );
+    println!(
+        "caller's wait         p50 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
+        spike.percentile(0.5),
+        spike.percentile(0.99),
+        spike.percentile(1.0)
+    );
+    println!(
+        "busy, retried         {:>8}  (answered \"busy\" within the wait limit, tried again 10 ms later)",
+        spike.busy_retries
+    );
 }
 
 /// Where the day's messages are written: beside a SQLite database, else in the current directory.

@@ -2,7 +2,7 @@
 //! (group commit on SQLite, the wait limit everywhere) against one hand-written transaction
 //! per submission at the same concurrency: throughput, latency percentiles and errors by kind.
 
-use super::submit::{Baseline, baseline_row, join_all, with_customers};
+use super::submit::{Baseline, baseline_row, with_customers};
 use super::{Args, BoxError, round2, targets};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -69,7 +69,7 @@ where
     };
     let started = Instant::now();
     let mut total = Run::default();
-    for run in join_all((0..clients).map(caller).collect()).await {
+    for run in sysops_examples::join_all((0..clients).map(caller).collect()).await {
         total.add(run);
     }
     total.elapsed = started.elapsed();

@@ -100,31 +100,10 @@ where
     };
     let started = Instant::now();
     let callers: Vec<_> = (0..clients).map(|_| caller()).collect();
-    for result in join_all(callers).await {
+    for result in sysops_examples::join_all(callers).await {
         result?;
     }
     Ok(started.elapsed())
-}
-
-/// Polls every future to completion on this task, concurrently (the callers wait on the
-/// database, not on the CPU), and returns their outputs in order.
-pub(super) async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *output = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }
 
 /// The minimal durable work of accepting a ticket, written by hand: one transaction
