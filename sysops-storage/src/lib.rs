@@ -15,6 +15,7 @@ pub struct ReadmeDoctests;
 mod any;
 mod error;
 mod facade;
+mod group;
 mod notify_loop;
 mod postgres;
 mod rows;

@@ -19,10 +19,7 @@ fn binds(index: &CustomerIndex) -> Vec<Bind> {
 
 pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
     let index = change.index.get::<CustomerIndex>()?;
-    Some(OneStatement {
-        call: "SELECT sysops_write_customer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        index: binds(index),
-    })
+    Some(OneStatement { function: "sysops_write_customer", index: binds(index) })
 }
 
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {

@@ -9,6 +9,7 @@ mod batch;
 mod billing;
 mod customer;
 mod expert;
+mod group;
 mod helpdesk;
 mod kb;
 mod notify;
@@ -43,6 +44,8 @@ pub struct PgStore {
     /// Whether the tables are distributed by Citus, which changes how the assignment job
     /// serializes (see `assignment.rs`) and how a customer's tickets are found.
     citus: bool,
+    /// Concurrent one-statement writes, committed together (see `crate::group`).
+    group: Arc<crate::group::Group>,
     keys: Keys,
 }
 
@@ -164,7 +167,9 @@ impl PgStore {
             _ => Err(e),
         })
         .map_err(|e| OpenError::Store(backend(e)))?;
-        Ok(Self { pool, citus, keys: Keys::default() })
+        // A few groups at once, so that one group's round trip does not idle the rest of the pool.
+        let group = Arc::new(crate::group::Group::new(max_wait, (max_connections / 4).max(1) as usize));
+        Ok(Self { pool, citus, group, keys: Keys::default() })
     }
 
     /// Seals card numbers in the vault with keys from `keys`; without them every card
@@ -312,10 +317,7 @@ async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> 
 /// `None` when the change's domain writes its index in several statements.
 fn one_statement(change: &Change) -> Option<OneStatement> {
     if change.index.is_none() {
-        return Some(OneStatement {
-            call: "SELECT sysops_write_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            index: vec![],
-        });
+        return Some(OneStatement { function: "sysops_write_event", index: vec![] });
     }
     ticket::one_statement(change).or_else(|| customer::one_statement(change))
 }
@@ -324,12 +326,39 @@ fn one_statement(change: &Change) -> Option<OneStatement> {
 /// `sysops_write_event`, or a domain's that also writes its index row): the state guarded by
 /// its version, the event, its outbox row and the index row, atomic on its own, in one round
 /// trip and no explicit transaction. On Citus the call runs on the worker holding the shard.
-/// Parameters: $1 kind, $2 id, $3 version, $4 state, $5 expected version, $6 seq, $7 at,
-/// $8 name, $9 event, $10 shard key, then the index columns from $11, bound from `index`.
-/// The function returns 1, or 0 when the state was not at the expected version.
+/// Parameters: kind, id, version, state, expected version, seq, at, name, event, shard key,
+/// then the index columns, bound from `index`. The function returns 1, or 0 when the state was
+/// not at the expected version.
 struct OneStatement {
-    call: &'static str,
+    function: &'static str,
     index: Vec<Bind>,
+}
+
+impl OneStatement {
+    /// The call with its parameters numbered from `$first`.
+    fn call(&self, first: usize) -> String {
+        let params: Vec<String> = (first..first + 10 + self.index.len()).map(|n| format!("${n}")).collect();
+        format!("{}({})", self.function, params.join(", "))
+    }
+
+    /// Every parameter of the call for `change` and its one `event`, in order.
+    fn binds(self, change: &Change, event: &StoredEvent) -> Vec<Bind> {
+        let stream = change.stream();
+        let mut binds = vec![
+            Bind::Text(stream.kind.as_str()),
+            Bind::Id(stream.id),
+            Bind::Int(rows::to_i64(change.state.version.0)),
+            Bind::String(change.state.json.clone()),
+            Bind::Int(rows::to_i64(change.expected.0)),
+            Bind::Int(rows::to_i64(event.sequence.0)),
+            Bind::Time(event.at),
+            Bind::String(event.name.clone()),
+            Bind::String(event.json.clone()),
+            Bind::Shard(shard(stream)),
+        ];
+        binds.extend(self.index);
+        binds
+    }
 }
 
 /// The single-statement write of a change with one event, when its index allows it.
@@ -337,19 +366,8 @@ async fn write_one_event(conn: &mut PgConnection, change: &Change) -> Result<Opt
     let [event] = change.events.as_slice() else { return Ok(None) };
     let Some(statement) = one_statement(change) else { return Ok(None) };
     change.check()?;
-    let stream = change.stream();
-    let query = sqlx::query_scalar::<_, i64>(statement.call)
-        .bind(stream.kind.as_str())
-        .bind(stream.id)
-        .bind(rows::to_i64(change.state.version.0))
-        .bind(&change.state.json)
-        .bind(rows::to_i64(change.expected.0))
-        .bind(rows::to_i64(event.sequence.0))
-        .bind(event.at)
-        .bind(&event.name)
-        .bind(&event.json)
-        .bind(shard(stream));
-    let query = rows::bind_all!(query, statement.index);
+    let sql = format!("SELECT {}", statement.call(1));
+    let query = rows::bind_all!(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)), statement.binds(change, event));
     let written = query.fetch_one(&mut *conn).await.map_err(|e| event_conflict(e, change, event.sequence))?;
     if written == 1 {
         return Ok(Some(()));
@@ -357,8 +375,9 @@ async fn write_one_event(conn: &mut PgConnection, change: &Change) -> Result<Opt
     Err(conflict(conn, change).await)
 }
 
-impl EventStore for PgStore {
-    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+impl PgStore {
+    /// Stores `changes` at once, as their own transaction (a group of one).
+    async fn commit_now(&self, changes: Vec<Change>) -> Result<(), StoreError> {
         if let [change] = changes.as_slice() {
             let mut conn = self.pool.acquire().await.map_err(backend)?;
             if let Some(()) = write_one_event(&mut conn, change).await? {
@@ -374,6 +393,12 @@ impl EventStore for PgStore {
             }
         }
         tx.commit().await.map_err(backend)
+    }
+}
+
+impl EventStore for PgStore {
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        if self.groups(&changes) { self.group.commit(self, changes).await } else { self.commit_now(changes).await }
     }
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {

@@ -23,10 +23,7 @@ pub(super) fn one_statement(change: &Change) -> Option<OneStatement> {
     let index = change.index.get::<TicketIndex>().filter(|_| !sql::ticket::records_solution(change))?;
     let mut binds = binds(index);
     binds.push(Bind::Int(rows::to_i64(index.number.get())));
-    Some(OneStatement {
-        call: "SELECT sysops_write_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        index: binds,
-    })
+    Some(OneStatement { function: "sysops_write_ticket", index: binds })
 }
 
 pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), StoreError> {

@@ -1,175 +1,76 @@
-//! Group commit: commits that wait for SQLite's one writer are stored together, in one
-//! transaction, so a spike of callers costs one fsync per group instead of one per caller.
-//!
-//! Each caller queues its changes and waits for its answer. Whoever finds the writer free
-//! takes the queue (up to [`GROUP_LIMIT`] commits) and stores it on a task of its own, which
-//! runs to the end even if the caller that started it gives up, and answers every commit once
-//! the transaction holding it is durable. Inside the transaction each commit is written on its
-//! own (after a savepoint, or as one statement, which SQLite undoes alone when it fails), so one
-//! commit's conflict fails that commit alone. A caller with no company commits exactly as
-//! without grouping.
-//!
-//! A caller waits at most the store's wait limit for its turn. If its commit is still queued
-//! then, it is taken out and the caller gets [`StoreError::Busy`]: nothing was written. If a
-//! group holding it is already being stored, the caller waits for that one transaction's end,
-//! so every answer is the truth: success means durable, an error means not written.
+//! SQLite's half of group commit (see `crate::group`): a group is one `BEGIN IMMEDIATE`
+//! transaction. Its one-event changes are written as rows of their write views, one multi-row
+//! `INSERT` per view for the whole group (each statement is a hand-off to the connection's
+//! thread, so a group costs a few instead of one per caller). When one of those rows is refused
+//! (a version conflict), the statement is undone and each member is written on its own: as its
+//! one statement, which SQLite undoes alone when it fails, or after a savepoint it rolls back to.
 
-use super::{SqliteStore, Tx, conflict_or_backend, event_write, ticket, write_all};
+use super::{SqliteStore, Tx, ViewRow, conflict_or_backend, one_statement, write_all};
 use crate::error::backend;
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use crate::group::{Members, refused_alone};
+use crate::rows;
+use sqlx::AssertSqlSafe;
 use sysops_core::StoreError;
-use sysops_core::store::{Change, StoredEvent};
-use tokio::sync::oneshot;
+use sysops_core::store::Change;
 
-/// Commits per transaction at most: a group is a few milliseconds of statements, after which the
-/// callers still queued form the next group.
-const GROUP_LIMIT: usize = 256;
-
-/// The queue of commits waiting for the writer, and the writer's turn.
-pub(super) struct Group {
-    queue: Mutex<Queue>,
-    turn: Arc<tokio::sync::Mutex<()>>,
-    max_wait: Duration,
-}
-
-#[derive(Default)]
-struct Queue {
-    next: u64,
-    waiting: VecDeque<Waiting>,
-}
-
-/// A commit in the queue, numbered so that its caller can take it out again.
-struct Waiting {
-    number: u64,
-    changes: Vec<Change>,
-    answer: oneshot::Sender<Result<(), StoreError>>,
-}
-
-type Answer = oneshot::Receiver<Result<(), StoreError>>;
-
-impl Group {
-    pub(super) fn new(max_wait: Duration) -> Self {
-        Self { queue: Mutex::default(), turn: Arc::default(), max_wait }
+impl Members for SqliteStore {
+    async fn commit_alone(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        self.commit_now(changes).await
     }
 
-    fn queue(&self) -> MutexGuard<'_, Queue> {
-        // The queue's operations cannot panic halfway, so a poisoned lock still holds a sound queue.
-        self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn enqueue(&self, changes: Vec<Change>) -> (u64, Answer) {
-        let (answer, answered) = oneshot::channel();
-        let mut queue = self.queue();
-        let number = queue.next;
-        queue.next += 1;
-        queue.waiting.push_back(Waiting { number, changes, answer });
-        (number, answered)
-    }
-
-    fn take(&self) -> Vec<Waiting> {
-        let mut queue = self.queue();
-        let n = queue.waiting.len().min(GROUP_LIMIT);
-        queue.waiting.drain(..n).collect()
-    }
-
-    /// Takes commit `number` out of the queue; false when a group has taken it already.
-    fn withdraw(&self, number: u64) -> bool {
-        let mut queue = self.queue();
-        let found = queue.waiting.iter().position(|w| w.number == number);
-        found.and_then(|at| queue.waiting.remove(at)).is_some()
-    }
-}
-
-/// The answer of a commit whose group's task ended without answering (it panicked): its
-/// transaction was dropped unfinished, so SQLite rolled it back.
-fn unanswered(answer: Result<Result<(), StoreError>, oneshot::error::RecvError>) -> Result<(), StoreError> {
-    answer.unwrap_or_else(|_| Err(StoreError::Backend("the group commit ended without an answer".into())))
-}
-
-impl SqliteStore {
-    /// Stores `changes` in the next group (see the module's doc).
-    pub(super) async fn commit_grouped(&self, changes: Vec<Change>) -> Result<(), StoreError> {
-        let group = &self.group;
-        let (number, mut answered) = group.enqueue(changes);
-        let deadline = tokio::time::sleep(group.max_wait);
-        tokio::pin!(deadline);
-        loop {
-            tokio::select! {
-                biased;
-                answer = &mut answered => return unanswered(answer),
-                turn = group.turn.clone().lock_owned() => {
-                    let members = group.take();
-                    if members.is_empty() {
-                        // The group that just ended held this commit, and answered before it let go.
-                        drop(turn);
-                        return unanswered(answered.await);
-                    }
-                    let store = self.clone();
-                    tokio::spawn(async move {
-                        store.commit_members(members).await;
-                        drop(turn);
-                    });
-                }
-                () = &mut deadline => {
-                    if group.withdraw(number) {
-                        return Err(StoreError::Busy);
-                    }
-                    return unanswered(answered.await);
-                }
-            }
-        }
-    }
-
-    /// Stores a group and answers each member.
-    async fn commit_members(&self, mut members: Vec<Waiting>) {
-        if members.len() == 1
-            && let Some(alone) = members.pop()
-        {
-            let _ = alone.answer.send(self.commit_now(alone.changes).await);
-            return;
-        }
-        match self.commit_together(&members).await {
-            Ok(outcomes) => {
-                for (member, outcome) in members.into_iter().zip(outcomes) {
-                    let _ = member.answer.send(outcome);
-                }
-            }
-            Err(StoreError::Busy) => {
-                for member in members {
-                    let _ = member.answer.send(Err(StoreError::Busy));
-                }
-            }
-            // The transaction failed as a whole (the disk, or one member's write broke it):
-            // each commit is stored alone, so that a failure is answered to its own caller only.
-            Err(_) => {
-                for member in members {
-                    let _ = member.answer.send(self.commit_now(member.changes).await);
-                }
-            }
-        }
-    }
-
-    /// One transaction of every member's changes, each written on its own: the members' outcomes,
-    /// or the error that ended the whole transaction (nothing of it was stored).
-    async fn commit_together(&self, members: &[Waiting]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+    async fn commit_together(&self, members: &[Vec<Change>]) -> Result<Vec<Result<(), StoreError>>, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        let mut outcomes = Vec::with_capacity(members.len());
-        for member in members {
-            match write_member(&mut tx, &member.changes).await {
-                Err(e) if !refused_alone(&e) => return Err(e),
-                outcome => outcomes.push(outcome),
+        let rows: Vec<Option<ViewRow>> = members.iter().map(|changes| view_row(changes)).collect();
+        let in_rows: Vec<bool> = rows.iter().map(Option::is_some).collect();
+        let mut outcomes: Vec<Option<Result<(), StoreError>>> = members.iter().map(|_| None).collect();
+        if write_rows(&mut tx, rows.into_iter().flatten().collect()).await? {
+            for (outcome, _) in outcomes.iter_mut().zip(in_rows).filter(|(_, in_rows)| *in_rows) {
+                *outcome = Some(Ok(()));
+            }
+        }
+        for (outcome, changes) in outcomes.iter_mut().zip(members) {
+            if outcome.is_none() {
+                match write_member(&mut tx, changes).await {
+                    Err(e) if !refused_alone(&e) => return Err(e),
+                    written => *outcome = Some(written),
+                }
             }
         }
         tx.commit().await.map_err(backend)?;
-        Ok(outcomes)
+        Ok(outcomes.into_iter().flatten().collect())
     }
 }
 
-/// Errors that refuse one commit and leave the group's transaction as it was.
-fn refused_alone(error: &StoreError) -> bool {
-    matches!(error, StoreError::Conflict { .. } | StoreError::WouldNotReadBack { .. } | StoreError::Encode { .. })
+/// The view row of a member that is one checked change of one event.
+fn view_row(changes: &[Change]) -> Option<ViewRow> {
+    let [change] = changes else { return None };
+    let [event] = change.events.as_slice() else { return None };
+    change.check().ok()?;
+    ViewRow::of(change, event)
+}
+
+/// Inserts every row of `rows` into its view, one statement per view (at most
+/// `crate::group`'s limit of members, well under SQLite's bound variables): true when all were
+/// written, false (with nothing of them left) when one was refused.
+async fn write_rows(tx: &mut Tx, mut rows: Vec<ViewRow>) -> Result<bool, StoreError> {
+    if rows.is_empty() {
+        return Ok(false);
+    }
+    sqlx::query("SAVEPOINT together").execute(&mut **tx).await.map_err(backend)?;
+    let mut written = Ok(());
+    while let Some(view) = rows.first().map(|r| r.view) {
+        let (of_view, rest): (Vec<ViewRow>, Vec<ViewRow>) = rows.into_iter().partition(|r| r.view == view);
+        rows = rest;
+        let insert = of_view.first().map(|first| first.insert(of_view.len())).unwrap_or_default();
+        let values = of_view.into_iter().flat_map(|r| r.values);
+        written = rows::bind_all!(sqlx::query(AssertSqlSafe(insert)), values).execute(&mut **tx).await.map(drop);
+        if written.is_err() {
+            break;
+        }
+    }
+    let undo = if written.is_ok() { "RELEASE together" } else { "ROLLBACK TO together; RELEASE together" };
+    sqlx::raw_sql(undo).execute(&mut **tx).await.map_err(backend)?;
+    Ok(written.is_ok())
 }
 
 /// One member's changes in the group's transaction: a change of one event as its one statement
@@ -191,20 +92,4 @@ async fn write_member(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError>
     let undo = if written.is_ok() { "RELEASE member" } else { "ROLLBACK TO member; RELEASE member" };
     sqlx::raw_sql(undo).execute(&mut **tx).await.map_err(backend)?;
     written
-}
-
-/// The one statement of a change of one event, when it has one (see `EventStore::commit`).
-pub(super) async fn one_statement<'e, E>(
-    executor: E,
-    change: &Change,
-    event: &StoredEvent,
-) -> Option<Result<(), sqlx::Error>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-{
-    if change.index.is_none() {
-        Some(event_write(executor, change, event).await)
-    } else {
-        ticket::one_statement(executor, change, event).await
-    }
 }

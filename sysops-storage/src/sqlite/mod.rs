@@ -17,10 +17,10 @@ mod report;
 mod ticket;
 
 use crate::error::{OpenError, backend, is_unique_violation};
-use crate::rows;
+use crate::rows::{self, Bind};
 use crate::vault::{KeyProvider, Keys};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,14 +37,14 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// pool of their own (WAL lets them run beside the writer). Every commit is
 /// durable (`synchronous = FULL`): an acknowledged write survives a process kill
 /// and a power cut. Commits that wait for the writer together are stored in one
-/// transaction (group commit, see `group.rs`), and no call waits longer than the
+/// transaction (group commit, see `crate::group`), and no call waits longer than the
 /// store's wait limit for the writer or a connection: then it is
 /// [`StoreError::Busy`], having written nothing.
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
-    group: Arc<group::Group>,
+    group: Arc<crate::group::Group>,
     keys: Keys,
 }
 
@@ -100,7 +100,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| classify(e, path))?;
-        Ok(Self { writer, reader, group: Arc::new(group::Group::new(max_wait)), keys: Keys::default() })
+        Ok(Self { writer, reader, group: Arc::new(crate::group::Group::new(max_wait, 1)), keys: Keys::default() })
     }
 
     /// A private in-memory database (for tests and demos), gone when dropped.
@@ -117,7 +117,7 @@ impl SqliteStore {
             .await
             .map_err(|e| OpenError::Store(backend(e)))?;
         migrate(&pool).await?;
-        let group = Arc::new(group::Group::new(crate::DEFAULT_MAX_WAIT));
+        let group = Arc::new(crate::group::Group::new(crate::DEFAULT_MAX_WAIT, 1));
         Ok(Self { writer: pool.clone(), reader: pool, group, keys: Keys::default() })
     }
 
@@ -263,28 +263,54 @@ where
     }
 }
 
-/// A change of one event without index rows, in one statement (the `event_writes` view).
-async fn event_write<'e, E>(executor: E, change: &Change, event: &StoredEvent) -> Result<(), sqlx::Error>
+/// A change of one event as one row of a write view: the view (the event store's
+/// `event_writes`, or a domain's that also writes its index row) whose trigger stores the state
+/// guarded by its version, the event, its outbox row and the index row, all or nothing.
+pub(super) struct ViewRow {
+    view: &'static str,
+    columns: &'static str,
+    values: Vec<Bind>,
+}
+
+impl ViewRow {
+    /// The row of `change` and its one `event`, when its index rows fit a write view.
+    fn of(change: &Change, event: &StoredEvent) -> Option<Self> {
+        if !change.index.is_none() {
+            return ticket::view_row(change, event);
+        }
+        let stream = change.stream();
+        Some(ViewRow {
+            view: "event_writes",
+            columns: "kind, id, expected, version, state, seq, at, name, event",
+            values: vec![
+                Bind::Text(stream.kind.as_str()),
+                Bind::Id(stream.id),
+                Bind::Int(rows::to_i64(change.expected.0)),
+                Bind::Int(rows::to_i64(change.state.version.0)),
+                Bind::String(change.state.json.clone()),
+                Bind::Int(rows::to_i64(event.sequence.0)),
+                Bind::Time(event.at),
+                Bind::String(event.name.clone()),
+                Bind::String(event.json.clone()),
+            ],
+        })
+    }
+
+    /// `INSERT INTO` the view `rows` rows of this row's columns.
+    fn insert(&self, rows: usize) -> String {
+        let row = format!("({})", vec!["?"; self.values.len()].join(", "));
+        format!("INSERT INTO {} ({}) VALUES {}", self.view, self.columns, vec![row; rows].join(", "))
+    }
+}
+
+/// Writes a one-event change as its view row, in one statement; `None` when it has none.
+async fn one_statement<'e, E>(executor: E, change: &Change, event: &StoredEvent) -> Option<Result<(), sqlx::Error>>
 where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
-    let stream = change.stream();
-    sqlx::query(
-        "INSERT INTO event_writes (kind, id, expected, version, state, seq, at, name, event)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )
-    .bind(stream.kind.as_str())
-    .bind(stream.id)
-    .bind(rows::to_i64(change.expected.0))
-    .bind(rows::to_i64(change.state.version.0))
-    .bind(&change.state.json)
-    .bind(rows::to_i64(event.sequence.0))
-    .bind(event.at)
-    .bind(&event.name)
-    .bind(&event.json)
-    .execute(executor)
-    .await
-    .map(drop)
+    let row = ViewRow::of(change, event)?;
+    let query = rows::bind_all!(sqlx::query(AssertSqlSafe(row.insert(1))), row.values);
+    Some(query.execute(executor).await.map(drop))
 }
 
 async fn check_health(pool: &SqlitePool) -> Result<(), sqlx::Error> {
@@ -325,7 +351,7 @@ impl SqliteStore {
             && let [event] = change.events.as_slice()
         {
             change.check()?;
-            if let Some(written) = group::one_statement(&self.writer, change, event).await {
+            if let Some(written) = one_statement(&self.writer, change, event).await {
                 return match written {
                     Ok(()) => Ok(()),
                     Err(e) => Err(conflict_or_backend(&self.writer, change, e).await),
@@ -338,7 +364,7 @@ impl SqliteStore {
 
 impl EventStore for SqliteStore {
     async fn commit(&self, changes: Vec<Change>) -> Result<(), StoreError> {
-        self.commit_grouped(changes).await
+        self.group.commit(self, changes).await
     }
 
     async fn load(&self, stream: StreamId) -> Result<Option<StoredState>, StoreError> {

@@ -1,6 +1,6 @@
 //! Tickets on SQLite: the `tickets` index rows and the ticket listing.
 
-use super::{SqliteStore, Tx};
+use super::{SqliteStore, Tx, ViewRow};
 use crate::error::backend;
 use crate::rows::{self, Bind};
 use crate::sql;
@@ -53,33 +53,28 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
     Ok(())
 }
 
-/// A ticket change of one event with its index row, in one statement (the `ticket_writes`
-/// view of the ticket migration); `None` when the change is not a ticket's, or records its
-/// solution.
-pub(super) async fn one_statement<'e, E>(
-    executor: E,
-    change: &Change,
-    event: &StoredEvent,
-) -> Option<Result<(), sqlx::Error>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-{
+/// A ticket change of one event with its index row as one row of the `ticket_writes` view (of
+/// the ticket migration); `None` when the change is not a ticket's, or records its solution.
+pub(super) fn view_row(change: &Change, event: &StoredEvent) -> Option<ViewRow> {
     let index = change.index.get::<TicketIndex>().filter(|_| !sql::ticket::records_solution(change))?;
-    let query = sqlx::query(
-        "INSERT INTO ticket_writes (id, expected, version, state, seq, at, name, event,
-             customer, status, expert, priority, category, submitted_at, number)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )
-    .bind(change.stream().id)
-    .bind(rows::to_i64(change.expected.0))
-    .bind(rows::to_i64(change.state.version.0))
-    .bind(&change.state.json)
-    .bind(rows::to_i64(event.sequence.0))
-    .bind(event.at)
-    .bind(&event.name)
-    .bind(&event.json);
-    let written = rows::bind_all!(query, binds(index)).bind(rows::to_i64(index.number.get())).execute(executor).await;
-    Some(written.map(drop))
+    let mut values = vec![
+        Bind::Id(change.stream().id),
+        Bind::Int(rows::to_i64(change.expected.0)),
+        Bind::Int(rows::to_i64(change.state.version.0)),
+        Bind::String(change.state.json.clone()),
+        Bind::Int(rows::to_i64(event.sequence.0)),
+        Bind::Time(event.at),
+        Bind::String(event.name.clone()),
+        Bind::String(event.json.clone()),
+    ];
+    values.extend(binds(index));
+    values.push(Bind::Int(rows::to_i64(index.number.get())));
+    Some(ViewRow {
+        view: "ticket_writes",
+        columns: "id, expected, version, state, seq, at, name, event, customer, status, expert, priority, \
+                  category, submitted_at, number",
+        values,
+    })
 }
 
 impl TicketStore for SqliteStore {

@@ -25,6 +25,7 @@ macro_rules! event_store_conformance_tests {
             a_malformed_change_is_refused,
             unknown_streams_are_absent_not_errors,
             concurrent_writers_of_one_version_exactly_one_wins,
+            a_conflict_among_concurrent_commits_fails_alone,
             the_whole_workflow_round_trips_and_replays,
             random_workflows_keep_every_invariant,
             every_record_is_walked_once_by_kind_and_passes_the_audit,
@@ -179,6 +180,35 @@ pub async fn concurrent_writers_of_one_version_exactly_one_wins<S: Store>(store:
             r.is_conflict() || matches!(r, Error::Ticket(crate::TicketError::InvalidTransition { .. })),
             "losers get a conflict (or see the winner's state): {r:?}"
         );
+    }
+    let history = w.service.ticket_history(w.admin, ticket.id).await.expect("history");
+    assert_eq!(history.len(), 2, "exactly one cancellation was stored");
+}
+
+/// Commits that arrive together may be stored together (group commit): a conflicting one among
+/// them fails alone, and every other is stored.
+pub async fn a_conflict_among_concurrent_commits_fails_alone<S: Store>(store: S) {
+    let w = world(store).await;
+    let ticket = submit(&w, 0, "flicker").await;
+    let cancels = (0..4).map(|i| {
+        let reason = Reason::new(format!("attempt {i}")).expect("reason");
+        futures::future::Either::Left(w.service.handle_ticket(w.admin, ticket.id, TicketCommand::Cancel { reason }))
+    });
+    let submissions = (0..12).map(|i| {
+        let customer = i % w.customers.len();
+        futures::future::Either::Right(w.service.submit_ticket(
+            w.customer(customer),
+            w.customers[customer].id,
+            crate::testing::fixtures::tv_ticket(&format!("crowd {i}")),
+        ))
+    });
+    let results = futures::future::join_all(cancels.chain(submissions)).await;
+    let (cancelled, submitted) = results.split_at(4);
+    assert_eq!(cancelled.iter().filter(|r| r.is_ok()).count(), 1, "{cancelled:?}");
+    assert!(submitted.iter().all(Result::is_ok), "a conflict failed others with it: {submitted:?}");
+    for stored in submitted.iter().flatten() {
+        let history = w.service.ticket_history(w.admin, stored.id).await.expect("history");
+        assert_eq!(history.len(), 1, "each submission stored once");
     }
     let history = w.service.ticket_history(w.admin, ticket.id).await.expect("history");
     assert_eq!(history.len(), 2, "exactly one cancellation was stored");
