@@ -122,7 +122,9 @@ impl<S: Store> Service<S> {
     /// best expert, all in one optimal batch per claim, and says why the others wait.
     ///
     /// Safe to run from several processes at once: batches claim tickets and experts, so no
-    /// ticket is offered twice and no expert is filled beyond capacity. A stored ticket or
+    /// ticket is offered twice and no expert is filled beyond capacity. Jobs take turns; one
+    /// that waits for another's turn longer than the store's wait limit fails with
+    /// [`StoreError::Busy`] (its expiries kept): run it again. A stored ticket or
     /// expert that does not decode is skipped and reported in
     /// [`AssignmentReport::quarantined`]; every other ticket is still planned.
     pub async fn run_assignment(&self, actor: Actor, weights: &CostWeights) -> Result<AssignmentReport, Error> {

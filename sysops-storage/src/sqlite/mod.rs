@@ -279,21 +279,27 @@ impl ViewRow {
             return ticket::view_row(change, event);
         }
         let stream = change.stream();
+        let mut values = vec![Bind::Text(stream.kind.as_str()), Bind::Id(stream.id)];
+        values.extend(Self::event_part(change, event));
         Some(ViewRow {
             view: "event_writes",
             columns: "kind, id, expected, version, state, seq, at, name, event",
-            values: vec![
-                Bind::Text(stream.kind.as_str()),
-                Bind::Id(stream.id),
-                Bind::Int(rows::to_i64(change.expected.0)),
-                Bind::Int(rows::to_i64(change.state.version.0)),
-                Bind::String(change.state.json.clone()),
-                Bind::Int(rows::to_i64(event.sequence.0)),
-                Bind::Time(event.at),
-                Bind::String(event.name.clone()),
-                Bind::String(event.json.clone()),
-            ],
+            values,
         })
+    }
+
+    /// The event store's part of every write view's row: expected, version, state, seq, at,
+    /// name, event.
+    fn event_part(change: &Change, event: &StoredEvent) -> [Bind; 7] {
+        [
+            Bind::Int(rows::to_i64(change.expected.0)),
+            Bind::Int(rows::to_i64(change.state.version.0)),
+            Bind::String(change.state.json.clone()),
+            Bind::Int(rows::to_i64(event.sequence.0)),
+            Bind::Time(event.at),
+            Bind::String(event.name.clone()),
+            Bind::String(event.json.clone()),
+        ]
     }
 
     /// `INSERT INTO` the view `rows` rows of this row's columns.

@@ -57,16 +57,8 @@ pub(super) async fn write_index(tx: &mut Tx, change: &Change) -> Result<(), Stor
 /// the ticket migration); `None` when the change is not a ticket's, or records its solution.
 pub(super) fn view_row(change: &Change, event: &StoredEvent) -> Option<ViewRow> {
     let index = change.index.get::<TicketIndex>().filter(|_| !sql::ticket::records_solution(change))?;
-    let mut values = vec![
-        Bind::Id(change.stream().id),
-        Bind::Int(rows::to_i64(change.expected.0)),
-        Bind::Int(rows::to_i64(change.state.version.0)),
-        Bind::String(change.state.json.clone()),
-        Bind::Int(rows::to_i64(event.sequence.0)),
-        Bind::Time(event.at),
-        Bind::String(event.name.clone()),
-        Bind::String(event.json.clone()),
-    ];
+    let mut values = vec![Bind::Id(change.stream().id)];
+    values.extend(ViewRow::event_part(change, event));
     values.extend(binds(index));
     values.push(Bind::Int(rows::to_i64(index.number.get())));
     Some(ViewRow {
