@@ -21,8 +21,9 @@ fuzz_target!(|data: &[u8]| {
     runtime().block_on(async {
         let start = chrono::DateTime::from_timestamp(1_782_918_000, 0).expect("2026-07-01");
         let keys = sysops_ffi::hostile::test_card_keys();
-        let sysops =
-            Sysops::open_with("sqlite::memory:".to_owned(), None, keys, Some(start), 1, None, None).await.expect("open");
+        let sysops = Sysops::open_with("sqlite::memory:".to_owned(), None, keys, Some(start), 1, None, None)
+            .await
+            .expect("open");
         let office = Fixture::new(sysops, "fuzz").await.expect("office");
         let outcome = office.call(name, &mut Draw::new(arguments)).await;
         if let Err(problem) = office.check(name, outcome).await {

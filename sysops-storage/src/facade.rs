@@ -58,7 +58,7 @@ impl Default for Options {
 async fn open_store(url: &str, options: &Options) -> Result<AnyStore, OpenError> {
     Ok(match StoreUrl::parse(url)? {
         StoreUrl::SqliteFile(path) => AnyStore::Sqlite(SqliteStore::open_with_wait(&path, options.max_wait).await?),
-        StoreUrl::SqliteMemory => AnyStore::Sqlite(SqliteStore::in_memory().await?),
+        StoreUrl::SqliteMemory => AnyStore::Sqlite(SqliteStore::in_memory_with_wait(options.max_wait).await?),
         StoreUrl::Postgres(url) => AnyStore::Postgres(
             PgStore::open_with_wait(&url, options.pg_schema.as_deref(), options.pg_max_connections, options.max_wait)
                 .await?,

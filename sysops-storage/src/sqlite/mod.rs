@@ -105,6 +105,13 @@ impl SqliteStore {
 
     /// A private in-memory database (for tests and demos), gone when dropped.
     pub async fn in_memory() -> Result<Self, OpenError> {
+        Self::in_memory_with_wait(crate::DEFAULT_MAX_WAIT).await
+    }
+
+    /// A private in-memory database where a call waits at most `max_wait` for its connection
+    /// (one, shared by reads and writes).
+    pub async fn in_memory_with_wait(max_wait: Duration) -> Result<Self, OpenError> {
+        let max_wait = crate::error::checked_wait(max_wait)?;
         let options = SqliteConnectOptions::new().in_memory(true).foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
@@ -112,12 +119,12 @@ impl SqliteStore {
             .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
-            .acquire_timeout(crate::DEFAULT_MAX_WAIT)
+            .acquire_timeout(max_wait)
             .connect_with(options)
             .await
             .map_err(|e| OpenError::Store(backend(e)))?;
         migrate(&pool).await?;
-        let group = Arc::new(crate::group::Group::new(crate::DEFAULT_MAX_WAIT, 1));
+        let group = Arc::new(crate::group::Group::new(max_wait, 1));
         Ok(Self { writer: pool.clone(), reader: pool, group, keys: Keys::default() })
     }
 
