@@ -217,8 +217,8 @@ pub enum StoreError {
         /// The serializer's error.
         source: serde_json::Error,
     },
-    /// The store is at capacity: no connection (or, on SQLite, no turn at the writer) came free
-    /// within the store's wait limit. Nothing was written; retry, after a pause if it repeats.
+    /// The store is at capacity: no connection, no turn to commit with a group, or no lock came
+    /// free within the store's wait limit. Nothing was written; retry, after a pause if it repeats.
     #[error("the store is busy: nothing came free within its wait limit; nothing was written, retry")]
     Busy,
     /// The backend itself failed (connection, disk, ...).
