@@ -389,7 +389,7 @@ pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), Fo
 }
 
 /// Why an actor may not do an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DenyReason {
     /// The actor's role never may.
     RoleNotAllowed,

@@ -157,6 +157,30 @@ pub enum ValidationError {
 }
 
 impl ValidationError {
+    /// The input refused, as hosts name it (`email`, `location`, `card_number`, ...).
+    pub fn field(&self) -> &'static str {
+        match self {
+            ValidationError::Empty { field }
+            | ValidationError::TooLong { field, .. }
+            | ValidationError::OutOfRange { field, .. }
+            | ValidationError::Unknown { field, .. }
+            | ValidationError::Malformed { field, .. }
+            | ValidationError::Negative { field }
+            | ValidationError::Overflow { field }
+            | ValidationError::EmptyInterval { field }
+            | ValidationError::NoEntries { field }
+            | ValidationError::Duplicate { field, .. }
+            | ValidationError::ControlCharacter { field, .. }
+            | ValidationError::OutOfRangeReal { field, .. }
+            | ValidationError::TimeOutOfRange { field, .. } => field,
+            ValidationError::InvalidEmail { .. } => "email",
+            ValidationError::InvalidPhone { .. } => "phone",
+            ValidationError::InvalidCoordinate { .. } => "location",
+            ValidationError::InvalidSkillLevel { .. } => "skill_level",
+            ValidationError::UnknownCurrency { .. } | ValidationError::CurrencyMismatch { .. } => "currency",
+        }
+    }
+
     /// [`ValidationError::OutOfRange`] for a count of things (list lengths, pages).
     pub fn count(field: &'static str, value: usize, min: usize, max: usize) -> Self {
         let int = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);

@@ -119,6 +119,13 @@ id_type!(
     "SurveyId"
 );
 
+id_type!(
+    /// A command an expert's phone queued ([`crate::sync`]), named by the phone when the
+    /// expert gave it: the server applies each command id once, however often it is sent.
+    CommandId,
+    "CommandId"
+);
+
 impl SurveyId {
     /// The survey of the completion recorded as event `completion` of `ticket`: the ticket's
     /// id with the sequence's low 48 bits mixed into its six timestamp bytes, as

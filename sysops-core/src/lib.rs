@@ -44,6 +44,7 @@ mod staff;
 pub mod store;
 mod stream;
 pub mod survey;
+pub mod sync;
 mod text;
 mod ticket;
 pub mod time;
@@ -65,8 +66,8 @@ pub use expert::{
 };
 pub use geo::{EARTH_RADIUS_KM, GeoPoint};
 pub use id::{
-    ArticleId, AssignmentId, CardToken, CustomerId, ExpertId, InvoiceId, PlanId, SubscriptionId, SurveyId, TicketId,
-    UserId,
+    ArticleId, AssignmentId, CardToken, CommandId, CustomerId, ExpertId, InvoiceId, PlanId, SubscriptionId, SurveyId,
+    TicketId, UserId,
 };
 pub use idgen::{IdGen, SequentialIds, UuidV7Ids};
 pub use money::{Currency, Money};
@@ -74,7 +75,7 @@ pub use plan::{PlanCommand, PlanEvent, PlanTerms, ServiceTargets, SupportPlan};
 pub use rule::{Refused, RuleError};
 pub use service::{
     AssignmentReport, BillingReport, DeadlineReport, Error, IMPORT_PAGE, ImportProgress, NOTIFICATIONS, NotifyOptions,
-    NotifyReport, ProjectionReport, Service, SurveyView, WaitingTicket,
+    NotifyReport, ProjectionReport, ReceiveReport, Replica, Service, SurveyView, WaitingTicket,
 };
 pub use skill::{Priority, ProductCategory, SkillLevel};
 pub use staff::{StaffAccount, StaffCommand, StaffEvent, StaffRole};

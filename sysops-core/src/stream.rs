@@ -61,6 +61,8 @@ pub enum AggregateKind {
     Article,
     /// [`Survey`](crate::survey::Survey)
     Survey,
+    /// [`CommandReceipt`](crate::sync::CommandReceipt)
+    CommandReceipt,
 }
 
 impl AggregateKind {
@@ -76,6 +78,7 @@ impl AggregateKind {
             AggregateKind::Invoice => "invoice",
             AggregateKind::Article => "article",
             AggregateKind::Survey => "survey",
+            AggregateKind::CommandReceipt => "command_receipt",
         }
     }
 
@@ -97,6 +100,7 @@ impl AggregateKind {
             Self::Invoice,
             Self::Article,
             Self::Survey,
+            Self::CommandReceipt,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)

@@ -5,6 +5,7 @@ use futures::executor::block_on;
 use sysops_core::MemoryStore;
 
 sysops_core::store_conformance_tests!(block_on, async { MemoryStore::new() });
+sysops_core::replica_store_conformance_tests!(block_on, async { MemoryStore::new() });
 
 #[test]
 fn run_all_covers_every_case_too() {

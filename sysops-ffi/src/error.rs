@@ -172,32 +172,9 @@ pub enum SysopsError {
 }
 
 /// The field a validation error names.
-fn field_of(error: &ValidationError) -> &'static str {
-    match error {
-        ValidationError::Empty { field }
-        | ValidationError::TooLong { field, .. }
-        | ValidationError::OutOfRange { field, .. }
-        | ValidationError::Unknown { field, .. }
-        | ValidationError::Malformed { field, .. }
-        | ValidationError::Negative { field }
-        | ValidationError::Overflow { field }
-        | ValidationError::EmptyInterval { field }
-        | ValidationError::NoEntries { field }
-        | ValidationError::Duplicate { field, .. }
-        | ValidationError::ControlCharacter { field, .. }
-        | ValidationError::OutOfRangeReal { field, .. }
-        | ValidationError::TimeOutOfRange { field, .. } => field,
-        ValidationError::InvalidEmail { .. } => "email",
-        ValidationError::InvalidPhone { .. } => "phone",
-        ValidationError::InvalidCoordinate { .. } => "location",
-        ValidationError::InvalidSkillLevel { .. } => "skill_level",
-        ValidationError::UnknownCurrency { .. } | ValidationError::CurrencyMismatch { .. } => "currency",
-    }
-}
-
 impl From<ValidationError> for SysopsError {
     fn from(error: ValidationError) -> Self {
-        SysopsError::InvalidInput { field: field_of(&error).to_owned(), reason: error.to_string() }
+        SysopsError::InvalidInput { field: error.field().to_owned(), reason: error.to_string() }
     }
 }
 

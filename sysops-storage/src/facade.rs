@@ -66,6 +66,20 @@ async fn open_store(url: &str, options: &Options) -> Result<AnyStore, OpenError>
     })
 }
 
+/// The service over an expert's phone store, for a [`Replica`](sysops_core::Replica): a SQLite
+/// file (`sqlite://FILE`) or, in tests, `sqlite::memory:`. A phone keeps its own database; a
+/// PostgreSQL URL is refused (`InvalidOption` `url`).
+pub async fn open_phone(url: &str, options: Options) -> Result<Service<SqliteStore>, OpenError> {
+    let store = match StoreUrl::parse(url)? {
+        StoreUrl::SqliteFile(path) => SqliteStore::open_with_wait(&path, options.max_wait).await?,
+        StoreUrl::SqliteMemory => SqliteStore::in_memory_with_wait(options.max_wait).await?,
+        StoreUrl::Postgres(_) => {
+            return Err(OpenError::InvalidOption { option: "url", reason: "a phone's replica is a SQLite database" });
+        }
+    };
+    Ok(Service::new(store, options.clock, options.ids))
+}
+
 /// Sysops on durable storage: every command and query of [`Service`] (through
 /// `Deref`), plus the outbox consumers read.
 ///

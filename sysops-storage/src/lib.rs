@@ -30,7 +30,7 @@ pub use error::{MAX_WAIT_LIMIT, OpenError};
 /// How long a call waits by default for a connection (or, on SQLite, its turn at the writer)
 /// before it is [`StoreError::Busy`](sysops_core::StoreError::Busy): see [`Options::max_wait`].
 pub const DEFAULT_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-pub use facade::{Options, Sysops};
+pub use facade::{Options, Sysops, open_phone};
 pub use notify_loop::{NotifyTotals, StopSignal};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

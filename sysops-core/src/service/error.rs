@@ -44,6 +44,9 @@ pub enum Error {
     /// A survey link does not work (any more).
     #[error(transparent)]
     Survey(#[from] crate::survey::SurveyError),
+    /// A sync message cannot be used (see [`crate::sync`]).
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
     /// The card vault could not store or reveal a card.
     #[error(transparent)]
     Vault(#[from] VaultError),

@@ -41,6 +41,9 @@ impl<S: Store> Service<S> {
                 AggregateKind::Invoice => persist::audit_stream::<Invoice, S>(store, row).await,
                 AggregateKind::Article => persist::audit_stream::<Article, S>(store, row).await,
                 AggregateKind::Survey => persist::audit_stream::<crate::survey::Survey, S>(store, row).await,
+                AggregateKind::CommandReceipt => {
+                    persist::audit_stream::<crate::sync::CommandReceipt, S>(store, row).await
+                }
             };
             match audit {
                 Ok(()) => listing.items.push(row.stream),

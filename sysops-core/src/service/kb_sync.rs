@@ -13,6 +13,7 @@ use crate::kb::{Article, ArticleEvent};
 use crate::persist::{self, Change};
 use crate::skill::ProductCategory;
 use crate::staff::StaffAccount;
+use crate::staff::StaffEvent;
 use crate::store::Store;
 use std::collections::BTreeSet;
 
@@ -71,13 +72,31 @@ impl<S: Store> Service<S> {
         if answer.expert.as_uuid() != actor.id || answer.account.id != actor.id {
             return Err(actor.deny(Action::ReadArticles, DenyReason::NotYours).into());
         }
-        let mut changes = Vec::new();
-        let mut events_applied = 0u64;
-        let account: Option<StaffAccount> = self.find(actor.id).await?;
-        let version = account.as_ref().map_or(Sequence::NONE, Aggregate::version);
-        let fresh = answer.account.after(version)?;
+        let copied = self.copied(actor, &answer.account, &answer.articles).await?;
+        let report = SyncReport {
+            articles_updated: copied.articles_updated,
+            events_applied: copied.events_applied,
+            more: answer.more,
+        };
+        self.append_copied(copied).await?;
+        Ok(report)
+    }
+
+    /// The changes that append what the phone lacks of the expert's account and of
+    /// `articles`, each stream checked whole (in its stream and sequence, each revision valid,
+    /// replaying to a valid record); events the phone holds already are skipped.
+    pub(super) async fn copied(
+        &self,
+        actor: Actor,
+        account: &StreamEvents<StaffEvent>,
+        articles: &[StreamEvents<ArticleEvent>],
+    ) -> Result<Copied, Error> {
+        let mut copied = Copied::default();
+        let held: Option<StaffAccount> = self.find(actor.id).await?;
+        let version = held.as_ref().map_or(Sequence::NONE, Aggregate::version);
+        let fresh = account.after(version)?;
         if !fresh.is_empty() {
-            let next = match account {
+            let next = match held {
                 None => crate::aggregate::replay::<StaffAccount>(fresh).map_err(|_| malformed("an account"))?,
                 Some(mut held) => {
                     for event in fresh {
@@ -89,11 +108,10 @@ impl<S: Store> Service<S> {
             if next.id() != actor.id {
                 return Err(malformed("an account").into());
             }
-            events_applied += fresh.len() as u64;
-            changes.push(Change::of(version, &next, fresh)?);
+            copied.events_applied += fresh.len() as u64;
+            copied.changes.push(Change::of(version, &next, fresh)?);
         }
-        let mut articles_updated = 0u64;
-        for stream in &answer.articles {
+        for stream in articles {
             let held: Option<Article> = self.find(ArticleId::from_uuid(stream.id)).await?;
             let version = held.as_ref().map_or(Sequence::NONE, Aggregate::version);
             let fresh = stream.after(version)?;
@@ -104,18 +122,31 @@ impl<S: Store> Service<S> {
             if article.id.as_uuid() != stream.id {
                 return Err(malformed("an article").into());
             }
-            articles_updated += 1;
-            events_applied += fresh.len() as u64;
-            changes.push(Change::of(version, &article, fresh)?);
+            copied.articles_updated += 1;
+            copied.events_applied += fresh.len() as u64;
+            copied.changes.push(Change::of(version, &article, fresh)?);
         }
-        for page in changes.chunks(IMPORT_PAGE) {
+        Ok(copied)
+    }
+
+    /// Appends what [`copied`](Self::copied) checked, [`IMPORT_PAGE`] records per commit.
+    pub(super) async fn append_copied(&self, copied: Copied) -> Result<(), Error> {
+        for page in copied.changes.chunks(IMPORT_PAGE) {
             self.store.commit(page.to_vec()).await?;
         }
-        if articles_updated > 0 {
+        if copied.articles_updated > 0 {
             self.store.articles_imported().await?;
         }
-        Ok(SyncReport { articles_updated, events_applied, more: answer.more })
+        Ok(())
     }
+}
+
+/// Server events checked and ready to append to a phone's store.
+#[derive(Default)]
+pub(super) struct Copied {
+    changes: Vec<Change>,
+    pub(super) articles_updated: u64,
+    pub(super) events_applied: u64,
 }
 
 /// Only an expert keeps an offline copy (the articles of their skills).

@@ -13,6 +13,7 @@ mod helpdesk;
 mod kb;
 mod notify;
 mod outbox;
+mod replica;
 mod report;
 mod ticket;
 

@@ -25,6 +25,7 @@ mod notify;
 mod outbox;
 mod report;
 mod survey;
+mod sync;
 mod ticket;
 
 pub use assignment::*;
@@ -38,6 +39,7 @@ pub use notify::*;
 pub use outbox::*;
 pub use report::*;
 pub use survey::*;
+pub use sync::*;
 pub use ticket::*;
 
 use crate::store::Change;
@@ -119,6 +121,7 @@ macro_rules! store_conformance_tests {
         $crate::notify_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::survey_conformance_tests!($block_on, $fresh, skip_unless = $available);
         $crate::report_store_conformance_tests!($block_on, $fresh, skip_unless = $available);
+        $crate::sync_conformance_tests!($block_on, $fresh, skip_unless = $available);
     };
 }
 
