@@ -282,6 +282,8 @@ domain_enum!(
         Article,
         /// A completed ticket's satisfaction survey.
         Survey,
+        /// The server's answer to a command an expert's phone queued.
+        CommandReceipt,
     }
 );
 

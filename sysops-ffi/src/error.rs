@@ -89,6 +89,26 @@ pub enum Rule {
 
 /// Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
 /// the expiries it committed before failing).
+/// Why a sync message was refused (the `fault` of [`SysopsError::Sync`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, eq_int, hash, from_py_object, rename_all = "SCREAMING_SNAKE_CASE", module = "sysops")
+)]
+pub enum SyncFault {
+    /// Written by a newer library (the app or the server needs updating).
+    NewerProtocol,
+    /// Not a sync message, too large, or inconsistent.
+    Malformed,
+    /// An answer to another request than the phone's latest (a replay, a duplicate, a late
+    /// delivery): drop it and sync again.
+    Stale,
+    /// It holds something its expert may not see, or is for another expert.
+    OutsideView,
+    /// The phone's database belongs to another expert.
+    OtherExpert,
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 #[allow(missing_docs)]
 pub enum SysopsError {
@@ -152,6 +172,16 @@ pub enum SysopsError {
         /// The whole explanation.
         detail: String,
     },
+    /// A phone's sync message cannot be used; nothing was applied. `fault` says why: a newer
+    /// app or server wrote it (update), it is not a sync message, it answers an older request
+    /// (drop it and ask again), or it holds what its expert may not see.
+    #[error("sync: {detail}")]
+    Sync {
+        /// Why.
+        fault: SyncFault,
+        /// The whole explanation.
+        detail: String,
+    },
     /// The database failed or cannot be opened (unreachable, corrupt, newer schema, disk).
     #[error("storage: {detail}")]
     Storage {
@@ -179,7 +209,7 @@ impl From<ValidationError> for SysopsError {
 }
 
 /// The host's reason code, and the real role for a role mismatch.
-fn deny_reason(reason: core::DenyReason) -> (DenyReason, Option<Role>) {
+pub(crate) fn deny_reason(reason: core::DenyReason) -> (DenyReason, Option<Role>) {
     match reason {
         core::DenyReason::RoleNotAllowed => (DenyReason::RoleNotAllowed, None),
         core::DenyReason::NotYours => (DenyReason::NotYours, None),
@@ -216,6 +246,7 @@ impl From<Error> for SysopsError {
             Error::Vault(_) => SysopsError::Storage { detail },
             Error::Store(e) => e.into(),
             Error::Replay(_) => SysopsError::Internal { detail },
+            Error::Sync(e) => SysopsError::Sync { fault: sync_fault(&e), detail },
         }
     }
 }
@@ -288,6 +319,16 @@ fn kb_error(error: KbError, detail: String) -> SysopsError {
         KbError::Rule(e) => rule(&e),
     };
     SysopsError::RuleViolated { rule, detail }
+}
+
+fn sync_fault(error: &core::sync::SyncError) -> SyncFault {
+    match error {
+        core::sync::SyncError::NewerProtocol { .. } => SyncFault::NewerProtocol,
+        core::sync::SyncError::Malformed { .. } => SyncFault::Malformed,
+        core::sync::SyncError::Stale { .. } => SyncFault::Stale,
+        core::sync::SyncError::OutsideView { .. } => SyncFault::OutsideView,
+        core::sync::SyncError::OtherExpert => SyncFault::OtherExpert,
+    }
 }
 
 fn survey_rule(error: &core::survey::SurveyError) -> Rule {

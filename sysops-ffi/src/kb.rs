@@ -365,13 +365,25 @@ impl Sysops {
         limit: u32,
     ) -> Result<SearchResults, SysopsError> {
         guard(async move {
-            let mut search = ArticleSearch::new(SearchQuery::parse(&query).map_err(sysops_core::Error::from)?);
-            search.categories = categories.into_iter().collect();
-            search.tags = tags.into_iter().map(Tag::new).collect::<Result<_, _>>()?;
-            search.offset = offset;
-            search.limit = limit;
+            let search = article_search(query, categories, tags, offset, limit)?;
             Ok(self.api()?.search_articles(actor.into(), search).await?.into())
         })
         .await
     }
+}
+
+/// A search as [`Sysops::search_articles`] takes it, checked.
+pub(crate) fn article_search(
+    query: String,
+    categories: Vec<ProductCategory>,
+    tags: Vec<String>,
+    offset: u32,
+    limit: u32,
+) -> Result<ArticleSearch, SysopsError> {
+    let mut search = ArticleSearch::new(SearchQuery::parse(&query).map_err(sysops_core::Error::from)?);
+    search.categories = categories.into_iter().collect();
+    search.tags = tags.into_iter().map(Tag::new).collect::<Result<_, _>>()?;
+    search.offset = offset;
+    search.limit = limit;
+    Ok(search)
 }

@@ -36,6 +36,7 @@ pub mod python;
 mod report;
 mod staff;
 mod survey;
+mod sync;
 mod ticket;
 mod types;
 mod value;
@@ -55,7 +56,7 @@ pub use enums::{
     MessageChannel, MessageKind, Priority, ProductCategory, RecordKind, Role, StaffRole, TicketStatus, WaitReason,
     Weekday,
 };
-pub use error::{DenyReason, Rule, SysopsError};
+pub use error::{DenyReason, Rule, SyncFault, SysopsError};
 pub use expert::{Expert, ExpertPage, ExpertProfile, ExpertQuery, Skill, TimeOff, WeeklyHours, WorkWindow};
 pub use guard::{guard, guard_sync};
 pub use helpdesk::{CustomerResults, TicketResults};
@@ -75,6 +76,7 @@ pub use report::{
 };
 pub use staff::{StaffAccount, StaffChange, StaffEvent};
 pub use survey::{SurveyAnswer, SurveyView};
+pub use sync::{CustomerCard, PhoneCommand, QueuedCommand, Refusal, RefusedCommand, Replica, SyncReport};
 pub use ticket::{
     Assignment, CostTerm, NewTicket, Outcome, Rationale, Ticket, TicketChange, TicketEvent, TicketFilter, TicketPage,
     TicketState,

@@ -109,6 +109,12 @@ create_exception!(
     SysopsError,
     "The store is at capacity: nothing came free within the wait limit, nothing was written; retry."
 );
+create_exception!(
+    sysops,
+    SyncError,
+    SysopsError,
+    "A phone's sync message cannot be used, nothing was applied; `fault` says why."
+);
 create_exception!(sysops, StorageError, SysopsError, "The database failed or cannot be opened.");
 create_exception!(sysops, ClosedError, SysopsError, "The handle was closed.");
 create_exception!(
@@ -162,6 +168,7 @@ impl From<Failure> for PyErr {
                 }
                 Error::Conflict { .. } => (ConflictError::new_err(message), vec![]),
                 Error::Busy { .. } => (BusyError::new_err(message), vec![]),
+                Error::Sync { fault, .. } => (SyncError::new_err(message), vec![("fault", attribute(py, fault))]),
                 Error::Storage { .. } => (StorageError::new_err(message), vec![]),
                 Error::Closed => (ClosedError::new_err(message), vec![]),
                 Error::Internal { .. } => (InternalError::new_err(message), vec![]),
@@ -195,6 +202,7 @@ pub fn register_exceptions(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("RuleViolatedError", py.get_type::<RuleViolatedError>())?;
     module.add("ConflictError", py.get_type::<ConflictError>())?;
     module.add("BusyError", py.get_type::<BusyError>())?;
+    module.add("SyncError", py.get_type::<SyncError>())?;
     module.add("StorageError", py.get_type::<StorageError>())?;
     module.add("ClosedError", py.get_type::<ClosedError>())?;
     module.add("InternalError", py.get_type::<InternalError>())?;
