@@ -219,8 +219,7 @@ async fn run(seed: u64, dir: &Path) {
         if rng.chance(30) {
             office_moves(&world, &mut rng, &mut tickets).await;
         }
-        for index in 0..PHONES {
-            let phone = &mut phones[index];
+        for (index, phone) in phones.iter_mut().enumerate() {
             match rng.below(10) {
                 0..=3 => expert_moves(phone, &mut rng, article).await,
                 4..=6 => {

@@ -49,6 +49,14 @@ fn template_facts(kind: ffi::MessageKind) -> Vec<String> {
 fn _sysops(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<handle::Sysops>()?;
+    m.add_class::<handle::Replica>()?;
+    m.add_class::<ffi::CustomerCard>()?;
+    m.add_class::<ffi::PhoneCommand>()?;
+    m.add_class::<ffi::QueuedCommand>()?;
+    m.add_class::<ffi::Refusal>()?;
+    m.add_class::<ffi::RefusedCommand>()?;
+    m.add_class::<ffi::SyncFault>()?;
+    m.add_class::<ffi::SyncReport>()?;
     m.add_function(wrap_pyfunction!(system_actor, m)?)?;
     m.add_function(wrap_pyfunction!(product_category_named, m)?)?;
     m.add_function(wrap_pyfunction!(product_category_name, m)?)?;

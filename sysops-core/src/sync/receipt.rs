@@ -67,7 +67,9 @@ impl CommandReceipt {
         digest.update(expert.as_uuid().as_bytes());
         digest.update(command.as_uuid().as_bytes());
         let mut bytes = [0u8; 16];
-        bytes.copy_from_slice(&digest.finalize()[..16]);
+        for (byte, digested) in bytes.iter_mut().zip(digest.finalize()) {
+            *byte = digested;
+        }
         let id = uuid::Builder::from_custom_bytes(bytes).into_uuid();
         ShardKey::of(ticket.as_uuid()).stamp(id)
     }

@@ -16,7 +16,7 @@ pub struct Fixture {
     helpdesk: Actor,
     pub(super) manager: Actor,
     pub(super) customer: Actor,
-    expert: Actor,
+    pub(super) expert: Actor,
     plan: Uuid,
     pub(super) tickets: Vec<Uuid>,
     /// An expert staff account without a profile yet, for `register_expert`.
@@ -24,7 +24,7 @@ pub struct Fixture {
     /// The simulated gateway billing calls charge through.
     gateway: Arc<SimulatedGateway>,
     /// A knowledge-base article the expert wrote, revised once.
-    article: Uuid,
+    pub(super) article: Uuid,
 }
 
 /// A host's gateway answering whatever was drawn: ids and reasons of any text, or no answer.
@@ -207,7 +207,10 @@ impl Fixture {
         let kinds =
             [RecordKind::Plan, RecordKind::Customer, RecordKind::Expert, RecordKind::StaffAccount, RecordKind::Ticket];
         match name {
-            "open" => Sysops::open(d.pick(&URLS).to_owned()).await.map(drop),
+            "open" => {
+                self.open_replica(d).await.ok();
+                Sysops::open(d.pick(&URLS).to_owned()).await.map(drop)
+            }
             "open_simulated" => {
                 let url = d.or("sqlite::memory:", |d| d.pick(&URLS));
                 let start = d.time_or(Utc.with_ymd_and_hms(2026, 7, 1, 15, 0, 0).single().unwrap_or_default());
@@ -553,6 +556,7 @@ impl Fixture {
             | "is_stopped" => self.notify_call(name, d).await,
             "open_survey" | "answer_survey" => self.survey_call(name, d).await,
             name if super::report::CALLS.contains(&name) => self.report_call(name, d).await,
+            name if super::sync::CALLS.contains(&name) => self.sync_call(name, d).await,
             other => Err(SysopsError::Internal { detail: format!("the hostile driver does not cover {other}") }),
         }
     }

@@ -16,6 +16,7 @@ mod fixture;
 mod notify;
 mod report;
 mod survey;
+mod sync;
 
 pub use draw::Draw;
 pub use fixture::Fixture;
@@ -136,6 +137,17 @@ pub const OPERATIONS: &[&str] = &[
     "ticketing_report",
     "expert_report",
     "financial_report",
+    "serve_sync",
+    "request",
+    "receive",
+    "accept",
+    "reject",
+    "start",
+    "complete",
+    "link_articles",
+    "queued",
+    "refused",
+    "dismiss",
 ];
 
 /// The card key hostile offices seal cards with (a fixed test key).

@@ -13,7 +13,10 @@ mod plan;
 mod report;
 mod staff;
 mod survey;
+mod sync;
 mod ticket;
+
+pub(crate) use sync::Replica;
 
 use crate::errors::Failure;
 use pyo3::prelude::*;
