@@ -33,6 +33,8 @@ __all__ = [
     'NotifyOptions', 'NotifyReport', 'StopSignal', 'Template', 'default_notify_options', 'template_facts',
     'ProjectionReport', 'TicketingReport', 'TicketingRow', 'ExpertReport', 'ExpertRow', 'FinancialReport',
     'FinancialRow',
+    'Replica', 'CustomerCard', 'PhoneCommand', 'QueuedCommand', 'Refusal', 'RefusedCommand', 'SyncError', 'SyncFault',
+    'SyncReport',
 ]
 
 _Id: TypeAlias = Union[uuid.UUID, str]
@@ -90,6 +92,13 @@ class BusyError(SysopsError):
     writer, came free within the handle's wait limit (``max_wait_ms`` of ``open_with``, 5,000 by
     default). Nothing was written: retry, after a short pause if it repeats; nothing needs
     restarting when the spike ends."""
+
+class SyncError(SysopsError):
+    """A phone's sync message cannot be used; nothing was applied. ``fault`` says why:
+    ``NEWER_PROTOCOL`` (update the app or the server), ``MALFORMED``, ``STALE`` (it answers an
+    older request: drop it and sync again), ``OUTSIDE_VIEW`` (it holds what the expert may not
+    see), ``OTHER_EXPERT`` (the phone's database belongs to another expert)."""
+    fault: SyncFault
 
 class StorageError(SysopsError): ...
 class ClosedError(SysopsError): ...
@@ -324,6 +333,7 @@ class RecordKind(_Enum):
     INVOICE: ClassVar[RecordKind]
     ARTICLE: ClassVar[RecordKind]
     SURVEY: ClassVar[RecordKind]
+    COMMAND_RECEIPT: ClassVar[RecordKind]
 
 @final
 class Weekday(_Enum):
@@ -2060,6 +2070,12 @@ class Sysops:
         (field ``query``). Only articles about one of ``categories`` (empty: any) carrying every
         one of ``tags`` (at most 20); ``limit`` 1–100 after ``offset`` 0–1,000. When nothing
         matches, misspelt words are corrected and the search is run again (``corrected``)."""
+    def serve_sync(self, actor: Actor, request: bytes) -> bytes:
+        """The server's sync endpoint: reads a phone's request bytes (any protocol still read),
+        decides its queued commands as ``actor`` (the expert the caller authenticated; a
+        request naming anyone else is ``ForbiddenError``), and returns the answer bytes: each
+        command's verdict and the next page of what the expert may see. A command is applied
+        once per id, however often it is sent. Bytes that are not a request: ``SyncError``."""
     def article_sync_request(self, actor: Actor) -> bytes:
         """The expert's phone, step 1 of the offline copy: the bytes to send to the server
         (the articles this store holds and their versions). Only an expert, for themself."""
@@ -2233,3 +2249,210 @@ class Sysops:
     # outbox
     def poll_outbox(self, consumer: str, limit: int = 100) -> list[OutboxEntry]: ...
     def ack_outbox(self, consumer: str, position: int) -> None: ...
+
+# --- the expert's phone ------------------------------------------------------------------
+
+@final
+class SyncFault(_Enum):
+    """Why ``SyncError`` refused a sync message."""
+    NEWER_PROTOCOL: ClassVar[SyncFault]
+    MALFORMED: ClassVar[SyncFault]
+    STALE: ClassVar[SyncFault]
+    OUTSIDE_VIEW: ClassVar[SyncFault]
+    OTHER_EXPERT: ClassVar[SyncFault]
+
+@disjoint_base
+class PhoneCommand:
+    """What an expert did to a ticket on the phone."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> str:
+        """The variant's name, e.g. ``"Accept"``."""
+    @final
+    class Accept(PhoneCommand):
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
+    @final
+    class Reject(PhoneCommand):
+        __match_args__ = ("reason",)
+        def __new__(cls, reason: str) -> Self: ...
+        @property
+        def reason(self) -> str: ...
+    @final
+    class Start(PhoneCommand):
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
+    @final
+    class Complete(PhoneCommand):
+        __match_args__ = ("notes",)
+        def __new__(cls, notes: str) -> Self: ...
+        @property
+        def notes(self) -> str: ...
+    @final
+    class LinkArticles(PhoneCommand):
+        __match_args__ = ("articles",)
+        def __new__(cls, articles: list[uuid.UUID]) -> Self: ...
+        @property
+        def articles(self) -> list[uuid.UUID]: ...
+
+@disjoint_base
+class Refusal:
+    """Why the server refused a queued command; the ticket on the phone is back to the
+    server's state (or gone, when it is no longer the expert's)."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def kind(self) -> str:
+        """The variant's name, e.g. ``"OfferExpired"``."""
+    @final
+    class NotFound(Refusal):
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
+    @final
+    class Forbidden(Refusal):
+        """The ticket is no longer the expert's (taken back, cancelled, offered to another)."""
+        __match_args__ = ("reason",)
+        def __new__(cls, reason: DenyReason) -> Self: ...
+        @property
+        def reason(self) -> DenyReason: ...
+    @final
+    class InvalidTransition(Refusal):
+        __match_args__ = ("status",)
+        def __new__(cls, status: TicketStatus) -> Self: ...
+        @property
+        def status(self) -> TicketStatus: ...
+    @final
+    class OfferExpired(Refusal):
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
+    @final
+    class ExpertExcluded(Refusal):
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
+    @final
+    class NoChange(Refusal):
+        __match_args__ = ()
+        def __new__(cls) -> Self: ...
+    @final
+    class InvalidInput(Refusal):
+        __match_args__ = ("field", "reason")
+        def __new__(cls, field: str, reason: str) -> Self: ...
+        @property
+        def field(self) -> str: ...
+        @property
+        def reason(self) -> str: ...
+
+@final
+class QueuedCommand:
+    """A command the phone queued, waiting for the server's verdict."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def ticket(self) -> uuid.UUID: ...
+    @property
+    def command(self) -> PhoneCommand: ...
+    @property
+    def decided_at(self) -> datetime: ...
+
+@final
+class RefusedCommand:
+    """A command the server refused, kept on the phone until dismissed."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def command(self) -> QueuedCommand: ...
+    @property
+    def refusal(self) -> Refusal: ...
+
+@final
+class CustomerCard:
+    """What a visit needs of its customer: who, how to reach them, where to go."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def contact(self) -> Contact: ...
+    @property
+    def address(self) -> Address: ...
+
+@final
+class SyncReport:
+    """What applying an answer did; while ``more``, send another request."""
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def tickets(self) -> int: ...
+    @property
+    def customers(self) -> int: ...
+    @property
+    def articles(self) -> int: ...
+    @property
+    def dropped(self) -> int: ...
+    @property
+    def applied(self) -> list[uuid.UUID]: ...
+    @property
+    def refused(self) -> list[RefusedCommand]: ...
+    @property
+    def more(self) -> bool: ...
+
+@final
+class Replica:
+    """An expert's phone: their offers and tickets, those tickets' customers and the articles
+    of their skills, in a SQLite file, worked on offline and synced through bytes the app
+    carries to the server's ``Sysops.serve_sync``.
+
+    Each command is decided on the phone at once, with the server's rules and errors
+    (``InvalidTransitionError``, ``RuleViolatedError`` ``OFFER_EXPIRED``, ...), and queued on
+    disk; ``tickets()`` shows each ticket with the queued commands applied. A command the
+    server refuses leaves the queue with its ``Refusal`` (``receive(...).refused`` and
+    ``refused()``), and its ticket shows the server's state again."""
+    @staticmethod
+    def open(url: str, expert: _Id, start: Optional[datetime] = None, id_seed: Optional[int] = None) -> Replica:
+        """Opens (or creates) ``expert``'s replica in the SQLite database at ``url``
+        (``sqlite://FILE``; ``sqlite::memory:`` for tests; a PostgreSQL URL is
+        ``InvalidInputError``). A database that belongs to another expert: ``SyncError``
+        (``OTHER_EXPERT``). With ``start``, the phone's clock is simulated from there."""
+    def advance_clock(self, by: timedelta) -> datetime:
+        """Moves a simulated clock forward (``RuleViolatedError`` ``REAL_CLOCK`` otherwise)."""
+    def request(self, limit: Optional[int] = None) -> bytes:
+        """The bytes to send the server: what the phone holds, the commands not answered yet,
+        and at most ``limit`` records wanted back (1–5,000; 500 by default). Only the answer
+        to the latest request is applied."""
+    def receive(self, answer: bytes) -> SyncReport:
+        """Applies the server's answer bytes, checked whole first. An answer to an older
+        request, from a newer library, malformed, or holding what the expert may not see:
+        ``SyncError`` with its ``fault``, and nothing changes."""
+    def accept(self, ticket: _Id) -> Ticket:
+        """Accepts the offered ticket, now on the phone and at the next sync on the server."""
+    def reject(self, ticket: _Id, reason: str) -> Ticket:
+        """Declines the offered ticket, saying why (1–500 characters)."""
+    def start(self, ticket: _Id) -> Ticket:
+        """Starts work on an accepted ticket."""
+    def complete(self, ticket: _Id, notes: str) -> Ticket:
+        """Completes the work, with what was done (1–10,000 characters)."""
+    def link_articles(self, ticket: _Id, articles: list[_Id]) -> Ticket:
+        """Records the articles that solved the completed ticket (at most 10; none
+        withdraws); the server checks that each exists."""
+    def tickets(self) -> list[Ticket]:
+        """Every ticket on the phone, the queued commands applied on top."""
+    def ticket(self, ticket: _Id) -> Ticket:
+        """One ticket as ``tickets`` shows it; ``NotFoundError`` when not on the phone."""
+    def customer(self, customer: _Id) -> CustomerCard:
+        """The customer of one of the expert's tickets; ``NotFoundError`` for any other."""
+    def queued(self) -> list[QueuedCommand]:
+        """The commands not answered by the server yet, oldest first."""
+    def refused(self) -> list[RefusedCommand]:
+        """The commands the server refused, oldest first, until dismissed."""
+    def dismiss(self, command: _Id) -> None:
+        """Forgets a refusal the app has shown (an unknown id changes nothing)."""
+    def search_articles(
+        self,
+        query: str,
+        categories: list[Union[ProductCategory, str]] = ...,
+        tags: list[str] = ...,
+        offset: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> SearchResults:
+        """Searches the phone's articles offline, as ``Sysops.search_articles`` does."""
+    def article(self, article: _Id) -> Article:
+        """One of the phone's articles, offline."""

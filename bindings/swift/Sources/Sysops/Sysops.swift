@@ -2036,6 +2036,554 @@ public func FfiConverterTypePaymentGateway_lower(_ value: PaymentGateway) -> UIn
 
 
 /**
+ * An expert's phone: their offers and tickets, those tickets' customers and the articles of
+ * their skills, kept in a SQLite file on the device, worked on offline, and synced with the
+ * server whenever the app has a connection.
+ *
+ * The app authenticates the expert; open the replica for them. Each command (`accept`,
+ * `reject`, `start`, `complete`, `link_articles`) is decided on the phone at once, with the
+ * server's rules and errors, and queued on disk. To sync, send `request()`'s bytes to the
+ * server's sync endpoint (which calls `Sysops.serve_sync` as the authenticated expert) and
+ * pass its answer to `receive`; repeat while the report says `more`. A command the server
+ * refuses (the offer expired meanwhile, an administrator took the ticket back) leaves the
+ * queue with its `Refusal`, and the ticket shows the server's state again.
+ */
+public protocol ReplicaProtocol: AnyObject, Sendable {
+    
+    /**
+     * Accepts the offered ticket, on the phone now and on the server at the next sync.
+     */
+    func accept(ticket: Uuid) async throws  -> Ticket
+    
+    /**
+     * Moves a simulated clock forward; refused on a replica opened with the real clock.
+     */
+    func advanceClock(by: TimeDelta) throws  -> Timestamp
+    
+    /**
+     * One of the phone's articles, offline.
+     */
+    func article(article: Uuid) async throws  -> Article
+    
+    /**
+     * Completes the work, with what was done (1–10,000 characters).
+     */
+    func complete(ticket: Uuid, notes: String) async throws  -> Ticket
+    
+    /**
+     * The customer of one of the expert's tickets; `NotFound` for any other.
+     */
+    func customer(customer: Uuid) async throws  -> CustomerCard
+    
+    /**
+     * Forgets a refusal the app has shown (an unknown id changes nothing).
+     */
+    func dismiss(command: Uuid) async throws 
+    
+    /**
+     * Records the articles that solved the completed ticket (at most 10; none withdraws).
+     * The server checks that each exists.
+     */
+    func linkArticles(ticket: Uuid, articles: [Uuid]) async throws  -> Ticket
+    
+    /**
+     * The commands not answered by the server yet, oldest first.
+     */
+    func queued() async throws  -> [QueuedCommand]
+    
+    /**
+     * Applies the server's answer bytes. The whole answer is checked before anything is
+     * written; an answer to an older request (a replay, a duplicate, a late delivery) is
+     * `Sync` (`STALE`) and changes nothing, as is one from a newer library
+     * (`NEWER_PROTOCOL`), a malformed one (`MALFORMED`) or one holding what the expert may
+     * not see (`OUTSIDE_VIEW`).
+     */
+    func receive(answer: Data) async throws  -> SyncReport
+    
+    /**
+     * The commands the server refused, oldest first, until dismissed.
+     */
+    func refused() async throws  -> [RefusedCommand]
+    
+    /**
+     * Declines the offered ticket, saying why (1–500 characters).
+     */
+    func reject(ticket: Uuid, reason: String) async throws  -> Ticket
+    
+    /**
+     * The bytes to send the server: what the phone holds, the commands not answered yet,
+     * and at most `limit` records wanted back (1–5,000). Only the answer to the latest
+     * request is applied.
+     */
+    func request(limit: UInt32) async throws  -> Data
+    
+    /**
+     * Searches the phone's articles offline, as `Sysops.search_articles` does on the server.
+     */
+    func searchArticles(query: String, categories: [ProductCategory], tags: [String], offset: UInt32, limit: UInt32) async throws  -> SearchResults
+    
+    /**
+     * Starts work on an accepted ticket.
+     */
+    func start(ticket: Uuid) async throws  -> Ticket
+    
+    /**
+     * One ticket as `tickets` shows it; `NotFound` when it is not on the phone.
+     */
+    func ticket(ticket: Uuid) async throws  -> Ticket
+    
+    /**
+     * Every ticket on the phone as the expert sees it: the server's copy with the queued
+     * commands applied on top.
+     */
+    func tickets() async throws  -> [Ticket]
+    
+}
+/**
+ * An expert's phone: their offers and tickets, those tickets' customers and the articles of
+ * their skills, kept in a SQLite file on the device, worked on offline, and synced with the
+ * server whenever the app has a connection.
+ *
+ * The app authenticates the expert; open the replica for them. Each command (`accept`,
+ * `reject`, `start`, `complete`, `link_articles`) is decided on the phone at once, with the
+ * server's rules and errors, and queued on disk. To sync, send `request()`'s bytes to the
+ * server's sync endpoint (which calls `Sysops.serve_sync` as the authenticated expert) and
+ * pass its answer to `receive`; repeat while the report says `more`. A command the server
+ * refuses (the offer expired meanwhile, an administrator took the ticket back) leaves the
+ * queue with its `Refusal`, and the ticket shows the server's state again.
+ */
+open class Replica: ReplicaProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_sysops_ffi_fn_clone_replica(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_sysops_ffi_fn_free_replica(handle, $0) }
+    }
+
+    
+    /**
+     * Opens (or creates) the replica of `expert` (their expert id) in the SQLite database at
+     * `url` (`sqlite://FILE`; `sqlite::memory:` for tests). A database that belongs to
+     * another expert is `Sync` (`OTHER_EXPERT`); a PostgreSQL URL is `InvalidInput`. With
+     * `simulated_start`, time starts there and moves only by `advance_clock`, and ids are
+     * deterministic for `id_seed` (tests and simulations).
+     */
+public static func `open`(url: String, expert: Uuid, simulatedStart: Timestamp? = nil, idSeed: UInt64 = UInt64(1))async throws  -> Replica  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_constructor_replica_open(FfiConverterString.lower(url),FfiConverterTypeUuid_lower(expert),FfiConverterOptionTypeTimestamp.lower(simulatedStart),FfiConverterUInt64.lower(idSeed)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_u64,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_u64,
+            freeFunc: ffi_sysops_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeReplica_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+
+    
+    /**
+     * Accepts the offered ticket, on the phone now and on the server at the next sync.
+     */
+open func accept(ticket: Uuid)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_accept(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(ticket)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Moves a simulated clock forward; refused on a replica opened with the real clock.
+     */
+open func advanceClock(by: TimeDelta)throws  -> Timestamp  {
+    return try  FfiConverterTypeTimestamp_lift(try rustCallWithError(FfiConverterTypeSysopsError_lift) {
+        uniffiCallStatus in
+    uniffi_sysops_ffi_fn_method_replica_advance_clock(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTimeDelta_lower(by),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One of the phone's articles, offline.
+     */
+open func article(article: Uuid)async throws  -> Article  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_article(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(article)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeArticle_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Completes the work, with what was done (1–10,000 characters).
+     */
+open func complete(ticket: Uuid, notes: String)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_complete(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(notes)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The customer of one of the expert's tickets; `NotFound` for any other.
+     */
+open func customer(customer: Uuid)async throws  -> CustomerCard  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_customer(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(customer)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCustomerCard_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Forgets a refusal the app has shown (an unknown id changes nothing).
+     */
+open func dismiss(command: Uuid)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_dismiss(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(command)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_void,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_void,
+            freeFunc: ffi_sysops_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Records the articles that solved the completed ticket (at most 10; none withdraws).
+     * The server checks that each exists.
+     */
+open func linkArticles(ticket: Uuid, articles: [Uuid])async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_link_articles(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(ticket),FfiConverterSequenceTypeUuid.lower(articles)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The commands not answered by the server yet, oldest first.
+     */
+open func queued()async throws  -> [QueuedCommand]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_queued(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeQueuedCommand.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Applies the server's answer bytes. The whole answer is checked before anything is
+     * written; an answer to an older request (a replay, a duplicate, a late delivery) is
+     * `Sync` (`STALE`) and changes nothing, as is one from a newer library
+     * (`NEWER_PROTOCOL`), a malformed one (`MALFORMED`) or one holding what the expert may
+     * not see (`OUTSIDE_VIEW`).
+     */
+open func receive(answer: Data)async throws  -> SyncReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_receive(
+                        self.uniffiCloneHandle(),FfiConverterData.lower(answer)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSyncReport_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The commands the server refused, oldest first, until dismissed.
+     */
+open func refused()async throws  -> [RefusedCommand]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_refused(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeRefusedCommand.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Declines the offered ticket, saying why (1–500 characters).
+     */
+open func reject(ticket: Uuid, reason: String)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_reject(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(ticket),FfiConverterString.lower(reason)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The bytes to send the server: what the phone holds, the commands not answered yet,
+     * and at most `limit` records wanted back (1–5,000). Only the answer to the latest
+     * request is applied.
+     */
+open func request(limit: UInt32)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_request(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Searches the phone's articles offline, as `Sysops.search_articles` does on the server.
+     */
+open func searchArticles(query: String, categories: [ProductCategory], tags: [String], offset: UInt32, limit: UInt32)async throws  -> SearchResults  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_search_articles(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(query),FfiConverterSequenceTypeProductCategory.lower(categories),FfiConverterSequenceString.lower(tags),FfiConverterUInt32.lower(offset),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSearchResults_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Starts work on an accepted ticket.
+     */
+open func start(ticket: Uuid)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_start(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(ticket)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * One ticket as `tickets` shows it; `NotFound` when it is not on the phone.
+     */
+open func ticket(ticket: Uuid)async throws  -> Ticket  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_ticket(
+                        self.uniffiCloneHandle(),FfiConverterTypeUuid_lower(ticket)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTicket_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * Every ticket on the phone as the expert sees it: the server's copy with the queued
+     * commands applied on top.
+     */
+open func tickets()async throws  -> [Ticket]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_replica_tickets(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeTicket.lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplica: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Replica
+
+    public static func lift(_ handle: UInt64) throws -> Replica {
+        return Replica(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Replica) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Replica {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Replica, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplica_lift(_ handle: UInt64) throws -> Replica {
+    return try FfiConverterTypeReplica.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplica_lower(_ value: Replica) -> UInt64 {
+    return FfiConverterTypeReplica.lower(value)
+}
+
+
+
+
+
+
+/**
  * A deterministic payment gateway for tests and demos: approves every card unless told
  * otherwise per card, honours idempotency keys like a real one, and counts what it charged.
  * Clones share one gateway.
@@ -2840,6 +3388,15 @@ public protocol SysopsProtocol: AnyObject, Sendable {
      * `SURVEY_ANSWERED` once answered.
      */
     func openSurvey(token: String) async throws  -> SurveyView
+    
+    /**
+     * The server's sync endpoint: reads a phone's request bytes (any protocol still read),
+     * decides its queued commands as `actor` (the expert the host authenticated; a request
+     * naming anyone else is `Forbidden`), and returns the answer bytes to send back: each
+     * command's verdict and the next page of what the expert may see. A command is applied
+     * once per id, however often it is sent.
+     */
+    func serveSync(actor: Actor, request: Data) async throws  -> Data
     
     /**
      * The expert accepts the ticket offered to them.
@@ -4490,6 +5047,29 @@ open func openSurvey(token: String)async throws  -> SurveyView  {
             completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSurveyView_lift,
+            errorHandler: FfiConverterTypeSysopsError_lift
+        )
+}
+    
+    /**
+     * The server's sync endpoint: reads a phone's request bytes (any protocol still read),
+     * decides its queued commands as `actor` (the expert the host authenticated; a request
+     * naming anyone else is `Forbidden`), and returns the answer bytes to send back: each
+     * command's verdict and the next page of what the expert may see. A command is applied
+     * once per id, however often it is sent.
+     */
+open func serveSync(actor: Actor, request: Data)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_sysops_ffi_fn_method_sysops_serve_sync(
+                        self.uniffiCloneHandle(),FfiConverterTypeActor_lower(actor),FfiConverterData.lower(request)
+                )
+            },
+            pollFunc: ffi_sysops_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_sysops_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_sysops_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
             errorHandler: FfiConverterTypeSysopsError_lift
         )
 }
@@ -6203,6 +6783,77 @@ public func FfiConverterTypeCustomer_lift(_ buf: RustBuffer) throws -> Customer 
 #endif
 public func FfiConverterTypeCustomer_lower(_ value: Customer) -> RustBuffer {
     return FfiConverterTypeCustomer.lower(value)
+}
+
+
+/**
+ * What a visit needs of its customer: who, how to reach them, where to go.
+ */
+public struct CustomerCard: Equatable, Hashable {
+    public var id: Uuid
+    /**
+     * The customer record's version it was taken from.
+     */
+    public var version: UInt64
+    public var contact: Contact
+    public var address: Address
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: Uuid, 
+        /**
+         * The customer record's version it was taken from.
+         */version: UInt64, contact: Contact, address: Address) {
+        self.id = id
+        self.version = version
+        self.contact = contact
+        self.address = address
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CustomerCard: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCustomerCard: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CustomerCard {
+        return
+            try CustomerCard(
+                id: FfiConverterTypeUuid.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                contact: FfiConverterTypeContact.read(from: &buf), 
+                address: FfiConverterTypeAddress.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CustomerCard, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterTypeContact.write(value.contact, into: &buf)
+        FfiConverterTypeAddress.write(value.address, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomerCard_lift(_ buf: RustBuffer) throws -> CustomerCard {
+    return try FfiConverterTypeCustomerCard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCustomerCard_lower(_ value: CustomerCard) -> RustBuffer {
+    return FfiConverterTypeCustomerCard.lower(value)
 }
 
 
@@ -9102,6 +9753,83 @@ public func FfiConverterTypeQuarantinedRecord_lower(_ value: QuarantinedRecord) 
 
 
 /**
+ * A command the phone queued, waiting for the server's verdict.
+ */
+public struct QueuedCommand: Equatable, Hashable {
+    /**
+     * Its id: the server applies it once, however often it is sent.
+     */
+    public var id: Uuid
+    public var ticket: Uuid
+    public var command: PhoneCommand
+    /**
+     * When the expert gave it, by the phone's clock.
+     */
+    public var decidedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id: the server applies it once, however often it is sent.
+         */id: Uuid, ticket: Uuid, command: PhoneCommand, 
+        /**
+         * When the expert gave it, by the phone's clock.
+         */decidedAt: Timestamp) {
+        self.id = id
+        self.ticket = ticket
+        self.command = command
+        self.decidedAt = decidedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QueuedCommand: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQueuedCommand: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QueuedCommand {
+        return
+            try QueuedCommand(
+                id: FfiConverterTypeUuid.read(from: &buf), 
+                ticket: FfiConverterTypeUuid.read(from: &buf), 
+                command: FfiConverterTypePhoneCommand.read(from: &buf), 
+                decidedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QueuedCommand, into buf: inout [UInt8]) {
+        FfiConverterTypeUuid.write(value.id, into: &buf)
+        FfiConverterTypeUuid.write(value.ticket, into: &buf)
+        FfiConverterTypePhoneCommand.write(value.command, into: &buf)
+        FfiConverterTypeTimestamp.write(value.decidedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueuedCommand_lift(_ buf: RustBuffer) throws -> QueuedCommand {
+    return try FfiConverterTypeQueuedCommand.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueuedCommand_lower(_ value: QueuedCommand) -> RustBuffer {
+    return FfiConverterTypeQueuedCommand.lower(value)
+}
+
+
+/**
  * Why the assignment job chose this expert: the total cost and its terms.
  */
 public struct Rationale: Equatable, Hashable {
@@ -9399,6 +10127,63 @@ public func FfiConverterTypeRefundRequest_lift(_ buf: RustBuffer) throws -> Refu
 #endif
 public func FfiConverterTypeRefundRequest_lower(_ value: RefundRequest) -> RustBuffer {
     return FfiConverterTypeRefundRequest.lower(value)
+}
+
+
+/**
+ * A command the server refused, kept on the phone until dismissed.
+ */
+public struct RefusedCommand: Equatable, Hashable {
+    public var command: QueuedCommand
+    public var refusal: Refusal
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(command: QueuedCommand, refusal: Refusal) {
+        self.command = command
+        self.refusal = refusal
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RefusedCommand: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefusedCommand: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefusedCommand {
+        return
+            try RefusedCommand(
+                command: FfiConverterTypeQueuedCommand.read(from: &buf), 
+                refusal: FfiConverterTypeRefusal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RefusedCommand, into buf: inout [UInt8]) {
+        FfiConverterTypeQueuedCommand.write(value.command, into: &buf)
+        FfiConverterTypeRefusal.write(value.refusal, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusedCommand_lift(_ buf: RustBuffer) throws -> RefusedCommand {
+    return try FfiConverterTypeRefusedCommand.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusedCommand_lower(_ value: RefusedCommand) -> RustBuffer {
+    return FfiConverterTypeRefusedCommand.lower(value)
 }
 
 
@@ -10357,6 +11142,125 @@ public func FfiConverterTypeSurveyView_lift(_ buf: RustBuffer) throws -> SurveyV
 #endif
 public func FfiConverterTypeSurveyView_lower(_ value: SurveyView) -> RustBuffer {
     return FfiConverterTypeSurveyView.lower(value)
+}
+
+
+/**
+ * What applying an answer did.
+ */
+public struct SyncReport: Equatable, Hashable {
+    /**
+     * Tickets received (new or newer copies).
+     */
+    public var tickets: UInt64
+    /**
+     * Customers received.
+     */
+    public var customers: UInt64
+    /**
+     * Articles that received revisions.
+     */
+    public var articles: UInt64
+    /**
+     * Tickets and customers dropped: no longer the expert's.
+     */
+    public var dropped: UInt64
+    /**
+     * Queued commands the server applied.
+     */
+    public var applied: [Uuid]
+    /**
+     * Queued commands the server refused, with why.
+     */
+    public var refused: [RefusedCommand]
+    /**
+     * The server has more: send another request.
+     */
+    public var more: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Tickets received (new or newer copies).
+         */tickets: UInt64, 
+        /**
+         * Customers received.
+         */customers: UInt64, 
+        /**
+         * Articles that received revisions.
+         */articles: UInt64, 
+        /**
+         * Tickets and customers dropped: no longer the expert's.
+         */dropped: UInt64, 
+        /**
+         * Queued commands the server applied.
+         */applied: [Uuid], 
+        /**
+         * Queued commands the server refused, with why.
+         */refused: [RefusedCommand], 
+        /**
+         * The server has more: send another request.
+         */more: Bool) {
+        self.tickets = tickets
+        self.customers = customers
+        self.articles = articles
+        self.dropped = dropped
+        self.applied = applied
+        self.refused = refused
+        self.more = more
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SyncReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncReport {
+        return
+            try SyncReport(
+                tickets: FfiConverterUInt64.read(from: &buf), 
+                customers: FfiConverterUInt64.read(from: &buf), 
+                articles: FfiConverterUInt64.read(from: &buf), 
+                dropped: FfiConverterUInt64.read(from: &buf), 
+                applied: FfiConverterSequenceTypeUuid.read(from: &buf), 
+                refused: FfiConverterSequenceTypeRefusedCommand.read(from: &buf), 
+                more: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SyncReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.tickets, into: &buf)
+        FfiConverterUInt64.write(value.customers, into: &buf)
+        FfiConverterUInt64.write(value.articles, into: &buf)
+        FfiConverterUInt64.write(value.dropped, into: &buf)
+        FfiConverterSequenceTypeUuid.write(value.applied, into: &buf)
+        FfiConverterSequenceTypeRefusedCommand.write(value.refused, into: &buf)
+        FfiConverterBool.write(value.more, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncReport_lift(_ buf: RustBuffer) throws -> SyncReport {
+    return try FfiConverterTypeSyncReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncReport_lower(_ value: SyncReport) -> RustBuffer {
+    return FfiConverterTypeSyncReport.lower(value)
 }
 
 
@@ -13744,6 +14648,129 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 
+/**
+ * What an expert does to a ticket on the phone.
+ */
+
+public enum PhoneCommand: Equatable, Hashable {
+    
+    /**
+     * Take the offered ticket.
+     */
+    case accept
+    /**
+     * Decline the offer.
+     */
+    case reject(
+        /**
+         * Why (1–500 characters).
+         */reason: String
+    )
+    /**
+     * Start work on site.
+     */
+    case start
+    /**
+     * Finish.
+     */
+    case complete(
+        /**
+         * What was done (1–10,000 characters).
+         */notes: String
+    )
+    /**
+     * Record the articles that solved the completed ticket (at most 10; none withdraws).
+     */
+    case linkArticles(
+        /**
+         * The articles.
+         */articles: [Uuid]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PhoneCommand: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhoneCommand: FfiConverterRustBuffer {
+    typealias SwiftType = PhoneCommand
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhoneCommand {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .accept
+        
+        case 2: return .reject(reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .start
+        
+        case 4: return .complete(notes: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .linkArticles(articles: try FfiConverterSequenceTypeUuid.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PhoneCommand, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .accept:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .reject(reason):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case .start:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .complete(notes):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(notes, into: &buf)
+            
+        
+        case let .linkArticles(articles):
+            writeInt(&buf, Int32(5))
+            FfiConverterSequenceTypeUuid.write(articles, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneCommand_lift(_ buf: RustBuffer) throws -> PhoneCommand {
+    return try FfiConverterTypePhoneCommand.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneCommand_lower(_ value: PhoneCommand) -> RustBuffer {
+    return FfiConverterTypePhoneCommand.lower(value)
+}
+
+
+
 
 public enum Priority: Equatable, Hashable {
     
@@ -14007,6 +15034,10 @@ public enum RecordKind: Equatable, Hashable {
      * A completed ticket's satisfaction survey.
      */
     case survey
+    /**
+     * The server's answer to a command an expert's phone queued.
+     */
+    case commandReceipt
 
 
 
@@ -14045,6 +15076,8 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         case 8: return .article
         
         case 9: return .survey
+        
+        case 10: return .commandReceipt
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -14089,6 +15122,10 @@ public struct FfiConverterTypeRecordKind: FfiConverterRustBuffer {
         case .survey:
             writeInt(&buf, Int32(9))
         
+        
+        case .commandReceipt:
+            writeInt(&buf, Int32(10))
+        
         }
     }
 }
@@ -14106,6 +15143,154 @@ public func FfiConverterTypeRecordKind_lift(_ buf: RustBuffer) throws -> RecordK
 #endif
 public func FfiConverterTypeRecordKind_lower(_ value: RecordKind) -> RustBuffer {
     return FfiConverterTypeRecordKind.lower(value)
+}
+
+
+
+/**
+ * Why the server refused a queued command: show it to the expert. The ticket on the phone is
+ * back to the server's state (or gone, when it is no longer theirs).
+ */
+
+public enum Refusal: Equatable, Hashable {
+    
+    /**
+     * The ticket (or an article to link) does not exist.
+     */
+    case notFound
+    /**
+     * The ticket is no longer the expert's (reassigned, cancelled, taken back).
+     */
+    case forbidden(
+        /**
+         * Why.
+         */reason: DenyReason
+    )
+    /**
+     * The ticket's status does not allow it any more.
+     */
+    case invalidTransition(
+        /**
+         * The ticket's status on the server.
+         */status: TicketStatus
+    )
+    /**
+     * The offer's deadline passed before the server heard the answer.
+     */
+    case offerExpired
+    /**
+     * The expert declined this ticket or let an offer of it expire before.
+     */
+    case expertExcluded
+    /**
+     * It would change nothing.
+     */
+    case noChange
+    /**
+     * A value it carries was refused.
+     */
+    case invalidInput(
+        /**
+         * Which.
+         */field: String, 
+        /**
+         * Why.
+         */reason: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Refusal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefusal: FfiConverterRustBuffer {
+    typealias SwiftType = Refusal
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Refusal {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notFound
+        
+        case 2: return .forbidden(reason: try FfiConverterTypeDenyReason.read(from: &buf)
+        )
+        
+        case 3: return .invalidTransition(status: try FfiConverterTypeTicketStatus.read(from: &buf)
+        )
+        
+        case 4: return .offerExpired
+        
+        case 5: return .expertExcluded
+        
+        case 6: return .noChange
+        
+        case 7: return .invalidInput(field: try FfiConverterString.read(from: &buf), reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Refusal, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notFound:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .forbidden(reason):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeDenyReason.write(reason, into: &buf)
+            
+        
+        case let .invalidTransition(status):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeTicketStatus.write(status, into: &buf)
+            
+        
+        case .offerExpired:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .expertExcluded:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .noChange:
+            writeInt(&buf, Int32(6))
+        
+        
+        case let .invalidInput(field,reason):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(field, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusal_lift(_ buf: RustBuffer) throws -> Refusal {
+    return try FfiConverterTypeRefusal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusal_lower(_ value: Refusal) -> RustBuffer {
+    return FfiConverterTypeRefusal.lower(value)
 }
 
 
@@ -14998,7 +16183,111 @@ public func FfiConverterTypeStaffRole_lower(_ value: StaffRole) -> RustBuffer {
 /**
  * Why a call failed. A failed call changed nothing (except `run_assignment`, which keeps
  * the expiries it committed before failing).
+ * Why a sync message was refused (the `fault` of [`SysopsError::Sync`]).
  */
+
+public enum SyncFault: Equatable, Hashable {
+    
+    /**
+     * Written by a newer library (the app or the server needs updating).
+     */
+    case newerProtocol
+    /**
+     * Not a sync message, too large, or inconsistent.
+     */
+    case malformed
+    /**
+     * An answer to another request than the phone's latest (a replay, a duplicate, a late
+     * delivery): drop it and sync again.
+     */
+    case stale
+    /**
+     * It holds something its expert may not see, or is for another expert.
+     */
+    case outsideView
+    /**
+     * The phone's database belongs to another expert.
+     */
+    case otherExpert
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SyncFault: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncFault: FfiConverterRustBuffer {
+    typealias SwiftType = SyncFault
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncFault {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .newerProtocol
+        
+        case 2: return .malformed
+        
+        case 3: return .stale
+        
+        case 4: return .outsideView
+        
+        case 5: return .otherExpert
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SyncFault, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .newerProtocol:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .malformed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .stale:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .outsideView:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .otherExpert:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncFault_lift(_ buf: RustBuffer) throws -> SyncFault {
+    return try FfiConverterTypeSyncFault.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncFault_lower(_ value: SyncFault) -> RustBuffer {
+    return FfiConverterTypeSyncFault.lower(value)
+}
+
+
+
 public 
 enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
@@ -15084,6 +16373,19 @@ enum SysopsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
+     * A phone's sync message cannot be used; nothing was applied. `fault` says why: a newer
+     * app or server wrote it (update), it is not a sync message, it answers an older request
+     * (drop it and ask again), or it holds what its expert may not see.
+     */
+    case Sync(
+        /**
+         * Why.
+         */fault: SyncFault, 
+        /**
+         * The whole explanation.
+         */detail: String
+    )
+    /**
      * The database failed or cannot be opened (unreachable, corrupt, newer schema, disk).
      */
     case Storage(
@@ -15164,11 +16466,15 @@ public struct FfiConverterTypeSysopsError: FfiConverterRustBuffer {
         case 7: return .Busy(
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .Storage(
+        case 8: return .Sync(
+            fault: try FfiConverterTypeSyncFault.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 9: return .Closed
-        case 10: return .Internal(
+        case 9: return .Storage(
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 10: return .Closed
+        case 11: return .Internal(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -15227,17 +16533,23 @@ public struct FfiConverterTypeSysopsError: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Storage(detail):
+        case let .Sync(fault,detail):
             writeInt(&buf, Int32(8))
+            FfiConverterTypeSyncFault.write(fault, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Storage(detail):
+            writeInt(&buf, Int32(9))
             FfiConverterString.write(detail, into: &buf)
             
         
         case .Closed:
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(10))
         
         
         case let .Internal(detail):
-            writeInt(&buf, Int32(10))
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -17021,6 +18333,31 @@ fileprivate struct FfiConverterSequenceTypeQuarantinedRecord: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeQueuedCommand: FfiConverterRustBuffer {
+    typealias SwiftType = [QueuedCommand]
+
+    public static func write(_ value: [QueuedCommand], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeQueuedCommand.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [QueuedCommand] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [QueuedCommand]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeQueuedCommand.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRefund: FfiConverterRustBuffer {
     typealias SwiftType = [Refund]
 
@@ -17038,6 +18375,31 @@ fileprivate struct FfiConverterSequenceTypeRefund: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRefund.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRefusedCommand: FfiConverterRustBuffer {
+    typealias SwiftType = [RefusedCommand]
+
+    public static func write(_ value: [RefusedCommand], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRefusedCommand.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RefusedCommand] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RefusedCommand]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRefusedCommand.read(from: &buf))
         }
         return seq
     }
@@ -18098,6 +19460,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_sysops_open_survey() != 58987) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_sysops_serve_sync() != 59273) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_method_sysops_accept_ticket() != 49613) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -18155,6 +19520,54 @@ private let initializationResult: InitializationResult = {
     if (uniffi_sysops_ffi_checksum_method_stopsignal_stop() != 57651) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_sysops_ffi_checksum_method_replica_accept() != 14893) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_advance_clock() != 30418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_article() != 63677) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_complete() != 15080) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_customer() != 40562) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_dismiss() != 51018) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_link_articles() != 16941) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_queued() != 20923) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_receive() != 50) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_refused() != 33370) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_reject() != 36690) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_request() != 53039) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_search_articles() != 3991) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_start() != 46604) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_ticket() != 59713) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_method_replica_tickets() != 23213) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_sysops_ffi_checksum_constructor_card_new() != 44585) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -18174,6 +19587,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_sysops_ffi_checksum_constructor_stopsignal_new() != 51209) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_sysops_ffi_checksum_constructor_replica_open() != 5315) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -875,6 +875,11 @@ uint64_t uniffi_sysops_ffi_fn_method_sysops_answer_survey(uint64_t ptr, RustBuff
 uint64_t uniffi_sysops_ffi_fn_method_sysops_open_survey(uint64_t ptr, RustBuffer token
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SERVE_SYNC
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_SERVE_SYNC
+uint64_t uniffi_sysops_ffi_fn_method_sysops_serve_sync(uint64_t ptr, RustBuffer actor, RustBuffer request
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_SYSOPS_ACCEPT_TICKET
 uint64_t uniffi_sysops_ffi_fn_method_sysops_accept_ticket(uint64_t ptr, RustBuffer actor, RustBuffer ticket
@@ -1014,6 +1019,101 @@ int8_t uniffi_sysops_ffi_fn_method_stopsignal_is_stopped(uint64_t ptr, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_STOPSIGNAL_STOP
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_STOPSIGNAL_STOP
 void uniffi_sysops_ffi_fn_method_stopsignal_stop(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_REPLICA
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CLONE_REPLICA
+uint64_t uniffi_sysops_ffi_fn_clone_replica(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_REPLICA
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FREE_REPLICA
+void uniffi_sysops_ffi_fn_free_replica(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_REPLICA_OPEN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_CONSTRUCTOR_REPLICA_OPEN
+uint64_t uniffi_sysops_ffi_fn_constructor_replica_open(RustBuffer url, RustBuffer expert, RustBuffer simulated_start, uint64_t id_seed
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_ACCEPT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_ACCEPT
+uint64_t uniffi_sysops_ffi_fn_method_replica_accept(uint64_t ptr, RustBuffer ticket
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_ADVANCE_CLOCK
+RustBuffer uniffi_sysops_ffi_fn_method_replica_advance_clock(uint64_t ptr, RustBuffer by, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_ARTICLE
+uint64_t uniffi_sysops_ffi_fn_method_replica_article(uint64_t ptr, RustBuffer article
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_COMPLETE
+uint64_t uniffi_sysops_ffi_fn_method_replica_complete(uint64_t ptr, RustBuffer ticket, RustBuffer notes
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_CUSTOMER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_CUSTOMER
+uint64_t uniffi_sysops_ffi_fn_method_replica_customer(uint64_t ptr, RustBuffer customer
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_DISMISS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_DISMISS
+uint64_t uniffi_sysops_ffi_fn_method_replica_dismiss(uint64_t ptr, RustBuffer command
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_LINK_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_LINK_ARTICLES
+uint64_t uniffi_sysops_ffi_fn_method_replica_link_articles(uint64_t ptr, RustBuffer ticket, RustBuffer articles
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_QUEUED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_QUEUED
+uint64_t uniffi_sysops_ffi_fn_method_replica_queued(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_RECEIVE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_RECEIVE
+uint64_t uniffi_sysops_ffi_fn_method_replica_receive(uint64_t ptr, RustBuffer answer
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_REFUSED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_REFUSED
+uint64_t uniffi_sysops_ffi_fn_method_replica_refused(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_REJECT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_REJECT
+uint64_t uniffi_sysops_ffi_fn_method_replica_reject(uint64_t ptr, RustBuffer ticket, RustBuffer reason
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_REQUEST
+uint64_t uniffi_sysops_ffi_fn_method_replica_request(uint64_t ptr, uint32_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_SEARCH_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_SEARCH_ARTICLES
+uint64_t uniffi_sysops_ffi_fn_method_replica_search_articles(uint64_t ptr, RustBuffer query, RustBuffer categories, RustBuffer tags, uint32_t offset, uint32_t limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_START
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_START
+uint64_t uniffi_sysops_ffi_fn_method_replica_start(uint64_t ptr, RustBuffer ticket
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_TICKET
+uint64_t uniffi_sysops_ffi_fn_method_replica_ticket(uint64_t ptr, RustBuffer ticket
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_TICKETS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_METHOD_REPLICA_TICKETS
+uint64_t uniffi_sysops_ffi_fn_method_replica_tickets(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_FN_FUNC_DEFAULT_COST_WEIGHTS
@@ -1885,6 +1985,12 @@ uint16_t uniffi_sysops_ffi_checksum_method_sysops_open_survey(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SERVE_SYNC
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_SERVE_SYNC
+uint16_t uniffi_sysops_ffi_checksum_method_sysops_serve_sync(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACCEPT_TICKET
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_SYSOPS_ACCEPT_TICKET
 uint16_t uniffi_sysops_ffi_checksum_method_sysops_accept_ticket(void
@@ -1999,6 +2105,102 @@ uint16_t uniffi_sysops_ffi_checksum_method_stopsignal_stop(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_ACCEPT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_ACCEPT
+uint16_t uniffi_sysops_ffi_checksum_method_replica_accept(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_ADVANCE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_ADVANCE_CLOCK
+uint16_t uniffi_sysops_ffi_checksum_method_replica_advance_clock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_ARTICLE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_ARTICLE
+uint16_t uniffi_sysops_ffi_checksum_method_replica_article(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_COMPLETE
+uint16_t uniffi_sysops_ffi_checksum_method_replica_complete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_CUSTOMER
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_CUSTOMER
+uint16_t uniffi_sysops_ffi_checksum_method_replica_customer(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_DISMISS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_DISMISS
+uint16_t uniffi_sysops_ffi_checksum_method_replica_dismiss(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_LINK_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_LINK_ARTICLES
+uint16_t uniffi_sysops_ffi_checksum_method_replica_link_articles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_QUEUED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_QUEUED
+uint16_t uniffi_sysops_ffi_checksum_method_replica_queued(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_RECEIVE
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_RECEIVE
+uint16_t uniffi_sysops_ffi_checksum_method_replica_receive(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_REFUSED
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_REFUSED
+uint16_t uniffi_sysops_ffi_checksum_method_replica_refused(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_REJECT
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_REJECT
+uint16_t uniffi_sysops_ffi_checksum_method_replica_reject(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_REQUEST
+uint16_t uniffi_sysops_ffi_checksum_method_replica_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_SEARCH_ARTICLES
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_SEARCH_ARTICLES
+uint16_t uniffi_sysops_ffi_checksum_method_replica_search_articles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_START
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_START
+uint16_t uniffi_sysops_ffi_checksum_method_replica_start(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_TICKET
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_TICKET
+uint16_t uniffi_sysops_ffi_checksum_method_replica_ticket(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_TICKETS
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_METHOD_REPLICA_TICKETS
+uint16_t uniffi_sysops_ffi_checksum_method_replica_tickets(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARD_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_CARD_NEW
 uint16_t uniffi_sysops_ffi_checksum_constructor_card_new(void
@@ -2038,6 +2240,12 @@ uint16_t uniffi_sysops_ffi_checksum_constructor_sysops_open_with(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_STOPSIGNAL_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_STOPSIGNAL_NEW
 uint16_t uniffi_sysops_ffi_checksum_constructor_stopsignal_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_REPLICA_OPEN
+#define UNIFFI_FFIDEF_UNIFFI_SYSOPS_FFI_CHECKSUM_CONSTRUCTOR_REPLICA_OPEN
+uint16_t uniffi_sysops_ffi_checksum_constructor_replica_open(void
     
 );
 #endif
