@@ -149,6 +149,7 @@ kotlin_test() {
     java -cp "$(kotlin_classpath)" NotificationsKt "sqlite://$dir/kotlin-notifications.db"
     java -cp "$(kotlin_classpath)" ReportsKt "sqlite://$dir/kotlin-reports.db"
     java -cp "$(kotlin_classpath)" SpikeKt "sqlite://$dir/kotlin-spike.db"
+    java -cp "$(kotlin_classpath)" PhoneKt "sqlite://$dir/kotlin-server.db" "sqlite://$dir/kotlin-phone.db"
     java -cp "$(kotlin_classpath)" ExpertDayKt "sqlite://$dir/kotlin-expert-day.db" > "$dir/expert-day.kotlin.txt"
 }
 

@@ -19,7 +19,7 @@ use crate::sync::{
     Answer, CommandReceipt, CommandVerdict, Cursor, CustomerCard, MAX_PAGE, PROTOCOL, Page, PhoneCommand,
     QueuedCommand, ReceiptEvent, Refusal, Verdict, decode_request, seen_by, v1_answer,
 };
-use crate::ticket::{Ticket, TicketError, TicketFilter};
+use crate::ticket::{Outcome, Ticket, TicketError, TicketFilter};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Tickets read per query while gathering an expert's view.
@@ -96,7 +96,7 @@ impl<S: Store> Service<S> {
             let (verdict, mut changes) = match self.decide_phone_command(actor, queued).await {
                 Ok((next, change)) => (Verdict::Applied { version: next.version().0 }, vec![change]),
                 Err(error) => match refusal_of(&error) {
-                    Some(refusal) => (Verdict::Refused(refusal), Vec::new()),
+                    Some(refusal) => (Verdict::Refused(self.refusal_for(refusal, expert, queued).await?), Vec::new()),
                     None => return Err(error),
                 },
             };
@@ -127,6 +127,19 @@ impl<S: Store> Service<S> {
         }
         let (current, events) = self.decided::<Ticket>(actor, queued.ticket, &queued.command.ticket_command()).await?;
         change_of(Some(&current), &events)
+    }
+
+    /// A refusal the expert can act on: an answer to an offer that expired before it reached
+    /// the server is [`Refusal::OfferExpired`], not only "not assigned to you".
+    async fn refusal_for(&self, refusal: Refusal, expert: ExpertId, queued: &QueuedCommand) -> Result<Refusal, Error> {
+        let answers_offer = matches!(queued.command, PhoneCommand::Accept | PhoneCommand::Reject { .. });
+        if !answers_offer || refusal != (Refusal::Forbidden { reason: DenyReason::NotAssignedToYou }) {
+            return Ok(refusal);
+        }
+        let ticket: Option<Ticket> = self.find(queued.ticket).await?;
+        let last_offer = ticket.and_then(|t| t.assignments.into_iter().rev().find(|a| a.expert == expert));
+        let expired = last_offer.is_some_and(|offer| matches!(offer.outcome, Outcome::Expired { .. }));
+        Ok(if expired { Refusal::OfferExpired } else { refusal })
     }
 
     async fn receipt_change(
