@@ -11,6 +11,7 @@ pub mod helpdesk;
 pub mod instance;
 pub mod kb;
 pub mod notify;
+pub mod phone;
 pub mod report;
 pub mod rng;
 pub mod scenario;

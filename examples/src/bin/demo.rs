@@ -206,11 +206,33 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     sysops_examples::kb::stock_and_search(&sysops, admin, expert, args.articles).await?;
     sysops_examples::helpdesk::callers_on_the_line(&sysops, helpdesk, &registered, &mut rng).await?;
     let dir = messages.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let covered = customers.iter().find(|(_, plan)| !plan.terms.categories.is_empty()).ok_or("a customer")?;
+    let city = cities.sample(&mut rng).clone();
+    let phone = sysops_examples::phone::offline_and_back(&sysops, &clock, admin, covered, &city, dir).await?;
+    print_phone(&phone);
     for path in sysops_examples::report::end_of_day(&sysops, admin, dir).await? {
         println!("report written to {}", path.display());
     }
     sysops.close().await;
     Ok(())
+}
+
+fn print_phone(phone: &sysops_examples::phone::PhoneDay) {
+    println!("\n=== One expert's phone: offline for 45 minutes, then back ===");
+    let first = &phone.first;
+    println!(
+        "first sync            {:>8}  tickets, {} customer(s), {} article(s) of Pat's skill in {:.0} ms",
+        first.tickets,
+        first.customers,
+        first.articles,
+        phone.first_elapsed.as_secs_f64() * 1e3
+    );
+    println!("offline               {:>8}  commands decided on the phone and queued on disk", phone.queued_offline);
+    println!("meanwhile                       the server expired the second offer (Pat's answer never came)");
+    println!(
+        "back online           {:>8}  applied once; refused: {:?}; {} ticket(s) left on the phone",
+        phone.applied, phone.refused, phone.tickets_after
+    );
 }
 
 /// What happened during the simulated day, for the summary.

@@ -8,6 +8,7 @@
 //! cargo run --release --bin sysops-bench -- notify [--customers N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- reports [--tickets N] [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- spike [--clients 1,8,64,256] [--seconds N] [--pg URL]... [--json]
+//! cargo run --release --bin sysops-bench -- sync [--pg URL]... [--json]
 //! cargo run --release --bin sysops-bench -- read --db URL --ticket ID --actor ROLE:ID [--ops N] [--json]
 //! ```
 //!
@@ -24,6 +25,7 @@ mod notify;
 mod reports;
 mod spike;
 mod submit;
+mod sync;
 
 use chrono::{DateTime, Utc};
 use std::process::ExitCode;
@@ -67,6 +69,13 @@ scenarios:
            --seconds (default 10) each, through sysops vs. one hand-written transaction per
            submission at the same concurrency (the same pool size on PostgreSQL): submissions/s,
            p50/p99/max ms and errors by kind; the two take turns, half the time each twice
+
+  sync     an expert's phone: the first sync of 200 tickets and the 5,000 articles of the
+           expert's skill into a SQLite replica, then 5 syncs of 100 changes (ticket commands
+           and article revisions), each the whole exchange (request, the server's answer, the
+           phone checking, applying and indexing it) vs. writing the same rows into SQLite with
+           plain inserts (records' JSON, articles' events, an FTS5 row per revision): seconds
+           and baseline_s / lib_s, per phase (first; incremental, the median round)
 
   read     microseconds per read of one ticket through the Rust facade, the Rust side of
            bindings/python/bench.py: --db URL --ticket ID --actor ROLE:ID (e.g. helpdesk:0195...)
@@ -200,6 +209,7 @@ async fn main() -> ExitCode {
         "notify" => notify::notify(&args).await,
         "reports" => reports::reports(&args).await,
         "spike" => spike::spike(&args).await,
+        "sync" => sync::sync(&args).await,
         "assign" => assign(&args),
         "read" => read(&args).await,
         other => Err(format!("unknown scenario {other:?}\n\n{USAGE}").into()),
