@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use sysops_core::kb::{ArticleBody, ArticleContent, ArticleTitle};
 use sysops_core::sync::{MAX_PAGE, PhoneCommand, Refusal};
 use sysops_core::{
-    Actor, Customer, Email, ManualClock, NewTicket, PersonName, RadiusKm, ReceiveReport, Replica,
-    SkillLevel, StaffRole, SupportPlan, TicketId, WorkNotes,
+    Actor, Customer, Email, ManualClock, NewTicket, PersonName, RadiusKm, ReceiveReport, Replica, SkillLevel,
+    StaffRole, SupportPlan, TicketId, WorkNotes,
 };
 use sysops_storage::{Options, SqliteStore, Sysops, open_phone};
 

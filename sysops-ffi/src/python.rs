@@ -109,12 +109,7 @@ create_exception!(
     SysopsError,
     "The store is at capacity: nothing came free within the wait limit, nothing was written; retry."
 );
-create_exception!(
-    sysops,
-    SyncError,
-    SysopsError,
-    "A phone's sync message cannot be used, nothing was applied; `fault` says why."
-);
+create_exception!(sysops, SyncError, SysopsError, "A sync message cannot be used (nothing applied); see `fault`.");
 create_exception!(sysops, StorageError, SysopsError, "The database failed or cannot be opened.");
 create_exception!(sysops, ClosedError, SysopsError, "The handle was closed.");
 create_exception!(

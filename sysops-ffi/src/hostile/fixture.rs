@@ -1,7 +1,6 @@
 //! The office every hostile call runs against, the call table, and the checks after each call.
 
-use super::Draw;
-use super::draw::{URLS, always};
+use super::draw::{Draw, URLS, always};
 use crate::*;
 use chrono::{TimeDelta, TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -207,10 +206,7 @@ impl Fixture {
         let kinds =
             [RecordKind::Plan, RecordKind::Customer, RecordKind::Expert, RecordKind::StaffAccount, RecordKind::Ticket];
         match name {
-            "open" => {
-                self.open_replica(d).await.ok();
-                Sysops::open(d.pick(&URLS).to_owned()).await.map(drop)
-            }
+            "open" => self.open_drawn(d).await,
             "open_simulated" => {
                 let url = d.or("sqlite::memory:", |d| d.pick(&URLS));
                 let start = d.time_or(Utc.with_ymd_and_hms(2026, 7, 1, 15, 0, 0).single().unwrap_or_default());

@@ -30,11 +30,17 @@ impl Fixture {
         Ok(phone)
     }
 
-    /// Opens a replica with a drawn URL and expert, and drops it.
-    pub(super) async fn open_replica(&self, d: &mut Draw<'_>) -> Result<(), SysopsError> {
+    /// `open`, both of them: a replica with a drawn URL and expert (any typed outcome), then
+    /// a handle on a drawn URL.
+    pub(super) async fn open_drawn(&self, d: &mut Draw<'_>) -> Result<(), SysopsError> {
         let url = d.or("sqlite::memory:", |d| d.pick(&super::draw::URLS));
         let expert = self.id_or(d, self.expert.id);
-        Replica::open(url.to_owned(), expert, None, d.unsigned_or(1)).await.map(drop)
+        if let Err(e @ SysopsError::Internal { .. }) =
+            Replica::open(url.to_owned(), expert, None, d.unsigned_or(1)).await
+        {
+            return Err(e);
+        }
+        Sysops::open(d.pick(&super::draw::URLS).to_owned()).await.map(drop)
     }
 
     /// Calls phone operation `name` with arguments drawn from `d`.
