@@ -5,6 +5,7 @@ use super::{Error, IMPORT_PAGE, Service};
 use crate::actor::{Action, Actor, DenyReason, Role};
 use crate::aggregate::Aggregate;
 use crate::error::ValidationError;
+use crate::event::AggregateKind;
 use crate::event::Sequence;
 use crate::expert::Expert;
 use crate::id::{ArticleId, ExpertId, UserId};
@@ -15,7 +16,8 @@ use crate::skill::ProductCategory;
 use crate::staff::StaffAccount;
 use crate::staff::StaffEvent;
 use crate::store::Store;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use uuid::Uuid;
 
 impl<S: Store> Service<S> {
     /// The phone's request: every article this (the phone's) store holds, with its version.
@@ -111,8 +113,9 @@ impl<S: Store> Service<S> {
             copied.events_applied += fresh.len() as u64;
             copied.changes.push(Change::of(version, &next, fresh)?);
         }
+        let mut held_articles = self.held_articles(articles).await?;
         for stream in articles {
-            let held: Option<Article> = self.find(ArticleId::from_uuid(stream.id)).await?;
+            let held = held_articles.remove(&stream.id);
             let version = held.as_ref().map_or(Sequence::NONE, Aggregate::version);
             let fresh = stream.after(version)?;
             if fresh.is_empty() {
@@ -127,6 +130,18 @@ impl<S: Store> Service<S> {
             copied.changes.push(Change::of(version, &article, fresh)?);
         }
         Ok(copied)
+    }
+
+    /// The articles of `streams` this store holds, read a page at a time.
+    async fn held_articles(&self, streams: &[StreamEvents<ArticleEvent>]) -> Result<HashMap<Uuid, Article>, Error> {
+        let ids: Vec<Uuid> = streams.iter().map(|s| s.id).collect();
+        let mut held = HashMap::with_capacity(ids.len());
+        for page in ids.chunks(IMPORT_PAGE) {
+            for row in self.store.load_many(AggregateKind::Article, page).await? {
+                held.insert(row.stream.id, persist::decode_state::<Article>(&row)?);
+            }
+        }
+        Ok(held)
     }
 
     /// Appends what [`copied`](Self::copied) checked, [`IMPORT_PAGE`] records per commit.

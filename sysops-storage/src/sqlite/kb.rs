@@ -21,17 +21,27 @@ const ROWS_PER_STATEMENT: usize = 1_000;
 /// Articles ranked per transaction when an older database is first opened.
 const BACKFILL_PAGE: i64 = 500;
 
-/// The commit's article rows, then its vocabulary.
+/// The commit's article rows, their places in the ranked lists (all articles' at once), then
+/// its vocabulary.
 pub(super) async fn write_index(tx: &mut Tx, changes: &[Change]) -> Result<(), StoreError> {
     let articles: Vec<(&Change, &ArticleIndex)> =
         changes.iter().filter_map(|c| c.index.get::<ArticleIndex>().map(|i| (c, i))).collect();
+    let mut ranks = Ranks::default();
     for (change, index) in &articles {
-        write_article(tx, change, index).await?;
+        let (rowid, old) = write_article(tx, change, index).await?;
+        ranks.add(rowid, old.as_ref(), (!index.retired).then_some(&index.weights));
     }
+    ranks.write(tx).await?;
     write_vocabulary(tx, rows::vocabulary(articles.iter().map(|(_, i)| *i))).await
 }
 
-async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Result<(), StoreError> {
+/// Writes an article's row, categories and tags: its row id, and the weights it ranked with
+/// before (`None` when new or not ranked).
+async fn write_article(
+    tx: &mut Tx,
+    change: &Change,
+    index: &ArticleIndex,
+) -> Result<(i64, Option<Weights>), StoreError> {
     let id = change.stream().id;
     let old: Option<String> = sqlx::query_scalar(
         "SELECT w.weights FROM kb_articles a JOIN kb_weights w ON w.article = a.rowid WHERE a.id = ?1",
@@ -77,38 +87,74 @@ async fn write_article(tx: &mut Tx, change: &Change, index: &ArticleIndex) -> Re
             .await
             .map_err(backend)?;
     }
-    let old = old.map(|w| Weights::decode(&w));
-    rank(tx, rowid, old.as_ref(), (!index.retired).then_some(&index.weights)).await
+    Ok((rowid, old.map(|w| Weights::decode(&w))))
 }
 
-/// Moves an article's entries in the ranked lists from its `old` weights to its `new` ones
-/// (`None`: not ranked), with the terms' article counts.
-async fn rank(tx: &mut Tx, rowid: i64, old: Option<&Weights>, new: Option<&Weights>) -> Result<(), StoreError> {
-    let change = crate::sql::kb::rerank(old, new);
-    for (term, impact) in &change.removed {
-        sqlx::query("DELETE FROM kb_postings WHERE term = ?1 AND impact = ?2 AND article = ?3")
-            .bind(term)
-            .bind(impact)
-            .bind(rowid)
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
+/// The moves of a commit's articles in the ranked lists, gathered so that each table is
+/// written in a few multi-row statements rather than a few per article.
+#[derive(Default)]
+struct Ranks {
+    /// `(term, impact, article)` entries leaving and entering `kb_postings`.
+    removed: Vec<(String, i16, i64)>,
+    added: Vec<(String, i16, i64)>,
+    /// How many more articles rank on each term.
+    docs: BTreeMap<String, i64>,
+    /// Each article's new weights, or `None` when it no longer ranks.
+    weights: Vec<(i64, Option<String>)>,
+}
+
+impl Ranks {
+    /// An article's move from its `old` weights to its `new` ones (`None`: not ranked).
+    fn add(&mut self, rowid: i64, old: Option<&Weights>, new: Option<&Weights>) {
+        let change = crate::sql::kb::rerank(old, new);
+        self.removed.extend(change.removed.into_iter().map(|(t, i)| (t, i, rowid)));
+        self.added.extend(change.added.into_iter().map(|(t, i)| (t, i, rowid)));
+        for (term, n) in change.docs {
+            *self.docs.entry(term).or_default() += n;
+        }
+        self.weights.push((rowid, new.map(Weights::encode)));
     }
-    for chunk in change.added.chunks(ROWS_PER_STATEMENT) {
-        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_postings (term, impact, article) ");
-        insert.push_values(chunk, |mut row, (term, impact)| {
-            row.push_bind(term).push_bind(impact).push_bind(rowid);
-        });
-        insert.build().execute(&mut **tx).await.map_err(backend)?;
+
+    async fn write(self, tx: &mut Tx) -> Result<(), StoreError> {
+        for chunk in self.removed.chunks(ROWS_PER_STATEMENT) {
+            let mut delete =
+                QueryBuilder::<Sqlite>::new("DELETE FROM kb_postings WHERE (term, impact, article) IN (VALUES ");
+            let mut rows = delete.separated(", ");
+            for (term, impact, article) in chunk {
+                rows.push("(").push_bind_unseparated(term).push_unseparated(", ");
+                rows.push_bind_unseparated(impact).push_unseparated(", ").push_bind_unseparated(article);
+                rows.push_unseparated(")");
+            }
+            delete.push(")");
+            delete.build().execute(&mut **tx).await.map_err(backend)?;
+        }
+        for chunk in self.added.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO kb_postings (term, impact, article) ");
+            insert.push_values(chunk, |mut row, (term, impact, article)| {
+                row.push_bind(term).push_bind(impact).push_bind(article);
+            });
+            insert.build().execute(&mut **tx).await.map_err(backend)?;
+        }
+        let docs: BTreeMap<&str, i64> =
+            self.docs.iter().filter(|(_, n)| **n != 0).map(|(t, n)| (t.as_str(), *n)).collect();
+        add_counts(tx, Counted::Terms, &docs).await?;
+        let (ranked, unranked): (Vec<_>, Vec<_>) = self.weights.into_iter().partition(|(_, w)| w.is_some());
+        for chunk in ranked.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO kb_weights (article, weights) ");
+            insert.push_values(chunk, |mut row, (article, weights)| {
+                row.push_bind(article).push_bind(weights);
+            });
+            insert.build().execute(&mut **tx).await.map_err(backend)?;
+        }
+        for (article, _) in unranked {
+            sqlx::query("DELETE FROM kb_weights WHERE article = ?1")
+                .bind(article)
+                .execute(&mut **tx)
+                .await
+                .map_err(backend)?;
+        }
+        Ok(())
     }
-    add_counts(tx, Counted::Terms, &change.docs.iter().map(|(t, n)| (t.as_str(), *n)).collect()).await?;
-    let weights = match new {
-        Some(weights) => sqlx::query("INSERT OR REPLACE INTO kb_weights (article, weights) VALUES (?1, ?2)")
-            .bind(rowid)
-            .bind(weights.encode()),
-        None => sqlx::query("DELETE FROM kb_weights WHERE article = ?1").bind(rowid),
-    };
-    weights.execute(&mut **tx).await.map(drop).map_err(backend)
 }
 
 /// Ranks the articles stored before the ranked lists existed, once.
@@ -133,9 +179,11 @@ pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         .map_err(backend)?;
         let Some((last, _, _)) = page.last() else { break };
         after = *last;
+        let mut ranks = Ranks::default();
         for (rowid, title, body) in page {
-            rank(&mut tx, rowid, None, Some(&Weights::of(&title, &body))).await?;
+            ranks.add(rowid, None, Some(&Weights::of(&title, &body)));
         }
+        ranks.write(&mut tx).await?;
         tx.commit().await.map_err(backend)?;
     }
     super::mark_backfilled(pool, "kb_rank_backfill").await
@@ -305,6 +353,16 @@ impl KbStore for SqliteStore {
         &self,
         categories: &BTreeSet<ProductCategory>,
     ) -> Result<Vec<(ArticleId, Sequence)>, StoreError> {
+        if categories.len() == ProductCategory::ALL.len() {
+            // Every article (each has a category): a phone's whole copy, without the join.
+            let found: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+                "SELECT a.id, s.version FROM kb_articles a JOIN states s ON s.kind = 'article' AND s.id = a.id",
+            )
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+            return Ok(crate::sql::kb::versions(found));
+        }
         let categories: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
         let found: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
             "SELECT DISTINCT a.id, s.version FROM kb_article_categories c
