@@ -7,8 +7,7 @@ use crate::aggregate::Aggregate;
 use crate::error::ValidationError;
 use crate::event::AggregateKind;
 use crate::event::Sequence;
-use crate::expert::Expert;
-use crate::id::{ArticleId, ExpertId, UserId};
+use crate::id::{ExpertId, UserId};
 use crate::kb::sync::{SYNC_FORMAT, StreamEvents, SyncAnswer, SyncReport, SyncRequest, replayed};
 use crate::kb::{Article, ArticleEvent};
 use crate::persist::{self, Change};
@@ -16,6 +15,7 @@ use crate::skill::ProductCategory;
 use crate::staff::StaffAccount;
 use crate::staff::StaffEvent;
 use crate::store::Store;
+use crate::sync::{Cursor, v1_answer};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -41,26 +41,10 @@ impl<S: Store> Service<S> {
         if request.expert.as_uuid() != actor.id {
             return Err(actor.deny(Action::ReadArticles, DenyReason::NotYours).into());
         }
-        let expert: Expert = self.get(ExpertId::from_uuid(actor.id)).await?;
-        let skills: BTreeSet<ProductCategory> = expert.profile.skills.keys().copied().collect();
-        let held = |article: &ArticleId| Sequence(request.have.get(article).copied().unwrap_or(0));
-        let mut behind = self.store.article_versions(&skills).await?;
-        behind.retain(|(article, version)| *version > held(article));
-        behind.sort_unstable();
-        let (mut articles, mut text, mut more) = (Vec::new(), 0usize, false);
-        for (article, _) in behind {
-            if articles.len() >= SyncAnswer::PAGE_ARTICLES || text >= SyncAnswer::PAGE_BYTES {
-                more = true;
-                break;
-            }
-            let mut events = persist::history::<Article, S>(&self.store, article).await?;
-            events.retain(|e| e.sequence > held(&article));
-            text += events.iter().map(|e| text_of(&e.payload)).sum::<usize>();
-            articles.push(StreamEvents { id: article.as_uuid(), events });
-        }
-        let account = persist::history::<StaffAccount, S>(&self.store, actor.id).await?;
-        let account = StreamEvents { id: actor.id, events: account };
-        Ok(SyncAnswer { format: SYNC_FORMAT, expert: request.expert, account, articles, more })
+        let cursor = Cursor { articles: request.have.clone(), ..Cursor::default() };
+        let limit = SyncAnswer::PAGE_ARTICLES as u32;
+        let page = self.page_for(ExpertId::from_uuid(actor.id), &cursor, limit, &BTreeSet::new(), true).await?;
+        Ok(v1_answer(request.expert, page))
     }
 
     /// The phone appends an answer: the expert's account, then every article's new events,
@@ -186,7 +170,7 @@ fn malformed(what: &'static str) -> ValidationError {
 }
 
 /// The article text an event carries, for the page's budget.
-fn text_of(event: &ArticleEvent) -> usize {
+pub(super) fn text_of(event: &ArticleEvent) -> usize {
     match event {
         ArticleEvent::Written { content, .. } | ArticleEvent::Revised { content, .. } => {
             content.title.as_str().len() + content.body.as_str().len()

@@ -1,22 +1,24 @@
 //! The server's side of the phone's sync ([`crate::sync`]): what an expert may see, and the
 //! verdict on each command a phone queued.
 
+use super::kb_sync::text_of;
 use super::{Error, Service, change_of};
 use crate::actor::{Action, Actor, DenyReason, Role};
 use crate::aggregate::Aggregate;
 use crate::customer::Customer;
+use crate::error::ValidationError;
 use crate::event::{AggregateKind, Sequence};
 use crate::expert::Expert;
 use crate::id::{ArticleId, CustomerId, ExpertId, TicketId, UserId};
 use crate::kb::Article;
-use crate::kb::sync::{StreamEvents, SyncMessage};
+use crate::kb::sync::{StreamEvents, SyncAnswer, SyncMessage};
 use crate::persist::{self, Change, Page as StorePage, decode_state};
 use crate::rule::RuleError;
 use crate::skill::ProductCategory;
 use crate::staff::StaffAccount;
 use crate::store::Store;
 use crate::sync::{
-    Answer, CommandReceipt, CommandVerdict, Cursor, CustomerCard, MAX_PAGE, PROTOCOL, Page, PhoneCommand,
+    Answer, CommandReceipt, CommandVerdict, Cursor, CustomerCard, MAX_COMMANDS, MAX_PAGE, PROTOCOL, Page, PhoneCommand,
     QueuedCommand, ReceiptEvent, Refusal, Verdict, decode_request, seen_by, v1_answer,
 };
 use crate::ticket::{Outcome, Ticket, TicketError, TicketFilter};
@@ -49,6 +51,9 @@ impl<S: Store> Service<S> {
         commands: &[QueuedCommand],
     ) -> Result<Vec<CommandVerdict>, Error> {
         let expert = self.sync_expert(actor).await?;
+        if commands.len() > MAX_COMMANDS {
+            return Err(ValidationError::count("commands", commands.len(), 0, MAX_COMMANDS).into());
+        }
         let mut verdicts = Vec::with_capacity(commands.len());
         for queued in commands {
             let verdict = self.command_verdict(actor, expert, queued).await?;
@@ -166,8 +171,9 @@ impl<S: Store> Service<S> {
     /// What `expert`'s phone holding `cursor` lacks of their view, at most `limit` records:
     /// the account's new events first, then the tickets of `touched` (those the request's
     /// commands were for), the other tickets, their customers, and the articles of the
-    /// expert's skills. `articles_only` serves a protocol 1 phone.
-    async fn page_for(
+    /// expert's skills, until [`SyncAnswer::PAGE_BYTES`] of article text (a page stays far
+    /// below what a phone reads). `articles_only` serves a protocol 1 phone.
+    pub(super) async fn page_for(
         &self,
         expert: ExpertId,
         cursor: &Cursor,
@@ -219,13 +225,15 @@ impl<S: Store> Service<S> {
         let mut behind = self.store.article_versions(&skills).await?;
         behind.retain(|(article, version)| *version > held(article));
         behind.sort_unstable();
+        let mut text = 0usize;
         for (article, _) in behind {
-            if page.len() >= limit {
+            if page.len() >= limit || text >= SyncAnswer::PAGE_BYTES {
                 page.more = true;
                 break;
             }
             let mut events = persist::history::<Article, S>(&self.store, article).await?;
             events.retain(|e| e.sequence > held(&article));
+            text += events.iter().map(|e| text_of(&e.payload)).sum::<usize>();
             page.articles.push(StreamEvents { id: article.as_uuid(), events });
         }
         Ok(page)

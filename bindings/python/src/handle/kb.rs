@@ -123,9 +123,7 @@ impl Sysops {
         offset: Option<&Bound<'_, PyAny>>,
         limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ffi::SearchResults> {
-        let categories = categories.into_iter().map(|c| c.0).collect();
-        let offset = offset.map_or(Ok(0), |o| count("offset", o))?;
-        let limit = limit.map_or(Ok(20), |l| count("limit", l))?;
+        let (categories, offset, limit) = search_page(categories, offset, limit)?;
         Ok(blocking(py, self.inner.search_articles(actor, query, categories, tags, offset, limit))?)
     }
 
@@ -171,4 +169,15 @@ impl Sysops {
     fn times_solved(&self, py: Python<'_>, actor: ffi::Actor, articles: Vec<Id>) -> Result<Vec<u64>, Failure> {
         blocking(py, self.inner.times_solved(actor, articles.into_iter().map(|a| a.0).collect()))
     }
+}
+
+/// A search's categories and page as Python passes them: `offset` 0 and `limit` 20 unless given.
+pub(super) fn search_page(
+    categories: Vec<Category>,
+    offset: Option<&Bound<'_, PyAny>>,
+    limit: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Vec<ffi::ProductCategory>, u32, u32)> {
+    let offset = offset.map_or(Ok(0), |o| count("offset", o))?;
+    let limit = limit.map_or(Ok(20), |l| count("limit", l))?;
+    Ok((categories.into_iter().map(|c| c.0).collect(), offset, limit))
 }

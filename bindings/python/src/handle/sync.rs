@@ -135,9 +135,7 @@ impl Replica {
         offset: Option<&Bound<'_, PyAny>>,
         limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ffi::SearchResults> {
-        let categories = categories.into_iter().map(|c| c.0).collect();
-        let offset = offset.map_or(Ok(0), |o| count("offset", o))?;
-        let limit = limit.map_or(Ok(20), |l| count("limit", l))?;
+        let (categories, offset, limit) = super::kb::search_page(categories, offset, limit)?;
         Ok(blocking(py, self.inner.search_articles(query, categories, tags, offset, limit))?)
     }
 
