@@ -124,7 +124,7 @@ async fn the_day<S: Store, P: Store + ReplicaStore>(office: Office<S>, phone_sto
     assert_eq!(customer.contact, world.customers[0].contact);
     assert_eq!(phone.service().article(expert, article).await.expect("read offline").id, article);
 
-    // An hour offline: the expert accepts both, works the first and links the article.
+    // Offline: the expert accepts both, works the first and links the article.
     phone_clock.advance(Duration::minutes(5)).expect("clock");
     phone.decide(first, PhoneCommand::Accept).await.expect("accept offline");
     phone.decide(second, PhoneCommand::Accept).await.expect("accept offline");
