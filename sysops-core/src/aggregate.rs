@@ -125,11 +125,21 @@ pub fn replay<A: Aggregate>(events: &[Envelope<A::Event>]) -> Result<A, ReplayEr
 
 /// Applies freshly decided events to a copy of `state` (the new state to commit).
 pub fn applied<A: Aggregate>(state: &A, events: &[Envelope<A::Event>]) -> Result<A, ReplayError> {
-    let mut next = state.clone();
-    for event in events {
-        next.apply(event)?;
+    continued(Some(state.clone()), events)
+}
+
+/// The state `events` lead to from `held`, or from nothing when `None`: a record continued
+/// from what a store (or a phone) holds, each event checked as it is applied.
+pub fn continued<A: Aggregate>(held: Option<A>, events: &[Envelope<A::Event>]) -> Result<A, ReplayError> {
+    match held {
+        None => replay(events),
+        Some(mut state) => {
+            for event in events {
+                state.apply(event)?;
+            }
+            Ok(state)
+        }
     }
-    Ok(next)
 }
 
 /// An aggregate that decides commands on an existing state: the one command path

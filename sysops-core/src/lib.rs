@@ -53,7 +53,7 @@ pub mod time;
 pub mod testing;
 
 pub use actor::{Action, Actor, DenyReason, Forbidden, Role, Scope, Target, authorize};
-pub use aggregate::{Aggregate, Decide, applied, replay};
+pub use aggregate::{Aggregate, Decide, applied, continued, replay};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ctx::Ctx;
 pub use customer::{Address, Contact, Customer, CustomerCommand, CustomerEvent, CustomerIndex};

@@ -20,7 +20,6 @@
 //! applied twice). Both messages travel as bytes the host carries over its own transport.
 
 use super::{Article, ArticleEvent, ArticleId};
-use crate::aggregate::Aggregate;
 use crate::error::ValidationError;
 use crate::event::{Envelope, Sequence};
 use crate::id::UserId;
@@ -152,14 +151,5 @@ pub fn replayed(held: Option<Article>, events: &[Envelope<ArticleEvent>]) -> Res
             content.check()?;
         }
     }
-    let not_an_article = |_| invalid("events that do not make an article");
-    match held {
-        None => crate::aggregate::replay::<Article>(events).map_err(not_an_article),
-        Some(mut article) => {
-            for event in events {
-                article.apply(event).map_err(not_an_article)?;
-            }
-            Ok(article)
-        }
-    }
+    crate::aggregate::continued(held, events).map_err(|_| invalid("events that do not make an article"))
 }

@@ -24,7 +24,7 @@ impl<S: Store> Service<S> {
     /// Only the expert themself asks: on a phone's first sync its store knows no account yet,
     /// so the expert is not checked against one here (the answer brings it).
     pub async fn article_sync_request(&self, actor: Actor) -> Result<SyncRequest, Error> {
-        expert_only(actor)?;
+        expert_only(actor, Action::ReadArticles)?;
         let every: BTreeSet<ProductCategory> = ProductCategory::ALL.into_iter().collect();
         let held = self.store.article_versions(&every).await?;
         let have = held.into_iter().map(|(article, version)| (article, version.0)).collect();
@@ -37,7 +37,7 @@ impl<S: Store> Service<S> {
     /// [`SyncAnswer::PAGE_BYTES`] of text). Only an expert asks, for themself.
     pub async fn article_sync_answer(&self, actor: Actor, request: &SyncRequest) -> Result<SyncAnswer, Error> {
         let actor = self.verify(actor, Action::ReadArticles).await?;
-        expert_only(actor)?;
+        expert_only(actor, Action::ReadArticles)?;
         if request.expert.as_uuid() != actor.id {
             return Err(actor.deny(Action::ReadArticles, DenyReason::NotYours).into());
         }
@@ -54,7 +54,7 @@ impl<S: Store> Service<S> {
     /// answer applied twice, or after an interrupted apply, changes nothing more. Only the
     /// expert the answer is for applies it.
     pub async fn apply_article_sync(&self, actor: Actor, answer: &SyncAnswer) -> Result<SyncReport, Error> {
-        expert_only(actor)?;
+        expert_only(actor, Action::ReadArticles)?;
         if answer.expert.as_uuid() != actor.id || answer.account.id != actor.id {
             return Err(actor.deny(Action::ReadArticles, DenyReason::NotYours).into());
         }
@@ -82,15 +82,7 @@ impl<S: Store> Service<S> {
         let version = held.as_ref().map_or(Sequence::NONE, Aggregate::version);
         let fresh = account.after(version)?;
         if !fresh.is_empty() {
-            let next = match held {
-                None => crate::aggregate::replay::<StaffAccount>(fresh).map_err(|_| malformed("an account"))?,
-                Some(mut held) => {
-                    for event in fresh {
-                        held.apply(event).map_err(|_| malformed("an account"))?;
-                    }
-                    held
-                }
-            };
+            let next = crate::aggregate::continued(held, fresh).map_err(|_| malformed("an account"))?;
             if next.id() != actor.id {
                 return Err(malformed("an account").into());
             }
@@ -150,13 +142,9 @@ pub(super) struct Copied {
     pub(super) events_applied: u64,
 }
 
-/// Only an expert keeps an offline copy (the articles of their skills).
-fn expert_only(actor: Actor) -> Result<(), Error> {
-    if actor.role == Role::Expert {
-        Ok(())
-    } else {
-        Err(actor.deny(Action::ReadArticles, DenyReason::RoleNotAllowed).into())
-    }
+/// Only an expert keeps an offline copy, for themself: anyone else is refused `action`.
+pub(super) fn expert_only(actor: Actor, action: Action) -> Result<(), Error> {
+    if actor.role == Role::Expert { Ok(()) } else { Err(actor.deny(action, DenyReason::RoleNotAllowed).into()) }
 }
 
 /// The typed error of an answer whose events do not make the record they claim to.

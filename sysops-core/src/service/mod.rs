@@ -34,7 +34,7 @@ pub use survey::SurveyView;
 pub use ticket::DeadlineReport;
 
 use crate::actor::{Action, Actor, DenyReason, Role};
-use crate::aggregate::{Aggregate, Decide, applied};
+use crate::aggregate::{Aggregate, Decide};
 use crate::clock::Clock;
 use crate::ctx::Ctx;
 use crate::customer::Customer;
@@ -198,10 +198,7 @@ impl<S: Store> Service<S> {
 /// The state `events` lead to from `current` (from nothing when `None`), and the change that
 /// commits them guarded by `current`'s version.
 fn change_of<A: Aggregate>(current: Option<&A>, events: &[Envelope<A::Event>]) -> Result<(A, Change), Error> {
-    let next = match current {
-        Some(current) => applied(current, events)?,
-        None => crate::aggregate::replay::<A>(events)?,
-    };
+    let next = crate::aggregate::continued(current.cloned(), events)?;
     let change = Change::of(current.map_or(Sequence::NONE, Aggregate::version), &next, events)?;
     Ok((next, change))
 }

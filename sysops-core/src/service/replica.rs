@@ -3,7 +3,7 @@
 
 use super::kb_sync::Copied;
 use super::{Error, Service};
-use crate::actor::{Action, Actor, DenyReason, Role};
+use crate::actor::{Action, Actor};
 use crate::aggregate::{Aggregate, Decide, applied};
 use crate::ctx::Ctx;
 use crate::event::Sequence;
@@ -57,9 +57,7 @@ impl<S: Store + ReplicaStore> Replica<S> {
     /// The replica of `expert` (an expert actor, authenticated by the app) in `service`'s
     /// store. A store that belongs to another expert is refused ([`SyncError::OtherExpert`]).
     pub async fn open(service: Service<S>, expert: Actor) -> Result<Self, Error> {
-        if expert.role != Role::Expert {
-            return Err(expert.deny(Action::ListExpertTickets, DenyReason::RoleNotAllowed).into());
-        }
+        super::kb_sync::expert_only(expert, Action::ListExpertTickets)?;
         let replica = Replica { service, expert, turn: Mutex::new(()) };
         replica.data().await?;
         Ok(replica)
@@ -146,27 +144,6 @@ impl<S: Store + ReplicaStore> Replica<S> {
         if page.tickets.iter().any(|t| seen_by(t, expert).as_ref() != Some(t)) {
             return Err(SyncError::OutsideView { what: "a ticket" }.into());
         }
-        let gone: BTreeSet<TicketId> = page.gone_tickets.iter().copied().collect();
-        let mut tickets = data.tickets.clone();
-        tickets.retain(|id, _| !gone.contains(id));
-        for ticket in &page.tickets {
-            tickets.insert(ticket.id, ticket.clone());
-        }
-        let customers: BTreeSet<CustomerId> = tickets.values().map(|t| t.customer).collect();
-        if page.customers.iter().any(|c| !customers.contains(&c.id)) {
-            return Err(SyncError::OutsideView { what: "a customer" }.into());
-        }
-        let account = StreamEvents { id: self.expert.id, events: page.account.clone() };
-        let copied: Copied = self.service.copied(self.expert, &account, &page.articles).await?;
-
-        let mut report = ReceiveReport {
-            tickets: page.tickets.len() as u64,
-            customers: page.customers.len() as u64,
-            articles: copied.articles_updated,
-            dropped: (page.gone_tickets.len() + page.gone_customers.len()) as u64,
-            more: page.more,
-            ..ReceiveReport::default()
-        };
         let mut write = ReplicaWrite {
             latest_request: Some(None),
             tickets: page.tickets.clone(),
@@ -175,32 +152,43 @@ impl<S: Store + ReplicaStore> Replica<S> {
             drop_customers: page.gone_customers.clone(),
             ..ReplicaWrite::default()
         };
+        let mut refused = Vec::new();
         for verdict in &answer.verdicts {
             let Some(pending) = data.queue.iter().find(|p| p.command.id == verdict.command) else { continue };
             match &verdict.verdict {
-                Verdict::Applied { version } => {
-                    report.applied.push(verdict.command);
-                    write.applied.push((verdict.command, *version));
-                }
+                Verdict::Applied { version } => write.applied.push((verdict.command, *version)),
                 Verdict::Refused(refusal) => {
-                    let refused = RefusedCommand { command: pending.command.clone(), refusal: refusal.clone() };
-                    report.refused.push(refused.clone());
+                    refused.push(RefusedCommand { command: pending.command.clone(), refusal: refusal.clone() });
                     write.unqueue.push(verdict.command);
-                    write.refused.push(refused);
                 }
             }
+        }
+        write.refused = refused.clone();
+        // What the phone holds once the answer is applied, to check the answer against.
+        let after = data.with(write.clone());
+        if page.customers.iter().any(|c| !after.tickets.values().any(|t| t.customer == c.id)) {
+            return Err(SyncError::OutsideView { what: "a customer" }.into());
         }
         // An applied command leaves the queue once the ticket's copy shows it, or once the
         // ticket left the phone.
-        let settled = data.clone().with(ReplicaWrite { applied: write.applied.clone(), ..ReplicaWrite::default() });
-        for pending in &settled.queue {
-            if let Some(version) = pending.applied_at {
-                let shown = tickets.get(&pending.command.ticket).is_none_or(|t| t.version().0 >= version);
-                if shown {
-                    write.unqueue.push(pending.command.id);
-                }
+        for pending in &after.queue {
+            if let Some(version) = pending.applied_at
+                && after.tickets.get(&pending.command.ticket).is_none_or(|t| t.version().0 >= version)
+            {
+                write.unqueue.push(pending.command.id);
             }
         }
+        let account = StreamEvents { id: self.expert.id, events: page.account.clone() };
+        let copied: Copied = self.service.copied(self.expert, &account, &page.articles).await?;
+        let report = ReceiveReport {
+            tickets: page.tickets.len() as u64,
+            customers: page.customers.len() as u64,
+            articles: copied.articles_updated,
+            dropped: (page.gone_tickets.len() + page.gone_customers.len()) as u64,
+            applied: write.applied.iter().map(|(command, _)| *command).collect(),
+            refused,
+            more: page.more,
+        };
         self.service.append_copied(copied).await?;
         self.service.store.write_replica(write).await?;
         Ok(report)

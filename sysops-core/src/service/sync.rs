@@ -1,9 +1,9 @@
 //! The server's side of the phone's sync ([`crate::sync`]): what an expert may see, and the
 //! verdict on each command a phone queued.
 
-use super::kb_sync::text_of;
+use super::kb_sync::{expert_only, text_of};
 use super::{Error, Service, change_of};
-use crate::actor::{Action, Actor, DenyReason, Role};
+use crate::actor::{Action, Actor, DenyReason};
 use crate::aggregate::Aggregate;
 use crate::customer::Customer;
 use crate::error::ValidationError;
@@ -85,9 +85,7 @@ impl<S: Store> Service<S> {
 
     /// The expert `actor` is, checked: an active expert account.
     async fn sync_expert(&self, actor: Actor) -> Result<ExpertId, Error> {
-        if actor.role != Role::Expert {
-            return Err(actor.deny(Action::ListExpertTickets, DenyReason::RoleNotAllowed).into());
-        }
+        expert_only(actor, Action::ListExpertTickets)?;
         let actor = self.verify(actor, Action::ListExpertTickets).await?;
         Ok(ExpertId::from_uuid(actor.id))
     }
@@ -195,7 +193,7 @@ impl<S: Store> Service<S> {
             let (first, rest): (Vec<&Ticket>, Vec<&Ticket>) =
                 tickets.values().filter(behind).partition(|t| touched.contains(&t.id));
             for ticket in first.into_iter().chain(rest) {
-                if page.len() >= limit {
+                if page.records() >= limit {
                     page.more = true;
                     return Ok(page);
                 }
@@ -208,7 +206,7 @@ impl<S: Store> Service<S> {
                     if cursor.customers.get(&customer.id).is_some_and(|&held| held >= customer.version().0) {
                         continue;
                     }
-                    if page.len() >= limit {
+                    if page.records() >= limit {
                         page.more = true;
                         return Ok(page);
                     }
@@ -227,7 +225,7 @@ impl<S: Store> Service<S> {
         behind.sort_unstable();
         let mut text = 0usize;
         for (article, _) in behind {
-            if page.len() >= limit || text >= SyncAnswer::PAGE_BYTES {
+            if page.records() >= limit || text >= SyncAnswer::PAGE_BYTES {
                 page.more = true;
                 break;
             }

@@ -99,14 +99,9 @@ pub struct Page {
 }
 
 impl Page {
-    /// Records the page holds.
-    pub fn len(&self) -> usize {
+    /// Records the page holds (tickets, customers, articles), against the request's limit.
+    pub(crate) fn records(&self) -> usize {
         self.tickets.len() + self.customers.len() + self.articles.len()
-    }
-
-    /// True when it brings nothing.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0 && self.account.is_empty() && self.gone_tickets.is_empty() && self.gone_customers.is_empty()
     }
 }
 

@@ -71,7 +71,7 @@ pub(super) async fn kb_search(args: &Args) -> Result<(), BoxError> {
 
 /// The corpus `scale` times: copy 0 as it is, each further copy a revised version (a line
 /// added, the title marked), as a knowledge base grows by near-duplicates.
-fn scaled(docs: &[Document], scale: usize) -> Vec<ArticleContent> {
+pub(super) fn scaled(docs: &[Document], scale: usize) -> Vec<ArticleContent> {
     (0..scale.max(1))
         .flat_map(|copy| {
             docs.iter().map(move |doc| {

@@ -81,19 +81,13 @@ pub(super) async fn sync(args: &Args) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// `n` articles of the corpus about computers: the corpus's documents, then copies marked as
-/// revised until there are `n`.
+/// `n` articles of the corpus about computers: the corpus, then revised copies of it
+/// (`kb-search`'s scaling) until there are `n`.
 fn corpus_articles(n: usize) -> Vec<ArticleContent> {
     let docs = corpus::documents();
-    (0..n)
-        .map(|i| {
-            let mut doc = docs[i % docs.len()].clone();
-            if i >= docs.len() {
-                doc.title = format!("{} (copy {})", doc.title, i / docs.len());
-            }
-            corpus::content(&doc)
-        })
-        .collect()
+    let mut articles = super::kb::scaled(&docs, n.div_ceil(docs.len().max(1)));
+    articles.truncate(n);
+    articles
 }
 
 /// The server's office: the expert (computers, level 5, all of Chicago), the articles, and
