@@ -23,7 +23,8 @@ pub struct Options {
     /// another process's lock) before it fails with [`StoreError::Busy`], having written
     /// nothing: a spike beyond what the machine can do is answered "busy, retry", never a
     /// hang. From 1 ms to [`MAX_WAIT_LIMIT`](crate::MAX_WAIT_LIMIT) (600 s); by default
-    /// [`DEFAULT_MAX_WAIT`](crate::DEFAULT_MAX_WAIT) (5 s). On PostgreSQL it also bounds
+    /// [`DEFAULT_MAX_WAIT`](crate::DEFAULT_MAX_WAIT) (5 s). A SQLite store opens all its
+    /// connections when it is opened, so there any limit works. On PostgreSQL it also bounds
     /// opening a connection (a lock wait, too), so keep it above a connection's set-up time
     /// (tens of milliseconds).
     pub max_wait: std::time::Duration,

@@ -72,6 +72,10 @@ impl SqliteStore {
 
     /// Opens the database file at `path`, where a call waits at most `max_wait` for the writer,
     /// a connection or another process's lock before it is [`StoreError::Busy`].
+    ///
+    /// Opening itself is not such a call: it checks and migrates the file, then opens every
+    /// connection the store will use, taking up to 30 s for that. No call afterwards
+    /// has a connection to open, so even a 1 ms wait limit only ever waits for a turn.
     pub async fn open_with_wait(path: &Path, max_wait: Duration) -> Result<Self, OpenError> {
         let max_wait = crate::error::checked_wait(max_wait)?;
         let options = SqliteConnectOptions::new()
@@ -84,23 +88,18 @@ impl SqliteStore {
             // Checkpoint the WAL every ~16 MiB rather than 4 MiB: fewer, larger copies into the file.
             .pragma("wal_autocheckpoint", "4000");
         let corrupt = |source| OpenError::Corrupt { path: path.display().to_string(), source };
-        // A local file needs no liveness ping before each use.
-        let writer = SqlitePoolOptions::new()
+        let unreachable = |error| classify(error, path);
+        let setup = SqlitePoolOptions::new()
             .max_connections(1)
-            .test_before_acquire(false)
-            .acquire_timeout(max_wait)
+            .acquire_timeout(OPEN_LIMIT)
             .connect_with(options.clone())
             .await
-            .map_err(|e| classify(e, path))?;
-        check_health(&writer).await.map_err(corrupt)?;
-        migrate(&writer).await?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .test_before_acquire(false)
-            .acquire_timeout(max_wait)
-            .connect_with(options.read_only(true))
-            .await
-            .map_err(|e| classify(e, path))?;
+            .map_err(unreachable)?;
+        check_health(&setup).await.map_err(corrupt)?;
+        migrate(&setup).await?;
+        setup.close().await;
+        let writer = opened(options.clone(), 1, max_wait).await.map_err(unreachable)?;
+        let reader = opened(options.read_only(true), READERS, max_wait).await.map_err(unreachable)?;
         Ok(Self { writer, reader, group: Arc::new(crate::group::Group::new(max_wait, 1)), keys: Keys::default() })
     }
 
@@ -110,20 +109,11 @@ impl SqliteStore {
     }
 
     /// A private in-memory database where a call waits at most `max_wait` for its connection
-    /// (one, shared by reads and writes).
+    /// (one, shared by reads and writes, opened with the store).
     pub async fn in_memory_with_wait(max_wait: Duration) -> Result<Self, OpenError> {
         let max_wait = crate::error::checked_wait(max_wait)?;
         let options = SqliteConnectOptions::new().in_memory(true).foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .test_before_acquire(false)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .acquire_timeout(max_wait)
-            .connect_with(options)
-            .await
-            .map_err(|e| OpenError::Store(backend(e)))?;
+        let pool = opened(options, 1, max_wait).await.map_err(|e| OpenError::Store(backend(e)))?;
         migrate(&pool).await?;
         let group = Arc::new(crate::group::Group::new(max_wait, 1));
         Ok(Self { writer: pool.clone(), reader: pool, group, keys: Keys::default() })
@@ -325,6 +315,38 @@ where
     let row = ViewRow::of(change, event)?;
     let query = rows::bind_all!(sqlx::query(AssertSqlSafe(row.insert(1))), row.values);
     Some(query.execute(executor).await.map(drop))
+}
+
+/// Read connections of a database file: WAL lets them run beside the writer.
+const READERS: u32 = 4;
+
+/// How long opening a store may take to open its connections (each opened once, and kept).
+const OPEN_LIMIT: Duration = Duration::from_secs(30);
+
+/// A pool of `size` connections, all open when it is returned and kept open (a local file needs
+/// no recycling, nor a liveness ping before each use): a call then waits `max_wait` at most for
+/// one of them, never for a connection to be opened. Should one be closed after an error, the
+/// pool opens its replacement in the background.
+async fn opened(options: SqliteConnectOptions, size: u32, max_wait: Duration) -> Result<SqlitePool, sqlx::Error> {
+    // A lazy pool with a minimum opens its connections on a task of its own, unbounded by the
+    // wait limit; this waits for them.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(size)
+        .min_connections(size)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .test_before_acquire(false)
+        .acquire_timeout(max_wait)
+        .connect_lazy_with(options);
+    // Real time: a caller's paused test clock must not cut the opening short.
+    let deadline = std::time::Instant::now() + OPEN_LIMIT;
+    while pool.num_idle() < size as usize {
+        if std::time::Instant::now() >= deadline {
+            return Err(sqlx::Error::PoolTimedOut);
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    Ok(pool)
 }
 
 async fn check_health(pool: &SqlitePool) -> Result<(), sqlx::Error> {
