@@ -97,9 +97,12 @@ impl SqliteStore {
             .map_err(unreachable)?;
         check_health(&setup).await.map_err(corrupt)?;
         migrate(&setup).await?;
+        let (writer, reader) =
+            tokio::try_join!(opened(options.clone(), 1, max_wait), opened(options.read_only(true), READERS, max_wait))
+                .map_err(unreachable)?;
+        // Closed last: the last connection to close checkpoints the WAL away, which the store's
+        // own would then only create again.
         setup.close().await;
-        let writer = opened(options.clone(), 1, max_wait).await.map_err(unreachable)?;
-        let reader = opened(options.read_only(true), READERS, max_wait).await.map_err(unreachable)?;
         Ok(Self { writer, reader, group: Arc::new(crate::group::Group::new(max_wait, 1)), keys: Keys::default() })
     }
 
@@ -329,7 +332,9 @@ const OPEN_LIMIT: Duration = Duration::from_secs(30);
 /// pool opens its replacement in the background.
 async fn opened(options: SqliteConnectOptions, size: u32, max_wait: Duration) -> Result<SqlitePool, sqlx::Error> {
     // A lazy pool with a minimum opens its connections on a task of its own, unbounded by the
-    // wait limit; this waits for them.
+    // wait limit; each one opened adds a permit here, and opening waits for all of them.
+    let connected = Arc::new(tokio::sync::Semaphore::new(0));
+    let signal = connected.clone();
     let pool = SqlitePoolOptions::new()
         .max_connections(size)
         .min_connections(size)
@@ -337,16 +342,18 @@ async fn opened(options: SqliteConnectOptions, size: u32, max_wait: Duration) ->
         .max_lifetime(None)
         .test_before_acquire(false)
         .acquire_timeout(max_wait)
+        .after_connect(move |_, _| {
+            signal.add_permits(1);
+            Box::pin(async { Ok(()) })
+        })
         .connect_lazy_with(options);
-    // Real time: a caller's paused test clock must not cut the opening short.
-    let deadline = std::time::Instant::now() + OPEN_LIMIT;
-    while pool.num_idle() < size as usize {
-        if std::time::Instant::now() >= deadline {
-            return Err(sqlx::Error::PoolTimedOut);
+    match tokio::time::timeout(OPEN_LIMIT, connected.acquire_many(size)).await {
+        Ok(Ok(all)) => {
+            all.forget();
+            Ok(pool)
         }
-        tokio::time::sleep(Duration::from_millis(1)).await;
+        _ => Err(sqlx::Error::PoolTimedOut),
     }
-    Ok(pool)
 }
 
 async fn check_health(pool: &SqlitePool) -> Result<(), sqlx::Error> {
