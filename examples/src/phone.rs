@@ -6,7 +6,7 @@
 
 use crate::cities::City;
 use crate::rng::Rng;
-use crate::scenario::expert_profile;
+use crate::scenario::{expert_profile, hire_expert};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use sysops_core::kb::{ArticleBody, ArticleContent, ArticleTitle};
 use sysops_core::sync::{MAX_PAGE, PhoneCommand, Refusal};
 use sysops_core::{
     Actor, Customer, Email, ManualClock, NewTicket, PersonName, RadiusKm, ReceiveReport, Replica, SkillLevel,
-    StaffRole, SupportPlan, TicketId, WorkNotes,
+    SupportPlan, TicketId, WorkNotes,
 };
 use sysops_storage::{Options, SqliteStore, Sysops, open_phone};
 
@@ -48,19 +48,13 @@ pub async fn offline_and_back(
 ) -> Result<PhoneDay, BoxError> {
     let (customer, plan) = customer;
     let category = *plan.terms.categories.iter().next().ok_or("a plan covers something")?;
-    let account = sysops
-        .create_staff_account(
-            admin,
-            PersonName::new("Pat Field")?,
-            Email::new("pat@sysops.example")?,
-            StaffRole::Expert,
-        )
-        .await?;
     let mut profile = expert_profile(0, city, &mut Rng::new(5));
     profile.skills = BTreeMap::from([(category, SkillLevel::new(5)?)]);
     profile.base = customer.address.location;
     profile.radius_km = RadiusKm::new(50)?;
-    let pat = Actor::expert(sysops.register_expert(admin, account.id, profile).await?.id);
+    let pat =
+        hire_expert(sysops, admin, PersonName::new("Pat Field")?, Email::new("pat@sysops.example")?, profile).await?;
+    let pat = Actor::expert(pat.id);
     let how = ArticleContent::new(
         ArticleTitle::new("No picture after a storm")?,
         ArticleBody::new("Check the surge protector, then reseat the power and HDMI cables.")?,

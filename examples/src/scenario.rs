@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveTime, Weekday};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use sysops_core::{
-    Actor, Address, AddressLine, BusinessCalendar, Capacity, Contact, Currency, Description, Email, Error,
+    Actor, Address, AddressLine, BusinessCalendar, Capacity, Contact, Currency, Description, Email, Error, Expert,
     ExpertProfile, MessageChannel, Money, NewTicket, PersonName, Phone, PlanName, PlanTerms, Priority, ProductCategory,
     RadiusKm, Role, Service, ServiceHours, ServiceTargets, SkillLevel, StaffRole, Store, SupportPlan, WeeklyHours,
     WorkWindow,
@@ -86,6 +86,18 @@ const LAST: [&str; 16] = [
 
 fn person(n: usize, rng: &mut Rng) -> String {
     format!("{} {} {n}", rng.pick(&FIRST), rng.pick(&LAST))
+}
+
+/// Hires an expert as `admin`: their staff account, named `name`, then their expert profile.
+pub async fn hire_expert<S: Store>(
+    service: &Service<S>,
+    admin: Actor,
+    name: PersonName,
+    email: Email,
+    profile: ExpertProfile,
+) -> Result<Expert, Error> {
+    let account = service.create_staff_account(admin, name, email, StaffRole::Expert).await?;
+    service.register_expert(admin, account.id, profile).await
 }
 
 /// A realistic expert: 2–4 skills, a service radius, weekday or shifted hours in the city's zone.

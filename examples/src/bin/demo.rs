@@ -17,7 +17,9 @@ use sysops_core::{Actor, Channel, ManualClock, UuidV7Ids};
 use sysops_examples::cities::Cities;
 use sysops_examples::progress_bar as bar;
 use sysops_examples::rng::Rng;
-use sysops_examples::scenario::{bootstrap, customer_details, expert_profile, plan_catalog, ticket_request};
+use sysops_examples::scenario::{
+    bootstrap, customer_details, expert_profile, hire_expert, plan_catalog, ticket_request,
+};
 use sysops_storage::{Options, Sysops, redact};
 
 struct Args {
@@ -145,10 +147,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     for n in 0..args.experts {
         let city = cities.sample(&mut rng);
         let profile = expert_profile(n, city, &mut rng);
-        let account = sysops
-            .create_staff_account(admin, profile.name.clone(), email_for(n), sysops_core::StaffRole::Expert)
-            .await?;
-        sysops.register_expert(admin, account.id, profile).await?;
+        hire_expert(&sysops, admin, profile.name.clone(), email_for(n), profile).await?;
         *expert_states.entry(city.state.as_str()).or_default() += 1;
         progress.inc(1);
     }

@@ -17,7 +17,7 @@ use sysops_core::{
 };
 use sysops_examples::cities::Cities;
 use sysops_examples::rng::Rng;
-use sysops_examples::scenario::{bootstrap, customer_details, expert_profile, plan_catalog};
+use sysops_examples::scenario::{bootstrap, customer_details, expert_profile, hire_expert, plan_catalog};
 use sysops_storage::{Options, Sysops};
 
 /// Lifecycles committed per write, and outbox entries the baseline reads per page.
@@ -97,10 +97,9 @@ async fn lifecycles_in_bulk(
     for n in 0..EXPERTS {
         let name = sysops_core::PersonName::new(format!("Expert {n}"))?;
         let email = sysops_core::Email::new(format!("expert{n}@sysops.example"))?;
-        let account = sysops.create_staff_account(admin, name, email, sysops_core::StaffRole::Expert).await?;
         let mut profile = expert_profile(n, cities.sample(&mut rng), &mut rng);
         profile.skills.insert(ProductCategory::Television, SkillLevel::new(5)?);
-        experts.push(sysops.register_expert(admin, account.id, profile).await?);
+        experts.push(hire_expert(sysops, admin, name, email, profile).await?);
     }
     let ids = SequentialIds::new(9);
     let request = NewTicket {

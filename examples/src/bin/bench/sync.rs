@@ -18,12 +18,14 @@ use sysops_core::kb::{ArticleBody, ArticleContent};
 use sysops_core::sync::{Answer, MAX_PAGE, decode_answer};
 use sysops_core::{
     Actor, Email, ManualClock, PersonName, ProductCategory, RadiusKm, Reason, Replica, SequentialIds, SkillLevel,
-    StaffRole, TicketCommand, TicketId,
+    TicketCommand, TicketId,
 };
 use sysops_examples::cities::Cities;
 use sysops_examples::corpus;
 use sysops_examples::rng::Rng;
-use sysops_examples::scenario::{bootstrap, customer_details, expert_profile, plan_catalog, ticket_request};
+use sysops_examples::scenario::{
+    bootstrap, customer_details, expert_profile, hire_expert, plan_catalog, ticket_request,
+};
 use sysops_storage::{Options, SqliteStore, Sysops, open_phone};
 
 const TICKETS: usize = 200;
@@ -98,18 +100,11 @@ async fn office(server: &Sysops, articles: Vec<ArticleContent>) -> Result<(Actor
     let plan = server.define_plan(admin, terms.ok_or("a plan covering computers")?).await?;
     let (cities, mut rng) = (Cities::load(), Rng::new(17));
     let city = cities.sample(&mut rng).clone();
-    let account = server
-        .create_staff_account(
-            admin,
-            PersonName::new("Eve Expert")?,
-            Email::new("eve@sysops.example")?,
-            StaffRole::Expert,
-        )
-        .await?;
     let mut profile = expert_profile(0, &city, &mut rng);
     profile.skills = BTreeMap::from([(ProductCategory::Computer, SkillLevel::new(5)?)]);
     profile.radius_km = RadiusKm::new(300)?;
-    let expert = server.register_expert(admin, account.id, profile).await?;
+    let expert =
+        hire_expert(server, admin, PersonName::new("Eve Expert")?, Email::new("eve@sysops.example")?, profile).await?;
     server.import_articles(admin, articles, |_| {}).await?;
     let mut customers = Vec::with_capacity(CUSTOMERS);
     for n in 0..CUSTOMERS {

@@ -21,7 +21,7 @@ use sysops_core::{
 };
 use sysops_examples::cities::Cities;
 use sysops_examples::rng::Rng;
-use sysops_examples::scenario::{bootstrap, expert_profile, plan_catalog};
+use sysops_examples::scenario::{bootstrap, expert_profile, hire_expert, plan_catalog};
 use sysops_storage::Sysops;
 
 /// Tickets decided and committed together.
@@ -98,9 +98,8 @@ async fn experts(sysops: &Sysops, admin: Actor, count: usize) -> Result<Vec<Expe
     for n in 0..count {
         let name = sysops_core::PersonName::new(format!("Expert {n}"))?;
         let email = sysops_core::Email::new(format!("expert{n}@sysops.example"))?;
-        let account = sysops.create_staff_account(admin, name, email, StaffRole::Expert).await?;
         let profile = expert_profile(n, cities.sample(&mut rng), &mut rng);
-        experts.push(sysops.register_expert(admin, account.id, profile).await?);
+        experts.push(hire_expert(sysops, admin, name, email, profile).await?);
     }
     Ok(experts)
 }
